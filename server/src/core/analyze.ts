@@ -1,0 +1,67 @@
+// The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
+// and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
+// parse gets no shape or cost findings piled on it. Pure: same graph, same result.
+import { byKind, computeCosts, type ByKind, type LayerResult, type Totals } from './costs';
+import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
+import type { Graph, Shape } from './ir';
+
+export type { ByKind, LayerResult, Totals } from './costs';
+import { LineIndex } from './lineIndex';
+import type { ShapeOptions } from './shapes';
+import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
+
+export interface Analysis {
+  graph: Graph;
+  input: Shape | null;
+  layers: LayerResult[];
+  totals: Totals;
+  byKind: ByKind;
+  diagnostics: EngineDiagnostic[];
+  /** False when some layer's shape could not be inferred, so totals leave it out. */
+  complete: boolean;
+  options: AnalysisOptions;
+}
+
+export interface AnalysisOptions extends ShapeOptions {
+  rules?: Partial<RuleOptions>;
+  /** Budgets that apply on top of (and override) the file's own `budget` line. */
+  budget?: { macs?: number; params?: number };
+}
+
+export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], options: AnalysisOptions = {}): Analysis {
+  const costs = computeCosts(graph, options);
+  const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
+  for (const l of costs.layers) {
+    if (l.layer.op.kind === 'unknown') {
+      diagnostics.push(makeDiagnostic('unknown-layer', l.layer.span, `Layer type '${l.layer.op.type}' is not known to LayerLint: it is not counted (0 MACs, 0 parameters)${l.output ? `; its output is taken as ${l.output.join('x')}` : ''}.`));
+    }
+  }
+  for (const [metric, value] of [['MACs', costs.totals.macs], ['parameters', costs.totals.params], ['activations', costs.totals.activations]] as const) {
+    if (!Number.isSafeInteger(value)) {
+      diagnostics.push(makeDiagnostic('cost-overflow', graph.headerSpan, `Total ${metric} pass 2^53 (${value.toExponential(3)}): figures are no longer exact integers. Check channel counts and input size.`));
+    }
+  }
+  const analysis: Analysis = {
+    graph,
+    input: costs.input,
+    layers: costs.layers,
+    totals: costs.totals,
+    byKind: byKind(costs.layers),
+    diagnostics,
+    complete: costs.complete,
+    options,
+  };
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
+  analysis.diagnostics = stageDiagnostics(diagnostics, text);
+  return analysis;
+}
+
+/** Drops shape and cost findings on lines that already have a syntax error; sorts by position. */
+function stageDiagnostics(diags: EngineDiagnostic[], text: string): EngineDiagnostic[] {
+  const syntaxLines = new Set<number>();
+  const index = new LineIndex(text);
+  for (const d of diags) if (stageOf(d.code) === 'syntax') syntaxLines.add(index.positionAt(d.span.start).line);
+  const kept = syntaxLines.size ? diags.filter((d) => stageOf(d.code) === 'syntax' || !syntaxLines.has(index.positionAt(d.span.start).line)) : diags;
+  return kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}

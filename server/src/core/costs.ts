@@ -1,0 +1,177 @@
+// Per-layer cost under LayerLint's counting convention (docs/counting.md):
+// MACs count conv, dwconv, deconv and fc multiply-accumulates; parameters are what
+// PyTorch's model.parameters() holds; everything else is "other ops". Each MACs figure
+// comes with its formula, symbolic and filled in with the layer's numbers.
+import type { Graph, Layer, Shape } from './ir';
+import { inferShapes, type ShapeOptions } from './shapes';
+
+export type CostKind = 'standard' | 'pointwise' | 'depthwise' | 'fc' | 'other';
+
+export const KIND_LABELS: Record<CostKind, string> = {
+  standard: 'Conv KxK (standard)',
+  pointwise: 'Conv 1x1 (pointwise)',
+  depthwise: 'Conv depthwise',
+  fc: 'Fully connected',
+  other: 'Other',
+};
+
+export interface LayerCost {
+  kind: CostKind;
+  macs: number;
+  params: number;
+  /** Element-wise and pooling work, not counted as MACs. */
+  otherOps: number;
+  /** Output elements over the whole batch. */
+  activations: number;
+}
+
+export interface Formula {
+  symbolic: string;
+  filled: string;
+}
+
+export const ZERO_COST: LayerCost = { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 };
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+function formula(batch: number, terms: [string, number][], total: number): Formula {
+  const all: [string, number][] = batch > 1 ? [['N', batch], ...terms] : terms;
+  return {
+    symbolic: all.map(([s]) => s).join(' × '),
+    filled: `${all.map(([, v]) => n(v)).join(' × ')} = ${n(total)}`,
+  };
+}
+
+/** Classifies a weighted layer for the per-kind breakdown (Table 2 of the MobileNet paper). */
+export function costKind(layer: Layer, inC: number): CostKind {
+  const op = layer.op;
+  if (op.kind === 'dwconv') return 'depthwise';
+  if (op.kind === 'fc') return 'fc';
+  if (op.kind === 'conv') {
+    if (op.groups > 1 && op.groups === inC) return 'depthwise';
+    return op.kh * op.kw === 1 ? 'pointwise' : 'standard';
+  }
+  if (op.kind === 'deconv') return 'standard';
+  return 'other';
+}
+
+export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCost {
+  const [hi, wi, ci] = ins[0]!;
+  const [ho, wo, co] = out;
+  const outElems = ho * wo * co;
+  const activations = outElems * batch;
+  const op = layer.op;
+  const kind = costKind(layer, ci);
+  switch (op.kind) {
+    case 'conv': {
+      const cig = ci / op.groups;
+      return { kind, macs: ho * wo * co * cig * op.kh * op.kw * batch, params: op.kh * op.kw * cig * co + (op.bias ? co : 0), otherOps: 0, activations };
+    }
+    case 'dwconv': {
+      return { kind, macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch, params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0), otherOps: 0, activations };
+    }
+    case 'deconv': {
+      const cog = co / op.groups;
+      return { kind, macs: hi * wi * ci * cog * op.kh * op.kw * batch, params: op.kh * op.kw * ci * cog + (op.bias ? co : 0), otherOps: 0, activations };
+    }
+    case 'fc': {
+      const inF = hi * wi * ci;
+      return { kind, macs: inF * op.out * batch, params: inF * op.out + (op.bias ? op.out : 0), otherOps: 0, activations };
+    }
+    case 'bn':
+      return { kind, macs: 0, params: 2 * co, otherOps: 2 * activations, activations };
+    case 'scale':
+      return { kind, macs: 0, params: co + (op.bias ? co : 0), otherOps: activations, activations };
+    case 'lrn':
+      return { kind, macs: 0, params: 0, otherOps: op.size * hi * wi * ci * batch, activations };
+    case 'act':
+      return { kind, macs: 0, params: 0, otherOps: activations, activations };
+    case 'pool':
+      return { kind, macs: 0, params: 0, otherOps: (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch, activations };
+    case 'merge':
+      return { kind, macs: 0, params: 0, otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations, activations };
+    case 'dropout':
+    case 'flatten':
+    case 'upsample':
+    case 'identity':
+    case 'unknown':
+      return { kind, macs: 0, params: 0, otherOps: 0, activations };
+  }
+}
+
+/** The MACs formula of a weighted layer, symbolic and with the layer's numbers; undefined for layers without MACs. */
+export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: number): Formula | undefined {
+  const [hi, wi, ci] = ins[0]!;
+  const [ho, wo, co] = out;
+  const op = layer.op;
+  let terms: [string, number][];
+  switch (op.kind) {
+    case 'conv':
+      terms = [['H_out', ho], ['W_out', wo], ['C_out', co], [op.groups > 1 ? 'C_in/groups' : 'C_in', ci / op.groups], ['K_h', op.kh], ['K_w', op.kw]];
+      break;
+    case 'dwconv':
+      terms = [['H_out', ho], ['W_out', wo], ['C_in', ci], ...(op.multiplier > 1 ? [['multiplier', op.multiplier] as [string, number]] : []), ['K_h', op.kh], ['K_w', op.kw]];
+      break;
+    case 'deconv':
+      terms = [['H_in', hi], ['W_in', wi], ['C_in', ci], [op.groups > 1 ? 'C_out/groups' : 'C_out', co / op.groups], ['K_h', op.kh], ['K_w', op.kw]];
+      break;
+    case 'fc':
+      terms = [['in_features', hi * wi * ci], ['out_features', op.out]];
+      break;
+    default:
+      return undefined;
+  }
+  return formula(batch, terms, layerCost(layer, ins, out, batch).macs);
+}
+
+export interface LayerResult extends LayerCost {
+  layer: Layer;
+  /** Input shapes, or null when an input is unknown. */
+  inputs: Shape[] | null;
+  output: Shape | null;
+}
+
+export interface Totals {
+  macs: number;
+  params: number;
+  otherOps: number;
+  activations: number;
+}
+
+export type ByKind = Record<CostKind, { macs: number; params: number }>;
+
+/** Shapes and costs only: the cheap pass that estimates and budget solving repeat. */
+export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
+  const shapes = inferShapes(graph, options);
+  const batch = graph.input.batch;
+  const layers: LayerResult[] = new Array(graph.layers.length);
+  const totals: Totals = { macs: 0, params: 0, otherOps: 0, activations: 0 };
+  let complete = shapes.input !== null;
+  for (const layer of graph.layers) {
+    const out = shapes.shapes[layer.index]!;
+    let ins: Shape[] | null = [];
+    for (const i of layer.inputs) {
+      const s = i < 0 ? shapes.input : shapes.shapes[i]!;
+      if (!s) { ins = null; break; }
+      ins.push(s);
+    }
+    const cost = out && ins ? layerCost(layer, ins, out, batch) : ZERO_COST;
+    if (!out) complete = false;
+    layers[layer.index] = { layer, inputs: ins, output: out, ...cost };
+    totals.macs += cost.macs;
+    totals.params += cost.params;
+    totals.otherOps += cost.otherOps;
+    totals.activations += cost.activations;
+  }
+  return { input: shapes.input, layers, totals, complete, shapeDiagnostics: shapes.diagnostics };
+}
+
+export function byKind(layers: LayerResult[]): ByKind {
+  const out: ByKind = { standard: { macs: 0, params: 0 }, pointwise: { macs: 0, params: 0 }, depthwise: { macs: 0, params: 0 }, fc: { macs: 0, params: 0 }, other: { macs: 0, params: 0 } };
+  for (const l of layers) {
+    out[l.kind].macs += l.macs;
+    out[l.kind].params += l.params;
+  }
+  return out;
+}
+

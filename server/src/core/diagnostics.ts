@@ -1,0 +1,63 @@
+// The engine's diagnostics and the registry of every stable diagnostic code.
+// Codes never change once published; docs/rules.md has one section per code
+// (anchor = the code), and the server links to it through `codeDescription`.
+import type { Span } from './ir';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type Stage = 'syntax' | 'shape' | 'cost';
+
+export interface CodeInfo {
+  code: string;
+  stage: Stage;
+  severity: Severity;
+  /** One line for `--help`, SARIF and the docs index. */
+  summary: string;
+}
+
+export const CODES = {
+  'syntax-error': { stage: 'syntax', severity: 'error', summary: 'A line that does not follow the grammar.' },
+  'unknown-op': { stage: 'syntax', severity: 'error', summary: 'An op keyword that is neither built in nor a defined block.' },
+  'unknown-option': { stage: 'syntax', severity: 'error', summary: 'An option the op does not take.' },
+  'invalid-value': { stage: 'syntax', severity: 'error', summary: 'An argument or option value of the wrong kind or out of range.' },
+  'duplicate-name': { stage: 'syntax', severity: 'error', summary: 'A layer name defined twice in one scope.' },
+  'missing-input': { stage: 'shape', severity: 'error', summary: 'No input size, so no shapes or costs can be inferred.' },
+  'unknown-name': { stage: 'shape', severity: 'error', summary: 'A reference to a layer name that is not defined.' },
+  'forward-reference': { stage: 'shape', severity: 'error', summary: 'A reference to a layer that is defined later (it would make a cycle).' },
+  'recursive-block': { stage: 'shape', severity: 'error', summary: 'A block that invokes itself, directly or through other blocks.' },
+  'limit-exceeded': { stage: 'shape', severity: 'error', summary: 'The network unrolls to more layers than the engine analyses.' },
+  'shape-mismatch': { stage: 'shape', severity: 'error', summary: 'Merged tensors whose shapes do not agree.' },
+  'non-positive-size': { stage: 'shape', severity: 'error', summary: 'A layer whose output would have a zero or negative size.' },
+  'channel-mismatch': { stage: 'shape', severity: 'error', summary: 'Groups that do not divide the channel counts.' },
+  'unknown-layer': { stage: 'shape', severity: 'warning', summary: 'A layer type LayerLint does not know: it is not counted.' },
+  'cost-overflow': { stage: 'cost', severity: 'error', summary: 'A figure past 2^53, where integer arithmetic stops being exact.' },
+  'separable-conv': { stage: 'cost', severity: 'warning', summary: 'A standard KxK convolution that a depthwise-separable one could replace.' },
+  'over-budget': { stage: 'cost', severity: 'error', summary: 'Total MACs or parameters above the budget.' },
+  'fc-heavy': { stage: 'cost', severity: 'info', summary: 'Fully connected layers that hold most of the parameters.' },
+  'large-kernel': { stage: 'cost', severity: 'info', summary: 'A kernel larger than 5x5 in a standard convolution.' },
+  'channels-not-multiple-of-8': { stage: 'cost', severity: 'hint', summary: 'A channel count that is not a multiple of 8 (poor SIMD/tensor-core use).' },
+  'bias-before-bn': { stage: 'cost', severity: 'warning', summary: 'A convolution bias that the following batch norm cancels.' },
+  'plain-deep-stack': { stage: 'cost', severity: 'info', summary: 'A deep stack of convolutions without shortcut connections.' },
+} as const satisfies Record<string, Omit<CodeInfo, 'code'>>;
+
+export type Code = keyof typeof CODES;
+
+export interface EngineDiagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Typed payload for quick fixes; its shape depends on the code. */
+  data?: DiagnosticData;
+}
+
+export type DiagnosticData =
+  | { kind: 'separable'; layer: number; macs: number; separableMacs: number; params: number; separableParams: number; ratio: number }
+  | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number };
+
+export function stageOf(code: Code): Stage {
+  return CODES[code].stage;
+}
+
+export function makeDiagnostic(code: Code, span: Span, message: string, data?: DiagnosticData): EngineDiagnostic {
+  return data ? { code, severity: CODES[code].severity, message, span, data } : { code, severity: CODES[code].severity, message, span };
+}

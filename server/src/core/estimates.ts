@@ -1,0 +1,81 @@
+// What-if estimates: totals under other width multipliers (α) and input sides (ρ), and,
+// for a budget, the largest α and the largest input side that fit it. Each estimate is a
+// full shape + cost pass with the override, so it is exact, not a ρ²/α² approximation.
+import { computeCosts } from './costs';
+import type { Graph } from './ir';
+
+export const WIDTH_STEPS = [1, 0.75, 0.5, 0.25] as const;
+export const RESOLUTION_STEPS = [1, 6 / 7, 5 / 7, 4 / 7] as const;
+
+export interface WidthEstimate {
+  alpha: number;
+  macs: number;
+  params: number;
+}
+
+export interface ResolutionEstimate {
+  input: number;
+  macs: number;
+  params: number;
+}
+
+export interface Estimates {
+  width: WidthEstimate[];
+  resolution: ResolutionEstimate[];
+}
+
+/** The input side the file runs at: its `resolution`, else the input height. */
+export function baseSide(graph: Graph): number {
+  return graph.resolution?.side ?? graph.input.h;
+}
+
+export function estimateAt(graph: Graph, alpha: number, side: number): { macs: number; params: number; complete: boolean } {
+  const { totals, complete } = computeCosts(graph, { alpha, side });
+  return { macs: totals.macs, params: totals.params, complete };
+}
+
+function strip({ macs, params }: { macs: number; params: number }) {
+  return { macs, params };
+}
+
+export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[]): Estimates {
+  const side = baseSide(graph);
+  const alpha = graph.width.alpha;
+  const resolutionSides = sides ?? RESOLUTION_STEPS.map((r) => Math.round(side * r));
+  return {
+    width: alphas.map((a) => ({ alpha: a, ...strip(estimateAt(graph, a, side)) })),
+    resolution: resolutionSides.map((s) => ({ input: s, ...strip(estimateAt(graph, alpha, s)) })),
+  };
+}
+
+export interface BudgetFit {
+  /** Largest α (in steps of 0.01, at most 1) whose cost fits, or undefined if none does. */
+  alpha?: number;
+  /** Largest input side (at most the current one) whose cost fits. */
+  side?: number;
+}
+
+/** Cost grows with α and with the input side, so both are found by binary search. */
+export function fitBudget(graph: Graph, budget: { macs?: number; params?: number }): BudgetFit {
+  const fits = (c: { macs: number; params: number; complete: boolean }) => c.complete && (budget.macs === undefined || c.macs <= budget.macs) && (budget.params === undefined || c.params <= budget.params);
+  const side = baseSide(graph);
+  const fit: BudgetFit = {};
+  let lo = 0, hi = 100; // α = k/100
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (fits(estimateAt(graph, mid / 100, side))) lo = mid;
+    else hi = mid - 1;
+  }
+  if (lo > 0) fit.alpha = lo / 100;
+  // Parameters do not depend on the input side, so only a MACs budget can be met with ρ.
+  if (budget.params === undefined || estimateAt(graph, graph.width.alpha, side).params <= budget.params) {
+    let a = 0, b = side;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if (fits(estimateAt(graph, graph.width.alpha, mid))) a = mid;
+      else b = mid - 1;
+    }
+    if (a > 0) fit.side = a;
+  }
+  return fit;
+}

@@ -1,0 +1,22 @@
+// Number formatting shared by every output: compact counts (568.7M), exact integers with
+// thousands separators (568,740,352) and percentages. Locale-independent.
+export function compact(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const a = Math.abs(n);
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  for (const [v, u] of units) {
+    if (a >= v) {
+      const x = n / v;
+      return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}${u}`;
+    }
+  }
+  return String(n);
+}
+
+export function exact(n: number): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 20 }) : String(n);
+}
+
+export function percent(part: number, total: number, digits = 1): string {
+  return total > 0 ? `${((100 * part) / total).toFixed(digits)}%` : '0%';
+}

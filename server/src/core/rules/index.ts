@@ -1,0 +1,21 @@
+// The rule set, run in a fixed order after shapes and costs. Each rule lives in its own
+// file with its stable code; docs/rules.md documents every code.
+import type { Analysis } from '../analyze';
+import type { EngineDiagnostic } from '../diagnostics';
+import { biasBeforeBn } from './biasBeforeBn';
+import { channelsMultipleOf8 } from './channelsMultipleOf8';
+import { fcHeavy } from './fcHeavy';
+import { largeKernel } from './largeKernel';
+import { overBudget } from './overBudget';
+import { plainDeepStack } from './plainDeepStack';
+import { separableConv } from './separableConv';
+import type { Rule, RuleOptions } from './types';
+
+export { DEFAULT_RULE_OPTIONS, type RuleOptions } from './types';
+export { dscSavings, isSeparableCandidate } from './separableConv';
+
+const RULES: Rule[] = [separableConv, overBudget, fcHeavy, largeKernel, channelsMultipleOf8, biasBeforeBn, plainDeepStack];
+
+export function runRules(analysis: Analysis, options: RuleOptions): EngineDiagnostic[] {
+  return RULES.flatMap((r) => r(analysis, options));
+}

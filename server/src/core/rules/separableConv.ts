@@ -1,0 +1,73 @@
+// separable-conv: a standard KxK convolution (K > 1, groups = 1) that a depthwise KxK plus a
+// pointwise 1x1 could replace. MACs ratio of the separable form: 1/N + 1/K^2.
+import type { LayerResult } from '../costs';
+import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
+import { compact, exact } from '../format';
+import type { Rule } from './types';
+
+export interface SeparableSavings {
+  macs: number;
+  separableMacs: number;
+  params: number;
+  separableParams: number;
+  ratio: number;
+}
+
+/**
+ * What the depthwise-separable rewrite of one conv costs: a depthwise KxK (stride, padding
+ * and dilation of the original), BN, activation, a pointwise 1x1 conv without bias, BN.
+ * `params` counts the original conv plus the BN that follows it, if any.
+ */
+export function dscSavings(l: LayerResult, followedByBn: boolean, batch: number): SeparableSavings | undefined {
+  const op = l.layer.op;
+  if (op.kind !== 'conv' || !l.inputs || !l.output) return undefined;
+  const [ho, wo, n] = l.output;
+  const m = l.inputs[0]![2];
+  const k2 = op.kh * op.kw;
+  const separableMacs = (ho * wo * m * k2 + ho * wo * m * n) * batch;
+  const separableParams = k2 * m + 2 * m + m * n + 2 * n;
+  return { macs: l.macs, separableMacs, params: l.params + (followedByBn ? 2 * n : 0), separableParams, ratio: 1 / n + 1 / k2 };
+}
+
+export function isSeparableCandidate(l: LayerResult, minInputChannels: number): boolean {
+  const op = l.layer.op;
+  return op.kind === 'conv' && op.groups === 1 && op.kh * op.kw > 1 && !!l.inputs && !!l.output && l.inputs[0]![2] > minInputChannels;
+}
+
+export const separableConv: Rule = (analysis, options) => {
+  const out: EngineDiagnostic[] = [];
+  const bySpan = new Map<number, { first: LayerResult; count: number; s: SeparableSavings }>();
+  const consumers = new Map<number, number[]>();
+  for (const l of analysis.layers) for (const i of l.layer.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l.layer.index);
+  for (const l of analysis.layers) {
+    if (!isSeparableCandidate(l, options.separableMinInputChannels) || l.macs < options.separableMinMacs) continue;
+    const next = consumers.get(l.layer.index);
+    const followedByBn = next?.length === 1 && analysis.layers[next[0]!]!.layer.op.kind === 'bn';
+    const s = dscSavings(l, followedByBn, analysis.graph.input.batch)!;
+    const prev = bySpan.get(l.layer.span.start);
+    if (prev) {
+      prev.count++;
+      prev.s.macs += s.macs;
+      prev.s.separableMacs += s.separableMacs;
+      prev.s.params += s.params;
+      prev.s.separableParams += s.separableParams;
+    } else bySpan.set(l.layer.span.start, { first: l, count: 1, s });
+  }
+  for (const { first, count, s } of bySpan.values()) {
+    const op = first.layer.op as { kh: number; kw: number };
+    const n = first.output![2];
+    const k2 = op.kh * op.kw;
+    const times = count > 1 ? ` (${count} instances)` : '';
+    const saved = s.macs - s.separableMacs;
+    out.push(
+      makeDiagnostic(
+        'separable-conv',
+        first.layer.span,
+        `Standard ${op.kh}x${op.kw} conv${times}: ${compact(s.macs)} MACs; depthwise-separable: ${compact(s.separableMacs)} MACs ` +
+          `(ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}), saving ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%).`,
+        { kind: 'separable', layer: first.layer.index, macs: s.macs, separableMacs: s.separableMacs, params: s.params, separableParams: s.separableParams, ratio: s.ratio },
+      ),
+    );
+  }
+  return out;
+};

@@ -1,0 +1,149 @@
+// Shape inference over the IR graph in one forward pass. Given the network input (with the
+// resolution override ρ) and the width multiplier α, every layer gets its output shape
+// [H, W, C] or null when an input is unknown or the layer is invalid. Only the first
+// failing layer of a path gets a diagnostic; layers downstream of it stay silent.
+import { makeDiagnostic, type EngineDiagnostic } from './diagnostics';
+import type { Graph, Layer, Padding, Shape } from './ir';
+
+export interface ShapeOptions {
+  /** Width multiplier; defaults to the file's `width`. */
+  alpha?: number;
+  divisor?: number;
+  /** Input side overriding H and W; defaults to the file's `resolution`. */
+  side?: number;
+}
+
+export interface ShapeResult {
+  input: Shape | null;
+  /** Output shape per layer index. */
+  shapes: (Shape | null)[];
+  diagnostics: EngineDiagnostic[];
+}
+
+/** Output channels under α: floor(C·α), at least 1; with a divisor, rounded the MobileNetV2 way. */
+export function applyWidthMultiplier(channels: number, alpha: number, divisor?: number): number {
+  if (alpha === 1) return channels;
+  const v = channels * alpha;
+  if (divisor) {
+    let n = Math.max(divisor, Math.floor((v + divisor / 2) / divisor) * divisor);
+    if (n < 0.9 * v) n += divisor;
+    return n;
+  }
+  return Math.max(1, Math.floor(v + 1e-9));
+}
+
+/** Spatial output size of a convolution-like window. */
+export function convOutSize(size: number, k: number, s: number, d: number, pad: Padding, axis: 'h' | 'w'): number {
+  const span = d * (k - 1) + 1;
+  if (pad.kind === 'same') return Math.ceil(size / s);
+  const p = pad.kind === 'valid' ? 0 : pad[axis];
+  return Math.floor((size + 2 * p - span) / s) + 1;
+}
+
+/** Pooling output size; `ceil` is Caffe's rounding, clipped so the last window starts inside the input. */
+export function poolOutSize(size: number, k: number, s: number, pad: Padding, axis: 'h' | 'w', ceil: boolean): number {
+  if (pad.kind === 'same') return Math.ceil(size / s);
+  const p = pad.kind === 'valid' ? 0 : pad[axis];
+  if (!ceil) return Math.floor((size + 2 * p - k) / s) + 1;
+  let out = Math.ceil((size + 2 * p - k) / s) + 1;
+  if (p > 0 && (out - 1) * s >= size + p) out--;
+  return out;
+}
+
+export function deconvOutSize(size: number, k: number, s: number, d: number, pad: Padding, axis: 'h' | 'w'): number {
+  if (pad.kind === 'same') return size * s;
+  const p = pad.kind === 'valid' ? 0 : pad[axis];
+  return (size - 1) * s - 2 * p + d * (k - 1) + 1;
+}
+
+export function effectiveOut(layer: Layer, alpha: number, divisor?: number): number | undefined {
+  const op = layer.op;
+  if (op.kind === 'conv' || op.kind === 'deconv') return op.fixed ? op.out : applyWidthMultiplier(op.out, alpha, divisor);
+  return undefined;
+}
+
+export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResult {
+  const diagnostics: EngineDiagnostic[] = [];
+  const alpha = options.alpha ?? graph.width.alpha;
+  const divisor = options.divisor ?? graph.width.divisor;
+  const side = options.side ?? graph.resolution?.side;
+  const inp = graph.input;
+  const input: Shape | null = inp.c > 0 ? [side ?? inp.h, side ?? inp.w, inp.c] : null;
+  const shapes: (Shape | null)[] = new Array(graph.layers.length).fill(null);
+  const fail = (layer: Layer, code: 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch', message: string) => {
+    diagnostics.push(makeDiagnostic(code, layer.span, message));
+    return null;
+  };
+
+  for (const layer of graph.layers) {
+    const ins: Shape[] = [];
+    let known = true;
+    for (const i of layer.inputs) {
+      const s = i < 0 ? input : shapes[i]!;
+      if (!s) known = false;
+      else ins.push(s);
+    }
+    if (!known || ins.length === 0) continue;
+    let out = outputShape(layer, ins, alpha, divisor, fail);
+    if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1 || !Number.isFinite(out[0] * out[1] * out[2]))) {
+      const [h, w] = ins[0]!;
+      out = fail(layer, 'non-positive-size', `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`);
+    }
+    shapes[layer.index] = out;
+  }
+  return { input, shapes, diagnostics };
+}
+
+type Fail = (layer: Layer, code: 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch', message: string) => null;
+
+function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number | undefined, fail: Fail): Shape | null {
+  const [h, w, c] = ins[0]!;
+  const op = layer.op;
+  switch (op.kind) {
+    case 'conv':
+    case 'deconv': {
+      const out = effectiveOut(layer, alpha, divisor)!;
+      if (c % op.groups !== 0 || out % op.groups !== 0) {
+        return fail(layer, 'channel-mismatch', `groups=${op.groups} must divide both the input channels (${c}) and the output channels (${out}).`);
+      }
+      const size = op.kind === 'conv' ? convOutSize : deconvOutSize;
+      return [size(h, op.kh, op.sh, op.dh, op.padding, 'h'), size(w, op.kw, op.sw, op.dw, op.padding, 'w'), out];
+    }
+    case 'dwconv':
+      return [convOutSize(h, op.kh, op.sh, op.dh, op.padding, 'h'), convOutSize(w, op.kw, op.sw, op.dw, op.padding, 'w'), c * op.multiplier];
+    case 'pool':
+      if (op.global) return [1, 1, c];
+      return [poolOutSize(h, op.kh, op.sh, op.padding, 'h', op.ceil), poolOutSize(w, op.kw, op.sw, op.padding, 'w', op.ceil), c];
+    case 'fc':
+      return [1, 1, op.out];
+    case 'flatten':
+      return [1, 1, h * w * c];
+    case 'upsample':
+      return [h * op.factor, w * op.factor, c];
+    case 'merge': {
+      if (op.mode === 'concat') {
+        const bad = ins.find((s) => s[0] !== h || s[1] !== w);
+        if (bad) return fail(layer, 'shape-mismatch', `concat needs equal H x W: ${ins.map(fmt).join(' vs ')}.`);
+        return [h, w, ins.reduce((a, s) => a + s[2], 0)];
+      }
+      // add / mul: equal shapes, or a 1x1xC operand broadcast over H x W.
+      const full = ins.reduce((a, s) => (s[0] * s[1] > a[0] * a[1] ? s : a), ins[0]!);
+      const ok = ins.every((s) => s[2] === full[2] && ((s[0] === full[0] && s[1] === full[1]) || (s[0] === 1 && s[1] === 1)));
+      if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
+      return [full[0], full[1], full[2]];
+    }
+    case 'unknown':
+      return op.outputChannels ? [h, w, op.outputChannels] : [h, w, c];
+    case 'bn':
+    case 'scale':
+    case 'lrn':
+    case 'act':
+    case 'dropout':
+    case 'identity':
+      return [h, w, c];
+  }
+}
+
+export function fmt(s: Shape): string {
+  return `${s[0]}x${s[1]}x${s[2]}`;
+}

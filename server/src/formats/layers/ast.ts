@@ -1,0 +1,72 @@
+// Syntax tree of a `.layers` file. Every node keeps the span of its text so that
+// diagnostics, hovers and edits can point back at the exact characters.
+import type { Span } from '../../core/ir';
+
+export interface Word {
+  text: string;
+  span: Span;
+}
+
+/** `value` or `key=value`. */
+export interface Arg {
+  key?: Word;
+  value: Word;
+  span: Span;
+}
+
+export interface OpNode {
+  keyword: Word;
+  args: Arg[];
+  span: Span;
+}
+
+export interface LayerStmt {
+  kind: 'layer';
+  name?: Word;
+  chain: OpNode[];
+  span: Span;
+}
+
+export interface DirectiveStmt {
+  kind: 'directive';
+  keyword: Word;
+  args: Arg[];
+  span: Span;
+}
+
+export interface RepeatStmt {
+  kind: 'repeat';
+  keyword: Word;
+  count: Word;
+  /** `repeat N { ... }` has a body; `repeat N CHAIN` has a one-line chain. */
+  body?: Stmt[];
+  chain?: LayerStmt;
+  span: Span;
+}
+
+export interface BlockParam {
+  name: Word;
+  default?: Word;
+}
+
+export interface BlockStmt {
+  kind: 'block';
+  keyword: Word;
+  name: Word;
+  params: BlockParam[];
+  body: Stmt[];
+  span: Span;
+}
+
+export type Stmt = LayerStmt | DirectiveStmt | RepeatStmt | BlockStmt;
+
+export interface SyntaxError {
+  code: 'syntax-error';
+  message: string;
+  span: Span;
+}
+
+export interface FileAst {
+  statements: Stmt[];
+  errors: SyntaxError[];
+}

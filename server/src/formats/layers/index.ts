@@ -1,0 +1,24 @@
+// The `.layers` front-end: parse → lower to IR, and print rewrites back as `.layers` text.
+import { makeDiagnostic } from '../../core/diagnostics';
+import type { FrontEnd, Parsed } from '../types';
+import { parseLayers } from './parser';
+import { lowerLayers, type Lowered } from './lower';
+import { separableEdits, setDirectiveEdits } from './printer';
+
+export interface LayersParsed extends Parsed, Lowered {
+  ast: ReturnType<typeof parseLayers>;
+}
+
+export const layersFrontEnd: FrontEnd<LayersParsed> = {
+  id: 'layers',
+  extensions: ['.layers'],
+  languageId: 'layerspec',
+  parse(text) {
+    const ast = parseLayers(text);
+    const lowered = lowerLayers(ast, text);
+    return { ...lowered, ast, diagnostics: [...ast.errors.map((e) => makeDiagnostic(e.code, e.span, e.message)), ...lowered.diagnostics] };
+  },
+  separableEdits,
+  widthEdits: (parsed, text, alpha) => setDirectiveEdits(parsed, text, 'width', alpha === 1 ? undefined : `width ${alpha}${parsed.graph.width.divisor ? ` divisor=${parsed.graph.width.divisor}` : ''}`),
+  resolutionEdits: (parsed, text, side) => setDirectiveEdits(parsed, text, 'resolution', side === parsed.graph.input.h ? undefined : `resolution ${side}`),
+};

@@ -1,0 +1,43 @@
+// The contract every format front-end keeps: text in, IR graph (with spans into that same
+// text) and syntax diagnostics out; and, for rewrites decided on the IR, text edits printed
+// in the format's own syntax.
+import type { Analysis } from '../core/analyze';
+import type { EngineDiagnostic } from '../core/diagnostics';
+import type { FormatId, Graph, Span } from '../core/ir';
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Parsed {
+  graph: Graph;
+  diagnostics: EngineDiagnostic[];
+}
+
+export interface FrontEnd<P extends Parsed = Parsed> {
+  id: FormatId;
+  /** File extensions, lower case with the dot. */
+  extensions: string[];
+  /** VS Code language id. */
+  languageId: string;
+  parse(text: string): P;
+  /** Edits that rewrite the conv at `layerIndex` as depthwise + pointwise; undefined when it cannot. */
+  separableEdits(parsed: P, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined;
+  /** Edits that set the width multiplier α (or remove it at 1). */
+  widthEdits(parsed: P, text: string, alpha: number): TextEdit[];
+  /** Edits that set the input side ρ. */
+  resolutionEdits(parsed: P, text: string, side: number): TextEdit[];
+}
+
+/** Applies non-overlapping edits to a text. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+export function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
