@@ -1,0 +1,95 @@
+// The report every output is built from (CLI text/JSON, HTML, webview): plain data with
+// 1-based lines, exact integers and the formula behind each MACs figure.
+import { macsFormula, type CostKind } from './core/costs';
+import type { Severity } from './core/diagnostics';
+import { estimates, fitBudget, type Estimates, type BudgetFit } from './core/estimates';
+import { LineIndex } from './core/lineIndex';
+import type { DocumentAnalysis } from './engine';
+
+export interface ReportLayer {
+  name: string;
+  op: string;
+  kind: CostKind;
+  line: number;
+  output: [number, number, number] | null;
+  macs: number;
+  params: number;
+  otherOps: number;
+  activations: number;
+  /** Share of total MACs, in percent. */
+  share: number;
+  formula?: string;
+}
+
+export interface ReportDiagnostic {
+  code: string;
+  severity: Severity;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+}
+
+export interface Report {
+  file: string;
+  format: string;
+  network: string;
+  input: [number, number, number] | null;
+  batch: number;
+  width: number;
+  complete: boolean;
+  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number };
+  byKind: Record<CostKind, { macs: number; params: number; share: number }>;
+  layers: ReportLayer[];
+  estimates: Estimates;
+  budget?: { macs?: number; params?: number; fit: BudgetFit };
+  diagnostics: ReportDiagnostic[];
+}
+
+const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
+
+export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?: { macs?: number; params?: number }): Report {
+  const { analysis } = doc;
+  const index = new LineIndex(doc.text);
+  const t = analysis.totals;
+  const byKind = Object.fromEntries(Object.entries(analysis.byKind).map(([k, v]) => [k, { ...v, share: share(v.macs, t.macs) }])) as Report['byKind'];
+  const graph = analysis.graph;
+  const budget = { ...graph.budget, ...budgetOverride };
+  const report: Report = {
+    file,
+    format: doc.frontEnd.id,
+    network: graph.name,
+    input: analysis.input,
+    batch: graph.input.batch,
+    width: graph.width.alpha,
+    complete: analysis.complete,
+    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations },
+    byKind,
+    layers: analysis.layers.map((l) => {
+      const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, graph.input.batch) : undefined;
+      const row: ReportLayer = {
+        name: l.layer.name,
+        op: l.layer.opText,
+        kind: l.kind,
+        line: index.positionAt(l.layer.span.start).line + 1,
+        output: l.output,
+        macs: l.macs,
+        params: l.params,
+        otherOps: l.otherOps,
+        activations: l.activations,
+        share: share(l.macs, t.macs),
+      };
+      if (f) row.formula = `${f.symbolic} = ${f.filled}`;
+      return row;
+    }),
+    estimates: analysis.input ? estimates(graph) : { width: [], resolution: [] },
+    diagnostics: doc.diagnostics.map((d) => {
+      const s = index.positionAt(d.span.start);
+      const e = index.positionAt(d.span.end);
+      return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
+    }),
+  };
+  if (budget.macs !== undefined || budget.params !== undefined) report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
+  return report;
+}
