@@ -1,0 +1,32 @@
+// Golden tests: the JSON report of every file in examples/ must equal the reviewed
+// test/golden/examples/<file>.json, and of every test/golden/cases/<case>/input.* its
+// expected.json. Regenerate with `UPDATE_GOLDEN=1 npm test` and review the diff.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { analyzeSource } from '../../server/src/engine';
+import { buildReport } from '../../server/src/report';
+
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function check(inputPath: string, displayName: string, expectedPath: string) {
+  const report = buildReport(analyzeSource(readFileSync(inputPath, 'utf8'), inputPath), displayName);
+  const actual = JSON.stringify(report, null, 2) + '\n';
+  if (update) {
+    mkdirSync(dirname(expectedPath), { recursive: true });
+    writeFileSync(expectedPath, actual);
+  }
+  assert.ok(existsSync(expectedPath), `${expectedPath} is missing: run UPDATE_GOLDEN=1 npm test and review it`);
+  assert.equal(actual, readFileSync(expectedPath, 'utf8'));
+}
+
+for (const file of readdirSync('examples').sort()) {
+  test(`golden: examples/${file}`, () => check(join('examples', file), file, join('test/golden/examples', `${file}.json`)));
+}
+
+const CASES = 'test/golden/cases';
+for (const name of existsSync(CASES) ? readdirSync(CASES).sort() : []) {
+  const input = readdirSync(join(CASES, name)).find((f) => f.startsWith('input.'));
+  if (input) test(`golden: cases/${name}`, () => check(join(CASES, name, input), input, join(CASES, name, 'expected.json')));
+}
