@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { analyzeSource } from '../engine';
 import { applyEdits } from '../formats/types';
 import { buildReport } from '../report';
+import { exportCommand } from './export';
 import { separableFixEdits } from './fixes';
 import { textReport } from './text';
 
@@ -35,6 +36,7 @@ function positiveNumber(v: string | undefined, name: string, max: number): numbe
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  if (argv[0] === 'export') return exportCommand(argv.slice(1), out, err);
   try {
     const { values, positionals } = parseArgs({
       args: argv,
