@@ -40,13 +40,16 @@ export function convOutSize(size: number, k: number, s: number, d: number, pad: 
   return Math.floor((size + 2 * p - span) / s) + 1;
 }
 
-/** Pooling output size; `ceil` is Caffe's rounding, clipped so the last window starts inside the input. */
+/**
+ * Pooling output size. `ceil` rounds up as PyTorch's ceil_mode does: a last window that would
+ * start past the input (in the right padding, or beyond an unpadded input) is dropped.
+ */
 export function poolOutSize(size: number, k: number, s: number, pad: Padding, axis: 'h' | 'w', ceil: boolean): number {
   if (pad.kind === 'same') return Math.ceil(size / s);
   const p = pad.kind === 'valid' ? 0 : pad[axis];
   if (!ceil) return Math.floor((size + 2 * p - k) / s) + 1;
   let out = Math.ceil((size + 2 * p - k) / s) + 1;
-  if (p > 0 && (out - 1) * s >= size + p) out--;
+  if ((out - 1) * s >= size + p) out--;
   return out;
 }
 
