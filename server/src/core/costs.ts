@@ -2,6 +2,7 @@
 // MACs count conv, dwconv, deconv and fc multiply-accumulates; parameters are what
 // PyTorch's model.parameters() holds; everything else is "other ops". Each MACs figure
 // comes with its formula, symbolic and filled in with the layer's numbers.
+import { exact } from './format';
 import type { Graph, Layer, Shape } from './ir';
 import { inferShapes, type ShapeOptions } from './shapes';
 
@@ -32,7 +33,7 @@ export interface Formula {
 
 export const ZERO_COST: LayerCost = { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 };
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = exact;
 
 function formula(batch: number, terms: [string, number][], total: number): Formula {
   const all: [string, number][] = batch > 1 ? [['N', batch], ...terms] : terms;

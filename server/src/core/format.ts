@@ -14,6 +14,8 @@ export function compact(n: number): string {
 }
 
 export function exact(n: number): string {
+  // Integers (nearly every figure) are grouped by hand: toLocaleString is slow on 100k-layer reports.
+  if (Number.isSafeInteger(n)) return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 20 }) : String(n);
 }
 
