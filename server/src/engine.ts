@@ -2,7 +2,9 @@
 // options → parsed front-end result and analysis. Also applies rule severities and inline
 // suppression comments, which are the same for every format.
 import { analyzeGraph, type Analysis, type AnalysisOptions } from './core/analyze';
-import type { Code, EngineDiagnostic, Severity } from './core/diagnostics';
+import { makeDiagnostic, type Code, type EngineDiagnostic, type Severity } from './core/diagnostics';
+import { exact } from './core/format';
+import { LIMITS } from './core/limits';
 import { applySuppressions } from './core/suppressions';
 import { detectFrontEnd, frontEndFor } from './formats';
 import type { FrontEnd, Parsed } from './formats/types';
@@ -25,10 +27,27 @@ export interface DocumentAnalysis {
 
 export function analyzeSource(text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
+  if (text.length > LIMITS.maxTextLength) {
+    // Not parsed at all: the front-end sees an empty document, the user one diagnostic.
+    const parsed = frontEnd.parse('');
+    const tooLong = makeDiagnostic('limit-exceeded', { start: 0, end: 0 }, `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`);
+    const analysis = analyzeGraph(parsed.graph, '', [tooLong], options);
+    return { text, frontEnd, parsed, analysis, diagnostics: [tooLong] };
+  }
   const parsed = frontEnd.parse(text);
   const analysis = analyzeGraph(parsed.graph, text, parsed.diagnostics, options);
-  const diagnostics = applySuppressions(text, applySeverities(analysis.diagnostics, options.severities));
+  const diagnostics = capDiagnostics(applySuppressions(text, applySeverities(analysis.diagnostics, options.severities)));
   return { text, frontEnd, parsed, analysis, diagnostics };
+}
+
+/** At most LIMITS.maxDiagnostics, then one informational note that counts the rest. */
+function capDiagnostics(diags: EngineDiagnostic[]): EngineDiagnostic[] {
+  if (diags.length <= LIMITS.maxDiagnostics) return diags;
+  const kept = diags.slice(0, LIMITS.maxDiagnostics);
+  const last = kept[kept.length - 1]!;
+  const rest = diags.length - kept.length;
+  kept.push({ ...makeDiagnostic('limit-exceeded', last.span, `${exact(rest)} more diagnostics are not shown (at most ${exact(LIMITS.maxDiagnostics)} per document).`), severity: 'info' });
+  return kept;
 }
 
 export function applySeverities(diags: EngineDiagnostic[], severities: EngineOptions['severities']): EngineDiagnostic[] {

@@ -2,6 +2,7 @@
 // Codes never change once published; docs/rules.md has one section per code
 // (anchor = the code), and the server links to it through `codeDescription`.
 import type { Span } from './ir';
+import { LIMITS } from './limits';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Stage = 'syntax' | 'shape' | 'cost';
@@ -58,7 +59,8 @@ export function stageOf(code: Code): Stage {
   return CODES[code].stage;
 }
 
-export function makeDiagnostic(code: Code, span: Span, message: string, data?: DiagnosticData): EngineDiagnostic {
+export function makeDiagnostic(code: Code, span: Span, text: string, data?: DiagnosticData): EngineDiagnostic {
+  const message = text.length > LIMITS.maxMessageLength ? `${text.slice(0, LIMITS.maxMessageLength - 1)}…` : text;
   return data ? { code, severity: CODES[code].severity, message, span, data } : { code, severity: CODES[code].severity, message, span };
 }
 

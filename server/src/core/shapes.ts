@@ -73,7 +73,7 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
   const inp = graph.input;
   const input: Shape | null = inp.c > 0 ? [side ?? inp.h, side ?? inp.w, inp.c] : null;
   const shapes: (Shape | null)[] = new Array(graph.layers.length).fill(null);
-  const fail = (layer: Layer, code: 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch', message: string) => {
+  const fail = (layer: Layer, code: ShapeCode, message: string) => {
     diagnostics.push(makeDiagnostic(code, layer.span, message));
     return null;
   };
@@ -88,16 +88,20 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
     }
     if (!known || ins.length === 0) continue;
     let out = outputShape(layer, ins, alpha, divisor, fail);
-    if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1 || !Number.isFinite(out[0] * out[1] * out[2]))) {
+    if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
       const [h, w] = ins[0]!;
       out = fail(layer, 'non-positive-size', `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`);
+    } else if (out && !(out[0] * out[1] * out[2] * inp.batch <= Number.MAX_SAFE_INTEGER)) {
+      // Past 2^53 elements no count is exact; stopping here keeps every figure finite.
+      out = fail(layer, 'limit-exceeded', `${layer.opText} gives a ${fmt(out)} output${inp.batch > 1 ? ` (batch ${inp.batch})` : ''}: more than 2^53 elements, past which counts are not exact.`);
     }
     shapes[layer.index] = out;
   }
   return { input, shapes, diagnostics };
 }
 
-type Fail = (layer: Layer, code: 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch', message: string) => null;
+type ShapeCode = 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch' | 'limit-exceeded';
+type Fail = (layer: Layer, code: ShapeCode, message: string) => null;
 
 function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number | undefined, fail: Fail): Shape | null {
   const [h, w, c] = ins[0]!;

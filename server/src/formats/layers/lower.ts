@@ -4,6 +4,7 @@
 // Errors become diagnostics; the offending op is skipped so the rest still lowers.
 import type { Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
+import { exact } from '../../core/format';
 import { LIMITS } from '../../core/limits';
 import { LineIndex } from '../../core/lineIndex';
 import type { Arg, BlockStmt, DirectiveStmt, FileAst, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from './ast';
@@ -24,7 +25,12 @@ export interface Lowered {
   blocks: Map<string, BlockStmt>;
 }
 
-class LimitReached extends Error {}
+/** Thrown when unrolling passes a limit; caught at the top-level statement that caused it. */
+class LimitReached extends Error {
+  constructor(readonly what: 'layers' | 'steps') {
+    super(what);
+  }
+}
 
 class Scope {
   readonly names = new Map<string, number>();
@@ -66,7 +72,20 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const usedNames = new Set<string>();
   const implicitBias = new Set<number>();
   const lines = new LineIndex(text);
-  const diag = (code: Code, span: Span, message: string) => diagnostics.push(makeDiagnostic(code, span, message));
+  // A repeat or a block used many times lowers the same text many times: one diagnostic per place.
+  const reported = new Set<string>();
+  const diag = (code: Code, span: Span, message: string) => {
+    const key = `${code}:${span.start}:${span.end}:${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push(makeDiagnostic(code, span, message));
+  };
+  // Every op lowered, block invoked and repeat iteration is a step, layers or not, so that
+  // nested repeats of nothing (or of failing ops) cannot run for ever.
+  let steps = 0;
+  const step = () => {
+    if (++steps > LIMITS.maxSteps) throw new LimitReached('steps');
+  };
 
   const graph: Graph = {
     format: 'layers',
@@ -88,9 +107,17 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
 
   const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
 
+  // Next suffix to try per base name: names are only ever added, so every suffix below it is
+  // still taken, and a chain of 20,000 `relu`s stays linear instead of quadratic.
+  const nextSuffix = new Map<string, number>();
   const uniqueName = (base: string): string => {
     let name = base;
-    for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
+    if (usedNames.has(name)) {
+      let n = nextSuffix.get(base) ?? 2;
+      while (usedNames.has(`${base}_${n}`)) n++;
+      name = `${base}_${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     usedNames.add(name);
     return name;
   };
@@ -119,15 +146,15 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       const w = needOne('input HxWxC [batch=N]');
       if (!w) return;
       const dims = parseDims(w.text);
-      if (!dims || dims.length !== 3 || dims.some((x) => x < 1)) {
-        diag('invalid-value', w.span, `'${w.text}' is not an input shape: write H x W x C, e.g. 224x224x3.`);
+      if (!dims || dims.length !== 3 || dims.some((x) => x < 1 || x > LIMITS.maxDimension)) {
+        diag('invalid-value', w.span, `'${w.text}' is not an input shape: write H x W x C, each from 1 to ${LIMITS.maxDimension}, e.g. 224x224x3.`);
         return;
       }
       const batchArg = opts.get('batch');
       let batch = 1;
       if (batchArg) {
         const b = Number(batchArg.value.text);
-        if (!Number.isInteger(b) || b < 1) diag('invalid-value', batchArg.value.span, `batch must be a positive integer, not '${batchArg.value.text}'.`);
+        if (!Number.isInteger(b) || b < 1 || b > LIMITS.maxDimension) diag('invalid-value', batchArg.value.span, `batch must be an integer from 1 to ${LIMITS.maxDimension}, not '${batchArg.value.text}'.`);
         else batch = b;
       }
       if (sawInput) diag('duplicate-name', d.keyword.span, 'The input is already declared.');
@@ -147,7 +174,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       let divisor: number | undefined;
       if (dv) {
         const n = Number(dv.value.text);
-        if (!Number.isInteger(n) || n < 1) diag('invalid-value', dv.value.span, `divisor must be a positive integer, not '${dv.value.text}'.`);
+        if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxDimension) diag('invalid-value', dv.value.span, `divisor must be an integer from 1 to ${LIMITS.maxDimension}, not '${dv.value.text}'.`);
         else divisor = n;
       }
       graph.width = divisor ? { alpha: a, divisor, span: d.span } : { alpha: a, span: d.span };
@@ -156,7 +183,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       const w = needOne('resolution SIDE');
       if (!w) return;
       const r = Number(w.text);
-      if (!Number.isInteger(r) || r < 1) diag('invalid-value', w.span, `The resolution must be a positive integer input side, not '${w.text}'.`);
+      if (!Number.isInteger(r) || r < 1 || r > LIMITS.maxDimension) diag('invalid-value', w.span, `The resolution must be an integer input side from 1 to ${LIMITS.maxDimension}, not '${w.text}'.`);
       else graph.resolution = { side: r, span: d.span };
     } else if (kw === 'budget') {
       if (positional.length) diag('syntax-error', positional[0]!.span, 'Expected: budget macs=N params=N.');
@@ -174,7 +201,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   };
 
   const addLayer = (name: string, opText: string, op: LayerOp, inputs: number[], node: OpNode, stmt: LayerStmt, ctx: Ctx): number => {
-    if (layers.length >= LIMITS.maxLayers) throw new LimitReached();
+    if (layers.length >= LIMITS.maxLayers) throw new LimitReached('layers');
     const index = layers.length;
     layers.push({ index, name: uniqueName(name), opText, op, inputs, span: node.span, site: ctx.site ?? node.span, statement: stmt.span });
     return index;
@@ -223,12 +250,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
         if (v === 'same' || v === 'valid') return { kind: v } as Padding;
         if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDimension ? { kind: 'explicit', h: v, w: v } : bad('same, valid or a non-negative integer');
         const d = parseDims(v);
-        return d && d.length === 2 ? { kind: 'explicit', h: d[0]!, w: d[1]! } : bad('same, valid, P or PHxPW');
+        return d && d.length === 2 && d.every((x) => x <= LIMITS.maxDimension) ? { kind: 'explicit', h: d[0]!, w: d[1]! } : bad('same, valid, P or PHxPW');
       }
     }
   };
 
   const lowerOp = (node: OpNode, opIndex: number, stmt: LayerStmt, input: number, ctx: Ctx): number => {
+    step();
     const kw = node.keyword.text;
     const base = ctx.prefix + (stmt.name ? (opIndex === 0 ? stmt.name.text : `${stmt.name.text}/${kw}`) : `${kw}_${lineOf(node.span.start)}`) + ctx.suffix;
     const block = blocks.get(kw);
@@ -366,7 +394,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       return prev;
     }
     if (n > LIMITS.maxRepeat) {
-      diag('limit-exceeded', stmt.count.span, `repeat ${n} is above the limit of ${LIMITS.maxRepeat.toLocaleString('en-US')} iterations; the repeat is not unrolled.`);
+      diag('limit-exceeded', stmt.count.span, `repeat ${n} is above the limit of ${exact(LIMITS.maxRepeat)} iterations; the repeat is not unrolled.`);
       return prev;
     }
     const body: Stmt[] = stmt.body ?? (stmt.chain ? [stmt.chain] : []);
@@ -374,6 +402,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     let out = prev;
     let last: Scope | undefined;
     for (let i = 0; i < n; i++) {
+      step();
       last = new Scope(ctx.scope, declared);
       out = lowerBody(body, out, { ...ctx, scope: last, suffix: `${ctx.suffix}#${i + 1}` });
     }
@@ -400,7 +429,8 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       prev = s.kind === 'layer' ? lowerChain(s, prev, topCtx) : lowerRepeat(s, prev, topCtx);
     } catch (e) {
       if (!(e instanceof LimitReached)) throw e;
-      diag('limit-exceeded', s.span, `The network unrolls to more than ${LIMITS.maxLayers.toLocaleString('en-US')} layers; analysis stops here.`);
+      const what = e.what === 'layers' ? `more than ${exact(LIMITS.maxLayers)} layers` : `more than ${exact(LIMITS.maxSteps)} steps (repeats and block uses multiply out)`;
+      diag('limit-exceeded', s.span, `The network unrolls to ${what}; analysis stops here.`);
       break;
     }
   }

@@ -1,6 +1,7 @@
 // Values in `.layers` arguments: integers, decimals, sizes with K/M/G suffixes, `HxW`
 // dimensions and small integer expressions over block parameters (`mid*4`, `(c+1)/2`).
 // Every function returns a value or an error message, never throws.
+import { LIMITS } from '../../core/limits';
 
 export type Scalar = number | string;
 export type Env = ReadonlyMap<string, Scalar>;
@@ -39,6 +40,7 @@ export function parseDims(text: string): number[] | undefined {
 
 /** Integer arithmetic with + - * / % and parentheses; `/` divides exactly or floors. */
 export function evaluate(text: string, env: Env): Result<number> {
+  if (text.length > LIMITS.maxExpressionLength) return fail(`An expression of ${text.length} characters is longer than the ${LIMITS.maxExpressionLength} LayerLint evaluates.`);
   let i = 0;
   const src = text;
   const skip = () => {
