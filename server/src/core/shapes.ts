@@ -20,15 +20,18 @@ export interface ShapeResult {
   diagnostics: EngineDiagnostic[];
 }
 
-/** Output channels under α: floor(C·α), at least 1; with a divisor, rounded the MobileNetV2 way. */
+/**
+ * Output channels under α: floor(C·α), at least 1; with a divisor, rounded the MobileNetV2
+ * way, at α = 1 too (as MobileNetV2's _make_divisible does), so that cost grows with α.
+ */
 export function applyWidthMultiplier(channels: number, alpha: number, divisor?: number): number {
-  if (alpha === 1) return channels;
   const v = channels * alpha;
   if (divisor) {
     let n = Math.max(divisor, Math.floor((v + divisor / 2) / divisor) * divisor);
     if (n < 0.9 * v) n += divisor;
     return n;
   }
+  if (alpha === 1) return channels;
   return Math.max(1, Math.floor(v + 1e-9));
 }
 

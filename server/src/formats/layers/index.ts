@@ -19,6 +19,10 @@ export const layersFrontEnd: FrontEnd<LayersParsed> = {
     return { ...lowered, ast, diagnostics: [...ast.errors.map((e) => makeDiagnostic(e.code, e.span, e.message)), ...lowered.diagnostics] };
   },
   separableEdits,
-  widthEdits: (parsed, text, alpha) => setDirectiveEdits(parsed, text, 'width', alpha === 1 ? undefined : `width ${alpha}${parsed.graph.width.divisor ? ` divisor=${parsed.graph.width.divisor}` : ''}`),
+  // With a divisor, α = 1 still rounds channel counts, so the line stays.
+  widthEdits: (parsed, text, alpha) => {
+    const divisor = parsed.graph.width.divisor;
+    return setDirectiveEdits(parsed, text, 'width', alpha === 1 && !divisor ? undefined : `width ${alpha}${divisor ? ` divisor=${divisor}` : ''}`);
+  },
   resolutionEdits: (parsed, text, side) => setDirectiveEdits(parsed, text, 'resolution', side === parsed.graph.input.h ? undefined : `resolution ${side}`),
 };
