@@ -13,7 +13,7 @@ test('with a divisor, channels are rounded at α = 1 too, so α 0.75 never costs
   assert.equal(applyWidthMultiplier(6, 1), 6);
   const text = 'input 6x6x1\nwidth 0.25 divisor=4\ns1: deconv 6 1 | conv 4 1\n';
   const { graph } = analyzeSource(text, 'a.layers').analysis;
-  const macs = [0.25, 0.5, 0.75, 1, 1.5].map((a) => estimateAt(graph, a, 6).macs);
+  const macs = [0.25, 0.5, 0.75, 1, 1.5].map((a) => estimateAt(graph, a).macs);
   for (let i = 1; i < macs.length; i++) assert.ok(macs[i]! >= macs[i - 1]!, macs.join(' '));
 });
 
@@ -21,4 +21,9 @@ test('setting α = 1 keeps the width line when it has a divisor', () => {
   const text = 'input 8x8x3\nwidth 0.5 divisor=4\nc: conv 6 3x3\n';
   const doc = analyzeSource(text, 'a.layers');
   assert.equal(applyEdits(text, doc.frontEnd.widthEdits(doc.parsed, text, 1)), 'input 8x8x3\nwidth 1 divisor=4\nc: conv 6 3x3\n');
+});
+
+test('width estimates keep a non-square input non-square', () => {
+  const { graph } = analyzeSource('input 6x7x1\nc: dwconv 1\n', 'a.layers').analysis;
+  assert.equal(estimateAt(graph, 0.25).macs, 42);
 });

@@ -29,8 +29,9 @@ export function baseSide(graph: Graph): number {
   return graph.resolution?.side ?? graph.input.h;
 }
 
-export function estimateAt(graph: Graph, alpha: number, side: number): { macs: number; params: number; complete: boolean } {
-  const { totals, complete } = computeCosts(graph, { alpha, side });
+/** Totals at width α and, when given, an input side overriding H and W (else the file's own input). */
+export function estimateAt(graph: Graph, alpha: number, side?: number): { macs: number; params: number; complete: boolean } {
+  const { totals, complete } = computeCosts(graph, side === undefined ? { alpha } : { alpha, side });
   return { macs: totals.macs, params: totals.params, complete };
 }
 
@@ -43,7 +44,7 @@ export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS,
   const alpha = graph.width.alpha;
   const resolutionSides = sides ?? RESOLUTION_STEPS.map((r) => Math.round(side * r));
   return {
-    width: alphas.map((a) => ({ alpha: a, ...strip(estimateAt(graph, a, side)) })),
+    width: alphas.map((a) => ({ alpha: a, ...strip(estimateAt(graph, a)) })),
     resolution: resolutionSides.map((s) => ({ input: s, ...strip(estimateAt(graph, alpha, s)) })),
   };
 }
@@ -63,12 +64,12 @@ export function fitBudget(graph: Graph, budget: { macs?: number; params?: number
   let lo = 0, hi = 100; // α = k/100
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (fits(estimateAt(graph, mid / 100, side))) lo = mid;
+    if (fits(estimateAt(graph, mid / 100))) lo = mid;
     else hi = mid - 1;
   }
   if (lo > 0) fit.alpha = lo / 100;
   // Parameters do not depend on the input side, so only a MACs budget can be met with ρ.
-  if (budget.params === undefined || estimateAt(graph, graph.width.alpha, side).params <= budget.params) {
+  if (budget.params === undefined || estimateAt(graph, graph.width.alpha).params <= budget.params) {
     let a = 0, b = side;
     while (a < b) {
       const mid = (a + b + 1) >> 1;
