@@ -19,7 +19,10 @@ export class AnalysisCache {
     const settings = this.settingsFor(doc.uri);
     const options: EngineOptions = { severities: settings.rules, rules: settings.thresholds };
     const fileName = decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
-    const analysed = makeFeatureDoc(analyzeSource(doc.getText(), fileName, options), doc.uri, doc.version, settings);
+    // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
+    const raw: unknown = doc.getText();
+    const text = typeof raw === 'string' ? raw : '';
+    const analysed = makeFeatureDoc(analyzeSource(text, fileName, options), doc.uri, doc.version, settings);
     this.entries.set(doc.uri, analysed);
     return analysed;
   }

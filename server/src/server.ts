@@ -46,6 +46,15 @@ export function startServer(connection: Connection): void {
   }
 
   function validate(uri: string): void {
+    try {
+      publish(uri);
+    } catch (e) {
+      // One document that breaks the engine must not take the server (and every other document) down.
+      connection.console.error(`LayerLint: analysing ${uri} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  function publish(uri: string): void {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
