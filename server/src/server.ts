@@ -4,6 +4,7 @@
 // client supports it, defaults otherwise.
 import {
   CodeActionKind,
+  ErrorCodes,
   LSPErrorCodes,
   ResponseError,
   TextDocumentSyncKind,
@@ -36,9 +37,11 @@ export function startServer(connection: Connection): void {
   const cache = new AnalysisCache(() => settings);
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  let initialized = false;
 
   /** Runs a feature on the current version of a document, or returns `fallback`. */
   function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, f: (doc: FeatureDoc) => T): T | ResponseError<void> {
+    if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
     const doc = documents.get(uri);
     if (!doc) return fallback;
     if (token?.isCancellationRequested) return cancelled();
@@ -82,6 +85,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params): InitializeResult => {
+    initialized = true;
     canConfigure = !!params.capabilities.workspace?.configuration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
