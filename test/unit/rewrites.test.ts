@@ -62,3 +62,16 @@ test('width and resolution edits insert, replace and remove directives', () => {
   const r = applyEdits(text, fe.resolutionEdits(doc.parsed, text, 160));
   assert.equal(analyzeSource(r, 'a.layers').analysis.layers[0]!.output!.join('x'), '80x80x32');
 });
+
+test('a repeated conv whose first iteration reads the RGB input: the prediction counts every instance the rewrite changes', () => {
+  // Found by the property tests: iteration 1 (1 input channel) is below the threshold, but
+  // the textual rewrite changes it too, so the predicted saving must include it.
+  const text = 'input 6x6x1\nrepeat 2 {\n  s2: conv 4 3\n  s3: deconv 4 1\n}\n';
+  const before = analyzeSource(text, 'a.layers');
+  const d = before.diagnostics.filter((x) => x.code === 'separable-conv');
+  assert.equal(d.length, 1);
+  assert.match(d[0]!.message, /\(2 instances\)/);
+  const after = analyzeSource(applyEdits(text, separableFixEdits(before)), 'a.layers');
+  assert.equal(before.analysis.totals.macs - after.analysis.totals.macs, predictedDrop(before));
+  assert.equal(predictedDrop(before), 4140);
+});

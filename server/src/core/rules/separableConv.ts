@@ -39,13 +39,26 @@ export const separableConv: Rule = (analysis, options) => {
   const bySpan = new Map<number, { first: LayerResult; count: number; s: SeparableSavings }>();
   const consumers = new Map<number, number[]>();
   for (const l of analysis.layers) for (const i of l.layer.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l.layer.index);
+  // The rewrite is textual: it changes every instance of the op (repeat iterations, block
+  // uses), so once one instance qualifies, the savings count them all, including instances
+  // below the thresholds (a repeated conv whose first iteration reads the RGB input).
+  const qualifying = new Set<number>();
   for (const l of analysis.layers) {
-    if (!isSeparableCandidate(l, options.separableMinInputChannels) || l.macs < options.separableMinMacs) continue;
+    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs) qualifying.add(l.layer.span.start);
+  }
+  for (const l of analysis.layers) {
+    if (!qualifying.has(l.layer.span.start)) continue;
     const next = consumers.get(l.layer.index);
     const followedByBn = next?.length === 1 && analysis.layers[next[0]!]!.layer.op.kind === 'bn';
-    const s = dscSavings(l, followedByBn, analysis.graph.input.batch)!;
+    const s = dscSavings(l, followedByBn, analysis.graph.input.batch);
+    if (!s) continue;
     const prev = bySpan.get(l.layer.span.start);
     if (prev) {
+      // The message describes (and the fix targets) a qualifying instance.
+      if (!isSeparableCandidate(prev.first, options.separableMinInputChannels)) {
+        prev.first = l;
+        prev.s.ratio = s.ratio;
+      }
       prev.count++;
       prev.s.macs += s.macs;
       prev.s.separableMacs += s.separableMacs;
