@@ -1,0 +1,63 @@
+// What the shipped bundles can reach: built with esbuild's metafile (the same entry points
+// as esbuild.mjs), no LayerLint source imports a module that runs programs or opens network
+// connections, and the only third-party imports of them are the two documented in
+// docs/reliability.md. Also: no eval / new Function / dynamic import in LayerLint's code,
+// and the extension declares full support for untrusted workspaces (it only reads data).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const FORBIDDEN = new Set(['child_process', 'http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'cluster', 'worker_threads', 'vm', 'inspector']);
+/** Third-party code that imports a forbidden module, and why it is never reached in a way that matters. */
+const ALLOWED: Record<string, string[]> = {
+  // Files.resolveGlobalNodePath/resolveGlobalYarnPath spawn npm/yarn; LayerLint never calls them.
+  child_process: ['node_modules/vscode-languageserver/lib/node/files.js'],
+  // The --pipe / --socket transports: a local connection to the editor, only when it asks for one.
+  net: ['node_modules/vscode-jsonrpc/lib/node/main.js'],
+};
+
+interface Metafile {
+  inputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+}
+
+function metafile(entryPoints: Record<string, string>): Metafile {
+  const r = spawnSync(process.execPath, ['test/helpers/metafile.mjs', ...Object.entries(entryPoints).map(([k, v]) => `${k}=${v}`)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Metafile;
+}
+
+function forbiddenImports(meta: Metafile): { module: string; from: string }[] {
+  const found: { module: string; from: string }[] = [];
+  for (const [file, input] of Object.entries(meta.inputs)) {
+    for (const imp of input.imports) {
+      const module = imp.path.replace(/^node:/, '');
+      if (imp.external && FORBIDDEN.has(module)) found.push({ module, from: file });
+    }
+  }
+  return found;
+}
+
+test('the CLI bundle imports nothing that runs programs or opens connections', () => {
+  assert.deepEqual(forbiddenImports(metafile({ cli: 'server/src/cli/main.ts' })), []);
+});
+
+test('the server bundle: only the two documented third-party imports, none from LayerLint code', () => {
+  const found = forbiddenImports(metafile({ server: 'server/src/bin.ts' }));
+  for (const f of found) assert.ok(ALLOWED[f.module]?.includes(f.from), `${f.from} imports ${f.module}`);
+});
+
+test('LayerLint code has no eval, new Function or dynamic require/import', () => {
+  const meta = metafile({ server: 'server/src/bin.ts', cli: 'server/src/cli/main.ts' });
+  const own = Object.keys(meta.inputs).filter((f) => f.startsWith('server/src/'));
+  assert.ok(own.length > 20);
+  for (const f of own) {
+    const src = readFileSync(f, 'utf8');
+    assert.doesNotMatch(src, /\beval\s*\(|new\s+Function\s*\(|\brequire\s*\(\s*[^'"\s)]|\bimport\s*\(/, f);
+  }
+});
+
+test('the extension supports untrusted workspaces: it only reads layer specs as data', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { capabilities: { untrustedWorkspaces: { supported: unknown } } };
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+});
