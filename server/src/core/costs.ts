@@ -175,3 +175,15 @@ export function byKind(layers: LayerResult[]): ByKind {
   return out;
 }
 
+
+/**
+ * For each layer: the index of its only consumer, -1 when nothing reads it, -2 when
+ * several layers do. Rules use it to ask "is this conv followed only by a bn?".
+ */
+export function soleConsumers(layers: readonly LayerResult[]): Int32Array {
+  const out = new Int32Array(layers.length).fill(-1);
+  for (const l of layers) {
+    for (const i of l.layer.inputs) if (i >= 0) out[i] = out[i] === -1 ? l.layer.index : -2;
+  }
+  return out;
+}
