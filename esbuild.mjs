@@ -38,4 +38,7 @@ if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: walk('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
 }
+if (args.has('--bench')) {
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' }));
+}
 await Promise.all(builds);
