@@ -38,9 +38,52 @@ const layerlint: Convention = {
   }),
 };
 
+const exactInt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * AlexeyAB darknet's "Total BFLOPS" (parse_network_cfg_custom): the sum over layers of
+ * `l.bflops`, each a C float, summed in a float, printed "%5.3f". Per layer: convolutional
+ * and connected 2 x MACs; [maxpool]/[local_avgpool] size² x C x H_out x W_out; [shortcut]
+ * output elements x number of `from` layers. Everything else (global avgpool, route,
+ * upsample, scale_channels, BN, activations) adds 0. Per image: darknet's `batch` is a
+ * training setting and the printed figure does not depend on it.
+ */
+const darknet: Convention = {
+  id: 'darknet',
+  label: 'Darknet (AlexeyAB "Total BFLOPS": 2 x conv/fc MACs + maxpool + shortcut, per image)',
+  totals: (a) => {
+    const batch = Math.max(1, a.graph.input.batch);
+    let bflops = 0;
+    let weights = 0;
+    for (const l of a.layers) {
+      const op = l.layer.op;
+      let layerFlops = 0;
+      if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
+        layerFlops = (2 * l.macs) / batch;
+        weights += l.params - (op.bias ? (l.output?.[2] ?? 0) : 0);
+      } else if (op.kind === 'pool' && !op.global) layerFlops = l.otherOps / batch;
+      else if (op.kind === 'merge' && op.mode === 'add') layerFlops = l.otherOps / batch;
+      if (layerFlops > 0) bflops = Math.fround(bflops + Math.fround(layerFlops / 1e9));
+    }
+    return {
+      convention: 'darknet',
+      macs: a.totals.macs / batch,
+      flops: bflops * 1e9,
+      params: a.totals.params,
+      display: `Total BFLOPS ${bflops.toFixed(3)}`,
+      notes: [
+        'BFLOPS = 2 x conv/fc MACs + maxpool window ops (size² x output elements) + shortcut additions, / 1e9, per image.',
+        'Global [avgpool], [route], [upsample], [scale_channels], batch norm and activations add nothing.',
+        'Summed in single precision and printed with 3 decimals, as darknet does.',
+        `Darknet prints no parameter count; conv/fc weights without bias and BN: ${exactInt(weights)}.`,
+      ],
+    };
+  },
+};
+
 export const CONVENTIONS: Record<ConventionId, Convention | undefined> = {
   layerlint,
-  darknet: undefined,
+  darknet,
   netscope: undefined,
   ultralytics: undefined,
 };

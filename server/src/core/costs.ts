@@ -94,6 +94,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'flatten':
     case 'upsample':
     case 'identity':
+    case 'split':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }

@@ -29,6 +29,8 @@ export type LayerOp =
   | { kind: 'upsample'; factor: number }
   | { kind: 'merge'; mode: 'add' | 'concat' | 'mul' }
   | { kind: 'identity' }
+  /** Channel chunk `index` of `parts` equal chunks (torch.chunk, darknet route groups): no cost. */
+  | { kind: 'split'; parts: number; index: number }
   /** A layer type the front-end could not interpret: never counted, always diagnosed. */
   | { kind: 'unknown'; type: string; outputChannels?: number };
 

@@ -21,9 +21,15 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   extensions: string[];
   /** VS Code language id. */
   languageId: string;
-  parse(text: string): P;
+  /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
+  parse(text: string, fileName?: string): P;
   /** Edits that rewrite the conv at `layerIndex` as depthwise + pointwise; undefined when it cannot. */
   separableEdits(parsed: P, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined;
+  /**
+   * All depthwise-separable rewrites at once, for formats where one rewrite renumbers what
+   * others refer to (layer indexes): fix-all uses it instead of merging single edits.
+   */
+  separableEditsAll?(parsed: P, analysis: Analysis, layerIndexes: number[], text: string): TextEdit[];
   /** Edits that set the width multiplier α (or remove it at 1). */
   widthEdits(parsed: P, text: string, alpha: number): TextEdit[];
   /** Edits that set the input side ρ. */
