@@ -81,11 +81,49 @@ const darknet: Convention = {
   },
 };
 
+/**
+ * Ultralytics `model.info()` GFLOPs (utils/torch_utils.py get_flops): thop's count x 2 / 1e9,
+ * one decimal. thop counts conv/linear MACs (bias ignored) and BatchNorm2d as 4 ops per
+ * element (2 x numel, x 2 for the affine part); SiLU, nearest Upsample, MaxPool, Concat and
+ * residual adds count 0. Unfused model (BN separate), as the yaml comments print; the fused
+ * figures (BN folded into conv biases) are in the notes.
+ */
+const ultralytics: Convention = {
+  id: 'ultralytics',
+  label: 'Ultralytics (model.info() GFLOPs: thop x 2, BN 4 ops/element, unfused)',
+  totals: (a) => {
+    const batch = Math.max(1, a.graph.input.batch);
+    let bnElements = 0;
+    let bnChannels = 0;
+    for (const l of a.layers) {
+      if (l.layer.op.kind !== 'bn') continue;
+      bnElements += l.activations / batch;
+      bnChannels += l.output?.[2] ?? 0;
+    }
+    const macs = a.totals.macs / batch;
+    const flops = 2 * (macs + 4 * bnElements);
+    const fusedParams = a.totals.params - bnChannels;
+    return {
+      convention: 'ultralytics',
+      macs,
+      flops,
+      params: a.totals.params,
+      display: `${a.totals.params} parameters, ${(flops / 1e9).toFixed(1)} GFLOPs`,
+      notes: [
+        'GFLOPs = 2 x (conv/fc MACs + 4 x BatchNorm output elements) / 1e9, per image (thop, as model.info() prints it).',
+        'SiLU, nearest Upsample, MaxPool, Concat and residual adds count 0; conv biases are not counted.',
+        `Fused (BN folded into the convs, as printed at predict/val time): ${fusedParams} parameters, ${((2 * macs) / 1e9).toFixed(1)} GFLOPs.`,
+        'Parameters include the DFL conv (16 fixed weights, not trained: "gradients" in the summary is 16 lower).',
+      ],
+    };
+  },
+};
+
 export const CONVENTIONS: Record<ConventionId, Convention | undefined> = {
   layerlint,
   darknet,
   netscope: undefined,
-  ultralytics: undefined,
+  ultralytics,
 };
 
 export function conventionTotals(id: ConventionId, analysis: Analysis): ConventionTotals {

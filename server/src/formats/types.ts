@@ -3,6 +3,7 @@
 // in the format's own syntax.
 import type { Analysis } from '../core/analyze';
 import type { EngineDiagnostic } from '../core/diagnostics';
+import type { ScaleEstimate } from '../core/estimates';
 import type { FormatId, Graph, Span } from '../core/ir';
 
 export interface TextEdit {
@@ -34,6 +35,8 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   widthEdits(parsed: P, text: string, alpha: number): TextEdit[];
   /** Edits that set the input side ρ. */
   resolutionEdits(parsed: P, text: string, side: number): TextEdit[];
+  /** Totals of every variant the file defines (Ultralytics scales), when it defines several. */
+  scaleEstimates?(parsed: P): ScaleEstimate[];
 }
 
 /** Applies non-overlapping edits to a text. */

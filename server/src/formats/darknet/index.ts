@@ -5,7 +5,7 @@ import { makeDiagnostic } from '../../core/diagnostics';
 import type { FrontEnd, Parsed } from '../types';
 import { lowerDarknet, type DarknetLowered } from './lower';
 import { parseCfg, type CfgFile } from './parser';
-import { darknetResolutionEdits, darknetSeparableEdits, darknetWidthEdits } from './printer';
+import { darknetResolutionEdits, darknetSeparableEdits, darknetSeparableEditsAll, darknetWidthEdits } from './printer';
 
 export interface DarknetParsed extends Parsed, DarknetLowered {
   cfg: CfgFile;
@@ -21,6 +21,7 @@ export const darknetFrontEnd: FrontEnd<DarknetParsed> = {
     return { ...lowered, cfg, diagnostics: [...cfg.errors.map((e) => makeDiagnostic('syntax-error', e.span, e.message)), ...lowered.diagnostics] };
   },
   separableEdits: darknetSeparableEdits,
+  separableEditsAll: darknetSeparableEditsAll,
   widthEdits: darknetWidthEdits,
   resolutionEdits: darknetResolutionEdits,
 };
