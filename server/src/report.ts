@@ -90,6 +90,8 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
       return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
     }),
   };
+  const scales = analysis.input ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
+  if (scales?.length) report.estimates.scales = scales;
   if (budget.macs !== undefined || budget.params !== undefined) report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
   return report;
 }

@@ -65,7 +65,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
-      return { kind, macs: ho * wo * co * cig * op.kh * op.kw * batch, params: op.kh * op.kw * cig * co + (op.bias ? co : 0), otherOps: 0, activations };
+      return { kind, macs: ho * wo * co * cig * op.kh * op.kw * batch, params: op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0), otherOps: 0, activations };
     }
     case 'dwconv': {
       return { kind, macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch, params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0), otherOps: 0, activations };
@@ -94,6 +94,8 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'flatten':
     case 'upsample':
     case 'identity':
+    case 'split':
+    case 'reshape':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }

@@ -132,6 +132,12 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
     }
+    case 'reshape':
+      if ((h * w * c) % (op.h * op.c) !== 0) return fail(layer, 'shape-mismatch', `Cannot view ${h}x${w}x${c} as ${op.h} x ? x ${op.c}.`);
+      return [op.h, (h * w * c) / (op.h * op.c), op.c];
+    case 'split':
+      if (c % op.parts !== 0) return fail(layer, 'channel-mismatch', `${c} channels do not split into ${op.parts} equal parts.`);
+      return [h, w, c / op.parts];
     case 'unknown':
       return op.outputChannels ? [h, w, op.outputChannels] : [h, w, c];
     case 'bn':
