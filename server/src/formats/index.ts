@@ -1,10 +1,11 @@
 // Format registry: picks the front-end for a file by extension, or by content when the
 // extension says nothing (e.g. `.txt`, stdin).
 import type { FormatId } from '../core/ir';
+import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
 import type { FrontEnd } from './types';
 
-export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd];
+export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd, caffeFrontEnd as unknown as FrontEnd];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {
   return FRONT_ENDS.find((f) => f.id === id);
