@@ -8,6 +8,7 @@ import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/dia
 import type { Graph, Layer, LayerOp, NetworkInput, Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { inferShapes } from '../../core/shapes';
+import { uniqueNamer } from '../names';
 import { fieldsOf, last, Reader, scalars, sub } from './fields';
 import type { Document, Field, Message, Scalar } from './parser';
 
@@ -119,7 +120,6 @@ export function lowerCaffe(doc: Document): Lowered {
   const blobs = new Map<string, number>();
   /** Blobs that are not tensors LayerLint follows: labels, extra inputs, loss outputs. */
   const aux = new Set<string>();
-  const usedNames = new Set<string>();
   let haveInput = false;
 
   const setInput = (input: NetworkInput, blob: string | undefined, size: Scalar[]) => {
@@ -174,12 +174,7 @@ export function lowerCaffe(doc: Document): Lowered {
   const defs = layerDefs(doc);
   const dropped = droppedTwins(defs);
 
-  const uniqueName = (base: string): string => {
-    let name = base;
-    for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
-    usedNames.add(name);
-    return name;
-  };
+  const uniqueName = uniqueNamer();
 
   const dataInput = (d: LayerDef) => {
     const shape = sub(sub(d.msg, 'input_param'), 'shape') ?? sub(sub(d.msg, 'dummy_data_param'), 'shape');
