@@ -98,10 +98,13 @@ export function layerDefs(doc: Document): LayerDef[] {
   return defs;
 }
 
-/** TRAIN-only layers that have a twin (same name or same tops) in the TEST net. */
+/** TRAIN-only layers that have a twin (same name, or same new tops) in the TEST net. */
 function droppedTwins(defs: LayerDef[]): Set<LayerDef> {
   const dropped = new Set<LayerDef>();
-  const keyOf = (d: LayerDef) => [d.name ? `n:${d.name.value}` : '', ...d.tops.map((t) => `t:${t.value}`)].filter(Boolean);
+  const keyOf = (d: LayerDef) => {
+    const ins = new Set(d.bottoms.map((b) => b.value));
+    return [d.name ? `n:${d.name.value}` : '', ...d.tops.filter((t) => !ins.has(t.value)).map((t) => `t:${t.value}`)].filter(Boolean);
+  };
   const testKeys = new Set<string>();
   for (const d of defs) if (!trainOnly(d.msg)) for (const k of keyOf(d)) testKeys.add(k);
   for (const d of defs) if (trainOnly(d.msg) && keyOf(d).some((k) => testKeys.has(k))) dropped.add(d);

@@ -162,7 +162,7 @@ export function parseTextProto(text: string): Document {
         err(nameSpan, `Expected ':' or '{' after '${name.text}'.`);
         return false;
       }
-      if (!colon) err({ start: name.end, end: next.start }, `Expected ':' between '${name.text}' and its value.`);
+      if (!colon) err(nameSpan, `Expected ':' between '${name.text}' and its value.`);
       push(scalar()!);
       return false;
     }
