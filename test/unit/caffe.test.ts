@@ -14,6 +14,12 @@ import { buildReport } from '../../server/src/report';
 const corpus = (name: string) => readFileSync(`test/data/corpus/${name}`, 'utf8');
 const run = (text: string) => analyzeSource(text, 'net.prototxt');
 const errors = (d: DocumentAnalysis) => d.diagnostics.filter((x) => x.severity === 'error');
+/** Asserts exactly one diagnostic of `code`, covering `text` from `start` for `length` characters. */
+function single(d: DocumentAnalysis, code: string, start: number, length: number) {
+  const e = d.diagnostics.filter((x) => x.code === code);
+  assert.equal(e.length, 1, `${code}: ${e.map((x) => x.message).join(' | ')}`);
+  assert.deepEqual(e[0]!.span, { start, end: start + length });
+}
 const layer = (d: DocumentAnalysis, name: string) => {
   const l = d.analysis.layers.find((x) => x.layer.name === name);
   assert.ok(l, `no layer ${name}`);
@@ -126,9 +132,7 @@ test('pooling: round_mode FLOOR and global pooling', () => {
 test('syntax error: a stray token is reported at its exact range and the rest is analysed', () => {
   const text = NET.replace('  top: "conv1"\n}\nlayer {\n  name: "pool1"', '  top: "conv1" @@@\n}\nlayer {\n  name: "pool1"');
   const d = run(text);
-  const e = d.diagnostics.filter((x) => x.code === 'syntax-error');
-  assert.equal(e.length, 1);
-  assert.deepEqual(e[0]!.span, { start: text.indexOf('@@@'), end: text.indexOf('@@@') + 3 });
+  single(d, 'syntax-error', text.indexOf('@@@'), 3);
   assert.equal(d.analysis.complete, true);
   assert.deepEqual(layer(d, 'pool1').output, [16, 16, 16]);
   assert.equal(layer(d, 'fc').macs, 40_960);
@@ -137,25 +141,16 @@ test('syntax error: a stray token is reported at its exact range and the rest is
 test('syntax error: a missing colon and a missing value point at the field name', () => {
   const t1 = NET.replace('num_output: 10', 'num_output 10');
   const d1 = run(t1);
-  const e1 = d1.diagnostics.filter((x) => x.code === 'syntax-error');
-  assert.equal(e1.length, 1);
-  assert.deepEqual(e1[0]!.span, { start: t1.indexOf('num_output 10'), end: t1.indexOf('num_output 10') + 'num_output'.length });
+  single(d1, 'syntax-error', t1.indexOf('num_output 10'), 'num_output'.length);
   assert.equal(layer(d1, 'fc').output?.[2], 10, 'the value is still read');
   const t2 = NET.replace('  top: "pool1"\n', '  top:\n');
-  const d2 = run(t2);
-  const e2 = d2.diagnostics.filter((x) => x.code === 'syntax-error');
-  assert.equal(e2.length, 1);
-  const at = t2.indexOf('top:\n  pooling_param');
-  assert.deepEqual(e2[0]!.span, { start: at, end: at + 4 });
+  single(run(t2), 'syntax-error', t2.indexOf('top:\n  pooling_param'), 4);
 });
 
 test('syntax error: an unclosed layer block is cut at the next layer, which is still analysed', () => {
   const text = NET.replace('  top: "conv1"\n}\nlayer {\n  name: "pool1"', '  top: "conv1"\nlayer {\n  name: "pool1"');
   const d = run(text);
-  const e = d.diagnostics.filter((x) => x.code === 'syntax-error');
-  assert.equal(e.length, 1);
-  const open = text.indexOf('{', text.indexOf('layer {\n  name: "relu1"'));
-  assert.deepEqual(e[0]!.span, { start: open, end: open + 1 });
+  single(d, 'syntax-error', text.indexOf('{', text.indexOf('layer {\n  name: "relu1"')), 1);
   assert.deepEqual(layer(d, 'pool1').output, [16, 16, 16]);
   assert.ok(d.analysis.layers.some((l) => l.layer.name === 'relu1'));
 });
@@ -184,9 +179,7 @@ test('every truncation of the corpus analyses without throwing or NaN', () => {
 test('unknown bottom: unknown-name at the blob name; the layer has no shape, the rest stays quiet', () => {
   const text = NET.replace('bottom: "pool1"', 'bottom: "pool9"');
   const d = run(text);
-  const e = d.diagnostics.filter((x) => x.code === 'unknown-name');
-  assert.equal(e.length, 1);
-  assert.deepEqual(e[0]!.span, { start: text.indexOf('"pool9"'), end: text.indexOf('"pool9"') + 7 });
+  single(d, 'unknown-name', text.indexOf('"pool9"'), 7);
   assert.equal(layer(d, 'fc').output, null);
   assert.equal(d.diagnostics.filter((x) => x.severity === 'error').length, 1);
 });
@@ -194,9 +187,7 @@ test('unknown bottom: unknown-name at the blob name; the layer has no shape, the
 test('unknown layer type: unknown-layer warning, output channels from num_output, analysis continues', () => {
   const text = NET.replace('type: "ReLU"', 'type: "FancyAttention"\n  fancy_param { num_output: 8 }');
   const d = run(text);
-  const u = d.diagnostics.filter((x) => x.code === 'unknown-layer');
-  assert.equal(u.length, 1);
-  assert.equal(text.slice(u[0]!.span.start, u[0]!.span.end), 'name: "relu1"');
+  single(d, 'unknown-layer', text.indexOf('name: "relu1"'), 'name: "relu1"'.length);
   assert.deepEqual(layer(d, 'pool1').output, [16, 16, 8]);
   assert.equal(layer(d, 'fc').macs, 16 * 16 * 8 * 10);
   assert.equal(d.analysis.complete, true);
@@ -298,4 +289,20 @@ test('width and resolution edits reproduce the estimates', () => {
 test('format detection: .prototxt by extension, prototxt content by its look', () => {
   assert.equal(analyzeSource(NET, 'x.txt').frontEnd.id, 'caffe');
   assert.equal(analyzeSource(NET, 'x.prototxt').frontEnd.id, 'caffe');
+});
+
+test('bad values: invalid-value at the value; the layer loses its shape, nothing downstream is reported', () => {
+  const text = NET.replace('num_output: 16', 'num_output: -3');
+  const d = run(text);
+  single(d, 'invalid-value', text.indexOf('-3'), 2);
+  assert.equal(d.diagnostics.filter((x) => x.severity === 'error').length, 1);
+  assert.equal(layer(d, 'conv1').output, null);
+  const p = run(NET.replace('pool: MAX', 'pool: MEDIAN'));
+  single(p, 'invalid-value', NET.indexOf('MAX'), 'MEDIAN'.length);
+});
+
+test('a solver definition is not a net: no layers, no diagnostics', () => {
+  const d = run('net: "train_val.prototxt"\nbase_lr: 0.01\nmax_iter: 450000\nsolver_mode: GPU\n');
+  assert.deepEqual(d.diagnostics, []);
+  assert.equal(d.analysis.graph.layers.length, 0);
 });

@@ -68,6 +68,13 @@ export function normaliseType(type: string): string {
   return type.toLowerCase().replace(/_/g, '');
 }
 
+const SOLVER_FIELDS = new Set(['net', 'net_param', 'train_net', 'test_net', 'base_lr', 'lr_policy', 'max_iter', 'solver_mode', 'snapshot_prefix', 'test_iter']);
+
+/** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
+function isSolver(root: Message): boolean {
+  return !root.fields.some((f) => TOP_LEVEL.has(f.name) && f.name !== 'name') && root.fields.some((f) => SOLVER_FIELDS.has(f.name));
+}
+
 /** Loss, accuracy and sink layers: training-time heads that LayerLint neither counts nor reports. */
 export function isHead(key: string): boolean {
   return key.endsWith('loss') || key === 'accuracy' || key === 'silence' || key === 'hdf5output';
@@ -151,6 +158,7 @@ export function lowerCaffe(doc: Document): Lowered {
 
   // Top level: name, legacy inputs, unknown fields.
   const root = doc.root;
+  if (isSolver(root)) return { graph, diagnostics, defs: [], layerDefs: layerDefsOut, inputSize };
   const inputBlobs = fieldsOf(root, 'input');
   const inputDims = scalars(root, 'input_dim');
   const inputShapes = fieldsOf(root, 'input_shape');
@@ -346,6 +354,9 @@ function buildOp(d: LayerDef, key: string, r: Reader, nInputs: number, diag: (co
     }
     case 'batchnorm':
       return { kind: 'bn', affine: false };
+    case 'bn':
+      // The "BN" layer of several Caffe forks normalises and scales/shifts in one layer.
+      return { kind: 'bn' };
     case 'scale': {
       if (nInputs >= 2) return { kind: 'merge', mode: 'mul' };
       return { kind: 'scale', bias: r.bool(sub(d.msg, 'scale_param'), 'bias_term', false) };
