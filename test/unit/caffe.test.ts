@@ -156,7 +156,7 @@ test('syntax error: an unclosed layer block is cut at the next layer, which is s
 });
 
 test('syntax errors: unterminated string, unmatched brace, garbage; never throws', () => {
-  for (const text of ['layer { name: "x', '}}}', 'layer { type: "ReLU" bottom: [ }', '\u0000\uffff', 'input_dim: -1', 'layer: 3', '']) {
+  for (const text of ['layer { name: "x', '}}}', 'layer { type: "ReLU" bottom: [ }', '\u0000\uffff', 'input_dim: -1', 'layer: 3', 'a { '.repeat(20000), 'layer { '.repeat(2000), '']) {
     const d = run(text);
     assert.ok(d.diagnostics.length > 0, text);
     for (const x of d.diagnostics) assert.ok(x.span.start >= 0 && x.span.end <= text.length && x.span.start <= x.span.end, text);

@@ -41,6 +41,8 @@ export interface Document {
 }
 
 const OPEN_CLOSE: Record<string, string> = { '{': '}', '<': '>' };
+/** Deeper blocks are skipped (after an error) so that recursion stays bounded whatever the input. */
+const MAX_DEPTH = 100;
 const LAYER_KEYWORDS = new Set(['layer', 'layers']);
 
 export function parseTextProto(text: string): Document {
@@ -82,15 +84,30 @@ export function parseTextProto(text: string): Document {
    * Fields up to `close` (or the end of the text at top level). Returns the message and
    * whether a layer block was cut off by a following `layer {` (then the caller unwinds).
    */
+  let depth = 0;
   const message = (open: Token | undefined, close: string | undefined, inLayer: boolean): { msg: Message; cut: boolean } => {
     const fields: Field[] = [];
     const start = open ? open.start : 0;
+    if (open && depth >= MAX_DEPTH) {
+      err(at(open), `Blocks are nested more than ${MAX_DEPTH} deep; this one is skipped.`);
+      for (let level = 1; pos < toks.length && level > 0; pos++) {
+        const t = toks[pos]!;
+        if (t.kind === 'punct' && OPEN_CLOSE[t.text]) level++;
+        else if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) level--;
+      }
+      return { msg: { kind: 'message', fields, span: { start, end: toks[pos - 1]?.end ?? start } }, cut: false };
+    }
+    depth++;
+    const done = (msg: Message, cut: boolean) => {
+      depth--;
+      return { msg, cut };
+    };
     while (pos < toks.length) {
       const t = peek()!;
       if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) {
         if (t.text === close) {
           pos++;
-          return { msg: { kind: 'message', fields, span: { start, end: t.end } }, cut: false };
+          return done({ kind: 'message', fields, span: { start, end: t.end } }, false);
         }
         err(at(t), close ? `Expected '${close}' here, found '${t.text}'.` : `Unmatched '${t.text}': there is no open block.`);
         pos++;
@@ -105,15 +122,15 @@ export function parseTextProto(text: string): Document {
       if (inLayer && LAYER_KEYWORDS.has(t.text) && (isPunct(peek(1), '{') || (isPunct(peek(1), ':') && isPunct(peek(2), '{')))) {
         err(open ? at(open) : at(t), `This block is not closed: a '}' is missing before '${t.text}' on line ${t.line + 1}.`);
         const prev = toks[pos - 1]!;
-        return { msg: { kind: 'message', fields, span: { start, end: prev.end } }, cut: true };
+        return done({ kind: 'message', fields, span: { start, end: prev.end } }, true);
       }
       if (field(inLayer, close === undefined, fields)) {
         const prev = toks[pos - 1]!;
-        return { msg: { kind: 'message', fields, span: { start, end: prev.end } }, cut: true };
+        return done({ kind: 'message', fields, span: { start, end: prev.end } }, true);
       }
     }
     if (open) err(at(open), `This '${open.text}' is never closed with '${close}'.`);
-    return { msg: { kind: 'message', fields, span: { start, end: toks.length ? toks[toks.length - 1]!.end : start } }, cut: false };
+    return done({ kind: 'message', fields, span: { start, end: toks.length ? toks[toks.length - 1]!.end : start } }, false);
   };
 
   /** One field at `pos` (an identifier), appended to `out`. True when a cut-off layer block must unwind. */
