@@ -79,7 +79,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
       return { kind, macs: inF * op.out * batch, params: inF * op.out + (op.bias ? op.out : 0), otherOps: 0, activations };
     }
     case 'bn':
-      return { kind, macs: 0, params: 2 * co, otherOps: 2 * activations, activations };
+      return { kind, macs: 0, params: op.affine === false ? 0 : 2 * co, otherOps: 2 * activations, activations };
     case 'scale':
       return { kind, macs: 0, params: co + (op.bias ? co : 0), otherOps: activations, activations };
     case 'lrn':
@@ -96,6 +96,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'identity':
     case 'split':
     case 'reshape':
+    case 'slice':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }

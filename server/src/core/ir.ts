@@ -20,7 +20,8 @@ export type LayerOp =
   | { kind: 'deconv'; out: number; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; groups: number; bias: boolean; fixed: boolean }
   | { kind: 'pool'; mode: 'max' | 'avg'; global: boolean; kh: number; kw: number; sh: number; sw: number; padding: Padding; ceil: boolean }
   | { kind: 'fc'; out: number; bias: boolean }
-  | { kind: 'bn' }
+  /** `affine: false`: normalisation only, no learnable scale/shift (a Caffe BatchNorm; its Scale layer holds them). */
+  | { kind: 'bn'; affine?: boolean }
   | { kind: 'scale'; bias: boolean }
   | { kind: 'lrn'; size: number }
   | { kind: 'act'; fn: Activation }
@@ -33,6 +34,8 @@ export type LayerOp =
   | { kind: 'split'; parts: number; index: number }
   /** A view of the same elements as h x (the rest) x c (torch view/transpose): no cost. */
   | { kind: 'reshape'; h: number; c: number }
+  /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
+  | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
   /** A layer type the front-end could not interpret: never counted, always diagnosed. */
   | { kind: 'unknown'; type: string; outputChannels?: number };
 

@@ -2,12 +2,13 @@
 // extension says nothing (e.g. `.txt`, stdin).
 import type { FormatId } from '../core/ir';
 import { darknetFrontEnd } from './darknet';
+import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
 import { looksLikeUltralytics } from './ultralytics/model';
 import { ultralyticsFrontEnd } from './ultralytics';
 import type { FrontEnd } from './types';
 
-export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd, darknetFrontEnd as unknown as FrontEnd, ultralyticsFrontEnd as unknown as FrontEnd];
+export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd, caffeFrontEnd as unknown as FrontEnd, darknetFrontEnd as unknown as FrontEnd, ultralyticsFrontEnd as unknown as FrontEnd];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {
   return FRONT_ENDS.find((f) => f.id === id);

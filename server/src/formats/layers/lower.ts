@@ -6,6 +6,7 @@ import type { Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
 import { LIMITS } from '../../core/limits';
 import { LineIndex } from '../../core/lineIndex';
+import { uniqueNamer } from '../names';
 import type { Arg, BlockStmt, DirectiveStmt, FileAst, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from './ast';
 import { OPS, type ArgSpec, type ArgValue, type ArgValues } from './ops';
 import { parseCount, parseDims, resolveWord, type Env, type Scalar } from './values';
@@ -63,7 +64,6 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const layers: Layer[] = [];
   const opSites = new Map<number, OpSite>();
   const blocks = new Map<string, BlockStmt>();
-  const usedNames = new Set<string>();
   const implicitBias = new Set<number>();
   const lines = new LineIndex(text);
   const diag = (code: Code, span: Span, message: string) => diagnostics.push(makeDiagnostic(code, span, message));
@@ -88,12 +88,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
 
   const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
 
-  const uniqueName = (base: string): string => {
-    let name = base;
-    for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
-    usedNames.add(name);
-    return name;
-  };
+  const uniqueName = uniqueNamer();
 
   const directive = (d: DirectiveStmt) => {
     const kw = d.keyword.text;
