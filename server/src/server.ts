@@ -37,19 +37,30 @@ export function startServer(connection: Connection): void {
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
+  /**
+   * The analysis of a document LayerLint serves. A generic YAML file that the client sent
+   * (its selector is by file name) but that is no Ultralytics model is not served.
+   */
+  function served(doc: TextDocument): FeatureDoc | undefined {
+    const analysed = cache.get(doc);
+    return doc.languageId === 'yaml' && analysed.frontEnd.id !== 'ultralytics' ? undefined : analysed;
+  }
+
   /** Runs a feature on the current version of a document, or returns `fallback`. */
   function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, f: (doc: FeatureDoc) => T): T | ResponseError<void> {
     const doc = documents.get(uri);
     if (!doc) return fallback;
     if (token?.isCancellationRequested) return cancelled();
-    return f(cache.get(doc));
+    const analysed = served(doc);
+    return analysed ? f(analysed) : fallback;
   }
 
   function validate(uri: string): void {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    const analysed = cache.get(doc);
+    const analysed = served(doc);
+    if (!analysed) return;
     // Drop the result if the document moved on while we worked.
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
@@ -141,7 +152,8 @@ export function startServer(connection: Connection): void {
     const uri = typeof args[0] === 'string' ? args[0] : '';
     const doc = documents.get(uri);
     if (!doc) return null;
-    const d = cache.get(doc);
+    const d = served(doc);
+    if (!d) return null;
     let edits: TextEdit[] | undefined;
     if (p.command === COMMANDS.applySeparable) {
       if (args[1] !== doc.version || typeof args[2] !== 'number') return null; // a stale lens

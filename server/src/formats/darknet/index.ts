@@ -14,7 +14,7 @@ export interface DarknetParsed extends Parsed, DarknetLowered {
 export const darknetFrontEnd: FrontEnd<DarknetParsed> = {
   id: 'darknet',
   extensions: ['.cfg'],
-  languageId: 'darknet',
+  languageId: 'darknet-cfg',
   parse(text, fileName) {
     const cfg = parseCfg(text);
     const lowered = lowerDarknet(cfg, fileName);
