@@ -24,6 +24,7 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols, foldingRanges } from './features/symbols';
+import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
 import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type Settings, type StatsParams } from './protocol';
 import { buildReport } from './report';
 import { VERSION } from './version';
@@ -102,6 +103,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ['=', '|', ' '] },
         signatureHelpProvider: { triggerCharacters: [' ', '='] },
         documentFormattingProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
         executeCommandProvider: { commands: Object.values(COMMANDS) },
       },
       serverInfo: { name: 'layerlint-language-server', version: VERSION },
@@ -145,6 +147,7 @@ export function startServer(connection: Connection): void {
   connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, [], (d) => completion(d, p.position)));
   connection.onSignatureHelp((p, token) => withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)));
   connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
+  connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)));
   connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d) => buildReport(d, d.uri)));
 
   connection.onExecuteCommand(async (p) => {

@@ -14,6 +14,7 @@ import { inlayHints } from '../../server/src/features/inlayHints';
 import { codeActions } from '../../server/src/features/codeActions';
 import { diagnostics } from '../../server/src/features/diagnostics';
 import { formatLayersText } from '../../server/src/features/formatting';
+import { semanticTokens } from '../../server/src/features/semanticTokens';
 import { parseMarkers, positionOf } from '../helpers/markers';
 
 function docOf(fixture: string, settings: Settings = DEFAULT_SETTINGS): { doc: FeatureDoc; cursor: { line: number; character: number }; ranges: { start: number; end: number }[] } {
@@ -133,4 +134,10 @@ test('code actions match on code and data: quick fix, suppression, budget fixes'
 test('formatting aligns named chains, normalises spacing and keeps bad lines as written', () => {
   assert.equal(formatLayersText('input  8x8x3\nab: conv 8 3x3|bn\nc:conv 8 1x1   stride=1 # x\n\nrepeat 2 {\nconv 8 1x1\n}\n'), 'input 8x8x3\nab: conv 8 3x3 | bn\nc:  conv 8 1x1 stride=1 # x\n\nrepeat 2 {\n  conv 8 1x1\n}\n');
   assert.equal(formatLayersText('a: conv (8 1x1\n'), 'a: conv (8 1x1\n');
+});
+
+test('semantic tokens mark block invocations, layer references and parameters', () => {
+  const { doc } = docOf('input 8x8x3\nblock u c {\n  conv c 1x1\n}\na: u 4\nb: conv 8 1x1 from=a\n');
+  // [deltaLine, deltaChar, length, type, modifiers]: block def, param def, param use, layer def a, block use, layer def b, ref a
+  assert.deepEqual(semanticTokens(doc).data, [1, 6, 1, 0, 1, 0, 2, 1, 2, 1, 1, 7, 1, 2, 0, 2, 0, 1, 1, 1, 0, 3, 1, 0, 0, 1, 0, 1, 1, 1, 0, 19, 1, 1, 0]);
 });
