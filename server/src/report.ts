@@ -16,6 +16,9 @@ export interface ReportLayer {
   params: number;
   otherOps: number;
   activations: number;
+  /** Memory at fp32 (4 bytes per element): the layer's output and its weights. */
+  activationBytes: number;
+  weightBytes: number;
   /** Share of total MACs, in percent. */
   share: number;
   formula?: string;
@@ -39,13 +42,16 @@ export interface Report {
   batch: number;
   width: number;
   complete: boolean;
-  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number };
+  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number; activationBytes: number; weightBytes: number };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
   budget?: { macs?: number; params?: number; fit: BudgetFit };
   diagnostics: ReportDiagnostic[];
 }
+
+/** Memory figures assume fp32 tensors (docs/counting.md#memory). */
+export const BYTES_PER_ELEMENT = 4;
 
 const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
 
@@ -64,7 +70,7 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
     batch: graph.input.batch,
     width: graph.width.alpha,
     complete: analysis.complete,
-    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations },
+    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations, activationBytes: BYTES_PER_ELEMENT * t.activations, weightBytes: BYTES_PER_ELEMENT * t.params },
     byKind,
     layers: analysis.layers.map((l) => {
       const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, graph.input.batch) : undefined;
@@ -78,6 +84,8 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
         params: l.params,
         otherOps: l.otherOps,
         activations: l.activations,
+        activationBytes: BYTES_PER_ELEMENT * l.activations,
+        weightBytes: BYTES_PER_ELEMENT * l.params,
         share: share(l.macs, t.macs),
       };
       if (f) row.formula = `${f.symbolic} = ${f.filled}`;
