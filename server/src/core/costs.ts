@@ -160,7 +160,7 @@ export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
     }
     const cost = out && ins ? layerCost(layer, ins, out, batch) : ZERO_COST;
     if (!out) complete = false;
-    layers[layer.index] = { layer, inputs: ins, output: out, ...cost };
+    layers[layer.index] = { layer, inputs: ins, output: out, kind: cost.kind, macs: cost.macs, params: cost.params, otherOps: cost.otherOps, activations: cost.activations };
     totals.macs += cost.macs;
     totals.params += cost.params;
     totals.otherOps += cost.otherOps;

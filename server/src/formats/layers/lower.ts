@@ -58,6 +58,7 @@ interface Ctx {
 }
 
 const NETWORK_INPUT = -1;
+const NONE: readonly ArgSpec[] = [];
 
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const diagnostics: EngineDiagnostic[] = [];
@@ -86,7 +87,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     else blocks.set(s.name.text, s);
   }
 
-  const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
+  const lineOf = (offset: number): number => lines.lineAt(offset) + 1;
 
   const uniqueName = uniqueNamer();
 
@@ -273,7 +274,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
         failed = true;
       }
     }
-    const missing = spec.positional.slice(positional).filter((p) => !p.optional);
+    const missing = positional < spec.positional.length && !spec.positional[positional]!.optional ? spec.positional.slice(positional).filter((p) => !p.optional) : NONE;
     if (missing.length) {
       diag('invalid-value', node.span, `'${kw}' needs ${missing.map((p) => p.name).join(' and ')}: ${kw} ${spec.positional.map((p) => (p.optional ? `[${p.name.toUpperCase()}]` : p.name.toUpperCase())).join(' ')}.`);
       failed = true;
@@ -288,7 +289,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     }
     const index = addLayer(base, kw, op, inputs, node, stmt, ctx);
     if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !values.has('bias')) implicitBias.add(index);
-    opSites.set(node.span.start, { stmt, opIndex });
+    if (!opSites.has(node.span.start)) opSites.set(node.span.start, { stmt, opIndex });
     return index;
   };
 
@@ -343,9 +344,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       if (r !== undefined) input = r;
     }
     let out = input;
-    stmt.chain.forEach((node, i) => {
-      out = lowerOp(node, i, stmt, out, ctx);
-    });
+    for (let i = 0; i < stmt.chain.length; i++) out = lowerOp(stmt.chain[i]!, i, stmt, out, ctx);
     if (stmt.name) {
       if (ctx.scope.names.has(stmt.name.text)) diag('duplicate-name', stmt.name.span, `'${stmt.name.text}' is already defined${ctx.prefix ? ' in this block' : ''}.`);
       else ctx.scope.names.set(stmt.name.text, out);
