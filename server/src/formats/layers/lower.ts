@@ -11,17 +11,30 @@ import type { Arg, BlockStmt, DirectiveStmt, FileAst, LayerStmt, OpNode, RepeatS
 import { OPS, type ArgSpec, type ArgValue, type ArgValues } from './ops';
 import { parseCount, parseDims, resolveWord, type Env, type Scalar } from './values';
 
-/** Where each IR layer's op sits in the syntax tree, for printers and feature providers. */
+/** Where an IR layer's op sits in the syntax tree, for printers and feature providers. */
 export interface OpSite {
   stmt: LayerStmt;
   opIndex: number;
 }
 
+/** Finds the chain op whose span starts at `start` (a layer's `span.start`). */
+export function findOpSite(stmts: Stmt[], start: number): OpSite | undefined {
+  for (const s of stmts) {
+    if (s.span.end < start || s.span.start > start) continue;
+    if (s.kind === 'layer') {
+      const opIndex = s.chain.findIndex((op) => op.span.start === start);
+      if (opIndex >= 0) return { stmt: s, opIndex };
+    } else if (s.kind === 'block' || s.kind === 'repeat') {
+      const found = findOpSite(s.kind === 'block' ? s.body : s.body ?? (s.chain ? [s.chain] : []), start);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 export interface Lowered {
   graph: Graph;
   diagnostics: EngineDiagnostic[];
-  /** Keyed by the op's span start. */
-  opSites: Map<number, OpSite>;
   blocks: Map<string, BlockStmt>;
 }
 
@@ -63,7 +76,6 @@ const NONE: readonly ArgSpec[] = [];
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const diagnostics: EngineDiagnostic[] = [];
   const layers: Layer[] = [];
-  const opSites = new Map<number, OpSite>();
   const blocks = new Map<string, BlockStmt>();
   const implicitBias = new Set<number>();
   const lines = new LineIndex(text);
@@ -289,7 +301,6 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     }
     const index = addLayer(base, kw, op, inputs, node, stmt, ctx);
     if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !values.has('bias')) implicitBias.add(index);
-    if (!opSites.has(node.span.start)) opSites.set(node.span.start, { stmt, opIndex });
     return index;
   };
 
@@ -410,7 +421,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const op = layers[i]!.op as { bias: boolean };
     op.bias = !(consumers[i] === 1 && bnConsumer[i] === 1);
   }
-  return { graph, diagnostics, opSites, blocks };
+  return { graph, diagnostics, blocks };
 }
 
 const declaredCache = new WeakMap<Stmt[], Set<string>>();
