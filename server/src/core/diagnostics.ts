@@ -61,3 +61,10 @@ export function stageOf(code: Code): Stage {
 export function makeDiagnostic(code: Code, span: Span, message: string, data?: DiagnosticData): EngineDiagnostic {
   return data ? { code, severity: CODES[code].severity, message, span, data } : { code, severity: CODES[code].severity, message, span };
 }
+
+/** Where each code is documented (docs/rules.md, one heading per code). */
+export const RULES_DOC_URL = 'https://github.com/layerlint/layerlint/blob/main/docs/rules.md';
+
+export function ruleDocUrl(code: string): string {
+  return `${RULES_DOC_URL}#${code}`;
+}
