@@ -1,0 +1,93 @@
+// Which files a command works on. PATHS are files and folders; folders are walked
+// recursively for every extension a front-end declares (formats/index.ts FRONT_ENDS, so a
+// new front-end is picked up without changes here). While walking, `node_modules` and dot
+// folders are skipped, and so is everything the `ignore` patterns of the applicable
+// layerlint.json (relative to its folder) or `--ignore-pattern` (relative to the working
+// folder) match, gitignore-style. A file named on the command line is always taken.
+//
+// Contract: returns absolute paths, sorted, without duplicates; a PATH that does not exist
+// is a UsageError (exit 2).
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { FRONT_ENDS } from '../formats';
+import { loadConfigForDir } from '../config/load';
+import { UsageError } from './io';
+
+export function supportedExtensions(): string[] {
+  return [...new Set(FRONT_ENDS.flatMap((f) => f.extensions))].sort();
+}
+
+const posix = (p: string) => p.split(sep).join('/');
+
+/** `p` relative to `base` with forward slashes, or undefined when it is not below `base`. */
+function below(base: string, p: string): string | undefined {
+  const r = relative(base, p);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? posix(r) : undefined;
+}
+
+export interface CollectOptions {
+  cwd: string;
+  /** `--ignore-pattern` values, relative to cwd. */
+  ignorePatterns?: string[];
+  /** Use this config's ignore patterns instead of discovery (`--config`). */
+  configIgnore?: { dir: string; patterns: string[] };
+}
+
+export function collectFiles(paths: string[], options: CollectOptions): string[] {
+  const exts = supportedExtensions();
+  const cli = options.ignorePatterns?.length ? ignore().add(options.ignorePatterns) : undefined;
+  const configIgnores = new Map<string, Ignore>();
+  const ignoredByConfig = (abs: string, isDir: boolean, parent: string): boolean => {
+    const { dir, patterns } = options.configIgnore ?? (() => {
+      const c = loadConfigForDir(parent);
+      return { dir: c.dir ?? '', patterns: c.config.ignore ?? [] };
+    })();
+    if (!patterns.length) return false;
+    const rel = below(dir, abs);
+    if (rel === undefined) return false;
+    let ig = configIgnores.get(dir);
+    if (!ig) configIgnores.set(dir, (ig = ignore().add(patterns)));
+    return ig.ignores(isDir ? `${rel}/` : rel);
+  };
+  const ignored = (abs: string, isDir: boolean, parent: string): boolean => {
+    if (cli) {
+      const rel = below(options.cwd, abs);
+      if (rel !== undefined && cli.ignores(isDir ? `${rel}/` : rel)) return true;
+    }
+    return ignoredByConfig(abs, isDir, parent);
+  };
+  const out = new Set<string>();
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new UsageError(`cannot read folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name === 'node_modules' || e.name.startsWith('.') || ignored(p, true, dir)) continue;
+        walk(p);
+      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x)) && !ignored(p, false, dir)) out.add(p);
+    }
+  };
+  for (const raw of paths) {
+    const abs = resolve(options.cwd, raw);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      throw new UsageError(`${raw}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+    }
+    if (st.isDirectory()) walk(abs);
+    else out.add(abs);
+  }
+  return [...out].sort();
+}
+
+/** How a file is shown in output: relative to cwd with forward slashes when below it. */
+export function displayPath(abs: string, cwd: string): string {
+  return below(cwd, abs) ?? posix(abs);
+}
