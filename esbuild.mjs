@@ -27,7 +27,7 @@ function walk(dir, out = []) {
 }
 
 const builds = [
-  esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });

@@ -13,7 +13,7 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options: { ...HELP_OPTION, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s+$/, '');
+    const msg = (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/s, '').replace(/\s+$/, '');
     throw new UsageError(`${command}: ${msg} (see 'layerlint ${command} --help')`);
   }
 }

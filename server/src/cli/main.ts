@@ -1,4 +1,4 @@
-// `layerlint` command line: a small dispatcher. `layerlint COMMAND [args]` runs one of
+// `layerlint` command line: a small dispatcher (the process entry is ./bin.ts). `layerlint COMMAND [args]` runs one of
 // check, report, fix, estimate (each in ./commands/); `--version` prints package.json's
 // version (bundled at build time), `--help` the command list, `COMMAND --help` its options.
 //
@@ -51,15 +51,4 @@ export function main(argv: string[], io: Io): number {
     io.err(`layerlint: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.usage;
   }
-}
-
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    env: process.env,
-    cwd: process.cwd(),
-  });
 }
