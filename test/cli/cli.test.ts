@@ -202,6 +202,13 @@ test('config: layerlint.json / .layerlintrc.json found upward from each file', (
   write(join(dir, 'other.json'), JSON.stringify({ rules: {} }));
   const withOther = json(run(['check', 'a.layers', '--format', 'json', '--config', 'other.json'], { cwd: dir }));
   assert.equal(withOther.files[0].diagnostics.length, 2);
+  write(join(dir, 'root.json'), JSON.stringify({ ignore: ['generated/', 'strict/'] }));
+  const rooted = json(run(['check', '.', '--format', 'json', '--config', 'root.json'], { cwd: dir }));
+  assert.deepEqual(rooted.files.map((f: { file: string }) => f.file), ['a.layers', 'x.skip.layers']);
+  write(join(dir, 'conf', 'rel.json'), JSON.stringify({ ignore: ['generated/', 'strict/'] }));
+  const only = json(run(['check', '.', '--format', 'json', '--config', join('conf', 'rel.json')], { cwd: dir }));
+  // patterns are relative to the config's folder (conf/), so these match nothing outside it
+  assert.deepEqual(only.files.map((f: { file: string }) => f.file), ['a.layers', 'generated/g.layers', 'strict/deeper/b.layers', 'x.skip.layers']);
 });
 
 test('config: thresholds and a budget given as "300M" strings', () => {

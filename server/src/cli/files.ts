@@ -12,6 +12,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { FRONT_ENDS } from '../formats';
 import { loadConfigForDir } from '../config/load';
+import { configFor } from './document';
 import { UsageError } from './io';
 
 export function supportedExtensions(): string[] {
@@ -30,19 +31,19 @@ export interface CollectOptions {
   cwd: string;
   /** `--ignore-pattern` values, relative to cwd. */
   ignorePatterns?: string[];
-  /** Use this config's ignore patterns instead of discovery (`--config`). */
-  configIgnore?: { dir: string; patterns: string[] };
+  /** `--config PATH`: use its ignore patterns (relative to its folder) instead of discovery. */
+  configPath?: string;
 }
 
 export function collectFiles(paths: string[], options: CollectOptions): string[] {
   const exts = supportedExtensions();
   const cli = options.ignorePatterns?.length ? ignore().add(options.ignorePatterns) : undefined;
   const configIgnores = new Map<string, Ignore>();
+  const explicit = options.configPath !== undefined ? configFor('', options.configPath) : undefined;
   const ignoredByConfig = (abs: string, isDir: boolean, parent: string): boolean => {
-    const { dir, patterns } = options.configIgnore ?? (() => {
-      const c = loadConfigForDir(parent);
-      return { dir: c.dir ?? '', patterns: c.config.ignore ?? [] };
-    })();
+    const c = explicit ?? loadConfigForDir(parent);
+    const dir = c.dir ?? '';
+    const patterns = c.config.ignore ?? [];
     if (!patterns.length) return false;
     const rel = below(dir, abs);
     if (rel === undefined) return false;

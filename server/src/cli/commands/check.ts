@@ -9,7 +9,7 @@
 import type { Severity } from '../../core/diagnostics';
 import { reportDiagnostics } from '../../report';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
-import { analyzeFile, configFor } from '../document';
+import { analyzeFile } from '../document';
 import { collectFiles, displayPath, supportedExtensions } from '../files';
 import { colorEnabled, EXIT, painter, UsageError, type Io } from '../io';
 import { githubAnnotations } from '../output/github';
@@ -61,8 +61,7 @@ export const check: Command = {
     const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
     const maxWarnings = nonNegativeInteger(values['max-warnings'], 'max-warnings');
     const cli = analysisOptions(values);
-    const configIgnore = cli.configPath ? configIgnoreOf(cli.configPath) : undefined;
-    const paths = collectFiles(positionals.length ? positionals : ['.'], { cwd: io.cwd, ignorePatterns: values['ignore-pattern'] ?? [], ...(configIgnore ? { configIgnore } : {}) });
+    const paths = collectFiles(positionals.length ? positionals : ['.'], { cwd: io.cwd, ignorePatterns: values['ignore-pattern'] ?? [], ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}) });
     if (!paths.length) throw new UsageError(`no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`);
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
     const files: CheckFile[] = [];
@@ -95,9 +94,4 @@ function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): strin
     case 'markdown': return checkMarkdown(r);
     default: return checkText(r, painter(colorEnabled(io)));
   }
-}
-
-function configIgnoreOf(configPath: string): { dir: string; patterns: string[] } {
-  const c = configFor('', configPath);
-  return { dir: c.dir ?? '', patterns: c.config.ignore ?? [] };
 }

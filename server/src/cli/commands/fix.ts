@@ -76,7 +76,7 @@ export const fix: Command = {
       return r as Code;
     });
     const cli = analysisOptions(values);
-    const paths = collectFiles(positionals, { cwd: io.cwd, ignorePatterns: values['ignore-pattern'] ?? [] });
+    const paths = collectFiles(positionals, { cwd: io.cwd, ignorePatterns: values['ignore-pattern'] ?? [], ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}) });
     if (values.stdout && paths.length !== 1) throw new UsageError(`fix --stdout: takes exactly one file, got ${paths.length}`);
     let changed = 0, edits = 0, refused = 0;
     for (const path of paths) {
