@@ -333,15 +333,20 @@ test('estimate: the α x input grid', () => {
 
 // --- fix -----------------------------------------------------------------------------------
 
+/** A temp folder holding a copy of mobilenet_v1_conv.layers as conv.layers. */
+function convCopy() {
+  const dir = temp();
+  const file = join(dir, 'conv.layers');
+  copyFileSync(CONV, file);
+  return { dir, file, before: readFileSync(file, 'utf8') };
+}
+
 function outputsByName(text: string, file: string) {
   return new Map(analyzeSource(text, file).analysis.layers.map((l) => [l.layer.name, l.output?.join('x')]));
 }
 
 test('fix: in place, parses, keeps every output shape, MACs drop exactly as predicted', () => {
-  const dir = temp();
-  const file = join(dir, 'conv.layers');
-  copyFileSync(CONV, file);
-  const before = readFileSync(file, 'utf8');
+  const { dir, file, before } = convCopy();
   const doc = analyzeSource(before, file);
   const predicted = doc.diagnostics.reduce((s, d) => s + (d.data?.kind === 'separable' ? d.data.macs - d.data.separableMacs : 0), 0);
   assert.ok(predicted > 0);
@@ -364,10 +369,7 @@ test('fix: in place, parses, keeps every output shape, MACs drop exactly as pred
 });
 
 test('fix --dry-run prints a unified diff and writes nothing; --stdout prints the fixed file', () => {
-  const dir = temp();
-  const file = join(dir, 'conv.layers');
-  copyFileSync(CONV, file);
-  const before = readFileSync(file, 'utf8');
+  const { dir, file, before } = convCopy();
   const dry = run(['fix', '.', '--dry-run'], { cwd: dir });
   assert.equal(dry.code, 0);
   assert.match(dry.stdout, /^--- a\/conv\.layers\n\+\+\+ b\/conv\.layers\n@@ /);
@@ -391,10 +393,7 @@ test('fix --rule over-budget sets the width that fits', () => {
 });
 
 test('fix refuses to write a result that does not parse (exit 2, file untouched)', () => {
-  const dir = temp();
-  const file = join(dir, 'conv.layers');
-  copyFileSync(CONV, file);
-  const before = readFileSync(file, 'utf8');
+  const { dir, file, before } = convCopy();
   const original = FIXERS['separable-conv']!;
   FIXERS['separable-conv'] = () => [{ span: { start: 0, end: 0 }, newText: 'conv2: conv ??? 3x3 |\n' }];
   try {

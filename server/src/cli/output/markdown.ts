@@ -4,10 +4,9 @@
 // docs/rules.md.
 import { ruleDocUrl } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
-import { KIND_LABELS, type CostKind } from '../../core/costs';
 import type { Report } from '../../report';
 import type { EstimateGrid } from '../commands/estimate';
-import { budgetLine, conventionLine, estimateCell } from './text';
+import { budgetLine, conventionLine, estimateRows, KIND_RIGHT, kindRows, LAYER_RIGHT, layerRows, resolutionLine, widthLine } from './text';
 import { type CheckResult, countSeverities, plural } from './types';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -51,17 +50,12 @@ export function reportMarkdown(r: Report, note?: string): string {
   const out: string[] = [`### ${r.network} (\`${r.file}\`)`, ''];
   out.push(`Format ${r.format}, input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}.`, '');
   out.push(`**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}.`, '');
-  const rows = [['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs']];
-  for (const l of r.layers) rows.push([l.name, `\`${l.op}\``, l.output ? l.output.join('x') : '?', exact(l.macs), exact(l.params), l.macs ? `${l.share.toFixed(2)}%` : '']);
-  out.push(mdTable(rows, [false, false, false, true, true, true]));
+  out.push(mdTable(layerRows(r, ['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs'], (op) => `\`${op}\``), LAYER_RIGHT));
   if (note) out.push('', `_${note}_`);
   out.push('');
-  const kinds = [['Kind', 'MACs', '% MACs', 'Params']];
-  for (const [k, v] of Object.entries(r.byKind)) kinds.push([KIND_LABELS[k as CostKind], exact(v.macs), `${v.share.toFixed(2)}%`, exact(v.params)]);
-  out.push(mdTable(kinds, [false, true, true, true]));
+  out.push(mdTable(kindRows(r, ['Kind', 'MACs', '% MACs', 'Params']), KIND_RIGHT));
   if (r.estimates.width.length) {
-    out.push('', `Width multiplier: ${r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ')}`);
-    out.push('', `Input resolution: ${r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ')}`);
+    out.push('', `Width multiplier: ${widthLine(r)}`, '', `Input resolution: ${resolutionLine(r)}`);
   }
   if (r.budget) out.push('', `Budget: ${budgetLine(r.budget)}`);
   if (r.convention) out.push('', `Convention: ${conventionLine(r.convention)}`);
@@ -72,7 +66,6 @@ export function reportMarkdown(r: Report, note?: string): string {
 }
 
 export function estimateMarkdown(g: EstimateGrid): string {
-  const rows = [['α \\ input', ...g.sides.map(String)]];
-  for (const a of g.widths) rows.push([String(a), ...g.sides.map((s) => estimateCell(g, a, s))]);
+  const rows = estimateRows(g);
   return `### ${g.network}: MACs / params at width α and input side\n\n${mdTable(rows, rows[0]!.map((_, i) => i > 0))}\n`;
 }

@@ -22,27 +22,36 @@ export function diagnosticLine(file: string, d: ReportDiagnostic, paint: Paint):
   return `${paint('bold', `${file}:${d.line}:${d.column}`)}: ${paint(SEVERITY_STYLE[d.severity], d.severity)} [${d.code}] ${d.message}`;
 }
 
+export const LAYER_RIGHT = [false, false, false, true, true, true];
+export const KIND_RIGHT = [false, true, true, true];
+
+/** The per-layer table: header, then name, op, output, MACs, params, % MACs per layer. */
+export function layerRows(r: Report, header: string[], op: (op: string) => string): string[][] {
+  return [header, ...r.layers.map((l) => [l.name, op(l.op), l.output ? l.output.join('x') : '?', exact(l.macs), exact(l.params), l.macs ? `${l.share.toFixed(2)}%` : ''])];
+}
+
+/** The per-kind breakdown: header, then kind, MACs, % MACs, params. */
+export function kindRows(r: Report, header: string[]): string[][] {
+  return [header, ...Object.entries(r.byKind).map(([k, v]) => [KIND_LABELS[k as CostKind], exact(v.macs), `${v.share.toFixed(2)}%`, exact(v.params)])];
+}
+
 /** `note` says which layers the table shows when --sort/--top chose them. */
 export function textReport(r: Report, paint: Paint = painter(false), note?: string): string {
   const out: string[] = [];
   out.push(`${r.file}: ${r.network} (${r.format}), input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}`);
   out.push('');
-  const rows = [['layer', 'op', 'output', 'MACs', 'params', '% MACs']];
-  for (const l of r.layers) rows.push([l.name, l.op, l.output ? l.output.join('x') : '?', exact(l.macs), exact(l.params), l.macs ? `${l.share.toFixed(2)}%` : '']);
-  out.push(table(rows, [false, false, false, true, true, true]));
+  out.push(table(layerRows(r, ['layer', 'op', 'output', 'MACs', 'params', '% MACs'], (op) => op), LAYER_RIGHT));
   if (note) out.push(paint('gray', `(${note})`));
   out.push('');
   out.push(`Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete: some shapes are unknown)'}`);
   out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})`);
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
   out.push('');
-  const kinds = [['kind', 'MACs', '% MACs', 'params']];
-  for (const [k, v] of Object.entries(r.byKind)) kinds.push([KIND_LABELS[k as CostKind], exact(v.macs), `${v.share.toFixed(2)}%`, exact(v.params)]);
-  out.push(table(kinds, [false, true, true, true]));
+  out.push(table(kindRows(r, ['kind', 'MACs', '% MACs', 'params']), KIND_RIGHT));
   if (r.estimates.width.length) {
     out.push('');
-    out.push(`Width multiplier:   ${r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ')}`);
-    out.push(`Input resolution:   ${r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ')}`);
+    out.push(`Width multiplier:   ${widthLine(r)}`);
+    out.push(`Input resolution:   ${resolutionLine(r)}`);
   }
   if (r.budget) out.push(`Budget:             ${budgetLine(r.budget)}`);
   if (r.convention) out.push(`Convention:         ${conventionLine(r.convention)}`);
@@ -52,6 +61,9 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   }
   return out.join('\n') + '\n';
 }
+
+export const widthLine = (r: Report) => r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ');
+export const resolutionLine = (r: Report) => r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ');
 
 export function budgetLine(b: NonNullable<Report['budget']>): string {
   const parts = [b.macs !== undefined ? `MACs ${compact(b.macs)}` : '', b.params !== undefined ? `params ${compact(b.params)}` : ''].filter(Boolean);
@@ -78,12 +90,16 @@ export function checkText(r: CheckResult, paint: Paint): string {
 
 /** Rows α, columns input side; each cell `MACs / params`. */
 export function estimateText(g: EstimateGrid): string {
-  const rows = [['α \\ input', ...g.sides.map(String)]];
-  for (const a of g.widths) rows.push([String(a), ...g.sides.map((s) => estimateCell(g, a, s))]);
+  const rows = estimateRows(g);
   return `${g.file}: ${g.network}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(rows, rows[0]!.map((_, i) => i > 0))}\n`;
 }
 
-export function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
+/** The grid as rows: a header of input sides, then one row per α. Shared with markdown. */
+export function estimateRows(g: EstimateGrid): string[][] {
+  return [['α \\ input', ...g.sides.map(String)], ...g.widths.map((a) => [String(a), ...g.sides.map((s) => estimateCell(g, a, s))])];
+}
+
+function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
   const c = g.cells.find((x) => x.alpha === alpha && x.side === side)!;
   return `${compact(c.macs)} / ${compact(c.params)}${c.complete ? '' : '?'}`;
 }
