@@ -2,8 +2,8 @@
 // the process entry (main.ts) is the only place that knows about `process`. Commands write
 // their output through `out` only; progress, warnings and errors go through `err`.
 //
-// Exit codes every command keeps: 0 clean, 1 findings at or above the failing severity
-// (check) or nothing to fix that could be fixed (never used for I/O), 2 usage, I/O or
+// Exit codes every command keeps: 0 success, 1 findings (check: at or above the failing
+// severity; report: errors; estimate: shapes unknown), 2 usage, I/O, configuration or
 // internal error. A UsageError becomes one `layerlint: <message>` line on stderr and exit 2.
 
 export interface Io {

@@ -65,14 +65,17 @@ export const check: Command = {
     if (!paths.length) throw new UsageError(`no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`);
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
     const files: CheckFile[] = [];
-    paths.forEach((path, i) => {
-      const file = displayPath(path, io.cwd);
-      if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
-      const { doc } = analyzeFile(path, file, cli);
-      const a = doc.analysis;
-      files.push({ file, format: doc.frontEnd.id, macs: a.totals.macs, params: a.totals.params, complete: a.complete, diagnostics: reportDiagnostics(doc) });
-    });
-    if (progress) io.err('\r\u001b[2K');
+    try {
+      paths.forEach((path, i) => {
+        const file = displayPath(path, io.cwd);
+        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
+        const { doc } = analyzeFile(path, file, cli);
+        const a = doc.analysis;
+        files.push({ file, format: doc.frontEnd.id, macs: a.totals.macs, params: a.totals.params, complete: a.complete, diagnostics: reportDiagnostics(doc) });
+      });
+    } finally {
+      if (progress) io.err('\r\u001b[2K');
+    }
     const all = files.flatMap((f) => f.diagnostics);
     const counts = countSeverities(all);
     const failed = all.some((d) => RANK[d.severity] <= RANK[failOn]) || (maxWarnings !== undefined && counts.warning > maxWarnings);

@@ -6,6 +6,7 @@
 //
 // Exit: 0, or 1 when the file has error diagnostics (syntax, shapes, over budget); 2 on
 // usage or I/O errors.
+import { resolve } from 'node:path';
 import { CONVENTIONS, conventionTotals, type ConventionId } from '../../core/conventions';
 import { CONVENTION_IDS } from '../../config/config';
 import { buildReport, type Report } from '../../report';
@@ -17,7 +18,6 @@ import { reportCsv } from '../output/csv';
 import { reportMarkdown } from '../output/markdown';
 import { textReport } from '../output/text';
 import type { Command } from './types';
-import { resolve } from 'node:path';
 
 const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
 const SORTS = ['line', 'macs', 'params'] as const;
