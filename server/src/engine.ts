@@ -12,8 +12,6 @@ export interface EngineOptions extends AnalysisOptions {
   format?: FormatId;
   /** Per-code severity overrides; 'off' drops the code. */
   severities?: Partial<Record<Code, Severity | 'off'>>;
-  /** A budget for files whose own `budget` directive leaves a metric unset (configuration); `budget` overrides both. */
-  defaultBudget?: { macs?: number; params?: number };
 }
 
 export interface DocumentAnalysis {
@@ -28,19 +26,9 @@ export interface DocumentAnalysis {
 export function analyzeSource(text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
   const parsed = frontEnd.parse(text);
-  const analysis = analyzeGraph(parsed.graph, text, parsed.diagnostics, withDefaultBudget(options, parsed.graph.budget));
+  const analysis = analyzeGraph(parsed.graph, text, parsed.diagnostics, options);
   const diagnostics = applySuppressions(text, applySeverities(analysis.diagnostics, options.severities));
   return { text, frontEnd, parsed, analysis, diagnostics };
-}
-
-/** Folds `defaultBudget` into `budget`, below the file's own budget line and above nothing. */
-function withDefaultBudget(options: EngineOptions, own: { macs?: number; params?: number } | undefined): EngineOptions {
-  const d = options.defaultBudget;
-  if (!d) return options;
-  const budget = { ...options.budget };
-  if (d.macs !== undefined && own?.macs === undefined && budget.macs === undefined) budget.macs = d.macs;
-  if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
-  return { ...options, budget };
 }
 
 export function applySeverities(diags: EngineDiagnostic[], severities: EngineOptions['severities']): EngineDiagnostic[] {

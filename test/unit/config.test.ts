@@ -81,7 +81,7 @@ test('configToEngineOptions: severities, thresholds, default budget', () => {
   assert.deepEqual(configToEngineOptions({}), {});
 });
 
-test('engine: the default budget applies below the file\'s budget line and the explicit budget', () => {
+test('analysis: the default budget applies below the file\'s budget line and the explicit budget', () => {
   const src = (budget: string) => `network n\ninput 32x32x16\n${budget}c: conv 32 1x1\n`; // 524,288 MACs
   const over = (text: string, opts: object) => analyzeSource(text, 'a.layers', opts).diagnostics.filter((d) => d.code === 'over-budget').length;
   assert.equal(over(src(''), { defaultBudget: { macs: 1000 } }), 1);

@@ -106,7 +106,7 @@ export function parseConfig(json: unknown): ConfigResult {
   return { config, errors };
 }
 
-/** The engine options a config stands for. The config budget is a default the file's own `budget` directive overrides. */
+/** The engine options a config stands for. The config budget becomes `defaultBudget` (core/analyze.ts): the file's own `budget` line overrides it. */
 export function configToEngineOptions(config: LayerlintConfig): EngineOptions {
   const options: EngineOptions = {};
   if (config.rules && Object.keys(config.rules).length) options.severities = { ...config.rules };
