@@ -17,11 +17,16 @@ import { CODES } from '../../server/src/core/diagnostics';
 import { main } from '../../server/src/cli/main';
 import { FIXERS } from '../../server/src/cli/commands/fix';
 import type { Io } from '../../server/src/cli/io';
+import { supportedExtensions } from '../../server/src/cli/files';
 
 const CLI = resolve('dist/cli.js');
 const ROOT = resolve('.');
 const V1 = 'examples/mobilenet_v1.layers';
 const CONV = 'examples/mobilenet_v1_conv.layers';
+/** The two MobileNet examples (examples/ gains files in other formats; these figures are theirs). */
+const EX = [V1, CONV];
+const MACS_CONV = 4_867_293_184;
+const PARAMS_CONV = 29_294_088;
 
 interface Run { code: number | null; stdout: string; stderr: string }
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Run {
@@ -84,24 +89,32 @@ test('usage and I/O errors: one line on stderr, exit 2, nothing on stdout', () =
 // --- check ---------------------------------------------------------------------------------
 
 test('check: exit codes follow --fail-on and --max-warnings', () => {
-  assert.equal(run(['check', 'examples']).code, 0); // 13 warnings, 2 info, no errors
-  assert.equal(run(['check', 'examples', '--fail-on', 'warning']).code, 1);
+  assert.equal(run(['check', ...EX]).code, 0); // 13 warnings, 2 info, no errors
+  assert.equal(run(['check', ...EX, '--fail-on', 'warning']).code, 1);
   assert.equal(run(['check', V1, '--fail-on', 'warning']).code, 0);
   assert.equal(run(['check', V1, '--fail-on', 'info']).code, 1);
-  assert.equal(run(['check', 'examples', '--max-warnings', '13']).code, 0);
-  assert.equal(run(['check', 'examples', '--max-warnings', '12']).code, 1);
+  assert.equal(run(['check', ...EX, '--max-warnings', '13']).code, 0);
+  assert.equal(run(['check', ...EX, '--max-warnings', '12']).code, 1);
   assert.equal(run(['check', V1, '--max-macs', '300M']).code, 1);
   assert.equal(run(['check', V1, '--max-macs', '600M', '--max-params', '4.3M']).code, 0);
 });
 
 test('check: a folder is searched recursively; the default path is the working folder', () => {
   const r = run(['check', '--format', 'json'], { cwd: resolve('examples') });
-  assert.equal(r.code, 0);
-  assert.deepEqual(json(r).files.map((f: { file: string }) => f.file), ['mobilenet_v1.layers', 'mobilenet_v1_conv.layers']);
+  const exts = supportedExtensions();
+  const expected = (readdirSync('examples', { recursive: true }) as string[]).map((f) => f.split('\\').join('/')).filter((f) => exts.some((e) => f.toLowerCase().endsWith(e))).sort();
+  assert.ok(expected.includes('mobilenet_v1.layers'));
+  assert.deepEqual(json(r).files.map((f: { file: string }) => f.file), expected);
+  const dir = temp();
+  write(join(dir, 'a', 'b', 'deep.layers'), SMALL());
+  write(join(dir, 'node_modules', 'x.layers'), 'broken\n');
+  write(join(dir, '.hidden', 'x.layers'), 'broken\n');
+  write(join(dir, 'notes.txt'), 'not a model\n');
+  assert.deepEqual(json(run(['check', '.', '--format', 'json'], { cwd: dir })).files.map((f: { file: string }) => f.file), ['a/b/deep.layers']);
 });
 
 test('check --format text: file:line:col lines and a summary, no colour when piped', () => {
-  const r = run(['check', 'examples']);
+  const r = run(['check', ...EX]);
   assert.match(r.stdout, /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] Standard 3x3 conv/m);
   assert.match(r.stdout, /15 problems \(0 errors, 13 warnings, 2 info, 0 hints\) in 2 of 2 files\n$/);
   assert.doesNotMatch(r.stdout, /\u001b\[/);
@@ -109,22 +122,22 @@ test('check --format text: file:line:col lines and a summary, no colour when pip
 });
 
 test('check: FORCE_COLOR forces colour, NO_COLOR keeps it off', () => {
-  assert.match(run(['check', 'examples'], { env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[33mwarning\u001b\[0m/);
-  assert.doesNotMatch(run(['check', 'examples'], { env: { NO_COLOR: '1' } }).stdout, /\u001b\[/);
+  assert.match(run(['check', ...EX], { env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[33mwarning\u001b\[0m/);
+  assert.doesNotMatch(run(['check', ...EX], { env: { NO_COLOR: '1' } }).stdout, /\u001b\[/);
 });
 
 test('check --format json: files, diagnostics and summary', () => {
-  const r = json(run(['check', 'examples', '--format', 'json']));
+  const r = json(run(['check', ...EX, '--format', 'json']));
   assert.equal(r.tool.name, 'layerlint');
   assert.equal(r.files.length, 2);
   assert.deepEqual({ ...r.summary }, { error: 0, warning: 13, info: 2, hint: 0, files: 2, filesWithProblems: 2, failed: false });
   const conv = r.files[1];
-  assert.equal(conv.macs, 4_866_232_320 > 0 ? conv.macs : 0);
+  assert.deepEqual([conv.file, conv.format, conv.macs, conv.params, conv.complete], [CONV, 'layers', MACS_CONV, PARAMS_CONV, true]);
   assert.deepEqual(Object.keys(conv.diagnostics[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'line', 'message', 'severity']);
 });
 
 test('check --format sarif: valid SARIF 2.1.0 with rules, help links and 1-based regions', () => {
-  const r = run(['check', 'examples', '--format', 'sarif', '--max-macs', '300M']);
+  const r = run(['check', ...EX, '--format', 'sarif', '--max-macs', '300M']);
   assert.equal(r.code, 1);
   const log = json(r);
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -149,7 +162,7 @@ test('check --format sarif: valid SARIF 2.1.0 with rules, help links and 1-based
 });
 
 test('check --format github: one workflow annotation per finding, escaped', () => {
-  const r = run(['check', 'examples', '--format', 'github']);
+  const r = run(['check', ...EX, '--format', 'github']);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 15);
   for (const l of lines) assert.match(l, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=LayerLint \[[a-z0-9-]+\]::\S/);
@@ -157,7 +170,7 @@ test('check --format github: one workflow annotation per finding, escaped', () =
 });
 
 test('check --format markdown: a summary table and the findings', () => {
-  const r = run(['check', 'examples', '--format', 'markdown']);
+  const r = run(['check', ...EX, '--format', 'markdown']);
   assert.match(r.stdout, /^### LayerLint\n/);
   assert.match(r.stdout, /\| File \| Format \| MACs \| Params \| Errors \| Warnings \| Info \|/);
   assert.match(r.stdout, /\| `examples\/mobilenet_v1\.layers` \| layers \| 568\.7M \| 4\.23M \| 0 \| 0 \| 1 \|/);
