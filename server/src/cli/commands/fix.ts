@@ -11,7 +11,7 @@
 // because its result would not parse (that file is left untouched; the others are fixed).
 import { randomBytes } from 'node:crypto';
 import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CODES, stageOf, type Code } from '../../core/diagnostics';
 import { analyzeSource, type DocumentAnalysis } from '../../engine';
@@ -98,7 +98,7 @@ export const fix: Command = {
       }
       if (values.stdout) io.out(fixed);
       else if (fixed !== text) {
-        if (values['dry-run']) io.out(createTwoFilesPatch(`a/${file}`, `b/${file}`, text, fixed, '', '', { context: 3 }).replace(/^=+\n/, ''));
+        if (values['dry-run']) io.out(unifiedDiff(file, text, fixed));
         else writeAtomically(path, fixed);
       }
     }
@@ -106,6 +106,12 @@ export const fix: Command = {
     return refused ? EXIT.usage : EXIT.ok;
   },
 };
+
+/** A git-style unified diff (`a/` and `b/` prefixes on relative paths), 3 lines of context. */
+export function unifiedDiff(file: string, before: string, after: string): string {
+  const rel = !isAbsolute(file);
+  return createTwoFilesPatch(rel ? `a/${file}` : file, rel ? `b/${file}` : file, before, after, '', '', { context: 3 }).replace(/^(Index: [^\n]*\n)?=+\n/, '');
+}
 
 /** Why the fixed text must not be written, or undefined when it may. */
 function checkFixed(before: DocumentAnalysis, fixed: string, path: string, options: ReturnType<typeof engineOptions>): string | undefined {
