@@ -3,6 +3,9 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -15,6 +18,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { __LAYERLINT_VERSION__: JSON.stringify(pkg.version) },
 };
 
 function walk(dir, out = []) {
@@ -27,10 +31,14 @@ function walk(dir, out = []) {
 }
 
 const builds = [
-  esbuild.build({ ...common, entryPoints: { cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: walk('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+}
+if (args.has('--bench')) {
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' }));
 }
 await Promise.all(builds);

@@ -17,6 +17,9 @@ export interface ReportLayer {
   params: number;
   otherOps: number;
   activations: number;
+  /** Memory at fp32 (4 bytes per element): the layer's output and its weights. */
+  activationBytes: number;
+  weightBytes: number;
   /** Share of total MACs, in percent. */
   share: number;
   formula?: string;
@@ -40,7 +43,7 @@ export interface Report {
   batch: number;
   width: number;
   complete: boolean;
-  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number };
+  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number; activationBytes: number; weightBytes: number };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
@@ -49,6 +52,9 @@ export interface Report {
   /** Totals as another tool counts them (`--convention`); `available: false` when that convention is not implemented. */
   convention?: (ConventionTotals & { available: true }) | { convention: string; available: false };
 }
+
+/** Memory figures assume fp32 tensors (docs/counting.md#memory). */
+export const BYTES_PER_ELEMENT = 4;
 
 const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
 
@@ -67,7 +73,7 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
     batch: graph.input.batch,
     width: graph.width.alpha,
     complete: analysis.complete,
-    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations },
+    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations, activationBytes: BYTES_PER_ELEMENT * t.activations, weightBytes: BYTES_PER_ELEMENT * t.params },
     byKind,
     layers: analysis.layers.map((l) => {
       const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, graph.input.batch) : undefined;
@@ -81,6 +87,8 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
         params: l.params,
         otherOps: l.otherOps,
         activations: l.activations,
+        activationBytes: BYTES_PER_ELEMENT * l.activations,
+        weightBytes: BYTES_PER_ELEMENT * l.params,
         share: share(l.macs, t.macs),
       };
       if (f) row.formula = `${f.symbolic} = ${f.filled}`;
@@ -89,6 +97,8 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
     estimates: analysis.input ? estimates(graph) : { width: [], resolution: [] },
     diagnostics: reportDiagnostics(doc, index),
   };
+  const scales = analysis.input ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
+  if (scales?.length) report.estimates.scales = scales;
   if (budget.macs !== undefined || budget.params !== undefined) report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
   return report;
 }

@@ -110,6 +110,7 @@ test('check: a folder is searched recursively; the default path is the working f
   write(join(dir, 'node_modules', 'x.layers'), 'broken\n');
   write(join(dir, '.hidden', 'x.layers'), 'broken\n');
   write(join(dir, 'notes.txt'), 'not a model\n');
+  write(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n'); // generic YAML, no Ultralytics model
   assert.deepEqual(json(run(['check', '.', '--format', 'json'], { cwd: dir })).files.map((f: { file: string }) => f.file), ['a/b/deep.layers']);
 });
 

@@ -3,14 +3,16 @@
 // new front-end is picked up without changes here). While walking, `node_modules` and dot
 // folders are skipped, and so is everything the `ignore` patterns of the applicable
 // layerlint.json (relative to its folder) or `--ignore-pattern` (relative to the working
-// folder) match, gitignore-style. A file named on the command line is always taken.
+// folder) match, gitignore-style; so is a file its extension's front-end does not claim by
+// content (a generic `.yaml` that is no Ultralytics model: formats/index.ts detectFrontEnd).
+// A file named on the command line is always taken.
 //
 // Contract: returns absolute paths, sorted, without duplicates; a PATH that does not exist
 // is a UsageError (exit 2).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { FRONT_ENDS } from '../formats';
+import { detectFrontEnd, FRONT_ENDS } from '../formats';
 import { loadConfigForDir } from '../config/load';
 import { configFor } from './document';
 import { UsageError } from './io';
@@ -71,7 +73,7 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
       if (e.isDirectory()) {
         if (e.name === 'node_modules' || e.name.startsWith('.') || ignored(p, true, dir)) continue;
         walk(p);
-      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x)) && !ignored(p, false, dir)) out.add(p);
+      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x)) && !ignored(p, false, dir) && claimed(p)) out.add(p);
     }
   };
   for (const raw of paths) {
@@ -86,6 +88,18 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
     else out.add(abs);
   }
   return [...out].sort();
+}
+
+/** Whether the front-end the file's extension names also takes its content; unreadable files are kept (and reported later). */
+function claimed(path: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return true;
+  }
+  const lower = path.toLowerCase();
+  return detectFrontEnd(path, text).extensions.some((x) => lower.endsWith(x));
 }
 
 /** How a file is shown in output: relative to cwd with forward slashes when below it. */

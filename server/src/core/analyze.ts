@@ -1,7 +1,7 @@
 // The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
 // and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
 // parse gets no shape or cost findings piled on it. Pure: same graph, same result.
-import { byKind, computeCosts, type ByKind, type LayerResult, type Totals } from './costs';
+import { byKind, computeCosts, soleConsumers, type ByKind, type LayerResult, type Totals } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 
@@ -20,6 +20,8 @@ export interface Analysis {
   /** False when some layer's shape could not be inferred, so totals leave it out. */
   complete: boolean;
   options: AnalysisOptions;
+  /** soleConsumers(layers), computed on first use. */
+  soleConsumers(): Int32Array;
 }
 
 export interface AnalysisOptions extends ShapeOptions {
@@ -33,6 +35,7 @@ export interface AnalysisOptions extends ShapeOptions {
 export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis {
   const options = withDefaultBudget(given, graph.budget);
   const costs = computeCosts(graph, options);
+  let consumers: Int32Array | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   for (const l of costs.layers) {
     if (l.layer.op.kind === 'unknown') {
@@ -53,6 +56,7 @@ export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: En
     diagnostics,
     complete: costs.complete,
     options,
+    soleConsumers: () => (consumers ??= soleConsumers(costs.layers)),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));

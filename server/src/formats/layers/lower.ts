@@ -6,6 +6,7 @@ import type { Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
 import { LIMITS } from '../../core/limits';
 import { LineIndex } from '../../core/lineIndex';
+import { uniqueNamer } from '../names';
 import type { Arg, BlockStmt, DirectiveStmt, FileAst, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from './ast';
 import { OPS, type ArgSpec, type ArgValue, type ArgValues } from './ops';
 import { parseCount, parseDims, resolveWord, type Env, type Scalar } from './values';
@@ -63,7 +64,6 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const layers: Layer[] = [];
   const opSites = new Map<number, OpSite>();
   const blocks = new Map<string, BlockStmt>();
-  const usedNames = new Set<string>();
   const implicitBias = new Set<number>();
   const lines = new LineIndex(text);
   const diag = (code: Code, span: Span, message: string) => diagnostics.push(makeDiagnostic(code, span, message));
@@ -88,12 +88,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
 
   const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
 
-  const uniqueName = (base: string): string => {
-    let name = base;
-    for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
-    usedNames.add(name);
-    return name;
-  };
+  const uniqueName = uniqueNamer();
 
   const directive = (d: DirectiveStmt) => {
     const kw = d.keyword.text;
@@ -369,13 +364,15 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       diag('limit-exceeded', stmt.count.span, `repeat ${n} is above the limit of ${LIMITS.maxRepeat.toLocaleString('en-US')} iterations; the repeat is not unrolled.`);
       return prev;
     }
-    const body: Stmt[] = stmt.body ?? (stmt.chain ? [stmt.chain] : []);
+    const body: Stmt[] = stmt.body ?? (stmt.oneLine ??= stmt.chain ? [stmt.chain] : []);
     const declared = declaredNames(body);
     let out = prev;
     let last: Scope | undefined;
+    const iter: Ctx = { env: ctx.env, scope: ctx.scope, prefix: ctx.prefix, suffix: '', site: ctx.site, callStack: ctx.callStack };
     for (let i = 0; i < n; i++) {
-      last = new Scope(ctx.scope, declared);
-      out = lowerBody(body, out, { ...ctx, scope: last, suffix: `${ctx.suffix}#${i + 1}` });
+      last = iter.scope = new Scope(ctx.scope, declared);
+      iter.suffix = `${ctx.suffix}#${i + 1}`;
+      out = lowerBody(body, out, iter);
     }
     if (last) for (const [k, v] of last.names) ctx.scope.names.set(k, v);
     return out;
@@ -417,11 +414,17 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   return { graph, diagnostics, opSites, blocks };
 }
 
+const declaredCache = new WeakMap<Stmt[], Set<string>>();
+
+/** Names a statement list declares (repeat bodies included), computed once per list. */
 function declaredNames(stmts: Stmt[]): Set<string> {
+  const hit = declaredCache.get(stmts);
+  if (hit) return hit;
   const out = new Set<string>();
+  declaredCache.set(stmts, out);
   for (const s of stmts) {
     if (s.kind === 'layer' && s.name) out.add(s.name.text);
-    if (s.kind === 'repeat') for (const n of declaredNames(s.body ?? (s.chain ? [s.chain] : []))) out.add(n);
+    if (s.kind === 'repeat') for (const n of declaredNames(s.body ?? (s.oneLine ??= s.chain ? [s.chain] : []))) out.add(n);
   }
   return out;
 }

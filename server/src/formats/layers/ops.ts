@@ -31,6 +31,8 @@ const GROUPS: ArgSpec = { name: 'groups', type: 'int', doc: 'Number of channel g
 const BIAS: ArgSpec = { name: 'bias', type: 'bool', doc: 'Whether the layer has a bias; default: no bias when a `bn` follows directly, else a bias.' };
 const FIXED: ArgSpec = { name: 'fixed', type: 'bool', doc: 'Keep the output channels when a width multiplier is applied (default false).' };
 const OUT: ArgSpec = { name: 'out', type: 'int', doc: 'Output channels.' };
+const POOL_STRIDE: ArgSpec = { ...STRIDE, doc: 'Stride (default: the window size).' };
+const CEIL: ArgSpec = { name: 'ceil', type: 'bool', doc: 'Round the output size up (Caffe, PyTorch ceil_mode) with `padding=valid` or explicit padding (default false).' };
 const KERNEL: ArgSpec = { name: 'kernel', type: 'kernel', doc: 'Kernel size, `K` (= KxK) or `KHxKW`.' };
 
 const pair = (v: ArgValue | undefined, d: number): [number, number] => (Array.isArray(v) ? (v as [number, number]) : [d, d]);
@@ -53,7 +55,7 @@ function pool(mode: 'max' | 'avg') {
     if (k === 'global') return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil: false };
     const [kh, kw] = pair(k, 2);
     const [sh, sw] = v.has('stride') ? pair(v.get('stride'), 1) : [kh, kw];
-    return { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: pad(v.get('padding')), ceil: false };
+    return { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: pad(v.get('padding')), ceil: v.get('ceil') === true };
   };
 }
 
@@ -91,13 +93,13 @@ export const OPS: Record<string, OpSpec> = {
   },
   maxpool: {
     positional: [{ name: 'kernel', type: 'poolKernel', doc: 'Window `K`, `KHxKW` or `global`.' }],
-    options: { stride: { ...STRIDE, doc: 'Stride (default: the window size).' }, padding: PADDING, from: FROM },
+    options: { stride: POOL_STRIDE, padding: PADDING, ceil: CEIL, from: FROM },
     doc: 'Max pooling.',
     build: pool('max'),
   },
   avgpool: {
     positional: [{ name: 'kernel', type: 'poolKernel', doc: 'Window `K`, `KHxKW` or `global`.' }],
-    options: { stride: { ...STRIDE, doc: 'Stride (default: the window size).' }, padding: PADDING, from: FROM },
+    options: { stride: POOL_STRIDE, padding: PADDING, ceil: CEIL, from: FROM },
     doc: 'Average pooling.',
     build: pool('avg'),
   },

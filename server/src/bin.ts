@@ -1,0 +1,26 @@
+// `layerlint-language-server`: the language server over stdio (or node IPC), for VS Code
+// and any other LSP client. Never writes to stdout outside the protocol.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from './server';
+import { VERSION } from './version';
+
+const HELP = `layerlint-language-server ${VERSION}
+
+Usage:
+  layerlint-language-server --stdio        speak LSP over stdin/stdout
+  layerlint-language-server --node-ipc     speak LSP over Node IPC (VS Code)
+  layerlint-language-server --version
+  layerlint-language-server --help
+`;
+
+const args = process.argv.slice(2);
+if (args.includes('--version') || args.includes('-v')) {
+  process.stdout.write(`${VERSION}\n`);
+} else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
+  process.stdout.write(HELP);
+  process.exitCode = args.length && !args.includes('--help') && !args.includes('-h') ? 2 : 0;
+} else {
+  // Anything a stray console.log would print must not corrupt the protocol stream.
+  console.log = console.info = (...a: unknown[]) => console.error(...a);
+  startServer(createConnection(ProposedFeatures.all));
+}

@@ -1,0 +1,64 @@
+// What every feature provider receives: one analysed document version plus its line
+// index, with offset ↔ LSP conversions done here and only here (UTF-16 columns).
+import type { Position, Range } from 'vscode-languageserver';
+import type { Span } from '../core/ir';
+import { LineIndex } from '../core/lineIndex';
+import type { DocumentAnalysis } from '../engine';
+import type { Estimates } from '../core/estimates';
+import { estimates as computeEstimates } from '../core/estimates';
+import type { LayerResult } from '../core/costs';
+import type { Settings } from '../protocol';
+
+export interface FeatureDoc extends DocumentAnalysis {
+  uri: string;
+  version: number;
+  lines: LineIndex;
+  settings: Settings;
+  /** Computed on first use, then kept with this version. */
+  estimates(): Estimates;
+  /** Layers grouped by the start of their op span (repeat iterations and block uses share one). */
+  layersBySpan(): Map<number, LayerResult[]>;
+}
+
+export function toRange(lines: LineIndex, span: Span): Range {
+  return { start: lines.positionAt(span.start), end: lines.positionAt(span.end) };
+}
+
+export function toOffset(lines: LineIndex, pos: Position): number {
+  return lines.offsetAt(pos);
+}
+
+export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: number, settings: Settings): FeatureDoc {
+  let est: Estimates | undefined;
+  let bySpan: Map<number, LayerResult[]> | undefined;
+  return {
+    ...doc,
+    uri,
+    version,
+    settings,
+    lines: new LineIndex(doc.text),
+    estimates: () => (est ??= doc.analysis.input ? computeEstimates(doc.analysis.graph) : { width: [], resolution: [] }),
+    layersBySpan: () => {
+      if (bySpan) return bySpan;
+      bySpan = new Map();
+      for (const l of doc.analysis.layers) {
+        const list = bySpan.get(l.layer.span.start);
+        if (list) list.push(l);
+        else bySpan.set(l.layer.span.start, [l]);
+      }
+      return bySpan;
+    },
+  };
+}
+
+/** Layers whose op span or block-invocation site contains the offset (innermost first). */
+export function layersAt(doc: FeatureDoc, offset: number): LayerResult[] {
+  const direct: LayerResult[] = [];
+  const viaSite: LayerResult[] = [];
+  for (const l of doc.analysis.layers) {
+    const s = l.layer.span;
+    if (s.start <= offset && offset <= s.end) direct.push(l);
+    else if (l.layer.site !== s && l.layer.site.start <= offset && offset <= l.layer.site.end) viaSite.push(l);
+  }
+  return direct.length ? direct : viaSite;
+}

@@ -1,0 +1,26 @@
+// Inlay hints: the output shape of each line's statement (for a repeat, its last
+// iteration; for a block invocation, the block's output) after the end of the line.
+import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
+import { fmt } from '../core/shapes';
+import type { Shape } from '../core/ir';
+import type { FeatureDoc } from './context';
+
+export function inlayHints(doc: FeatureDoc, range: Range): InlayHint[] {
+  if (!doc.settings.inlayHints.enable) return [];
+  // Layers are in topological order, so the last one seen on a line is that line's output.
+  const byLine = new Map<number, Shape>();
+  for (const l of doc.analysis.layers) {
+    if (!l.output) continue;
+    byLine.set(doc.lines.positionAt(l.layer.statement.end).line, l.output);
+    if (l.layer.site !== l.layer.span) byLine.set(doc.lines.positionAt(l.layer.site.end).line, l.output);
+  }
+  const hints: InlayHint[] = [];
+  for (const [line, shape] of byLine) {
+    if (line < range.start.line || line > range.end.line) continue;
+    const lineText = doc.text.slice(doc.lines.lineStart(line), doc.lines.lineEnd(line));
+    const hash = lineText.indexOf('#');
+    const end = (hash >= 0 ? lineText.slice(0, hash) : lineText).trimEnd().length;
+    hints.push({ position: { line, character: end }, label: `→ ${fmt(shape)}`, kind: InlayHintKind.Type, paddingLeft: true });
+  }
+  return hints.sort((a, b) => a.position.line - b.position.line);
+}

@@ -1,0 +1,176 @@
+// startServer(connection): declares capabilities and wires LSP requests to the feature
+// providers. No analysis logic lives here. Works over any transport (stdio, IPC, a web
+// worker) and with any client: settings come from workspace/configuration when the
+// client supports it, defaults otherwise.
+import {
+  CodeActionKind,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './documents';
+import { codeActions, FIX_ALL_KIND, toWorkspaceEdit } from './features/codeActions';
+import { codeLenses } from './features/codeLens';
+import { completion, signatureHelp } from './features/completion';
+import type { FeatureDoc } from './features/context';
+import { diagnostics } from './features/diagnostics';
+import { formatDocument } from './features/formatting';
+import { hover } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { definition, prepareRename, references, rename } from './features/navigation';
+import { documentSymbols, foldingRanges } from './features/symbols';
+import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
+import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type Settings, type StatsParams } from './protocol';
+import { buildReport } from './report';
+import { VERSION } from './version';
+import type { TextEdit } from './formats/types';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let canConfigure = false;
+  let settings: Settings = DEFAULT_SETTINGS;
+  const cache = new AnalysisCache(() => settings);
+
+  const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+
+  /**
+   * The analysis of a document LayerLint serves. A generic YAML file that the client sent
+   * (its selector is by file name) but that is no Ultralytics model is not served.
+   */
+  function served(doc: TextDocument): FeatureDoc | undefined {
+    const analysed = cache.get(doc);
+    return doc.languageId === 'yaml' && analysed.frontEnd.id !== 'ultralytics' ? undefined : analysed;
+  }
+
+  /** Runs a feature on the current version of a document, or returns `fallback`. */
+  function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, f: (doc: FeatureDoc) => T): T | ResponseError<void> {
+    const doc = documents.get(uri);
+    if (!doc) return fallback;
+    if (token?.isCancellationRequested) return cancelled();
+    const analysed = served(doc);
+    return analysed ? f(analysed) : fallback;
+  }
+
+  function validate(uri: string): void {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const analysed = served(doc);
+    if (!analysed) return;
+    // Drop the result if the document moved on while we worked.
+    if (documents.get(uri)?.version !== version) return;
+    void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
+    const t = analysed.analysis.totals;
+    const stats: StatsParams = { uri, version, macs: t.macs, params: t.params, complete: analysed.analysis.complete, errors: analysed.diagnostics.filter((d) => d.severity === 'error').length };
+    void connection.sendNotification(STATS_NOTIFICATION, stats);
+  }
+
+  async function refreshSettings(): Promise<void> {
+    if (canConfigure) {
+      try {
+        const [raw] = await connection.workspace.getConfiguration([{ section: 'layerlint' }]);
+        settings = normalizeSettings(raw);
+      } catch {
+        settings = DEFAULT_SETTINGS;
+      }
+    }
+    cache.clear();
+    for (const d of documents.all()) validate(d.uri);
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    canConfigure = !!params.capabilities.workspace?.configuration;
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings) settings = normalizeSettings(init.settings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite], resolveProvider: false },
+        inlayHintProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        completionProvider: { triggerCharacters: ['=', '|', ' '] },
+        signatureHelpProvider: { triggerCharacters: [' ', '='] },
+        documentFormattingProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+      },
+      serverInfo: { name: 'layerlint-language-server', version: VERSION },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canConfigure) void refreshSettings();
+  });
+  connection.onDidChangeConfiguration((change) => {
+    if (!canConfigure) {
+      const s = (change.settings as { layerlint?: unknown } | undefined)?.layerlint;
+      if (s) settings = normalizeSettings(s);
+    }
+    void refreshSettings();
+  });
+
+  documents.onDidOpen((e) => validate(e.document.uri));
+  documents.onDidChangeContent((e) => cache.debounce(e.document.uri, settings.debounceMs, () => validate(e.document.uri)));
+  documents.onDidClose((e) => {
+    cache.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (d) => hover(d, p.position)));
+  connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d)));
+  connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeActions(d, p)));
+  connection.languages.inlayHint.on((p, token) => withDoc(p.textDocument.uri, token, [], (d) => inlayHints(d, p.range)));
+  connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (d) => documentSymbols(d)));
+  connection.onFoldingRanges((p, token) => withDoc(p.textDocument.uri, token, [], (d) => foldingRanges(d)));
+  connection.onDefinition((p, token) => withDoc(p.textDocument.uri, token, [], (d) => definition(d, p.position)));
+  connection.onReferences((p, token) => withDoc(p.textDocument.uri, token, [], (d) => references(d, p.position, p.context.includeDeclaration)));
+  connection.onPrepareRename((p, token) => withDoc(p.textDocument.uri, token, null, (d) => prepareRename(d, p.position)));
+  connection.onRenameRequest((p, token) =>
+    withDoc(p.textDocument.uri, token, null, (d) => {
+      const r = rename(d, p.position, p.newName);
+      if (r && 'error' in r) return new ResponseError(-32602, r.error);
+      return r?.edit ?? null;
+    }),
+  );
+  connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, [], (d) => completion(d, p.position)));
+  connection.onSignatureHelp((p, token) => withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)));
+  connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
+  connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)));
+  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d) => buildReport(d, d.uri)));
+
+  connection.onExecuteCommand(async (p) => {
+    const args = p.arguments ?? [];
+    const uri = typeof args[0] === 'string' ? args[0] : '';
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const d = served(doc);
+    if (!d) return null;
+    let edits: TextEdit[] | undefined;
+    if (p.command === COMMANDS.applySeparable) {
+      if (args[1] !== doc.version || typeof args[2] !== 'number') return null; // a stale lens
+      edits = d.frontEnd.separableEdits(d.parsed, d.analysis, args[2], d.text);
+    } else if (p.command === COMMANDS.setWidth && typeof args[1] === 'number' && args[1] > 0 && args[1] <= 4) {
+      edits = d.frontEnd.widthEdits(d.parsed, d.text, args[1]);
+    } else if (p.command === COMMANDS.setResolution && Number.isInteger(args[1]) && (args[1] as number) > 0) {
+      edits = d.frontEnd.resolutionEdits(d.parsed, d.text, args[1] as number);
+    }
+    if (!edits?.length) return null;
+    await connection.workspace.applyEdit({ label: p.command, edit: toWorkspaceEdit(d, edits) });
+    return null;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,158 @@
+// Protocol tests: the real bundled server over stdio, driven as an editor would drive it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, CodeLens, Hover, InlayHint, TextEdit, WorkspaceEdit, DocumentSymbol, Location } from 'vscode-languageserver-protocol';
+import { startTestServer, SERVER, type TestServer } from './lspClient';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server.stop();
+});
+
+function editsOf(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {
+  if (!edit) return [];
+  if (edit.documentChanges) return edit.documentChanges.flatMap((c) => ('textDocument' in c && c.textDocument.uri === uri ? c.edits.filter((e): e is TextEdit => 'range' in e) : []));
+  return edit.changes?.[uri] ?? [];
+}
+
+function apply(text: string, edits: TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x', 'layerspec', 1, text), edits);
+}
+
+test('bin: --version prints the package version, --help the usage, on stdout', () => {
+  const v = spawnSync(process.execPath, [SERVER, '--version'], { encoding: 'utf8' });
+  assert.equal(v.status, 0);
+  assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
+  const h = spawnSync(process.execPath, [SERVER, '--help'], { encoding: 'utf8' });
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /--stdio/);
+});
+
+test('initialize declares the features and the server version', () => {
+  const caps = server.init.capabilities;
+  assert.equal(server.init.serverInfo?.name, 'layerlint-language-server');
+  for (const k of ['hoverProvider', 'codeLensProvider', 'codeActionProvider', 'inlayHintProvider', 'documentSymbolProvider', 'renameProvider', 'documentFormattingProvider', 'completionProvider'] as const) assert.ok(caps[k], k);
+});
+
+test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.layers', async () => {
+  const { uri, text } = server.open('examples/mobilenet_v1_conv.layers');
+  const diags = await server.diagnostics(uri, 1);
+  const separable = diags.diagnostics.filter((d) => d.code === 'separable-conv');
+  assert.equal(separable.length, 13, 'every 3x3 conv but the stem');
+  const conv2 = separable[0]!;
+  assert.equal(text.split('\n')[conv2.range.start.line]!.trim().startsWith('conv2:'), true);
+  assert.equal(text.split('\n')[conv2.range.start.line]!.slice(conv2.range.start.character, conv2.range.end.character), 'conv 64 3x3');
+  assert.match(conv2.codeDescription!.href, /docs\/rules\.md#separable-conv$/);
+  assert.equal((conv2.data as { kind: string }).kind, 'separable');
+
+  const lenses = (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  assert.ok(lenses.some((l) => l.command?.title.startsWith('Total 4.87G MACs')), 'network total lens');
+  const conv2Lens = lenses.find((l) => l.range.start.line === conv2.range.start.line && l.command!.title.includes('separable'));
+  assert.equal(conv2Lens?.command?.title, '231.2M MACs (4.8%) · 18.4K params · separable: 29.3M, -87.3%');
+  assert.ok(lenses.some((l) => l.command?.title.startsWith('α 0.5: ') && l.command.command === 'layerlint.setWidth'));
+
+  const hover = (await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: conv2.range.start.line, character: conv2.range.start.character + 2 } })) as Hover;
+  const md = (hover.contents as { value: string }).value;
+  assert.match(md, /112 × 112 × 64 × 32 × 3 × 3 = 231,211,008/);
+  assert.match(md, /Depthwise-separable alternative/);
+
+  const actions = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: conv2.range, context: { diagnostics: [conv2], only: ['quickfix'] } })) as CodeAction[];
+  const fix = actions.find((a) => a.isPreferred)!;
+  assert.match(fix.title, /depthwise-separable/);
+  const fixed = apply(text, editsOf(fix.edit, uri));
+  assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2:  conv 64 1x1 \| bn \| relu/);
+  await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+  const after2 = await server.diagnostics(uri, 2);
+  assert.equal(after2.diagnostics.filter((d) => d.code === 'separable-conv').length, 12);
+
+  const all = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.layerlint'] } })) as CodeAction[];
+  assert.equal(all.length, 1);
+  const fixedAll = apply(fixed, editsOf(all[0]!.edit, uri));
+  await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: fixedAll }] });
+  const after3 = await server.diagnostics(uri, 3);
+  assert.equal(after3.diagnostics.filter((d) => d.code === 'separable-conv').length, 0);
+  const report = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number; params: number } };
+  assert.equal(report.totals.macs, 568_740_352);
+  assert.equal(report.totals.params, 4_231_976);
+
+  await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  const cleared = await server.diagnostics(uri);
+  assert.deepEqual(cleared.diagnostics, []);
+});
+
+test('inlay hints show output shapes; symbols, rename, references and formatting work', async () => {
+  const { uri, text } = server.open('examples/mobilenet_v1.layers');
+  await server.diagnostics(uri, 1);
+  const lines = text.split('\n');
+  const conv1Line = lines.findIndex((l) => l.startsWith('conv1:'));
+  const hints = (await server.conn.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } })) as InlayHint[];
+  const h = hints.find((x) => x.position.line === conv1Line);
+  assert.equal(h?.label, '→ 112x112x32');
+  assert.equal(h?.position.character, lines[conv1Line]!.length);
+
+  const symbols = (await server.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+  assert.ok(symbols.some((s) => s.name === 'conv13_dw'));
+  assert.ok(symbols.some((s) => s.name === 'repeat 5' && (s.children?.length ?? 0) === 0));
+
+  const edit = (await server.conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: conv1Line, character: 1 }, newName: 'stem' })) as WorkspaceEdit;
+  const renamed = apply(text, editsOf(edit, uri));
+  assert.match(renamed, /^stem:/m);
+
+  const refs = (await server.conn.sendRequest('textDocument/references', { textDocument: { uri }, position: { line: conv1Line, character: 1 }, context: { includeDeclaration: true } })) as Location[];
+  assert.equal(refs.length, 1);
+
+  const messy = 'network n\ninput   224x224x3\na:   conv 8 3x3   stride=2|bn | relu\nlonger_name:conv 16 1x1 # c\n';
+  const m = server.open('mem/messy.layers', messy);
+  await server.diagnostics(m.uri, 1);
+  const fmt = (await server.conn.sendRequest('textDocument/formatting', { textDocument: { uri: m.uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
+  assert.equal(apply(messy, fmt), 'network n\ninput 224x224x3\na:           conv 8 3x3 stride=2 | bn | relu\nlonger_name: conv 16 1x1 # c\n');
+});
+
+test('a malformed line gets one syntax diagnostic and the rest is still analysed', async () => {
+  const src = 'input 32x32x3\nc1: conv 16 3x3 | bn | relu\nc2: conv 16 3x3 stride= | bn\nc3: conv 32 3x3 | bn | relu\n';
+  const { uri } = server.open('mem/bad.layers', src);
+  const d = await server.diagnostics(uri, 1);
+  const syntax = d.diagnostics.filter((x) => x.code === 'syntax-error');
+  assert.equal(syntax.length, 1);
+  assert.equal(syntax[0]!.range.start.line, 2);
+  assert.ok(d.diagnostics.some((x) => x.code === 'separable-conv' && x.range.start.line === 3), 'c3 is still analysed');
+  assert.ok(!d.diagnostics.some((x) => x.code !== 'syntax-error' && x.range.start.line === 2), 'nothing piled on the bad line');
+});
+
+for (const [file, languageId] of [['test/golden/cases/caffe-mobilenet/input.prototxt', 'prototxt'], ['examples/yolov3-tiny.cfg', 'darknet-cfg'], ['examples/yolov8n.yaml', 'yaml']] as const) {
+  test(`quick fix in ${file}: one conv rewritten in the file's own syntax, re-analysed without errors`, async () => {
+    const { uri, text } = server.open(file, undefined, languageId);
+    const d1 = await server.diagnostics(uri, 1);
+    const candidates = d1.diagnostics.filter((d) => d.code === 'separable-conv');
+    assert.ok(candidates.length > 0, `${file} has candidates`);
+    const target = candidates[0]!;
+    const actions = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target], only: ['quickfix'] } })) as CodeAction[];
+    const fix = actions.find((a) => a.isPreferred);
+    assert.ok(fix, 'a preferred quick fix');
+    const fixed = apply(text, editsOf(fix.edit, uri));
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const d2 = await server.diagnostics(uri, 2);
+    assert.deepEqual(d2.diagnostics.filter((d) => d.severity === 1), []);
+    const data = target.data as { macs: number; separableMacs: number };
+    const before = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text }] });
+    await server.diagnostics(uri, 3);
+    const original = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
+    assert.equal(original.totals.macs - before.totals.macs, data.macs - data.separableMacs);
+    await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await server.diagnostics(uri);
+  });
+}
+
+test('a YAML file that is not an Ultralytics model is left alone', async () => {
+  const { uri } = server.open('mem/yolo-settings.yaml', 'epochs: 100\nlr0: 0.01\n', 'yaml');
+  const lenses = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(lenses, []);
+  const h = await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+  assert.equal(h, null);
+});
