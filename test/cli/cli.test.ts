@@ -283,6 +283,7 @@ test('report: text table, --sort macs --top N, totals over all layers', () => {
   assert.match(r.stdout, /\(top 3 of 84 layers by MACs\)/);
   assert.match(r.stdout, /Total MACs: {3}568,740,352 /);
   assert.match(r.stdout, /Conv 1x1 \(pointwise\) +539,492,352 +94\.86%/);
+  assert.match(r.stdout, /^Memory: +activations \S+B, weights 16\.9MB \(fp32\)$/m);
   const j = json(run(['report', V1, '--format', 'json', '--sort', 'params', '--top', '2']));
   assert.deepEqual(j.layers.map((l: { name: string }) => l.name), ['conv14', 'fc']);
   assert.equal(j.totals.params, 4_231_976);
@@ -290,9 +291,9 @@ test('report: text table, --sort macs --top N, totals over all layers', () => {
 
 test('report --format csv and markdown', () => {
   const csv = run(['report', V1, '--format', 'csv']).stdout.trimEnd().split('\n');
-  assert.equal(csv[0], 'name,op,kind,line,out_h,out_w,out_c,macs,params,activations,share_macs_pct');
+  assert.equal(csv[0], 'name,op,kind,line,out_h,out_w,out_c,macs,params,activations,activation_bytes,weight_bytes,share_macs_pct');
   assert.equal(csv.length, 85);
-  assert.equal(csv[1], 'conv1,conv,standard,6,112,112,32,10838016,864,401408,1.91');
+  assert.equal(csv[1], 'conv1,conv,standard,6,112,112,32,10838016,864,401408,1605632,3456,1.91');
   const md = run(['report', V1, '--format', 'markdown']).stdout;
   assert.match(md, /\*\*568,740,352 MACs\*\*/);
   assert.match(md, /\| Layer \| Op \| Output \| MACs \| Params \| % MACs \|/);

@@ -12,8 +12,8 @@ const csv = (rows: (string | number | boolean)[][]) => rows.map((r) => r.map(fie
 
 export function reportCsv(r: Report): string {
   return csv([
-    ['name', 'op', 'kind', 'line', 'out_h', 'out_w', 'out_c', 'macs', 'params', 'activations', 'share_macs_pct'],
-    ...r.layers.map((l) => [l.name, l.op, l.kind, l.line, l.output?.[0] ?? '', l.output?.[1] ?? '', l.output?.[2] ?? '', l.macs, l.params, l.activations, l.share]),
+    ['name', 'op', 'kind', 'line', 'out_h', 'out_w', 'out_c', 'macs', 'params', 'activations', 'activation_bytes', 'weight_bytes', 'share_macs_pct'],
+    ...r.layers.map((l) => [l.name, l.op, l.kind, l.line, l.output?.[0] ?? '', l.output?.[1] ?? '', l.output?.[2] ?? '', l.macs, l.params, l.activations, l.activationBytes, l.weightBytes, l.share]),
   ]);
 }
 

@@ -6,7 +6,7 @@ import { ruleDocUrl } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
 import type { Report } from '../../report';
 import type { EstimateGrid } from '../commands/estimate';
-import { budgetLine, conventionLine, estimateRows, KIND_RIGHT, kindRows, LAYER_RIGHT, layerRows, resolutionLine, widthLine } from './text';
+import { budgetLine, conventionLine, estimateRows, KIND_RIGHT, kindRows, LAYER_RIGHT, layerRows, memoryLine, resolutionLine, scalesLine, widthLine } from './text';
 import { type CheckResult, countSeverities, plural } from './types';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -49,7 +49,7 @@ export function checkMarkdown(r: CheckResult): string {
 export function reportMarkdown(r: Report, note?: string): string {
   const out: string[] = [`### ${r.network} (\`${r.file}\`)`, ''];
   out.push(`Format ${r.format}, input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}.`, '');
-  out.push(`**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}.`, '');
+  out.push(`**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}; memory: ${memoryLine(r)}.`, '');
   out.push(mdTable(layerRows(r, ['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs'], (op) => `\`${op}\``), LAYER_RIGHT));
   if (note) out.push('', `_${note}_`);
   out.push('');
@@ -57,6 +57,7 @@ export function reportMarkdown(r: Report, note?: string): string {
   if (r.estimates.width.length) {
     out.push('', `Width multiplier: ${widthLine(r)}`, '', `Input resolution: ${resolutionLine(r)}`);
   }
+  if (r.estimates.scales?.length) out.push('', `Scales: ${scalesLine(r)}`);
   if (r.budget) out.push('', `Budget: ${budgetLine(r.budget)}`);
   if (r.convention) out.push('', `Convention: ${conventionLine(r.convention)}`);
   if (r.diagnostics.length) {

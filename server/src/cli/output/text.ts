@@ -46,6 +46,7 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   out.push(`Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete: some shapes are unknown)'}`);
   out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})`);
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
+  out.push(`Memory:       ${memoryLine(r)}`);
   out.push('');
   out.push(table(kindRows(r, ['kind', 'MACs', '% MACs', 'params']), KIND_RIGHT));
   if (r.estimates.width.length) {
@@ -53,6 +54,7 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
     out.push(`Width multiplier:   ${widthLine(r)}`);
     out.push(`Input resolution:   ${resolutionLine(r)}`);
   }
+  if (r.estimates.scales?.length) out.push(`Scales:             ${scalesLine(r)}`);
   if (r.budget) out.push(`Budget:             ${budgetLine(r.budget)}`);
   if (r.convention) out.push(`Convention:         ${conventionLine(r.convention)}`);
   if (r.diagnostics.length) {
@@ -64,6 +66,9 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
 
 export const widthLine = (r: Report) => r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ');
 export const resolutionLine = (r: Report) => r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ');
+
+export const memoryLine = (r: Report) => `activations ${compact(r.totals.activationBytes)}B, weights ${compact(r.totals.weightBytes)}B (fp32)`;
+export const scalesLine = (r: Report) => (r.estimates.scales ?? []).map((e) => `${e.scale}: ${compact(e.macs)} MACs, ${compact(e.params)} params`).join(' · ');
 
 export function budgetLine(b: NonNullable<Report['budget']>): string {
   const parts = [b.macs !== undefined ? `MACs ${compact(b.macs)}` : '', b.params !== undefined ? `params ${compact(b.params)}` : ''].filter(Boolean);
