@@ -422,3 +422,15 @@ test('fix refuses to write a result that does not parse (exit 2, file untouched)
     FIXERS['separable-conv'] = original;
   }
 });
+
+// --- docs --------------------------------------------------------------------------------
+
+test('docs/cli.md documents every command and every option of its --help', async () => {
+  const { COMMANDS } = await import('../../server/src/cli/main');
+  const md = readFileSync('docs/cli.md', 'utf8');
+  for (const c of COMMANDS) {
+    assert.match(md, new RegExp(`^## \`layerlint ${c.name}`, 'm'), c.name);
+    for (const [option] of c.help.matchAll(/--[a-z][a-z-]+/g)) assert.ok(md.includes(option), `${c.name} ${option}`);
+  }
+  assert.match(readFileSync('README.md', 'utf8'), /\[docs\/cli\.md\]\(docs\/cli\.md\)/);
+});
