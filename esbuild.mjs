@@ -32,7 +32,7 @@ function walk(dir, out = []) {
 
 const builds = [
   esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The report every output is built from (CLI text/JSON, HTML, webview): plain data with
 // 1-based lines, exact integers and the formula behind each MACs figure.
 import { macsFormula, type CostKind } from './core/costs';
+import type { ConventionTotals } from './core/conventions';
 import type { Severity } from './core/diagnostics';
 import { estimates, fitBudget, type Estimates, type BudgetFit } from './core/estimates';
 import { LineIndex } from './core/lineIndex';
@@ -48,6 +49,8 @@ export interface Report {
   estimates: Estimates;
   budget?: { macs?: number; params?: number; fit: BudgetFit };
   diagnostics: ReportDiagnostic[];
+  /** Totals as another tool counts them (`--convention`); `available: false` when that convention is not implemented. */
+  convention?: (ConventionTotals & { available: true }) | { convention: string; available: false };
 }
 
 /** Memory figures assume fp32 tensors (docs/counting.md#memory). */
@@ -61,7 +64,7 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
   const t = analysis.totals;
   const byKind = Object.fromEntries(Object.entries(analysis.byKind).map(([k, v]) => [k, { ...v, share: share(v.macs, t.macs) }])) as Report['byKind'];
   const graph = analysis.graph;
-  const budget = { ...graph.budget, ...budgetOverride };
+  const budget = { ...pickBudget(graph.budget), ...pickBudget(analysis.options.budget), ...pickBudget(budgetOverride) };
   const report: Report = {
     file,
     format: doc.frontEnd.id,
@@ -92,14 +95,26 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
       return row;
     }),
     estimates: analysis.input ? estimates(graph) : { width: [], resolution: [] },
-    diagnostics: doc.diagnostics.map((d) => {
-      const s = index.positionAt(d.span.start);
-      const e = index.positionAt(d.span.end);
-      return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
-    }),
+    diagnostics: reportDiagnostics(doc, index),
   };
   const scales = analysis.input ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
   if (scales?.length) report.estimates.scales = scales;
   if (budget.macs !== undefined || budget.params !== undefined) report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
   return report;
+}
+
+function pickBudget(b: { macs?: number; params?: number } | undefined): { macs?: number; params?: number } {
+  const out: { macs?: number; params?: number } = {};
+  if (b?.macs !== undefined) out.macs = b.macs;
+  if (b?.params !== undefined) out.params = b.params;
+  return out;
+}
+
+/** The document's diagnostics with 1-based line/column ranges (end exclusive), for every output. */
+export function reportDiagnostics(doc: DocumentAnalysis, index = new LineIndex(doc.text)): ReportDiagnostic[] {
+  return doc.diagnostics.map((d) => {
+    const s = index.positionAt(d.span.start);
+    const e = index.positionAt(d.span.end);
+    return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
+  });
 }

@@ -28,9 +28,12 @@ export interface AnalysisOptions extends ShapeOptions {
   rules?: Partial<RuleOptions>;
   /** Budgets that apply on top of (and override) the file's own `budget` line. */
   budget?: { macs?: number; params?: number };
+  /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
+  defaultBudget?: { macs?: number; params?: number };
 }
 
-export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], options: AnalysisOptions = {}): Analysis {
+export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis {
+  const options = withDefaultBudget(given, graph.budget);
   const costs = computeCosts(graph, options);
   let consumers: Int32Array | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
@@ -59,6 +62,16 @@ export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: En
   if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
   analysis.diagnostics = stageDiagnostics(diagnostics, text);
   return analysis;
+}
+
+/** Folds `defaultBudget` into `budget` for each metric that neither `budget` nor the file's own budget line sets. */
+function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): AnalysisOptions {
+  const d = options.defaultBudget;
+  if (!d) return options;
+  const budget = { ...options.budget };
+  if (d.macs !== undefined && own?.macs === undefined && budget.macs === undefined) budget.macs = d.macs;
+  if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
+  return { ...options, budget };
 }
 
 /** Drops shape and cost findings on lines that already have a syntax error; sorts by position. */
