@@ -17,7 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: 'layerlint' },
+    synchronize: { configurationSection: 'layerlint', fileEvents: vscode.workspace.createFileSystemWatcher('**/{layerlint.json,.layerlintrc.json}') },
   };
   client = new LanguageClient('layerlint', 'LayerLint', serverOptions, clientOptions);
 

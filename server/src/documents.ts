@@ -11,7 +11,11 @@ export class AnalysisCache {
   private readonly entries = new Map<string, FeatureDoc>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly settingsFor: (uri: string) => Settings) {}
+  constructor(
+    private readonly settingsFor: (uri: string) => Settings,
+    /** Options from the project's configuration file (layerlint.json) for a document, if the host reads one. */
+    private readonly configFor: (uri: string) => EngineOptions = () => ({}),
+  ) {}
 
   /** The analysis of exactly this document version, computed now if not cached. */
   get(doc: TextDocument): FeatureDoc {
@@ -19,7 +23,14 @@ export class AnalysisCache {
     if (hit && hit.version === doc.version) return hit;
     const settings = this.settingsFor(doc.uri);
     const format = frontEndForLanguage(doc.languageId)?.id;
-    const options: EngineOptions = { severities: settings.rules, rules: settings.thresholds, ...(format ? { format } : {}) };
+    // The project's layerlint.json first; the editor's own settings override it.
+    const config = this.configFor(doc.uri);
+    const options: EngineOptions = {
+      ...config,
+      severities: { ...config.severities, ...settings.rules },
+      rules: { ...config.rules, ...settings.thresholds },
+      ...(format ? { format } : {}),
+    };
     const fileName = decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
     const analysed = makeFeatureDoc(analyzeSource(doc.getText(), fileName, options), doc.uri, doc.version, settings);
     this.entries.set(doc.uri, analysed);

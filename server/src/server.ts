@@ -29,12 +29,32 @@ import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NO
 import { buildReport } from './report';
 import { VERSION } from './version';
 import type { TextEdit } from './formats/types';
+import type { EngineOptions } from './engine';
 
-export function startServer(connection: Connection): void {
+/** What the server may need from its host process; the browser build provides none of it. */
+export interface ServerHost {
+  /** Engine options from the configuration file that applies to a document (layerlint.json). */
+  configFor?(uri: string): { options: EngineOptions; errors: string[] };
+  /** Forget cached configuration files (one was created, changed or deleted). */
+  clearConfig?(): void;
+}
+
+export function startServer(connection: Connection, host: ServerHost = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canConfigure = false;
   let settings: Settings = DEFAULT_SETTINGS;
-  const cache = new AnalysisCache(() => settings);
+  const reported = new Set<string>();
+  const configFor = (uri: string): EngineOptions => {
+    if (!host.configFor) return {};
+    const { options, errors } = host.configFor(uri);
+    for (const e of errors) {
+      if (reported.has(e)) continue;
+      reported.add(e);
+      void connection.window.showWarningMessage(`LayerLint configuration: ${e}`);
+    }
+    return options;
+  };
+  const cache = new AnalysisCache(() => settings, configFor);
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
 
@@ -119,6 +139,13 @@ export function startServer(connection: Connection): void {
       if (s) settings = normalizeSettings(s);
     }
     void refreshSettings();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    host.clearConfig?.();
+    reported.clear();
+    cache.clear();
+    for (const d of documents.all()) validate(d.uri);
   });
 
   documents.onDidOpen((e) => validate(e.document.uri));

@@ -156,3 +156,25 @@ test('a YAML file that is not an Ultralytics model is left alone', async () => {
   const h = await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
   assert.equal(h, null);
 });
+
+test('the project layerlint.json applies, editor settings override it, and a changed config re-validates', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { pathToFileURL } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-config-'));
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'error' }, budget: { macs: '1M' } }));
+  const file = join(dir, 'net.layers');
+  const src = 'input 32x32x16\na: conv 32 3x3 | bn | relu\n';
+  writeFileSync(file, src);
+  const { uri } = server.open(file);
+  const d1 = await server.diagnostics(uri, 1);
+  assert.equal(d1.diagnostics.find((d) => d.code === 'separable-conv')?.severity, 1, 'error from layerlint.json');
+  assert.ok(d1.diagnostics.some((d) => d.code === 'over-budget'), 'budget from layerlint.json');
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'off' } }));
+  await server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'layerlint.json')).toString(), type: 2 }] });
+  const d2 = await server.diagnostics(uri, 1);
+  assert.deepEqual(d2.diagnostics.map((d) => d.code), []);
+  await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await server.diagnostics(uri);
+});
