@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
 import { conventionTotals } from '../../server/src/core/conventions';
 import { estimates } from '../../server/src/core/estimates';
-import { separableFixEdits } from '../../server/src/cli/fixes';
+import { separableFixEdits } from '../../server/src/fixes';
 import { applyEdits } from '../../server/src/formats/types';
 import { buildReport } from '../../server/src/report';
 

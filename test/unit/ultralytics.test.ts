@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
 import { conventionTotals } from '../../server/src/core/conventions';
-import { separableFixEdits } from '../../server/src/cli/fixes';
+import { separableFixEdits } from '../../server/src/fixes';
 import { applyEdits } from '../../server/src/formats/types';
 import { detectFrontEnd } from '../../server/src/formats';
 import { buildReport } from '../../server/src/report';

@@ -20,7 +20,7 @@ import { LineIndex } from '../../core/lineIndex';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } from '../args';
 import { analyzeFile, configFor, engineOptions, readText } from '../document';
 import { collectFiles, displayPath } from '../files';
-import { separableFixEdits } from '../fixes';
+import { separableFixEdits } from '../../fixes';
 import { EXIT, UsageError } from '../io';
 import { plural } from '../output/types';
 import type { Command } from './types';
