@@ -7,12 +7,13 @@ import { applyEdits } from '../formats/types';
 import { buildReport } from '../report';
 import { separableFixEdits } from './fixes';
 import { textReport } from './text';
+import { htmlReport } from './html';
 
 const VERSION = '0.1.0';
 const HELP = `layerlint ${VERSION}: per-layer MACs, parameters and shapes of neural-network layer specs.
 
 Usage:
-  layerlint report FILE [--format text|json] [--width A] [--resolution R]
+  layerlint report FILE [--format text|json|html] [--width A] [--resolution R]
   layerlint fix FILE            print FILE with every depthwise-separable rewrite applied
   layerlint --version | --help
 `;
@@ -54,12 +55,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const text = read(file);
     if (command === 'report') {
-      if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown --format '${values.format}' (text, json)`);
+      if (!['text', 'json', 'html'].includes(values.format!)) throw new UsageError(`unknown --format '${values.format}' (text, json, html)`);
       const alpha = positiveNumber(values.width, 'width', 4);
       const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
       const doc = analyzeSource(text, file, { alpha, side });
       const report = buildReport(doc, file);
-      out(values.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : textReport(report));
+      out(values.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : values.format === 'html' ? htmlReport(doc, report) : textReport(report));
       return report.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
     }
     if (command === 'fix') {
