@@ -24,8 +24,9 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols, foldingRanges } from './features/symbols';
-import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type Settings, type StatsParams } from './protocol';
+import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type ReportResult, type Settings, type StatsParams } from './protocol';
 import { buildReport } from './report';
+import { reportExtras } from './reportExtras';
 import { VERSION } from './version';
 import type { TextEdit } from './formats/types';
 
@@ -134,7 +135,7 @@ export function startServer(connection: Connection): void {
   connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, [], (d) => completion(d, p.position)));
   connection.onSignatureHelp((p, token) => withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)));
   connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
-  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d) => buildReport(d, d.uri)));
+  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d): ReportResult => (p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri))));
 
   connection.onExecuteCommand(async (p) => {
     const args = p.arguments ?? [];
