@@ -3,16 +3,8 @@
 // The webview's DOM is out of an extension's reach, so the view reports what it rendered
 // through the internal command `layerlint.reportViewState`.
 import * as vscode from 'vscode';
+import type { ReportViewState as ViewState } from '../../../client/src/reportView';
 import { check, poll, runChecks, type Check } from './harness';
-
-interface ViewState {
-  uri: string;
-  version: number | undefined;
-  macs: number;
-  params: number;
-  html: string;
-  visible: boolean;
-}
 
 const exact = (n: number) => n.toLocaleString('en-US');
 
