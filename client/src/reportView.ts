@@ -24,6 +24,8 @@ export interface ReportViewState {
   params: number;
   html: string;
   visible: boolean;
+  /** The page in the webview loaded and its script said so (it runs under the CSP). */
+  loaded: boolean;
 }
 
 type Inbound = { type: 'ready' } | { type: 'reveal'; line: number } | { type: 'apply'; layer: number };
@@ -159,7 +161,7 @@ class ReportView {
 
   state(): ReportViewState | undefined {
     if (!this.panel || !this.target) return undefined;
-    return { uri: this.target.toString(), version: this.last?.version, macs: this.last?.totals.macs ?? 0, params: this.last?.totals.params ?? 0, html: this.html, visible: this.panel.visible };
+    return { uri: this.target.toString(), version: this.last?.version, macs: this.last?.totals.macs ?? 0, params: this.last?.totals.params ?? 0, html: this.html, visible: this.panel.visible, loaded: this.ready };
   }
 
   dispose(): void {

@@ -168,7 +168,7 @@ function layerChart(ctx: Ctx): string {
   return `<section id="layers">
 <h2>Cost per layer <span class="muted">(network order, weighted layers)</span></h2>
 ${legend(candNote)}
-<svg class="chart" viewBox="0 0 ${W} ${h}" role="img" aria-label="MACs and parameters per layer">${out.join('')}</svg>
+<div class="scroll"><svg class="chart" viewBox="0 0 ${W} ${h}" role="img" aria-label="MACs and parameters per layer">${out.join('')}</svg></div>
 <p class="note">${ctx.webview ? 'Click a bar to go to its line.' : 'Click a bar for the layer’s row in the table below; hover for exact figures.'}</p>
 </section>`;
 }
@@ -284,7 +284,7 @@ function intensitySection(ctx: Ctx): string {
   return `<section id="intensity">
 <h2>Memory-bound or compute-bound <span class="muted">(arithmetic intensity, MACs per byte moved, log scale)</span></h2>
 <p class="note">Bytes moved = 4 × (input elements + output elements + parameters), fp32. Left of the ridge (shaded) a layer waits on memory; right of it, on arithmetic.</p>
-<svg class="chart" viewBox="0 0 ${W} ${h + 18}" role="img" aria-label="Arithmetic intensity per layer">${out.join('')}</svg>
+<div class="scroll"><svg class="chart" viewBox="0 0 ${W} ${h + 18}" role="img" aria-label="Arithmetic intensity per layer">${out.join('')}</svg></div>
 ${intensityNote(rows, tr)}
 <table class="data"><thead><tr><th>Type</th><th class="num">layers</th><th class="num">MACs</th><th class="num">bytes moved</th><th class="num">MACs/byte</th><th class="num">memory-bound</th></tr></thead><tbody>${kindRows.join('')}</tbody></table>
 </section>`;
@@ -402,7 +402,7 @@ body { margin: 0; padding: 20px 28px; color: var(--fg); background: var(--bg); f
 body.webview { padding: 12px 20px; }
 h1 { font-size: 22px; margin: 0 0 2px; font-weight: 600; }
 h2 { font-size: 15px; margin: 0 0 8px; font-weight: 600; display: inline-block; }
-section { margin: 22px 0; padding-top: 14px; border-top: 1px solid var(--border); }
+section { margin: 22px 0; padding-top: 14px; border-top: 1px solid var(--border); overflow-x: auto; }
 .muted { color: var(--muted); font-weight: normal; }
 .meta { margin: 0 0 10px; color: var(--muted); }
 .totals { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 10px 0; }
@@ -417,7 +417,8 @@ section { margin: 22px 0; padding-top: 14px; border-top: 1px solid var(--border)
 .key { display: inline-flex; align-items: center; gap: 5px; }
 .mark { fill: var(--c-standard); color: var(--c-standard); }
 .note { color: var(--muted); margin: 6px 0; max-width: 900px; }
-svg.chart { width: 100%; height: auto; display: block; font-family: var(--font); }
+.scroll { overflow-x: auto; }
+svg.chart { width: ${W}px; max-width: none; height: auto; display: block; font-family: var(--font); }
 svg text { fill: var(--fg); font-size: 11px; }
 svg text.axis, svg text.lineno, svg text.val { fill: var(--muted); }
 svg text.val { font-variant-numeric: tabular-nums; }

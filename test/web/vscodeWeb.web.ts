@@ -4,10 +4,10 @@
 // examples/ mounted as the workspace and test/web/suite/extension.ts as the suite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CHROMIUM } from './chromium';
+import { CHROMIUM, launchChromium } from './chromium';
 
 const TOOLS = resolve('test/web/tools/node_modules');
 const COMMIT = '0000000000000000000000000000000000000001';
@@ -50,6 +50,8 @@ function setUpBrowsers(): void {
   }
 }
 
+const PORT = '3517'; // .ci/install-chromium.sh lets Chromium keep the webviews' cookies on this port
+
 test('VS Code for the Web: diagnostics, hover, code lenses and the cost report view from the worker server', () => {
   assert.ok(existsSync(join(TOOLS, '@vscode/test-web')), 'run .ci/install-chromium.sh');
   assert.ok(existsSync('dist/web/extension.js') && existsSync('dist/web/server.js'), 'build first (node esbuild.mjs)');
@@ -60,7 +62,7 @@ test('VS Code for the Web: diagnostics, hover, code lenses and the cost report v
     'timeout',
     ['-k', '10', '240', process.execPath, join(TOOLS, '@vscode/test-web/out/server/index.js'),
       '--quality', 'stable', '--commit', COMMIT, '--testRunnerDataDir', DATA,
-      '--browser', 'chromium', '--headless', '--port', '3517',
+      '--browser', 'chromium', '--headless', '--port', PORT,
       '--extensionDevelopmentPath', '.', '--extensionTestsPath', 'out/web/suite/extension.js', 'examples'],
     { encoding: 'utf8', env: { ...process.env, PLAYWRIGHT_BROWSERS_PATH: BROWSERS }, maxBuffer: 64 << 20 },
   );
@@ -70,4 +72,42 @@ test('VS Code for the Web: diagnostics, hover, code lenses and the cost report v
   assert.notEqual(r.status, 124, `timed out:\n${output.slice(-4000)}`);
   assert.equal(r.status, 0, output.slice(-6000));
   assert.match(output, /web extension: 6 passed, 0 failed/);
+});
+
+test('VS Code for the Web UI: the editor-title button opens the report; a bar reveals its line; Make separable rewrites and the view updates', async () => {
+  setUpCodeOss();
+  const server = spawn(process.execPath, [join(TOOLS, '@vscode/test-web/out/server/index.js'), '--quality', 'stable', '--commit', COMMIT, '--testRunnerDataDir', DATA, '--browserType', 'none', '--port', PORT, '--extensionDevelopmentPath', '.', 'examples'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  server.stdout.on('data', (d) => (log += d));
+  server.stderr.on('data', (d) => (log += d));
+  const browser = await launchChromium();
+  try {
+    for (let i = 0; i < 100 && !log.includes('Listening on'); i++) await new Promise((r) => setTimeout(r, 100));
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await page.goto(`http://localhost:${PORT}/`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mobilenet_v1_conv.layers' }).first().dblclick({ timeout: 30_000 });
+    await page.waitForSelector('.squiggly-warning', { timeout: 60_000 });
+    await page.locator('.editor-actions [aria-label*="Show Cost Report"]').first().click();
+    let frame: import('playwright-core').Frame | undefined;
+    for (let i = 0; i < 120 && !frame; i++) {
+      await page.waitForTimeout(250);
+      for (const f of page.frames()) if (await f.$('#report').catch(() => null)) frame = f;
+    }
+    assert.ok(frame, 'the webview shows the report');
+    assert.equal(await frame.locator('[data-total=macs]').getAttribute('data-value'), '4867293184');
+    const cursor = () => page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent();
+    await frame.locator('#layers g.row[data-name="conv8"] .link').click();
+    await page.waitForFunction(() => /Ln 13,/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, { timeout: 10_000 }).catch(() => undefined);
+    assert.match((await cursor()) ?? '', /Ln 13,/, 'clicking conv8 (line 13) moves the cursor there');
+    assert.equal(await frame.locator('tr.cand-row').count(), 13);
+    await frame.locator('tr.cand-row[data-line="7"] button[data-apply]').click();
+    await frame.waitForFunction(() => document.querySelectorAll('tr.cand-row').length === 12, undefined, { timeout: 15_000 });
+    // conv2 (231,211,008 MACs) became depthwise (3,612,672) + pointwise (25,690,112).
+    assert.equal(await frame.locator('[data-total=macs]').getAttribute('data-value'), String(4_867_293_184 - 231_211_008 + 3_612_672 + 25_690_112));
+    await page.screenshot({ path: 'out/web/vscode-web-report.png' });
+  } finally {
+    await browser.close();
+    server.kill();
+  }
 });

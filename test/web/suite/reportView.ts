@@ -16,7 +16,7 @@ export function reportViewChecks(uri: vscode.Uri, totals: { macs: number; params
       await vscode.commands.executeCommand('layerlint.showReport');
       const state = await poll('the report view', async () => {
         const s = await vscode.commands.executeCommand<ViewState | undefined>('layerlint.reportViewState');
-        return s && s.macs > 0 ? s : undefined;
+        return s && s.macs > 0 && s.loaded ? s : undefined;
       });
       if (state.uri !== uri.toString()) throw new Error(`view shows ${state.uri}`);
       if (state.macs !== totals.macs || state.params !== totals.params) throw new Error(`view totals ${state.macs} / ${state.params}`);
