@@ -50,10 +50,13 @@ const builds = [
   esbuild.build({ ...web, format: 'cjs', entryPoints: { extension: 'client/src/browserExtension.ts' }, outdir: 'dist/web', external: ['vscode'] }),
   esbuild.build({ ...web, format: 'iife', entryPoints: { server: 'server/src/browserMain.ts' }, outdir: 'dist/web' }),
   esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: walk('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+}
+if (args.has('--bench')) {
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' }));
 }
 await Promise.all(builds);

@@ -3,6 +3,7 @@
 // per document; a result for a version that has since changed is dropped, not published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, type EngineOptions } from './engine';
+import { frontEndForLanguage } from './formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './protocol';
 
@@ -17,7 +18,8 @@ export class AnalysisCache {
     const hit = this.entries.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
     const settings = this.settingsFor(doc.uri);
-    const options: EngineOptions = { severities: settings.rules, rules: settings.thresholds };
+    const format = frontEndForLanguage(doc.languageId)?.id;
+    const options: EngineOptions = { severities: settings.rules, rules: settings.thresholds, ...(format ? { format } : {}) };
     const fileName = decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
     const analysed = makeFeatureDoc(analyzeSource(doc.getText(), fileName, options), doc.uri, doc.version, settings);
     this.entries.set(doc.uri, analysed);

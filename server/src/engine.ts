@@ -25,7 +25,7 @@ export interface DocumentAnalysis {
 
 export function analyzeSource(text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
-  const parsed = frontEnd.parse(text);
+  const parsed = frontEnd.parse(text, fileName);
   const analysis = analyzeGraph(parsed.graph, text, parsed.diagnostics, options);
   const diagnostics = applySuppressions(text, applySeverities(analysis.diagnostics, options.severities));
   return { text, frontEnd, parsed, analysis, diagnostics };

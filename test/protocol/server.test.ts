@@ -137,3 +137,36 @@ test('layerlint/report returns the Report, and with extras the grid, traffic and
   assert.equal(full.extras.grid.cells[0]![0]!.macs, 4_867_293_184);
   assert.equal(await server.conn.sendRequest('layerlint/report', { uri: 'file:///not-open.layers', extras: true }), null);
 });
+
+for (const [file, languageId] of [['test/golden/cases/caffe-mobilenet/input.prototxt', 'prototxt'], ['examples/yolov3-tiny.cfg', 'darknet-cfg'], ['examples/yolov8n.yaml', 'yaml']] as const) {
+  test(`quick fix in ${file}: one conv rewritten in the file's own syntax, re-analysed without errors`, async () => {
+    const { uri, text } = server.open(file, undefined, languageId);
+    const d1 = await server.diagnostics(uri, 1);
+    const candidates = d1.diagnostics.filter((d) => d.code === 'separable-conv');
+    assert.ok(candidates.length > 0, `${file} has candidates`);
+    const target = candidates[0]!;
+    const actions = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target], only: ['quickfix'] } })) as CodeAction[];
+    const fix = actions.find((a) => a.isPreferred);
+    assert.ok(fix, 'a preferred quick fix');
+    const fixed = apply(text, editsOf(fix.edit, uri));
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const d2 = await server.diagnostics(uri, 2);
+    assert.deepEqual(d2.diagnostics.filter((d) => d.severity === 1), []);
+    const data = target.data as { macs: number; separableMacs: number };
+    const before = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text }] });
+    await server.diagnostics(uri, 3);
+    const original = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
+    assert.equal(original.totals.macs - before.totals.macs, data.macs - data.separableMacs);
+    await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await server.diagnostics(uri);
+  });
+}
+
+test('a YAML file that is not an Ultralytics model is left alone', async () => {
+  const { uri } = server.open('mem/yolo-settings.yaml', 'epochs: 100\nlr0: 0.01\n', 'yaml');
+  const lenses = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(lenses, []);
+  const h = await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+  assert.equal(h, null);
+});

@@ -19,9 +19,19 @@ export interface ResolutionEstimate {
   params: number;
 }
 
+/** Totals of one named variant of a model file (an Ultralytics scale: n, s, m, l, x). */
+export interface ScaleEstimate {
+  scale: string;
+  macs: number;
+  params: number;
+  complete: boolean;
+}
+
 export interface Estimates {
   width: WidthEstimate[];
   resolution: ResolutionEstimate[];
+  /** Per-variant totals, for formats whose files define several (Ultralytics scales). */
+  scales?: ScaleEstimate[];
 }
 
 /** The input side the file runs at: its `resolution`, else the input height. */

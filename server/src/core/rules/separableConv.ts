@@ -37,12 +37,11 @@ export function isSeparableCandidate(l: LayerResult, minInputChannels: number): 
 export const separableConv: Rule = (analysis, options) => {
   const out: EngineDiagnostic[] = [];
   const bySpan = new Map<number, { first: LayerResult; count: number; s: SeparableSavings }>();
-  const consumers = new Map<number, number[]>();
-  for (const l of analysis.layers) for (const i of l.layer.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l.layer.index);
+  const next = analysis.soleConsumers();
   for (const l of analysis.layers) {
     if (!isSeparableCandidate(l, options.separableMinInputChannels) || l.macs < options.separableMinMacs) continue;
-    const next = consumers.get(l.layer.index);
-    const followedByBn = next?.length === 1 && analysis.layers[next[0]!]!.layer.op.kind === 'bn';
+    const c = next[l.layer.index]!;
+    const followedByBn = c >= 0 && analysis.layers[c]!.layer.op.kind === 'bn';
     const s = dscSavings(l, followedByBn, analysis.graph.input.batch)!;
     const prev = bySpan.get(l.layer.span.start);
     if (prev) {
