@@ -25,8 +25,9 @@ import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols, foldingRanges } from './features/symbols';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
-import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type Settings, type StatsParams } from './protocol';
+import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type ReportResult, type Settings, type StatsParams } from './protocol';
 import { buildReport } from './report';
+import { reportExtras } from './reportExtras';
 import { VERSION } from './version';
 import type { TextEdit } from './formats/types';
 import type { EngineOptions } from './engine';
@@ -175,7 +176,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onSignatureHelp((p, token) => withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)));
   connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
   connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)));
-  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d) => buildReport(d, d.uri)));
+  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d): ReportResult => (p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri))));
 
   connection.onExecuteCommand(async (p) => {
     const args = p.arguments ?? [];

@@ -124,6 +124,20 @@ test('a malformed line gets one syntax diagnostic and the rest is still analysed
   assert.ok(!d.diagnostics.some((x) => x.code !== 'syntax-error' && x.range.start.line === 2), 'nothing piled on the bad line');
 });
 
+test('layerlint/report returns the Report, and with extras the grid, traffic and candidates of the cost report view', async () => {
+  const { uri } = server.open('examples/mobilenet_v1_conv.layers', undefined);
+  await server.diagnostics(uri);
+  const plain = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number }; extras?: unknown };
+  assert.equal(plain.totals.macs, 4_867_293_184);
+  assert.equal(plain.extras, undefined);
+  const full = (await server.conn.sendRequest('layerlint/report', { uri, extras: true })) as { version: number; layers: unknown[]; extras: { candidates: { layer: number }[]; traffic: unknown[]; grid: { cells: { macs: number }[][] } } };
+  assert.equal(full.version, 1);
+  assert.equal(full.extras.candidates.length, 13);
+  assert.equal(full.extras.traffic.length, full.layers.length);
+  assert.equal(full.extras.grid.cells[0]![0]!.macs, 4_867_293_184);
+  assert.equal(await server.conn.sendRequest('layerlint/report', { uri: 'file:///not-open.layers', extras: true }), null);
+});
+
 for (const [file, languageId] of [['test/golden/cases/caffe-mobilenet/input.prototxt', 'prototxt'], ['examples/yolov3-tiny.cfg', 'darknet-cfg'], ['examples/yolov8n.yaml', 'yaml']] as const) {
   test(`quick fix in ${file}: one conv rewritten in the file's own syntax, re-analysed without errors`, async () => {
     const { uri, text } = server.open(file, undefined, languageId);

@@ -15,11 +15,12 @@ import { analyzeFile, type FileAnalysis } from '../document';
 import { displayPath } from '../files';
 import { colorEnabled, EXIT, painter, UsageError, type Io } from '../io';
 import { reportCsv } from '../output/csv';
+import { reportHtml } from '../output/html';
 import { reportMarkdown } from '../output/markdown';
 import { textReport } from '../output/text';
 import type { Command } from './types';
 
-const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
+const FORMATS = ['text', 'json', 'csv', 'markdown', 'html'] as const;
 const SORTS = ['line', 'macs', 'params'] as const;
 
 const HELP = `Usage: layerlint report FILE [options]
@@ -29,7 +30,8 @@ totals, the breakdown by kind (standard, pointwise, depthwise, fc), α and input
 estimates, the budget and the diagnostics.
 
 Options:
-  --format FORMAT        text (default), json, csv (one row per layer), markdown
+  --format FORMAT        text (default), json, csv (one row per layer), markdown,
+                         html (standalone visual report, docs/report.md)
   --sort KEY             line (default: file order), macs or params (largest first)
   --top N                show only the first N layers (after sorting)
   --convention ID        also print the totals as ${CONVENTION_IDS.join(', ')} count them
@@ -58,7 +60,7 @@ export function withConvention(report: Report, id: ConventionId, fa: FileAnalysi
 
 export const report: Command = {
   name: 'report',
-  summary: 'per-layer MACs/params table, totals, breakdown, estimates (text, json, csv, markdown)',
+  summary: 'per-layer MACs/params table, totals, breakdown, estimates (text, json, csv, markdown, html)',
   help: HELP,
   run(argv, io) {
     const { values, positionals } = parseCommandArgs('report', argv, {
@@ -85,6 +87,7 @@ export const report: Command = {
       case 'json': io.out(JSON.stringify(r, null, 2) + '\n'); break;
       case 'csv': io.out(reportCsv(r)); break;
       case 'markdown': io.out(reportMarkdown(r, note)); break;
+      case 'html': io.out(reportHtml(fa.doc, fa.file)); break;
       default: io.out(textReport(r, painter(colorEnabled(io)), note));
     }
     return r.diagnostics.some((d) => d.severity === 'error') ? EXIT.findings : EXIT.ok;
