@@ -44,8 +44,8 @@ class Scope {
   readonly names = new Map<string, number>();
   constructor(
     readonly parent: Scope | undefined,
-    /** Names declared anywhere in this scope's statements, to tell a forward reference from an unknown name. */
-    readonly declared: Set<string>,
+    /** This scope's statements: the names they declare tell a forward reference from an unknown name (computed only when a lookup fails). */
+    readonly statements: Stmt[],
   ) {}
   lookup(name: string): number | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
@@ -55,7 +55,7 @@ class Scope {
     return undefined;
   }
   declaredLater(name: string): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.declared.has(name)) return true;
+    for (let s: Scope | undefined = this; s; s = s.parent) if (declaredNames(s.statements).has(name)) return true;
     return false;
   }
 }
@@ -341,7 +341,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       } else env.set(p.name.text, v.value);
     }
     if (failed) return input;
-    const scope = new Scope(undefined, declaredNames(block.body));
+    const scope = new Scope(undefined, block.body);
     scope.names.set('in', input);
     const inner: Ctx = { env, scope, prefix: `${useName}/`, suffix: '', site: ctx.site ?? node.span, callStack: [...ctx.callStack, name] };
     return lowerBody(block.body, input, inner);
@@ -375,12 +375,11 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       return prev;
     }
     const body: Stmt[] = stmt.body ?? (stmt.oneLine ??= stmt.chain ? [stmt.chain] : []);
-    const declared = declaredNames(body);
     let out = prev;
     let last: Scope | undefined;
     const iter: Ctx = { env: ctx.env, scope: ctx.scope, prefix: ctx.prefix, suffix: '', site: ctx.site, callStack: ctx.callStack };
     for (let i = 0; i < n; i++) {
-      last = iter.scope = new Scope(ctx.scope, declared);
+      last = iter.scope = new Scope(ctx.scope, body);
       iter.suffix = `${ctx.suffix}#${i + 1}`;
       out = lowerBody(body, out, iter);
     }
@@ -397,7 +396,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     return prev;
   };
 
-  const topScope = new Scope(undefined, declaredNames(ast.statements));
+  const topScope = new Scope(undefined, ast.statements);
   const topCtx: Ctx = { env: new Map(), scope: topScope, prefix: '', suffix: '', callStack: [] };
   let prev = NETWORK_INPUT;
   for (const s of ast.statements) {
