@@ -1,5 +1,7 @@
 // One build script for every bundle: the VS Code client, the stdio language server,
-// the CLI, and (with --tests) every test file under test/ into out/test/.
+// the CLI, the web extension (dist/web/: client + server in a web worker), and (with
+// --tests) every test file under test/ into out/test/. The web bundles are built for the
+// browser platform and fail the build if any Node module leaks into them.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,12 +32,31 @@ function walk(dir, out = []) {
   return out;
 }
 
+// Web bundles: esbuild cannot resolve node: builtins on the browser platform; this also
+// rejects packages' Node-only entry points (…/lib/node/…) that a wrong import would pull in.
+const browserOnly = {
+  name: 'browser-only',
+  setup(build) {
+    build.onResolve({ filter: /^(node:|(fs|path|os|child_process|net|util|crypto|stream|url)$)/ }, (a) => ({ errors: [{ text: `Node module '${a.path}' imported by ${a.importer} in a web bundle` }] }));
+    build.onEnd((r) => {
+      const leaked = Object.keys(r.metafile?.inputs ?? {}).filter((f) => /\/lib\/node\//.test(f));
+      if (leaked.length) throw new Error(`Node-only modules in a web bundle: ${leaked.join(', ')}`);
+    });
+  },
+};
+const web = { ...common, platform: 'browser', target: 'es2022', metafile: true, plugins: [browserOnly], define: { ...common.define, 'process.env.NODE_ENV': '"production"' } };
+
 const builds = [
+  esbuild.build({ ...web, format: 'cjs', entryPoints: { extension: 'client/src/browserExtension.ts' }, outdir: 'dist/web', external: ['vscode'] }),
+  esbuild.build({ ...web, format: 'iife', entryPoints: { server: 'server/src/browserMain.ts' }, outdir: 'dist/web' }),
   esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: walk('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+}
+if (args.has('--bench')) {
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' }));
 }
 await Promise.all(builds);

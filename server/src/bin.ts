@@ -1,6 +1,9 @@
 // `layerlint-language-server`: the language server over stdio (or node IPC), for VS Code
 // and any other LSP client. Never writes to stdout outside the protocol.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import { configToEngineOptions } from './config/config';
+import { clearConfigCache, loadConfigFor } from './config/load';
 import { startServer } from './server';
 import { VERSION } from './version';
 
@@ -22,5 +25,12 @@ if (args.includes('--version') || args.includes('-v')) {
 } else {
   // Anything a stray console.log would print must not corrupt the protocol stream.
   console.log = console.info = (...a: unknown[]) => console.error(...a);
-  startServer(createConnection(ProposedFeatures.all));
+  startServer(createConnection(ProposedFeatures.all), {
+    configFor(uri) {
+      if (!uri.startsWith('file:')) return { options: {}, errors: [] };
+      const loaded = loadConfigFor(fileURLToPath(uri));
+      return { options: configToEngineOptions(loaded.config), errors: loaded.errors };
+    },
+    clearConfig: clearConfigCache,
+  });
 }

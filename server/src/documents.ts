@@ -3,6 +3,7 @@
 // per document; a result for a version that has since changed is dropped, not published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, type EngineOptions } from './engine';
+import { frontEndForLanguage } from './formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './protocol';
 
@@ -10,14 +11,26 @@ export class AnalysisCache {
   private readonly entries = new Map<string, FeatureDoc>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly settingsFor: (uri: string) => Settings) {}
+  constructor(
+    private readonly settingsFor: (uri: string) => Settings,
+    /** Options from the project's configuration file (layerlint.json) for a document, if the host reads one. */
+    private readonly configFor: (uri: string) => EngineOptions = () => ({}),
+  ) {}
 
   /** The analysis of exactly this document version, computed now if not cached. */
   get(doc: TextDocument): FeatureDoc {
     const hit = this.entries.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
     const settings = this.settingsFor(doc.uri);
-    const options: EngineOptions = { severities: settings.rules, rules: settings.thresholds };
+    const format = frontEndForLanguage(doc.languageId)?.id;
+    // The project's layerlint.json first; the editor's own settings override it.
+    const config = this.configFor(doc.uri);
+    const options: EngineOptions = {
+      ...config,
+      severities: { ...config.severities, ...settings.rules },
+      rules: { ...config.rules, ...settings.thresholds },
+      ...(format ? { format } : {}),
+    };
     const fileName = decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
     // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
     const raw: unknown = doc.getText();

@@ -29,12 +29,12 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
   if (text.length > LIMITS.maxTextLength) {
     // Not parsed at all: the front-end sees an empty document, the user one diagnostic.
-    const parsed = frontEnd.parse('');
+    const parsed = frontEnd.parse('', fileName);
     const tooLong = makeDiagnostic('limit-exceeded', { start: 0, end: 0 }, `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`);
     const analysis = analyzeGraph(parsed.graph, '', [tooLong], options);
     return { text, frontEnd, parsed, analysis, diagnostics: [tooLong] };
   }
-  const parsed = frontEnd.parse(text);
+  const parsed = frontEnd.parse(text, fileName);
   const analysis = analyzeGraph(parsed.graph, text, parsed.diagnostics, options);
   const diagnostics = capDiagnostics(applySuppressions(text, applySeverities(analysis.diagnostics, options.severities)));
   return { text, frontEnd, parsed, analysis, diagnostics };

@@ -2,6 +2,8 @@
 // Anything another editor needs works with standard LSP alone; these are extras.
 import type { Code, Severity } from './core/diagnostics';
 import type { RuleOptions } from './core/rules/types';
+import type { Report } from './report';
+import type { ReportExtras } from './reportExtras';
 
 /** Server → client after each analysis: totals for the status bar. */
 export const STATS_NOTIFICATION = 'layerlint/stats';
@@ -14,11 +16,14 @@ export interface StatsParams {
   errors: number;
 }
 
-/** Client → server: the JSON report of a document (used by the cost report view). */
+/** Client → server: the JSON report of a document (used by the cost report view), or null if it is not open. */
 export const REPORT_REQUEST = 'layerlint/report';
 export interface ReportParams {
   uri: string;
+  /** Also send what the visual report draws beyond the Report (α × ρ grid, memory traffic, candidates). */
+  extras?: boolean;
 }
+export type ReportResult = Report & { extras?: ReportExtras; version?: number };
 
 /** Commands the server executes (workspace/executeCommand). */
 export const COMMANDS = {

@@ -1,6 +1,7 @@
 // The report every output is built from (CLI text/JSON, HTML, webview): plain data with
 // 1-based lines, exact integers and the formula behind each MACs figure.
 import { macsFormula, type CostKind } from './core/costs';
+import type { ConventionTotals } from './core/conventions';
 import type { Severity } from './core/diagnostics';
 import { estimates, fitBudget, type Estimates, type BudgetFit } from './core/estimates';
 import { LineIndex } from './core/lineIndex';
@@ -16,6 +17,9 @@ export interface ReportLayer {
   params: number;
   otherOps: number;
   activations: number;
+  /** Memory at fp32 (4 bytes per element): the layer's output and its weights. */
+  activationBytes: number;
+  weightBytes: number;
   /** Share of total MACs, in percent. */
   share: number;
   formula?: string;
@@ -39,13 +43,18 @@ export interface Report {
   batch: number;
   width: number;
   complete: boolean;
-  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number };
+  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number; activationBytes: number; weightBytes: number };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
   budget?: { macs?: number; params?: number; fit: BudgetFit };
   diagnostics: ReportDiagnostic[];
+  /** Totals as another tool counts them (`--convention`); `available: false` when that convention is not implemented. */
+  convention?: (ConventionTotals & { available: true }) | { convention: string; available: false };
 }
+
+/** Memory figures assume fp32 tensors (docs/counting.md#memory). */
+export const BYTES_PER_ELEMENT = 4;
 
 const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
 
@@ -55,7 +64,7 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
   const t = analysis.totals;
   const byKind = Object.fromEntries(Object.entries(analysis.byKind).map(([k, v]) => [k, { ...v, share: share(v.macs, t.macs) }])) as Report['byKind'];
   const graph = analysis.graph;
-  const budget = { ...graph.budget, ...budgetOverride };
+  const budget = { ...pickBudget(graph.budget), ...pickBudget(analysis.options.budget), ...pickBudget(budgetOverride) };
   const report: Report = {
     file,
     format: doc.frontEnd.id,
@@ -64,7 +73,7 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
     batch: graph.input.batch,
     width: graph.width.alpha,
     complete: analysis.complete,
-    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations },
+    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations, activationBytes: BYTES_PER_ELEMENT * t.activations, weightBytes: BYTES_PER_ELEMENT * t.params },
     byKind,
     layers: analysis.layers.map((l) => {
       const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, graph.input.batch) : undefined;
@@ -78,18 +87,34 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
         params: l.params,
         otherOps: l.otherOps,
         activations: l.activations,
+        activationBytes: BYTES_PER_ELEMENT * l.activations,
+        weightBytes: BYTES_PER_ELEMENT * l.params,
         share: share(l.macs, t.macs),
       };
       if (f) row.formula = `${f.symbolic} = ${f.filled}`;
       return row;
     }),
     estimates: analysis.input ? estimates(graph) : { width: [], resolution: [] },
-    diagnostics: doc.diagnostics.map((d) => {
-      const s = index.positionAt(d.span.start);
-      const e = index.positionAt(d.span.end);
-      return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
-    }),
+    diagnostics: reportDiagnostics(doc, index),
   };
+  const scales = analysis.input ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
+  if (scales?.length) report.estimates.scales = scales;
   if (budget.macs !== undefined || budget.params !== undefined) report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
   return report;
+}
+
+function pickBudget(b: { macs?: number; params?: number } | undefined): { macs?: number; params?: number } {
+  const out: { macs?: number; params?: number } = {};
+  if (b?.macs !== undefined) out.macs = b.macs;
+  if (b?.params !== undefined) out.params = b.params;
+  return out;
+}
+
+/** The document's diagnostics with 1-based line/column ranges (end exclusive), for every output. */
+export function reportDiagnostics(doc: DocumentAnalysis, index = new LineIndex(doc.text)): ReportDiagnostic[] {
+  return doc.diagnostics.map((d) => {
+    const s = index.positionAt(d.span.start);
+    const e = index.positionAt(d.span.end);
+    return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
+  });
 }

@@ -25,19 +25,50 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols, foldingRanges } from './features/symbols';
-import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type Settings, type StatsParams } from './protocol';
+import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
+import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type ReportResult, type Settings, type StatsParams } from './protocol';
 import { buildReport } from './report';
+import { reportExtras } from './reportExtras';
 import { VERSION } from './version';
 import type { TextEdit } from './formats/types';
+import type { EngineOptions } from './engine';
 
-export function startServer(connection: Connection): void {
+/** What the server may need from its host process; the browser build provides none of it. */
+export interface ServerHost {
+  /** Engine options from the configuration file that applies to a document (layerlint.json). */
+  configFor?(uri: string): { options: EngineOptions; errors: string[] };
+  /** Forget cached configuration files (one was created, changed or deleted). */
+  clearConfig?(): void;
+}
+
+export function startServer(connection: Connection, host: ServerHost = {}): void {
   const documents = new TextDocuments(TextDocument);
   let canConfigure = false;
   let settings: Settings = DEFAULT_SETTINGS;
-  const cache = new AnalysisCache(() => settings);
+  const reported = new Set<string>();
+  const configFor = (uri: string): EngineOptions => {
+    if (!host.configFor) return {};
+    const { options, errors } = host.configFor(uri);
+    for (const e of errors) {
+      if (reported.has(e)) continue;
+      reported.add(e);
+      void connection.window.showWarningMessage(`LayerLint configuration: ${e}`);
+    }
+    return options;
+  };
+  const cache = new AnalysisCache(() => settings, configFor);
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
+
+  /**
+   * The analysis of a document LayerLint serves. A generic YAML file that the client sent
+   * (its selector is by file name) but that is no Ultralytics model is not served.
+   */
+  function served(doc: TextDocument): FeatureDoc | undefined {
+    const analysed = cache.get(doc);
+    return doc.languageId === 'yaml' && analysed.frontEnd.id !== 'ultralytics' ? undefined : analysed;
+  }
 
   /** Runs a feature on the current version of a document, or returns `fallback`. */
   function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, f: (doc: FeatureDoc) => T): T | ResponseError<void> {
@@ -45,7 +76,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc) return fallback;
     if (token?.isCancellationRequested) return cancelled();
-    return f(cache.get(doc));
+    const analysed = served(doc);
+    return analysed ? f(analysed) : fallback;
   }
 
   function validate(uri: string): void {
@@ -61,7 +93,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    const analysed = cache.get(doc);
+    const analysed = served(doc);
+    if (!analysed) return;
     // Drop the result if the document moved on while we worked.
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
@@ -104,6 +137,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ['=', '|', ' '] },
         signatureHelpProvider: { triggerCharacters: [' ', '='] },
         documentFormattingProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
         executeCommandProvider: { commands: Object.values(COMMANDS) },
       },
       serverInfo: { name: 'layerlint-language-server', version: VERSION },
@@ -119,6 +153,13 @@ export function startServer(connection: Connection): void {
       if (s) settings = normalizeSettings(s);
     }
     void refreshSettings();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    host.clearConfig?.();
+    reported.clear();
+    cache.clear();
+    for (const d of documents.all()) validate(d.uri);
   });
 
   documents.onDidOpen((e) => validate(e.document.uri));
@@ -147,14 +188,16 @@ export function startServer(connection: Connection): void {
   connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, [], (d) => completion(d, p.position)));
   connection.onSignatureHelp((p, token) => withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)));
   connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
-  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d) => buildReport(d, d.uri)));
+  connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)));
+  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d): ReportResult => (p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri))));
 
   connection.onExecuteCommand(async (p) => {
     const args = p.arguments ?? [];
     const uri = typeof args[0] === 'string' ? args[0] : '';
     const doc = documents.get(uri);
     if (!doc) return null;
-    const d = cache.get(doc);
+    const d = served(doc);
+    if (!d) return null;
     let edits: TextEdit[] | undefined;
     if (p.command === COMMANDS.applySeparable) {
       if (args[1] !== doc.version || typeof args[2] !== 'number') return null; // a stale lens

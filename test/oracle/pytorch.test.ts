@@ -1,5 +1,5 @@
 // Differential test with PyTorch as the oracle (tier `npm run test:oracle`; needs
-// /usr/bin/python3 with torch, see .ci/install-torch.sh). Every example and a few hundred
+// /usr/bin/python3 with torch, see .ci/install-torch.sh). Every example (all formats) and a few hundred
 // generated networks are exported with exportPyTorch and run, in one Python process, on a
 // zero input: every layer's output shape, its MACs (forward hooks under our convention) and
 // its parameters, and the total parameter count, must equal LayerLint's exactly. A failing
@@ -98,7 +98,7 @@ before(async () => {
 });
 after(() => oracle.stop());
 
-for (const file of readdirSync('examples').filter((f) => f.endsWith('.layers')).sort()) {
+for (const file of readdirSync('examples').sort()) {
   test(`PyTorch agrees on every layer of examples/${file}`, async () => {
     const doc = analyzeSource(readFileSync(`examples/${file}`, 'utf8'), file);
     assert.deepEqual(await check(oracle, doc), []);

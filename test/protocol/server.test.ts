@@ -123,3 +123,72 @@ test('a malformed line gets one syntax diagnostic and the rest is still analysed
   assert.ok(d.diagnostics.some((x) => x.code === 'separable-conv' && x.range.start.line === 3), 'c3 is still analysed');
   assert.ok(!d.diagnostics.some((x) => x.code !== 'syntax-error' && x.range.start.line === 2), 'nothing piled on the bad line');
 });
+
+test('layerlint/report returns the Report, and with extras the grid, traffic and candidates of the cost report view', async () => {
+  const { uri } = server.open('examples/mobilenet_v1_conv.layers', undefined);
+  await server.diagnostics(uri);
+  const plain = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number }; extras?: unknown };
+  assert.equal(plain.totals.macs, 4_867_293_184);
+  assert.equal(plain.extras, undefined);
+  const full = (await server.conn.sendRequest('layerlint/report', { uri, extras: true })) as { version: number; layers: unknown[]; extras: { candidates: { layer: number }[]; traffic: unknown[]; grid: { cells: { macs: number }[][] } } };
+  assert.equal(full.version, 1);
+  assert.equal(full.extras.candidates.length, 13);
+  assert.equal(full.extras.traffic.length, full.layers.length);
+  assert.equal(full.extras.grid.cells[0]![0]!.macs, 4_867_293_184);
+  assert.equal(await server.conn.sendRequest('layerlint/report', { uri: 'file:///not-open.layers', extras: true }), null);
+});
+
+for (const [file, languageId] of [['test/golden/cases/caffe-mobilenet/input.prototxt', 'prototxt'], ['examples/yolov3-tiny.cfg', 'darknet-cfg'], ['examples/yolov8n.yaml', 'yaml']] as const) {
+  test(`quick fix in ${file}: one conv rewritten in the file's own syntax, re-analysed without errors`, async () => {
+    const { uri, text } = server.open(file, undefined, languageId);
+    const d1 = await server.diagnostics(uri, 1);
+    const candidates = d1.diagnostics.filter((d) => d.code === 'separable-conv');
+    assert.ok(candidates.length > 0, `${file} has candidates`);
+    const target = candidates[0]!;
+    const actions = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target], only: ['quickfix'] } })) as CodeAction[];
+    const fix = actions.find((a) => a.isPreferred);
+    assert.ok(fix, 'a preferred quick fix');
+    const fixed = apply(text, editsOf(fix.edit, uri));
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const d2 = await server.diagnostics(uri, 2);
+    assert.deepEqual(d2.diagnostics.filter((d) => d.severity === 1), []);
+    const data = target.data as { macs: number; separableMacs: number };
+    const before = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
+    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text }] });
+    await server.diagnostics(uri, 3);
+    const original = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
+    assert.equal(original.totals.macs - before.totals.macs, data.macs - data.separableMacs);
+    await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await server.diagnostics(uri);
+  });
+}
+
+test('a YAML file that is not an Ultralytics model is left alone', async () => {
+  const { uri } = server.open('mem/yolo-settings.yaml', 'epochs: 100\nlr0: 0.01\n', 'yaml');
+  const lenses = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(lenses, []);
+  const h = await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+  assert.equal(h, null);
+});
+
+test('the project layerlint.json applies, editor settings override it, and a changed config re-validates', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { pathToFileURL } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-config-'));
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'error' }, budget: { macs: '1M' } }));
+  const file = join(dir, 'net.layers');
+  const src = 'input 32x32x16\na: conv 32 3x3 | bn | relu\n';
+  writeFileSync(file, src);
+  const { uri } = server.open(file);
+  const d1 = await server.diagnostics(uri, 1);
+  assert.equal(d1.diagnostics.find((d) => d.code === 'separable-conv')?.severity, 1, 'error from layerlint.json');
+  assert.ok(d1.diagnostics.some((d) => d.code === 'over-budget'), 'budget from layerlint.json');
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'off' } }));
+  await server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'layerlint.json')).toString(), type: 2 }] });
+  const d2 = await server.diagnostics(uri, 1);
+  assert.deepEqual(d2.diagnostics.map((d) => d.code), []);
+  await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await server.diagnostics(uri);
+});

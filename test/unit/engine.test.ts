@@ -29,3 +29,17 @@ test('mobilenet_v1.layers: width and resolution estimates', () => {
   assert.deepEqual(e.width.map((w) => [w.alpha, w.macs]), [[1, 568_740_352], [0.75, 325_400_448], [0.5, 149_497_088], [0.25, 41_030_272]]);
   assert.deepEqual(e.resolution.map((r) => [r.input, r.macs]), [[224, 568_740_352], [192, 418_121_728], [160, 290_675_200], [128, 186_400_768]]);
 });
+
+test('resolution estimates of every example are complete analyses: parameters do not change with the input side', () => {
+  const { readdirSync } = require('node:fs') as typeof import('node:fs');
+  for (const file of readdirSync('examples')) {
+    const { analysis } = load(file);
+    const e = estimates(analysis.graph);
+    for (const r of e.resolution) assert.equal(r.params, analysis.totals.params, `${file} at ${r.input}`);
+  }
+});
+
+test('YOLO-style networks get input sides in multiples of 32', () => {
+  const { analysis } = load('yolov8n.yaml');
+  assert.deepEqual(estimates(analysis.graph).resolution.map((r) => r.input), [640, 544, 448, 352]);
+});

@@ -1,42 +1,42 @@
-// `layerlint export --pytorch FILE [--width A] [--resolution R]`: prints the network as a
-// self-contained PyTorch nn.Module (server/src/export/pytorch.ts). Exit codes as for every
-// command: 0 printed, 1 the file cannot be exported (errors or unknown layers), 2 usage or I/O.
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { analyzeSource } from '../engine';
+// `layerlint export --pytorch FILE [--width A] [--resolution R]`: prints the analysed network
+// as a self-contained PyTorch nn.Module (server/src/export/pytorch.ts).
+//
+// Exit: 0 printed; 1 the file cannot be exported (errors, unknown shapes or layer types;
+// the reasons go to stderr, nothing to stdout); 2 usage or I/O error.
 import { exportPyTorch } from '../export/pytorch';
+import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } from './args';
+import { analyzeOne } from './commands/report';
+import type { Command } from './commands/types';
+import { EXIT, UsageError } from './io';
 
-const USAGE = 'usage: layerlint export --pytorch FILE [--width A] [--resolution R]\n';
+const HELP = `Usage: layerlint export --pytorch FILE [options]
 
-export function exportCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
-  let values: { pytorch?: boolean; width?: string; resolution?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { pytorch: { type: 'boolean' }, width: { type: 'string' }, resolution: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    err(`layerlint: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) { out(USAGE); return 0; }
-  const [file, ...extra] = positionals;
-  if (!values.pytorch || !file || extra.length) { err(`layerlint: export needs --pytorch and one FILE\n${USAGE}`); return 2; }
-  const alpha = values.width === undefined ? undefined : Number(values.width);
-  const side = values.resolution === undefined ? undefined : Number(values.resolution);
-  if (alpha !== undefined && !(alpha > 0 && alpha <= 4)) { err(`layerlint: --width must be a number in (0, 4], not '${values.width}'\n`); return 2; }
-  if (side !== undefined && !(Number.isInteger(side) && side >= 1 && side <= 1_000_000)) { err(`layerlint: --resolution must be an integer in [1, 1000000], not '${values.resolution}'\n`); return 2; }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    err(`layerlint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return 2;
-  }
-  const doc = analyzeSource(text, file, { alpha, side });
-  const errors = doc.diagnostics.filter((d) => d.severity === 'error');
-  for (const d of errors) err(`${file}: error [${d.code}] ${d.message}\n`);
-  const result = exportPyTorch(doc.analysis, file);
-  for (const p of result.problems) err(`${file}: cannot export: ${p}\n`);
-  if (errors.length || result.problems.length) return 1;
-  out(result.source);
-  return 0;
-}
+Prints the network as a self-contained PyTorch nn.Module (Python source): every layer's
+output shape, MACs and parameters in PyTorch equal LayerLint's.
+
+Options:
+  --pytorch              PyTorch (the only target so far)
+${ANALYSIS_HELP}
+  -h, --help             this help
+
+Exit codes: 0, 1 the file cannot be exported, 2 usage or I/O error.
+`;
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'the network as a PyTorch nn.Module (Python source)',
+  help: HELP,
+  run(argv, io) {
+    const { values, positionals } = parseCommandArgs('export', argv, { ...ANALYSIS_OPTIONS, pytorch: { type: 'boolean' } });
+    if (values.help) { io.out(HELP); return EXIT.ok; }
+    if (!values.pytorch) throw new UsageError('export: choose a target: --pytorch');
+    const fa = analyzeOne('export', positionals, io, analysisOptions(values));
+    const errors = fa.doc.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of errors) io.err(`${fa.file}: error [${d.code}] ${d.message}\n`);
+    const result = exportPyTorch(fa.doc.analysis, fa.file);
+    for (const p of result.problems) io.err(`${fa.file}: cannot export: ${p}\n`);
+    if (errors.length || result.problems.length) return EXIT.findings;
+    io.out(result.source);
+    return EXIT.ok;
+  },
+};

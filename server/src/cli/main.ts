@@ -1,88 +1,55 @@
-// `layerlint` command line: report and fix. Exit codes: 0 success, 1 the file has errors,
-// 2 usage or I/O error. Output goes to stdout; messages about usage to stderr.
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { analyzeSource } from '../engine';
-import { applyEdits } from '../formats/types';
-import { buildReport } from '../report';
+// `layerlint` command line: a small dispatcher (the process entry is ./bin.ts). `layerlint COMMAND [args]` runs one of
+// check, report, fix, estimate (each in ./commands/); `--version` prints package.json's
+// version (bundled at build time), `--help` the command list, `COMMAND --help` its options.
+//
+// Contract: stdout carries only the command's output; messages go to stderr. Exit codes:
+// 0 success, 1 findings (see each command), 2 usage, I/O, configuration or internal error
+// (one `layerlint: ...` line on stderr; an internal error adds its stack).
+import { version } from '../../../package.json';
+import { check } from './commands/check';
+import { estimate } from './commands/estimate';
+import { fix } from './commands/fix';
+import { report } from './commands/report';
 import { exportCommand } from './export';
-import { separableFixEdits } from './fixes';
-import { textReport } from './text';
+import type { Command } from './commands/types';
+import { EXIT, UsageError, type Io } from './io';
 
-const VERSION = '0.1.0';
+export const VERSION: string = version;
+export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand];
+
 const HELP = `layerlint ${VERSION}: per-layer MACs, parameters and shapes of neural-network layer specs.
 
-Usage:
-  layerlint report FILE [--format text|json] [--width A] [--resolution R]
-  layerlint fix FILE            print FILE with every depthwise-separable rewrite applied
-  layerlint --version | --help
+Usage: layerlint COMMAND [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+  layerlint COMMAND --help   options of a command
+  layerlint --version        the version
+
+Configuration: layerlint.json or .layerlintrc.json in the file's folder or above.
+Exit codes: 0 success, 1 findings, 2 usage or I/O error.
 `;
 
-class UsageError extends Error {}
-
-function read(file: string): string {
+export function main(argv: string[], io: Io): number {
   try {
-    return readFileSync(file, 'utf8');
+    const [first, ...rest] = argv;
+    if (first === '--version' || first === '-v') { io.out(`${VERSION}\n`); return EXIT.ok; }
+    if (first === '--help' || first === '-h' || first === 'help') {
+      const c = rest[0] && COMMANDS.find((x) => x.name === rest[0]);
+      io.out(c ? c.help : HELP);
+      return EXIT.ok;
+    }
+    if (first === undefined) { io.err(HELP); return EXIT.usage; }
+    const command = COMMANDS.find((c) => c.name === first);
+    if (!command) throw new UsageError(first.startsWith('-') ? `unknown option '${first}' (see 'layerlint --help')` : `unknown command '${first}' (${COMMANDS.map((c) => c.name).join(', ')})`);
+    return command.run(rest, io, VERSION);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof UsageError) {
+      io.err(`layerlint: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`layerlint: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.usage;
   }
-}
-
-function positiveNumber(v: string | undefined, name: string, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n > 0 && n <= max)) throw new UsageError(`--${name} must be a number in (0, ${max}], not '${v}'`);
-  return n;
-}
-
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
-  if (argv[0] === 'export') return exportCommand(argv.slice(1), out, err);
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        width: { type: 'string' },
-        resolution: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-    if (values.version) { out(`${VERSION}\n`); return 0; }
-    const [command, file, ...extra] = positionals;
-    if (values.help || !command) { out(HELP); return command || values.help ? 0 : 2; }
-    if (!file) throw new UsageError(`${command}: missing FILE`);
-    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
-    const text = read(file);
-    if (command === 'report') {
-      if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown --format '${values.format}' (text, json)`);
-      const alpha = positiveNumber(values.width, 'width', 4);
-      const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
-      const doc = analyzeSource(text, file, { alpha, side });
-      const report = buildReport(doc, file);
-      out(values.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : textReport(report));
-      return report.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
-    }
-    if (command === 'fix') {
-      const doc = analyzeSource(text, file);
-      const fixed = applyEdits(text, separableFixEdits(doc));
-      out(fixed);
-      const errors = analyzeSource(fixed, file).diagnostics.filter((d) => d.severity === 'error');
-      for (const d of errors) err(`${file}: error [${d.code}] ${d.message}\n`);
-      return errors.length ? 1 : 0;
-    }
-    throw new UsageError(`unknown command '${command}' (report, fix)`);
-  } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`layerlint: ${(e as Error).message}\n`);
-      return 2;
-    }
-    err(`layerlint: internal error: ${(e as Error).stack ?? e}\n`);
-    return 2;
-  }
-}
-
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
 }

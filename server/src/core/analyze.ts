@@ -1,7 +1,7 @@
 // The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
 // and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
 // parse gets no shape or cost findings piled on it. Pure: same graph, same result.
-import { byKind, computeCosts, type ByKind, type LayerResult, type Totals } from './costs';
+import { byKind, computeCosts, soleConsumers, type ByKind, type LayerResult, type Totals } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 
@@ -20,16 +20,22 @@ export interface Analysis {
   /** False when some layer's shape could not be inferred, so totals leave it out. */
   complete: boolean;
   options: AnalysisOptions;
+  /** soleConsumers(layers), computed on first use. */
+  soleConsumers(): Int32Array;
 }
 
 export interface AnalysisOptions extends ShapeOptions {
   rules?: Partial<RuleOptions>;
   /** Budgets that apply on top of (and override) the file's own `budget` line. */
   budget?: { macs?: number; params?: number };
+  /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
+  defaultBudget?: { macs?: number; params?: number };
 }
 
-export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], options: AnalysisOptions = {}): Analysis {
+export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis {
+  const options = withDefaultBudget(given, graph.budget);
   const costs = computeCosts(graph, options);
+  let consumers: Int32Array | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   for (const l of costs.layers) {
     if (l.layer.op.kind === 'unknown') {
@@ -50,11 +56,22 @@ export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: En
     diagnostics,
     complete: costs.complete,
     options,
+    soleConsumers: () => (consumers ??= soleConsumers(costs.layers)),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
   analysis.diagnostics = stageDiagnostics(diagnostics, text);
   return analysis;
+}
+
+/** Folds `defaultBudget` into `budget` for each metric that neither `budget` nor the file's own budget line sets. */
+function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): AnalysisOptions {
+  const d = options.defaultBudget;
+  if (!d) return options;
+  const budget = { ...options.budget };
+  if (d.macs !== undefined && own?.macs === undefined && budget.macs === undefined) budget.macs = d.macs;
+  if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
+  return { ...options, budget };
 }
 
 /** Drops shape and cost findings on lines that already have a syntax error; sorts by position. */

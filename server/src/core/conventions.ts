@@ -38,13 +38,136 @@ const layerlint: Convention = {
   }),
 };
 
-export const CONVENTIONS: Record<ConventionId, Convention | undefined> = {
+const exactInt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * AlexeyAB darknet's "Total BFLOPS" (parse_network_cfg_custom): the sum over layers of
+ * `l.bflops`, each a C float, summed in a float, printed "%5.3f". Per layer: convolutional
+ * and connected 2 x MACs; [maxpool]/[local_avgpool] size² x C x H_out x W_out; [shortcut]
+ * output elements x number of `from` layers. Everything else (global avgpool, route,
+ * upsample, scale_channels, BN, activations) adds 0. Per image: darknet's `batch` is a
+ * training setting and the printed figure does not depend on it.
+ */
+const darknet: Convention = {
+  id: 'darknet',
+  label: 'Darknet (AlexeyAB "Total BFLOPS": 2 x conv/fc MACs + maxpool + shortcut, per image)',
+  totals: (a) => {
+    const batch = Math.max(1, a.graph.input.batch);
+    let bflops = 0;
+    let weights = 0;
+    for (const l of a.layers) {
+      const op = l.layer.op;
+      let layerFlops = 0;
+      if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
+        layerFlops = (2 * l.macs) / batch;
+        weights += l.params - (op.bias ? (l.output?.[2] ?? 0) : 0);
+      } else if (op.kind === 'pool' && !op.global) layerFlops = l.otherOps / batch;
+      else if (op.kind === 'merge' && op.mode === 'add') layerFlops = l.otherOps / batch;
+      if (layerFlops > 0) bflops = Math.fround(bflops + Math.fround(layerFlops / 1e9));
+    }
+    return {
+      convention: 'darknet',
+      macs: a.totals.macs / batch,
+      flops: bflops * 1e9,
+      params: a.totals.params,
+      display: `Total BFLOPS ${bflops.toFixed(3)}`,
+      notes: [
+        'BFLOPS = 2 x conv/fc MACs + maxpool window ops (size² x output elements) + shortcut additions, / 1e9, per image.',
+        'Global [avgpool], [route], [upsample], [scale_channels], batch norm and activations add nothing.',
+        'Summed in single precision and printed with 3 decimals, as darknet does.',
+        `Darknet prints no parameter count; conv/fc weights without bias and BN: ${exactInt(weights)}.`,
+      ],
+    };
+  },
+};
+
+/**
+ * Ultralytics `model.info()` GFLOPs (utils/torch_utils.py get_flops): thop's count x 2 / 1e9,
+ * one decimal. thop counts conv/linear MACs (bias ignored) and BatchNorm2d as 4 ops per
+ * element (2 x numel, x 2 for the affine part); SiLU, nearest Upsample, MaxPool, Concat and
+ * residual adds count 0. Unfused model (BN separate), as the yaml comments print; the fused
+ * figures (BN folded into conv biases) are in the notes.
+ */
+const ultralytics: Convention = {
+  id: 'ultralytics',
+  label: 'Ultralytics (model.info() GFLOPs: thop x 2, BN 4 ops/element, unfused)',
+  totals: (a) => {
+    const batch = Math.max(1, a.graph.input.batch);
+    let bnElements = 0;
+    let bnChannels = 0;
+    for (const l of a.layers) {
+      if (l.layer.op.kind !== 'bn') continue;
+      bnElements += l.activations / batch;
+      bnChannels += l.output?.[2] ?? 0;
+    }
+    const macs = a.totals.macs / batch;
+    const flops = 2 * (macs + 4 * bnElements);
+    const fusedParams = a.totals.params - bnChannels;
+    return {
+      convention: 'ultralytics',
+      macs,
+      flops,
+      params: a.totals.params,
+      display: `${a.totals.params} parameters, ${(flops / 1e9).toFixed(1)} GFLOPs`,
+      notes: [
+        'GFLOPs = 2 x (conv/fc MACs + 4 x BatchNorm output elements) / 1e9, per image (thop, as model.info() prints it).',
+        'SiLU, nearest Upsample, MaxPool, Concat and residual adds count 0; conv biases are not counted.',
+        `Fused (BN folded into the convs, as printed at predict/val time): ${fusedParams} parameters, ${((2 * macs) / 1e9).toFixed(1)} GFLOPs.`,
+        'Parameters include the DFL conv (16 fixed weights, not trained: "gradients" in the summary is 16 lower).',
+      ],
+    };
+  },
+};
+
+/** Netscope's own rounding: two decimals, trailing zeros dropped, k/M/G (e.g. `573.78M`, `154.7G`). */
+function netscopeNumber(x: number): string {
+  for (const [v, u] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (Math.abs(x) >= v) return `${(x / v).toFixed(2).replace(/\.?0+$/, '')}${u}`;
+  return String(x);
+}
+
+/**
+ * Netscope (dgschwend/netscope analyzer): "macc" = conv/deconv/fc MACs + 1 per output element
+ * of Scale layers (also a two-input Scale) + local_size per input element of LRN layers;
+ * "param" = conv/fc weights and biases + 2 x C per BatchNorm + 2 per LRN (alpha, beta),
+ * Scale layers 0. Batch multiplies macc, not params.
+ */
+const netscope: Convention = {
+  id: 'netscope',
+  label: 'Netscope (macc incl. Scale and LRN; params incl. 2C per BatchNorm)',
+  totals: (a) => {
+    let macs = 0, params = 0, scale = 0, lrn = 0;
+    for (const l of a.layers) {
+      const op = l.layer.op;
+      if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
+        macs += l.macs;
+        params += l.params;
+      } else if (op.kind === 'scale' || (op.kind === 'merge' && op.mode === 'mul' && /^scale$/i.test(l.layer.opText))) scale += l.activations;
+      else if (op.kind === 'lrn') {
+        lrn += l.otherOps;
+        params += 2;
+      } else if (op.kind === 'bn' && l.output) params += 2 * l.output[2];
+    }
+    const total = macs + scale + lrn;
+    return {
+      convention: 'netscope',
+      macs: total,
+      params,
+      display: `macc ${netscopeNumber(total)}, param ${netscopeNumber(params)}`,
+      notes: [
+        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
+        'param counts 2 x C for every BatchNorm and 0 for Scale (LayerLint: BatchNorm 0, Scale C or 2 x C, so a BatchNorm + Scale pair is 2 x C either way), and 2 per LRN.',
+      ],
+    };
+  },
+};
+
+export const CONVENTIONS: Record<ConventionId, Convention> = {
   layerlint,
-  darknet: undefined,
-  netscope: undefined,
-  ultralytics: undefined,
+  darknet,
+  netscope,
+  ultralytics,
 };
 
 export function conventionTotals(id: ConventionId, analysis: Analysis): ConventionTotals {
-  return (CONVENTIONS[id] ?? layerlint).totals(analysis);
+  return CONVENTIONS[id].totals(analysis);
 }

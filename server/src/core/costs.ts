@@ -66,7 +66,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
-      return { kind, macs: ho * wo * co * cig * op.kh * op.kw * batch, params: op.kh * op.kw * cig * co + (op.bias ? co : 0), otherOps: 0, activations };
+      return { kind, macs: ho * wo * co * cig * op.kh * op.kw * batch, params: op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0), otherOps: 0, activations };
     }
     case 'dwconv': {
       return { kind, macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch, params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0), otherOps: 0, activations };
@@ -80,7 +80,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
       return { kind, macs: inF * op.out * batch, params: inF * op.out + (op.bias ? op.out : 0), otherOps: 0, activations };
     }
     case 'bn':
-      return { kind, macs: 0, params: 2 * co, otherOps: 2 * activations, activations };
+      return { kind, macs: 0, params: op.affine === false ? 0 : 2 * co, otherOps: 2 * activations, activations };
     case 'scale':
       return { kind, macs: 0, params: co + (op.bias ? co : 0), otherOps: activations, activations };
     case 'lrn':
@@ -95,6 +95,9 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'flatten':
     case 'upsample':
     case 'identity':
+    case 'split':
+    case 'reshape':
+    case 'slice':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }
@@ -158,7 +161,7 @@ export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
     }
     const cost = out && ins ? layerCost(layer, ins, out, batch) : ZERO_COST;
     if (!out) complete = false;
-    layers[layer.index] = { layer, inputs: ins, output: out, ...cost };
+    layers[layer.index] = { layer, inputs: ins, output: out, kind: cost.kind, macs: cost.macs, params: cost.params, otherOps: cost.otherOps, activations: cost.activations };
     totals.macs += cost.macs;
     totals.params += cost.params;
     totals.otherOps += cost.otherOps;
@@ -176,3 +179,15 @@ export function byKind(layers: LayerResult[]): ByKind {
   return out;
 }
 
+
+/**
+ * For each layer: the index of its only consumer, -1 when nothing reads it, -2 when
+ * several layers do. Rules use it to ask "is this conv followed only by a bn?".
+ */
+export function soleConsumers(layers: readonly LayerResult[]): Int32Array {
+  const out = new Int32Array(layers.length).fill(-1);
+  for (const l of layers) {
+    for (const i of l.layer.inputs) if (i >= 0) out[i] = out[i] === -1 ? l.layer.index : -2;
+  }
+  return out;
+}

@@ -19,9 +19,19 @@ export interface ResolutionEstimate {
   params: number;
 }
 
+/** Totals of one named variant of a model file (an Ultralytics scale: n, s, m, l, x). */
+export interface ScaleEstimate {
+  scale: string;
+  macs: number;
+  params: number;
+  complete: boolean;
+}
+
 export interface Estimates {
   width: WidthEstimate[];
   resolution: ResolutionEstimate[];
+  /** Per-variant totals, for formats whose files define several (Ultralytics scales). */
+  scales?: ScaleEstimate[];
 }
 
 /** The input side the file runs at: its `resolution`, else the input height. */
@@ -39,10 +49,26 @@ function strip({ macs, params }: { macs: number; params: number }) {
   return { macs, params };
 }
 
+/**
+ * The input-side granularity the network needs: 1 when the sides probed (one below the
+ * current and the ρ steps) all analyse, else the smallest power of two (up to 64) whose
+ * multiples do, as for detectors that concatenate upsampled maps with earlier ones (YOLO: 32).
+ */
+export function sideStep(graph: Graph): number {
+  const side = baseSide(graph);
+  const alpha = graph.width.alpha;
+  for (const step of [1, 2, 4, 8, 16, 32, 64]) {
+    const probes = [side - step, ...RESOLUTION_STEPS.slice(1).map((r) => Math.round((side * r) / step) * step)].filter((s) => s > 0);
+    if (probes.every((s) => estimateAt(graph, alpha, s).complete)) return step;
+  }
+  return 1;
+}
+
 export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[]): Estimates {
   const side = baseSide(graph);
   const alpha = graph.width.alpha;
-  const resolutionSides = sides ?? RESOLUTION_STEPS.map((r) => Math.round(side * r));
+  const step = sides ? 1 : sideStep(graph);
+  const resolutionSides = sides ?? RESOLUTION_STEPS.map((r) => Math.max(step, Math.round((side * r) / step) * step));
   return {
     width: alphas.map((a) => ({ alpha: a, ...strip(estimateAt(graph, a)) })),
     resolution: resolutionSides.map((s) => ({ input: s, ...strip(estimateAt(graph, alpha, s)) })),
@@ -70,13 +96,14 @@ export function fitBudget(graph: Graph, budget: { macs?: number; params?: number
   if (lo > 0) fit.alpha = lo / 100;
   // Parameters do not depend on the input side, so only a MACs budget can be met with ρ.
   if (budget.params === undefined || estimateAt(graph, graph.width.alpha).params <= budget.params) {
-    let a = 0, b = side;
+    const step = sideStep(graph);
+    let a = 0, b = Math.floor(side / step);
     while (a < b) {
       const mid = (a + b + 1) >> 1;
-      if (fits(estimateAt(graph, graph.width.alpha, mid))) a = mid;
+      if (fits(estimateAt(graph, graph.width.alpha, mid * step))) a = mid;
       else b = mid - 1;
     }
-    if (a > 0) fit.side = a;
+    if (a > 0) fit.side = a * step;
   }
   return fit;
 }

@@ -15,12 +15,13 @@ export const ACTIVATIONS = ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh', 'silu',
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export type LayerOp =
-  | { kind: 'conv'; out: number; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; groups: number; bias: boolean; fixed: boolean }
+  | { kind: 'conv'; out: number; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; groups: number; bias: boolean; fixed: boolean; /** Weights shared with an earlier layer (darknet share_index, the Ultralytics DFL per level): no parameters of its own. */ shared?: boolean }
   | { kind: 'dwconv'; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; multiplier: number; bias: boolean }
   | { kind: 'deconv'; out: number; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; groups: number; bias: boolean; fixed: boolean }
   | { kind: 'pool'; mode: 'max' | 'avg'; global: boolean; kh: number; kw: number; sh: number; sw: number; padding: Padding; ceil: boolean }
   | { kind: 'fc'; out: number; bias: boolean }
-  | { kind: 'bn' }
+  /** `affine: false`: normalisation only, no learnable scale/shift (a Caffe BatchNorm; its Scale layer holds them). */
+  | { kind: 'bn'; affine?: boolean }
   | { kind: 'scale'; bias: boolean }
   | { kind: 'lrn'; size: number }
   | { kind: 'act'; fn: Activation }
@@ -29,6 +30,12 @@ export type LayerOp =
   | { kind: 'upsample'; factor: number }
   | { kind: 'merge'; mode: 'add' | 'concat' | 'mul' }
   | { kind: 'identity' }
+  /** Channel chunk `index` of `parts` equal chunks (torch.chunk, darknet route groups): no cost. */
+  | { kind: 'split'; parts: number; index: number }
+  /** A view of the same elements as h x (the rest) x c (torch view/transpose): no cost. */
+  | { kind: 'reshape'; h: number; c: number }
+  /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
+  | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
   /** A layer type the front-end could not interpret: never counted, always diagnosed. */
   | { kind: 'unknown'; type: string; outputChannels?: number };
 

@@ -21,13 +21,19 @@ export class LineIndex {
   /** Zero-based position of an offset; offsets past the end clamp to the end. */
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(o);
+    return { line, character: o - this.starts[line]! };
+  }
+
+  /** Zero-based line of an offset. */
+  lineAt(offset: number): number {
     let lo = 0, hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
+      if (this.starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo]! };
+    return lo;
   }
 
   /** Offset of a position; characters past the line end clamp to the line end. */

@@ -142,6 +142,24 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
     }
+    case 'reshape':
+      if ((h * w * c) % (op.h * op.c) !== 0) return fail(layer, 'shape-mismatch', `Cannot view ${h}x${w}x${c} as ${op.h} x ? x ${op.c}.`);
+      return [op.h, (h * w * c) / (op.h * op.c), op.c];
+    case 'split':
+      if (c % op.parts !== 0) return fail(layer, 'channel-mismatch', `${c} channels do not split into ${op.parts} equal parts.`);
+      return [h, w, c / op.parts];
+    case 'slice': {
+      const axis = op.axis === 'h' ? 0 : op.axis === 'w' ? 1 : 2;
+      const size = ins[0]![axis];
+      const start = op.points.length ? (op.index === 0 ? 0 : op.points[op.index - 1]!) : (size / op.count) * op.index;
+      const end = op.points.length ? (op.index < op.points.length ? op.points[op.index]! : size) : (size / op.count) * (op.index + 1);
+      if (!Number.isInteger(start) || !Number.isInteger(end) || end > size || start >= end) {
+        return fail(layer, 'shape-mismatch', `slice part ${op.index + 1} of ${op.count} does not fit an axis of size ${size}${op.points.length ? ` (points ${op.points.join(', ')})` : ''}.`);
+      }
+      const out: Shape = [h, w, c];
+      out[axis] = end - start;
+      return out;
+    }
     case 'unknown':
       return op.outputChannels ? [h, w, op.outputChannels] : [h, w, c];
     case 'bn':

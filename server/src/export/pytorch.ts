@@ -36,7 +36,15 @@ const ACT_MODULES: Record<string, string> = {
   linear: 'nn.Identity()',
 };
 
-const SCALE_CLASS = `class Scale(nn.Module):
+const HELPERS = `def shared(module):
+    """A module whose weights belong to another layer: kept as buffers, not parameters."""
+    for name, p in list(module.named_parameters(recurse=False)):
+        delattr(module, name)
+        module.register_buffer(name, p.data)
+    return module
+
+
+class Scale(nn.Module):
     """Caffe Scale: a learned per-channel factor (and shift)."""
 
     def __init__(self, channels, bias):
@@ -63,7 +71,8 @@ function samePadding(size: number, k: number, s: number, d: number): [number, nu
 
 function padsFor(pad: Padding, h: number, w: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number): Pads {
   if (pad.kind === 'valid') return [0, 0, 0, 0];
-  if (pad.kind === 'explicit') return [pad.w, pad.w, pad.h, pad.h];
+  // Half pixels (Darknet's size-1 pooling padding) put the odd pixel after.
+  if (pad.kind === 'explicit') return [Math.floor(pad.w), Math.ceil(2 * pad.w) - Math.floor(pad.w), Math.floor(pad.h), Math.ceil(2 * pad.h) - Math.floor(pad.h)];
   const [t, b] = samePadding(h, kh, sh, dh);
   const [l, r] = samePadding(w, kw, sw, dw);
   return [l, r, t, b];
@@ -76,7 +85,8 @@ interface Emitted {
   module?: string;
   /** Python expression of the output, with `$0`, `$1`... standing for the inputs and `$m` for the module. */
   expr: string;
-  needsScale?: boolean;
+  /** Uses the `shared` or `Scale` helpers defined at the top of the source. */
+  needsHelpers?: boolean;
 }
 
 function emit(l: LayerResult): Emitted | string {
@@ -92,7 +102,9 @@ function emit(l: LayerResult): Emitted | string {
       const pads = padsFor(op.padding, h, w, op.kh, op.kw, op.sh, op.sw, op.dh, op.dw);
       const native = symmetric(pads);
       const module = `nn.Conv2d(${c}, ${out[2]}, kernel_size=${pair(op.kh, op.kw)}, stride=${pair(op.sh, op.sw)}, padding=${native ? pair(pads[2], pads[0]) : '0'}, dilation=${pair(op.dh, op.dw)}, groups=${groups}, bias=${op.bias ? 'True' : 'False'})`;
-      return { module, expr: native ? '$m($0)' : `$m(F.pad($0, (${pads.join(', ')})))` };
+      const expr = native ? '$m($0)' : `$m(F.pad($0, (${pads.join(', ')})))`;
+      // Weights shared with another layer: the module's weights are buffers, not parameters.
+      return op.kind === 'conv' && op.shared ? { module: `shared(${module})`, expr, needsHelpers: true } : { module, expr };
     }
     case 'deconv':
       return deconv(op, ins[0]!, out);
@@ -103,9 +115,9 @@ function emit(l: LayerResult): Emitted | string {
       return { module: `nn.Linear(${inF}, ${op.out}, bias=${op.bias ? 'True' : 'False'})`, expr: '$m(torch.flatten($0, 1))[:, :, None, None]' };
     }
     case 'bn':
-      return { module: `nn.BatchNorm2d(${c})`, expr: '$m($0)' };
+      return { module: `nn.BatchNorm2d(${c}${op.affine === false ? ', affine=False' : ''})`, expr: '$m($0)' };
     case 'scale':
-      return { module: `Scale(${c}, ${op.bias ? 'True' : 'False'})`, expr: '$m($0)', needsScale: true };
+      return { module: `Scale(${c}, ${op.bias ? 'True' : 'False'})`, expr: '$m($0)', needsHelpers: true };
     case 'lrn':
       return { module: `nn.LocalResponseNorm(${op.size})`, expr: '$m($0)' };
     case 'act':
@@ -123,6 +135,17 @@ function emit(l: LayerResult): Emitted | string {
     }
     case 'identity':
       return { module: 'nn.Identity()', expr: '$m($0)' };
+    case 'split':
+      return { expr: `torch.chunk($0, ${op.parts}, 1)[${op.index}]` };
+    case 'reshape':
+      return { expr: `$0.reshape($0.shape[0], ${op.c}, ${op.h}, -1)` };
+    case 'slice': {
+      const axis = op.axis === 'h' ? 0 : op.axis === 'w' ? 1 : 2;
+      const size = ins[0]![axis];
+      const start = op.points.length ? (op.index === 0 ? 0 : op.points[op.index - 1]!) : (size / op.count) * op.index;
+      const range = `${start}:${start + out[axis]}`;
+      return { expr: op.axis === 'c' ? `$0[:, ${range}]` : op.axis === 'h' ? `$0[:, :, ${range}]` : `$0[:, :, :, ${range}]` };
+    }
     case 'unknown':
       return `layer '${layer.name}' has type '${op.type}', which LayerLint does not know`;
   }
@@ -182,7 +205,7 @@ export function exportPyTorch(analysis: Analysis, file = ''): PyTorchExport {
   if (!analysis.input) problems.push('the network has no input size');
   const init: string[] = [];
   const body: string[] = [];
-  let needsScale = false;
+  let needsHelpers = false;
   for (const l of analysis.layers) {
     if (!l.inputs || !l.output) {
       problems.push(`layer '${l.layer.name}' has no inferred shape`);
@@ -194,7 +217,7 @@ export function exportPyTorch(analysis: Analysis, file = ''): PyTorchExport {
       continue;
     }
     const i = l.layer.index;
-    needsScale ||= !!e.needsScale;
+    needsHelpers ||= !!e.needsHelpers;
     if (e.module) init.push(`        self.l${i} = ${e.module}  # ${comment(l.layer.name)}`);
     const expr = e.expr.replace(/\$m/g, `self.l${i}`).replace(/\$(\d+)/g, (_, k: string) => {
       const src = l.layer.inputs[Number(k)]!;
@@ -220,7 +243,7 @@ export function exportPyTorch(analysis: Analysis, file = ''): PyTorchExport {
     `LAYER_NAMES = [${analysis.layers.map((l) => pyStr(l.layer.name)).join(', ')}]`,
     '',
   ];
-  if (needsScale) lines.push(SCALE_CLASS);
+  if (needsHelpers) lines.push(HELPERS);
   lines.push(
     '',
     'class Net(nn.Module):',

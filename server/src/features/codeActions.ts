@@ -5,7 +5,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { DiagnosticData } from '../core/diagnostics';
 import type { TextEdit } from '../formats/types';
-import { separableFixEdits } from '../cli/fixes';
+import { separableFixEdits } from '../fixes';
 import { toRange, type FeatureDoc } from './context';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.layerlint`;

@@ -7,8 +7,8 @@ import { compact, exact, percent } from '../core/format';
 import { dscSavings, isSeparableCandidate } from '../core/rules';
 import { fmt } from '../core/shapes';
 import { layersAt, toRange, type FeatureDoc } from './context';
+import { BYTES_PER_ELEMENT } from '../report';
 
-const BYTES = 4;
 
 export function hover(doc: FeatureDoc, pos: Position): Hover | null {
   const offset = doc.lines.offsetAt(pos);
@@ -37,7 +37,7 @@ export function layerHover(doc: FeatureDoc, l: LayerResult): string {
   lines.push(row('output', l.output ? fmt(l.output) : 'unknown'));
   if (l.macs || l.layer.op.kind === 'conv' || l.layer.op.kind === 'fc') lines.push(row('MACs', `${exact(l.macs)} (${percent(l.macs, total)} of ${compact(total)})`));
   lines.push(row('params', exact(l.params)));
-  lines.push(row('activations', `${exact(l.activations)} (${compact(l.activations * BYTES)}B fp32)`));
+  lines.push(row('activations', `${exact(l.activations)} (${compact(l.activations * BYTES_PER_ELEMENT)}B fp32)`));
   if (l.otherOps) lines.push(row('other ops', exact(l.otherOps)));
   const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, batch) : undefined;
   if (f) lines.push('', `MACs = ${f.symbolic}`, '', `= ${f.filled}`);
@@ -83,7 +83,7 @@ export function networkHover(doc: FeatureDoc): string {
     '|---|---|',
     row('MACs', `${exact(t.macs)} (${compact(t.macs)}; FLOPs ${compact(2 * t.macs)})`),
     row('params', `${exact(t.params)} (${compact(t.params)})`),
-    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES)}B fp32)`),
+    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_ELEMENT)}B fp32)`),
     row('other ops', exact(t.otherOps)),
     '',
     '| kind | MACs | share | params |',

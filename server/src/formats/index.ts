@@ -1,10 +1,14 @@
 // Format registry: picks the front-end for a file by extension, or by content when the
 // extension says nothing (e.g. `.txt`, stdin).
 import type { FormatId } from '../core/ir';
+import { darknetFrontEnd } from './darknet';
+import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
+import { looksLikeUltralytics } from './ultralytics/model';
+import { ultralyticsFrontEnd } from './ultralytics';
 import type { FrontEnd } from './types';
 
-export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd];
+export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd, caffeFrontEnd as unknown as FrontEnd, darknetFrontEnd as unknown as FrontEnd, ultralyticsFrontEnd as unknown as FrontEnd];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {
   return FRONT_ENDS.find((f) => f.id === id);
@@ -18,13 +22,14 @@ export function frontEndForLanguage(languageId: string): FrontEnd | undefined {
 export function detectFrontEnd(fileName: string, text: string): FrontEnd {
   const lower = fileName.toLowerCase();
   const byExt = FRONT_ENDS.find((f) => f.extensions.some((e) => lower.endsWith(e)));
-  if (byExt) return byExt;
+  // `.yaml` is generic: it is an Ultralytics model only with top-level backbone: and head:.
+  if (byExt && (byExt.id !== 'ultralytics' || looksLikeUltralytics(text))) return byExt;
   const head = text.slice(0, 4000);
   const guess: FormatId = /^\s*\[(net|convolutional)\]/m.test(head)
     ? 'darknet'
     : /^\s*(layers?\s*\{|input_dim\s*:|name\s*:\s*")/m.test(head)
       ? 'caffe'
-      : /^\s*(backbone|head)\s*:/m.test(head)
+      : looksLikeUltralytics(text)
         ? 'ultralytics'
         : 'layers';
   return frontEndFor(guess) ?? layersFrontEnd as unknown as FrontEnd;

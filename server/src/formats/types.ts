@@ -3,6 +3,7 @@
 // in the format's own syntax.
 import type { Analysis } from '../core/analyze';
 import type { EngineDiagnostic } from '../core/diagnostics';
+import type { ScaleEstimate } from '../core/estimates';
 import type { FormatId, Graph, Span } from '../core/ir';
 
 export interface TextEdit {
@@ -21,13 +22,21 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   extensions: string[];
   /** VS Code language id. */
   languageId: string;
-  parse(text: string): P;
+  /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
+  parse(text: string, fileName?: string): P;
   /** Edits that rewrite the conv at `layerIndex` as depthwise + pointwise; undefined when it cannot. */
   separableEdits(parsed: P, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined;
+  /**
+   * All depthwise-separable rewrites at once, for formats where one rewrite renumbers what
+   * others refer to (layer indexes): fix-all uses it instead of merging single edits.
+   */
+  separableEditsAll?(parsed: P, analysis: Analysis, layerIndexes: number[], text: string): TextEdit[];
   /** Edits that set the width multiplier α (or remove it at 1). */
   widthEdits(parsed: P, text: string, alpha: number): TextEdit[];
   /** Edits that set the input side ρ. */
   resolutionEdits(parsed: P, text: string, side: number): TextEdit[];
+  /** Totals of every variant the file defines (Ultralytics scales), when it defines several. */
+  scaleEstimates?(parsed: P): ScaleEstimate[];
 }
 
 /** Applies non-overlapping edits to a text. */

@@ -5,14 +5,13 @@ import type { Rule } from './types';
 
 export const biasBeforeBn: Rule = (analysis) => {
   const out: EngineDiagnostic[] = [];
-  const consumers = new Map<number, number[]>();
-  for (const l of analysis.layers) for (const i of l.layer.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l.layer.index);
+  const next = analysis.soleConsumers();
   const seen = new Set<number>();
   for (const l of analysis.layers) {
     const op = l.layer.op;
     if (!(op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') || !op.bias || seen.has(l.layer.span.start)) continue;
-    const next = consumers.get(l.layer.index);
-    if (next?.length !== 1 || analysis.layers[next[0]!]!.layer.op.kind !== 'bn') continue;
+    const consumer = next[l.layer.index]!;
+    if (consumer < 0 || analysis.layers[consumer]!.layer.op.kind !== 'bn') continue;
     seen.add(l.layer.span.start);
     const c = l.output?.[2] ?? 0;
     out.push(makeDiagnostic('bias-before-bn', l.layer.span, `This ${l.layer.opText} has a bias (${c} parameters) that the batch norm after it cancels; drop it with bias=false.`));

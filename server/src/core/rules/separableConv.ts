@@ -34,22 +34,29 @@ export function isSeparableCandidate(l: LayerResult, minInputChannels: number): 
   return op.kind === 'conv' && op.groups === 1 && op.kh * op.kw > 1 && !!l.inputs && !!l.output && l.inputs[0]![2] > minInputChannels;
 }
 
+/** Layers with one key are instances of one op: same place in the text, same conv settings. */
+function instanceKey(l: LayerResult): string {
+  const op = l.layer.op as Extract<LayerResult['layer']['op'], { kind: 'conv' }>;
+  return JSON.stringify([l.layer.span.start, op.out, op.kh, op.kw, op.sh, op.sw, op.dh, op.dw, op.groups, op.padding]);
+}
+
 export const separableConv: Rule = (analysis, options) => {
   const out: EngineDiagnostic[] = [];
   const bySpan = new Map<number, { first: LayerResult; count: number; s: SeparableSavings }>();
-  const consumers = new Map<number, number[]>();
-  for (const l of analysis.layers) for (const i of l.layer.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l.layer.index);
+  const next = analysis.soleConsumers();
   // The rewrite is textual: it changes every instance of the op (repeat iterations, block
-  // uses), so once one instance qualifies, the savings count them all, including instances
-  // below the thresholds (a repeated conv whose first iteration reads the RGB input).
-  const qualifying = new Set<number>();
+  // uses), so once one instance qualifies, the savings count every instance of the same op at
+  // that place, including those below the thresholds (a repeated conv whose first iteration
+  // reads the RGB input). Other ops at the same place (a module line of another format
+  // expands to several convs) are not rewritten with it and not counted.
+  const qualifying = new Set<string>();
   for (const l of analysis.layers) {
-    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs) qualifying.add(l.layer.span.start);
+    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs) qualifying.add(instanceKey(l));
   }
   for (const l of analysis.layers) {
-    if (!qualifying.has(l.layer.span.start)) continue;
-    const next = consumers.get(l.layer.index);
-    const followedByBn = next?.length === 1 && analysis.layers[next[0]!]!.layer.op.kind === 'bn';
+    if (!isSeparableCandidate(l, -1) || !qualifying.has(instanceKey(l))) continue;
+    const c = next[l.layer.index]!;
+    const followedByBn = c >= 0 && analysis.layers[c]!.layer.op.kind === 'bn';
     const s = dscSavings(l, followedByBn, analysis.graph.input.batch);
     if (!s) continue;
     const prev = bySpan.get(l.layer.span.start);

@@ -41,6 +41,8 @@ export interface RepeatStmt {
   /** `repeat N { ... }` has a body; `repeat N CHAIN` has a one-line chain. */
   body?: Stmt[];
   chain?: LayerStmt;
+  /** `[chain]`, kept so that per-body caches see one array per one-line repeat. */
+  oneLine?: Stmt[];
   span: Span;
 }
 

@@ -32,18 +32,16 @@ function isBreak(c: number): boolean {
   return isSpace(c) || c === CH_HASH || c === CH_PIPE || c === CH_COLON || c === CH_EQ || c === CH_LBRACE || c === CH_RBRACE;
 }
 
-/** Splits the text into lines (LF or CRLF) and tokenises each one. */
-export function lexLines(text: string): Line[] {
-  const lines: Line[] = [];
+/** Splits the text into lines (LF or CRLF) and tokenises each one, lazily: a line's tokens can be dropped once it is parsed. */
+export function* lexLines(text: string): Generator<Line> {
   let pos = 0;
   const n = text.length;
   while (pos <= n) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = n;
-    lines.push(lexLine(text, pos, end));
+    yield lexLine(text, pos, end);
     pos = end + 1;
   }
-  return lines;
 }
 
 export function lexLine(text: string, start: number, end: number): Line {

@@ -7,21 +7,35 @@ import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/dia
 import { exact } from '../../core/format';
 import { LIMITS } from '../../core/limits';
 import { LineIndex } from '../../core/lineIndex';
+import { uniqueNamer } from '../names';
 import type { Arg, BlockStmt, DirectiveStmt, FileAst, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from './ast';
 import { OPS, type ArgSpec, type ArgValue, type ArgValues } from './ops';
 import { parseCount, parseDims, resolveWord, type Env, type Scalar } from './values';
 
-/** Where each IR layer's op sits in the syntax tree, for printers and feature providers. */
+/** Where an IR layer's op sits in the syntax tree, for printers and feature providers. */
 export interface OpSite {
   stmt: LayerStmt;
   opIndex: number;
 }
 
+/** Finds the chain op whose span starts at `start` (a layer's `span.start`). */
+export function findOpSite(stmts: Stmt[], start: number): OpSite | undefined {
+  for (const s of stmts) {
+    if (s.span.end < start || s.span.start > start) continue;
+    if (s.kind === 'layer') {
+      const opIndex = s.chain.findIndex((op) => op.span.start === start);
+      if (opIndex >= 0) return { stmt: s, opIndex };
+    } else if (s.kind === 'block' || s.kind === 'repeat') {
+      const found = findOpSite(s.kind === 'block' ? s.body : s.body ?? (s.chain ? [s.chain] : []), start);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 export interface Lowered {
   graph: Graph;
   diagnostics: EngineDiagnostic[];
-  /** Keyed by the op's span start. */
-  opSites: Map<number, OpSite>;
   blocks: Map<string, BlockStmt>;
 }
 
@@ -36,8 +50,8 @@ class Scope {
   readonly names = new Map<string, number>();
   constructor(
     readonly parent: Scope | undefined,
-    /** Names declared anywhere in this scope's statements, to tell a forward reference from an unknown name. */
-    readonly declared: Set<string>,
+    /** This scope's statements: the names they declare tell a forward reference from an unknown name (computed only when a lookup fails). */
+    readonly statements: Stmt[],
   ) {}
   lookup(name: string): number | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
@@ -47,7 +61,7 @@ class Scope {
     return undefined;
   }
   declaredLater(name: string): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.declared.has(name)) return true;
+    for (let s: Scope | undefined = this; s; s = s.parent) if (declaredNames(s.statements).has(name)) return true;
     return false;
   }
 }
@@ -63,13 +77,12 @@ interface Ctx {
 }
 
 const NETWORK_INPUT = -1;
+const NONE: readonly ArgSpec[] = [];
 
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const diagnostics: EngineDiagnostic[] = [];
   const layers: Layer[] = [];
-  const opSites = new Map<number, OpSite>();
   const blocks = new Map<string, BlockStmt>();
-  const usedNames = new Set<string>();
   const implicitBias = new Set<number>();
   const lines = new LineIndex(text);
   // A repeat or a block used many times lowers the same text many times: one diagnostic per place.
@@ -105,22 +118,9 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     else blocks.set(s.name.text, s);
   }
 
-  const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
+  const lineOf = (offset: number): number => lines.lineAt(offset) + 1;
 
-  // Next suffix to try per base name: names are only ever added, so every suffix below it is
-  // still taken, and a chain of 20,000 `relu`s stays linear instead of quadratic.
-  const nextSuffix = new Map<string, number>();
-  const uniqueName = (base: string): string => {
-    let name = base;
-    if (usedNames.has(name)) {
-      let n = nextSuffix.get(base) ?? 2;
-      while (usedNames.has(`${base}_${n}`)) n++;
-      name = `${base}_${n}`;
-      nextSuffix.set(base, n + 1);
-    }
-    usedNames.add(name);
-    return name;
-  };
+  const uniqueName = uniqueNamer();
 
   const directive = (d: DirectiveStmt) => {
     const kw = d.keyword.text;
@@ -306,7 +306,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
         failed = true;
       }
     }
-    const missing = spec.positional.slice(positional).filter((p) => !p.optional);
+    const missing = positional < spec.positional.length && !spec.positional[positional]!.optional ? spec.positional.slice(positional).filter((p) => !p.optional) : NONE;
     if (missing.length) {
       diag('invalid-value', node.span, `'${kw}' needs ${missing.map((p) => p.name).join(' and ')}: ${kw} ${spec.positional.map((p) => (p.optional ? `[${p.name.toUpperCase()}]` : p.name.toUpperCase())).join(' ')}.`);
       failed = true;
@@ -321,7 +321,6 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     }
     const index = addLayer(base, kw, op, inputs, node, stmt, ctx);
     if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !values.has('bias')) implicitBias.add(index);
-    opSites.set(node.span.start, { stmt, opIndex });
     return index;
   };
 
@@ -362,7 +361,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       } else env.set(p.name.text, v.value);
     }
     if (failed) return input;
-    const scope = new Scope(undefined, declaredNames(block.body));
+    const scope = new Scope(undefined, block.body);
     scope.names.set('in', input);
     const inner: Ctx = { env, scope, prefix: `${useName}/`, suffix: '', site: ctx.site ?? node.span, callStack: [...ctx.callStack, name] };
     return lowerBody(block.body, input, inner);
@@ -376,9 +375,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       if (r !== undefined) input = r;
     }
     let out = input;
-    stmt.chain.forEach((node, i) => {
-      out = lowerOp(node, i, stmt, out, ctx);
-    });
+    for (let i = 0; i < stmt.chain.length; i++) out = lowerOp(stmt.chain[i]!, i, stmt, out, ctx);
     if (stmt.name) {
       if (ctx.scope.names.has(stmt.name.text)) diag('duplicate-name', stmt.name.span, `'${stmt.name.text}' is already defined${ctx.prefix ? ' in this block' : ''}.`);
       else ctx.scope.names.set(stmt.name.text, out);
@@ -397,14 +394,15 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       diag('limit-exceeded', stmt.count.span, `repeat ${n} is above the limit of ${exact(LIMITS.maxRepeat)} iterations; the repeat is not unrolled.`);
       return prev;
     }
-    const body: Stmt[] = stmt.body ?? (stmt.chain ? [stmt.chain] : []);
-    const declared = declaredNames(body);
+    const body: Stmt[] = stmt.body ?? (stmt.oneLine ??= stmt.chain ? [stmt.chain] : []);
     let out = prev;
     let last: Scope | undefined;
+    const iter: Ctx = { env: ctx.env, scope: ctx.scope, prefix: ctx.prefix, suffix: '', site: ctx.site, callStack: ctx.callStack };
     for (let i = 0; i < n; i++) {
       step();
-      last = new Scope(ctx.scope, declared);
-      out = lowerBody(body, out, { ...ctx, scope: last, suffix: `${ctx.suffix}#${i + 1}` });
+      last = iter.scope = new Scope(ctx.scope, body);
+      iter.suffix = `${ctx.suffix}#${i + 1}`;
+      out = lowerBody(body, out, iter);
     }
     if (last) for (const [k, v] of last.names) ctx.scope.names.set(k, v);
     return out;
@@ -419,7 +417,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     return prev;
   };
 
-  const topScope = new Scope(undefined, declaredNames(ast.statements));
+  const topScope = new Scope(undefined, ast.statements);
   const topCtx: Ctx = { env: new Map(), scope: topScope, prefix: '', suffix: '', callStack: [] };
   let prev = NETWORK_INPUT;
   for (const s of ast.statements) {
@@ -444,14 +442,20 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const op = layers[i]!.op as { bias: boolean };
     op.bias = !(consumers[i] === 1 && bnConsumer[i] === 1);
   }
-  return { graph, diagnostics, opSites, blocks };
+  return { graph, diagnostics, blocks };
 }
 
+const declaredCache = new WeakMap<Stmt[], Set<string>>();
+
+/** Names a statement list declares (repeat bodies included), computed once per list. */
 function declaredNames(stmts: Stmt[]): Set<string> {
+  const hit = declaredCache.get(stmts);
+  if (hit) return hit;
   const out = new Set<string>();
+  declaredCache.set(stmts, out);
   for (const s of stmts) {
     if (s.kind === 'layer' && s.name) out.add(s.name.text);
-    if (s.kind === 'repeat') for (const n of declaredNames(s.body ?? (s.chain ? [s.chain] : []))) out.add(n);
+    if (s.kind === 'repeat') for (const n of declaredNames(s.body ?? (s.oneLine ??= s.chain ? [s.chain] : []))) out.add(n);
   }
   return out;
 }

@@ -40,14 +40,19 @@ const pad = (v: ArgValue | undefined): Padding => (v && typeof v === 'object' &&
 /** `undefined` bias means "decide from the next layer" (see lower.ts). */
 const bias = (v: ArgValues) => v.get('bias') as boolean;
 
-function convLike(kind: 'conv' | 'deconv') {
-  return (v: ArgValues): LayerOp => {
-    const [kh, kw] = pair(v.get('kernel'), 1);
-    const [sh, sw] = pair(v.get('stride'), 1);
-    const [dh, dw] = pair(v.get('dilation'), 1);
-    return { kind, out: v.get('out') as number, kh, kw, sh, sw, dh, dw, padding: pad(v.get('padding')), groups: (v.get('groups') as number) ?? 1, bias: bias(v), fixed: v.get('fixed') === true };
-  };
+/** Kernel, stride, dilation and padding of a convolution-like op. */
+function convWindow(v: ArgValues) {
+  const [kh, kw] = pair(v.get('kernel'), 1);
+  const [sh, sw] = pair(v.get('stride'), 1);
+  const [dh, dw] = pair(v.get('dilation'), 1);
+  return { kh, kw, sh, sw, dh, dw, padding: pad(v.get('padding')) };
 }
+
+function convLike(kind: 'conv' | 'deconv') {
+  return (v: ArgValues): LayerOp => ({ kind, out: v.get('out') as number, ...convWindow(v), groups: (v.get('groups') as number) ?? 1, bias: bias(v), fixed: v.get('fixed') === true });
+}
+
+const CONV_OPTIONS = { stride: STRIDE, padding: PADDING, dilation: DILATION, groups: GROUPS, bias: BIAS, fixed: FIXED, from: FROM };
 
 function pool(mode: 'max' | 'avg') {
   return (v: ArgValues): LayerOp => {
@@ -70,7 +75,7 @@ const merge = (mode: 'add' | 'concat' | 'mul'): OpSpec => ({
 export const OPS: Record<string, OpSpec> = {
   conv: {
     positional: [OUT, KERNEL],
-    options: { stride: STRIDE, padding: PADDING, dilation: DILATION, groups: GROUPS, bias: BIAS, fixed: FIXED, from: FROM },
+    options: CONV_OPTIONS,
     doc: 'Standard 2-D convolution.',
     build: convLike('conv'),
   },
@@ -78,16 +83,11 @@ export const OPS: Record<string, OpSpec> = {
     positional: [KERNEL],
     options: { stride: STRIDE, padding: PADDING, dilation: DILATION, multiplier: { name: 'multiplier', type: 'int', doc: 'Depth multiplier: output channels per input channel (default 1).' }, bias: BIAS, from: FROM },
     doc: 'Depthwise convolution: one KxK filter per input channel.',
-    build: (v) => {
-      const [kh, kw] = pair(v.get('kernel'), 1);
-      const [sh, sw] = pair(v.get('stride'), 1);
-      const [dh, dw] = pair(v.get('dilation'), 1);
-      return { kind: 'dwconv', kh, kw, sh, sw, dh, dw, padding: pad(v.get('padding')), multiplier: (v.get('multiplier') as number) ?? 1, bias: bias(v) };
-    },
+    build: (v) => ({ kind: 'dwconv', ...convWindow(v), multiplier: (v.get('multiplier') as number) ?? 1, bias: bias(v) }),
   },
   deconv: {
     positional: [OUT, KERNEL],
-    options: { stride: STRIDE, padding: PADDING, dilation: DILATION, groups: GROUPS, bias: BIAS, fixed: FIXED, from: FROM },
+    options: CONV_OPTIONS,
     doc: 'Transposed convolution; with `padding=same` the output is the input size times the stride.',
     build: convLike('deconv'),
   },

@@ -4,6 +4,7 @@ import type { Analysis } from '../../core/analyze';
 import { ACTIVATIONS } from '../../core/ir';
 import { eolOf, type TextEdit } from '../types';
 import type { OpNode } from './ast';
+import { findOpSite } from './lower';
 import type { LayersParsed } from './index';
 
 const ACTS = new Set<string>(ACTIVATIONS);
@@ -28,7 +29,7 @@ function lineStartOf(text: string, offset: number): number {
 export function separableEdits(parsed: LayersParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
   const layer = analysis.graph.layers[layerIndex];
   if (!layer || layer.op.kind !== 'conv') return undefined;
-  const site = parsed.opSites.get(layer.span.start);
+  const site = findOpSite(parsed.ast.statements, layer.span.start);
   if (!site) return undefined;
   const { stmt, opIndex } = site;
   const node = stmt.chain[opIndex]!;

@@ -1,0 +1,83 @@
+// Option parsing shared by the commands: node:util parseArgs with strict checking, every
+// failure turned into a UsageError (exit 2) that names the option and what it accepts.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseQuantity } from '../config/config';
+import type { CommandLineOptions } from './document';
+import { UsageError } from './io';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
+
+export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...HELP_OPTION, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/s, '').replace(/\s+$/, '');
+    throw new UsageError(`${command}: ${msg} (see 'layerlint ${command} --help')`);
+  }
+}
+
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`unknown ${name} '${value}' (${allowed.join(', ')})`);
+  return value as T;
+}
+
+export function positiveNumber(v: string | undefined, name: string, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0 && n <= max)) throw new UsageError(`--${name} must be a number in (0, ${max}], not '${v}'`);
+  return n;
+}
+
+export function nonNegativeInteger(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, not '${v}'`);
+  return n;
+}
+
+/** `0.5,0.75` → [0.5, 0.75]; every item checked like positiveNumber. */
+export function numberList(v: string | undefined, name: string, max: number): number[] | undefined {
+  if (v === undefined) return undefined;
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new UsageError(`--${name} needs at least one number`);
+  return items.map((s) => positiveNumber(s, name, max)!);
+}
+
+/** `300M`, `4.2M`, `1500000` → a count. */
+export function count(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const q = parseQuantity(v);
+  if (typeof q === 'string') throw new UsageError(`--${name}: ${q}`);
+  return q;
+}
+
+/** Options every analysing command takes (check, report, fix, estimate). */
+export const ANALYSIS_OPTIONS = {
+  width: { type: 'string' },
+  resolution: { type: 'string' },
+  'max-macs': { type: 'string' },
+  'max-params': { type: 'string' },
+  config: { type: 'string' },
+} as const satisfies Options;
+
+export const ANALYSIS_HELP = `  --width A              width multiplier α in (0, 4] instead of the file's
+  --resolution R         input side instead of the file's
+  --max-macs N           MACs budget, e.g. 300M (overrides the file and layerlint.json)
+  --max-params N         parameter budget, e.g. 4M
+  --config PATH          use this configuration instead of the nearest layerlint.json`;
+
+export function analysisOptions(values: { width?: string; resolution?: string; 'max-macs'?: string; 'max-params'?: string; config?: string }): CommandLineOptions {
+  const o: CommandLineOptions = {};
+  const alpha = positiveNumber(values.width, 'width', 4);
+  const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
+  const macs = count(values['max-macs'], 'max-macs');
+  const params = count(values['max-params'], 'max-params');
+  if (alpha !== undefined) o.alpha = alpha;
+  if (side !== undefined) o.side = Math.round(side);
+  if (macs !== undefined || params !== undefined) o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
+  if (values.config !== undefined) o.configPath = values.config;
+  return o;
+}

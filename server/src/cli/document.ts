@@ -1,0 +1,64 @@
+// One file through the engine, as every command does it: read the text (a read failure is a
+// UsageError, exit 2), find its layerlint.json (or use `--config`), merge the config's
+// options with the command line's and analyse. Precedence, lowest first: the config
+// (severities, thresholds, default budget) < the file's own directives < the command line
+// (--width, --resolution, --max-macs, --max-params).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configToEngineOptions, type LayerlintConfig } from '../config/config';
+import { loadConfigFor, readConfigFile, type LoadedConfig } from '../config/load';
+import { analyzeSource, type DocumentAnalysis, type EngineOptions } from '../engine';
+import { UsageError } from './io';
+
+export interface CommandLineOptions {
+  alpha?: number;
+  side?: number;
+  budget?: { macs?: number; params?: number };
+  /** `--config PATH`: use this file instead of searching upward. */
+  configPath?: string;
+}
+
+export interface FileAnalysis {
+  /** Absolute path. */
+  path: string;
+  /** As shown in output. */
+  file: string;
+  doc: DocumentAnalysis;
+  config: LayerlintConfig;
+}
+
+export function readText(path: string, shown = path): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`);
+  }
+}
+
+/** The config for a file; a config with errors stops the run (exit 2), listing every error. */
+const explicit = new Map<string, LoadedConfig>();
+
+export function configFor(path: string, configPath: string | undefined): LoadedConfig {
+  let loaded: LoadedConfig;
+  if (configPath) {
+    const abs = resolve(configPath);
+    loaded = explicit.get(abs) ?? readConfigFile(abs);
+    explicit.set(abs, loaded);
+  } else loaded = loadConfigFor(path);
+  if (loaded.errors.length) throw new UsageError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
+  return loaded;
+}
+
+export function engineOptions(config: LayerlintConfig, cli: CommandLineOptions): EngineOptions {
+  const options = configToEngineOptions(config);
+  if (cli.alpha !== undefined) options.alpha = cli.alpha;
+  if (cli.side !== undefined) options.side = cli.side;
+  if (cli.budget && (cli.budget.macs !== undefined || cli.budget.params !== undefined)) options.budget = { ...cli.budget };
+  return options;
+}
+
+export function analyzeFile(path: string, file: string, cli: CommandLineOptions, text = readText(path, file)): FileAnalysis {
+  const { config } = configFor(path, cli.configPath);
+  return { path, file, doc: analyzeSource(text, path, engineOptions(config, cli)), config };
+}

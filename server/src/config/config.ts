@@ -1,0 +1,116 @@
+// LayerLint configuration (`layerlint.json` / `.layerlintrc.json`), the pure half: validate
+// parsed JSON into a typed config, and turn a config into the engine's options. No fs, no
+// Node APIs: the browser build and the language server reuse it. The file search lives in
+// ./load.ts. The shape here is the one schemas/layerlint.schema.json describes; a unit test
+// keeps the two in step.
+//
+// Contract: parseConfig never throws; every problem becomes one message in `errors` naming
+// the JSON path, and the offending entry is left out of `config` (the rest still applies).
+import { CODES, type Code, type Severity } from '../core/diagnostics';
+import type { ConventionId } from '../core/conventions';
+import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rules/types';
+import type { EngineOptions } from '../engine';
+import { parseCount } from '../formats/layers/values';
+
+export const CONFIG_FILE_NAMES = ['layerlint.json', '.layerlintrc.json'] as const;
+
+export type RuleSetting = Severity | 'off';
+export const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'hint', 'off'];
+export const CONVENTION_IDS: readonly ConventionId[] = ['layerlint', 'darknet', 'netscope', 'ultralytics'];
+
+export interface Budget {
+  macs?: number;
+  params?: number;
+}
+
+export interface LayerlintConfig {
+  /** Per-code severity; 'off' drops the code. */
+  rules?: Partial<Record<Code, RuleSetting>>;
+  /** Rule thresholds (core/rules/types.ts RuleOptions). */
+  thresholds?: Partial<RuleOptions>;
+  convention?: ConventionId;
+  /** gitignore-style patterns, relative to the folder of the config file. */
+  ignore?: string[];
+  /** Default budget for files without a `budget` directive. */
+  budget?: Budget;
+}
+
+export interface ConfigResult {
+  config: LayerlintConfig;
+  errors: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A budget figure: a positive number or a count string such as "300M", "4.2M", "1500000". */
+export function parseQuantity(v: unknown): number | string {
+  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v) : `${v} is not a positive number`;
+  if (typeof v !== 'string') return `expected a number or a string such as "300M"`;
+  const r = parseCount(v.trim());
+  if (!r.ok) return r.error;
+  return r.value > 0 ? r.value : `'${v}' is not positive`;
+}
+
+export function parseConfig(json: unknown): ConfigResult {
+  const errors: string[] = [];
+  const config: LayerlintConfig = {};
+  if (!isObject(json)) return { config, errors: ['the configuration must be a JSON object'] };
+  for (const key of Object.keys(json)) {
+    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget'].includes(key)) errors.push(`unknown key '${key}'`);
+  }
+  if (json.rules !== undefined) {
+    if (!isObject(json.rules)) errors.push(`'rules' must be an object of code → ${RULE_SETTINGS.join('|')}`);
+    else {
+      const rules: LayerlintConfig['rules'] = {};
+      for (const [code, setting] of Object.entries(json.rules)) {
+        if (!(code in CODES)) errors.push(`rules: unknown rule code '${code}'`);
+        else if (!RULE_SETTINGS.includes(setting as RuleSetting)) errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
+        else rules[code as Code] = setting as RuleSetting;
+      }
+      config.rules = rules;
+    }
+  }
+  if (json.thresholds !== undefined) {
+    if (!isObject(json.thresholds)) errors.push(`'thresholds' must be an object`);
+    else {
+      const thresholds: Partial<RuleOptions> = {};
+      for (const [key, value] of Object.entries(json.thresholds)) {
+        if (!(key in DEFAULT_RULE_OPTIONS)) errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
+        else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) errors.push(`thresholds.${key}: expected a non-negative number`);
+        else thresholds[key as keyof RuleOptions] = value;
+      }
+      config.thresholds = thresholds;
+    }
+  }
+  if (json.convention !== undefined) {
+    if (!CONVENTION_IDS.includes(json.convention as ConventionId)) errors.push(`convention: '${String(json.convention)}' is not one of ${CONVENTION_IDS.join(', ')}`);
+    else config.convention = json.convention as ConventionId;
+  }
+  if (json.ignore !== undefined) {
+    if (!Array.isArray(json.ignore) || json.ignore.some((p) => typeof p !== 'string')) errors.push(`'ignore' must be an array of strings`);
+    else config.ignore = json.ignore as string[];
+  }
+  if (json.budget !== undefined) {
+    if (!isObject(json.budget)) errors.push(`'budget' must be an object {macs, params}`);
+    else {
+      const budget: Budget = {};
+      for (const [key, value] of Object.entries(json.budget)) {
+        if (key !== 'macs' && key !== 'params') { errors.push(`budget: unknown key '${key}' (macs, params)`); continue; }
+        const q = parseQuantity(value);
+        if (typeof q === 'string') errors.push(`budget.${key}: ${q}`);
+        else budget[key] = q;
+      }
+      config.budget = budget;
+    }
+  }
+  return { config, errors };
+}
+
+/** The engine options a config stands for. The config budget becomes `defaultBudget` (core/analyze.ts): the file's own `budget` line overrides it. */
+export function configToEngineOptions(config: LayerlintConfig): EngineOptions {
+  const options: EngineOptions = {};
+  if (config.rules && Object.keys(config.rules).length) options.severities = { ...config.rules };
+  if (config.thresholds && Object.keys(config.thresholds).length) options.rules = { ...config.thresholds };
+  if (config.budget && (config.budget.macs !== undefined || config.budget.params !== undefined)) options.defaultBudget = { ...config.budget };
+  return options;
+}

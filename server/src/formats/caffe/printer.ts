@@ -1,0 +1,174 @@
+// Prints IR-level rewrites as prototxt text edits, in the file's own style (indentation,
+// quotes, `layer` or legacy `layers`, its BatchNorm/Scale/activation blocks):
+// the depthwise-separable split of a Convolution, the width multiplier α (scales
+// num_output of every convolution but the classifier) and the input side ρ.
+import type { Analysis } from '../../core/analyze';
+import type { Layer, OpKind } from '../../core/ir';
+import { applyWidthMultiplier, inferShapes } from '../../core/shapes';
+import { uniqueNamer } from '../names';
+import { eolOf, type TextEdit } from '../types';
+import { last, sub } from './fields';
+import type { CaffeParsed } from './index';
+import type { LayerDef } from './lower';
+import type { Field, Message } from './parser';
+
+/** Geometry fields copied from the original convolution to its depthwise part. */
+const GEOMETRY = new Set(['kernel_size', 'kernel_h', 'kernel_w', 'pad', 'pad_h', 'pad_w', 'stride', 'stride_h', 'stride_w', 'dilation']);
+
+interface Style {
+  eol: string;
+  /** Indentation of the layer block, and one level more. */
+  indent: string;
+  unit: string;
+  quote: string;
+  legacy: boolean;
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function styleOf(text: string, def: LayerDef): Style {
+  const start = lineStart(text, def.field.span.start);
+  const indent = /^[ \t]*/.exec(text.slice(start, def.field.span.start))![0];
+  const first = def.msg.fields[0];
+  const inner = first ? /^[ \t]*/.exec(text.slice(lineStart(text, first.span.start), first.span.start))![0] : '';
+  const unit = inner.length > indent.length && inner.startsWith(indent) ? inner.slice(indent.length) : '  ';
+  const quote = def.name && text[def.name.span.start] === "'" ? "'" : '"';
+  return { eol: eolOf(text), indent, unit, quote, legacy: def.legacy };
+}
+
+function quoted(s: Style, value: string): string {
+  return s.quote + value.replace(/\\/g, '\\\\').split(s.quote).join(`\\${s.quote}`) + s.quote;
+}
+
+/** A block of `name: value` lines and verbatim field texts, at the layer's indentation. */
+function block(s: Style, keyword: string, lines: string[]): string {
+  const body = lines.map((l) => `${s.indent}${s.unit}${l}`).join(s.eol);
+  return `${keyword} {${s.eol}${body}${s.eol}${s.indent}}`;
+}
+
+function verbatim(text: string, f: Field): string {
+  return text.slice(f.span.start, f.span.end);
+}
+
+/** The layers that read `index` and only it, while they are of the given kinds, in order. */
+function followers(analysis: Analysis, index: number, kinds: OpKind[]): Layer[] {
+  const consumers = new Map<number, Layer[]>();
+  for (const l of analysis.graph.layers) for (const i of l.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l);
+  const out: Layer[] = [];
+  const left = [...kinds];
+  for (let cur = index; ;) {
+    const next = consumers.get(cur);
+    if (next?.length !== 1) return out;
+    const k = left.indexOf(next[0]!.op.kind);
+    if (k < 0 || next[0]!.inputs.length !== 1) return out;
+    left.splice(0, k + 1);
+    out.push(next[0]!);
+    cur = next[0]!.index;
+  }
+}
+
+/**
+ * Convolution (group 1, KxK) → a depthwise Convolution (group = num_output = C_in, the
+ * original kernel/stride/pad/dilation, no bias) + the BatchNorm/Scale/activation blocks
+ * the file puts after its convolutions, then a 1x1 Convolution with the original name,
+ * top and num_output, so every `bottom:` that read it still holds. The layers that
+ * followed the original convolution now follow the pointwise one.
+ */
+export function separableEdits(parsed: CaffeParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
+  const layer = analysis.graph.layers[layerIndex];
+  const def = parsed.layerDefs[layerIndex];
+  if (!layer || !def || layer.op.kind !== 'conv' || layer.op.groups !== 1 || def.bottoms.length !== 1 || def.tops.length !== 1) return undefined;
+  const src = layer.inputs[0]!;
+  const shapes = inferShapes(parsed.graph);
+  const inShape = src < 0 ? shapes.input : shapes.shapes[src];
+  if (!inShape) return undefined;
+  const cIn = inShape[2];
+  const s = styleOf(text, def);
+  const p = sub(def.msg, 'convolution_param')!;
+  const pFields = p.fields;
+  const params = def.msg.fields.filter((f) => f.name === 'param');
+
+  const taken = new Set<string>();
+  for (const d of parsed.defs) {
+    if (d.name) taken.add(d.name.value);
+    for (const t of d.tops) taken.add(t.value);
+  }
+  const fresh = uniqueNamer(taken);
+  const name = def.name?.value ?? layer.name;
+  const dwName = fresh(`${name}/dw`);
+
+  const typeText = (modern: string, legacy: string) => (s.legacy ? legacy : quoted(s, modern));
+  const head = (n: string, type: string, bottom: string, top: string) => [`name: ${quoted(s, n)}`, `type: ${type}`, `bottom: ${quoted(s, bottom)}`, `top: ${quoted(s, top)}`];
+  const convParam = (lines: string[]) => `convolution_param {${s.eol}${lines.map((l) => `${s.indent}${s.unit}${s.unit}${l}`).join(s.eol)}${s.eol}${s.indent}${s.unit}}`;
+  const copied = (names: (n: string) => boolean) => pFields.filter((f) => names(f.name)).map((f) => verbatim(text, f));
+
+  const dw = block(s, def.field.name, [
+    ...head(dwName, typeText('Convolution', 'CONVOLUTION'), def.bottoms[0]!.value, dwName),
+    ...params.slice(0, 1).map((f) => verbatim(text, f)),
+    convParam([`num_output: ${cIn}`, 'bias_term: false', ...copied((n) => GEOMETRY.has(n)), `group: ${cIn}`, ...copied((n) => n === 'weight_filler')]),
+  ]);
+
+  // The normalisation and activation blocks: those after this convolution, else the file's first ones.
+  const own = followers(analysis, layerIndex, ['bn', 'scale', 'act']);
+  const ofKind = (k: OpKind) => own.find((l) => l.op.kind === k) ?? templateOf(analysis, k);
+  const bn = ofKind('bn');
+  const scale = bn ? followers(analysis, bn.index, ['scale'])[0] ?? own.find((l) => l.op.kind === 'scale') : undefined;
+  const act = own.find((l) => l.op.kind === 'act' && (l.op.fn !== 'softmax')) ?? templateOf(analysis, 'act');
+  const extra: string[] = [];
+  for (const [l, suffix] of [[bn, 'bn'], [scale, 'scale'], [act, 'relu']] as const) {
+    if (!l) continue;
+    const t = parsed.layerDefs[l.index]!;
+    extra.push(retarget(text, t, quoted(s, fresh(`${dwName}/${suffix}`)), quoted(s, dwName)));
+  }
+  if (!act) extra.push(block(s, def.field.name, head(fresh(`${dwName}/relu`), typeText('ReLU', 'RELU'), dwName, dwName)));
+
+  const bias = layer.op.bias && !own.some((l) => l.op.kind === 'bn');
+  const pw = block(s, def.field.name, [
+    ...head(name, text.slice(def.type!.span.start, def.type!.span.end), dwName, def.tops[0]!.value),
+    ...params.slice(0, bias ? params.length : 1).map((f) => verbatim(text, f)),
+    convParam([`num_output: ${last(p, 'num_output')!.value}`, ...(bias ? [] : ['bias_term: false']), 'kernel_size: 1', ...copied((n) => n === 'weight_filler' || (bias && n === 'bias_filler'))]),
+  ]);
+  const sep = `${s.eol}${s.indent}`;
+  return [{ span: def.field.span, newText: [dw, ...extra, pw].join(sep) }];
+}
+
+/** The file's first layer of a kind that follows a convolution-like layer, as a style template. */
+function templateOf(analysis: Analysis, kind: OpKind): Layer | undefined {
+  return analysis.graph.layers.find((l) => l.op.kind === kind && (kind !== 'act' || (l.op.kind === 'act' && l.op.fn !== 'softmax')) && l.inputs.length === 1);
+}
+
+/** A copy of a layer block with its name, bottoms and tops replaced. */
+function retarget(text: string, t: LayerDef, name: string, blob: string): string {
+  const edits: TextEdit[] = [];
+  if (t.name) edits.push({ span: t.name.span, newText: name });
+  for (const b of [...t.bottoms, ...t.tops]) edits.push({ span: b.span, newText: blob });
+  edits.sort((a, b) => b.span.start - a.span.start);
+  let out = text.slice(t.field.span.start, t.field.span.end);
+  for (const e of edits) out = out.slice(0, e.span.start - t.field.span.start) + e.newText + out.slice(e.span.end - t.field.span.start);
+  return out;
+}
+
+/** num_output (and a depthwise `group`) of every convolution but the classifier, times α. */
+export function widthEdits(parsed: CaffeParsed, _text: string, alpha: number): TextEdit[] {
+  if (alpha === 1) return [];
+  const edits: TextEdit[] = [];
+  parsed.graph.layers.forEach((l, i) => {
+    const op = l.op;
+    if (!(op.kind === 'conv' || op.kind === 'deconv' || op.kind === 'dwconv') || (op.kind !== 'dwconv' && op.fixed)) return;
+    const p: Message | undefined = sub(parsed.layerDefs[i]!.msg, 'convolution_param');
+    const out = last(p, 'num_output');
+    const group = last(p, 'group');
+    if (!out) return;
+    const scaled = String(applyWidthMultiplier(Number(out.value), alpha));
+    edits.push({ span: out.span, newText: scaled });
+    if (group && group.value === out.value && group.value !== '1') edits.push({ span: group.span, newText: scaled });
+  });
+  return edits;
+}
+
+/** The input height and width (input_dim, dim of input_shape / Input layer, crop_size) set to `side`. */
+export function resolutionEdits(parsed: CaffeParsed, _text: string, side: number): TextEdit[] {
+  return parsed.inputSize.filter((v) => v.value !== String(side)).map((v) => ({ span: v.span, newText: String(side) }));
+}

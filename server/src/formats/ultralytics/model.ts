@@ -1,0 +1,149 @@
+// Reads an Ultralytics model `.yaml` (parsed by the `yaml` package, whose nodes carry
+// source ranges) into a plain model spec: `nc`, `scales`, optional `depth_multiple` /
+// `width_multiple`, `ch`, and the `backbone` + `head` rows `[from, repeats, module, args]`
+// with the span of each part. Contract: never throws; YAML errors and malformed rows become
+// diagnostics at their exact range, and a malformed row still takes its index (later `from`
+// indexes keep their meaning) but lowers to nothing.
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
+import type { Span } from '../../core/ir';
+
+export interface ScaleSpec {
+  name: string;
+  depth: number;
+  width: number;
+  maxChannels: number;
+  span: Span;
+  /** Span of the width value, for width edits. */
+  widthSpan: Span;
+}
+
+export type ArgValue = number | string | boolean | null | ArgValue[];
+
+export interface RowSpec {
+  index: number;
+  /** The whole row node `[from, repeats, module, args]`. */
+  span: Span;
+  from: number[];
+  fromIsList: boolean;
+  fromSpan: Span;
+  repeats: number;
+  module: string;
+  moduleSpan: Span;
+  args: ArgValue[];
+  argsSpan: Span;
+}
+
+export interface ModelSpec {
+  nc: number;
+  ch: number;
+  scales: ScaleSpec[];
+  depthMultiple: number;
+  widthMultiple: number;
+  /** `null` for a row that could not be read. */
+  rows: (RowSpec | null)[];
+  /** Where `backbone:` starts (the network's header for lenses and diagnostics). */
+  headerSpan: Span;
+  diagnostics: EngineDiagnostic[];
+}
+
+const spanOf = (n: Node | null | undefined, fallback: Span): Span => (n?.range ? { start: n.range[0], end: n.range[1] } : fallback);
+
+function toArg(n: unknown): ArgValue {
+  if (isScalar(n)) {
+    const v = n.value;
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
+    return String(v);
+  }
+  if (isSeq(n)) return n.items.map(toArg);
+  return null;
+}
+
+/** Does this text look like an Ultralytics model file (top-level `backbone:` and `head:`)? */
+export function looksLikeUltralytics(text: string): boolean {
+  return /^backbone\s*:/m.test(text) && /^head\s*:/m.test(text);
+}
+
+export function readModel(text: string): ModelSpec {
+  const diagnostics: EngineDiagnostic[] = [];
+  const whole = { start: 0, end: Math.min(text.length, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) };
+  const spec: ModelSpec = { nc: 80, ch: 3, scales: [], depthMultiple: 1, widthMultiple: 1, rows: [], headerSpan: whole, diagnostics };
+  let doc;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  } catch (e) {
+    diagnostics.push(makeDiagnostic('syntax-error', whole, `YAML: ${(e as Error).message}`));
+    return spec;
+  }
+  for (const e of doc.errors) diagnostics.push(makeDiagnostic('syntax-error', { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, `YAML: ${e.message.split('\n')[0]}`));
+  const root = doc.contents;
+  if (!isMap(root)) {
+    diagnostics.push(makeDiagnostic('syntax-error', whole, 'An Ultralytics model file is a YAML mapping with backbone: and head: lists.'));
+    return spec;
+  }
+  const get = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const num = (key: string, def: number, integer: boolean): number => {
+    const p = get(key);
+    if (!p) return def;
+    const v = isScalar(p.value) ? p.value.value : undefined;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v))) return v;
+    diagnostics.push(makeDiagnostic('invalid-value', spanOf(p.value as Node, spanOf(p.key as Node, whole)), `${key} must be a positive ${integer ? 'integer' : 'number'}; using ${def}.`));
+    return def;
+  };
+  spec.nc = num('nc', 80, true);
+  spec.ch = num('ch', 3, true);
+  spec.depthMultiple = num('depth_multiple', 1, false);
+  spec.widthMultiple = num('width_multiple', 1, false);
+  const scales = get('scales');
+  if (scales && isMap(scales.value)) {
+    for (const p of scales.value.items) {
+      const name = isScalar(p.key) ? String(p.key.value) : '';
+      const v = p.value;
+      const vals = isSeq(v) ? v.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
+      const span = spanOf(v as Node, spanOf(p.key as Node, whole));
+      if (vals.length < 3 || !vals.slice(0, 3).every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
+        diagnostics.push(makeDiagnostic('invalid-value', span, `Scale '${name}' must be [depth, width, max_channels] with positive numbers.`));
+        continue;
+      }
+      const [depth, width, maxChannels] = vals as number[];
+      spec.scales.push({ name, depth: depth!, width: width!, maxChannels: maxChannels!, span, widthSpan: spanOf((v as { items: Node[] }).items[1], span) });
+    }
+  }
+  let sawSection = false;
+  for (const key of ['backbone', 'head']) {
+    const p = get(key);
+    if (!p) {
+      diagnostics.push(makeDiagnostic('missing-input', whole, `No '${key}:' list: an Ultralytics model needs backbone: and head:.`));
+      continue;
+    }
+    if (!sawSection) spec.headerSpan = spanOf(p.key as Node, whole);
+    sawSection = true;
+    if (!isSeq(p.value)) {
+      diagnostics.push(makeDiagnostic('syntax-error', spanOf(p.value as Node, spanOf(p.key as Node, whole)), `'${key}:' must be a list of [from, repeats, module, args] rows.`));
+      continue;
+    }
+    for (const item of p.value.items) spec.rows.push(readRow(item as Node, spec.rows.length, diagnostics, whole));
+  }
+  return spec;
+}
+
+function readRow(node: Node, index: number, diagnostics: EngineDiagnostic[], whole: Span): RowSpec | null {
+  const span = spanOf(node, whole);
+  const bad = (at: Span, message: string) => {
+    diagnostics.push(makeDiagnostic('syntax-error', at, `Row ${index}: ${message}`));
+    return null;
+  };
+  if (!isSeq(node) || node.items.length !== 4) return bad(span, 'expected [from, repeats, module, args].');
+  const [f, n, m, a] = node.items as Node[];
+  const fromSpan = spanOf(f, span);
+  let from: number[];
+  const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+  if (isScalar(f) && isIndex(f.value)) from = [f.value];
+  else if (isSeq(f) && f.items.length > 0 && f.items.every((x) => isScalar(x) && isIndex(x.value))) from = f.items.map((x) => (x as { value: number }).value);
+  else return bad(fromSpan, "'from' must be a layer index or a list of layer indexes.");
+  const repeats = isScalar(n) ? n.value : undefined;
+  if (!isIndex(repeats) || repeats < 1 || repeats > 10_000) return bad(spanOf(n, span), "'repeats' must be a positive integer.");
+  if (!isScalar(m) || typeof m.value !== 'string' || !m.value) return bad(spanOf(m, span), "'module' must be a module name such as Conv or C2f.");
+  if (!isSeq(a)) return bad(spanOf(a, span), "'args' must be a list.");
+  return { index, span, from, fromIsList: isSeq(f), fromSpan, repeats, module: m.value, moduleSpan: spanOf(m, span), args: a.items.map(toArg), argsSpan: spanOf(a, span) };
+}

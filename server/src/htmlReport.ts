@@ -1,0 +1,474 @@
+// The visual cost report: Report + ReportExtras → HTML with inline SVG charts. One renderer
+// for the standalone file (`layerlint report FILE --format html`) and the VS Code webview.
+//
+// Contract: pure (no I/O, no DOM, no Node APIs), so the client and the CLI bundle it alike.
+// Output loads nothing: no network, no external resources; a strict CSP meta (default-src
+// 'none', styles by nonce, scripts by nonce in the webview and none in the standalone file);
+// no inline style attributes. Every string from the source file is HTML-escaped. Every
+// figure is the report's own number: exact integers with thousands separators appear in
+// the tables and in `data-*` attributes (data-macs, data-params, data-value), compact ones
+// (568.7M) in the charts. Colours come from CSS variables that follow VS Code's theme
+// (--vscode-*, body classes vscode-light / vscode-dark / vscode-high-contrast) and fall
+// back to a light or dark palette (prefers-color-scheme) in a browser.
+import { KIND_LABELS, type CostKind } from './core/costs';
+import { compact, exact } from './core/format';
+import type { Report, ReportLayer } from './report';
+import type { GridCell, LayerTraffic, ReportExtras } from './reportExtras';
+
+export interface HtmlOptions {
+  /** 'webview' adds the click/apply script (acquireVsCodeApi) and apply buttons. */
+  mode: 'standalone' | 'webview';
+  /** CSP nonce for the style (and, in the webview, script) element; derived from the content when absent. */
+  nonce?: string;
+  /** Machine balance in MACs per byte: layers below it are memory-bound. Default RIDGE_MACS_PER_BYTE. */
+  ridge?: number;
+  /** Footer line, e.g. the generator and version. */
+  generator?: string;
+}
+
+/** Reference balance point (fp32 MACs per DRAM byte) of a phone-class CPU; see docs/report.md. */
+export const RIDGE_MACS_PER_BYTE = 8;
+
+export const KIND_ORDER: CostKind[] = ['standard', 'pointwise', 'depthwise', 'fc', 'other'];
+
+const WEIGHTED_KINDS = new Set<CostKind>(['standard', 'pointwise', 'depthwise', 'fc']);
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const esc = escapeHtml;
+const pct = (part: number, total: number, digits = 2) => (total > 0 ? `${((100 * part) / total).toFixed(digits)}%` : '0%');
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4));
+const fmtIntensity = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmtRho = (r: number) => ({ 1: '1', [6 / 7]: '6/7', [5 / 7]: '5/7', [4 / 7]: '4/7' })[r] ?? r.toFixed(3);
+const shapeText = (s: [number, number, number] | null) => (s ? s.join('×') : '?');
+
+/** FNV-1a, for a deterministic nonce of the standalone file. */
+function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** The `<main>` content: what the webview replaces on each update. */
+export function renderReportBody(report: Report, extras: ReportExtras, options: HtmlOptions): string {
+  const ctx: Ctx = { report, extras, webview: options.mode === 'webview', ridge: options.ridge ?? RIDGE_MACS_PER_BYTE };
+  return [header(ctx), layerChart(ctx), breakdown(ctx), gridSection(ctx), intensitySection(ctx), candidatesSection(ctx), layerTable(ctx)].join('\n');
+}
+
+/** A complete, self-contained HTML document. */
+export function renderHtmlReport(report: Report, extras: ReportExtras, options: HtmlOptions): string {
+  const body = renderReportBody(report, extras, options);
+  const nonce = options.nonce ?? hash(body);
+  const webview = options.mode === 'webview';
+  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src ${webview ? `'nonce-${nonce}'` : "'none'"}; img-src 'none'; font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(report.network || report.file)}: LayerLint cost report</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body class="${webview ? 'webview' : 'standalone'}">
+<main id="report">
+${body}
+</main>
+<footer>${esc(options.generator ?? 'LayerLint')} · counting conventions: docs/counting.md · charts: docs/report.md</footer>
+${webview ? `<script nonce="${nonce}">${WEBVIEW_SCRIPT}</script>` : ''}
+</body>
+</html>
+`;
+}
+
+interface Ctx {
+  report: Report;
+  extras: ReportExtras;
+  webview: boolean;
+  ridge: number;
+}
+
+/** A clickable element that leads to a source line: a reveal in the webview, an anchor to the table row in the file. */
+function lineLink(ctx: Ctx, index: number, line: number, inner: string, svg = false): string {
+  if (ctx.webview) return svg ? `<g class="link" tabindex="0" role="link" data-line="${line}" aria-label="line ${line}">${inner}</g>` : `<a class="link" href="#" data-line="${line}">${inner}</a>`;
+  return `<a class="link" href="#layer-${index}" data-line="${line}">${inner}</a>`;
+}
+
+function header(ctx: Ctx): string {
+  const r = ctx.report;
+  const t = r.totals;
+  const stat = (key: string, label: string, value: number, unit = '') =>
+    `<div class="stat"><dt>${label}</dt><dd class="big" data-total="${key}" data-value="${value}">${compact(value)}${unit}</dd><dd class="exact">${exact(value)}</dd></div>`;
+  const meta = [esc(r.file), `${esc(r.format)} format`, `input ${shapeText(r.input)}`, r.batch > 1 ? `batch ${r.batch}` : '', `α ${r.width}`].filter(Boolean).join(' · ');
+  let budget = '';
+  if (r.budget) {
+    const parts: string[] = [];
+    if (r.budget.macs !== undefined) parts.push(`${compact(r.budget.macs)} MACs${t.macs > r.budget.macs ? ' <strong class="over">exceeded</strong>' : ' ✓'}`);
+    if (r.budget.params !== undefined) parts.push(`${compact(r.budget.params)} params${t.params > r.budget.params ? ' <strong class="over">exceeded</strong>' : ' ✓'}`);
+    budget = `<p class="budget">Budget: ${parts.join(' · ')}</p>`;
+  }
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const warn = !r.complete
+    ? `<p class="warn">Partial: some shapes could not be inferred, so the totals leave those layers out${errors ? ` (${errors} error${errors > 1 ? 's' : ''})` : ''}.</p>`
+    : errors
+      ? `<p class="warn">${errors} error${errors > 1 ? 's' : ''} in the file.</p>`
+      : '';
+  return `<header>
+<h1>${esc(r.network || r.file)} <span class="muted">cost report</span></h1>
+<p class="meta">${meta}</p>
+<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', 4 * t.activations, 'B')}</dl>
+${budget}${warn}
+</header>`;
+}
+
+function legend(extra = ''): string {
+  const items = KIND_ORDER.filter((k) => k !== 'other').map((k) => `<span class="key"><svg width="12" height="12" aria-hidden="true"><rect class="k-${k}" width="12" height="12" rx="2"/></svg>${KIND_LABELS[k]}</span>`);
+  return `<p class="legend">${items.join('')}${extra}</p>`;
+}
+
+function weightedRows(ctx: Ctx): { l: ReportLayer; i: number }[] {
+  return ctx.report.layers.map((l, i) => ({ l, i })).filter(({ l }) => WEIGHTED_KINDS.has(l.kind));
+}
+
+const ROW = 20;
+const BAR = 14;
+const W = 960;
+
+function layerChart(ctx: Ctx): string {
+  const rows = weightedRows(ctx);
+  if (!rows.length) return `<section id="layers"><h2>Cost per layer</h2><p class="muted">No weighted layers (conv, dwconv, deconv, fc) with a known shape.</p></section>`;
+  const maxMacs = Math.max(1, ...rows.map(({ l }) => l.macs));
+  const maxParams = Math.max(1, ...rows.map(({ l }) => l.params));
+  const labelW = 190, colW = 330, gap = 55, x1 = labelW, x2 = labelW + colW + gap;
+  const top = 22;
+  const h = top + rows.length * ROW + 4;
+  const out: string[] = [];
+  out.push(`<text class="axis" x="${x1}" y="14">MACs</text><text class="axis" x="${x2}" y="14">Parameters</text>`);
+  rows.forEach(({ l, i }, n) => {
+    const y = top + n * ROW;
+    const sep = ctx.extras.separable[i];
+    const cls = `row k-${l.kind}${sep ? ' cand' : ''}`;
+    const wm = (colW * l.macs) / maxMacs, wp = (colW * l.params) / maxParams;
+    const title = `${l.name} · line ${l.line} · ${l.op} (${KIND_LABELS[l.kind]}) · output ${shapeText(l.output)} · ${exact(l.macs)} MACs (${l.share}%) · ${exact(l.params)} params${sep ? ` · separable: ${exact(sep.separableMacs)} MACs` : ''}`;
+    const ghost = sep ? `<rect class="ghost" x="${x1}" y="${y + 3}" width="${num((colW * sep.separableMacs) / maxMacs)}" height="${BAR - 6}"/>` : '';
+    const inner =
+      `<title>${esc(title)}</title>` +
+      `<rect class="hit" x="0" y="${y - 2}" width="${W}" height="${ROW}"/>` +
+      `<text class="name" x="${labelW - 48}" y="${y + 11}" text-anchor="end">${sep ? '<tspan class="mark">◆ </tspan>' : ''}${esc(truncate(l.name, 24))}</text>` +
+      `<text class="lineno" x="${labelW - 8}" y="${y + 11}" text-anchor="end">L${l.line}</text>` +
+      `<rect class="bar" x="${x1}" y="${y}" width="${num(Math.max(wm, l.macs > 0 ? 1 : 0))}" height="${BAR}" rx="2"/>${ghost}` +
+      `<text class="val" x="${num(x1 + wm + 4)}" y="${y + 11}">${compact(l.macs)}</text>` +
+      `<rect class="bar" x="${x2}" y="${y}" width="${num(Math.max(wp, l.params > 0 ? 1 : 0))}" height="${BAR}" rx="2"/>` +
+      `<text class="val" x="${num(x2 + wp + 4)}" y="${y + 11}">${compact(l.params)}</text>`;
+    out.push(`<g class="${cls}" data-layer="${i}" data-name="${esc(l.name)}" data-macs="${l.macs}" data-params="${l.params}">${lineLink(ctx, i, l.line, inner, true)}</g>`);
+  });
+  const candNote = ctx.extras.candidates.length ? '<span class="key"><span class="mark">◆</span> depthwise-separable candidate (light inner bar: its separable cost)</span>' : '';
+  return `<section id="layers">
+<h2>Cost per layer <span class="muted">(network order, weighted layers)</span></h2>
+${legend(candNote)}
+<div class="scroll"><svg class="chart" viewBox="0 0 ${W} ${h}" role="img" aria-label="MACs and parameters per layer">${out.join('')}</svg></div>
+<p class="note">${ctx.webview ? 'Click a bar to go to its line.' : 'Click a bar for the layer’s row in the table below; hover for exact figures.'}</p>
+</section>`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function stackedBar(values: { kind: CostKind; value: number }[], total: number, label: string): string {
+  let x = 0;
+  const parts = values
+    .filter((v) => v.value > 0)
+    .map((v) => {
+      const w = total > 0 ? (W * v.value) / total : 0;
+      const r = `<rect class="k-${v.kind}" x="${num(x)}" y="0" width="${num(w)}" height="18"><title>${esc(`${KIND_LABELS[v.kind]}: ${exact(v.value)} (${pct(v.value, total)})`)}</title></rect>`;
+      x += w;
+      return r;
+    });
+  return `<svg class="stack" viewBox="0 0 ${W} 18" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${parts.join('')}</svg>`;
+}
+
+function breakdown(ctx: Ctx): string {
+  const r = ctx.report;
+  const rows = KIND_ORDER.map((k) => {
+    const b = r.byKind[k];
+    return `<tr data-kind="${k}"><th scope="row"><svg width="10" height="10" aria-hidden="true"><rect class="k-${k}" width="10" height="10" rx="2"/></svg> ${KIND_LABELS[k]}</th><td class="num" data-macs="${b.macs}">${exact(b.macs)}</td><td class="num">${pct(b.macs, r.totals.macs)}</td><td class="num" data-params="${b.params}">${exact(b.params)}</td><td class="num">${pct(b.params, r.totals.params)}</td></tr>`;
+  });
+  return `<section id="kinds">
+<h2>Breakdown by kind <span class="muted">(as Table 2 of the MobileNet paper)</span></h2>
+<div class="stacks"><span class="stack-label">MACs</span>${stackedBar(KIND_ORDER.map((k) => ({ kind: k, value: r.byKind[k].macs })), r.totals.macs, 'MACs by kind')}
+<span class="stack-label">Params</span>${stackedBar(KIND_ORDER.map((k) => ({ kind: k, value: r.byKind[k].params })), r.totals.params, 'Parameters by kind')}</div>
+<table class="data"><thead><tr><th>Type</th><th class="num">MACs</th><th class="num">share</th><th class="num">Parameters</th><th class="num">share</th></tr></thead>
+<tbody>${rows.join('')}</tbody>
+<tfoot><tr><th scope="row">Total</th><td class="num">${exact(r.totals.macs)}</td><td class="num">100%</td><td class="num">${exact(r.totals.params)}</td><td class="num">100%</td></tr></tfoot></table>
+</section>`;
+}
+
+function gridSection(ctx: Ctx): string {
+  const g = ctx.extras.grid;
+  if (!g) return `<section id="grid"><h2>Width α × resolution ρ</h2><p class="muted">No input size, so no estimates.</p></section>`;
+  const max = Math.max(1, ...g.cells.flat().map((c) => c.macs));
+  const cell = (c: GridCell) => {
+    const level = Math.min(7, Math.floor((8 * c.macs) / (max + 1)));
+    const current = c.alpha === g.current.alpha && c.side === g.current.side;
+    const cls = `cell h${level}${c.overBudget ? ' over' : ''}${current ? ' current' : ''}`;
+    const title = `α ${c.alpha}, input ${c.side}: ${exact(c.macs)} MACs, ${exact(c.params)} params${c.overBudget ? ' (over budget)' : ''}${c.complete ? '' : ' (partial)'}`;
+    return `<td class="${cls}" data-alpha="${c.alpha}" data-side="${c.side}" data-macs="${c.macs}" data-params="${c.params}" title="${esc(title)}"><span class="cm">${compact(c.macs)}</span><span class="cp">${compact(c.params)} params</span>${c.overBudget ? '<span class="flag">over budget</span>' : ''}${current ? '<span class="flag cur">this file</span>' : ''}</td>`;
+  };
+  const head = g.sides.map((s, j) => `<th scope="col">${s}<span class="muted"> (ρ ${fmtRho(g.rhos[j]!)})</span></th>`).join('');
+  const body = g.cells.map((row, i) => `<tr><th scope="row">α ${g.alphas[i]}</th>${row.map(cell).join('')}</tr>`).join('');
+  const b = g.budget;
+  const budgetText = b
+    ? `Budget: ${[b.macs !== undefined ? `${exact(b.macs)} MACs` : '', b.params !== undefined ? `${exact(b.params)} parameters` : ''].filter(Boolean).join(' and ')}; cells over it are hatched and marked.${ctx.report.budget?.fit.alpha !== undefined ? ` Largest α that fits: ${ctx.report.budget.fit.alpha}.` : ''}${ctx.report.budget?.fit.side !== undefined ? ` Largest input side that fits: ${ctx.report.budget.fit.side}.` : ''}`
+    : 'No budget in the file (add <code>budget macs=300M</code> to draw one).';
+  return `<section id="grid">
+<h2>Width α × resolution ρ <span class="muted">(total MACs and parameters, exact recounts)</span></h2>
+<table class="grid"><thead><tr><th><span class="muted">α \\ input</span></th>${head}</tr></thead><tbody>${body}</tbody></table>
+<p class="note">${budgetText} Cost shrinks about as α² and ρ²; parameters depend on α only.</p>
+</section>`;
+}
+
+function intensitySection(ctx: Ctx): string {
+  const rows = weightedRows(ctx).filter(({ i }) => ctx.extras.traffic[i]);
+  if (!rows.length) return '';
+  const tr = (i: number) => ctx.extras.traffic[i]!;
+  const ridge = ctx.ridge;
+  const values = rows.map(({ i }) => tr(i).intensity).filter((x) => x > 0);
+  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(ridge, ...values))));
+  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(ridge * 1.01, ...values))));
+  const labelW = 190, plotW = 640, top = 22;
+  const xOf = (v: number) => labelW + (plotW * (Math.log10(Math.max(v, lo)) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
+  const h = top + rows.length * ROW + 6;
+  const out: string[] = [];
+  for (let d = lo; d <= hi * 1.0001; d *= 10) {
+    const x = num(xOf(d));
+    out.push(`<line class="tick" x1="${x}" x2="${x}" y1="${top - 4}" y2="${h - 4}"/><text class="axis" x="${x}" y="14" text-anchor="middle">${d >= 1 ? d : d.toPrecision(1)}</text>`);
+  }
+  const xr = num(xOf(ridge));
+  out.push(`<rect class="membound" x="${labelW}" y="${top - 4}" width="${num(xOf(ridge) - labelW)}" height="${h - top}"/>`);
+  rows.forEach(({ l, i }, n) => {
+    const y = top + n * ROW;
+    const t = tr(i);
+    const bound = t.intensity < ridge ? 'memory-bound' : 'compute-bound';
+    const title = `${l.name} · line ${l.line} · ${KIND_LABELS[l.kind]} · ${exact(l.macs)} MACs / ${exact(t.bytes)} bytes = ${fmtIntensity(t.intensity)} MACs/byte · ${bound}${t.gemm ? ` · GEMM ${t.gemm.map(exact).join(' × ')}` : ''}`;
+    const w = xOf(t.intensity) - labelW;
+    const inner =
+      `<title>${esc(title)}</title><rect class="hit" x="0" y="${y - 2}" width="${W}" height="${ROW}"/>` +
+      `<text class="name" x="${labelW - 48}" y="${y + 11}" text-anchor="end">${esc(truncate(l.name, 24))}</text><text class="lineno" x="${labelW - 8}" y="${y + 11}" text-anchor="end">L${l.line}</text>` +
+      `<rect class="bar" x="${labelW}" y="${y}" width="${num(Math.max(1, w))}" height="${BAR}" rx="2"/>` +
+      `<text class="val" x="${num(labelW + w + 4)}" y="${y + 11}">${fmtIntensity(t.intensity)}</text>`;
+    out.push(`<g class="row k-${l.kind} ${bound}" data-layer="${i}" data-intensity="${t.intensity}" data-bytes="${t.bytes}">${lineLink(ctx, i, l.line, inner, true)}</g>`);
+  });
+  out.push(
+    `<line class="ridge" x1="${xr}" x2="${xr}" y1="${top - 6}" y2="${h + 10}"/>` +
+      `<text class="ridge-label" x="${num(xOf(ridge) - 6)}" y="${h + 12}" text-anchor="end">◀ memory-bound</text>` +
+      `<text class="ridge-label" x="${num(xOf(ridge) + 6)}" y="${h + 12}">compute-bound ▶ (ridge ${ridge} MACs/byte)</text>`,
+  );
+
+  // Per kind: aggregate intensity (sum of MACs over sum of bytes) and how many layers are memory-bound.
+  const agg = new Map<CostKind, { n: number; macs: number; bytes: number; mem: number }>();
+  for (const { l, i } of rows) {
+    const a = agg.get(l.kind) ?? { n: 0, macs: 0, bytes: 0, mem: 0 };
+    a.n++;
+    a.macs += l.macs;
+    a.bytes += tr(i).bytes;
+    if (tr(i).intensity < ridge) a.mem++;
+    agg.set(l.kind, a);
+  }
+  const kindRows = KIND_ORDER.filter((k) => agg.has(k)).map((k) => {
+    const a = agg.get(k)!;
+    return `<tr data-kind="${k}"><th scope="row"><svg width="10" height="10" aria-hidden="true"><rect class="k-${k}" width="10" height="10" rx="2"/></svg> ${KIND_LABELS[k]}</th><td class="num">${a.n}</td><td class="num">${exact(a.macs)}</td><td class="num">${exact(a.bytes)}</td><td class="num">${fmtIntensity(a.macs / a.bytes)}</td><td class="num">${a.mem} of ${a.n}</td></tr>`;
+  });
+  return `<section id="intensity">
+<h2>Memory-bound or compute-bound <span class="muted">(arithmetic intensity, MACs per byte moved, log scale)</span></h2>
+<p class="note">Bytes moved = 4 × (input elements + output elements + parameters), fp32. Left of the ridge (shaded) a layer waits on memory; right of it, on arithmetic.</p>
+<div class="scroll"><svg class="chart" viewBox="0 0 ${W} ${h + 18}" role="img" aria-label="Arithmetic intensity per layer">${out.join('')}</svg></div>
+${intensityNote(rows, tr)}
+<table class="data"><thead><tr><th>Type</th><th class="num">layers</th><th class="num">MACs</th><th class="num">bytes moved</th><th class="num">MACs/byte</th><th class="num">memory-bound</th></tr></thead><tbody>${kindRows.join('')}</tbody></table>
+</section>`;
+}
+
+function intensityNote(rows: { l: ReportLayer; i: number }[], tr: (i: number) => LayerTraffic): string {
+  const largest = (k: CostKind) => rows.filter(({ l }) => l.kind === k).sort((a, b) => b.l.macs - a.l.macs)[0];
+  const pw = largest('pointwise');
+  const dw = largest('depthwise');
+  const parts: string[] = [];
+  if (pw) {
+    const g = tr(pw.i).gemm;
+    parts.push(`A 1x1 convolution is a matrix multiply on the input exactly as it lies in memory (no im2col): <b>${esc(pw.l.name)}</b> is a GEMM of ${g ? g.map(exact).join(' × ') : '?'} (pixels × input channels × output channels) at ${fmtIntensity(tr(pw.i).intensity)} MACs/byte.`);
+  }
+  if (dw) parts.push(`A depthwise convolution does only K×K MACs per input value it reads: <b>${esc(dw.l.name)}</b> reaches ${fmtIntensity(tr(dw.i).intensity)} MACs/byte, so it is bound by memory, not arithmetic.`);
+  if (!parts.length) return '';
+  return `<p class="note">${parts.join(' ')}</p>`;
+}
+
+function candidatesSection(ctx: Ctx): string {
+  const cs = ctx.extras.candidates;
+  const r = ctx.report;
+  if (!cs.length) return `<section id="candidates"><h2>Depthwise-separable candidates</h2><p class="muted">None: no standard KxK convolution here would be cheaper as depthwise + pointwise.</p></section>`;
+  const saved = cs.reduce((a, c) => a + c.macs - c.separableMacs, 0);
+  const rows = cs.map((c) => {
+    const s = c.macs - c.separableMacs;
+    const apply = ctx.webview ? `<td><button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make separable</button></td>` : '';
+    return `<tr class="cand-row" data-layer="${c.layer}" data-line="${c.line}" data-macs="${c.macs}" data-separable-macs="${c.separableMacs}"><th scope="row">${lineLink(ctx, c.layers[0]!, c.line, esc(c.name))}${c.layers.length > 1 ? ` <span class="muted">×${c.layers.length}</span>` : ''}</th><td class="num">${c.line}</td><td class="num">${exact(c.macs)}</td><td class="num">${exact(c.separableMacs)}</td><td class="num saved">−${exact(s)} <span class="muted">(−${((100 * s) / c.macs).toFixed(1)}%)</span></td><td class="num">${exact(c.params)} → ${exact(c.separableParams)}</td><td class="num">${c.ratio.toFixed(3)}</td>${apply}</tr>`;
+  });
+  return `<section id="candidates">
+<h2>Depthwise-separable candidates <span class="muted">(${cs.length})</span></h2>
+<p class="note">Rewriting all of them saves ${exact(saved)} MACs: ${exact(r.totals.macs)} → ${exact(r.totals.macs - saved)} (−${pct(saved, r.totals.macs, 1)}). Ratio = 1/N + 1/K².</p>
+<table class="data"><thead><tr><th>Layer</th><th class="num">line</th><th class="num">MACs now</th><th class="num">separable</th><th class="num">saved</th><th class="num">params now → separable</th><th class="num">ratio</th>${ctx.webview ? '<th></th>' : ''}</tr></thead>
+<tbody>${rows.join('')}</tbody></table>
+</section>`;
+}
+
+function layerTable(ctx: Ctx): string {
+  const r = ctx.report;
+  const rows = r.layers.map((l, i) => {
+    const t = ctx.extras.traffic[i];
+    return `<tr id="layer-${i}" class="layer-row" data-layer="${i}" data-name="${esc(l.name)}" data-macs="${l.macs}" data-params="${l.params}"><td class="num">${i}</td><th scope="row">${lineLink(ctx, i, l.line, esc(l.name))}</th><td>${esc(l.op)}</td><td>${l.kind === 'other' ? '' : KIND_LABELS[l.kind]}</td><td class="num">${l.line}</td><td class="num">${shapeText(l.output)}</td><td class="num macs"${l.formula ? ` title="${esc(l.formula)}"` : ''}>${exact(l.macs)}</td><td class="num">${l.share ? `${l.share}%` : ''}</td><td class="num params">${exact(l.params)}</td><td class="num">${t ? exact(t.bytes) : ''}</td><td class="num">${t ? fmtIntensity(t.intensity) : ''}</td></tr>`;
+  });
+  return `<section id="table">
+<details${ctx.webview ? '' : ' open'}><summary><h2>All layers <span class="muted">(${r.layers.length}, exact figures)</span></h2></summary>
+<table class="data layers"><thead><tr><th class="num">#</th><th>Layer</th><th>op</th><th>kind</th><th class="num">line</th><th class="num">output</th><th class="num">MACs</th><th class="num">share</th><th class="num">params</th><th class="num">bytes moved</th><th class="num">MACs/byte</th></tr></thead>
+<tbody>${rows.join('')}</tbody>
+<tfoot><tr><td></td><th scope="row">Total</th><td></td><td></td><td></td><td></td><td class="num">${exact(r.totals.macs)}</td><td class="num">100%</td><td class="num">${exact(r.totals.params)}</td><td></td><td></td></tr></tfoot></table>
+</details>
+</section>`;
+}
+
+/** The webview's only script: clicks become messages to the extension; updates replace <main>. */
+export const WEBVIEW_SCRIPT = `(function () {
+  const vscode = acquireVsCodeApi();
+  const reveal = (el) => vscode.postMessage({ type: 'reveal', line: Number(el.dataset.line) });
+  document.addEventListener('click', (e) => {
+    const t = e.target instanceof Element ? e.target : null;
+    const btn = t && t.closest('button[data-apply]');
+    if (btn) { e.preventDefault(); btn.disabled = true; vscode.postMessage({ type: 'apply', layer: Number(btn.dataset.apply) }); return; }
+    const link = t && t.closest('[data-line].link');
+    if (link) { e.preventDefault(); reveal(link); }
+  });
+  document.addEventListener('keydown', (e) => {
+    const t = e.target instanceof Element ? e.target : null;
+    if ((e.key === 'Enter' || e.key === ' ') && t && t.matches('g.link[data-line]')) { e.preventDefault(); reveal(t); }
+  });
+  window.addEventListener('message', (e) => {
+    const m = e.data;
+    if (!m || m.type !== 'update' || typeof m.body !== 'string') return;
+    const main = document.getElementById('report');
+    const open = main.querySelector('details') ? main.querySelector('details').open : false;
+    const y = window.scrollY;
+    main.innerHTML = m.body;
+    const d = main.querySelector('details');
+    if (d) d.open = open;
+    window.scrollTo(0, y);
+  });
+  vscode.postMessage({ type: 'ready' });
+})();`;
+
+const STYLE = `
+:root {
+  --fb-fg: #1f2328; --fb-bg: #ffffff; --fb-muted: #59636e; --fb-border: #d1d9e0; --fb-row: #f6f8fa; --fb-link: #0969da;
+  --fb-standard: #cf222e; --fb-pointwise: #0969da; --fb-depthwise: #1a7f37; --fb-fc: #8250df; --fb-other: #8c959f;
+  --fb-heat: 207, 34, 46; --fb-warn: #9a6700; --fb-ridge: #bc4c00;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --fb-fg: #e6edf3; --fb-bg: #0d1117; --fb-muted: #9198a1; --fb-border: #3d444d; --fb-row: #151b23; --fb-link: #4493f8;
+    --fb-standard: #f85149; --fb-pointwise: #4493f8; --fb-depthwise: #3fb950; --fb-fc: #ab7df8; --fb-other: #9198a1;
+    --fb-heat: 248, 81, 73; --fb-warn: #d29922; --fb-ridge: #db6d28;
+  }
+}
+:root {
+  --fg: var(--vscode-editor-foreground, var(--fb-fg));
+  --bg: var(--vscode-editor-background, var(--fb-bg));
+  --muted: var(--vscode-descriptionForeground, var(--fb-muted));
+  --border: var(--vscode-panel-border, var(--vscode-editorWidget-border, var(--fb-border)));
+  --row: var(--vscode-list-hoverBackground, var(--fb-row));
+  --link: var(--vscode-textLink-foreground, var(--fb-link));
+  --c-standard: var(--vscode-charts-red, var(--fb-standard));
+  --c-pointwise: var(--vscode-charts-blue, var(--fb-pointwise));
+  --c-depthwise: var(--vscode-charts-green, var(--fb-depthwise));
+  --c-fc: var(--vscode-charts-purple, var(--fb-fc));
+  --c-other: var(--vscode-charts-foreground, var(--fb-other));
+  --warn: var(--vscode-editorWarning-foreground, var(--fb-warn));
+  --ridge: var(--vscode-charts-orange, var(--fb-ridge));
+  --focus: var(--vscode-focusBorder, var(--fb-link));
+  --font: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif);
+  --mono: var(--vscode-editor-font-family, ui-monospace, "DejaVu Sans Mono", monospace);
+}
+html { background: var(--bg); }
+body { margin: 0; padding: 20px 28px; color: var(--fg); background: var(--bg); font-family: var(--font); font-size: 13px; line-height: 1.45; max-width: 1040px; }
+body.webview { padding: 12px 20px; }
+h1 { font-size: 22px; margin: 0 0 2px; font-weight: 600; }
+h2 { font-size: 15px; margin: 0 0 8px; font-weight: 600; display: inline-block; }
+section { margin: 22px 0; padding-top: 14px; border-top: 1px solid var(--border); overflow-x: auto; }
+.muted { color: var(--muted); font-weight: normal; }
+.meta { margin: 0 0 10px; color: var(--muted); }
+.totals { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 10px 0; }
+.stat dt { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .04em; }
+.stat dd { margin: 0; }
+.stat .big { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.stat .exact { font-family: var(--mono); font-size: 11px; color: var(--muted); }
+.warn { color: var(--warn); }
+.over { color: var(--c-standard); }
+.budget { margin: 4px 0; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 4px 0 8px; color: var(--muted); font-size: 12px; }
+.key { display: inline-flex; align-items: center; gap: 5px; }
+.mark { fill: var(--c-standard); color: var(--c-standard); }
+.note { color: var(--muted); margin: 6px 0; max-width: 900px; }
+.scroll { overflow-x: auto; }
+svg.chart { width: ${W}px; max-width: none; height: auto; display: block; font-family: var(--font); }
+svg text { fill: var(--fg); font-size: 11px; }
+svg text.axis, svg text.lineno, svg text.val { fill: var(--muted); }
+svg text.val { font-variant-numeric: tabular-nums; }
+.k-standard { fill: var(--c-standard); } .k-pointwise { fill: var(--c-pointwise); } .k-depthwise { fill: var(--c-depthwise); } .k-fc { fill: var(--c-fc); } .k-other { fill: var(--c-other); }
+g.row.k-standard .bar { fill: var(--c-standard); } g.row.k-pointwise .bar { fill: var(--c-pointwise); } g.row.k-depthwise .bar { fill: var(--c-depthwise); } g.row.k-fc .bar { fill: var(--c-fc); }
+g.row .hit { fill: transparent; }
+g.row:hover .hit, g.row:focus-within .hit, g.row .link:focus .hit { fill: var(--row); }
+g.row .ghost { fill: var(--bg); opacity: .55; }
+svg .link { cursor: pointer; outline: none; }
+svg .link:focus .name { text-decoration: underline; }
+.tick { stroke: var(--border); stroke-width: 1; }
+.membound { fill: var(--ridge); opacity: .08; }
+.ridge { stroke: var(--ridge); stroke-width: 2; stroke-dasharray: 5 3; }
+svg text.ridge-label { fill: var(--ridge); font-weight: 600; }
+.stacks { display: grid; grid-template-columns: 56px 1fr; gap: 6px 8px; align-items: center; margin: 6px 0 12px; max-width: 900px; }
+.stack-label { color: var(--muted); font-size: 12px; }
+svg.stack { width: 100%; height: 18px; display: block; border-radius: 3px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.data { margin: 6px 0; }
+table.data th, table.data td { padding: 3px 10px; border-bottom: 1px solid var(--border); text-align: left; white-space: nowrap; }
+table.data thead th { color: var(--muted); font-weight: 600; font-size: 12px; }
+table.data tbody tr:hover { background: var(--row); }
+table.data th[scope=row] { font-weight: normal; }
+.num { text-align: right !important; }
+td.num, table.layers td { font-family: var(--mono); font-size: 12px; }
+tr:target { background: var(--row); outline: 2px solid var(--focus); }
+.saved { color: var(--c-depthwise); }
+table.grid th, table.grid td { padding: 6px 10px; border: 1px solid var(--border); text-align: center; }
+table.grid thead th { font-weight: 600; font-size: 12px; }
+table.grid td { min-width: 128px; }
+td.cell span { display: block; }
+.cm { font-size: 15px; font-weight: 600; }
+.cp { font-size: 11px; color: var(--muted); }
+.flag { font-size: 10px; text-transform: uppercase; letter-spacing: .05em; color: var(--c-standard); font-weight: 700; }
+.flag.cur { color: var(--link); }
+td.h0 { background: rgba(var(--fb-heat), .04); } td.h1 { background: rgba(var(--fb-heat), .08); } td.h2 { background: rgba(var(--fb-heat), .12); } td.h3 { background: rgba(var(--fb-heat), .17); }
+td.h4 { background: rgba(var(--fb-heat), .22); } td.h5 { background: rgba(var(--fb-heat), .28); } td.h6 { background: rgba(var(--fb-heat), .34); } td.h7 { background: rgba(var(--fb-heat), .40); }
+td.over { background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(var(--fb-heat), .18) 6px 8px); outline: 2px dashed var(--c-standard); outline-offset: -3px; }
+td.current { outline: 2px solid var(--link); outline-offset: -3px; }
+details summary { cursor: pointer; }
+details summary h2 { margin: 0; }
+a, a.link { color: var(--link); text-decoration: none; cursor: pointer; }
+a.link:hover, a.link:focus { text-decoration: underline; }
+button.apply { font: inherit; font-size: 12px; padding: 2px 10px; border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, var(--fb-link)); cursor: pointer; }
+button.apply:hover { background: var(--vscode-button-hoverBackground, var(--fb-link)); }
+button.apply:disabled { opacity: .5; cursor: default; }
+code { font-family: var(--mono); }
+footer { color: var(--muted); font-size: 11px; border-top: 1px solid var(--border); padding-top: 8px; margin-top: 24px; }
+body.vscode-high-contrast g.row .bar, body.vscode-high-contrast svg.stack rect { stroke: var(--vscode-contrastBorder, var(--fg)); stroke-width: 1; }
+body.vscode-high-contrast g.row .ghost { fill: var(--bg); opacity: 1; }
+body.vscode-high-contrast td.cell { background: none; }
+body.vscode-dark { --fb-heat: 248, 81, 73; }
+`;

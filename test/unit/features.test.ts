@@ -1,0 +1,143 @@
+// Feature providers as plain functions of (analysis, params), on fixtures with `$0`
+// cursor markers and `⟦…⟧` expected ranges.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeSource } from '../../server/src/engine';
+import { makeFeatureDoc, type FeatureDoc } from '../../server/src/features/context';
+import { DEFAULT_SETTINGS, type Settings } from '../../server/src/protocol';
+import { hover } from '../../server/src/features/hover';
+import { codeLenses } from '../../server/src/features/codeLens';
+import { completion, signatureHelp } from '../../server/src/features/completion';
+import { definition, references, rename } from '../../server/src/features/navigation';
+import { foldingRanges, documentSymbols } from '../../server/src/features/symbols';
+import { inlayHints } from '../../server/src/features/inlayHints';
+import { codeActions } from '../../server/src/features/codeActions';
+import { diagnostics } from '../../server/src/features/diagnostics';
+import { formatLayersText } from '../../server/src/features/formatting';
+import { semanticTokens } from '../../server/src/features/semanticTokens';
+import { parseMarkers, positionOf } from '../helpers/markers';
+
+function docOf(fixture: string, settings: Settings = DEFAULT_SETTINGS): { doc: FeatureDoc; cursor: { line: number; character: number }; ranges: { start: number; end: number }[] } {
+  const { text, cursor, ranges } = parseMarkers(fixture);
+  const doc = makeFeatureDoc(analyzeSource(text, 't.layers'), 'file:///t.layers', 1, settings);
+  return { doc, cursor: positionOf(text, Math.max(0, cursor)), ranges };
+}
+
+const NET = 'network n\ninput 32x32x16\na: co$0nv 32 3x3 | bn | relu\nb: conv 32 1x1 | bn | relu\n';
+
+test('hover on a conv: shapes, filled-in formula, separable alternative', () => {
+  const { doc, cursor } = docOf(NET);
+  const md = (hover(doc, cursor)!.contents as { value: string }).value;
+  assert.match(md, /\| input \| 32x32x16 \|/);
+  assert.match(md, /\| output \| 32x32x32 \|/);
+  assert.match(md, /H_out × W_out × C_out × C_in × K_h × K_w/);
+  assert.match(md, /= 32 × 32 × 32 × 16 × 3 × 3 = 4,718,592/);
+  assert.match(md, /\| MACs \| 4,718,592 \| 671,744 \(-85\.8%\) \|/);
+  assert.match(md, /ratio = 1\/N \+ 1\/K² = 1\/32 \+ 1\/9 = 0\.1424/);
+});
+
+test('hover on the network line: totals and breakdown; nothing on a blank line', () => {
+  const { doc } = docOf(NET);
+  const md = (hover(doc, { line: 0, character: 2 })!.contents as { value: string }).value;
+  assert.match(md, /\| MACs \| 5,767,168 /);
+  assert.match(md, /Conv 1x1 \(pointwise\) \| 1,048,576 \| 18\.18%/);
+  assert.equal(hover(docOf('input 8x8x3\n\n').doc, { line: 1, character: 0 }), null);
+});
+
+test('hover on a repeated op sums the iterations', () => {
+  const { doc, cursor } = docOf('input 8x8x8\nrepeat 3 co$0nv 8 1x1\n');
+  const md = (hover(doc, cursor)!.contents as { value: string }).value;
+  assert.match(md, /× 3 \(repeated\)/);
+  assert.match(md, /\| MACs \| 12,288 /);
+});
+
+test('code lenses: per-line cost with the separable saving, totals and estimates on the network line', () => {
+  const { doc } = docOf(NET);
+  const titles = codeLenses(doc).map((l) => `${l.range.start.line}: ${l.command!.title}`);
+  assert.deepEqual(titles.slice(0, 2), ['0: Total 5.77M MACs · 5.76K params · 196.6K activations', '0: α 0.75: 4.13M / 4.13K']);
+  assert.ok(titles.includes('2: 4.72M MACs (81.8%) · 4.61K params · separable: 671.7K, -85.8%'));
+  assert.ok(titles.includes('2: Make depthwise-separable'));
+  assert.ok(titles.includes('3: 1.05M MACs (18.2%) · 1.02K params'));
+  assert.deepEqual(codeLenses(docOf(NET, { ...DEFAULT_SETTINGS, codeLens: { enable: false, estimates: true } }).doc), []);
+});
+
+test('code lenses: with a budget, which α and which input side fit it', () => {
+  const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
+  const titles = codeLenses(doc).map((l) => l.command!.title);
+  assert.ok(titles.includes('budget fits at α 0.43'), titles.join(' | '));
+  assert.ok(titles.includes('budget fits at input 20'), titles.join(' | '));
+});
+
+test('completion: ops at chain start, options after an op, names after from=', () => {
+  const labels = (f: string) => completion(docOf(f).doc, docOf(f).cursor).map((i) => i.label);
+  assert.ok(labels('input 8x8x3\na: $0').includes('dwconv'));
+  assert.ok(labels('input 8x8x3\n$0').includes('repeat'));
+  assert.ok(labels('input 8x8x3\na: conv 8 3x3 $0').includes('stride='));
+  assert.deepEqual(labels('input 8x8x3\na: conv 8 1x1\nb: conv 8 1x1 from=$0'), ['a']);
+  assert.deepEqual(labels('input 8x8x3\na: conv 8 1x1 padding=$0'), ['same', 'valid']);
+});
+
+test('signature help highlights the positional argument being typed', () => {
+  const { doc, cursor } = docOf('input 8x8x3\na: conv 8 $0');
+  const s = signatureHelp(doc, cursor)!;
+  assert.match(s.signatures[0]!.label, /^conv OUT KERNEL stride= /);
+  assert.equal(s.activeParameter, 1);
+});
+
+test('definition, references and rename of a layer name', () => {
+  const src = 'input 8x8x3\n⟦a⟧: conv 8 1x1\nb: conv 8 1x1 from=⟦a⟧\nc: add ⟦a⟧ b\n';
+  const { doc, ranges } = docOf(src.replace('from=⟦a⟧', 'from=⟦$0a⟧'));
+  const defs = definition(doc, positionOf(doc.text, ranges[1]!.start));
+  assert.deepEqual(defs.map((d) => d.range.start), [positionOf(doc.text, ranges[0]!.start)]);
+  assert.equal(references(doc, positionOf(doc.text, ranges[0]!.start), true).length, 3);
+  const r = rename(doc, positionOf(doc.text, ranges[0]!.start), 'stem');
+  assert.ok(r && 'edit' in r);
+  assert.equal((r.edit.changes!['file:///t.layers'] ?? []).length, 3);
+  const bad = rename(doc, positionOf(doc.text, ranges[0]!.start), 'b');
+  assert.ok(bad && 'error' in bad && /already defined/.test(bad.error));
+});
+
+test('block names and parameters rename within their scope', () => {
+  const src = 'input 8x8x3\nblock ⟦unit⟧ c {\n  conv c 1x1 | conv c*2 1x1\n}\nx: ⟦unit⟧ 4 | ⟦unit⟧ 8\n';
+  const { doc, ranges } = docOf(src);
+  assert.equal(references(doc, positionOf(doc.text, ranges[0]!.start), true).length, 3);
+  const paramRefs = references(doc, { line: 1, character: 11 }, true);
+  assert.equal(paramRefs.length, 3, 'c in the header, in conv c, and inside c*2');
+});
+
+test('folding and outline follow blocks and repeats', () => {
+  const { doc } = docOf('input 8x8x3\nblock u c {\n  conv c 1x1\n}\nrepeat 2 {\n  x: conv 8 1x1\n}\n');
+  assert.deepEqual(foldingRanges(doc).map((f) => [f.startLine, f.endLine]), [[1, 2], [4, 5]]);
+  const names = documentSymbols(doc).map((s) => s.name);
+  assert.deepEqual(names, ['input 8x8x3', 'u', 'repeat 2']);
+});
+
+test('inlay hints: shape after each statement, before a trailing comment', () => {
+  const { doc } = docOf('input 8x8x3\na: conv 8 3x3 stride=2   # stem\n');
+  const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } });
+  assert.deepEqual(hints.map((h) => [h.position, h.label]), [[{ line: 1, character: 22 }, '→ 4x4x8']]);
+});
+
+test('code actions match on code and data: quick fix, suppression, budget fixes', () => {
+  const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
+  const diags = diagnostics(doc);
+  const sep = diags.find((d) => d.code === 'separable-conv')!;
+  const actions = codeActions(doc, { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [sep] } });
+  assert.deepEqual(actions.map((a) => a.title), ['Rewrite as depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line']);
+  const renamedMessage = { ...sep, message: 'anything at all' };
+  assert.equal(codeActions(doc, { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [renamedMessage] } }).length, 2);
+  const budget = diags.find((d) => d.code === 'over-budget')!;
+  const fixes = codeActions(doc, { textDocument: { uri: doc.uri }, range: budget.range, context: { diagnostics: [budget], only: ['quickfix'] } }).map((a) => a.title);
+  assert.deepEqual(fixes, ['Set width multiplier to 0.43 (fits the budget)', 'Set input resolution to 20 (fits the budget)', 'Disable over-budget for this line']);
+});
+
+test('formatting aligns named chains, normalises spacing and keeps bad lines as written', () => {
+  assert.equal(formatLayersText('input  8x8x3\nab: conv 8 3x3|bn\nc:conv 8 1x1   stride=1 # x\n\nrepeat 2 {\nconv 8 1x1\n}\n'), 'input 8x8x3\nab: conv 8 3x3 | bn\nc:  conv 8 1x1 stride=1 # x\n\nrepeat 2 {\n  conv 8 1x1\n}\n');
+  assert.equal(formatLayersText('a: conv (8 1x1\n'), 'a: conv (8 1x1\n');
+});
+
+test('semantic tokens mark block invocations, layer references and parameters', () => {
+  const { doc } = docOf('input 8x8x3\nblock u c {\n  conv c 1x1\n}\na: u 4\nb: conv 8 1x1 from=a\n');
+  // [deltaLine, deltaChar, length, type, modifiers]: block def, param def, param use, layer def a, block use, layer def b, ref a
+  assert.deepEqual(semanticTokens(doc).data, [1, 6, 1, 0, 1, 0, 2, 1, 2, 1, 1, 7, 1, 2, 0, 2, 0, 1, 1, 1, 0, 3, 1, 0, 0, 1, 0, 1, 1, 1, 0, 19, 1, 1, 0]);
+});
