@@ -127,3 +127,13 @@ test('width edit scales the selected scale\'s width', () => {
   assert.equal(analyzeSource(fixed, 'yolov8s.yaml').analysis.totals.params, 3_157_200);
   assert.deepEqual(d.frontEnd.resolutionEdits(d.parsed, YAML, 320), []);
 });
+
+test('a YAML error at the very end of a truncated file has its span inside the document', () => {
+  // Found by the fuzz test in properties.test.ts: the parser reports [length, length + 1].
+  const full = readFileSync('examples/yolov8n.yaml', 'utf8');
+  const text = full.slice(0, full.indexOf('- [', full.indexOf('cat backbone P4')) + 3);
+  const d = analyzeSource(text, 'cut.yaml');
+  assert.equal(d.frontEnd.id, 'ultralytics');
+  assert.ok(d.diagnostics.some((x) => x.code === 'syntax-error' && x.message.startsWith('YAML:')));
+  for (const x of d.diagnostics) assert.ok(x.span.start <= x.span.end && x.span.end <= text.length, `${x.code} ${x.span.start}-${x.span.end}`);
+});

@@ -75,7 +75,9 @@ export function readModel(text: string): ModelSpec {
     diagnostics.push(makeDiagnostic('syntax-error', whole, `YAML: ${(e as Error).message}`));
     return spec;
   }
-  for (const e of doc.errors) diagnostics.push(makeDiagnostic('syntax-error', { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) }, `YAML: ${e.message.split('\n')[0]}`));
+  // The YAML parser reports an error at the end of the text as [length, length + 1]: clamp.
+  const clamp = (x: number) => Math.max(0, Math.min(x, text.length));
+  for (const e of doc.errors) diagnostics.push(makeDiagnostic('syntax-error', { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) }, `YAML: ${e.message.split('\n')[0]}`));
   const root = doc.contents;
   if (!isMap(root)) {
     diagnostics.push(makeDiagnostic('syntax-error', whole, 'An Ultralytics model file is a YAML mapping with backbone: and head: lists.'));
