@@ -159,21 +159,27 @@ test('arbitrary text: analyzeSource never throws, spans stay in the document, th
   const seeds = seedTexts();
   const names = ['fuzz.layers', 'fuzz.prototxt', 'fuzz.cfg', 'fuzz.yaml', 'fuzz'];
   let slowest = 0;
-  fc.assert(
+  const run = fc.check(
     fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.constantFrom(...names), (pick, muts, name) => {
       let text = seeds[pick % seeds.length]!;
       for (const m of muts) text = m(text.split('\n'), text).join('\n');
-      const started = performance.now();
-      const doc = analyzeSource(text, name);
-      const report = buildReport(doc, name);
-      slowest = Math.max(slowest, performance.now() - started);
-      for (const d of [...doc.diagnostics, ...doc.analysis.diagnostics]) {
-        assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, `${d.code} span ${d.span.start}-${d.span.end} outside 0-${text.length}`);
+      try {
+        const started = performance.now();
+        const doc = analyzeSource(text, name);
+        const report = buildReport(doc, name);
+        slowest = Math.max(slowest, performance.now() - started);
+        for (const d of [...doc.diagnostics, ...doc.analysis.diagnostics]) {
+          assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, `${d.code} span ${d.span.start}-${d.span.end} outside 0-${text.length}`);
+        }
+        assert.equal(nonFinite(report), undefined);
+      } catch (e) {
+        // The mutations print as functions: show the document itself.
+        throw new Error(`${(e as Error).stack}\n--- ${name} (${text.length} characters):\n${text.slice(0, 4000)}`);
       }
-      assert.equal(nonFinite(report), undefined);
     }),
     { seed: SEED, numRuns: FUZZ_RUNS },
   );
+  if (run.failed) assert.fail(`after ${run.numRuns} documents (seed ${SEED}, path ${run.counterexamplePath}): ${(run.errorInstance as Error | undefined)?.message ?? 'failed'}`);
   console.log(`# fuzz: ${FUZZ_RUNS} mutated documents from ${seeds.length} seeds, slowest analysis + report ${slowest.toFixed(0)} ms`);
   assert.ok(slowest < 10_000, `slowest ${slowest} ms (safety net)`);
 });
