@@ -71,10 +71,10 @@ export function unpackVsix(vsix, dir) {
 }
 
 /**
- * Starts code-server. Options: extraSettings (merged into user settings), log (line sink).
- * Returns { host, dir, close }.
+ * Starts code-server. Options: extraSettings (merged into user settings), vsix (installed into
+ * the private extensions folder first), log (line sink). Returns { host, dir, output, close }.
  */
-export async function startCodeServer({ extraSettings = {}, log = () => {} } = {}) {
+export async function startCodeServer({ extraSettings = {}, vsix, log = () => {} } = {}) {
   checkTools();
   const dir = mkdtempSync(join(tmpdir(), 'layerlint-cs-'));
   const ud = join(dir, 'ud');
@@ -83,12 +83,20 @@ export async function startCodeServer({ extraSettings = {}, log = () => {} } = {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   writeFileSync(join(dir, 'config.yaml'), `bind-addr: ${host}\nauth: none\ncert: false\n`);
+  const base = [CODE_SERVER, '--config', join(dir, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', join(dir, 'ext')];
   const args = [
-    CODE_SERVER, '--config', join(dir, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', join(dir, 'ext'),
-    '--auth', 'none', '--bind-addr', host, '--disable-telemetry', '--disable-update-check',
+    ...base, '--auth', 'none', '--bind-addr', host, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--vscode-option', 'enable-smoke-test-driver',
   ];
   const env = { ...process.env, PATH: `${join(TOOLS, 'node/node_modules/node/bin')}:${process.env.PATH}`, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data') };
+  if (vsix) {
+    try {
+      execFileSync(NODE24, [...base, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const child = spawn(NODE24, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   const sink = (chunk) => {
