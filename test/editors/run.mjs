@@ -28,18 +28,28 @@ function runOne(t) {
   const t0 = Date.now();
   return new Promise((res) => {
     const child = spawn(t.cmd, t.args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const killGroup = (sig) => {
+      try { process.kill(-child.pid, sig); } catch { /* gone */ }
+    };
+    let timedOut = false;
+    // On timeout: SIGTERM the group (runCodeServer.mjs then stops the code-server it started),
+    // SIGKILL whatever is left 10 s later.
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-      res({ ok: false, ms: Date.now() - t0, why: `timed out after ${t.timeoutS} s` });
+      timedOut = true;
+      killGroup('SIGTERM');
+      setTimeout(() => {
+        killGroup('SIGKILL');
+        res({ ok: false, ms: Date.now() - t0, why: `timed out after ${t.timeoutS} s` });
+      }, 10_000);
     }, t.timeoutS * 1000);
     child.on('error', (e) => {
       clearTimeout(timer);
       res({ ok: false, ms: Date.now() - t0, why: `${e.message} (run bash .ci/install-editors.sh)` });
     });
     child.on('exit', (code, signal) => {
+      if (timedOut) return; // the timer reports it
       clearTimeout(timer);
-      // the editor may leave a language server behind in its group
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      killGroup('SIGKILL'); // the editor may leave a language server behind in its group
       res({ ok: code === 0, ms: Date.now() - t0, why: code === 0 ? '' : `exit ${code ?? signal}` });
     });
   });

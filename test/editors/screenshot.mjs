@@ -6,7 +6,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, startCodeServer, launchChromium, makeWorkspace } from './vscode/codeServer.mjs';
+import { ROOT, startCodeServer, launchChromium, closeBrowser, makeWorkspace } from './vscode/codeServer.mjs';
 
 const { values: opts } = parseArgs({ options: { out: { type: 'string', default: join(ROOT, 'docs/images/vscode.png') }, vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') } } });
 const FILE = 'mobilenet_v1_conv.layers';
@@ -19,15 +19,15 @@ const SETTINGS = {
   'editor.fontSize': 14,
 };
 
-const hardTimeout = setTimeout(() => {
-  console.error('screenshot: hard timeout');
-  process.exit(1);
-}, 180_000);
-hardTimeout.unref();
-
 let server;
 let browser;
 let code = 1;
+const hardTimeout = setTimeout(() => {
+  console.error('screenshot: hard timeout');
+  server?.close();
+  process.exit(1);
+}, 180_000);
+hardTimeout.unref();
 try {
   server = await startCodeServer({ extraSettings: SETTINGS, vsix: resolve(opts.vsix) });
   const folder = makeWorkspace(server.dir);
@@ -63,7 +63,7 @@ try {
   console.error(`screenshot: ${e instanceof Error ? e.stack : e}`);
   if (server) console.error(server.output.slice(-30).join('\n'));
 } finally {
-  await browser?.close().catch(() => {});
+  await closeBrowser(browser);
   server?.close();
 }
 process.exit(code);

@@ -124,6 +124,12 @@ export async function startCodeServer({ extraSettings = {}, vsix, log = () => {}
   return { host, dir, output, close };
 }
 
+/** Closes a browser, giving up after 5 s (Playwright kills the browser it launched when this process exits). */
+export async function closeBrowser(browser) {
+  if (!browser) return;
+  await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref())]);
+}
+
 /** Headless Debian Chromium through playwright-core (never downloads a browser). */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, startCodeServer, launchChromium, makeWorkspace, unpackVsix } from './codeServer.mjs';
+import { ROOT, startCodeServer, launchChromium, closeBrowser, makeWorkspace, unpackVsix } from './codeServer.mjs';
 
 const { values: opts } = parseArgs({
   options: { vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') }, dev: { type: 'boolean', default: false }, timeout: { type: 'string', default: '240' }, verbose: { type: 'boolean', default: false } },
@@ -25,7 +25,7 @@ async function finish(code, why) {
   finished = true;
   if (why) console.error(`runCodeServer: ${why}`);
   if (code !== 0 && server && !opts.verbose) console.error(`--- code-server output ---\n${server.output.slice(-30).join('\n')}`);
-  await browser?.close().catch(() => {});
+  await closeBrowser(browser);
   server?.close();
   console.log(`runCodeServer: ${code === 0 ? 'passed' : `failed (${code})`} in ${elapsed()}`);
   process.exit(code);
