@@ -1,15 +1,17 @@
 // Runs the real-editor tests, one after another, each as its own process with a deadline:
-// Neovim (built-in LSP), Emacs (eglot) and VS Code (code-server, extension-host suite).
+// the VSIX contents check, Neovim (built-in LSP), Emacs (eglot) and VS Code (code-server,
+// extension-host suite).
 // Expects dist/ built, out/editors/ built and layerlint.vsix packaged (npm run test:editors does
 // all three) and the editors installed (bash .ci/install-editors.sh). A missing editor is a
 // failure, not a skip. Prints each test's duration and a closing `N passed, N failed` line.
-//   node test/editors/run.mjs [nvim] [emacs] [vscode]
+//   node test/editors/run.mjs [vsix] [nvim] [emacs] [vscode]
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, LAYERLINT_NODE: process.execPath, LAYERLINT_SERVER: join(ROOT, 'dist/server.js') };
 const TESTS = [
+  { name: 'vsix', cmd: process.execPath, args: ['test/editors/checkVsix.mjs', 'layerlint.vsix'], timeoutS: 30 },
   { name: 'nvim', cmd: 'nvim', args: ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', 'luafile test/editors/nvim/test.lua', 'examples/mobilenet_v1_conv.layers'], timeoutS: 60 },
   { name: 'emacs', cmd: 'emacs', args: ['-Q', '--batch', '-l', 'test/editors/emacs/test.el'], timeoutS: 60 },
   { name: 'vscode', cmd: process.execPath, args: ['test/editors/vscode/runCodeServer.mjs', '--timeout', '240'], timeoutS: 300 },
