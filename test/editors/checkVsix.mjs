@@ -1,4 +1,4 @@
-// Checks layerlint.vsix against its manifest: every file package.json points at (main, icon,
+// Checks layerlint.vsix against its manifest: every file package.json points at (main, browser, icon,
 // grammars, language configurations, JSON schemas) is inside, and nothing is that should not be
 // (source maps, sources, tests, node_modules). The extension-host suite cannot notice a missing
 // schema or grammar, so this does. Exits non-zero listing the problems.
@@ -16,7 +16,10 @@ const norm = (p) => posix.normalize(p).replace(/^\.\//, '');
 const c = pkg.contributes ?? {};
 const referenced = [
   pkg.main,
+  pkg.browser,
   pkg.icon,
+  // the web extension starts its server worker from here (client/src/browserExtension.ts)
+  pkg.browser && 'dist/web/server.js',
   ...(c.languages ?? []).map((l) => l.configuration),
   ...(c.grammars ?? []).map((g) => g.path),
   ...(c.jsonValidation ?? []).map((j) => j.url),
