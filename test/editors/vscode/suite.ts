@@ -3,24 +3,17 @@
 // extension. Runs under code-server here (runCodeServer.mjs) and desktop VS Code elsewhere
 // (runTestElectron.mjs). Needs a workspace folder containing mobilenet_v1_conv.layers.
 // Every wait polls with a deadline; a failed check throws from run(), which fails the run.
+// The cost-report webview checks are shared with the web suite (test/web/suite/reportView.ts).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { poll, runChecks } from '../../web/suite/harness';
+import { reportViewChecks } from '../../web/suite/reportView';
 
 const TIMEOUT_MS = 60_000;
+const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>) => poll(what, probe, TIMEOUT_MS);
 
 function log(msg: string): void {
   console.log(`[layerlint-suite] ${msg}`);
-}
-
-/** Polls `probe` every 100 ms until it returns a value other than undefined, or throws after `what` times out. */
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function separable(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -75,6 +68,10 @@ export async function run(): Promise<void> {
     const text = hoverText(hovers);
     assert.ok(text.includes('= 231,211,008'), `hover contains "= 231,211,008": ${text}`);
   });
+
+  // The cost report webview, before anything edits the file: it shows the file's totals and follows an edit.
+  await step('cost report view', () => runChecks('report view', reportViewChecks(uri, { macs: 4_867_293_184, params: 29_294_088 })));
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 
   await step('quick fix', async () => {
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, conv2.range, vscode.CodeActionKind.QuickFix.value);
