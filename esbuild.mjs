@@ -1,7 +1,8 @@
 // One build script for every bundle: the VS Code client, the stdio language server,
-// the CLI, the web extension (dist/web/: client + server in a web worker), and (with
-// --tests) every test file under test/ into out/test/. The web bundles are built for the
-// browser platform and fail the build if any Node module leaks into them.
+// the CLI, the web extension (dist/web/: client + server in a web worker), (with --tests)
+// every test file under test/ into out/test/, and (with --editors) the extension-host suite
+// that real VS Code loads into out/editors/. The web bundles are built for the browser
+// platform and fail the build if any Node module leaks into them.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,5 +59,8 @@ if (args.has('--tests')) {
 }
 if (args.has('--bench')) {
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' }));
+}
+if (args.has('--editors')) {
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: ['test/editors/vscode/suite.ts'], outdir: 'out/editors', outbase: 'test/editors', external: ['vscode'] }));
 }
 await Promise.all(builds);

@@ -5,7 +5,7 @@
 // Contract: pure function of one DocumentAnalysis; reads core results, never changes them.
 // `traffic` is aligned with Report.layers (same order, same length: analysis.layers).
 // Every figure is an exact integer except `intensity` (MACs per byte, a ratio).
-import { baseSide, estimateAt, RESOLUTION_STEPS, WIDTH_STEPS } from './core/estimates';
+import { estimateAt, resolutionSides, RESOLUTION_STEPS, WIDTH_STEPS } from './core/estimates';
 import { dscSavings } from './core/rules/separableConv';
 import type { DocumentAnalysis } from './engine';
 import { LineIndex } from './core/lineIndex';
@@ -81,8 +81,7 @@ export function reportExtras(doc: DocumentAnalysis, budgetOverride?: { macs?: nu
 
   let grid: CostGrid | null = null;
   if (analysis.input) {
-    const base = baseSide(graph);
-    const sides = RESOLUTION_STEPS.map((r) => Math.round(base * r));
+    const sides = resolutionSides(graph);
     const b = { ...graph.budget, ...budgetOverride };
     const budget = b.macs !== undefined || b.params !== undefined ? { macs: b.macs, params: b.params } : undefined;
     const cells = WIDTH_STEPS.map((alpha) =>

@@ -64,14 +64,19 @@ export function sideStep(graph: Graph): number {
   return 1;
 }
 
-export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[]): Estimates {
+/** The input sides of the ρ steps (side × 1, 6/7, 5/7, 4/7), rounded to the granularity the network needs. */
+export function resolutionSides(graph: Graph): number[] {
   const side = baseSide(graph);
+  const step = sideStep(graph);
+  return RESOLUTION_STEPS.map((r) => Math.max(step, Math.round((side * r) / step) * step));
+}
+
+export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[]): Estimates {
   const alpha = graph.width.alpha;
-  const step = sides ? 1 : sideStep(graph);
-  const resolutionSides = sides ?? RESOLUTION_STEPS.map((r) => Math.max(step, Math.round((side * r) / step) * step));
+  const resolutionSidesList = sides ?? resolutionSides(graph);
   return {
     width: alphas.map((a) => ({ alpha: a, ...strip(estimateAt(graph, a)) })),
-    resolution: resolutionSides.map((s) => ({ input: s, ...strip(estimateAt(graph, alpha, s)) })),
+    resolution: resolutionSidesList.map((s) => ({ input: s, ...strip(estimateAt(graph, alpha, s)) })),
   };
 }
 

@@ -1,0 +1,89 @@
+// Extension-host test suite: the `run()` module that VS Code's test runner loads
+// (--extensionTestsPath) inside a real extension host, with LayerLint as the development
+// extension. Runs under code-server here (runCodeServer.mjs) and desktop VS Code elsewhere
+// (runTestElectron.mjs). Needs a workspace folder containing mobilenet_v1_conv.layers.
+// Every wait polls with a deadline; a failed check throws from run(), which fails the run.
+// The cost-report webview checks are shared with the web suite (test/web/suite/reportView.ts).
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { poll, runChecks } from '../../web/suite/harness';
+import { reportViewChecks } from '../../web/suite/reportView';
+
+const TIMEOUT_MS = 60_000;
+const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>) => poll(what, probe, TIMEOUT_MS);
+
+function log(msg: string): void {
+  console.log(`[layerlint-suite] ${msg}`);
+}
+
+function separable(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'separable-conv');
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .join('\n');
+}
+
+async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  const v = await body();
+  log(`ok ${name} (${Date.now() - t0} ms)`);
+  return v;
+}
+
+export async function run(): Promise<void> {
+  const t0 = Date.now();
+  const [file] = await until('the example in the workspace', async () => {
+    const found = await vscode.workspace.findFiles('**/mobilenet_v1_conv.layers', undefined, 1);
+    return found.length ? found : undefined;
+  });
+  const uri = file!;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  assert.equal(doc.languageId, 'layerspec');
+  await vscode.window.showTextDocument(doc);
+
+  const diags = await step('13 separable-conv diagnostics', () => until('13 separable-conv diagnostics', () => (separable(uri).length === 13 ? separable(uri) : undefined)));
+  const ext = vscode.extensions.getExtension('layerlint.layerlint');
+  assert.ok(ext?.isActive, 'the LayerLint extension is active');
+  const conv2 = diags.find((d) => doc.lineAt(d.range.start.line).text.startsWith('conv2:'));
+  assert.ok(conv2, 'a separable-conv diagnostic on conv2');
+  assert.equal(doc.getText(conv2.range), 'conv 64 3x3');
+  const line = conv2.range.start.line;
+
+  await step('code lenses', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(
+      lenses.some((l) => l.range.start.line === line && l.command?.title.includes('separable: 29.3M, -87.3%')),
+      `a "separable: 29.3M, -87.3%" lens on conv2 (line ${line}); lenses: ${JSON.stringify(titles)}`,
+    );
+    assert.ok(titles.some((t) => t.includes('Total 4.87G MACs')), `a "Total 4.87G MACs" lens; lenses: ${JSON.stringify(titles)}`);
+  });
+
+  await step('hover', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, conv2.range.start.translate(0, 2));
+    const text = hoverText(hovers);
+    assert.ok(text.includes('= 231,211,008'), `hover contains "= 231,211,008": ${text}`);
+  });
+
+  // The cost report webview, before anything edits the file: it shows the file's totals and follows an edit.
+  await step('cost report view', () => runChecks('report view', reportViewChecks(uri, { macs: 4_867_293_184, params: 29_294_088 })));
+  await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+
+  await step('quick fix', async () => {
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, conv2.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a): a is vscode.CodeAction => 'isPreferred' in a && a.isPreferred === true);
+    assert.ok(fix?.edit, `a preferred quick fix with an edit; actions: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.match(fix.title, /depthwise-separable/);
+    assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'applyEdit succeeded');
+    assert.ok(doc.getText().includes('conv2_dw: dwconv 3x3'), 'the document now has conv2_dw');
+    await until('12 separable-conv diagnostics after the fix', () => (separable(uri).length === 12 ? true : undefined));
+  });
+
+  // Leave the workspace as found: the edit was never saved.
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  log(`all checks passed in ${Date.now() - t0} ms`);
+}
