@@ -32,7 +32,8 @@ repeat 2 conv 64 1x1 | relu
 }
 
 export function generateLayers(layers: number): string {
-  const units = Math.max(1, Math.round(layers / LAYERS_PER_UNIT));
+  // Never more than asked for: 100,000 is also the engine's layer limit (core/limits.ts).
+  const units = Math.max(1, Math.floor(layers / LAYERS_PER_UNIT));
   const parts = [HEADER];
   for (let i = 0; i < units; i++) parts.push(unit(i));
   return parts.join('');
