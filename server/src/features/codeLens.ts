@@ -13,6 +13,10 @@ const WEIGHTED = new Set(['conv', 'dwconv', 'deconv', 'fc']);
 
 export function codeLenses(doc: FeatureDoc): CodeLens[] {
   if (!doc.settings.codeLens.enable) return [];
+  return doc.cached('codeLens', () => computeLenses(doc));
+}
+
+function computeLenses(doc: FeatureDoc): CodeLens[] {
   const lenses: CodeLens[] = [];
   const total = doc.analysis.totals.macs;
   const separable = new Map<number, { macs: number; separableMacs: number; layer: number }>();
