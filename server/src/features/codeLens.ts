@@ -27,7 +27,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   for (const [, layers] of doc.layersBySpan()) {
     const l = layers[0]!;
     if (!WEIGHTED.has(l.layer.op.kind)) continue;
-    const line = doc.lines.positionAt(l.layer.span.start).line;
+    const line = doc.lines.lineAt(l.layer.span.start);
     const list = byLine.get(line);
     if (list) list.push(...layers);
     else byLine.set(line, [...layers]);

@@ -25,8 +25,8 @@ function allHints(doc: FeatureDoc): InlayHint[] {
   const byLine = new Map<number, Shape>();
   for (const l of doc.analysis.layers) {
     if (!l.output) continue;
-    byLine.set(doc.lines.positionAt(l.layer.statement.end).line, l.output);
-    if (l.layer.site !== l.layer.span) byLine.set(doc.lines.positionAt(l.layer.site.end).line, l.output);
+    byLine.set(doc.lines.lineAt(l.layer.statement.end), l.output);
+    if (l.layer.site !== l.layer.span) byLine.set(doc.lines.lineAt(l.layer.site.end), l.output);
   }
   const hints: InlayHint[] = [];
   for (const [line, shape] of byLine) {
