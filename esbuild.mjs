@@ -58,7 +58,7 @@ if (args.has('--tests')) {
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: walk('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
 }
 if (args.has('--bench')) {
-  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts' }, outdir: 'out/bench' }));
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' }, outdir: 'out/bench' }));
 }
 if (args.has('--editors')) {
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: ['test/editors/vscode/suite.ts'], outdir: 'out/editors', outbase: 'test/editors', external: ['vscode'] }));

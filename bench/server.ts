@@ -10,6 +10,8 @@ import { generateLayers } from './generate';
 import { summarize, type Figure } from './stats';
 
 const FAST = { settings: { debounceMs: 0 } };
+/** The flags the VS Code client starts the server with (client/src/extension.ts). */
+export const SERVER_FLAGS = ['--max-semi-space-size=32'];
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -80,7 +82,7 @@ async function editLatency(server: TestServer, layers: number, edits: number): P
 }
 
 async function memory(): Promise<Figure[]> {
-  const server = await startTestServer({ initializationOptions: { settings: { debounceMs: 10 } } });
+  const server = await startTestServer({ initializationOptions: { settings: { debounceMs: 10 } }, execArgv: SERVER_FLAGS });
   try {
     const { uri, text } = server.open('bench-mem.layers', generateLayers(100_000));
     await server.diagnostics(uri, 1, 120_000);
@@ -110,7 +112,7 @@ async function startup(): Promise<Figure[]> {
   const samples: number[] = [];
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
-    const s = await startTestServer();
+    const s = await startTestServer({ execArgv: SERVER_FLAGS });
     samples.push(performance.now() - t);
     await s.stop();
   }
@@ -120,7 +122,7 @@ async function startup(): Promise<Figure[]> {
 
 export async function serverBench(): Promise<Figure[]> {
   const figures: Figure[] = [...(await startup())];
-  const server = await startTestServer({ initializationOptions: FAST });
+  const server = await startTestServer({ initializationOptions: FAST, execArgv: SERVER_FLAGS });
   try {
     figures.push(...(await editLatency(server, 1_000, 300)));
     figures.push(...(await editLatency(server, 10_000, 200)));

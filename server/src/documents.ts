@@ -21,6 +21,9 @@ export class AnalysisCache {
   get(doc: TextDocument): FeatureDoc {
     const hit = this.entries.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
+    // The previous version's analysis is garbage from here on: dropped before the new one is
+    // built, so a large file's two analyses never have to fit in memory at once.
+    this.entries.delete(doc.uri);
     const settings = this.settingsFor(doc.uri);
     const format = frontEndForLanguage(doc.languageId)?.id;
     // The project's layerlint.json first; the editor's own settings override it.

@@ -27,8 +27,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { configuration?: unknown; initializationOptions?: unknown } = {}): Promise<TestServer> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+export async function startTestServer(options: { configuration?: unknown; initializationOptions?: unknown; /** Node flags for the server process (the VS Code client passes some). */ execArgv?: string[] } = {}): Promise<TestServer> {
+  const proc = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], { stdio: 'pipe' });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));

@@ -77,8 +77,10 @@ function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): Anal
 /** Drops shape and cost findings on lines that already have a syntax error; sorts by position. */
 function stageDiagnostics(diags: EngineDiagnostic[], text: string): EngineDiagnostic[] {
   const syntaxLines = new Set<number>();
-  const index = new LineIndex(text);
-  for (const d of diags) if (stageOf(d.code) === 'syntax') syntaxLines.add(index.positionAt(d.span.start).line);
-  const kept = syntaxLines.size ? diags.filter((d) => stageOf(d.code) === 'syntax' || !syntaxLines.has(index.positionAt(d.span.start).line)) : diags;
+  const hasSyntax = diags.some((d) => stageOf(d.code) === 'syntax');
+  // The line index is built only when there is a syntax finding to compare lines with.
+  const index = hasSyntax ? new LineIndex(text) : undefined;
+  if (index) for (const d of diags) if (stageOf(d.code) === 'syntax') syntaxLines.add(index.positionAt(d.span.start).line);
+  const kept = index && syntaxLines.size ? diags.filter((d) => stageOf(d.code) === 'syntax' || !syntaxLines.has(index.positionAt(d.span.start).line)) : diags;
   return kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }

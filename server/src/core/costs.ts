@@ -153,12 +153,7 @@ export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
   let complete = shapes.input !== null;
   for (const layer of graph.layers) {
     const out = shapes.shapes[layer.index]!;
-    let ins: Shape[] | null = [];
-    for (const i of layer.inputs) {
-      const s = i < 0 ? shapes.input : shapes.shapes[i]!;
-      if (!s) { ins = null; break; }
-      ins.push(s);
-    }
+    const ins = inputShapes(layer.inputs, shapes.input, shapes.shapes);
     const cost = out && ins ? layerCost(layer, ins, out, batch) : ZERO_COST;
     if (!out) complete = false;
     layers[layer.index] = { layer, inputs: ins, output: out, kind: cost.kind, macs: cost.macs, params: cost.params, otherOps: cost.otherOps, activations: cost.activations };
@@ -168,6 +163,51 @@ export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
     totals.activations += cost.activations;
   }
   return { input: shapes.input, layers, totals, complete, shapeDiagnostics: shapes.diagnostics };
+}
+
+/**
+ * Totals only, for estimates and budget searches that repeat the pass with other α and ρ:
+ * the same shapes and per-layer costs as computeCosts, without keeping per-layer results.
+ */
+export function computeTotals(graph: Graph, options: ShapeOptions = {}): { macs: number; params: number; complete: boolean } {
+  const shapes = inferShapes(graph, options);
+  const batch = graph.input.batch;
+  let macs = 0, params = 0;
+  let complete = shapes.input !== null;
+  const one: Shape[] = [];
+  for (const layer of graph.layers) {
+    const out = shapes.shapes[layer.index]!;
+    if (!out) { complete = false; continue; }
+    const ins = layer.inputs.length === 1 ? one : inputShapes(layer.inputs, shapes.input, shapes.shapes);
+    if (ins === one) {
+      const i = layer.inputs[0]!;
+      const s = i < 0 ? shapes.input : shapes.shapes[i]!;
+      if (!s) continue;
+      one[0] = s;
+    }
+    if (!ins) continue;
+    const cost = layerCost(layer, ins, out, batch);
+    macs += cost.macs;
+    params += cost.params;
+  }
+  return { macs, params, complete };
+}
+
+/** The input shapes of a layer in an array of exactly their number (it is kept), or null when one is unknown. */
+function inputShapes(inputs: number[], input: Shape | null, shapes: (Shape | null)[]): Shape[] | null {
+  if (inputs.length === 1) {
+    const i = inputs[0]!;
+    const s = i < 0 ? input : shapes[i]!;
+    return s ? [s] : null;
+  }
+  const ins: Shape[] = new Array(inputs.length);
+  for (let k = 0; k < inputs.length; k++) {
+    const i = inputs[k]!;
+    const s = i < 0 ? input : shapes[i]!;
+    if (!s) return null;
+    ins[k] = s;
+  }
+  return ins;
 }
 
 export function byKind(layers: LayerResult[]): ByKind {

@@ -1,7 +1,7 @@
 // What-if estimates: totals under other width multipliers (α) and input sides (ρ), and,
 // for a budget, the largest α and the largest input side that fit it. Each estimate is a
 // full shape + cost pass with the override, so it is exact, not a ρ²/α² approximation.
-import { computeCosts } from './costs';
+import { computeTotals } from './costs';
 import type { Graph } from './ir';
 
 export const WIDTH_STEPS = [1, 0.75, 0.5, 0.25] as const;
@@ -41,8 +41,27 @@ export function baseSide(graph: Graph): number {
 
 /** Totals at width α and, when given, an input side overriding H and W (else the file's own input). */
 export function estimateAt(graph: Graph, alpha: number, side?: number): { macs: number; params: number; complete: boolean } {
-  const { totals, complete } = computeCosts(graph, side === undefined ? { alpha } : { alpha, side });
-  return { macs: totals.macs, params: totals.params, complete };
+  return computeTotals(graph, side === undefined ? { alpha } : { alpha, side });
+}
+
+type At = typeof estimateAt;
+
+/**
+ * estimateAt, each (α, side) computed once per call of estimates() (the side-step probes and
+ * the ρ steps often coincide). `known` is the file's own analysis: α and side as written.
+ */
+function memoAt(known?: { macs: number; params: number; complete: boolean }): At {
+  const seen = new Map<string, ReturnType<At>>();
+  return (graph, alpha, side) => {
+    const key = `${alpha}@${side ?? 'file'}`;
+    let hit = seen.get(key);
+    if (!hit) {
+      const asWritten = side === undefined || (side === baseSide(graph) && (graph.resolution !== undefined || graph.input.h === graph.input.w));
+      hit = known && alpha === graph.width.alpha && asWritten ? known : estimateAt(graph, alpha, side);
+      seen.set(key, hit);
+    }
+    return hit;
+  };
 }
 
 function strip({ macs, params }: { macs: number; params: number }) {
@@ -54,29 +73,31 @@ function strip({ macs, params }: { macs: number; params: number }) {
  * current and the ρ steps) all analyse, else the smallest power of two (up to 64) whose
  * multiples do, as for detectors that concatenate upsampled maps with earlier ones (YOLO: 32).
  */
-export function sideStep(graph: Graph): number {
+export function sideStep(graph: Graph, at: At = estimateAt): number {
   const side = baseSide(graph);
   const alpha = graph.width.alpha;
   for (const step of [1, 2, 4, 8, 16, 32, 64]) {
     const probes = [side - step, ...RESOLUTION_STEPS.slice(1).map((r) => Math.round((side * r) / step) * step)].filter((s) => s > 0);
-    if (probes.every((s) => estimateAt(graph, alpha, s).complete)) return step;
+    if (probes.every((s) => at(graph, alpha, s).complete)) return step;
   }
   return 1;
 }
 
 /** The input sides of the ρ steps (side × 1, 6/7, 5/7, 4/7), rounded to the granularity the network needs. */
-export function resolutionSides(graph: Graph): number[] {
+export function resolutionSides(graph: Graph, at: At = estimateAt): number[] {
   const side = baseSide(graph);
-  const step = sideStep(graph);
+  const step = sideStep(graph, at);
   return RESOLUTION_STEPS.map((r) => Math.max(step, Math.round((side * r) / step) * step));
 }
 
-export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[]): Estimates {
+/** `known`: the totals of the file as written (α and input side unchanged), when the caller has them. */
+export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[], known?: { macs: number; params: number; complete: boolean }): Estimates {
   const alpha = graph.width.alpha;
-  const resolutionSidesList = sides ?? resolutionSides(graph);
+  const at = memoAt(known);
+  const resolutionSidesList = sides ?? resolutionSides(graph, at);
   return {
-    width: alphas.map((a) => ({ alpha: a, ...strip(estimateAt(graph, a)) })),
-    resolution: resolutionSidesList.map((s) => ({ input: s, ...strip(estimateAt(graph, alpha, s)) })),
+    width: alphas.map((a) => ({ alpha: a, ...strip(at(graph, a)) })),
+    resolution: resolutionSidesList.map((s) => ({ input: s, ...strip(at(graph, alpha, s)) })),
   };
 }
 

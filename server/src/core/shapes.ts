@@ -168,7 +168,8 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'act':
     case 'dropout':
     case 'identity':
-      return [h, w, c];
+      // Shapes are never mutated, so a layer that keeps its input's shape shares the array.
+      return ins[0]!;
   }
 }
 

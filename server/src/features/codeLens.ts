@@ -13,6 +13,10 @@ const WEIGHTED = new Set(['conv', 'dwconv', 'deconv', 'fc']);
 
 export function codeLenses(doc: FeatureDoc): CodeLens[] {
   if (!doc.settings.codeLens.enable) return [];
+  return doc.cached('codeLens', () => computeLenses(doc));
+}
+
+function computeLenses(doc: FeatureDoc): CodeLens[] {
   const lenses: CodeLens[] = [];
   const total = doc.analysis.totals.macs;
   const separable = new Map<number, { macs: number; separableMacs: number; layer: number }>();
@@ -23,7 +27,7 @@ export function codeLenses(doc: FeatureDoc): CodeLens[] {
   for (const [, layers] of doc.layersBySpan()) {
     const l = layers[0]!;
     if (!WEIGHTED.has(l.layer.op.kind)) continue;
-    const line = doc.lines.positionAt(l.layer.span.start).line;
+    const line = doc.lines.lineAt(l.layer.span.start);
     const list = byLine.get(line);
     if (list) list.push(...layers);
     else byLine.set(line, [...layers]);

@@ -18,6 +18,8 @@ export interface FeatureDoc extends DocumentAnalysis {
   estimates(): Estimates;
   /** Layers grouped by the start of their op span (repeat iterations and block uses share one). */
   layersBySpan(): Map<number, LayerResult[]>;
+  /** A feature's whole-document result for this version, computed on its first request. */
+  cached<T>(key: string, compute: () => T): T;
 }
 
 export function toRange(lines: LineIndex, span: Span): Range {
@@ -31,13 +33,18 @@ export function toOffset(lines: LineIndex, pos: Position): number {
 export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: number, settings: Settings): FeatureDoc {
   let est: Estimates | undefined;
   let bySpan: Map<number, LayerResult[]> | undefined;
+  const results = new Map<string, unknown>();
   return {
     ...doc,
     uri,
     version,
     settings,
     lines: new LineIndex(doc.text),
-    estimates: () => (est ??= doc.analysis.input ? computeEstimates(doc.analysis.graph) : { width: [], resolution: [] }),
+    estimates: () => (est ??= doc.analysis.input ? computeEstimates(doc.analysis.graph, undefined, undefined, ownTotals(doc.analysis)) : { width: [], resolution: [] }),
+    cached: <T>(key: string, compute: () => T): T => {
+      if (!results.has(key)) results.set(key, compute());
+      return results.get(key) as T;
+    },
     layersBySpan: () => {
       if (bySpan) return bySpan;
       bySpan = new Map();
@@ -49,6 +56,12 @@ export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: numb
       return bySpan;
     },
   };
+}
+
+/** The analysis totals when they are those of the file as written (no α, ρ or divisor override in the options). */
+function ownTotals(a: DocumentAnalysis['analysis']): { macs: number; params: number; complete: boolean } | undefined {
+  const o = a.options;
+  return o.alpha === undefined && o.side === undefined && o.divisor === undefined ? { macs: a.totals.macs, params: a.totals.params, complete: a.complete } : undefined;
 }
 
 /** Layers whose op span or block-invocation site contains the offset (innermost first). */

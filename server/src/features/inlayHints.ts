@@ -7,16 +7,29 @@ import type { FeatureDoc } from './context';
 
 export function inlayHints(doc: FeatureDoc, range: Range): InlayHint[] {
   if (!doc.settings.inlayHints.enable) return [];
+  // Every line's hint is computed once per version; a request takes those in its range.
+  const all = doc.cached('inlayHints', () => allHints(doc));
+  let lo = 0, hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid]!.position.line < range.start.line) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: InlayHint[] = [];
+  for (let i = lo; i < all.length && all[i]!.position.line <= range.end.line; i++) out.push(all[i]!);
+  return out;
+}
+
+function allHints(doc: FeatureDoc): InlayHint[] {
   // Layers are in topological order, so the last one seen on a line is that line's output.
   const byLine = new Map<number, Shape>();
   for (const l of doc.analysis.layers) {
     if (!l.output) continue;
-    byLine.set(doc.lines.positionAt(l.layer.statement.end).line, l.output);
-    if (l.layer.site !== l.layer.span) byLine.set(doc.lines.positionAt(l.layer.site.end).line, l.output);
+    byLine.set(doc.lines.lineAt(l.layer.statement.end), l.output);
+    if (l.layer.site !== l.layer.span) byLine.set(doc.lines.lineAt(l.layer.site.end), l.output);
   }
   const hints: InlayHint[] = [];
   for (const [line, shape] of byLine) {
-    if (line < range.start.line || line > range.end.line) continue;
     const lineText = doc.text.slice(doc.lines.lineStart(line), doc.lines.lineEnd(line));
     const hash = lineText.indexOf('#');
     const end = (hash >= 0 ? lineText.slice(0, hash) : lineText).trimEnd().length;

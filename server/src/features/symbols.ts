@@ -6,12 +6,21 @@ import type { Span } from '../core/ir';
 import { fmt } from '../core/shapes';
 import type { LayersParsed } from '../formats/layers';
 import type { Stmt } from '../formats/layers/ast';
+import type { LayerResult } from '../core/costs';
 import { toRange, type FeatureDoc } from './context';
 
+/**
+ * The output of the last layer whose statement is this layer statement. Statement spans do
+ * not nest, so the last output per statement start, collected in one pass, answers it.
+ */
 function outputOf(doc: FeatureDoc, span: Span): string | undefined {
-  let out: string | undefined;
-  for (const l of doc.analysis.layers) if (l.output && l.layer.statement.start >= span.start && l.layer.statement.end <= span.end) out = fmt(l.output);
-  return out;
+  const last = doc.cached('statementOutputs', () => {
+    const m = new Map<number, LayerResult>();
+    for (const l of doc.analysis.layers) if (l.output) m.set(l.layer.statement.start, l);
+    return m;
+  });
+  const l = last.get(span.start);
+  return l && l.layer.statement.end <= span.end ? fmt(l.output!) : undefined;
 }
 
 export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {

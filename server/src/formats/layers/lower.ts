@@ -2,6 +2,9 @@
 // arguments, unrolls `repeat`, expands block invocations with their own name scopes,
 // resolves `from=` and merge operands, and decides implicit conv biases.
 // Errors become diagnostics; the offending op is skipped so the rest still lowers.
+// Cost: linear in the unrolled layers. An op whose arguments do not depend on block
+// parameters is checked once per syntax node and its op copied for later instances;
+// layer names are computed for the whole graph on the first read of any `name`.
 import type { Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
 import { exact } from '../../core/format';
@@ -66,13 +69,122 @@ class Scope {
   }
 }
 
-interface Ctx {
-  env: Env;
-  scope: Scope;
-  prefix: string;
+/**
+ * How the names of the layers lowered in one context are formed: inside a block
+ * invocation, the invocation's own name and `/` come first; inside a repeat iteration,
+ * `#N` comes last. Layer names are built from these only when first read.
+ */
+interface NameCtx {
+  naming: Naming;
+  /** The block invocation this context is inside of, if any. */
+  invocation?: NameSite;
   suffix: string;
   /** Outermost invocation span, when inside a block. */
   site?: Span;
+}
+
+/** The parts of one base name: the chain op and the context it was lowered in. */
+interface NameSite {
+  ctx: NameCtx;
+  stmt: LayerStmt;
+  opIndex: number;
+  kw: string;
+  start: number;
+  /** The base name, once computed (an invocation's is the prefix of every layer inside it). */
+  base?: string;
+}
+
+/**
+ * A lowered layer: a view of its chain op in the syntax tree (op text and spans are read
+ * from there, the same objects every time) plus what lowering decided. Its unique name
+ * is computed on first read, for every layer of the graph at once. Six fields per layer:
+ * a network's layers are most of what its analysis keeps in memory.
+ */
+class LoweredLayer implements Layer {
+  constructor(
+    public index: number,
+    public op: LayerOp,
+    public inputs: number[],
+    readonly ctx: NameCtx,
+    readonly stmt: LayerStmt,
+    readonly opIndex: number,
+  ) {}
+  get name(): string {
+    return this.ctx.naming.name(this.index);
+  }
+  get opText(): string {
+    return this.stmt.chain[this.opIndex]!.keyword.text;
+  }
+  get span(): Span {
+    return this.stmt.chain[this.opIndex]!.span;
+  }
+  get site(): Span {
+    return this.ctx.site ?? this.stmt.chain[this.opIndex]!.span;
+  }
+  get statement(): Span {
+    return this.stmt.span;
+  }
+}
+
+/** Unique names for all layers of one lowering, in layer order: deterministic whenever they are read. */
+class Naming {
+  private names: string[] | undefined;
+  private lines: LineIndex | undefined;
+  constructor(
+    private readonly layers: Layer[],
+    private readonly text: string,
+  ) {}
+  name(index: number): string {
+    return (this.names ??= this.compute())[index]!;
+  }
+  private siteName(site: NameSite): string {
+    return (site.base ??= this.baseName(site.ctx, site.stmt, site.opIndex, site.kw, site.start));
+  }
+  private baseName(ctx: NameCtx, stmt: LayerStmt, opIndex: number, kw: string, start: number): string {
+    const prefix = ctx.invocation ? `${this.siteName(ctx.invocation)}/` : '';
+    const local = stmt.name ? (opIndex === 0 ? stmt.name.text : `${stmt.name.text}/${kw}`) : `${kw}_${(this.lines ??= new LineIndex(this.text)).lineAt(start) + 1}`;
+    return prefix + local + ctx.suffix;
+  }
+  private compute(): string[] {
+    const unique = uniqueNamer();
+    const out: string[] = new Array(this.layers.length);
+    for (let i = 0; i < this.layers.length; i++) {
+      const l = this.layers[i] as LoweredLayer;
+      const node = l.stmt.chain[l.opIndex]!;
+      out[i] = unique(this.baseName(l.ctx, l.stmt, l.opIndex, node.keyword.text, node.span.start));
+    }
+    this.lines = undefined;
+    return out;
+  }
+}
+
+/**
+ * An op checked once for a syntax node that no block parameter affects, with a
+ * diagnostics-free result: every instance shares `op` and resolves `names` again. A conv
+ * without `bias=` gets one of two shared copies once its bias is decided (after lowering).
+ */
+interface CheckedOp {
+  op: LayerOp;
+  names: Word[];
+  explicitBias: boolean;
+  withBias?: LayerOp;
+  withoutBias?: LayerOp;
+}
+
+/** A word whose value can depend on block parameters in `env` (a parameter name or an expression). */
+function dependsOnEnv(text: string, env: Env): boolean {
+  return env.has(text) || (/[-+*/()%]/.test(text) && !/^[0-9]+x[0-9]+(?:x[0-9]+)?$/.test(text));
+}
+
+/** The op table as a Map: looking a freshly sliced keyword up in it only hashes the string. */
+const OP_SPECS = new Map(Object.entries(OPS));
+
+interface Ctx {
+  /** Inside a repeat or a block body, where one op node becomes several layers (worth checking once). */
+  reused: boolean;
+  env: Env;
+  scope: Scope;
+  names: NameCtx;
   callStack: string[];
 }
 
@@ -83,8 +195,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const diagnostics: EngineDiagnostic[] = [];
   const layers: Layer[] = [];
   const blocks = new Map<string, BlockStmt>();
-  const implicitBias = new Set<number>();
-  const lines = new LineIndex(text);
+  /** Conv-like layers without `bias=`, and the checked op each shares, if any. */
+  const implicitBias: number[] = [];
+  const implicitShared: (CheckedOp | undefined)[] = [];
+  const naming = new Naming(layers, text);
+  /** Per op node: its checked op, or null when its arguments depend on block parameters. */
+  const checked = new Map<OpNode, CheckedOp | null>();
   // A repeat or a block used many times lowers the same text many times: one diagnostic per place.
   const reported = new Set<string>();
   const diag = (code: Code, span: Span, message: string) => {
@@ -117,10 +233,6 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     else if (blocks.has(s.name.text)) diag('duplicate-name', s.name.span, `Block '${s.name.text}' is already defined.`);
     else blocks.set(s.name.text, s);
   }
-
-  const lineOf = (offset: number): number => lines.lineAt(offset) + 1;
-
-  const uniqueName = uniqueNamer();
 
   const directive = (d: DirectiveStmt) => {
     const kw = d.keyword.text;
@@ -200,10 +312,26 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     }
   };
 
-  const addLayer = (name: string, opText: string, op: LayerOp, inputs: number[], node: OpNode, stmt: LayerStmt, ctx: Ctx): number => {
+  const addLayer = (opIndex: number, op: LayerOp, inputs: number[], stmt: LayerStmt, ctx: Ctx): number => {
     if (layers.length >= LIMITS.maxLayers) throw new LimitReached('layers');
     const index = layers.length;
-    layers.push({ index, name: uniqueName(name), opText, op, inputs, span: node.span, site: ctx.site ?? node.span, statement: stmt.span });
+    layers.push(new LoweredLayer(index, op, inputs, ctx.names, stmt, opIndex));
+    return index;
+  };
+
+  /** Resolves merge operands and adds the layer; `input` when an operand is unknown. */
+  const finishOp = (op: LayerOp, names: Word[], explicitBias: boolean, shared: CheckedOp | undefined, opIndex: number, stmt: LayerStmt, input: number, ctx: Ctx): number => {
+    let inputs = [input];
+    if (op.kind === 'merge') {
+      const resolved = names.map((n) => resolveName(n, ctx, ctx.names.site ? ' in this block' : '')).filter((x): x is number => x !== undefined);
+      if (resolved.length !== names.length) return input;
+      inputs = resolved.length < 2 ? [input, ...resolved] : resolved;
+    }
+    const index = addLayer(opIndex, op, inputs, stmt, ctx);
+    if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !explicitBias) {
+      implicitBias.push(index);
+      implicitShared.push(shared);
+    }
     return index;
   };
 
@@ -258,10 +386,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const lowerOp = (node: OpNode, opIndex: number, stmt: LayerStmt, input: number, ctx: Ctx): number => {
     step();
     const kw = node.keyword.text;
-    const base = ctx.prefix + (stmt.name ? (opIndex === 0 ? stmt.name.text : `${stmt.name.text}/${kw}`) : `${kw}_${lineOf(node.span.start)}`) + ctx.suffix;
+    const hit = checked.get(node);
+    if (hit) return finishOp(hit.op, hit.names, hit.explicitBias, hit, opIndex, stmt, input, ctx);
     const block = blocks.get(kw);
-    if (block) return invokeBlock(block, node, input, ctx, base);
-    const spec = OPS[kw];
+    if (block) return invokeBlock(block, node, input, ctx, { ctx: ctx.names, stmt, opIndex, kw, start: node.span.start });
+    const spec = OP_SPECS.get(kw);
+    const diagsBefore = diagnostics.length;
     if (!spec) {
       diag('unknown-op', node.keyword.span, `Unknown op '${kw}'. Built-in ops: conv, dwconv, deconv, maxpool, avgpool, fc, bn, relu, ..., add, concat, mul; or define it with 'block ${kw} ... { }'.`);
       return input;
@@ -313,18 +443,17 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     }
     if (failed) return input;
     const op = spec.build(values);
-    let inputs = [input];
-    if (op.kind === 'merge') {
-      const resolved = names.map((n) => resolveName(n, ctx, ctx.prefix ? ' in this block' : '')).filter((x): x is number => x !== undefined);
-      if (resolved.length !== names.length) return input;
-      inputs = resolved.length < 2 ? [input, ...resolved] : resolved;
+    const explicitBias = values.has('bias');
+    let shared: CheckedOp | undefined;
+    if (ctx.reused && diagnostics.length === diagsBefore && !checked.has(node)) {
+      const dynamic = ctx.env.size > 0 && node.args.some((a) => dependsOnEnv(a.value.text, ctx.env));
+      if (!dynamic) shared = { op, names, explicitBias };
+      checked.set(node, shared ?? null);
     }
-    const index = addLayer(base, kw, op, inputs, node, stmt, ctx);
-    if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !values.has('bias')) implicitBias.add(index);
-    return index;
+    return finishOp(op, names, explicitBias, shared, opIndex, stmt, input, ctx);
   };
 
-  const invokeBlock = (block: BlockStmt, node: OpNode, input: number, ctx: Ctx, useName: string): number => {
+  const invokeBlock = (block: BlockStmt, node: OpNode, input: number, ctx: Ctx, invocation: NameSite): number => {
     const name = block.name.text;
     if (ctx.callStack.includes(name)) {
       diag('recursive-block', node.keyword.span, `Block '${name}' invokes itself (${[...ctx.callStack, name].join(' → ')}).`);
@@ -363,7 +492,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     if (failed) return input;
     const scope = new Scope(undefined, block.body);
     scope.names.set('in', input);
-    const inner: Ctx = { env, scope, prefix: `${useName}/`, suffix: '', site: ctx.site ?? node.span, callStack: [...ctx.callStack, name] };
+    const inner: Ctx = { reused: true, env, scope, names: { naming, invocation, suffix: '', site: ctx.names.site ?? node.span }, callStack: [...ctx.callStack, name] };
     return lowerBody(block.body, input, inner);
   };
 
@@ -371,13 +500,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const fromArg = stmt.chain[0]?.args.find((a) => a.key?.text === 'from');
     let input = prev;
     if (fromArg) {
-      const r = resolveName(fromArg.value, ctx, ctx.prefix ? ' in this block' : '');
+      const r = resolveName(fromArg.value, ctx, ctx.names.site ? ' in this block' : '');
       if (r !== undefined) input = r;
     }
     let out = input;
     for (let i = 0; i < stmt.chain.length; i++) out = lowerOp(stmt.chain[i]!, i, stmt, out, ctx);
     if (stmt.name) {
-      if (ctx.scope.names.has(stmt.name.text)) diag('duplicate-name', stmt.name.span, `'${stmt.name.text}' is already defined${ctx.prefix ? ' in this block' : ''}.`);
+      if (ctx.scope.names.has(stmt.name.text)) diag('duplicate-name', stmt.name.span, `'${stmt.name.text}' is already defined${ctx.names.site ? ' in this block' : ''}.`);
       else ctx.scope.names.set(stmt.name.text, out);
     }
     return out;
@@ -397,11 +526,11 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const body: Stmt[] = stmt.body ?? (stmt.oneLine ??= stmt.chain ? [stmt.chain] : []);
     let out = prev;
     let last: Scope | undefined;
-    const iter: Ctx = { env: ctx.env, scope: ctx.scope, prefix: ctx.prefix, suffix: '', site: ctx.site, callStack: ctx.callStack };
+    const iter: Ctx = { reused: true, env: ctx.env, scope: ctx.scope, names: ctx.names, callStack: ctx.callStack };
     for (let i = 0; i < n; i++) {
       step();
       last = iter.scope = new Scope(ctx.scope, body);
-      iter.suffix = `${ctx.suffix}#${i + 1}`;
+      iter.names = { naming, invocation: ctx.names.invocation, suffix: `${ctx.names.suffix}#${i + 1}`, site: ctx.names.site };
       out = lowerBody(body, out, iter);
     }
     if (last) for (const [k, v] of last.names) ctx.scope.names.set(k, v);
@@ -418,7 +547,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   };
 
   const topScope = new Scope(undefined, ast.statements);
-  const topCtx: Ctx = { env: new Map(), scope: topScope, prefix: '', suffix: '', callStack: [] };
+  const topCtx: Ctx = { reused: false, env: new Map(), scope: topScope, names: { naming, suffix: '' }, callStack: [] };
   let prev = NETWORK_INPUT;
   for (const s of ast.statements) {
     if (s.kind === 'directive') directive(s);
@@ -438,9 +567,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const consumers = new Int32Array(layers.length);
   const bnConsumer = new Uint8Array(layers.length);
   for (const l of layers) for (const i of l.inputs) if (i >= 0) { consumers[i]!++; if (l.op.kind === 'bn') bnConsumer[i] = 1; }
-  for (const i of implicitBias) {
-    const op = layers[i]!.op as { bias: boolean };
-    op.bias = !(consumers[i] === 1 && bnConsumer[i] === 1);
+  for (let k = 0; k < implicitBias.length; k++) {
+    const i = implicitBias[k]!;
+    const bias = !(consumers[i] === 1 && bnConsumer[i] === 1);
+    const shared = implicitShared[k];
+    if (shared) layers[i]!.op = bias ? (shared.withBias ??= { ...shared.op, bias } as LayerOp) : (shared.withoutBias ??= { ...shared.op, bias } as LayerOp);
+    else (layers[i]!.op as { bias: boolean }).bias = bias;
   }
   return { graph, diagnostics, blocks };
 }

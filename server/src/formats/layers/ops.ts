@@ -36,7 +36,9 @@ const CEIL: ArgSpec = { name: 'ceil', type: 'bool', doc: 'Round the output size 
 const KERNEL: ArgSpec = { name: 'kernel', type: 'kernel', doc: 'Kernel size, `K` (= KxK) or `KHxKW`.' };
 
 const pair = (v: ArgValue | undefined, d: number): [number, number] => (Array.isArray(v) ? (v as [number, number]) : [d, d]);
-const pad = (v: ArgValue | undefined): Padding => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Padding) : { kind: 'same' });
+// Ops and paddings are never mutated after lowering, so argument-free ones are shared.
+const SAME: Padding = { kind: 'same' };
+const pad = (v: ArgValue | undefined): Padding => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Padding) : SAME);
 /** `undefined` bias means "decide from the next layer" (see lower.ts). */
 const bias = (v: ArgValues) => v.get('bias') as boolean;
 
@@ -64,13 +66,16 @@ function pool(mode: 'max' | 'avg') {
   };
 }
 
-const merge = (mode: 'add' | 'concat' | 'mul'): OpSpec => ({
+const merge = (mode: 'add' | 'concat' | 'mul', op: LayerOp = { kind: 'merge', mode }): OpSpec => ({
   positional: [],
   rest: { name: 'inputs', type: 'name', doc: 'Layer names to merge; with one name, the chain input is the first operand.' },
   options: {},
   doc: mode === 'add' ? 'Element-wise sum of named outputs (residual shortcut).' : mode === 'mul' ? 'Element-wise product of named outputs (a 1x1 operand broadcasts, as in squeeze-excitation).' : 'Concatenation of named outputs along channels.',
-  build: () => ({ kind: 'merge', mode }),
+  build: () => op,
 });
+
+const BN: LayerOp = { kind: 'bn' };
+const FLATTEN: LayerOp = { kind: 'flatten' };
 
 export const OPS: Record<string, OpSpec> = {
   conv: {
@@ -109,14 +114,14 @@ export const OPS: Record<string, OpSpec> = {
     doc: 'Fully connected layer; flattens its input.',
     build: (v) => ({ kind: 'fc', out: v.get('out') as number, bias: v.get('bias') !== false }),
   },
-  bn: { positional: [], options: { from: FROM }, doc: 'Batch normalisation (scale and shift per channel).', build: () => ({ kind: 'bn' }) },
+  bn: { positional: [], options: { from: FROM }, doc: 'Batch normalisation (scale and shift per channel).', build: () => BN },
   dropout: {
     positional: [{ name: 'p', type: 'prob', optional: true, doc: 'Drop probability in [0, 1).' }],
     options: { from: FROM },
     doc: 'Dropout (no cost at inference).',
     build: (v) => ({ kind: 'dropout', p: (v.get('p') as number) ?? 0.5 }),
   },
-  flatten: { positional: [], options: { from: FROM }, doc: 'Flattens H x W x C to 1 x 1 x (H*W*C).', build: () => ({ kind: 'flatten' }) },
+  flatten: { positional: [], options: { from: FROM }, doc: 'Flattens H x W x C to 1 x 1 x (H*W*C).', build: () => FLATTEN },
   upsample: {
     positional: [{ name: 'factor', type: 'int', doc: 'Integer scale factor (nearest neighbour).' }],
     options: { from: FROM },
@@ -129,10 +134,11 @@ export const OPS: Record<string, OpSpec> = {
 };
 
 for (const fn of ACTIVATIONS) {
+  const op: LayerOp = { kind: 'act', fn };
   OPS[fn] = {
     positional: fn === 'leaky' ? [{ name: 'slope', type: 'float', optional: true, doc: 'Negative slope (default 0.1).' }] : [],
     options: { from: FROM },
     doc: fn === 'softmax' ? 'Softmax over channels.' : `${fn} activation.`,
-    build: () => ({ kind: 'act', fn }),
+    build: () => op,
   };
 }

@@ -145,7 +145,8 @@ function parseLayerStmt(toks: Token[], from: number, err: Err): LayerStmt | unde
     name = word(t);
     i += 2;
   }
-  const chain: OpNode[] = [];
+  const chain = chainScratch;
+  chain.length = 0;
   const end = toks.length;
   while (true) {
     let j = i;
@@ -162,7 +163,9 @@ function parseLayerStmt(toks: Token[], from: number, err: Err): LayerStmt | unde
     }
     const args = parseArgs(toks, i + 1, j, err);
     if (!args) return undefined;
-    chain.push({ keyword: word(head), args, span: { start: head.start, end: toks[j - 1]!.end } });
+    const keyword = word(head);
+    // An op without arguments shares its keyword's span object (spans are never mutated).
+    chain.push({ keyword, args, span: j - 1 === i ? keyword.span : { start: head.start, end: toks[j - 1]!.end } });
     if (j >= end) break;
     i = j + 1;
     if (i >= end) {
@@ -170,11 +173,21 @@ function parseLayerStmt(toks: Token[], from: number, err: Err): LayerStmt | unde
       return undefined;
     }
   }
-  return { kind: 'layer', name, chain, span: { start: toks[from]!.start, end: toks[end - 1]!.end } };
+  return { kind: 'layer', name, chain: chain.slice(), span: { start: toks[from]!.start, end: toks[end - 1]!.end } };
 }
 
+/**
+ * Arrays grown by push() keep spare capacity (17 slots from the first push), so nodes are
+ * collected in these scratch arrays and copied out at their exact length: the tree is most
+ * of what an analysis keeps in memory.
+ */
+const chainScratch: OpNode[] = [];
+const argScratch: Arg[] = [];
+
 function parseArgs(toks: Token[], from: number, to: number, err: Err): Arg[] | undefined {
-  const args: Arg[] = [];
+  if (from >= to) return [];
+  const args = argScratch;
+  args.length = 0;
   let i = from;
   while (i < to) {
     const t = toks[i]!;
@@ -191,9 +204,10 @@ function parseArgs(toks: Token[], from: number, to: number, err: Err): Arg[] | u
       args.push({ key: word(t), value: word(v), span: { start: t.start, end: v.end } });
       i += 3;
     } else {
-      args.push({ value: word(t), span: span(t) });
+      const value = word(t);
+      args.push({ value, span: value.span });
       i++;
     }
   }
-  return args;
+  return args.slice();
 }
