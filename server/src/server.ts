@@ -10,13 +10,14 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
+  type CodeLens,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './documents';
 import { codeActions, FIX_ALL_KIND, toWorkspaceEdit } from './features/codeActions';
-import { codeLenses } from './features/codeLens';
+import { codeLenses, resolveCodeLens, type EstimateLensData } from './features/codeLens';
 import { completion, signatureHelp } from './features/completion';
 import type { FeatureDoc } from './features/context';
 import { diagnostics } from './features/diagnostics';
@@ -126,7 +127,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        codeLensProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite], resolveProvider: false },
         inlayHintProvider: true,
         documentSymbolProvider: true,
@@ -171,6 +172,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (d) => hover(d, p.position)));
   connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d)));
+  connection.onCodeLensResolve((lens, token) => {
+    const data = lens.data as EstimateLensData | undefined;
+    const stale: CodeLens = { ...lens, command: { title: '…', command: '' } };
+    if (!data || typeof data.uri !== 'string') return lens;
+    if (documents.get(data.uri)?.version !== data.version) return stale; // a lens of an older version
+    return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens));
+  });
   connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeActions(d, p)));
   connection.languages.inlayHint.on((p, token) => withDoc(p.textDocument.uri, token, [], (d) => inlayHints(d, p.range)));
   connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (d) => documentSymbols(d)));

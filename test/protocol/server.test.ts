@@ -54,7 +54,11 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
   assert.ok(lenses.some((l) => l.command?.title.startsWith('Total 4.87G MACs')), 'network total lens');
   const conv2Lens = lenses.find((l) => l.range.start.line === conv2.range.start.line && l.command!.title.includes('separable'));
   assert.equal(conv2Lens?.command?.title, '231.2M MACs (4.8%) · 18.4K params · separable: 29.3M, -87.3%');
-  assert.ok(lenses.some((l) => l.command?.title.startsWith('α 0.5: ') && l.command.command === 'layerlint.setWidth'));
+  const unresolved = lenses.filter((l) => !l.command);
+  assert.equal(unresolved.length, 6, 'three α and three ρ lenses, resolved on demand');
+  const resolved = (await Promise.all(unresolved.map((l) => server.conn.sendRequest('codeLens/resolve', l)))) as CodeLens[];
+  assert.ok(resolved.some((l) => l.command?.title === 'α 0.5: 1.22G / 7.58M' && l.command.command === 'layerlint.setWidth'), JSON.stringify(resolved.map((l) => l.command?.title)));
+  assert.ok(resolved.some((l) => l.command?.title === 'ρ 160: 2.48G' && l.command.command === 'layerlint.setResolution'));
 
   const hover = (await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: conv2.range.start.line, character: conv2.range.start.character + 2 } })) as Hover;
   const md = (hover.contents as { value: string }).value;
@@ -68,6 +72,8 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
   assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2:  conv 64 1x1 \| bn \| relu/);
   await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
   const after2 = await server.diagnostics(uri, 2);
+  const stale = (await server.conn.sendRequest('codeLens/resolve', unresolved[0])) as CodeLens;
+  assert.equal(stale.command?.title, '…', 'a lens of an older version is not resolved with stale figures');
   assert.equal(after2.diagnostics.filter((d) => d.code === 'separable-conv').length, 12);
 
   const all = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.layerlint'] } })) as CodeAction[];

@@ -6,7 +6,7 @@ import { analyzeSource } from '../../server/src/engine';
 import { makeFeatureDoc, type FeatureDoc } from '../../server/src/features/context';
 import { DEFAULT_SETTINGS, type Settings } from '../../server/src/protocol';
 import { hover } from '../../server/src/features/hover';
-import { codeLenses } from '../../server/src/features/codeLens';
+import { codeLenses, resolveCodeLens } from '../../server/src/features/codeLens';
 import { completion, signatureHelp } from '../../server/src/features/completion';
 import { definition, references, rename } from '../../server/src/features/navigation';
 import { foldingRanges, documentSymbols } from '../../server/src/features/symbols';
@@ -53,7 +53,9 @@ test('hover on a repeated op sums the iterations', () => {
 
 test('code lenses: per-line cost with the separable saving, totals and estimates on the network line', () => {
   const { doc } = docOf(NET);
-  const titles = codeLenses(doc).map((l) => `${l.range.start.line}: ${l.command!.title}`);
+  const lenses = codeLenses(doc);
+  assert.ok(lenses.filter((l) => !l.command).length === 6, 'α and ρ lenses come unresolved');
+  const titles = lenses.map((l) => resolveCodeLens(doc, l)).map((l) => `${l.range.start.line}: ${l.command!.title}`);
   assert.deepEqual(titles.slice(0, 2), ['0: Total 5.77M MACs · 5.76K params · 196.6K activations', '0: α 0.75: 4.13M / 4.13K']);
   assert.ok(titles.includes('2: 4.72M MACs (81.8%) · 4.61K params · separable: 671.7K, -85.8%'));
   assert.ok(titles.includes('2: Make depthwise-separable'));
@@ -63,7 +65,7 @@ test('code lenses: per-line cost with the separable saving, totals and estimates
 
 test('code lenses: with a budget, which α and which input side fit it', () => {
   const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
-  const titles = codeLenses(doc).map((l) => l.command!.title);
+  const titles = codeLenses(doc).map((l) => resolveCodeLens(doc, l).command!.title);
   assert.ok(titles.includes('budget fits at α 0.43'), titles.join(' | '));
   assert.ok(titles.includes('budget fits at input 20'), titles.join(' | '));
 });

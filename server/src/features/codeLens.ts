@@ -2,9 +2,11 @@
 // for a depthwise-separable candidate, what the separable form would cost (clicking
 // applies it); on the network line, totals and the α and ρ estimates (clicking applies
 // that α or ρ to the file) and, with a budget, which α or ρ fits it.
+// The estimate lenses come unresolved: their figures need extra shape-and-cost passes, so
+// they are computed on codeLens/resolve, i.e. only when the network line is on screen.
 import type { CodeLens } from 'vscode-languageserver';
 import type { LayerResult } from '../core/costs';
-import { fitBudget } from '../core/estimates';
+import { fitBudget, RESOLUTION_STEPS, WIDTH_STEPS } from '../core/estimates';
 import { compact, percent } from '../core/format';
 import { COMMANDS } from '../protocol';
 import { toRange, type FeatureDoc } from './context';
@@ -51,26 +53,50 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const t = doc.analysis.totals;
   lenses.unshift({ range, command: { title: `Total ${compact(t.macs)} MACs · ${compact(t.params)} params · ${compact(t.activations)} activations`, command: '' } });
   if (!doc.settings.codeLens.estimates) return lenses;
-  const est = doc.estimates();
   const extra: CodeLens[] = [];
-  for (const w of est.width.filter((w) => w.alpha !== g.width.alpha)) {
-    extra.push({ range, command: { title: `α ${w.alpha}: ${compact(w.macs)} / ${compact(w.params)}`, command: COMMANDS.setWidth, arguments: [doc.uri, w.alpha] } });
-  }
-  const side = doc.analysis.input[0];
-  for (const r of est.resolution.filter((r) => r.input !== side)) {
-    extra.push({ range, command: { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] } });
-  }
+  const slot = (s: EstimateSlot) => extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });
+  for (const alpha of WIDTH_STEPS) if (alpha !== g.width.alpha) slot({ kind: 'width', alpha });
+  for (let i = 1; i < RESOLUTION_STEPS.length; i++) slot({ kind: 'resolution', index: i });
   const budget = g.budget;
   if (budget) {
     const over = (budget.macs !== undefined && t.macs > budget.macs) || (budget.params !== undefined && t.params > budget.params);
     if (!over) extra.push({ range, command: { title: `✓ within budget`, command: '' } });
     else {
-      const fit = fitBudget(g, budget);
-      if (fit.alpha !== undefined) extra.push({ range, command: { title: `budget fits at α ${fit.alpha}`, command: COMMANDS.setWidth, arguments: [doc.uri, fit.alpha] } });
-      if (fit.side !== undefined) extra.push({ range, command: { title: `budget fits at input ${fit.side}`, command: COMMANDS.setResolution, arguments: [doc.uri, fit.side] } });
-      if (fit.alpha === undefined && fit.side === undefined) extra.push({ range, command: { title: 'no α or ρ fits the budget', command: '' } });
+      slot({ kind: 'budget-alpha' });
+      if (budget.params === undefined) slot({ kind: 'budget-side' });
     }
   }
   lenses.splice(1, 0, ...extra);
   return lenses;
+}
+
+export type EstimateSlot = { kind: 'width'; alpha: number } | { kind: 'resolution'; index: number } | { kind: 'budget-alpha' } | { kind: 'budget-side' };
+
+/** What an unresolved estimate lens carries: the document version it was made for, and which figure it shows. */
+export interface EstimateLensData {
+  uri: string;
+  version: number;
+  slot: EstimateSlot;
+}
+
+/** Fills in an estimate lens for this document version (the caller checks the version). */
+export function resolveCodeLens(doc: FeatureDoc, lens: CodeLens): CodeLens {
+  const data = lens.data as EstimateLensData | undefined;
+  if (!data?.slot || lens.command) return lens;
+  const s = data.slot;
+  const est = doc.estimates();
+  let command: CodeLens['command'];
+  if (s.kind === 'width') {
+    const w = est.width.find((x) => x.alpha === s.alpha);
+    command = w ? { title: `α ${w.alpha}: ${compact(w.macs)} / ${compact(w.params)}`, command: COMMANDS.setWidth, arguments: [doc.uri, w.alpha] } : undefined;
+  } else if (s.kind === 'resolution') {
+    const r = est.resolution[s.index];
+    command = r ? { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] } : undefined;
+  } else {
+    const g = doc.analysis.graph;
+    const fit = doc.cached('budgetFit', () => fitBudget(g, g.budget ?? {}));
+    if (s.kind === 'budget-alpha') command = fit.alpha !== undefined ? { title: `budget fits at α ${fit.alpha}`, command: COMMANDS.setWidth, arguments: [doc.uri, fit.alpha] } : { title: 'no width multiplier fits the budget', command: '' };
+    else command = fit.side !== undefined ? { title: `budget fits at input ${fit.side}`, command: COMMANDS.setResolution, arguments: [doc.uri, fit.side] } : { title: 'no input side fits the budget', command: '' };
+  }
+  return { ...lens, command: command ?? { title: '', command: '' } };
 }
