@@ -76,6 +76,16 @@ export async function startTestServer(options: { configuration?: unknown; initia
       } catch {
         /* the process may already be gone */
       }
+      // Let the server exit on its own (so that --cpu-prof and the like can write their files).
+      if (proc.exitCode === null && proc.signalCode === null) {
+        await new Promise<void>((done) => {
+          const timer = setTimeout(done, 2000);
+          proc.once('exit', () => {
+            clearTimeout(timer);
+            done();
+          });
+        });
+      }
       conn.dispose();
       proc.kill();
     },

@@ -31,8 +31,6 @@ export interface Formula {
   filled: string;
 }
 
-export const ZERO_COST: LayerCost = { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 };
-
 const n = exact;
 
 function formula(batch: number, terms: [string, number][], total: number): Formula {
@@ -154,13 +152,17 @@ export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
   for (const layer of graph.layers) {
     const out = shapes.shapes[layer.index]!;
     const ins = inputShapes(layer.inputs, shapes.input, shapes.shapes);
-    const cost = out && ins ? layerCost(layer, ins, out, batch) : ZERO_COST;
+    // The cost object becomes the layer's result (one allocation per layer, not two).
+    const result = (out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }) as LayerResult;
+    result.layer = layer;
+    result.inputs = ins;
+    result.output = out;
     if (!out) complete = false;
-    layers[layer.index] = { layer, inputs: ins, output: out, kind: cost.kind, macs: cost.macs, params: cost.params, otherOps: cost.otherOps, activations: cost.activations };
-    totals.macs += cost.macs;
-    totals.params += cost.params;
-    totals.otherOps += cost.otherOps;
-    totals.activations += cost.activations;
+    layers[layer.index] = result;
+    totals.macs += result.macs;
+    totals.params += result.params;
+    totals.otherOps += result.otherOps;
+    totals.activations += result.activations;
   }
   return { input: shapes.input, layers, totals, complete, shapeDiagnostics: shapes.diagnostics };
 }

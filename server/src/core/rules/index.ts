@@ -17,5 +17,7 @@ export { dscSavings, isSeparableCandidate } from './separableConv';
 const RULES: Rule[] = [separableConv, overBudget, fcHeavy, largeKernel, channelsMultipleOf8, biasBeforeBn, plainDeepStack];
 
 export function runRules(analysis: Analysis, options: RuleOptions): EngineDiagnostic[] {
-  return RULES.flatMap((r) => r(analysis, options));
+  const out: EngineDiagnostic[] = [];
+  for (const rule of RULES) for (const d of rule(analysis, options)) out.push(d);
+  return out;
 }

@@ -3,7 +3,8 @@
 // resolves `from=` and merge operands, and decides implicit conv biases.
 // Errors become diagnostics; the offending op is skipped so the rest still lowers.
 // Cost: linear in the unrolled layers. An op whose arguments do not depend on block
-// parameters is checked once per syntax node and its op copied for later instances;
+// parameters is checked once per distinct op text (merges: once per syntax node) and its
+// op shared by later instances;
 // layer names are computed for the whole graph on the first read of any `name`.
 import type { Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
@@ -159,8 +160,8 @@ class Naming {
 }
 
 /**
- * An op checked once for a syntax node that no block parameter affects, with a
- * diagnostics-free result: every instance shares `op` and resolves `names` again. A conv
+ * An op checked once for an op text (or a merge's syntax node) that no block parameter
+ * affects, with a diagnostics-free result: every instance shares `op` and resolves `names` again. A conv
  * without `bias=` gets one of two shared copies once its bias is decided (after lowering).
  */
 interface CheckedOp {
@@ -201,9 +202,14 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const naming = new Naming(layers, text);
   /** Per op node: its checked op, or null when its arguments depend on block parameters. */
   const checked = new Map<OpNode, CheckedOp | null>();
+  /** Per op text (see lowerOp): the checked op every node with that text shares. */
+  const checkedText = new Map<string, CheckedOp>();
   // A repeat or a block used many times lowers the same text many times: one diagnostic per place.
   const reported = new Set<string>();
+  /** Diagnostics raised, reported or not: tells an op that checked cleanly. */
+  let diagCalls = 0;
   const diag = (code: Code, span: Span, message: string) => {
+    diagCalls++;
     const key = `${code}:${span.start}:${span.end}:${message}`;
     if (reported.has(key)) return;
     reported.add(key);
@@ -391,7 +397,17 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const block = blocks.get(kw);
     if (block) return invokeBlock(block, node, input, ctx, { ctx: ctx.names, stmt, opIndex, kw, start: node.span.start });
     const spec = OP_SPECS.get(kw);
-    const diagsBefore = diagnostics.length;
+    // Ops with the same text lower to the same op: one without block-parameter words and
+    // without merge operands (whose names resolve per layer) is checked once per distinct
+    // text and shared. The key marks a chain's first op, the only place `from=` is allowed.
+    const envFree = ctx.env.size === 0 || !node.args.some((a) => dependsOnEnv(a.value.text, ctx.env));
+    const byText = envFree && !!spec && !spec.rest;
+    const textKey = byText ? (opIndex === 0 ? '0' : '1') + text.slice(node.span.start, node.span.end) : '';
+    if (byText) {
+      const same = checkedText.get(textKey);
+      if (same) return finishOp(same.op, same.names, same.explicitBias, same, opIndex, stmt, input, ctx);
+    }
+    const diagsBefore = diagCalls;
     if (!spec) {
       diag('unknown-op', node.keyword.span, `Unknown op '${kw}'. Built-in ops: conv, dwconv, deconv, maxpool, avgpool, fc, bn, relu, ..., add, concat, mul; or define it with 'block ${kw} ... { }'.`);
       return input;
@@ -444,12 +460,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     if (failed) return input;
     const op = spec.build(values);
     const explicitBias = values.has('bias');
+    // Shared only when checking it reported nothing (a repeated node's duplicate reports count too).
     let shared: CheckedOp | undefined;
-    if (ctx.reused && diagnostics.length === diagsBefore && !checked.has(node)) {
-      const dynamic = ctx.env.size > 0 && node.args.some((a) => dependsOnEnv(a.value.text, ctx.env));
-      if (!dynamic) shared = { op, names, explicitBias };
-      checked.set(node, shared ?? null);
+    if (envFree && diagCalls === diagsBefore) {
+      shared = { op, names, explicitBias };
+      if (byText) checkedText.set(textKey, shared);
     }
+    if (ctx.reused && !checked.has(node)) checked.set(node, shared ?? null);
     return finishOp(op, names, explicitBias, shared, opIndex, stmt, input, ctx);
   };
 

@@ -42,16 +42,24 @@ const pad = (v: ArgValue | undefined): Padding => (v && typeof v === 'object' &&
 /** `undefined` bias means "decide from the next layer" (see lower.ts). */
 const bias = (v: ArgValues) => v.get('bias') as boolean;
 
-/** Kernel, stride, dilation and padding of a convolution-like op. */
-function convWindow(v: ArgValues) {
+const num = (v: ArgValue | undefined, d: number): number => (v === undefined ? d : (v as number));
+
+// Ops are built as one object literal each (no spread of a shared window object): lowering
+// builds one per distinct op text, and spread copies are several times slower to create.
+function convLike(kind: 'conv' | 'deconv') {
+  return (v: ArgValues): LayerOp => {
+    const [kh, kw] = pair(v.get('kernel'), 1);
+    const [sh, sw] = pair(v.get('stride'), 1);
+    const [dh, dw] = pair(v.get('dilation'), 1);
+    return { kind, out: v.get('out') as number, kh, kw, sh, sw, dh, dw, padding: pad(v.get('padding')), groups: num(v.get('groups'), 1), bias: bias(v), fixed: v.get('fixed') === true };
+  };
+}
+
+function dwconv(v: ArgValues): LayerOp {
   const [kh, kw] = pair(v.get('kernel'), 1);
   const [sh, sw] = pair(v.get('stride'), 1);
   const [dh, dw] = pair(v.get('dilation'), 1);
-  return { kh, kw, sh, sw, dh, dw, padding: pad(v.get('padding')) };
-}
-
-function convLike(kind: 'conv' | 'deconv') {
-  return (v: ArgValues): LayerOp => ({ kind, out: v.get('out') as number, ...convWindow(v), groups: (v.get('groups') as number) ?? 1, bias: bias(v), fixed: v.get('fixed') === true });
+  return { kind: 'dwconv', kh, kw, sh, sw, dh, dw, padding: pad(v.get('padding')), multiplier: num(v.get('multiplier'), 1), bias: bias(v) };
 }
 
 const CONV_OPTIONS = { stride: STRIDE, padding: PADDING, dilation: DILATION, groups: GROUPS, bias: BIAS, fixed: FIXED, from: FROM };
@@ -88,7 +96,7 @@ export const OPS: Record<string, OpSpec> = {
     positional: [KERNEL],
     options: { stride: STRIDE, padding: PADDING, dilation: DILATION, multiplier: { name: 'multiplier', type: 'int', doc: 'Depth multiplier: output channels per input channel (default 1).' }, bias: BIAS, from: FROM },
     doc: 'Depthwise convolution: one KxK filter per input channel.',
-    build: (v) => ({ kind: 'dwconv', ...convWindow(v), multiplier: (v.get('multiplier') as number) ?? 1, bias: bias(v) }),
+    build: dwconv,
   },
   deconv: {
     positional: [OUT, KERNEL],
