@@ -1,8 +1,9 @@
 // Open documents and their analyses. Each (uri, version) is parsed and analysed at most
-// once, on first use, and every feature reads that one result. Validation is debounced
+// once, on first use, and every feature reads that one result; a new version is analysed
+// incrementally from the previous one when the edit allows (engine.ts, reanalyzeSource). Validation is debounced
 // per document; a result for a version that has since changed is dropped, not published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeSource, type EngineOptions } from './engine';
+import { analyzeSource, reanalyzeSource, type EngineOptions } from './engine';
 import { frontEndForLanguage } from './formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './protocol';
@@ -21,8 +22,9 @@ export class AnalysisCache {
   get(doc: TextDocument): FeatureDoc {
     const hit = this.entries.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
-    // The previous version's analysis is garbage from here on: dropped before the new one is
-    // built, so a large file's two analyses never have to fit in memory at once.
+    // The previous version's analysis is the base of the new one (an incremental update keeps
+    // what the edit left alone, and may change it in place) and is dropped from here on, so a
+    // large file's two analyses never have to fit in memory at once.
     this.entries.delete(doc.uri);
     const settings = this.settingsFor(doc.uri);
     const format = frontEndForLanguage(doc.languageId)?.id;
@@ -38,7 +40,8 @@ export class AnalysisCache {
     // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
     const raw: unknown = doc.getText();
     const text = typeof raw === 'string' ? raw : '';
-    const analysed = makeFeatureDoc(analyzeSource(text, fileName, options), doc.uri, doc.version, settings);
+    const analysis = hit && hit.version < doc.version ? reanalyzeSource(hit, text, fileName, options) : analyzeSource(text, fileName, options);
+    const analysed = makeFeatureDoc(analysis, doc.uri, doc.version, settings);
     this.entries.set(doc.uri, analysed);
     return analysed;
   }

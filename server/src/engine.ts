@@ -1,7 +1,7 @@
 // The one entry point the server, the CLI and the browser build share: text + file name +
 // options → parsed front-end result and analysis. Also applies rule severities and inline
 // suppression comments, which are the same for every format.
-import { analyzeGraph, type Analysis, type AnalysisOptions } from './core/analyze';
+import { analyzeGraph, reanalyzeGraph, type Analysis, type AnalysisOptions } from './core/analyze';
 import { makeDiagnostic, type Code, type EngineDiagnostic, type Severity } from './core/diagnostics';
 import { exact } from './core/format';
 import { LIMITS } from './core/limits';
@@ -18,6 +18,8 @@ export interface EngineOptions extends AnalysisOptions {
 
 export interface DocumentAnalysis {
   text: string;
+  /** The options it was analysed with. */
+  options: EngineOptions;
   frontEnd: FrontEnd;
   parsed: Parsed;
   analysis: Analysis;
@@ -32,12 +34,42 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
     const parsed = frontEnd.parse('', fileName);
     const tooLong = makeDiagnostic('limit-exceeded', { start: 0, end: 0 }, `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`);
     const analysis = analyzeGraph(parsed.graph, '', [tooLong], options);
-    return { text, frontEnd, parsed, analysis, diagnostics: [tooLong] };
+    return { text, options, frontEnd, parsed, analysis, diagnostics: [tooLong] };
   }
   const parsed = frontEnd.parse(text, fileName);
-  const analysis = analyzeGraph(parsed.graph, text, parsed.diagnostics, options);
+  return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
+}
+
+function finish(text: string, options: EngineOptions, frontEnd: FrontEnd, parsed: Parsed, analysis: Analysis): DocumentAnalysis {
   const diagnostics = capDiagnostics(applySuppressions(text, applySeverities(analysis.diagnostics, options.severities)));
-  return { text, frontEnd, parsed, analysis, diagnostics };
+  return { text, options, frontEnd, parsed, analysis, diagnostics };
+}
+
+/**
+ * Analyses `text`, a later version of the document `prev` analysed, with the same result as
+ * `analyzeSource`. When the front-end can update its parse incrementally and the options are
+ * the same, only what the edit changed is recomputed (see `updateSource`). `prev` must not be
+ * used afterwards.
+ */
+export function reanalyzeSource(prev: DocumentAnalysis, text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
+  let updated: DocumentAnalysis | undefined;
+  try {
+    updated = updateSource(prev, text, fileName, options);
+  } catch {
+    // A failed update must never cost the user an analysis: start again from the text.
+  }
+  return updated ?? analyzeSource(text, fileName, options);
+}
+
+/** The incremental path of `reanalyzeSource`: undefined when this edit needs a full analysis. */
+export function updateSource(prev: DocumentAnalysis, text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis | undefined {
+  const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
+  if (frontEnd !== prev.frontEnd || !frontEnd.update || text.length > LIMITS.maxTextLength || prev.text.length > LIMITS.maxTextLength) return undefined;
+  if (options !== prev.options && JSON.stringify(options) !== JSON.stringify(prev.options)) return undefined;
+  const parsed = frontEnd.update(prev.parsed, prev.text, text);
+  if (!parsed) return undefined;
+  const analysis = parsed === prev.parsed ? prev.analysis : reanalyzeGraph(prev.analysis, parsed.graph, text, parsed.diagnostics, options);
+  return analysis && finish(text, options, frontEnd, parsed, analysis);
 }
 
 /** At most LIMITS.maxDiagnostics, then one informational note that counts the rest. */

@@ -1,13 +1,13 @@
 // The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
 // and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
 // parse gets no shape or cost findings piled on it. Pure: same graph, same result.
-import { byKind, computeCosts, soleConsumers, type ByKind, type LayerResult, type Totals } from './costs';
+import { byKind, computeCosts, inputShapes, layerResult, soleConsumers, totalsOf, type ByKind, type Costs, type LayerResult, type Totals } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 
 export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
-import type { ShapeOptions } from './shapes';
+import { layerShape, type Fail, type ShapeOptions } from './shapes';
 import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
 
 export interface Analysis {
@@ -34,7 +34,55 @@ export interface AnalysisOptions extends ShapeOptions {
 
 export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis {
   const options = withDefaultBudget(given, graph.budget);
-  const costs = computeCosts(graph, options);
+  return finishAnalysis(graph, text, frontEndDiagnostics, options, computeCosts(graph, options));
+}
+
+/**
+ * The analysis of `graph`, an edited copy of `prev.graph` with the same layers and inputs in
+ * which some layers are new objects with new ops (an incremental front-end update). Shapes and
+ * costs are recomputed only for those layers and for layers downstream whose input shapes
+ * changed; every other layer keeps its previous result; totals and rules cover the whole graph.
+ * Equal to `analyzeGraph(graph, ...)`, or undefined (analyse from scratch) when the previous
+ * analysis was incomplete or had findings before the cost stage, or when a recomputed layer
+ * has no shape.
+ */
+export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis | undefined {
+  const n = graph.layers.length;
+  const input = prev.input;
+  if (!prev.complete || !input || prev.layers.length !== n || prev.diagnostics.some((d) => stageOf(d.code) !== 'cost')) return undefined;
+  const options = withDefaultBudget(given, graph.budget);
+  const g0 = prev.graph;
+  if (graph.input.h !== g0.input.h || graph.input.w !== g0.input.w || graph.input.c !== g0.input.c || graph.input.batch !== g0.input.batch) return undefined;
+  if (graph.width.alpha !== g0.width.alpha || graph.width.divisor !== g0.width.divisor || graph.resolution?.side !== g0.resolution?.side) return undefined;
+  const alpha = options.alpha ?? graph.width.alpha;
+  const divisor = options.divisor ?? graph.width.divisor;
+  const batch = graph.input.batch;
+  const layers = prev.layers.slice();
+  const outputs = layers.map((l) => l.output);
+  const reshaped = new Uint8Array(n);
+  let failed = false;
+  const fail: Fail = () => {
+    failed = true;
+    return null;
+  };
+  for (let i = 0; i < n; i++) {
+    const layer = graph.layers[i]!;
+    const before = prev.layers[i]!;
+    let dirty = layer !== before.layer;
+    if (!dirty) for (const j of layer.inputs) if (j >= 0 && reshaped[j]) { dirty = true; break; }
+    if (!dirty) continue;
+    const ins = inputShapes(layer.inputs, input, outputs);
+    const out = ins ? layerShape(layer, ins, alpha, divisor, batch, fail) : null;
+    if (failed || !out) return undefined;
+    layers[i] = layerResult(layer, ins, out, batch);
+    outputs[i] = out;
+    const old = before.output!;
+    if (out[0] !== old[0] || out[1] !== old[1] || out[2] !== old[2]) reshaped[i] = 1;
+  }
+  return finishAnalysis(graph, text, frontEndDiagnostics, options, { input, layers, totals: totalsOf(layers), complete: true, shapeDiagnostics: [] });
+}
+
+function finishAnalysis(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], options: AnalysisOptions, costs: Costs): Analysis {
   let consumers: Int32Array | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   for (const l of costs.layers) {

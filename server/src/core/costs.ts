@@ -2,6 +2,7 @@
 // MACs count conv, dwconv, deconv and fc multiply-accumulates; parameters are what
 // PyTorch's model.parameters() holds; everything else is "other ops". Each MACs figure
 // comes with its formula, symbolic and filled in with the layer's numbers.
+import type { EngineDiagnostic } from './diagnostics';
 import { exact } from './format';
 import type { Graph, Layer, Shape } from './ir';
 import { inferShapes, type ShapeOptions } from './shapes';
@@ -143,28 +144,30 @@ export interface Totals {
 export type ByKind = Record<CostKind, { macs: number; params: number }>;
 
 /** Shapes and costs only: the cheap pass that estimates and budget solving repeat. */
-export function computeCosts(graph: Graph, options: ShapeOptions = {}) {
+export function computeCosts(graph: Graph, options: ShapeOptions = {}): { input: Shape | null; layers: LayerResult[]; totals: Totals; complete: boolean; shapeDiagnostics: EngineDiagnostic[] } {
   const shapes = inferShapes(graph, options);
   const batch = graph.input.batch;
   const layers: LayerResult[] = new Array(graph.layers.length);
-  const totals: Totals = { macs: 0, params: 0, otherOps: 0, activations: 0 };
   let complete = shapes.input !== null;
   for (const layer of graph.layers) {
     const out = shapes.shapes[layer.index]!;
-    const ins = inputShapes(layer.inputs, shapes.input, shapes.shapes);
-    // The cost object becomes the layer's result (one allocation per layer, not two).
-    const result = (out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }) as LayerResult;
-    result.layer = layer;
-    result.inputs = ins;
-    result.output = out;
     if (!out) complete = false;
-    layers[layer.index] = result;
-    totals.macs += result.macs;
-    totals.params += result.params;
-    totals.otherOps += result.otherOps;
-    totals.activations += result.activations;
+    layers[layer.index] = layerResult(layer, inputShapes(layer.inputs, shapes.input, shapes.shapes), out, batch);
   }
-  return { input: shapes.input, layers, totals, complete, shapeDiagnostics: shapes.diagnostics };
+  return { input: shapes.input, layers, totals: totalsOf(layers), complete, shapeDiagnostics: shapes.diagnostics };
+}
+
+export type Costs = ReturnType<typeof computeCosts>;
+
+export function totalsOf(layers: readonly LayerResult[]): Totals {
+  const totals: Totals = { macs: 0, params: 0, otherOps: 0, activations: 0 };
+  for (const l of layers) {
+    totals.macs += l.macs;
+    totals.params += l.params;
+    totals.otherOps += l.otherOps;
+    totals.activations += l.activations;
+  }
+  return totals;
 }
 
 /**
@@ -195,8 +198,18 @@ export function computeTotals(graph: Graph, options: ShapeOptions = {}): { macs:
   return { macs, params, complete };
 }
 
+/** A layer's result from its input and output shapes; zero cost when either is unknown. */
+export function layerResult(layer: Layer, ins: Shape[] | null, out: Shape | null, batch: number): LayerResult {
+  // The cost object becomes the layer's result (one allocation per layer, not two).
+  const result = (out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }) as LayerResult;
+  result.layer = layer;
+  result.inputs = ins;
+  result.output = out;
+  return result;
+}
+
 /** The input shapes of a layer in an array of exactly their number (it is kept), or null when one is unknown. */
-function inputShapes(inputs: number[], input: Shape | null, shapes: (Shape | null)[]): Shape[] | null {
+export function inputShapes(inputs: number[], input: Shape | null, shapes: (Shape | null)[]): Shape[] | null {
   if (inputs.length === 1) {
     const i = inputs[0]!;
     const s = i < 0 ? input : shapes[i]!;

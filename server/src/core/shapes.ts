@@ -90,21 +90,27 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
       else ins.push(s);
     }
     if (!known || ins.length === 0) continue;
-    let out = outputShape(layer, ins, alpha, divisor, fail);
-    if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
-      const [h, w] = ins[0]!;
-      out = fail(layer, 'non-positive-size', `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`);
-    } else if (out && !(out[0] * out[1] * out[2] * inp.batch <= Number.MAX_SAFE_INTEGER)) {
-      // Past 2^53 elements no count is exact; stopping here keeps every figure finite.
-      out = fail(layer, 'limit-exceeded', `${layer.opText} gives a ${fmt(out)} output${inp.batch > 1 ? ` (batch ${inp.batch})` : ''}: more than 2^53 elements, past which counts are not exact.`);
-    }
-    shapes[layer.index] = out;
+    shapes[layer.index] = layerShape(layer, ins, alpha, divisor, inp.batch, fail);
   }
   return { input, shapes, diagnostics };
 }
 
 type ShapeCode = 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch' | 'limit-exceeded';
-type Fail = (layer: Layer, code: ShapeCode, message: string) => null;
+export type Fail = (layer: Layer, code: ShapeCode, message: string) => null;
+
+/** One layer's output shape from its (known) input shapes; null after `fail` reports why it has none. */
+export function layerShape(layer: Layer, ins: Shape[], alpha: number, divisor: number | undefined, batch: number, fail: Fail): Shape | null {
+  const out = outputShape(layer, ins, alpha, divisor, fail);
+  if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
+    const [h, w] = ins[0]!;
+    return fail(layer, 'non-positive-size', `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`);
+  }
+  if (out && !(out[0] * out[1] * out[2] * batch <= Number.MAX_SAFE_INTEGER)) {
+    // Past 2^53 elements no count is exact; stopping here keeps every figure finite.
+    return fail(layer, 'limit-exceeded', `${layer.opText} gives a ${fmt(out)} output${batch > 1 ? ` (batch ${batch})` : ''}: more than 2^53 elements, past which counts are not exact.`);
+  }
+  return out;
+}
 
 function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number | undefined, fail: Fail): Shape | null {
   const [h, w, c] = ins[0]!;

@@ -24,6 +24,12 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   languageId: string;
   /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
   parse(text: string, fileName?: string): P;
+  /**
+   * An incremental parse: `prev` (parsed from `prevText`) updated to `text`, equal to
+   * `parse(text)`, or undefined when this edit needs a full parse. Layers the edit leaves
+   * alone keep their objects; `prev` must not be used afterwards.
+   */
+  update?(prev: P, prevText: string, text: string): P | undefined;
   /** Edits that rewrite the conv at `layerIndex` as depthwise + pointwise; undefined when it cannot. */
   separableEdits(parsed: P, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined;
   /**

@@ -4,6 +4,7 @@ import type { FrontEnd, Parsed } from '../types';
 import { parseLayers } from './parser';
 import { lowerLayers, type Lowered } from './lower';
 import { separableEdits, setDirectiveEdits } from './printer';
+import { updateLayers } from './incremental';
 
 export interface LayersParsed extends Parsed, Lowered {
   ast: ReturnType<typeof parseLayers>;
@@ -18,6 +19,7 @@ export const layersFrontEnd: FrontEnd<LayersParsed> = {
     const lowered = lowerLayers(ast, text);
     return { ...lowered, ast, diagnostics: [...ast.errors.map((e) => makeDiagnostic(e.code, e.span, e.message)), ...lowered.diagnostics] };
   },
+  update: updateLayers,
   separableEdits,
   // With a divisor, α = 1 still rounds channel counts, so the line stays.
   widthEdits: (parsed, text, alpha) => {

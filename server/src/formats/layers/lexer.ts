@@ -32,15 +32,18 @@ function isBreak(c: number): boolean {
   return isSpace(c) || c === CH_HASH || c === CH_PIPE || c === CH_COLON || c === CH_EQ || c === CH_LBRACE || c === CH_RBRACE;
 }
 
-/** Splits the text into lines (LF or CRLF) and tokenises each one, lazily: a line's tokens can be dropped once it is parsed. */
-export function* lexLines(text: string): Generator<Line> {
-  let pos = 0;
-  const n = text.length;
+/**
+ * Splits the text (or its lines from `start`, a line start, to `end`) into lines (LF or CRLF)
+ * and tokenises each one, lazily: a line's tokens can be dropped once it is parsed.
+ */
+export function* lexLines(text: string, start = 0, end = text.length): Generator<Line> {
+  let pos = start;
+  const n = end;
   while (pos <= n) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = n;
-    yield lexLine(text, pos, end);
-    pos = end + 1;
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0 || eol > n) eol = n;
+    yield lexLine(text, pos, eol);
+    pos = eol + 1;
   }
 }
 

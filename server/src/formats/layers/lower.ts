@@ -13,7 +13,7 @@ import { LIMITS } from '../../core/limits';
 import { LineIndex } from '../../core/lineIndex';
 import { uniqueNamer } from '../names';
 import type { Arg, BlockStmt, DirectiveStmt, FileAst, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from './ast';
-import { OPS, type ArgSpec, type ArgValue, type ArgValues } from './ops';
+import { OPS, type ArgSpec, type ArgValue, type ArgValues, type OpSpec } from './ops';
 import { parseCount, parseDims, resolveWord, type Env, type Scalar } from './values';
 
 /** Where an IR layer's op sits in the syntax tree, for printers and feature providers. */
@@ -41,6 +41,8 @@ export interface Lowered {
   graph: Graph;
   diagnostics: EngineDiagnostic[];
   blocks: Map<string, BlockStmt>;
+  /** Names the graph's layers (rebound by an incremental update). */
+  naming: Naming;
 }
 
 /** Thrown when unrolling passes a limit; caught at the top-level statement that caused it. */
@@ -90,9 +92,6 @@ interface NameSite {
   stmt: LayerStmt;
   opIndex: number;
   kw: string;
-  start: number;
-  /** The base name, once computed (an invocation's is the prefix of every layer inside it). */
-  base?: string;
 }
 
 /**
@@ -101,7 +100,7 @@ interface NameSite {
  * is computed on first read, for every layer of the graph at once. Six fields per layer:
  * a network's layers are most of what its analysis keeps in memory.
  */
-class LoweredLayer implements Layer {
+export class LoweredLayer implements Layer {
   constructor(
     public index: number,
     public op: LayerOp,
@@ -127,19 +126,33 @@ class LoweredLayer implements Layer {
   }
 }
 
-/** Unique names for all layers of one lowering, in layer order: deterministic whenever they are read. */
-class Naming {
+/**
+ * Unique names for all layers of one lowering, in layer order: deterministic whenever they
+ * are read. An incremental update (incremental.ts) rebinds it to the new graph and text,
+ * since unnamed layers are named after their line.
+ */
+export class Naming {
   private names: string[] | undefined;
   private lines: LineIndex | undefined;
+  /** Base names of block invocations (the prefix of every layer inside them), once computed. */
+  private readonly bases = new Map<NameSite, string>();
   constructor(
-    private readonly layers: Layer[],
-    private readonly text: string,
+    private layers: Layer[],
+    private text: string,
   ) {}
   name(index: number): string {
     return (this.names ??= this.compute())[index]!;
   }
+  rebind(layers: Layer[], text: string): void {
+    this.layers = layers;
+    this.text = text;
+    this.names = undefined;
+    this.bases.clear();
+  }
   private siteName(site: NameSite): string {
-    return (site.base ??= this.baseName(site.ctx, site.stmt, site.opIndex, site.kw, site.start));
+    let base = this.bases.get(site);
+    if (base === undefined) this.bases.set(site, (base = this.baseName(site.ctx, site.stmt, site.opIndex, site.kw, site.stmt.chain[site.opIndex]!.span.start)));
+    return base;
   }
   private baseName(ctx: NameCtx, stmt: LayerStmt, opIndex: number, kw: string, start: number): string {
     const prefix = ctx.invocation ? `${this.siteName(ctx.invocation)}/` : '';
@@ -178,7 +191,7 @@ function dependsOnEnv(text: string, env: Env): boolean {
 }
 
 /** The op table as a Map: looking a freshly sliced keyword up in it only hashes the string. */
-const OP_SPECS = new Map(Object.entries(OPS));
+export const OP_SPECS = new Map(Object.entries(OPS));
 
 interface Ctx {
   /** Inside a repeat or a block body, where one op node becomes several layers (worth checking once). */
@@ -191,6 +204,8 @@ interface Ctx {
 
 const NETWORK_INPUT = -1;
 const NONE: readonly ArgSpec[] = [];
+
+type Diag = (code: Code, span: Span, message: string) => void;
 
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const diagnostics: EngineDiagnostic[] = [];
@@ -350,52 +365,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     return undefined;
   };
 
-  /** Checks one argument against its spec; undefined after a diagnostic. */
-  const checkArg = (spec: ArgSpec, arg: Arg, ctx: Ctx, opText: string): ArgValue | undefined => {
-    const w = arg.value;
-    if (spec.type === 'name') return w.text;
-    const r = resolveWord(w.text, ctx.env);
-    if (!r.ok) {
-      diag('invalid-value', w.span, r.error);
-      return undefined;
-    }
-    const v: Scalar = r.value;
-    const bad = (expect: string) => {
-      diag('invalid-value', w.span, `${opText} ${spec.name}: expected ${expect}, found '${typeof v === 'number' ? v : w.text}'.`);
-      return undefined;
-    };
-    switch (spec.type) {
-      case 'int':
-        return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? v : bad(`a positive integer up to ${LIMITS.maxDimension}`);
-      case 'float':
-        return typeof v === 'number' ? v : bad('a number');
-      case 'prob':
-        return typeof v === 'number' && v >= 0 && v < 1 ? v : bad('a probability in [0, 1)');
-      case 'bool':
-        return v === 'true' ? true : v === 'false' ? false : bad('true or false');
-      case 'poolKernel':
-      case 'kernel': {
-        if (spec.type === 'poolKernel' && v === 'global') return 'global';
-        if (typeof v === 'number') return Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? [v, v] : bad('a positive integer or HxW');
-        const d = parseDims(v);
-        return d && d.length === 2 && d.every((x) => x >= 1 && x <= LIMITS.maxDimension) ? [d[0]!, d[1]!] : bad(spec.type === 'poolKernel' ? 'K, KHxKW or global' : 'K or KHxKW');
-      }
-      case 'padding': {
-        if (v === 'same' || v === 'valid') return { kind: v } as Padding;
-        if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDimension ? { kind: 'explicit', h: v, w: v } : bad('same, valid or a non-negative integer');
-        const d = parseDims(v);
-        return d && d.length === 2 && d.every((x) => x <= LIMITS.maxDimension) ? { kind: 'explicit', h: d[0]!, w: d[1]! } : bad('same, valid, P or PHxPW');
-      }
-    }
-  };
-
   const lowerOp = (node: OpNode, opIndex: number, stmt: LayerStmt, input: number, ctx: Ctx): number => {
     step();
     const kw = node.keyword.text;
     const hit = checked.get(node);
     if (hit) return finishOp(hit.op, hit.names, hit.explicitBias, hit, opIndex, stmt, input, ctx);
     const block = blocks.get(kw);
-    if (block) return invokeBlock(block, node, input, ctx, { ctx: ctx.names, stmt, opIndex, kw, start: node.span.start });
+    if (block) return invokeBlock(block, node, input, ctx, { ctx: ctx.names, stmt, opIndex, kw });
     const spec = OP_SPECS.get(kw);
     // Ops with the same text lower to the same op: one without block-parameter words and
     // without merge operands (whose names resolve per layer) is checked once per distinct
@@ -412,54 +388,9 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       diag('unknown-op', node.keyword.span, `Unknown op '${kw}'. Built-in ops: conv, dwconv, deconv, maxpool, avgpool, fc, bn, relu, ..., add, concat, mul; or define it with 'block ${kw} ... { }'.`);
       return input;
     }
-    const values: ArgValues = new Map();
-    const names: Word[] = [];
-    let positional = 0;
-    let failed = false;
-    for (const arg of node.args) {
-      if (arg.key) {
-        const k = arg.key.text;
-        const ospec = spec.options[k];
-        if (!ospec) {
-          const known = Object.keys(spec.options);
-          diag('unknown-option', arg.key.span, `'${kw}' has no option '${k}' (options: ${known.join(', ')}).`);
-          failed = true;
-          continue;
-        }
-        if (k === 'from') {
-          if (opIndex !== 0) {
-            diag('invalid-value', arg.span, "'from=' can only be given on the first op of a chain.");
-            failed = true;
-          }
-          continue;
-        }
-        if (values.has(k)) diag('invalid-value', arg.key.span, `Option '${k}' is given twice.`);
-        const v = checkArg(ospec, arg, ctx, kw);
-        if (v === undefined) failed = true;
-        else values.set(k, v);
-        continue;
-      }
-      const pspec = spec.positional[positional];
-      if (pspec) {
-        positional++;
-        const v = checkArg(pspec, arg, ctx, kw);
-        if (v === undefined) failed = true;
-        else values.set(pspec.name, v);
-      } else if (spec.rest) {
-        names.push(arg.value);
-      } else {
-        diag('invalid-value', arg.span, `'${kw}' takes ${spec.positional.length ? spec.positional.map((p) => p.name).join(' ') : 'no positional arguments'}; '${arg.value.text}' is one too many.`);
-        failed = true;
-      }
-    }
-    const missing = positional < spec.positional.length && !spec.positional[positional]!.optional ? spec.positional.slice(positional).filter((p) => !p.optional) : NONE;
-    if (missing.length) {
-      diag('invalid-value', node.span, `'${kw}' needs ${missing.map((p) => p.name).join(' and ')}: ${kw} ${spec.positional.map((p) => (p.optional ? `[${p.name.toUpperCase()}]` : p.name.toUpperCase())).join(' ')}.`);
-      failed = true;
-    }
-    if (failed) return input;
-    const op = spec.build(values);
-    const explicitBias = values.has('bias');
+    const checkedOp = checkOp(node, spec, opIndex, ctx.env, diag);
+    if (!checkedOp) return input;
+    const { op, names, explicitBias } = checkedOp;
     // Shared only when checking it reported nothing (a repeated node's duplicate reports count too).
     let shared: CheckedOp | undefined;
     if (envFree && diagCalls === diagsBefore) {
@@ -581,17 +512,120 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   if (!sawInput) diag('missing-input', { start: 0, end: 0 }, "No 'input HxWxC' line: shapes and costs need the input size (e.g. 'input 224x224x3').");
 
   // A conv without an explicit `bias=` has a bias unless its only consumer is a batch norm.
-  const consumers = new Int32Array(layers.length);
-  const bnConsumer = new Uint8Array(layers.length);
-  for (const l of layers) for (const i of l.inputs) if (i >= 0) { consumers[i]!++; if (l.op.kind === 'bn') bnConsumer[i] = 1; }
+  const onlyBn = feedsOnlyBn(layers);
   for (let k = 0; k < implicitBias.length; k++) {
     const i = implicitBias[k]!;
-    const bias = !(consumers[i] === 1 && bnConsumer[i] === 1);
+    const bias = onlyBn[i] === 0;
     const shared = implicitShared[k];
     if (shared) layers[i]!.op = bias ? (shared.withBias ??= { ...shared.op, bias } as LayerOp) : (shared.withoutBias ??= { ...shared.op, bias } as LayerOp);
     else (layers[i]!.op as { bias: boolean }).bias = bias;
   }
-  return { graph, diagnostics, blocks };
+  return { graph, diagnostics, blocks, naming };
+}
+
+/** Checks one argument against its spec; undefined after a diagnostic. */
+function checkArg(spec: ArgSpec, arg: Arg, env: Env, opText: string, diag: Diag): ArgValue | undefined {
+  const w = arg.value;
+  if (spec.type === 'name') return w.text;
+  const r = resolveWord(w.text, env);
+  if (!r.ok) {
+    diag('invalid-value', w.span, r.error);
+    return undefined;
+  }
+  const v: Scalar = r.value;
+  const bad = (expect: string) => {
+    diag('invalid-value', w.span, `${opText} ${spec.name}: expected ${expect}, found '${typeof v === 'number' ? v : w.text}'.`);
+    return undefined;
+  };
+  switch (spec.type) {
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? v : bad(`a positive integer up to ${LIMITS.maxDimension}`);
+    case 'float':
+      return typeof v === 'number' ? v : bad('a number');
+    case 'prob':
+      return typeof v === 'number' && v >= 0 && v < 1 ? v : bad('a probability in [0, 1)');
+    case 'bool':
+      return v === 'true' ? true : v === 'false' ? false : bad('true or false');
+    case 'poolKernel':
+    case 'kernel': {
+      if (spec.type === 'poolKernel' && v === 'global') return 'global';
+      if (typeof v === 'number') return Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? [v, v] : bad('a positive integer or HxW');
+      const d = parseDims(v);
+      return d && d.length === 2 && d.every((x) => x >= 1 && x <= LIMITS.maxDimension) ? [d[0]!, d[1]!] : bad(spec.type === 'poolKernel' ? 'K, KHxKW or global' : 'K or KHxKW');
+    }
+    case 'padding': {
+      if (v === 'same' || v === 'valid') return { kind: v } as Padding;
+      if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDimension ? { kind: 'explicit', h: v, w: v } : bad('same, valid or a non-negative integer');
+      const d = parseDims(v);
+      return d && d.length === 2 && d.every((x) => x <= LIMITS.maxDimension) ? { kind: 'explicit', h: d[0]!, w: d[1]! } : bad('same, valid, P or PHxPW');
+    }
+  }
+}
+
+/**
+ * Checks a built-in op node's arguments against its spec and builds its op (a conv-like op
+ * without `bias=` leaves its bias to be decided from its consumers); undefined after a
+ * diagnostic that drops the op. `from=` is checked here (allowed on a chain's first op only)
+ * and resolved by the caller; merge operands come back as `names`.
+ */
+export function checkOp(node: OpNode, spec: OpSpec, opIndex: number, env: Env, diag: Diag): { op: LayerOp; names: Word[]; explicitBias: boolean } | undefined {
+  const kw = node.keyword.text;
+  const values: ArgValues = new Map();
+  const names: Word[] = [];
+  let positional = 0;
+  let failed = false;
+  for (const arg of node.args) {
+    if (arg.key) {
+      const k = arg.key.text;
+      const ospec = spec.options[k];
+      if (!ospec) {
+        const known = Object.keys(spec.options);
+        diag('unknown-option', arg.key.span, `'${kw}' has no option '${k}' (options: ${known.join(', ')}).`);
+        failed = true;
+        continue;
+      }
+      if (k === 'from') {
+        if (opIndex !== 0) {
+          diag('invalid-value', arg.span, "'from=' can only be given on the first op of a chain.");
+          failed = true;
+        }
+        continue;
+      }
+      if (values.has(k)) diag('invalid-value', arg.key.span, `Option '${k}' is given twice.`);
+      const v = checkArg(ospec, arg, env, kw, diag);
+      if (v === undefined) failed = true;
+      else values.set(k, v);
+      continue;
+    }
+    const pspec = spec.positional[positional];
+    if (pspec) {
+      positional++;
+      const v = checkArg(pspec, arg, env, kw, diag);
+      if (v === undefined) failed = true;
+      else values.set(pspec.name, v);
+    } else if (spec.rest) {
+      names.push(arg.value);
+    } else {
+      diag('invalid-value', arg.span, `'${kw}' takes ${spec.positional.length ? spec.positional.map((p) => p.name).join(' ') : 'no positional arguments'}; '${arg.value.text}' is one too many.`);
+      failed = true;
+    }
+  }
+  const missing = positional < spec.positional.length && !spec.positional[positional]!.optional ? spec.positional.slice(positional).filter((p) => !p.optional) : NONE;
+  if (missing.length) {
+    diag('invalid-value', node.span, `'${kw}' needs ${missing.map((p) => p.name).join(' and ')}: ${kw} ${spec.positional.map((p) => (p.optional ? `[${p.name.toUpperCase()}]` : p.name.toUpperCase())).join(' ')}.`);
+    failed = true;
+  }
+  if (failed) return undefined;
+  return { op: spec.build(values), names, explicitBias: values.has('bias') };
+}
+
+/** Per layer: 1 when a batch norm is its only consumer (a conv's implicit bias is then dropped). */
+export function feedsOnlyBn(layers: readonly Layer[]): Uint8Array {
+  const consumers = new Int32Array(layers.length);
+  const out = new Uint8Array(layers.length);
+  for (const l of layers) for (const i of l.inputs) if (i >= 0) { consumers[i]!++; if (l.op.kind === 'bn') out[i] = 1; }
+  for (let i = 0; i < out.length; i++) if (consumers[i] !== 1) out[i] = 0;
+  return out;
 }
 
 const declaredCache = new WeakMap<Stmt[], Set<string>>();

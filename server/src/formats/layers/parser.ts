@@ -17,14 +17,15 @@ interface Container {
   body: Stmt[];
 }
 
-export function parseLayers(text: string): FileAst {
+/** Parses the whole text, or only its lines from `start` (a line start) to `end` (a line end), with offsets into `text`. */
+export function parseLayers(text: string, start = 0, end = text.length): FileAst {
   const errors: SyntaxError[] = [];
   const top: Stmt[] = [];
   const stack: Container[] = [];
   const err = (span: Span, message: string) => errors.push({ code: 'syntax-error', message, span });
   const current = () => (stack.length ? stack[stack.length - 1]!.body : top);
 
-  for (const line of lexLines(text)) {
+  for (const line of lexLines(text, start, end)) {
     const toks = line.tokens;
     if (toks.length === 0) continue;
     const lineSpan: Span = { start: toks[0]!.start, end: toks[toks.length - 1]!.end };
@@ -72,7 +73,7 @@ export function parseLayers(text: string): FileAst {
   }
   for (const open of stack) {
     err(open.stmt.keyword.span, `'${open.stmt.keyword.text}' opened here is never closed with '}'.`);
-    open.stmt.span = { start: open.stmt.span.start, end: text.length };
+    open.stmt.span = { start: open.stmt.span.start, end };
   }
   return { statements: top, errors };
 }

@@ -1,0 +1,167 @@
+// Incremental update of a parsed `.layers` file after an edit. When the edit (a common
+// prefix and suffix of the two texts apart) touches only whole top-level layer statements,
+// and those keep their structure (same names, op keywords, `from=` and merge operands; only
+// argument values, spacing and comments differ; comment and blank lines may come and go),
+// the previous syntax tree and IR are reused: statements after the edit keep their nodes
+// with offsets shifted in place, the edited statements' layers get freshly checked ops, and
+// every other layer object is kept, so the analysis can recompute only what changed.
+// Anything else (a new or removed statement, a block, repeat or directive line, any
+// diagnostic before or after) returns undefined, and the caller parses from scratch.
+// The result equals a full parse and lowering of the new text (test/unit/incremental.test.ts).
+// The previous result must not be used afterwards: its nodes now carry the new offsets.
+import type { Graph, LayerOp, Span } from '../../core/ir';
+import type { Arg, LayerStmt, OpNode, Stmt, Word } from './ast';
+import { checkOp, feedsOnlyBn, LoweredLayer, OP_SPECS } from './lower';
+import { parseLayers } from './parser';
+import type { LayersParsed } from './index';
+
+const NO_PARAMS = new Map<string, never>();
+
+export function updateLayers(prev: LayersParsed, prevText: string, text: string): LayersParsed | undefined {
+  if (prev.diagnostics.length) return undefined;
+  const n0 = prevText.length;
+  const n1 = text.length;
+  let p = 0;
+  const common = Math.min(n0, n1);
+  while (p < common && prevText.charCodeAt(p) === text.charCodeAt(p)) p++;
+  if (p === n0 && p === n1) return prev;
+  let s = 0;
+  while (s < common - p && prevText.charCodeAt(n0 - 1 - s) === text.charCodeAt(n1 - 1 - s)) s++;
+  // The edited lines: from the start of the first changed line to the end of the last one.
+  const from = p === 0 ? 0 : prevText.lastIndexOf('\n', p - 1) + 1;
+  let end0 = prevText.indexOf('\n', n0 - s);
+  if (end0 < 0) end0 = n0;
+  const delta = n1 - n0;
+  const end1 = end0 + delta;
+
+  const top = prev.ast.statements;
+  const i0 = firstIndex(top, (st) => st.span.end >= from);
+  const i1 = firstIndex(top, (st) => st.span.start >= end0);
+  const before = top.slice(i0, i1);
+  if (!before.every((st) => st.kind === 'layer')) return undefined;
+  const region = parseLayers(text, from, end1);
+  if (region.errors.length || region.statements.length !== before.length || !region.statements.every((st) => st.kind === 'layer')) return undefined;
+
+  // Same structure, then the new statements' ops checked as lowering checks them.
+  const replaced = new Map<LayerStmt, { stmt: LayerStmt; ops: { op: LayerOp; explicitBias: boolean }[] }>();
+  let reported = false;
+  const diag = () => {
+    reported = true;
+  };
+  for (let k = 0; k < before.length; k++) {
+    const old = before[k] as LayerStmt;
+    const stmt = region.statements[k] as LayerStmt;
+    if (old.name?.text !== stmt.name?.text || old.chain.length !== stmt.chain.length) return undefined;
+    const ops = [];
+    for (let j = 0; j < stmt.chain.length; j++) {
+      const a = old.chain[j]!;
+      const b = stmt.chain[j]!;
+      const kw = b.keyword.text;
+      const spec = OP_SPECS.get(kw);
+      if (a.keyword.text !== kw || !spec || prev.blocks.has(kw) || fromText(a) !== fromText(b)) return undefined;
+      if (spec.rest && argTexts(a) !== argTexts(b)) return undefined;
+      const checked = checkOp(b, spec, j, NO_PARAMS, diag);
+      if (!checked || reported) return undefined;
+      ops.push(checked);
+    }
+    replaced.set(old, { stmt, ops });
+  }
+
+  // The IR: the edited statements' layers are new, every other layer is the same object.
+  const layers = prev.graph.layers.slice();
+  if (replaced.size) {
+    /** Layers whose conv-like op leaves its bias to its consumers. */
+    const implicitBias: number[] = [];
+    let count = 0;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i] as LoweredLayer;
+      const r = replaced.get(l.stmt);
+      if (!r) continue;
+      const { op, explicitBias } = r.ops[l.opIndex]!;
+      layers[i] = new LoweredLayer(l.index, op, l.inputs, l.ctx, r.stmt, l.opIndex);
+      if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !explicitBias) implicitBias.push(i);
+      count++;
+    }
+    if (count !== region.statements.reduce((a, st) => a + (st as LayerStmt).chain.length, 0)) return undefined;
+    const onlyBn = feedsOnlyBn(layers);
+    // Each checked op is a fresh object used by exactly one layer, so it is set in place.
+    for (const i of implicitBias) (layers[i]!.op as { bias: boolean }).bias = onlyBn[i] === 0;
+  }
+
+  // Nothing can fail from here on: the previous tree is updated in place.
+  for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
+  const graph: Graph = { ...prev.graph, layers };
+  prev.naming.rebind(layers, text);
+  return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...region.statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
+}
+
+function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {
+  let lo = 0;
+  let hi = stmts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pred(stmts[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function fromText(op: OpNode): string | undefined {
+  return op.args.find((a) => a.key?.text === 'from')?.value.text;
+}
+
+function argTexts(op: OpNode): string {
+  return op.args.map((a) => `${a.key?.text ?? ''}=${a.value.text}`).join(' ');
+}
+
+// Shifting: the parser shares a span object between a positional argument and its value, and
+// between an argument-free op and its keyword; every other node has its own.
+function shift(span: Span, delta: number): void {
+  span.start += delta;
+  span.end += delta;
+}
+
+function shiftWord(w: Word, delta: number): void {
+  shift(w.span, delta);
+}
+
+function shiftArgs(args: Arg[], delta: number): void {
+  for (const a of args) {
+    if (a.key) shiftWord(a.key, delta);
+    shiftWord(a.value, delta);
+    if (a.span !== a.value.span) shift(a.span, delta);
+  }
+}
+
+function shiftStmt(st: Stmt, delta: number): void {
+  switch (st.kind) {
+    case 'layer':
+      if (st.name) shiftWord(st.name, delta);
+      for (const op of st.chain) {
+        shiftWord(op.keyword, delta);
+        shiftArgs(op.args, delta);
+        if (op.span !== op.keyword.span) shift(op.span, delta);
+      }
+      break;
+    case 'directive':
+      shiftWord(st.keyword, delta);
+      shiftArgs(st.args, delta);
+      break;
+    case 'repeat':
+      shiftWord(st.keyword, delta);
+      shiftWord(st.count, delta);
+      if (st.chain) shiftStmt(st.chain, delta);
+      for (const b of st.body ?? []) shiftStmt(b, delta);
+      break;
+    case 'block':
+      shiftWord(st.keyword, delta);
+      shiftWord(st.name, delta);
+      for (const p of st.params) {
+        shiftWord(p.name, delta);
+        if (p.default) shiftWord(p.default, delta);
+      }
+      for (const b of st.body) shiftStmt(b, delta);
+      break;
+  }
+  shift(st.span, delta);
+}

@@ -1,0 +1,137 @@
+// Incremental re-analysis (engine.ts reanalyzeSource, formats/layers/incremental.ts) must give
+// exactly what a full analysis of the new text gives: these tests edit real files step by
+// step and compare every figure, span, name and diagnostic with a from-scratch analysis.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { analyzeSource, reanalyzeSource, updateSource, type DocumentAnalysis } from '../../server/src/engine';
+import { generateLayers } from '../../bench/generate';
+
+const FILE = 'net.layers';
+
+/** Everything a user can see of an analysis, as plain data (spans as numbers). */
+function view(d: DocumentAnalysis): unknown {
+  const span = (s: { start: number; end: number } | undefined) => s && [s.start, s.end];
+  const g = d.analysis.graph;
+  return {
+    diagnostics: d.diagnostics.map((x) => ({ code: x.code, severity: x.severity, message: x.message, span: span(x.span), data: x.data })),
+    totals: d.analysis.totals,
+    byKind: d.analysis.byKind,
+    complete: d.analysis.complete,
+    input: d.analysis.input,
+    graph: { name: g.name, nameSpan: span(g.nameSpan), input: { ...g.input, span: span(g.input.span) }, width: { ...g.width, span: span(g.width.span) }, headerSpan: span(g.headerSpan), budget: g.budget && { ...g.budget, span: span(g.budget.span) } },
+    layers: d.analysis.layers.map((l) => ({
+      name: l.layer.name,
+      opText: l.layer.opText,
+      op: l.layer.op,
+      inputs: l.layer.inputs,
+      span: span(l.layer.span),
+      site: span(l.layer.site),
+      statement: span(l.layer.statement),
+      in: l.inputs,
+      out: l.output,
+      kind: l.kind,
+      macs: l.macs,
+      params: l.params,
+      otherOps: l.otherOps,
+      activations: l.activations,
+    })),
+    // The syntax tree, spans included (`oneLine` is a cache filled in by lowering).
+    ast: JSON.parse(JSON.stringify((d.parsed as unknown as { ast: unknown }).ast, (k, v) => (k === 'oneLine' ? undefined : v))),
+  };
+}
+
+/** Applies `edit` to the text, re-analyses incrementally and compares with a full analysis. */
+function step(prev: DocumentAnalysis, next: string): { result: DocumentAnalysis; incremental: boolean } {
+  const incremental = updateSource(prev, next, FILE) !== undefined;
+  // updateSource may have updated `prev` in place: start again from a fresh previous analysis.
+  const base = analyzeSource(prev.text, FILE);
+  const result = reanalyzeSource(base, next, FILE);
+  assert.deepEqual(view(result), view(analyzeSource(next, FILE)));
+  return { result, incremental };
+}
+
+const replaceAt = (text: string, at: number, remove: number, insert: string) => text.slice(0, at) + insert + text.slice(at + remove);
+
+test('a channel count changed on one line: only that line is re-checked, every other layer object is kept', () => {
+  const text = generateLayers(1_000);
+  const prev = analyzeSource(text, FILE);
+  const before = prev.analysis.graph.layers.slice();
+  const at = text.indexOf('conv 32 1x1') + 'conv '.length;
+  const next = replaceAt(text, at, 2, '48');
+  const updated = updateSource(prev, next, FILE);
+  assert.ok(updated, 'the edit is handled incrementally');
+  // The edited statement is `conv 32 1x1 from=... | relu`: two layers.
+  const kept = updated.analysis.graph.layers.filter((l, i) => l === before[i]).length;
+  assert.equal(kept, before.length - 2);
+  assert.deepEqual(view(updated), view(analyzeSource(next, FILE)));
+});
+
+test('a comment line inserted at the top shifts every span, line-based name and diagnostic below it', () => {
+  const text = readFileSync('examples/mobilenet_v1_conv.layers', 'utf8');
+  const first = text.indexOf('\nconv') + 1;
+  const { incremental } = step(analyzeSource(text, FILE), replaceAt(text, first, 0, '# a note\n'));
+  assert.equal(incremental, true);
+});
+
+test('edits that change the structure are analysed from scratch, with the same result', () => {
+  const text = readFileSync('examples/resnet18.layers', 'utf8');
+  const prev = analyzeSource(text, FILE);
+  const line = text.indexOf('\n', text.indexOf('maxpool')) + 1;
+  // A new layer line, a directive edited, a block edited: all full analyses.
+  for (const next of [replaceAt(text, line, 0, 'relu\n'), text.replace('input 224x224x3', 'input 192x192x3'), text.replace(/conv (\w+) 3x3/, 'conv $1 5x5')]) {
+    const full = step(prev, next);
+    assert.equal(updateSource(analyzeSource(text, FILE), next, FILE) === undefined || full.incremental, true);
+  }
+  assert.equal(updateSource(analyzeSource(text, FILE), replaceAt(text, line, 0, 'relu\n'), FILE), undefined);
+});
+
+/** A small deterministic PRNG so that failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+test('random edits of every example and a generated network: incremental equals full, step after step', () => {
+  const files = ['mobilenet_v1.layers', 'mobilenet_v1_conv.layers', 'resnet18.layers', 'squeezenet_v1_1.layers'].map((f) => readFileSync(`examples/${f}`, 'utf8'));
+  files.push(generateLayers(500));
+  let incremental = 0;
+  let steps = 0;
+  files.forEach((original, f) => {
+    const rand = rng(f + 1);
+    let doc = analyzeSource(original, FILE);
+    let clean = original;
+    for (let k = 0; k < 40; k++) {
+      const text = doc.text;
+      if (doc.diagnostics.some((d) => d.severity === 'error')) {
+        // Undo back to the last text without errors (an edit from an erroneous version).
+        doc = step(doc, clean).result;
+        continue;
+      }
+      clean = text;
+      const at = Math.floor(rand() * text.length);
+      const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+      const digits = /\d+/.exec(text.slice(at));
+      const edits = [
+        // a number typed over (channel counts, kernels, strides), sometimes to an invalid one
+        () => (digits ? replaceAt(text, at + digits.index, digits[0].length, String([1, 2, 3, 8, 16, 24, 48, 0][Math.floor(rand() * 8)])) : text),
+        () => replaceAt(text, lineStart, 0, '# typed note\n'),
+        () => replaceAt(text, lineStart, 0, '\n'),
+        () => replaceAt(text, at, 0, ' '),
+        () => replaceAt(text, at, 1, ''),
+        () => replaceAt(text, at, 0, 'x'),
+        () => replaceAt(text, lineStart, 0, 'relu\n'),
+      ];
+      const next = edits[Math.floor(rand() * edits.length)]!();
+      const r = step(doc, next);
+      steps++;
+      if (r.incremental) incremental++;
+      doc = r.result;
+    }
+  });
+  // Most random edits keep the structure; the incremental path must have been taken for them.
+  assert.ok(incremental > steps / 4, `${incremental} of ${steps} edits were incremental`);
+});
