@@ -1,7 +1,7 @@
 // The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
 // and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
 // parse gets no shape or cost findings piled on it. Pure: same graph, same result.
-import { byKind, computeCosts, inputShapes, layerResult, soleConsumers, totalsOf, type ByKind, type Costs, type LayerResult, type Totals } from './costs';
+import { byKind, computeCosts, layerResult, soleConsumers, totalsOf, type ByKind, type Costs, type LayerResult, type Totals } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 
@@ -9,6 +9,8 @@ export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
 import { layerShape, type Fail, type ShapeOptions } from './shapes';
 import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
+
+const WEIGHTED_KINDS: ReadonlySet<string> = new Set(['conv', 'dwconv', 'deconv', 'fc']);
 
 export interface Analysis {
   graph: Graph;
@@ -22,6 +24,8 @@ export interface Analysis {
   options: AnalysisOptions;
   /** soleConsumers(layers), computed on first use. */
   soleConsumers(): Int32Array;
+  /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
+  weightedLayers(): LayerResult[];
 }
 
 export interface AnalysisOptions extends ShapeOptions {
@@ -58,7 +62,6 @@ export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, front
   const divisor = options.divisor ?? graph.width.divisor;
   const batch = graph.input.batch;
   const layers = prev.layers.slice();
-  const outputs = layers.map((l) => l.output);
   const reshaped = new Uint8Array(n);
   let failed = false;
   const fail: Fail = () => {
@@ -71,11 +74,10 @@ export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, front
     let dirty = layer !== before.layer;
     if (!dirty) for (const j of layer.inputs) if (j >= 0 && reshaped[j]) { dirty = true; break; }
     if (!dirty) continue;
-    const ins = inputShapes(layer.inputs, input, outputs);
-    const out = ins ? layerShape(layer, ins, alpha, divisor, batch, fail) : null;
+    const ins = layer.inputs.map((j) => (j < 0 ? input : layers[j]!.output!));
+    const out = layerShape(layer, ins, alpha, divisor, batch, fail);
     if (failed || !out) return undefined;
     layers[i] = layerResult(layer, ins, out, batch);
-    outputs[i] = out;
     const old = before.output!;
     if (out[0] !== old[0] || out[1] !== old[1] || out[2] !== old[2]) reshaped[i] = 1;
   }
@@ -84,6 +86,7 @@ export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, front
 
 function finishAnalysis(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], options: AnalysisOptions, costs: Costs): Analysis {
   let consumers: Int32Array | undefined;
+  let weighted: LayerResult[] | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   for (const l of costs.layers) {
     if (l.layer.op.kind === 'unknown') {
@@ -105,6 +108,7 @@ function finishAnalysis(graph: Graph, text: string, frontEndDiagnostics: EngineD
     complete: costs.complete,
     options,
     soleConsumers: () => (consumers ??= soleConsumers(costs.layers)),
+    weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_KINDS.has(l.layer.op.kind))),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));

@@ -5,7 +5,6 @@
 // The estimate lenses come unresolved: their figures need extra shape-and-cost passes, so
 // they are computed on codeLens/resolve, i.e. only when the network line is on screen.
 import type { CodeLens } from 'vscode-languageserver';
-import type { LayerResult } from '../core/costs';
 import { fitBudget, RESOLUTION_STEPS, WIDTH_STEPS } from '../core/estimates';
 import { compact, percent } from '../core/format';
 import { COMMANDS } from '../protocol';
@@ -24,23 +23,39 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const separable = new Map<number, { macs: number; separableMacs: number; layer: number }>();
   for (const d of doc.diagnostics) if (d.data?.kind === 'separable') separable.set(d.span.start, d.data);
 
-  // One lens per source line, summing the weighted layers whose op sits on it.
-  const byLine = new Map<number, LayerResult[]>();
-  for (const [, layers] of doc.layersBySpan()) {
-    const l = layers[0]!;
+  // One lens per source line, summing the weighted layers whose op sits on it: per-line sums
+  // in typed arrays, so a new version's lenses cost one pass and no per-layer objects.
+  const lineCount = doc.lines.lineCount;
+  const macsOf = new Float64Array(lineCount);
+  const paramsOf = new Float64Array(lineCount);
+  const layersOf = new Int32Array(lineCount);
+  /** Distinct ops (span starts) per line: more layers than ops means repeated instances. */
+  const opsOf = new Int32Array(lineCount);
+  const candidateOf = new Map<number, { macs: number; separableMacs: number; layer: number }>();
+  const seenOps = new Set<number>();
+  for (const l of doc.analysis.layers) {
     if (!WEIGHTED.has(l.layer.op.kind)) continue;
-    const line = doc.lines.lineAt(l.layer.span.start);
-    const list = byLine.get(line);
-    if (list) list.push(...layers);
-    else byLine.set(line, [...layers]);
+    const start = l.layer.span.start;
+    const line = doc.lines.lineAt(start);
+    macsOf[line] += l.macs;
+    paramsOf[line] += l.params;
+    layersOf[line]++;
+    if (seenOps.has(start)) continue;
+    seenOps.add(start);
+    opsOf[line]++;
+    const cand = separable.get(start);
+    if (cand && !candidateOf.has(line)) candidateOf.set(line, cand);
   }
-  for (const [line, layers] of [...byLine].sort((a, b) => a[0] - b[0])) {
-    const macs = layers.reduce((a, l) => a + l.macs, 0);
-    const params = layers.reduce((a, l) => a + l.params, 0);
-    const range = { start: { line, character: 0 }, end: { line, character: 0 } };
-    const times = new Set(layers.map((l) => l.layer.span.start)).size < layers.length ? ` (×${layers.length / new Set(layers.map((l) => l.layer.span.start)).size})` : '';
+  for (let line = 0; line < lineCount; line++) {
+    if (!layersOf[line]) continue;
+    const macs = macsOf[line]!;
+    const params = paramsOf[line]!;
+    // One position object for both ends: the range is empty and never mutated.
+    const at = { line, character: 0 };
+    const range = { start: at, end: at };
+    const times = opsOf[line]! < layersOf[line]! ? ` (×${layersOf[line]! / opsOf[line]!})` : '';
     let title = `${compact(macs)} MACs (${percent(macs, total)})${times} · ${compact(params)} params`;
-    const cand = layers.map((l) => separable.get(l.layer.span.start)).find((s) => s);
+    const cand = candidateOf.get(line);
     if (cand) title += ` · separable: ${compact(cand.separableMacs)}, ${percent(cand.separableMacs - cand.macs, cand.macs)}`;
     lenses.push({ range, command: { title, command: '' } });
     if (cand) lenses.push({ range, command: { title: 'Make depthwise-separable', command: COMMANDS.applySeparable, arguments: [doc.uri, doc.version, cand.layer] } });

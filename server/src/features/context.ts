@@ -16,8 +16,6 @@ export interface FeatureDoc extends DocumentAnalysis {
   settings: Settings;
   /** Computed on first use, then kept with this version. */
   estimates(): Estimates;
-  /** Layers grouped by the start of their op span (repeat iterations and block uses share one). */
-  layersBySpan(): Map<number, LayerResult[]>;
   /** A feature's whole-document result for this version, computed on its first request. */
   cached<T>(key: string, compute: () => T): T;
 }
@@ -32,7 +30,6 @@ export function toOffset(lines: LineIndex, pos: Position): number {
 
 export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: number, settings: Settings): FeatureDoc {
   let est: Estimates | undefined;
-  let bySpan: Map<number, LayerResult[]> | undefined;
   const results = new Map<string, unknown>();
   return {
     ...doc,
@@ -44,16 +41,6 @@ export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: numb
     cached: <T>(key: string, compute: () => T): T => {
       if (!results.has(key)) results.set(key, compute());
       return results.get(key) as T;
-    },
-    layersBySpan: () => {
-      if (bySpan) return bySpan;
-      bySpan = new Map();
-      for (const l of doc.analysis.layers) {
-        const list = bySpan.get(l.layer.span.start);
-        if (list) list.push(l);
-        else bySpan.set(l.layer.span.start, [l]);
-      }
-      return bySpan;
     },
   };
 }

@@ -7,7 +7,7 @@ export const biasBeforeBn: Rule = (analysis) => {
   const out: EngineDiagnostic[] = [];
   const next = analysis.soleConsumers();
   const seen = new Set<number>();
-  for (const l of analysis.layers) {
+  for (const l of analysis.weightedLayers()) {
     const op = l.layer.op;
     if (!(op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') || !op.bias || seen.has(l.layer.span.start)) continue;
     const consumer = next[l.layer.index]!;

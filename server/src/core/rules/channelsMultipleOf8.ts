@@ -6,11 +6,10 @@ import type { Rule } from './types';
 export const channelsMultipleOf8: Rule = (analysis) => {
   const out: EngineDiagnostic[] = [];
   const seen = new Set<number>();
-  for (const l of analysis.layers) {
+  for (const l of analysis.weightedLayers()) {
     const op = l.layer.op;
-    if ((op.kind !== 'conv' && op.kind !== 'deconv') || op.fixed || !l.output || seen.has(l.layer.span.start)) continue;
+    if ((op.kind !== 'conv' && op.kind !== 'deconv') || op.fixed || !l.output || l.output[2] % 8 === 0 || seen.has(l.layer.span.start)) continue;
     const c = l.output[2];
-    if (c % 8 === 0) continue;
     seen.add(l.layer.span.start);
     const up = Math.ceil(c / 8) * 8;
     out.push(makeDiagnostic('channels-not-multiple-of-8', l.layer.span, `${c} output channels is not a multiple of 8; ${up} would use vector units fully.`));

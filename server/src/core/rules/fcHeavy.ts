@@ -5,7 +5,7 @@ import { compact, percent } from '../format';
 import type { Rule } from './types';
 
 export const fcHeavy: Rule = (analysis, options) => {
-  const fc = analysis.layers.filter((l) => l.layer.op.kind === 'fc');
+  const fc = analysis.weightedLayers().filter((l) => l.layer.op.kind === 'fc');
   const fcParams = fc.reduce((a, l) => a + l.params, 0);
   const total = analysis.totals.params;
   if (!fc.length || total === 0 || fcParams / total <= options.fcHeavyShare) return [];

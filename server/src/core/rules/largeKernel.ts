@@ -6,7 +6,7 @@ import type { Rule } from './types';
 export const largeKernel: Rule = (analysis, options) => {
   const out: EngineDiagnostic[] = [];
   const seen = new Set<number>();
-  for (const l of analysis.layers) {
+  for (const l of analysis.weightedLayers()) {
     const op = l.layer.op;
     if (op.kind !== 'conv' || op.groups !== 1 || Math.max(op.kh, op.kw) <= options.largeKernelMax || seen.has(l.layer.span.start)) continue;
     seen.add(l.layer.span.start);

@@ -37,7 +37,8 @@ export function isSeparableCandidate(l: LayerResult, minInputChannels: number): 
 /** Layers with one key are instances of one op: same place in the text, same conv settings. */
 function instanceKey(l: LayerResult): string {
   const op = l.layer.op as Extract<LayerResult['layer']['op'], { kind: 'conv' }>;
-  return JSON.stringify([l.layer.span.start, op.out, op.kh, op.kw, op.sh, op.sw, op.dh, op.dw, op.groups, op.padding]);
+  const p = op.padding;
+  return `${l.layer.span.start}:${op.out}:${op.kh}:${op.kw}:${op.sh}:${op.sw}:${op.dh}:${op.dw}:${op.groups}:${p.kind === 'explicit' ? `${p.h}x${p.w}` : p.kind}`;
 }
 
 export const separableConv: Rule = (analysis, options) => {
@@ -50,11 +51,14 @@ export const separableConv: Rule = (analysis, options) => {
   // reads the RGB input). Other ops at the same place (a module line of another format
   // expands to several convs) are not rewritten with it and not counted.
   const qualifying = new Set<string>();
-  for (const l of analysis.layers) {
-    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs) qualifying.add(instanceKey(l));
-  }
-  for (const l of analysis.layers) {
-    if (!isSeparableCandidate(l, -1) || !qualifying.has(instanceKey(l))) continue;
+  const candidates = analysis.weightedLayers().filter((l) => isSeparableCandidate(l, -1));
+  const keys = candidates.map(instanceKey);
+  candidates.forEach((l, k) => {
+    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs) qualifying.add(keys[k]!);
+  });
+  for (let k = 0; k < candidates.length; k++) {
+    const l = candidates[k]!;
+    if (!qualifying.has(keys[k]!)) continue;
     const c = next[l.layer.index]!;
     const followedByBn = c >= 0 && analysis.layers[c]!.layer.op.kind === 'bn';
     const s = dscSavings(l, followedByBn, analysis.graph.input.batch);

@@ -21,16 +21,17 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   if (prev.diagnostics.length) return undefined;
   const n0 = prevText.length;
   const n1 = text.length;
-  let p = 0;
   const common = Math.min(n0, n1);
-  while (p < common && prevText.charCodeAt(p) === text.charCodeAt(p)) p++;
+  const p = commonPrefix(prevText, text, common);
   if (p === n0 && p === n1) return prev;
-  let s = 0;
-  while (s < common - p && prevText.charCodeAt(n0 - 1 - s) === text.charCodeAt(n1 - 1 - s)) s++;
-  // The edited lines: from the start of the first changed line to the end of the last one.
+  const s = commonSuffix(prevText, text, common - p);
+  // The edited lines, [from, end0) before and [from, end1) after: from the start of the first
+  // changed line to the start of the first line after the change (whole lines inserted at a
+  // line start leave the old range empty).
   const from = p === 0 ? 0 : prevText.lastIndexOf('\n', p - 1) + 1;
-  let end0 = prevText.indexOf('\n', n0 - s);
-  if (end0 < 0) end0 = n0;
+  const cut = n0 - s;
+  const nextLine = prevText.indexOf('\n', cut);
+  const end0 = cut === 0 || prevText.charCodeAt(cut - 1) === 10 ? cut : nextLine < 0 ? n0 : nextLine + 1;
   const delta = n1 - n0;
   const end1 = end0 + delta;
 
@@ -93,6 +94,23 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   const graph: Graph = { ...prev.graph, layers };
   prev.naming.rebind(layers, text);
   return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...region.statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
+}
+
+/** Chunks compared as string slices (a memory compare) before the last one is walked by character. */
+const CHUNK = 1024;
+
+function commonPrefix(a: string, b: string, max: number): number {
+  let p = 0;
+  while (p + CHUNK <= max && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+function commonSuffix(a: string, b: string, max: number): number {
+  let s = 0;
+  while (s + CHUNK <= max && a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)) s += CHUNK;
+  while (s < max && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return s;
 }
 
 function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {
