@@ -11,10 +11,11 @@ import { summarize, type Figure } from './stats';
 
 const FAST = { settings: { debounceMs: 0 } };
 /**
- * The flags the VS Code client starts the server with (client/src/extension.ts), plus any in
- * LAYERLINT_SERVER_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server).
+ * Node flags for the server process: none, as the VS Code client starts it
+ * (client/src/extension.ts), plus any in LAYERLINT_SERVER_FLAGS (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile the server).
  */
-export const SERVER_FLAGS = ['--max-semi-space-size=32', ...(process.env.LAYERLINT_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
+export const SERVER_FLAGS = process.env.LAYERLINT_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

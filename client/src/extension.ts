@@ -10,8 +10,9 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    // A larger young generation halves garbage-collection time on large files (docs/performance.md).
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--max-semi-space-size=32'] } },
+    // Default V8 heap settings: edits are analysed incrementally, so a larger young generation
+    // only costs memory (docs/performance.md).
+    run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   client = new LanguageClient('layerlint', 'LayerLint', serverOptions, clientOptions(true));
