@@ -25,15 +25,24 @@ export class LineIndex {
     return { line, character: o - this.starts[line]! };
   }
 
+  /** The line of the last lookup: callers mostly walk forward, so its line or the next one usually answers. */
+  private last = 0;
+
   /** Zero-based line of an offset. */
   lineAt(offset: number): number {
-    let lo = 0, hi = this.starts.length - 1;
+    const starts = this.starts;
+    const last = this.last;
+    if (offset >= starts[last]!) {
+      if (last + 1 >= starts.length || offset < starts[last + 1]!) return last;
+      if (last + 2 >= starts.length || offset < starts[last + 2]!) return (this.last = last + 1);
+    }
+    let lo = 0, hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
+    return (this.last = lo);
   }
 
   /** Offset of a position; characters past the line end clamp to the line end. */

@@ -92,7 +92,7 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   // Nothing can fail from here on: the previous tree is updated in place.
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
-  prev.naming.rebind(layers, text);
+  prev.naming.rebind(layers, text, lineBreaks(prevText, from, end0) !== lineBreaks(text, from, end1));
   return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...region.statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
 }
 
@@ -111,6 +111,12 @@ function commonSuffix(a: string, b: string, max: number): number {
   while (s + CHUNK <= max && a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)) s += CHUNK;
   while (s < max && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return s;
+}
+
+function lineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {

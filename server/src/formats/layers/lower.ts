@@ -143,9 +143,11 @@ export class Naming {
   name(index: number): string {
     return (this.names ??= this.compute())[index]!;
   }
-  rebind(layers: Layer[], text: string): void {
+  /** After an incremental update; names are kept when no line moved (they depend on line numbers, not offsets). */
+  rebind(layers: Layer[], text: string, linesMoved: boolean): void {
     this.layers = layers;
     this.text = text;
+    if (!linesMoved) return;
     this.names = undefined;
     this.bases.clear();
   }
