@@ -89,6 +89,24 @@ test('edits that change the structure are analysed from scratch, with the same r
   assert.equal(updateSource(analyzeSource(text, FILE), replaceAt(text, line, 0, 'relu\n'), FILE), undefined);
 });
 
+/** One edit of the kinds a person makes, and some that break things. */
+function randomEdit(text: string, rand: () => number): string {
+  const at = Math.floor(rand() * text.length);
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const digits = /\d+/.exec(text.slice(at));
+  const edits = [
+    // a number typed over (channel counts, kernels, strides), sometimes to an invalid one
+    () => (digits ? replaceAt(text, at + digits.index, digits[0].length, String([1, 2, 3, 8, 16, 24, 48, 0][Math.floor(rand() * 8)])) : text),
+    () => replaceAt(text, lineStart, 0, '# typed note\n'),
+    () => replaceAt(text, lineStart, 0, '\n'),
+    () => replaceAt(text, at, 0, ' '),
+    () => replaceAt(text, at, 1, ''),
+    () => replaceAt(text, at, 0, 'x'),
+    () => replaceAt(text, lineStart, 0, 'relu\n'),
+  ];
+  return edits[Math.floor(rand() * edits.length)]!();
+}
+
 /** A small deterministic PRNG so that failures reproduce. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -108,27 +126,15 @@ test('random edits of every example and a generated network: incremental equals 
     let doc = analyzeSource(original, FILE);
     let clean = original;
     for (let k = 0; k < 40; k++) {
-      const text = doc.text;
       if (doc.diagnostics.some((d) => d.severity === 'error')) {
         // Undo back to the last text without errors (an edit from an erroneous version).
         doc = step(doc, clean).result;
         continue;
       }
-      clean = text;
-      const at = Math.floor(rand() * text.length);
-      const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-      const digits = /\d+/.exec(text.slice(at));
-      const edits = [
-        // a number typed over (channel counts, kernels, strides), sometimes to an invalid one
-        () => (digits ? replaceAt(text, at + digits.index, digits[0].length, String([1, 2, 3, 8, 16, 24, 48, 0][Math.floor(rand() * 8)])) : text),
-        () => replaceAt(text, lineStart, 0, '# typed note\n'),
-        () => replaceAt(text, lineStart, 0, '\n'),
-        () => replaceAt(text, at, 0, ' '),
-        () => replaceAt(text, at, 1, ''),
-        () => replaceAt(text, at, 0, 'x'),
-        () => replaceAt(text, lineStart, 0, 'relu\n'),
-      ];
-      const next = edits[Math.floor(rand() * edits.length)]!();
+      clean = doc.text;
+      // One to three edits at once, as when the server analyses after a burst of typing.
+      let next = doc.text;
+      for (let e = 1 + Math.floor(rand() * 3); e > 0; e--) next = randomEdit(next, rand);
       const r = step(doc, next);
       steps++;
       if (r.incremental) incremental++;
@@ -136,5 +142,5 @@ test('random edits of every example and a generated network: incremental equals 
     }
   });
   // Most random edits keep the structure; the incremental path must have been taken for them.
-  assert.ok(incremental > steps / 4, `${incremental} of ${steps} edits were incremental`);
+  assert.ok(incremental > steps / 6, `${incremental} of ${steps} edits were incremental`);
 });

@@ -1,11 +1,12 @@
-// Incremental update of a parsed `.layers` file after an edit. When the edit (a common
-// prefix and suffix of the two texts apart) touches only whole top-level layer statements,
-// and those keep their structure (same names, op keywords, `from=` and merge operands; only
-// argument values, spacing and comments differ; comment and blank lines may come and go),
-// the previous syntax tree and IR are reused: statements after the edit keep their nodes
-// with offsets shifted in place, the edited statements' layers get freshly checked ops, and
-// every other layer object is kept, so the analysis can recompute only what changed.
-// Anything else (a new or removed statement, a block, repeat or directive line, any
+// Incremental update of a parsed `.layers` file after an edit. When the edited lines (all
+// but a common prefix and suffix of the two texts) hold the same top-level statements, one
+// for one, each with the same text, or a layer statement with the same structure (same
+// names, op keywords, `from=` and merge operands, built-in ops only: argument values,
+// spacing and comments may differ; comment and blank lines may come and go), the previous syntax tree and IR are
+// reused: unchanged statements keep their nodes with offsets shifted in place, the changed
+// ones' layers get freshly checked ops, and every other layer object is kept, so the
+// analysis can recompute only what changed.
+// Anything else (a new or removed statement, a block, repeat or directive edited, any
 // diagnostic before or after) returns undefined, and the caller parses from scratch.
 // The result equals a full parse and lowering of the new text (test/unit/incremental.test.ts).
 // The previous result must not be used afterwards: its nodes now carry the new offsets.
@@ -39,19 +40,27 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   const i0 = firstIndex(top, (st) => st.span.end >= from);
   const i1 = firstIndex(top, (st) => st.span.start >= end0);
   const before = top.slice(i0, i1);
-  if (!before.every((st) => st.kind === 'layer')) return undefined;
   const region = parseLayers(text, from, end1);
-  if (region.errors.length || region.statements.length !== before.length || !region.statements.every((st) => st.kind === 'layer')) return undefined;
+  if (region.errors.length || region.statements.length !== before.length) return undefined;
 
-  // Same structure, then the new statements' ops checked as lowering checks them.
+  // A statement whose text is unchanged keeps its nodes (moved to its new place); any other
+  // must keep its structure, and its ops are checked as lowering checks them.
   const replaced = new Map<LayerStmt, { stmt: LayerStmt; ops: { op: LayerOp; explicitBias: boolean }[] }>();
+  const statements = region.statements;
+  const moves: [Stmt, number][] = [];
   let reported = false;
   const diag = () => {
     reported = true;
   };
   for (let k = 0; k < before.length; k++) {
-    const old = before[k] as LayerStmt;
-    const stmt = region.statements[k] as LayerStmt;
+    const old = before[k]!;
+    const stmt = statements[k]!;
+    if (old.kind === stmt.kind && sameText(prevText, old.span, text, stmt.span)) {
+      statements[k] = old;
+      moves.push([old, stmt.span.start - old.span.start]);
+      continue;
+    }
+    if (old.kind !== 'layer' || stmt.kind !== 'layer') return undefined;
     if (old.name?.text !== stmt.name?.text || old.chain.length !== stmt.chain.length) return undefined;
     const ops = [];
     for (let j = 0; j < stmt.chain.length; j++) {
@@ -83,17 +92,18 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
       if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !explicitBias) implicitBias.push(i);
       count++;
     }
-    if (count !== region.statements.reduce((a, st) => a + (st as LayerStmt).chain.length, 0)) return undefined;
+    if (count !== [...replaced.values()].reduce((a, r) => a + r.ops.length, 0)) return undefined;
     const onlyBn = feedsOnlyBn(layers);
     // Each checked op is a fresh object used by exactly one layer, so it is set in place.
     for (const i of implicitBias) (layers[i]!.op as { bias: boolean }).bias = onlyBn[i] === 0;
   }
 
   // Nothing can fail from here on: the previous tree is updated in place.
+  for (const [st, by] of moves) if (by) shiftStmt(st, by);
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
   prev.naming.rebind(layers, text, lineBreaks(prevText, from, end0) !== lineBreaks(text, from, end1));
-  return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...region.statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
+  return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
 }
 
 /** Chunks compared as string slices (a memory compare) before the last one is walked by character. */
@@ -128,6 +138,13 @@ function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {
     else lo = mid + 1;
   }
   return lo;
+}
+
+function sameText(a: string, sa: Span, b: string, sb: Span): boolean {
+  const n = sa.end - sa.start;
+  if (n !== sb.end - sb.start) return false;
+  for (let i = 0; i < n; i++) if (a.charCodeAt(sa.start + i) !== b.charCodeAt(sb.start + i)) return false;
+  return true;
 }
 
 function fromText(op: OpNode): string | undefined {
