@@ -149,10 +149,20 @@ export function computeCosts(graph: Graph, options: ShapeOptions = {}): { input:
   const batch = graph.input.batch;
   const layers: LayerResult[] = new Array(graph.layers.length);
   let complete = shapes.input !== null;
+  // Consecutive one-input layers that read the same shape array (a conv, then its bn and its
+  // activation, which pass the array on) share one input list: results are never mutated.
+  let lastShape: Shape | null = null;
+  let lastList: Shape[] | null = null;
   for (const layer of graph.layers) {
     const out = shapes.shapes[layer.index]!;
     if (!out) complete = false;
-    layers[layer.index] = layerResult(layer, inputShapes(layer.inputs, shapes.input, shapes.shapes), out, batch);
+    let ins: Shape[] | null;
+    if (layer.inputs.length === 1) {
+      const i = layer.inputs[0]!;
+      const s = i < 0 ? shapes.input : shapes.shapes[i]!;
+      ins = s === null ? null : s === lastShape ? lastList : (lastList = [(lastShape = s)]);
+    } else ins = inputShapes(layer.inputs, shapes.input, shapes.shapes);
+    layers[layer.index] = layerResult(layer, ins, out, batch);
   }
   return { input: shapes.input, layers, totals: totalsOf(layers), complete, shapeDiagnostics: shapes.diagnostics };
 }

@@ -59,8 +59,10 @@ export function stageOf(code: Code): Stage {
   return CODES[code].stage;
 }
 
-export function makeDiagnostic(code: Code, span: Span, text: string, data?: DiagnosticData): EngineDiagnostic {
+/** A diagnostic with its own copy of the span (a syntax-tree word or node may be passed as one). */
+export function makeDiagnostic(code: Code, at: Span, text: string, data?: DiagnosticData): EngineDiagnostic {
   const message = text.length > LIMITS.maxMessageLength ? `${text.slice(0, LIMITS.maxMessageLength - 1)}…` : text;
+  const span = { start: at.start, end: at.end };
   return data ? { code, severity: CODES[code].severity, message, span, data } : { code, severity: CODES[code].severity, message, span };
 }
 

@@ -2,9 +2,19 @@
 // diagnostics, hovers and edits can point back at the exact characters.
 import type { Span } from '../../core/ir';
 
-export interface Word {
-  text: string;
-  span: Span;
+/**
+ * A word of the source with its offsets. A Word is its own span (`span` returns the word),
+ * so each word is one object: words are most of a syntax tree.
+ */
+export class Word implements Span {
+  constructor(
+    readonly text: string,
+    public start: number,
+    public end: number,
+  ) {}
+  get span(): Span {
+    return this;
+  }
 }
 
 /** `value` or `key=value`. */

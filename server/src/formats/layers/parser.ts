@@ -3,7 +3,7 @@
 // range and is left out; every other line is still parsed.
 import type { Span } from '../../core/ir';
 import { lexLines, type Token } from './lexer';
-import type { Arg, BlockParam, BlockStmt, FileAst, LayerStmt, OpNode, RepeatStmt, Stmt, SyntaxError, Word } from './ast';
+import { Word, type Arg, type BlockParam, type BlockStmt, type FileAst, type LayerStmt, type OpNode, type RepeatStmt, type Stmt, type SyntaxError } from './ast';
 
 export const DIRECTIVES = new Set(['network', 'input', 'width', 'resolution', 'budget']);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/;
@@ -83,7 +83,7 @@ function span(t: Token): Span {
 }
 
 function word(t: Token): Word {
-  return { text: t.text, span: span(t) };
+  return new Word(t.text, t.start, t.end);
 }
 
 type Err = (span: Span, message: string) => void;
