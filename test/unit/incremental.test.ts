@@ -77,6 +77,18 @@ test('a comment line inserted at the top shifts every span, line-based name and 
   assert.equal(incremental, true);
 });
 
+test('CRLF files: channel edits and inserted lines update incrementally, with the same result', () => {
+  let text = readFileSync('examples/mobilenet_v1.layers', 'utf8').replace(/\r?\n/g, '\r\n');
+  let doc = analyzeSource(text, FILE);
+  const at = text.indexOf('conv 64') + 'conv '.length;
+  for (const next of [replaceAt(text, at, 2, '48'), replaceAt(text, text.indexOf('\r\n', at) + 2, 0, '# note\r\n')]) {
+    const r = step(doc, next);
+    assert.equal(r.incremental, true);
+    doc = r.result;
+    text = next;
+  }
+});
+
 test('edits that change the structure are analysed from scratch, with the same result', () => {
   const text = readFileSync('examples/resnet18.layers', 'utf8');
   const prev = analyzeSource(text, FILE);
