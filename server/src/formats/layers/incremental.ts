@@ -40,26 +40,37 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   const i0 = firstIndex(top, (st) => st.span.end >= from);
   const i1 = firstIndex(top, (st) => st.span.start >= end0);
   const before = top.slice(i0, i1);
-  const region = parseLayers(text, from, end1);
-  if (region.errors.length || region.statements.length !== before.length) return undefined;
+  if (!before.every((st) => st.span.start >= from && st.span.end <= end0)) return undefined;
 
-  // A statement whose text is unchanged keeps its nodes (moved to its new place); any other
-  // must keep its structure, and its ops are checked as lowering checks them.
+  // Walk the edited lines statement by statement. A statement whose text is unchanged keeps
+  // its nodes (moved to its new place) without being parsed again; a changed line is parsed
+  // on its own and must be a layer statement with the structure of the one it replaces, whose
+  // ops are then checked as lowering checks them.
   const replaced = new Map<LayerStmt, { stmt: LayerStmt; ops: { op: LayerOp; explicitBias: boolean }[] }>();
-  const statements = region.statements;
+  const statements: Stmt[] = [];
   const moves: [Stmt, number][] = [];
   let reported = false;
   const diag = () => {
     reported = true;
   };
-  for (let k = 0; k < before.length; k++) {
-    const old = before[k]!;
-    const stmt = statements[k]!;
-    if (old.kind === stmt.kind && sameText(prevText, old.span, text, stmt.span)) {
-      statements[k] = old;
-      moves.push([old, stmt.span.start - old.span.start]);
+  let cursor = from;
+  for (const old of before) {
+    const at = nextStatement(text, cursor, end1);
+    if (at < 0) return undefined;
+    const length = old.span.end - old.span.start;
+    if (at + length <= end1 && sameText(prevText, old.span.start, text, at, length) && restIsBlank(text, at + length)) {
+      statements.push(old);
+      moves.push([old, at - old.span.start]);
+      cursor = lineAfter(text, at + length);
       continue;
     }
+    const eol = text.indexOf('\n', at);
+    const lineEnd = eol < 0 ? n1 : eol;
+    const line = parseLayers(text, text.lastIndexOf('\n', at - 1) + 1, lineEnd);
+    const stmt = line.statements[0];
+    if (line.errors.length || line.statements.length !== 1 || lineEnd > end1 || !stmt) return undefined;
+    statements.push(stmt);
+    cursor = lineAfter(text, lineEnd);
     if (old.kind !== 'layer' || stmt.kind !== 'layer') return undefined;
     if (old.name?.text !== stmt.name?.text || old.chain.length !== stmt.chain.length) return undefined;
     const ops = [];
@@ -76,6 +87,7 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
     }
     replaced.set(old, { stmt, ops });
   }
+  if (nextStatement(text, cursor, end1) >= 0) return undefined;
 
   // The IR: the edited statements' layers are new, every other layer is the same object.
   const layers = prev.graph.layers.slice();
@@ -140,11 +152,42 @@ function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {
   return lo;
 }
 
-function sameText(a: string, sa: Span, b: string, sb: Span): boolean {
-  const n = sa.end - sa.start;
-  if (n !== sb.end - sb.start) return false;
-  for (let i = 0; i < n; i++) if (a.charCodeAt(sa.start + i) !== b.charCodeAt(sb.start + i)) return false;
+function sameText(a: string, at: number, b: string, bt: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a.charCodeAt(at + i) !== b.charCodeAt(bt + i)) return false;
   return true;
+}
+
+/** Spaces as the lexer skips them. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 11 || c === 12;
+}
+
+/** Where the first token of the next line in [at, end) that has one starts (blank and comment-only lines skipped), or -1. */
+function nextStatement(text: string, at: number, end: number): number {
+  let i = at;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c) || c === 10) i++;
+    else if (c === 35) {
+      const eol = text.indexOf('\n', i);
+      if (eol < 0 || eol >= end) return -1;
+      i = eol + 1;
+    } else return i;
+  }
+  return -1;
+}
+
+/** Nothing but spaces or a comment from `at` to the end of its line. */
+function restIsBlank(text: string, at: number): boolean {
+  let i = at;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i >= text.length || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 35;
+}
+
+/** The start of the line after the one holding `at`. */
+function lineAfter(text: string, at: number): number {
+  const eol = text.indexOf('\n', at);
+  return eol < 0 ? text.length : eol + 1;
 }
 
 function fromText(op: OpNode): string | undefined {
