@@ -219,8 +219,9 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const naming = new Naming(layers, text);
   /** Per op node: its checked op, or null when its arguments depend on block parameters. */
   const checked = new Map<OpNode, CheckedOp | null>();
-  /** Per op text (see lowerOp): the checked op every node with that text shares. */
-  const checkedText = new Map<string, CheckedOp>();
+  /** Per op text (see lowerOp), for a chain's first op and for later ones: the checked op every node with that text shares. */
+  const checkedFirst = new Map<string, CheckedOp>();
+  const checkedLater = new Map<string, CheckedOp>();
   // A repeat or a block used many times lowers the same text many times: one diagnostic per place.
   const reported = new Set<string>();
   /** Diagnostics raised, reported or not: tells an op that checked cleanly. */
@@ -370,19 +371,20 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const lowerOp = (node: OpNode, opIndex: number, stmt: LayerStmt, input: number, ctx: Ctx): number => {
     step();
     const kw = node.keyword.text;
-    const hit = checked.get(node);
+    const hit = ctx.reused ? checked.get(node) : undefined;
     if (hit) return finishOp(hit.op, hit.names, hit.explicitBias, hit, opIndex, stmt, input, ctx);
     const block = blocks.get(kw);
     if (block) return invokeBlock(block, node, input, ctx, { ctx: ctx.names, stmt, opIndex, kw });
     const spec = OP_SPECS.get(kw);
     // Ops with the same text lower to the same op: one without block-parameter words and
     // without merge operands (whose names resolve per layer) is checked once per distinct
-    // text and shared. The key marks a chain's first op, the only place `from=` is allowed.
+    // text and shared. A chain's first op, the only place `from=` is allowed, has its own table.
     const envFree = ctx.env.size === 0 || !node.args.some((a) => dependsOnEnv(a.value.text, ctx.env));
     const byText = envFree && !!spec && !spec.rest;
-    const textKey = byText ? (opIndex === 0 ? '0' : '1') + text.slice(node.span.start, node.span.end) : '';
+    const byTextMap = opIndex === 0 ? checkedFirst : checkedLater;
+    const textKey = byText ? text.slice(node.span.start, node.span.end) : '';
     if (byText) {
-      const same = checkedText.get(textKey);
+      const same = byTextMap.get(textKey);
       if (same) return finishOp(same.op, same.names, same.explicitBias, same, opIndex, stmt, input, ctx);
     }
     const diagsBefore = diagCalls;
@@ -397,7 +399,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     let shared: CheckedOp | undefined;
     if (envFree && diagCalls === diagsBefore) {
       shared = { op, names, explicitBias };
-      if (byText) checkedText.set(textKey, shared);
+      if (byText) byTextMap.set(textKey, shared);
     }
     if (ctx.reused && !checked.has(node)) checked.set(node, shared ?? null);
     return finishOp(op, names, explicitBias, shared, opIndex, stmt, input, ctx);
