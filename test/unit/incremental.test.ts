@@ -89,6 +89,16 @@ test('CRLF files: channel edits and inserted lines update incrementally, with th
   }
 });
 
+test('a deleted line break joins lines: never taken as the old lines moved', () => {
+  const lf = 'network t\ninput 8x8x8\n# note\nconv 8 3x3 | relu\nconv 8 3x3\nrelu\n';
+  const crlf = lf.replace(/\n/g, '\r\n');
+  for (const [text, at] of [[lf, lf.indexOf('3x3\nrelu') + 3], [crlf, crlf.indexOf('# note') + 7], [lf, lf.indexOf('# note') + 6]] as const) {
+    const next = replaceAt(text, at, 1, '');
+    const { incremental } = step(analyzeSource(text, FILE), next);
+    assert.equal(incremental, false, JSON.stringify(next));
+  }
+});
+
 test('edits that change the structure are analysed from scratch, with the same result', () => {
   const text = readFileSync('examples/resnet18.layers', 'utf8');
   const prev = analyzeSource(text, FILE);
