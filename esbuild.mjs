@@ -55,7 +55,7 @@ const builds = [
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });
-  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: walk('test'), outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: [...walk('test'), 'test/fuzz/incremental.ts'], outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
 }
 if (args.has('--bench')) {
   builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' }, outdir: 'out/bench' }));
