@@ -1,8 +1,8 @@
 // `npm run fuzz [-- SEED...]`: a long randomized comparison of incremental and full analysis,
 // beyond what test/unit/incremental.test.ts runs every time. Each seed edits every example
 // and two generated networks (one with CRLF line ends) 150 times, one to four edits at once:
-// numbers typed over, comment, blank and code lines inserted, characters inserted and
-// deleted; after each step the incremental result must equal a full analysis in every
+// arguments and other numbers typed over, comment, blank and code lines inserted, characters
+// inserted and deleted; after each step the incremental result must equal a full analysis in every
 // diagnostic, figure, shape, span, name and syntax-tree node. On a mismatch it writes the two
 // texts to /tmp/layerlint-fuzz-{old,new}.layers and exits 1.
 import assert from 'node:assert/strict';
@@ -38,6 +38,7 @@ function fuzz(seed: number): { steps: number; incremental: number } {
     let doc = analyzeSource(original, FILE);
     let clean = original;
     for (let k = 0; k < 150; k++) {
+      const mild = k % 2 === 0;
       const broken = doc.diagnostics.some((d) => d.severity === 'error');
       if (!broken) clean = doc.text;
       let text = broken && rand() < 0.7 ? clean : doc.text;
@@ -46,7 +47,14 @@ function fuzz(seed: number): { steps: number; incremental: number } {
         const lineStart = text.lastIndexOf('\n', at - 1) + 1;
         const digits = /\d+/.exec(text.slice(at));
         const r = rand();
-        if (r < 0.5 && digits) text = text.slice(0, at + digits.index) + pick(['1', '2', '3', '8', '16', '32', '48', '64', '0']) + text.slice(at + digits.index + digits[0].length);
+        // Mild edits (half of the steps): an argument typed over or a comment or blank line
+        // added, which keep the structure and so take the incremental path; the rest also
+        // rename, break and restructure.
+        if (mild) {
+          const arg = / (\d+)/.exec(text.slice(at));
+          if (r < 0.6 && arg) text = text.slice(0, at + arg.index + 1) + pick(['1', '2', '3', '8', '16', '32', '48', '64']) + text.slice(at + arg.index + 1 + arg[1]!.length);
+          else text = text.slice(0, lineStart) + pick(['# c\n', '\n', '# layerlint-disable-next-line\n']) + text.slice(lineStart);
+        } else if (r < 0.5 && digits) text = text.slice(0, at + digits.index) + pick(['1', '2', '3', '8', '16', '32', '48', '64', '0']) + text.slice(at + digits.index + digits[0].length);
         else if (r < 0.75) text = text.slice(0, lineStart) + pick(SNIPPETS) + text.slice(lineStart);
         else if (r < 0.9) text = text.slice(0, at) + pick(SNIPPETS) + text.slice(at);
         else text = text.slice(0, at) + text.slice(at + 1 + Math.floor(rand() * 5));
