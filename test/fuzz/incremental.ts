@@ -24,6 +24,9 @@ function view(d: DocumentAnalysis): unknown {
   };
 }
 
+/** A whole comment or blank line (with its line break). */
+const BLANK_OR_COMMENT = /^[ \t\r]*(#[^\n]*)?\n/gm;
+
 const SNIPPETS = ['# c\n', '\n', 'relu\n', 'x: conv 8 3x3\n', '  ', '}', '{', 'repeat 2 {\n', 'stride=2 ', '| bn', 'dwconv 3x3 | ', 'add ', '='];
 
 function fuzz(seed: number): { steps: number; incremental: number } {
@@ -47,12 +50,16 @@ function fuzz(seed: number): { steps: number; incremental: number } {
         const lineStart = text.lastIndexOf('\n', at - 1) + 1;
         const digits = /\d+/.exec(text.slice(at));
         const r = rand();
-        // Mild edits (half of the steps): an argument typed over or a comment or blank line
-        // added, which keep the structure and so take the incremental path; the rest also
-        // rename, break and restructure.
+        // Mild edits (half of the steps): an argument typed over, a comment or blank line
+        // added or removed, which keep the structure and so take the incremental path; the
+        // rest also rename, break and restructure.
         if (mild) {
           const arg = / (\d+)/.exec(text.slice(at));
-          if (r < 0.6 && arg) text = text.slice(0, at + arg.index + 1) + pick(['1', '2', '3', '8', '16', '32', '48', '64']) + text.slice(at + arg.index + 1 + arg[1]!.length);
+          BLANK_OR_COMMENT.lastIndex = lineStart;
+          const spare = BLANK_OR_COMMENT.exec(text);
+          if (r < 0.5 && arg) text = text.slice(0, at + arg.index + 1) + pick(['1', '2', '3', '8', '16', '32', '48', '64']) + text.slice(at + arg.index + 1 + arg[1]!.length);
+          // the next comment or blank line removed: with one added elsewhere, the lines between move
+          else if (r < 0.75 && spare) text = text.slice(0, spare.index) + text.slice(spare.index + spare[0].length);
           else text = text.slice(0, lineStart) + pick(['# c\n', '\n', '# layerlint-disable-next-line\n']) + text.slice(lineStart);
         } else if (r < 0.5 && digits) text = text.slice(0, at + digits.index) + pick(['1', '2', '3', '8', '16', '32', '48', '64', '0']) + text.slice(at + digits.index + digits[0].length);
         else if (r < 0.75) text = text.slice(0, lineStart) + pick(SNIPPETS) + text.slice(lineStart);

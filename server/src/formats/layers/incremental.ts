@@ -2,14 +2,16 @@
 // but a common prefix and suffix of the two texts) hold the same top-level statements, one
 // for one, each with the same text, or a layer statement with the same structure (same
 // names, op keywords, `from=` and merge operands, built-in ops only: argument values,
-// spacing and comments may differ; comment and blank lines may come and go), the previous syntax tree and IR are
-// reused: unchanged statements keep their nodes with offsets shifted in place, the changed
-// ones' layers get freshly checked ops, and every other layer object is kept, so the
-// analysis can recompute only what changed.
+// spacing and comments may differ; comment and blank lines may come and go), the previous
+// syntax tree and IR are reused: unchanged statements keep their nodes with offsets shifted
+// in place, the changed ones' layers get freshly checked ops, and every other layer object
+// is kept, so the analysis can recompute only what changed. Layer names are kept when no
+// statement changes line (unnamed layers are named after their line).
 // Anything else (a new or removed statement, a block, repeat or directive edited, any
 // diagnostic before or after) returns undefined, and the caller parses from scratch.
-// The result equals a full parse and lowering of the new text (test/unit/incremental.test.ts).
-// The previous result must not be used afterwards: its nodes now carry the new offsets.
+// The result equals a full parse and lowering of the new text (test/unit/incremental.test.ts,
+// npm run fuzz). The previous result must not be used afterwards: its nodes now carry the
+// new offsets.
 import type { Graph, LayerOp, Span } from '../../core/ir';
 import type { Arg, LayerStmt, OpNode, Stmt, Word } from './ast';
 import { checkOp, feedsOnlyBn, LoweredLayer, OP_SPECS } from './lower';
@@ -57,9 +59,18 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
     reported = true;
   };
   let cursor = from;
+  /** Whether every statement of the edited lines stays on its line (then so do all others, and the layer names). */
+  let sameLines = lineBreaks(prevText, from, end0) === lineBreaks(text, from, end1);
+  // Line breaks from `from` up to the last statement compared, before and after the edit.
+  let oldAt = from, oldLine = 0, newAt = from, newLine = 0;
   for (const old of before) {
     const at = nextStatement(text, cursor, end1);
     if (at < 0) return undefined;
+    if (sameLines) {
+      oldLine += lineBreaks(prevText, oldAt, (oldAt = old.span.start));
+      newLine += lineBreaks(text, newAt, (newAt = at));
+      sameLines = oldLine === newLine;
+    }
     const length = old.span.end - old.span.start;
     if (at + length <= end1 && sameText(prevText, old.span.start, text, at, length) && restIsBlank(text, at + length)) {
       statements.push(old);
@@ -117,7 +128,7 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   for (const [st, by] of moves) if (by) shiftStmt(st, by);
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
-  prev.naming.rebind(layers, text, lineBreaks(prevText, from, end0) !== lineBreaks(text, from, end1));
+  prev.naming.rebind(layers, text, !sameLines);
   return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
 }
 
