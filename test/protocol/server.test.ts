@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CodeLens, Hover, InlayHint, TextEdit, WorkspaceEdit, DocumentSymbol, Location } from 'vscode-languageserver-protocol';
 import { startTestServer, SERVER, type TestServer } from './lspClient';
@@ -197,4 +198,36 @@ test('the project layerlint.json applies, editor settings override it, and a cha
   assert.deepEqual(d2.diagnostics.map((d) => d.code), []);
   await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   await server.diagnostics(uri);
+});
+
+test('edits sent with didChange (analysed incrementally) give what opening the final text gives', async () => {
+  const { uri, text } = server.open('edited.layers', readFileSync('examples/mobilenet_v1_conv.layers', 'utf8'));
+  await server.diagnostics(uri, 1);
+  let doc = TextDocument.create(uri, 'layerspec', 1, text);
+  const lineOf = (needle: string) => doc.getText().split('\n').findIndex((l) => l.includes(needle));
+  const edits = [
+    // a channel count typed over, a comment line inserted above it, a stride changed, a line of the comment removed
+    () => ({ range: { start: { line: lineOf('conv 128 3x3'), character: doc.getText().split('\n')[lineOf('conv 128 3x3')]!.indexOf('128') }, end: { line: lineOf('conv 128 3x3'), character: doc.getText().split('\n')[lineOf('conv 128 3x3')]!.indexOf('128') + 3 } }, text: '96' }),
+    () => ({ range: { start: { line: lineOf('conv 96 3x3'), character: 0 }, end: { line: lineOf('conv 96 3x3'), character: 0 } }, text: '# narrower\n' }),
+    () => ({ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }),
+  ];
+  let edited;
+  for (const make of edits) {
+    const change = make();
+    doc = TextDocument.update(doc, [change], doc.version + 1);
+    const wait = server.diagnostics(uri, doc.version);
+    void server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+    edited = await wait;
+  }
+  const fresh = server.open('fresh.layers', doc.getText());
+  const opened = await server.diagnostics(fresh.uri, 1);
+  assert.deepEqual(edited!.diagnostics, opened.diagnostics);
+  assert.match(JSON.stringify(edited!.diagnostics), /ratio 1\/96 \+ 1\/9 /, 'the edited conv is analysed with its new channel count');
+  // Lenses carry their document's uri and version in their arguments: compare what they show.
+  const lenses = async (u: string) => ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: u } })) as CodeLens[]).map((l) => [l.range, l.command?.title, (l.data as { slot?: unknown } | undefined)?.slot]);
+  assert.deepEqual(await lenses(uri), await lenses(fresh.uri));
+  const all = { range: { start: { line: 0, character: 0 }, end: { line: doc.lineCount, character: 0 } } };
+  for (const [method, extra] of [['textDocument/inlayHint', all], ['textDocument/documentSymbol', {}]] as const) {
+    assert.deepEqual(await server.conn.sendRequest(method, { textDocument: { uri }, ...extra }), await server.conn.sendRequest(method, { textDocument: { uri: fresh.uri }, ...extra }), method);
+  }
 });
