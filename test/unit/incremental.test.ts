@@ -99,6 +99,12 @@ test('layer names named after their line follow a statement that moves to anothe
   assert.deepEqual(updated.analysis.graph.layers.map((l) => l.name), ['conv_3', 'relu_5']);
 });
 
+test('a comment line inserted after a blank line is incremental', () => {
+  const text = 'network t\ninput 8x8x8\nconv 8 3x3 | relu\n\nconv 8 3x3\n';
+  const at = text.indexOf('\n\n') + 2;
+  assert.equal(step(analyzeSource(text, FILE), replaceAt(text, at, 0, '# c\n')).incremental, true);
+});
+
 test('a deleted line break joins lines: never taken as the old lines moved', () => {
   const lf = 'network t\ninput 8x8x8\n# note\nconv 8 3x3 | relu\nconv 8 3x3\nrelu\n';
   const crlf = lf.replace(/\n/g, '\r\n');

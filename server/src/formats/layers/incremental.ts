@@ -37,9 +37,10 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   const end0 = cut === 0 || prevText.charCodeAt(cut - 1) === 10 ? cut : nextLine < 0 ? n0 : nextLine + 1;
   const delta = n1 - n0;
   const end1 = end0 + delta;
-  // The unchanged rest must start a line in the new text too (an edit can delete the line
-  // break before it, and a comment then runs on into it).
-  if (end0 < n0 && end1 > 0 && text.charCodeAt(end1 - 1) !== 10) return undefined;
+  // The unchanged rest starts a line before the edit; after it, its first line may only add
+  // blanks or a comment to the last edited line (an edit can delete the line break before
+  // it: a comment then runs on into its first statement, or two statements join).
+  if (end0 < n0 && end1 > 0 && text.charCodeAt(end1 - 1) !== 10 && !restIsBlank(text, end1)) return undefined;
 
   const top = prev.ast.statements;
   const i0 = firstIndex(top, (st) => st.span.end >= from);
