@@ -6,6 +6,7 @@
 // `traffic` is aligned with Report.layers (same order, same length: analysis.layers).
 // Every figure is an exact integer except `intensity` (MACs per byte, a ratio).
 import { estimateAt, resolutionSides, RESOLUTION_STEPS, WIDTH_STEPS } from './core/estimates';
+import { WEIGHTED_OPS } from './core/costs';
 import { dscSavings } from './core/rules/separableConv';
 import type { DocumentAnalysis } from './engine';
 import { LineIndex } from './core/lineIndex';
@@ -72,7 +73,6 @@ export interface ReportExtras {
   separable: ({ candidate: number; separableMacs: number } | null)[];
 }
 
-const WEIGHTED = new Set(['conv', 'dwconv', 'deconv', 'fc']);
 
 export function reportExtras(doc: DocumentAnalysis, budgetOverride?: { macs?: number; params?: number }): ReportExtras {
   const { analysis } = doc;
@@ -102,7 +102,7 @@ export function reportExtras(doc: DocumentAnalysis, budgetOverride?: { macs?: nu
   }
 
   const traffic = analysis.layers.map((l): LayerTraffic | null => {
-    if (!WEIGHTED.has(l.layer.op.kind) || !l.inputs || !l.output) return null;
+    if (!WEIGHTED_OPS.has(l.layer.op.kind) || !l.inputs || !l.output) return null;
     const inputElements = l.inputs.reduce((a, [h, w, c]) => a + h * w * c, 0) * batch;
     const outputElements = l.activations;
     const bytes = BYTES_PER_VALUE * (inputElements + outputElements + l.params);

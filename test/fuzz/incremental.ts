@@ -7,22 +7,11 @@
 // texts to /tmp/layerlint-fuzz-{old,new}.layers and exits 1.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { analyzeSource, reanalyzeSource, updateSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, reanalyzeSource, updateSource } from '../../server/src/engine';
 import { generateLayers } from '../../bench/generate';
+import { analysisView } from '../helpers/analysisView';
 
 const FILE = 'fuzz.layers';
-
-function view(d: DocumentAnalysis): unknown {
-  const span = (s: { start: number; end: number } | undefined) => s && [s.start, s.end];
-  return {
-    diagnostics: d.diagnostics.map((x) => [x.code, x.severity, x.message, span(x.span), x.data]),
-    totals: d.analysis.totals,
-    byKind: d.analysis.byKind,
-    complete: d.analysis.complete,
-    layers: d.analysis.layers.map((l) => [l.layer.name, l.layer.opText, l.layer.op, l.layer.inputs, span(l.layer.span), span(l.layer.site), span(l.layer.statement), l.inputs, l.output, l.kind, l.macs, l.params, l.otherOps, l.activations]),
-    ast: JSON.parse(JSON.stringify((d.parsed as unknown as { ast: unknown }).ast, (k, v) => (k === 'oneLine' ? undefined : v))),
-  };
-}
 
 /** A whole comment or blank line (with its line break). */
 const BLANK_OR_COMMENT = /^[ \t\r]*(#[^\n]*)?\n/gm;
@@ -72,7 +61,7 @@ function fuzz(seed: number): { steps: number; incremental: number } {
       if (rand() < 0.5) base.analysis.graph.layers.forEach((l) => l.name);
       const result = reanalyzeSource(base, text, FILE);
       try {
-        assert.deepEqual(view(result), view(analyzeSource(text, FILE)));
+        assert.deepEqual(analysisView(result), analysisView(analyzeSource(text, FILE)));
       } catch (err) {
         writeFileSync('/tmp/layerlint-fuzz-old.layers', doc.text);
         writeFileSync('/tmp/layerlint-fuzz-new.layers', text);

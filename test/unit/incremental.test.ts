@@ -6,40 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyzeSource, reanalyzeSource, updateSource, type DocumentAnalysis } from '../../server/src/engine';
 import { generateLayers } from '../../bench/generate';
+import { analysisView } from '../helpers/analysisView';
 
 const FILE = 'net.layers';
-
-/** Everything a user can see of an analysis, as plain data (spans as numbers). */
-function view(d: DocumentAnalysis): unknown {
-  const span = (s: { start: number; end: number } | undefined) => s && [s.start, s.end];
-  const g = d.analysis.graph;
-  return {
-    diagnostics: d.diagnostics.map((x) => ({ code: x.code, severity: x.severity, message: x.message, span: span(x.span), data: x.data })),
-    totals: d.analysis.totals,
-    byKind: d.analysis.byKind,
-    complete: d.analysis.complete,
-    input: d.analysis.input,
-    graph: { name: g.name, nameSpan: span(g.nameSpan), input: { ...g.input, span: span(g.input.span) }, width: { ...g.width, span: span(g.width.span) }, headerSpan: span(g.headerSpan), budget: g.budget && { ...g.budget, span: span(g.budget.span) } },
-    layers: d.analysis.layers.map((l) => ({
-      name: l.layer.name,
-      opText: l.layer.opText,
-      op: l.layer.op,
-      inputs: l.layer.inputs,
-      span: span(l.layer.span),
-      site: span(l.layer.site),
-      statement: span(l.layer.statement),
-      in: l.inputs,
-      out: l.output,
-      kind: l.kind,
-      macs: l.macs,
-      params: l.params,
-      otherOps: l.otherOps,
-      activations: l.activations,
-    })),
-    // The syntax tree, spans included (`oneLine` is a cache filled in by lowering).
-    ast: JSON.parse(JSON.stringify((d.parsed as unknown as { ast: unknown }).ast, (k, v) => (k === 'oneLine' ? undefined : v))),
-  };
-}
 
 /** Applies `edit` to the text, re-analyses incrementally and compares with a full analysis. */
 function step(prev: DocumentAnalysis, next: string): { result: DocumentAnalysis; incremental: boolean } {
@@ -50,7 +19,7 @@ function step(prev: DocumentAnalysis, next: string): { result: DocumentAnalysis;
   // them first half of the time, so both paths are compared.
   if (next.length % 2) base.analysis.graph.layers.forEach((l) => l.name);
   const result = reanalyzeSource(base, next, FILE);
-  assert.deepEqual(view(result), view(analyzeSource(next, FILE)));
+  assert.deepEqual(analysisView(result), analysisView(analyzeSource(next, FILE)));
   return { result, incremental };
 }
 
@@ -67,7 +36,7 @@ test('a channel count changed on one line: only that line is re-checked, every o
   // The edited statement is `conv 32 1x1 from=... | relu`: two layers.
   const kept = updated.analysis.graph.layers.filter((l, i) => l === before[i]).length;
   assert.equal(kept, before.length - 2);
-  assert.deepEqual(view(updated), view(analyzeSource(next, FILE)));
+  assert.deepEqual(analysisView(updated), analysisView(analyzeSource(next, FILE)));
 });
 
 test('a comment line inserted at the top shifts every span, line-based name and diagnostic below it', () => {

@@ -1,7 +1,7 @@
 // The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
 // and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
 // parse gets no shape or cost findings piled on it. Pure: same graph, same result.
-import { byKind, computeCosts, layerResult, soleConsumers, totalsOf, type ByKind, type Costs, type LayerResult, type Totals } from './costs';
+import { byKind, computeCosts, layerResult, soleConsumers, totalsOf, WEIGHTED_OPS, type ByKind, type Costs, type LayerResult, type Totals } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 
@@ -9,8 +9,6 @@ export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
 import { layerShape, type Fail, type ShapeOptions } from './shapes';
 import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
-
-const WEIGHTED_KINDS: ReadonlySet<string> = new Set(['conv', 'dwconv', 'deconv', 'fc']);
 
 export interface Analysis {
   graph: Graph;
@@ -22,7 +20,7 @@ export interface Analysis {
   /** False when some layer's shape could not be inferred, so totals leave it out. */
   complete: boolean;
   options: AnalysisOptions;
-  /** soleConsumers(layers), computed on first use. */
+  /** soleConsumers(graph.layers), computed on first use. */
   soleConsumers(): Int32Array;
   /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
   weightedLayers(): LayerResult[];
@@ -107,8 +105,8 @@ function finishAnalysis(graph: Graph, text: string, frontEndDiagnostics: EngineD
     diagnostics,
     complete: costs.complete,
     options,
-    soleConsumers: () => (consumers ??= soleConsumers(costs.layers)),
-    weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_KINDS.has(l.layer.op.kind))),
+    soleConsumers: () => (consumers ??= soleConsumers(graph.layers)),
+    weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_OPS.has(l.layer.op.kind))),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));

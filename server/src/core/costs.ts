@@ -4,7 +4,7 @@
 // comes with its formula, symbolic and filled in with the layer's numbers.
 import type { EngineDiagnostic } from './diagnostics';
 import { exact } from './format';
-import type { Graph, Layer, Shape } from './ir';
+import type { Graph, Layer, OpKind, Shape } from './ir';
 import { inferShapes, type ShapeOptions } from './shapes';
 
 export type CostKind = 'standard' | 'pointwise' | 'depthwise' | 'fc' | 'other';
@@ -249,10 +249,13 @@ export function byKind(layers: LayerResult[]): ByKind {
  * For each layer: the index of its only consumer, -1 when nothing reads it, -2 when
  * several layers do. Rules use it to ask "is this conv followed only by a bn?".
  */
-export function soleConsumers(layers: readonly LayerResult[]): Int32Array {
+export function soleConsumers(layers: readonly Layer[]): Int32Array {
   const out = new Int32Array(layers.length).fill(-1);
   for (const l of layers) {
-    for (const i of l.layer.inputs) if (i >= 0) out[i] = out[i] === -1 ? l.layer.index : -2;
+    for (const i of l.inputs) if (i >= 0) out[i] = out[i] === -1 ? l.index : -2;
   }
   return out;
 }
+
+/** Layer kinds that carry weights and MACs: what code lenses, rules and the report's traffic look at. */
+export const WEIGHTED_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['conv', 'dwconv', 'deconv', 'fc']);

@@ -10,8 +10,6 @@ import { compact, percent } from '../core/format';
 import { COMMANDS } from '../protocol';
 import { toRange, type FeatureDoc } from './context';
 
-const WEIGHTED = new Set(['conv', 'dwconv', 'deconv', 'fc']);
-
 export function codeLenses(doc: FeatureDoc): CodeLens[] {
   if (!doc.settings.codeLens.enable) return [];
   return doc.cached('codeLens', () => computeLenses(doc));
@@ -33,8 +31,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const opsOf = new Int32Array(lineCount);
   const candidateOf = new Map<number, { macs: number; separableMacs: number; layer: number }>();
   const seenOps = new Set<number>();
-  for (const l of doc.analysis.layers) {
-    if (!WEIGHTED.has(l.layer.op.kind)) continue;
+  for (const l of doc.analysis.weightedLayers()) {
     const start = l.layer.span.start;
     const line = doc.lines.lineAt(start);
     macsOf[line] += l.macs;

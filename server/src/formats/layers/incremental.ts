@@ -14,7 +14,9 @@
 // new offsets.
 import type { Graph, LayerOp, Span } from '../../core/ir';
 import type { Arg, LayerStmt, OpNode, Stmt, Word } from './ast';
-import { checkOp, feedsOnlyBn, LoweredLayer, OP_SPECS } from './lower';
+import { soleConsumers } from '../../core/costs';
+import { checkOp, implicitBiasOf, LoweredLayer, OP_SPECS } from './lower';
+import { isSpace } from './lexer';
 import { parseLayers } from './parser';
 import type { LayersParsed } from './index';
 
@@ -53,6 +55,8 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   // on its own and must be a layer statement with the structure of the one it replaces, whose
   // ops are then checked as lowering checks them.
   const replaced = new Map<LayerStmt, { stmt: LayerStmt; ops: { op: LayerOp; explicitBias: boolean }[] }>();
+  /** Ops of the replaced statements: one layer each, when lowering skipped none of them. */
+  let newOps = 0;
   const statements: Stmt[] = [];
   const moves: [Stmt, number][] = [];
   let reported = false;
@@ -101,6 +105,7 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
       ops.push(checked);
     }
     replaced.set(old, { stmt, ops });
+    newOps += ops.length;
   }
   if (nextStatement(text, cursor, end1) >= 0) return undefined;
 
@@ -119,10 +124,10 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
       if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv') && !explicitBias) implicitBias.push(i);
       count++;
     }
-    if (count !== [...replaced.values()].reduce((a, r) => a + r.ops.length, 0)) return undefined;
-    const onlyBn = feedsOnlyBn(layers);
+    if (count !== newOps) return undefined;
+    const sole = soleConsumers(layers);
     // Each checked op is a fresh object used by exactly one layer, so it is set in place.
-    for (const i of implicitBias) (layers[i]!.op as { bias: boolean }).bias = onlyBn[i] === 0;
+    for (const i of implicitBias) (layers[i]!.op as { bias: boolean }).bias = implicitBiasOf(layers, sole, i);
   }
 
   // Nothing can fail from here on: the previous tree is updated in place.
@@ -170,11 +175,6 @@ function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {
 function sameText(a: string, at: number, b: string, bt: number, length: number): boolean {
   for (let i = 0; i < length; i++) if (a.charCodeAt(at + i) !== b.charCodeAt(bt + i)) return false;
   return true;
-}
-
-/** Spaces as the lexer skips them. */
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 11 || c === 12;
 }
 
 /** Where the first token of the next line in [at, end) that has one starts (blank and comment-only lines skipped), or -1. */

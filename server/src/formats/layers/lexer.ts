@@ -24,7 +24,8 @@ export interface Line {
 
 const CH_HASH = 35, CH_PIPE = 124, CH_COLON = 58, CH_EQ = 61, CH_LBRACE = 123, CH_RBRACE = 125, CH_LPAREN = 40, CH_RPAREN = 41;
 
-function isSpace(c: number): boolean {
+/** Spaces between tokens (a line break ends the line instead). */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 0xfeff || c === 11 || c === 12;
 }
 

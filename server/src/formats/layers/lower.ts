@@ -8,6 +8,7 @@
 // layer names are computed for the whole graph on the first read of any `name`.
 import type { Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
+import { soleConsumers } from '../../core/costs';
 import { exact } from '../../core/format';
 import { LIMITS } from '../../core/limits';
 import { LineIndex } from '../../core/lineIndex';
@@ -516,10 +517,10 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   if (!sawInput) diag('missing-input', { start: 0, end: 0 }, "No 'input HxWxC' line: shapes and costs need the input size (e.g. 'input 224x224x3').");
 
   // A conv without an explicit `bias=` has a bias unless its only consumer is a batch norm.
-  const onlyBn = feedsOnlyBn(layers);
+  const sole = soleConsumers(layers);
   for (let k = 0; k < implicitBias.length; k++) {
     const i = implicitBias[k]!;
-    const bias = onlyBn[i] === 0;
+    const bias = implicitBiasOf(layers, sole, i);
     const shared = implicitShared[k];
     if (shared) layers[i]!.op = bias ? (shared.withBias ??= { ...shared.op, bias } as LayerOp) : (shared.withoutBias ??= { ...shared.op, bias } as LayerOp);
     else (layers[i]!.op as { bias: boolean }).bias = bias;
@@ -623,13 +624,10 @@ export function checkOp(node: OpNode, spec: OpSpec, opIndex: number, env: Env, d
   return { op: spec.build(values), names, explicitBias: values.has('bias') };
 }
 
-/** Per layer: 1 when a batch norm is its only consumer (a conv's implicit bias is then dropped). */
-export function feedsOnlyBn(layers: readonly Layer[]): Uint8Array {
-  const consumers = new Int32Array(layers.length);
-  const out = new Uint8Array(layers.length);
-  for (const l of layers) for (const i of l.inputs) if (i >= 0) { consumers[i]!++; if (l.op.kind === 'bn') out[i] = 1; }
-  for (let i = 0; i < out.length; i++) if (consumers[i] !== 1) out[i] = 0;
-  return out;
+/** Whether a conv-like layer's implicit bias stays: it does unless its only consumer is a batch norm. */
+export function implicitBiasOf(layers: readonly Layer[], sole: Int32Array, index: number): boolean {
+  const c = sole[index]!;
+  return !(c >= 0 && layers[c]!.op.kind === 'bn');
 }
 
 const declaredCache = new WeakMap<Stmt[], Set<string>>();
