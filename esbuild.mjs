@@ -49,9 +49,9 @@ const web = { ...common, platform: 'browser', target: 'es2022', metafile: true, 
 
 const builds = [
   esbuild.build({ ...web, format: 'cjs', entryPoints: { extension: 'client/src/browserExtension.ts' }, outdir: 'dist/web', external: ['vscode'] }),
-  esbuild.build({ ...web, format: 'iife', entryPoints: { server: 'server/src/browserMain.ts' }, outdir: 'dist/web' }),
+  esbuild.build({ ...web, format: 'iife', entryPoints: { server: 'server/src/lsp/browserMain.ts' }, outdir: 'dist/web' }),
   esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: { server: 'server/src/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // min and median over many runs, with an optional per-phase breakdown (lex+parse, lowering,
 // shapes+costs+rules, suppressions). Run it under `node --cpu-prof` to profile one size.
 import { analyzeGraph } from '../server/src/core/analyze';
-import { analyzeSource } from '../server/src/engine';
+import { analyzeSource } from '../server/src/engine/analyzeSource';
 import { lowerLayers } from '../server/src/formats/layers/lower';
 import { parseLayers } from '../server/src/formats/layers/parser';
 import { generateLayers } from './generate';

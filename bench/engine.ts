@@ -1,7 +1,7 @@
 // Engine throughput and scaling: full parse + shape inference + costs + rules on generated
 // networks of 100 to 100,000 layers, after warm-up, against V8's JSON.parse on a JSON form
 // of the same unrolled network; and re-analysis after one edit (incremental), per size.
-import { analyzeSource, updateSource, type DocumentAnalysis } from '../server/src/engine';
+import { analyzeSource, updateSource, type DocumentAnalysis } from '../server/src/engine/analyzeSource';
 import { generateLayers, graphToJson } from './generate';
 import { summarize, type Figure } from './stats';
 

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { compact } from '../../server/src/core/format';
-import { STATS_NOTIFICATION, type StatsParams } from '../../server/src/protocol';
+import { STATS_NOTIFICATION, type StatsParams } from '../../server/src/lsp/protocol';
 import { registerReportView } from './reportView';
 import { DOCUMENT_SELECTOR } from './selector';
 

@@ -9,8 +9,8 @@
 // are validated here. Web-safe: no Node modules.
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import { renderHtmlReport, renderReportBody } from '../../server/src/htmlReport';
-import { COMMANDS, REPORT_REQUEST, type ReportParams, type ReportResult, type StatsParams } from '../../server/src/protocol';
+import { renderHtmlReport, renderReportBody } from '../../server/src/report/html';
+import { COMMANDS, REPORT_REQUEST, type ReportParams, type ReportResult, type StatsParams } from '../../server/src/lsp/protocol';
 import { DOCUMENT_SELECTOR } from './selector';
 
 export const SHOW_REPORT_COMMAND = 'layerlint.showReport';

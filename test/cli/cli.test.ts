@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { estimateAt } from '../../server/src/core/estimates';
 import { CODES } from '../../server/src/core/diagnostics';
 import { main } from '../../server/src/cli/main';

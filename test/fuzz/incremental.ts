@@ -7,7 +7,7 @@
 // texts to /tmp/layerlint-fuzz-{old,new}.layers and exits 1.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { analyzeSource, reanalyzeSource, updateSource } from '../../server/src/engine';
+import { analyzeSource, reanalyzeSource, updateSource } from '../../server/src/engine/analyzeSource';
 import { generateLayers } from '../../bench/generate';
 import { analysisView } from '../helpers/analysisView';
 

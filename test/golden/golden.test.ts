@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { analyzeSource } from '../../server/src/engine';
-import { buildReport } from '../../server/src/report';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
+import { buildReport } from '../../server/src/report/model';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 

@@ -1,6 +1,6 @@
 // What incremental and full analyses are compared on (test/unit/incremental.test.ts and
 // test/fuzz/incremental.ts): everything a user can see of an analysis, as plain data.
-import type { DocumentAnalysis } from '../../server/src/engine';
+import type { DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 
 /** Spans as [start, end]; the syntax tree as JSON. */
 export function analysisView(d: DocumentAnalysis): unknown {

@@ -3,7 +3,7 @@
 // that drops parts and simplifies numbers while a predicate still holds. Every statement is
 // named so that layer names stay stable under rewrites. Seeds make every run reproducible.
 import fc from 'fast-check';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 
 export type Val = number | string;
 export interface OpSpec {

@@ -11,7 +11,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import fc from 'fast-check';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { exportPyTorch } from '../../server/src/export/pytorch';
 import { analyzeSpec, printNet, shrink, validNet, type NetSpec } from '../helpers/netgen';
 

@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { conventionTotals } from '../../server/src/core/conventions';
 import { estimates } from '../../server/src/core/estimates';
-import { separableFixEdits } from '../../server/src/fixes';
+import { separableFixEdits } from '../../server/src/engine/fixes';
 import { applyEdits } from '../../server/src/formats/types';
-import { buildReport } from '../../server/src/report';
+import { buildReport } from '../../server/src/report/model';
 
 const corpus = (name: string) => readFileSync(`test/data/corpus/${name}`, 'utf8');
 const run = (text: string) => analyzeSource(text, 'net.prototxt');

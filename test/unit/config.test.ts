@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CODES } from '../../server/src/core/diagnostics';
 import { DEFAULT_RULE_OPTIONS } from '../../server/src/core/rules/types';
-import { configToEngineOptions, parseConfig, parseQuantity } from '../../server/src/config/config';
-import { clearConfigCache, loadConfigFor } from '../../server/src/config/load';
-import { analyzeSource } from '../../server/src/engine';
+import { configToEngineOptions, parseConfig, parseQuantity } from '../../server/src/engine/config';
+import { clearConfigCache, loadConfigFor } from '../../server/src/engine/configLoad';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 
 const schema = JSON.parse(readFileSync('schemas/layerlint.schema.json', 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { conventionTotals } from '../../server/src/core/conventions';
-import { separableFixEdits } from '../../server/src/fixes';
+import { separableFixEdits } from '../../server/src/engine/fixes';
 import { applyEdits } from '../../server/src/formats/types';
 import { detectFrontEnd } from '../../server/src/formats';
 import type { DarknetParsed } from '../../server/src/formats/darknet';

@@ -2,7 +2,7 @@
 // still analysed. Each fixture marks the expected range with ⟦…⟧.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { parseMarkers } from '../helpers/markers';
 
 function check(fixture: string, code: string, message?: RegExp) {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { estimates } from '../../server/src/core/estimates';
 
 const load = (name: string) => analyzeSource(readFileSync(`examples/${name}`, 'utf8'), name);

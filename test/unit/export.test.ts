@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { exportPyTorch } from '../../server/src/export/pytorch';
 import { spawnSync } from 'node:child_process';
-import { exportCommand } from '../../server/src/cli/export';
+import { exportCommand } from '../../server/src/cli/commands/export';
 
 const exp = (text: string) => exportPyTorch(analyzeSource(text, 'a.layers').analysis);
 

@@ -2,19 +2,19 @@
 // cursor markers and `⟦…⟧` expected ranges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSource } from '../../server/src/engine';
-import { makeFeatureDoc, type FeatureDoc } from '../../server/src/features/context';
-import { DEFAULT_SETTINGS, type Settings } from '../../server/src/protocol';
-import { hover } from '../../server/src/features/hover';
-import { codeLenses, resolveCodeLens } from '../../server/src/features/codeLens';
-import { completion, signatureHelp } from '../../server/src/features/completion';
-import { definition, references, rename } from '../../server/src/features/navigation';
-import { foldingRanges, documentSymbols } from '../../server/src/features/symbols';
-import { inlayHints } from '../../server/src/features/inlayHints';
-import { codeActions } from '../../server/src/features/codeActions';
-import { diagnostics } from '../../server/src/features/diagnostics';
-import { formatLayersText } from '../../server/src/features/formatting';
-import { semanticTokens } from '../../server/src/features/semanticTokens';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
+import { makeFeatureDoc, type FeatureDoc } from '../../server/src/lsp/features/context';
+import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/protocol';
+import { hover } from '../../server/src/lsp/features/hover';
+import { codeLenses, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
+import { completion, signatureHelp } from '../../server/src/lsp/features/completion';
+import { definition, references, rename } from '../../server/src/lsp/features/navigation';
+import { foldingRanges, documentSymbols } from '../../server/src/lsp/features/symbols';
+import { inlayHints } from '../../server/src/lsp/features/inlayHints';
+import { codeActions } from '../../server/src/lsp/features/codeActions';
+import { diagnostics } from '../../server/src/lsp/features/diagnostics';
+import { formatLayersText } from '../../server/src/lsp/features/formatting';
+import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
 import { parseMarkers, positionOf } from '../helpers/markers';
 
 function docOf(fixture: string, settings: Settings = DEFAULT_SETTINGS): { doc: FeatureDoc; cursor: { line: number; character: number }; ranges: { start: number; end: number }[] } {

@@ -1,13 +1,13 @@
-// The visual report renderer (server/src/htmlReport.ts) and its data (reportExtras.ts):
+// The visual report renderer (server/src/report/html.ts) and its data (report/extras.ts):
 // self-contained, strict CSP, escaped, and carrying the report's exact numbers. The
 // browser tier (test/web/) checks the same pages as Chromium renders them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { analyzeSource } from '../../server/src/engine';
-import { buildReport } from '../../server/src/report';
-import { reportExtras } from '../../server/src/reportExtras';
-import { renderHtmlReport } from '../../server/src/htmlReport';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
+import { buildReport } from '../../server/src/report/model';
+import { reportExtras } from '../../server/src/report/extras';
+import { renderHtmlReport } from '../../server/src/report/html';
 import { spawnSync } from 'node:child_process';
 
 const examples = readdirSync('examples').sort();

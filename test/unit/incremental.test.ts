@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource, reanalyzeSource, updateSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, reanalyzeSource, updateSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { generateLayers } from '../../bench/generate';
 import { analysisView } from '../helpers/analysisView';
 

@@ -3,8 +3,8 @@
 // finishes; the time bound is a generous safety net, not a performance target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSource } from '../../server/src/engine';
-import { buildReport } from '../../server/src/report';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
+import { buildReport } from '../../server/src/report/model';
 import { LIMITS } from '../../server/src/core/limits';
 
 const BOUND_MS = 30_000;

@@ -2,7 +2,7 @@
 // that sharing never changes what a layer is or which diagnostics are reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 
 const analyze = (text: string) => analyzeSource(text, 't.layers');
 

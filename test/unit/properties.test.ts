@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { baseSide, estimateAt } from '../../server/src/core/estimates';
 import { applyEdits, type TextEdit } from '../../server/src/formats/types';
-import { buildReport } from '../../server/src/report';
+import { buildReport } from '../../server/src/report/model';
 import type { LayerResult } from '../../server/src/core/costs';
 import { printNet, validNet } from '../helpers/netgen';
 
@@ -127,7 +127,7 @@ function corpusDir(): string | undefined {
 function seedTexts(): string[] {
   const texts = readdirSync('examples').map((f) => readFileSync(join('examples', f), 'utf8'));
   const corpus = corpusDir();
-  if (corpus) for (const f of readdirSync(corpus).sort()) if (!f.endsWith('.md')) texts.push(readFileSync(join(corpus, f), 'utf8'));
+  if (corpus) for (const f of readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()) if (!f.endsWith('.md')) texts.push(readFileSync(join(corpus, f), 'utf8'));
   return texts;
 }
 

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { analyzeSource } from '../../server/src/engine';
-import { separableFixEdits } from '../../server/src/fixes';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
+import { separableFixEdits } from '../../server/src/engine/fixes';
 import { applyEdits } from '../../server/src/formats/types';
 
 const layersExamples = readdirSync('examples').filter((f) => f.endsWith('.layers'));

@@ -43,12 +43,12 @@ test('the CLI bundle imports nothing that runs programs or opens connections', (
 });
 
 test('the server bundle: only the two documented third-party imports, none from LayerLint code', () => {
-  const found = forbiddenImports(metafile({ server: 'server/src/bin.ts' }));
+  const found = forbiddenImports(metafile({ server: 'server/src/lsp/bin.ts' }));
   for (const f of found) assert.ok(ALLOWED[f.module]?.includes(f.from), `${f.from} imports ${f.module}`);
 });
 
 test('LayerLint code has no eval, new Function or dynamic require/import', () => {
-  const meta = metafile({ server: 'server/src/bin.ts', cli: 'server/src/cli/main.ts' });
+  const meta = metafile({ server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/main.ts' });
   const own = Object.keys(meta.inputs).filter((f) => f.startsWith('server/src/'));
   assert.ok(own.length > 20);
   for (const f of own) {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { poolOutSize } from '../../server/src/core/shapes';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 
 test('ceil-mode pooling drops a last window that would start past an unpadded input (PyTorch ceil_mode)', () => {
   // 10 wide, window 1, stride 2: windows start at 0, 2, 4, 6, 8; a sixth would start at 10.

@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { conventionTotals } from '../../server/src/core/conventions';
-import { separableFixEdits } from '../../server/src/fixes';
+import { separableFixEdits } from '../../server/src/engine/fixes';
 import { applyEdits } from '../../server/src/formats/types';
 import { detectFrontEnd } from '../../server/src/formats';
-import { buildReport } from '../../server/src/report';
+import { buildReport } from '../../server/src/report/model';
 import type { UltralyticsParsed } from '../../server/src/formats/ultralytics';
 
 const YAML = readFileSync('test/data/corpus/ultralytics__ultralytics__yolov8.yaml', 'utf8');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyWidthMultiplier } from '../../server/src/core/shapes';
 import { estimateAt } from '../../server/src/core/estimates';
-import { analyzeSource } from '../../server/src/engine';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { applyEdits } from '../../server/src/formats/types';
 
 test('with a divisor, channels are rounded at α = 1 too, so α 0.75 never costs more than α 1', () => {

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'n
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import type { Report } from '../../server/src/report';
+import type { Report } from '../../server/src/report/model';
 import { launchChromium } from './chromium';
 
 const OUT = 'out/web/html';

@@ -1,7 +1,7 @@
 // Option parsing shared by the commands: node:util parseArgs with strict checking, every
 // failure turned into a UsageError (exit 2) that names the option and what it accepts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseQuantity } from '../config/config';
+import { parseQuantity } from '../engine/config';
 import type { CommandLineOptions } from './document';
 import { UsageError } from './io';
 

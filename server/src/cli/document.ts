@@ -5,9 +5,9 @@
 // (--width, --resolution, --max-macs, --max-params).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configToEngineOptions, type LayerlintConfig } from '../config/config';
-import { loadConfigFor, readConfigFile, type LoadedConfig } from '../config/load';
-import { analyzeSource, type DocumentAnalysis, type EngineOptions } from '../engine';
+import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
+import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
+import { analyzeSource, type DocumentAnalysis, type EngineOptions } from '../engine/analyzeSource';
 import { UsageError } from './io';
 
 export interface CommandLineOptions {

@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { detectFrontEnd, FRONT_ENDS } from '../formats';
-import { loadConfigForDir } from '../config/load';
+import { loadConfigForDir } from '../engine/configLoad';
 import { configFor } from './document';
 import { UsageError } from './io';
 

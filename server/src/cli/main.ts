@@ -10,7 +10,7 @@ import { check } from './commands/check';
 import { estimate } from './commands/estimate';
 import { fix } from './commands/fix';
 import { report } from './commands/report';
-import { exportCommand } from './export';
+import { exportCommand } from './commands/export';
 import type { Command } from './commands/types';
 import { EXIT, UsageError, type Io } from './io';
 

@@ -7,7 +7,7 @@
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
 import type { Severity } from '../../core/diagnostics';
-import { reportDiagnostics } from '../../report';
+import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
 import { analyzeFile } from '../document';
 import { collectFiles, displayPath, supportedExtensions } from '../files';

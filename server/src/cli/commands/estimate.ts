@@ -6,31 +6,15 @@
 // Exit: 0; 1 when the file has errors that leave shapes unknown (the diagnostics go to
 // stderr, nothing to stdout); 2 on usage or I/O errors.
 import { baseSide, estimateAt, RESOLUTION_STEPS, WIDTH_STEPS } from '../../core/estimates';
-import { reportDiagnostics } from '../../report';
+import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_OPTIONS, numberList, oneOf, parseCommandArgs } from '../args';
 import { EXIT, painter, colorEnabled } from '../io';
 import { estimateCsv } from '../output/csv';
 import { estimateMarkdown } from '../output/markdown';
 import { diagnosticLine, estimateText } from '../output/text';
-import { analyzeOne } from './report';
+import { analyzeOne } from '../oneFile';
+import type { EstimateGrid } from '../model';
 import type { Command } from './types';
-
-export interface EstimateCell {
-  alpha: number;
-  side: number;
-  macs: number;
-  params: number;
-  complete: boolean;
-}
-
-export interface EstimateGrid {
-  file: string;
-  network: string;
-  base: { alpha: number; side: number };
-  widths: number[];
-  sides: number[];
-  cells: EstimateCell[];
-}
 
 const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
 

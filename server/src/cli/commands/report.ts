@@ -1,19 +1,18 @@
 // `layerlint report FILE`: the per-layer cost table with totals, the per-kind breakdown,
 // α/ρ estimates, budget fit and (with --convention or the config's `convention`) the
 // totals as another tool counts them. --sort and --top choose which layer rows are shown;
-// totals always cover the whole network. The JSON is server/src/report.ts's Report (fields
+// totals always cover the whole network. The JSON is server/src/report/model.ts's Report (fields
 // the golden tests pin), with `layers` sorted/cut the same way and `convention` when asked.
 //
 // Exit: 0, or 1 when the file has error diagnostics (syntax, shapes, over budget); 2 on
 // usage or I/O errors.
-import { resolve } from 'node:path';
 import { CONVENTIONS, conventionTotals, type ConventionId } from '../../core/conventions';
-import { CONVENTION_IDS } from '../../config/config';
-import { buildReport, type Report } from '../../report';
+import { CONVENTION_IDS } from '../../engine/config';
+import { buildReport, type Report } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
-import { analyzeFile, type FileAnalysis } from '../document';
-import { displayPath } from '../files';
-import { colorEnabled, EXIT, painter, UsageError, type Io } from '../io';
+import type { FileAnalysis } from '../document';
+import { analyzeOne } from '../oneFile';
+import { colorEnabled, EXIT, painter } from '../io';
 import { reportCsv } from '../output/csv';
 import { reportHtml } from '../output/html';
 import { reportMarkdown } from '../output/markdown';
@@ -40,18 +39,6 @@ ${ANALYSIS_HELP}
 
 Exit codes: 0 no errors, 1 the file has errors (including over budget), 2 usage or I/O error.
 `;
-
-/** Exactly one FILE, or a UsageError naming the command. */
-export function singleFile(command: string, positionals: string[]): string {
-  if (!positionals.length) throw new UsageError(`${command}: missing FILE (see 'layerlint ${command} --help')`);
-  if (positionals.length > 1) throw new UsageError(`${command}: takes one FILE, got ${positionals.length}`);
-  return positionals[0]!;
-}
-
-export function analyzeOne(command: string, positionals: string[], io: Io, cli: ReturnType<typeof analysisOptions>): FileAnalysis {
-  const path = resolve(io.cwd, singleFile(command, positionals));
-  return analyzeFile(path, displayPath(path, io.cwd), cli);
-}
 
 export function withConvention(report: Report, id: ConventionId, fa: FileAnalysis): Report {
   report.convention = CONVENTIONS[id] ? { ...conventionTotals(id, fa.doc.analysis), available: true } : { convention: id, available: false };

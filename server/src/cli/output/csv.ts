@@ -1,8 +1,8 @@
 // CSV outputs (RFC 4180: comma-separated, CRLF-free `\n` lines, quoted when a field holds
 // a comma, quote or newline): `report --format csv` has one row per shown layer with exact
 // integers; `estimate --format csv` one row per (α, input side) cell.
-import type { Report } from '../../report';
-import type { EstimateGrid } from '../commands/estimate';
+import type { Report } from '../../report/model';
+import type { EstimateGrid } from '../model';
 
 const field = (v: string | number | boolean) => {
   const s = String(v);

@@ -4,8 +4,8 @@
 // docs/rules.md.
 import { ruleDocUrl } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
-import type { Report } from '../../report';
-import type { EstimateGrid } from '../commands/estimate';
+import type { Report } from '../../report/model';
+import type { EstimateGrid } from '../model';
 import { budgetLine, conventionLine, estimateRows, KIND_RIGHT, kindRows, LAYER_RIGHT, layerRows, memoryLine, resolutionLine, scalesLine, widthLine } from './text';
 import { type CheckResult, countSeverities, plural } from './types';
 

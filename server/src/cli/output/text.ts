@@ -6,8 +6,8 @@
 import { KIND_LABELS, type CostKind } from '../../core/costs';
 import type { Severity } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
-import type { Report, ReportDiagnostic } from '../../report';
-import type { EstimateGrid } from '../commands/estimate';
+import type { Report, ReportDiagnostic } from '../../report/model';
+import type { EstimateGrid } from '../model';
 import { painter, type Paint } from '../io';
 import { type CheckResult, plural } from './types';
 

@@ -1,7 +1,7 @@
 // The data the `check` output formats render: one entry per file with its diagnostics
 // (1-based, end-exclusive ranges, after config severities and suppression comments) and a
 // summary. Every check output (text, json, sarif, github, markdown) is a pure function of it.
-import type { ReportDiagnostic } from '../../report';
+import type { ReportDiagnostic } from '../../report/model';
 import type { Severity } from '../../core/diagnostics';
 
 export interface CheckFile {

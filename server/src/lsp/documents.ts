@@ -3,8 +3,8 @@
 // incrementally from the previous one when the edit allows (engine.ts, reanalyzeSource). Validation is debounced
 // per document; a result for a version that has since changed is dropped, not published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeSource, reanalyzeSource, type EngineOptions } from './engine';
-import { frontEndForLanguage } from './formats';
+import { analyzeSource, reanalyzeSource, type EngineOptions } from '../engine/analyzeSource';
+import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './protocol';
 

@@ -10,10 +10,10 @@
 // (568.7M) in the charts. Colours come from CSS variables that follow VS Code's theme
 // (--vscode-*, body classes vscode-light / vscode-dark / vscode-high-contrast) and fall
 // back to a light or dark palette (prefers-color-scheme) in a browser.
-import { KIND_LABELS, type CostKind } from './core/costs';
-import { compact, exact } from './core/format';
-import type { Report, ReportLayer } from './report';
-import type { GridCell, LayerTraffic, ReportExtras } from './reportExtras';
+import { KIND_LABELS, type CostKind } from '../core/costs';
+import { compact, exact } from '../core/format';
+import type { Report, ReportLayer } from './model';
+import type { GridCell, LayerTraffic, ReportExtras } from './extras';
 
 export interface HtmlOptions {
   /** 'webview' adds the click/apply script (acquireVsCodeApi) and apply buttons. */

@@ -1,12 +1,12 @@
 // What every feature provider receives: one analysed document version plus its line
 // index, with offset ↔ LSP conversions done here and only here (UTF-16 columns).
 import type { Position, Range } from 'vscode-languageserver';
-import type { Span } from '../core/ir';
-import { LineIndex } from '../core/lineIndex';
-import type { DocumentAnalysis } from '../engine';
-import type { Estimates } from '../core/estimates';
-import { estimates as computeEstimates } from '../core/estimates';
-import type { LayerResult } from '../core/costs';
+import type { Span } from '../../core/ir';
+import { LineIndex } from '../../core/lineIndex';
+import type { DocumentAnalysis } from '../../engine/analyzeSource';
+import type { Estimates } from '../../core/estimates';
+import { estimates as computeEstimates } from '../../core/estimates';
+import type { LayerResult } from '../../core/costs';
 import type { Settings } from '../protocol';
 
 export interface FeatureDoc extends DocumentAnalysis {

@@ -1,7 +1,7 @@
 // Engine diagnostics → LSP diagnostics: range through the line index, stable `code`, a
 // `codeDescription` link into docs/rules.md, and the typed `data` quick fixes match on.
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import { ruleDocUrl, type EngineDiagnostic, type Severity } from '../core/diagnostics';
+import { ruleDocUrl, type EngineDiagnostic, type Severity } from '../../core/diagnostics';
 import { toRange, type FeatureDoc } from './context';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

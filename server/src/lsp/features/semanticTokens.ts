@@ -1,7 +1,7 @@
 // Semantic tokens for `.layers`: what the TextMate grammar cannot know — which words are
 // block invocations, layer-name references and block parameters — from the name index.
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
-import type { LayersParsed } from '../formats/layers';
+import type { LayersParsed } from '../../formats/layers';
 import type { FeatureDoc } from './context';
 import { occurrences } from './navigation';
 

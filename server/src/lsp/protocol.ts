@@ -1,9 +1,9 @@
 // Custom protocol shared by the server and the VS Code client, and the settings shape.
 // Anything another editor needs works with standard LSP alone; these are extras.
-import type { Code, Severity } from './core/diagnostics';
-import type { RuleOptions } from './core/rules/types';
-import type { Report } from './report';
-import type { ReportExtras } from './reportExtras';
+import type { Code, Severity } from '../core/diagnostics';
+import type { RuleOptions } from '../core/rules/types';
+import type { Report } from '../report/model';
+import type { ReportExtras } from '../report/extras';
 
 /** Server → client after each analysis: totals for the status bar. */
 export const STATS_NOTIFICATION = 'layerlint/stats';

@@ -1,7 +1,7 @@
 // Fix-all: every depthwise-separable rewrite the diagnostics offer, as one set of edits
 // printed by the document's own front-end. Shared by the CLI and the language server.
-import type { DocumentAnalysis } from './engine';
-import type { TextEdit } from './formats/types';
+import type { DocumentAnalysis } from './analyzeSource';
+import type { TextEdit } from '../formats/types';
 
 export function separableFixEdits(doc: DocumentAnalysis): TextEdit[] {
   const edits: TextEdit[] = [];

@@ -2,10 +2,10 @@
 // chain, directives at the start of a line, `key=` options after an op, layer names
 // after `from=` and in merges, fixed values after `padding=`, `bias=` and `fixed=`.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Position, type SignatureHelp } from 'vscode-languageserver';
-import type { LayersParsed } from '../formats/layers';
-import { lexLine } from '../formats/layers/lexer';
-import { OPS, type OpSpec } from '../formats/layers/ops';
-import { DIRECTIVES } from '../formats/layers/parser';
+import type { LayersParsed } from '../../formats/layers';
+import { lexLine } from '../../formats/layers/lexer';
+import { OPS, type OpSpec } from '../../formats/layers/ops';
+import { DIRECTIVES } from '../../formats/layers/parser';
 import type { FeatureDoc } from './context';
 
 const MERGES = new Set(['add', 'concat', 'mul']);

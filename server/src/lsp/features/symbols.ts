@@ -2,11 +2,11 @@
 // tree (blocks, repeats, named statements); for other formats, one symbol per statement
 // of the IR (a Caffe layer block, a Darknet section, an Ultralytics row).
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
-import type { Span } from '../core/ir';
-import { fmt } from '../core/shapes';
-import type { LayersParsed } from '../formats/layers';
-import type { Stmt } from '../formats/layers/ast';
-import type { LayerResult } from '../core/costs';
+import type { Span } from '../../core/ir';
+import { fmt } from '../../core/shapes';
+import type { LayersParsed } from '../../formats/layers';
+import type { Stmt } from '../../formats/layers/ast';
+import type { LayerResult } from '../../core/costs';
 import { toRange, type FeatureDoc } from './context';
 
 /**

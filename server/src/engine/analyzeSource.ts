@@ -1,14 +1,14 @@
 // The one entry point the server, the CLI and the browser build share: text + file name +
 // options → parsed front-end result and analysis. Also applies rule severities and inline
 // suppression comments, which are the same for every format.
-import { analyzeGraph, reanalyzeGraph, type Analysis, type AnalysisOptions } from './core/analyze';
-import { makeDiagnostic, type Code, type EngineDiagnostic, type Severity } from './core/diagnostics';
-import { exact } from './core/format';
-import { LIMITS } from './core/limits';
-import { applySuppressions } from './core/suppressions';
-import { detectFrontEnd, frontEndFor } from './formats';
-import type { FrontEnd, Parsed } from './formats/types';
-import type { FormatId } from './core/ir';
+import { analyzeGraph, reanalyzeGraph, type Analysis, type AnalysisOptions } from '../core/analyze';
+import { makeDiagnostic, type Code, type EngineDiagnostic, type Severity } from '../core/diagnostics';
+import { exact } from '../core/format';
+import { LIMITS } from '../core/limits';
+import { applySuppressions } from '../core/suppressions';
+import { detectFrontEnd, frontEndFor } from '../formats';
+import type { FrontEnd, Parsed } from '../formats/types';
+import type { FormatId } from '../core/ir';
 
 export interface EngineOptions extends AnalysisOptions {
   format?: FormatId;

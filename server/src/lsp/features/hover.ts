@@ -2,12 +2,12 @@
 // memory, share of the total and, for a depthwise-separable candidate, the alternative
 // side by side; on the network or input line, totals and the per-kind breakdown.
 import type { Hover, Position } from 'vscode-languageserver';
-import { KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../core/costs';
-import { compact, exact, percent } from '../core/format';
-import { dscSavings, isSeparableCandidate } from '../core/rules';
-import { fmt } from '../core/shapes';
+import { KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
+import { compact, exact, percent } from '../../core/format';
+import { dscSavings, isSeparableCandidate } from '../../core/rules';
+import { fmt } from '../../core/shapes';
 import { layersAt, toRange, type FeatureDoc } from './context';
-import { BYTES_PER_ELEMENT } from '../report';
+import { BYTES_PER_ELEMENT } from '../../report/model';
 
 
 export function hover(doc: FeatureDoc, pos: Position): Hover | null {

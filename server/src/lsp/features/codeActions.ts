@@ -3,9 +3,9 @@
 // set α or ρ to fit a budget. Source action `source.fixAll.layerlint` rewrites every
 // candidate. Refactors on the network line set α or ρ.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import type { DiagnosticData } from '../core/diagnostics';
-import type { TextEdit } from '../formats/types';
-import { separableFixEdits } from '../fixes';
+import type { DiagnosticData } from '../../core/diagnostics';
+import type { TextEdit } from '../../formats/types';
+import { separableFixEdits } from '../../engine/fixes';
 import { toRange, type FeatureDoc } from './context';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.layerlint`;

@@ -2,10 +2,10 @@
 // and any other LSP client. Never writes to stdout outside the protocol.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
-import { configToEngineOptions } from './config/config';
-import { clearConfigCache, loadConfigFor } from './config/load';
+import { configToEngineOptions } from '../engine/config';
+import { clearConfigCache, loadConfigFor } from '../engine/configLoad';
 import { startServer } from './server';
-import { VERSION } from './version';
+import { VERSION } from '../engine/version';
 
 const HELP = `layerlint-language-server ${VERSION}
 

@@ -5,8 +5,8 @@
 // The estimate lenses come unresolved: their figures need extra shape-and-cost passes, so
 // they are computed on codeLens/resolve, i.e. only when the network line is on screen.
 import type { CodeLens } from 'vscode-languageserver';
-import { fitBudget, RESOLUTION_STEPS, WIDTH_STEPS } from '../core/estimates';
-import { compact, percent } from '../core/format';
+import { fitBudget, RESOLUTION_STEPS, WIDTH_STEPS } from '../../core/estimates';
+import { compact, percent } from '../../core/format';
 import { COMMANDS } from '../protocol';
 import { toRange, type FeatureDoc } from './context';
 

@@ -3,11 +3,11 @@
 //
 // Exit: 0 printed; 1 the file cannot be exported (errors, unknown shapes or layer types;
 // the reasons go to stderr, nothing to stdout); 2 usage or I/O error.
-import { exportPyTorch } from '../export/pytorch';
-import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } from './args';
-import { analyzeOne } from './commands/report';
-import type { Command } from './commands/types';
-import { EXIT, UsageError } from './io';
+import { exportPyTorch } from '../../export/pytorch';
+import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } from '../args';
+import { analyzeOne } from '../oneFile';
+import type { Command } from './types';
+import { EXIT, UsageError } from '../io';
 
 const HELP = `Usage: layerlint export --pytorch FILE [options]
 

@@ -9,7 +9,7 @@
 import { CODES, type Code, type Severity } from '../core/diagnostics';
 import type { ConventionId } from '../core/conventions';
 import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rules/types';
-import type { EngineOptions } from '../engine';
+import type { EngineOptions } from './analyzeSource';
 import { parseCount } from '../formats/layers/values';
 
 export const CONFIG_FILE_NAMES = ['layerlint.json', '.layerlintrc.json'] as const;

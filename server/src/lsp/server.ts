@@ -28,11 +28,11 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { documentSymbols, foldingRanges } from './features/symbols';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
 import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type ReportResult, type Settings, type StatsParams } from './protocol';
-import { buildReport } from './report';
-import { reportExtras } from './reportExtras';
-import { VERSION } from './version';
-import type { TextEdit } from './formats/types';
-import type { EngineOptions } from './engine';
+import { buildReport } from '../report/model';
+import { reportExtras } from '../report/extras';
+import { VERSION } from '../engine/version';
+import type { TextEdit } from '../formats/types';
+import type { EngineOptions } from '../engine/analyzeSource';
 
 /** What the server may need from its host process; the browser build provides none of it. */
 export interface ServerHost {

@@ -3,7 +3,7 @@
 // the chains of consecutive named statements aligned in one column. Lines that do not
 // lex cleanly are left exactly as written.
 import type { TextEdit } from 'vscode-languageserver';
-import { lexLines, type Token } from '../formats/layers/lexer';
+import { lexLines, type Token } from '../../formats/layers/lexer';
 import type { FeatureDoc } from './context';
 
 interface Out {

@@ -5,11 +5,11 @@
 // Contract: pure function of one DocumentAnalysis; reads core results, never changes them.
 // `traffic` is aligned with Report.layers (same order, same length: analysis.layers).
 // Every figure is an exact integer except `intensity` (MACs per byte, a ratio).
-import { estimateAt, resolutionSides, RESOLUTION_STEPS, WIDTH_STEPS } from './core/estimates';
-import { WEIGHTED_OPS } from './core/costs';
-import { dscSavings } from './core/rules/separableConv';
-import type { DocumentAnalysis } from './engine';
-import { LineIndex } from './core/lineIndex';
+import { estimateAt, resolutionSides, RESOLUTION_STEPS, WIDTH_STEPS } from '../core/estimates';
+import { WEIGHTED_OPS } from '../core/costs';
+import { dscSavings } from '../core/rules/separableConv';
+import type { DocumentAnalysis } from '../engine/analyzeSource';
+import { LineIndex } from '../core/lineIndex';
 
 /** Bytes per element and per parameter: fp32. */
 export const BYTES_PER_VALUE = 4;

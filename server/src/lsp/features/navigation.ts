@@ -1,11 +1,11 @@
 // Go to definition, find references and rename for `.layers` names: layer names (scoped
 // to the file or to one block body), block names and block parameters.
 import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import type { Span } from '../core/ir';
-import type { LayersParsed } from '../formats/layers';
-import type { Stmt } from '../formats/layers/ast';
-import { isValidName } from '../formats/layers/parser';
-import { OPS } from '../formats/layers/ops';
+import type { Span } from '../../core/ir';
+import type { LayersParsed } from '../../formats/layers';
+import type { Stmt } from '../../formats/layers/ast';
+import { isValidName } from '../../formats/layers/parser';
+import { OPS } from '../../formats/layers/ops';
 import { toRange, type FeatureDoc } from './context';
 
 interface Occurrence {

@@ -1,11 +1,11 @@
 // The report every output is built from (CLI text/JSON, HTML, webview): plain data with
 // 1-based lines, exact integers and the formula behind each MACs figure.
-import { macsFormula, type CostKind } from './core/costs';
-import type { ConventionTotals } from './core/conventions';
-import type { Severity } from './core/diagnostics';
-import { estimates, fitBudget, type Estimates, type BudgetFit } from './core/estimates';
-import { LineIndex } from './core/lineIndex';
-import type { DocumentAnalysis } from './engine';
+import { macsFormula, type CostKind } from '../core/costs';
+import type { ConventionTotals } from '../core/conventions';
+import type { Severity } from '../core/diagnostics';
+import { estimates, fitBudget, type Estimates, type BudgetFit } from '../core/estimates';
+import { LineIndex } from '../core/lineIndex';
+import type { DocumentAnalysis } from '../engine/analyzeSource';
 
 export interface ReportLayer {
   name: string;

@@ -1,7 +1,7 @@
 // Inlay hints: the output shape of each line's statement (for a repeat, its last
 // iteration; for a block invocation, the block's output) after the end of the line.
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import { fmt } from '../core/shapes';
+import { fmt } from '../../core/shapes';
 import type { FeatureDoc } from './context';
 
 export function inlayHints(doc: FeatureDoc, range: Range): InlayHint[] {

@@ -1,0 +1,18 @@
+// The data the CLI's commands hand to its output renderers (cli/output/*) that is not the
+// report model itself: the estimate grid.
+export interface EstimateCell {
+  alpha: number;
+  side: number;
+  macs: number;
+  params: number;
+  complete: boolean;
+}
+
+export interface EstimateGrid {
+  file: string;
+  network: string;
+  base: { alpha: number; side: number };
+  widths: number[];
+  sides: number[];
+  cells: EstimateCell[];
+}

@@ -1,0 +1,19 @@
+// What the single-file commands (report, estimate, export) share: exactly one FILE from the
+// positionals, resolved against the working directory and analysed with its configuration.
+import { resolve } from 'node:path';
+import type { CommandLineOptions, FileAnalysis } from './document';
+import { analyzeFile } from './document';
+import { displayPath } from './files';
+import { UsageError, type Io } from './io';
+
+/** Exactly one FILE, or a UsageError naming the command. */
+export function singleFile(command: string, positionals: string[]): string {
+  if (!positionals.length) throw new UsageError(`${command}: missing FILE (see 'layerlint ${command} --help')`);
+  if (positionals.length > 1) throw new UsageError(`${command}: takes one FILE, got ${positionals.length}`);
+  return positionals[0]!;
+}
+
+export function analyzeOne(command: string, positionals: string[], io: Io, cli: CommandLineOptions): FileAnalysis {
+  const path = resolve(io.cwd, singleFile(command, positionals));
+  return analyzeFile(path, displayPath(path, io.cwd), cli);
+}
