@@ -44,6 +44,6 @@ for (const n of sizes) {
       p.lower.push(cpuMs(() => (low = lowerLayers(ast, text))));
       p.analyze.push(cpuMs(() => analyzeGraph(low.graph, text, low.diagnostics)));
     }
-    console.log('        ' + Object.entries(p).map(([k, v]) => `${k} min ${summarize(v).min.toFixed(2)} med ${summarize(v).median.toFixed(2)}`).join(' | '));
+    console.log(`        ${Object.entries(p).map(([k, v]) => `${k} min ${summarize(v).min.toFixed(2)} med ${summarize(v).median.toFixed(2)}`).join(' | ')}`);
   }
 }

@@ -32,7 +32,7 @@ async function main() {
   await run('size', sizes);
   await run('engine', engineBench);
   await run('server', serverBench);
-  if (json) writeFileSync('bench/results.json', JSON.stringify({ machine, date: new Date().toISOString(), figures }, null, 2) + '\n');
+  if (json) writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), figures }, null, 2)}\n`);
 }
 
 void main().catch((e) => {

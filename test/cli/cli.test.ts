@@ -36,7 +36,7 @@ function run(args: string[], opts: { cwd?: string; env?: Record<string, string> 
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each test reads the fields of its own JSON shape
 const json = (r: Run): any => JSON.parse(r.stdout);
 const temp = () => mkdtempSync(join(tmpdir(), 'layerlint-cli-'));
 const write = (path: string, text: string) => { mkdirSync(resolve(path, '..'), { recursive: true }); writeFileSync(path, text); };

@@ -12,7 +12,7 @@ const update = process.env.UPDATE_GOLDEN === '1';
 
 function check(inputPath: string, displayName: string, expectedPath: string) {
   const report = buildReport(analyzeSource(readFileSync(inputPath, 'utf8'), inputPath), displayName);
-  const actual = JSON.stringify(report, null, 2) + '\n';
+  const actual = `${JSON.stringify(report, null, 2)}\n`;
   if (update) {
     mkdirSync(dirname(expectedPath), { recursive: true });
     writeFileSync(expectedPath, actual);

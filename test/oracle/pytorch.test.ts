@@ -57,7 +57,7 @@ class Oracle {
     const id = this.nextId++;
     return new Promise((res) => {
       this.waiting.set(id, res);
-      this.proc.stdin.write(JSON.stringify({ id, source }) + '\n');
+      this.proc.stdin.write(`${JSON.stringify({ id, source })}\n`);
     });
   }
 

@@ -70,7 +70,7 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
   const fix = actions.find((a) => a.isPreferred)!;
   assert.match(fix.title, /depthwise-separable/);
   const fixed = apply(text, editsOf(fix.edit, uri));
-  assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2:  conv 64 1x1 \| bn \| relu/);
+  assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2: {2}conv 64 1x1 \| bn \| relu/);
   await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
   const after2 = await server.diagnostics(uri, 2);
   const stale = (await server.conn.sendRequest('codeLens/resolve', unresolved[0])) as CodeLens;

@@ -267,7 +267,7 @@ test('separable quick fix on real files: ResNet-50 (tabs, BN+Scale) and legacy V
   checkSeparableFix(corpus('dgschwend__netscope__resnet-50.prototxt'));
   const vgg = checkSeparableFix(corpus('dgschwend__netscope__vgg-16.prototxt'));
   assert.ok(vgg.includes('layers {\n  bottom: "conv1_2/dw"\n  top: "conv1_2/dw"\n  name: "conv1_2/dw/relu"\n  type: RELU\n}'));
-  assert.ok(!/layer \{\n  name: "conv/.test(vgg));
+  assert.ok(!/layer \{\n {2}name: "conv/.test(vgg));
 });
 
 test('width and resolution edits reproduce the estimates', () => {

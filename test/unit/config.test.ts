@@ -105,5 +105,5 @@ test('loadConfigFor: nearest layerlint.json or .layerlintrc.json upward; errors 
   assert.equal(deep.dir, join(root, 'a', 'b'));
   const bad = loadConfigFor(join(root, 'x', 'm.layers'));
   assert.equal(bad.errors.length, 1);
-  assert.ok(bad.errors[0]!.startsWith(join(root, 'x', 'layerlint.json') + ': invalid JSON'));
+  assert.ok(bad.errors[0]!.startsWith(`${join(root, 'x', 'layerlint.json')}: invalid JSON`));
 });

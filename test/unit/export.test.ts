@@ -13,7 +13,7 @@ const exp = (text: string) => exportPyTorch(analyzeSource(text, 'a.layers').anal
 test('same padding becomes explicit, asymmetric (extra pixel after) where it must', () => {
   const { source, problems } = exp('input 224x224x3\nc: conv 32 3x3 stride=2 | bn | relu\nd: conv 8 3x3\n');
   assert.deepEqual(problems, []);
-  assert.match(source, /self\.l0 = nn\.Conv2d\(3, 32, kernel_size=\(3, 3\), stride=\(2, 2\), padding=0, dilation=\(1, 1\), groups=1, bias=False\)  # c/);
+  assert.match(source, /self\.l0 = nn\.Conv2d\(3, 32, kernel_size=\(3, 3\), stride=\(2, 2\), padding=0, dilation=\(1, 1\), groups=1, bias=False\) {2}# c/);
   assert.match(source, /y\[0\] = self\.l0\(F\.pad\(x, \(0, 1, 0, 1\)\)\)/);
   assert.match(source, /self\.l3 = nn\.Conv2d\(32, 8, kernel_size=\(3, 3\), stride=\(1, 1\), padding=\(1, 1\),.*bias=True\)/);
   assert.match(source, /INPUT_SHAPE = \(1, 3, 224, 224\)/);
@@ -23,7 +23,7 @@ test('dwconv, deconv, pools, fc, merges and α map to their PyTorch modules', ()
   const text = 'input 16x16x8 batch=2\nwidth 0.5\na: dwconv 3x3 multiplier=2\nb: deconv 16 4x4 stride=2\nc: maxpool 3 stride=2 padding=valid ceil=true\nd: conv 16 1x1 from=c\ne: concat c d\nf: add c c\ng: avgpool global | fc 10\n';
   const { source, problems } = exp(text);
   assert.deepEqual(problems, []);
-  assert.match(source, /nn\.Conv2d\(8, 16, kernel_size=\(3, 3\).*groups=8, bias=True\)  # a/);
+  assert.match(source, /nn\.Conv2d\(8, 16, kernel_size=\(3, 3\).*groups=8, bias=True\) {2}# a/);
   assert.match(source, /nn\.ConvTranspose2d\(16, 8, kernel_size=\(4, 4\), stride=\(2, 2\), padding=\(1, 1\), output_padding=\(0, 0\), groups=1/);
   assert.match(source, /nn\.MaxPool2d\(kernel_size=\(3, 3\), stride=\(2, 2\), padding=\(0, 0\), ceil_mode=True\)/);
   assert.match(source, /torch\.cat\(\[y\[2\], y\[3\]\], 1\)/);

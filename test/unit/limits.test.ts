@@ -81,7 +81,7 @@ test('deeply nested or very long expressions are invalid-value, not a stack over
 });
 
 test('a 10 MB file is not analysed: one limit-exceeded at the start', () => {
-  const text = 'input 224x224x3\n' + 'conv 8 3x3 | bn | relu\n'.repeat(460_000);
+  const text = `input 224x224x3\n${'conv 8 3x3 | bn | relu\n'.repeat(460_000)}`;
   assert.ok(text.length > 10_000_000);
   const { doc } = analyse(text);
   assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.span.start]), [['limit-exceeded', 0]]);

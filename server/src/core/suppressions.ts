@@ -21,6 +21,6 @@ export function applySuppressions(text: string, diags: EngineDiagnostic[]): Engi
     else if (m[1] === '-line') byLine.set(line, add(byLine.get(line), codes));
     else file = add(file, codes);
   }
-  const hit = (s: Set<string> | 'all' | undefined, code: string) => s === 'all' || (s !== undefined && s.has(code));
+  const hit = (s: Set<string> | 'all' | undefined, code: string) => s === 'all' || (s?.has(code));
   return diags.filter((d) => d.code === 'syntax-error' || !(hit(file, d.code) || hit(byLine.get(index.positionAt(d.span.start).line), d.code)));
 }

@@ -236,8 +236,8 @@ function intensitySection(ctx: Ctx): string {
   const tr = (i: number) => ctx.extras.traffic[i]!;
   const ridge = ctx.ridge;
   const values = rows.map(({ i }) => tr(i).intensity).filter((x) => x > 0);
-  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(ridge, ...values))));
-  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(ridge * 1.01, ...values))));
+  const lo = 10 ** Math.floor(Math.log10(Math.min(ridge, ...values)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(ridge * 1.01, ...values)));
   const labelW = 190, plotW = 640, top = 22;
   const xOf = (v: number) => labelW + (plotW * (Math.log10(Math.max(v, lo)) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
   const h = top + rows.length * ROW + 6;

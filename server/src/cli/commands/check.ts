@@ -91,8 +91,8 @@ export const check: Command = {
 
 function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): string {
   switch (format) {
-    case 'json': return JSON.stringify(r, null, 2) + '\n';
-    case 'sarif': return JSON.stringify(sarifLog(r), null, 2) + '\n';
+    case 'json': return `${JSON.stringify(r, null, 2)}\n`;
+    case 'sarif': return `${JSON.stringify(sarifLog(r), null, 2)}\n`;
     case 'github': return githubAnnotations(r);
     case 'markdown': return checkMarkdown(r);
     default: return checkText(r, painter(colorEnabled(io)));

@@ -53,7 +53,7 @@ export const estimate: Command = {
     const { analysis } = fa.doc;
     if (!analysis.input || !analysis.complete) {
       const paint = painter(colorEnabled(io, 'err'));
-      for (const d of reportDiagnostics(fa.doc).filter((x) => x.severity === 'error')) io.err(diagnosticLine(fa.file, d, paint) + '\n');
+      for (const d of reportDiagnostics(fa.doc).filter((x) => x.severity === 'error')) io.err(`${diagnosticLine(fa.file, d, paint)}\n`);
       io.err(`layerlint: estimate: ${fa.file}: shapes cannot be inferred, so there is nothing to estimate\n`);
       return EXIT.findings;
     }
@@ -69,7 +69,7 @@ export const estimate: Command = {
       cells: widths.flatMap((alpha) => sides.map((s) => ({ alpha, side: s, ...estimateAt(graph, alpha, s) }))),
     };
     switch (format) {
-      case 'json': io.out(JSON.stringify(grid, null, 2) + '\n'); break;
+      case 'json': io.out(`${JSON.stringify(grid, null, 2)}\n`); break;
       case 'csv': io.out(estimateCsv(grid)); break;
       case 'markdown': io.out(estimateMarkdown(grid)); break;
       default: io.out(estimateText(grid));

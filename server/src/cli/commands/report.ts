@@ -71,7 +71,7 @@ export const report: Command = {
     if (top !== undefined) r.layers = r.layers.slice(0, top);
     const note = r.layers.length < all || sort !== 'line' ? `${r.layers.length < all ? `top ${r.layers.length} of ${all} layers` : `${all} layers`}${sort !== 'line' ? ` by ${sort === 'macs' ? 'MACs' : 'params'}` : ''}` : undefined;
     switch (format) {
-      case 'json': io.out(JSON.stringify(r, null, 2) + '\n'); break;
+      case 'json': io.out(`${JSON.stringify(r, null, 2)}\n`); break;
       case 'csv': io.out(reportCsv(r)); break;
       case 'markdown': io.out(reportMarkdown(r, note)); break;
       case 'html': io.out(reportHtml(fa.doc, fa.file)); break;

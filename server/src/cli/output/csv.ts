@@ -8,7 +8,7 @@ const field = (v: string | number | boolean) => {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
-const csv = (rows: (string | number | boolean)[][]) => rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
+const csv = (rows: (string | number | boolean)[][]) => `${rows.map((r) => r.map(field).join(',')).join('\n')}\n`;
 
 export function reportCsv(r: Report): string {
   return csv([

@@ -18,5 +18,5 @@ export function githubAnnotations(r: CheckResult): string {
       lines.push(`::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(d.message)}`);
     }
   }
-  return lines.length ? lines.join('\n') + '\n' : '';
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -43,7 +43,7 @@ export function checkMarkdown(r: CheckResult): string {
     if (findings.length > MAX_MARKDOWN_FINDINGS) out.push('', `…and ${findings.length - MAX_MARKDOWN_FINDINGS} more.`);
     out.push('', '</details>');
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function reportMarkdown(r: Report, note?: string): string {
@@ -63,7 +63,7 @@ export function reportMarkdown(r: Report, note?: string): string {
   if (r.diagnostics.length) {
     out.push('', mdTable([['Line', 'Severity', 'Rule', 'Message'], ...r.diagnostics.map((d) => [String(d.line), d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message])], [true, false, false, false]));
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function estimateMarkdown(g: EstimateGrid): string {

@@ -61,7 +61,7 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
     out.push('');
     for (const d of r.diagnostics) out.push(diagnosticLine(r.file, d, paint));
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export const widthLine = (r: Report) => r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ');
@@ -90,7 +90,7 @@ export function checkText(r: CheckResult, paint: Paint): string {
   out.push(total
     ? paint(s.failed ? 'red' : 'yellow', `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}) in ${s.filesWithProblems} of ${plural(s.files, 'file')}`)
     : paint('green', `No problems in ${plural(s.files, 'file')}`));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Rows α, columns input side; each cell `MACs / params`. */

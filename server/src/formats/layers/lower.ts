@@ -283,7 +283,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       const w = needOne('input HxWxC [batch=N]');
       if (!w) return;
       const dims = parseDims(w.text);
-      if (!dims || dims.length !== 3 || dims.some((x) => x < 1 || x > LIMITS.maxDimension)) {
+      if (dims?.length !== 3 || dims.some((x) => x < 1 || x > LIMITS.maxDimension)) {
         diag('invalid-value', w.span, `'${w.text}' is not an input shape: write H x W x C, each from 1 to ${LIMITS.maxDimension}, e.g. 224x224x3.`);
         return;
       }

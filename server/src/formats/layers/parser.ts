@@ -116,7 +116,7 @@ function parseBlockHeader(toks: Token[], err: Err): BlockStmt | undefined {
 function parseRepeat(toks: Token[], lineSpan: Span, err: Err): RepeatStmt | undefined {
   const kw = toks[0]!;
   const count = toks[1];
-  if (!count || count.kind !== 'word') {
+  if (count?.kind !== 'word') {
     err(count ? span(count) : span(kw), 'Expected a repeat count: repeat N { ... } or repeat N CHAIN.');
     return undefined;
   }

@@ -28,7 +28,7 @@ function lineStartOf(text: string, offset: number): number {
  */
 export function separableEdits(parsed: LayersParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
   const layer = analysis.graph.layers[layerIndex];
-  if (!layer || layer.op.kind !== 'conv') return undefined;
+  if (layer?.op.kind !== 'conv') return undefined;
   const site = findOpSite(parsed.ast.statements, layer.span.start);
   if (!site) return undefined;
   const { stmt, opIndex } = site;

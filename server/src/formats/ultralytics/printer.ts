@@ -31,7 +31,7 @@ function candidate(parsed: UltralyticsParsed, analysis: Analysis, layerIndex: nu
   const op = l?.layer.op;
   if (!l || !op || op.kind !== 'conv' || op.groups !== 1 || op.kh * op.kw <= 1 || !l.inputs?.[0]) return undefined;
   const row = parsed.spec.rows.find((r) => r && r.span.start === l.layer.span.start);
-  if (!row || row.module !== 'Conv' || row.repeats !== 1 || row.args.length > 3) return undefined;
+  if (row?.module !== 'Conv' || row.repeats !== 1 || row.args.length > 3) return undefined;
   const prefix = text.slice(lineStartOf(text, row.span.start), row.span.start);
   if (!/^\s*-\s*$/.test(prefix) || text[row.span.start] !== '[') return undefined;
   return { row, prefix, cin: l.inputs[0][2] };
