@@ -38,29 +38,87 @@ function walk(dir, out = []) {
 const browserOnly = {
   name: 'browser-only',
   setup(build) {
-    build.onResolve({ filter: /^(node:|(fs|path|os|child_process|net|util|crypto|stream|url)$)/ }, (a) => ({ errors: [{ text: `Node module '${a.path}' imported by ${a.importer} in a web bundle` }] }));
+    build.onResolve({ filter: /^(node:|(fs|path|os|child_process|net|util|crypto|stream|url)$)/ }, (a) => ({
+      errors: [{ text: `Node module '${a.path}' imported by ${a.importer} in a web bundle` }],
+    }));
     build.onEnd((r) => {
       const leaked = Object.keys(r.metafile?.inputs ?? {}).filter((f) => /\/lib\/node\//.test(f));
       if (leaked.length) throw new Error(`Node-only modules in a web bundle: ${leaked.join(', ')}`);
     });
   },
 };
-const web = { ...common, platform: 'browser', target: 'es2022', metafile: true, plugins: [browserOnly], define: { ...common.define, 'process.env.NODE_ENV': '"production"' } };
+const web = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  metafile: true,
+  plugins: [browserOnly],
+  define: { ...common.define, 'process.env.NODE_ENV': '"production"' },
+};
 
 const builds = [
-  esbuild.build({ ...web, format: 'cjs', entryPoints: { extension: 'client/src/browserExtension.ts' }, outdir: 'dist/web', external: ['vscode'] }),
-  esbuild.build({ ...web, format: 'iife', entryPoints: { server: 'server/src/lsp/browserMain.ts' }, outdir: 'dist/web' }),
-  esbuild.build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: { server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({
+    ...web,
+    format: 'cjs',
+    entryPoints: { extension: 'client/src/browserExtension.ts' },
+    outdir: 'dist/web',
+    external: ['vscode'],
+  }),
+  esbuild.build({
+    ...web,
+    format: 'iife',
+    entryPoints: { server: 'server/src/lsp/browserMain.ts' },
+    outdir: 'dist/web',
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: { extension: 'client/src/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: { server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/bin.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
 ];
 if (args.has('--tests')) {
   rmSync('out', { recursive: true, force: true });
-  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: [...walk('test'), 'test/fuzz/incremental.ts'], outdir: 'out/test', outbase: 'test', external: ['vscode'] }));
+  builds.push(
+    esbuild.build({
+      ...common,
+      sourcemap: true,
+      minify: false,
+      entryPoints: [...walk('test'), 'test/fuzz/incremental.ts'],
+      outdir: 'out/test',
+      outbase: 'test',
+      external: ['vscode'],
+    }),
+  );
 }
 if (args.has('--bench')) {
-  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' }, outdir: 'out/bench' }));
+  builds.push(
+    esbuild.build({
+      ...common,
+      sourcemap: true,
+      minify: false,
+      entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' },
+      outdir: 'out/bench',
+    }),
+  );
 }
 if (args.has('--editors')) {
-  builds.push(esbuild.build({ ...common, sourcemap: true, minify: false, entryPoints: ['test/editors/vscode/suite.ts'], outdir: 'out/editors', outbase: 'test/editors', external: ['vscode'] }));
+  builds.push(
+    esbuild.build({
+      ...common,
+      sourcemap: true,
+      minify: false,
+      entryPoints: ['test/editors/vscode/suite.ts'],
+      outdir: 'out/editors',
+      outbase: 'test/editors',
+      external: ['vscode'],
+    }),
+  );
 }
 await Promise.all(builds);

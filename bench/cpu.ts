@@ -34,7 +34,9 @@ for (const n of sizes) {
   }
   const c = summarize(cpu);
   const w = summarize(wall);
-  console.log(`${String(n).padStart(6)} layers=${layers}  cpu min ${c.min.toFixed(2)} med ${c.median.toFixed(2)} ms  wall min ${w.min.toFixed(2)} med ${w.median.toFixed(2)} ms  ${((c.median * 1000) / layers).toFixed(2)} µs/layer(cpu med)`);
+  console.log(
+    `${String(n).padStart(6)} layers=${layers}  cpu min ${c.min.toFixed(2)} med ${c.median.toFixed(2)} ms  wall min ${w.min.toFixed(2)} med ${w.median.toFixed(2)} ms  ${((c.median * 1000) / layers).toFixed(2)} µs/layer(cpu med)`,
+  );
   if (phases) {
     const p = { parse: [] as number[], lower: [] as number[], analyze: [] as number[] };
     for (let i = 0; i < runs; i++) {
@@ -44,6 +46,10 @@ for (const n of sizes) {
       p.lower.push(cpuMs(() => (low = lowerLayers(ast, text))));
       p.analyze.push(cpuMs(() => analyzeGraph(low.graph, text, low.diagnostics)));
     }
-    console.log(`        ${Object.entries(p).map(([k, v]) => `${k} min ${summarize(v).min.toFixed(2)} med ${summarize(v).median.toFixed(2)}`).join(' | ')}`);
+    console.log(
+      `        ${Object.entries(p)
+        .map(([k, v]) => `${k} min ${summarize(v).min.toFixed(2)} med ${summarize(v).median.toFixed(2)}`)
+        .join(' | ')}`,
+    );
   }
 }

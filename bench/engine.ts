@@ -28,15 +28,41 @@ export function engineBench(): Figure[] {
     time(() => JSON.parse(json), 5);
     const j = summarize(time(() => JSON.parse(json), runs));
     perLayer[n] = (s.median * 1000) / layers;
-    const target = n === 10_000 ? { op: '<' as const, value: 20 } : n === 100_000 ? { op: '<' as const, value: 250 } : undefined;
-    figures.push({ name: `engine.analyze.${n}.median_ms`, value: s.median, unit: 'ms', target, note: `${layers} layers, ${(text.length / 1e6).toFixed(2)} MB, p10 ${s.p10.toFixed(2)} / p90 ${s.p90.toFixed(2)} ms` });
-    figures.push({ name: `engine.analyze.${n}.throughput_mb_s`, value: text.length / 1e6 / (s.median / 1000), unit: 'MB/s' });
+    const target =
+      n === 10_000 ? { op: '<' as const, value: 20 } : n === 100_000 ? { op: '<' as const, value: 250 } : undefined;
+    figures.push({
+      name: `engine.analyze.${n}.median_ms`,
+      value: s.median,
+      unit: 'ms',
+      target,
+      note: `${layers} layers, ${(text.length / 1e6).toFixed(2)} MB, p10 ${s.p10.toFixed(2)} / p90 ${s.p90.toFixed(2)} ms`,
+    });
+    figures.push({
+      name: `engine.analyze.${n}.throughput_mb_s`,
+      value: text.length / 1e6 / (s.median / 1000),
+      unit: 'MB/s',
+    });
     figures.push({ name: `engine.analyze.${n}.us_per_layer`, value: perLayer[n]!, unit: 'µs/layer' });
-    figures.push({ name: `engine.json_parse.${n}.median_ms`, value: j.median, unit: 'ms', note: `${(json.length / 1e6).toFixed(2)} MB of JSON` });
-    figures.push({ name: `engine.vs_json_parse.${n}.ratio`, value: s.median / j.median, unit: 'x', target: n >= 10_000 ? { op: '<', value: 5 } : undefined });
+    figures.push({
+      name: `engine.json_parse.${n}.median_ms`,
+      value: j.median,
+      unit: 'ms',
+      note: `${(json.length / 1e6).toFixed(2)} MB of JSON`,
+    });
+    figures.push({
+      name: `engine.vs_json_parse.${n}.ratio`,
+      value: s.median / j.median,
+      unit: 'x',
+      target: n >= 10_000 ? { op: '<', value: 5 } : undefined,
+    });
   }
   for (const n of [1_000, 10_000, 100_000]) figures.push(...incrementalBench(n, n >= 100_000 ? 40 : 200));
-  figures.push({ name: 'engine.per_layer_scaling.100k_vs_1k', value: perLayer[100_000]! / perLayer[1_000]!, unit: 'x', target: { op: '<=', value: 2 } });
+  figures.push({
+    name: 'engine.per_layer_scaling.100k_vs_1k',
+    value: perLayer[100_000]! / perLayer[1_000]!,
+    unit: 'x',
+    target: { op: '<=', value: 2 },
+  });
   return figures;
 }
 
@@ -53,7 +79,7 @@ function incrementalBench(n: number, edits: number): Figure[] {
   const samples: number[] = [];
   let incremental = 0;
   for (let i = 0; i < edits; i++) {
-    const from = Math.floor(((i * 7919) % 1000) / 1000 * (text.length - 100));
+    const from = Math.floor((((i * 7919) % 1000) / 1000) * (text.length - 100));
     if (i % 2 === 0) {
       CHANNELS.lastIndex = from;
       const m = CHANNELS.exec(text) ?? ((CHANNELS.lastIndex = 0), CHANNELS.exec(text))!;
@@ -71,7 +97,12 @@ function incrementalBench(n: number, edits: number): Figure[] {
   }
   const s = summarize(samples.slice(Math.min(10, edits / 10)));
   return [
-    { name: `engine.reanalyze.${n}.median_ms`, value: s.median, unit: 'ms', note: `${incremental} of ${edits} edits incremental, p10 ${s.p10.toFixed(2)} / p90 ${s.p90.toFixed(2)} ms` },
+    {
+      name: `engine.reanalyze.${n}.median_ms`,
+      value: s.median,
+      unit: 'ms',
+      note: `${incremental} of ${edits} edits incremental, p10 ${s.p10.toFixed(2)} / p90 ${s.p90.toFixed(2)} ms`,
+    },
     { name: `engine.reanalyze.${n}.p99_ms`, value: s.p99, unit: 'ms' },
   ];
 }

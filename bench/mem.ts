@@ -5,7 +5,11 @@ import { lowerLayers } from '../server/src/formats/layers/lower';
 import { parseLayers } from '../server/src/formats/layers/parser';
 import { generateLayers } from './generate';
 const gc = (globalThis as unknown as { gc: () => void }).gc;
-const used = () => { gc(); gc(); return process.memoryUsage().heapUsed / 1e6; };
+const used = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
+};
 const n = Number(process.argv[2] ?? 100000);
 const snap = process.argv.find((a) => a.startsWith('--snapshot='))?.slice(11);
 const text = generateLayers(n);

@@ -9,7 +9,12 @@ import { printFigure, type Figure } from './stats';
 function sizes(): Figure[] {
   const out: Figure[] = [];
   const kb = (p: string) => statSync(p).size / 1024;
-  out.push({ name: 'size.client_bundle_kb', value: kb('dist/extension.js'), unit: 'KB', target: { op: '<', value: 150 } });
+  out.push({
+    name: 'size.client_bundle_kb',
+    value: kb('dist/extension.js'),
+    unit: 'KB',
+    target: { op: '<', value: 150 },
+  });
   out.push({ name: 'size.server_bundle_kb', value: kb('dist/server.js'), unit: 'KB', target: { op: '<', value: 500 } });
   out.push({ name: 'size.cli_bundle_kb', value: kb('dist/cli.js'), unit: 'KB' });
   if (existsSync('layerlint.vsix')) out.push({ name: 'size.vsix_kb', value: kb('layerlint.vsix'), unit: 'KB' });
@@ -32,7 +37,11 @@ async function main() {
   await run('size', sizes);
   await run('engine', engineBench);
   await run('server', serverBench);
-  if (json) writeFileSync('bench/results.json', `${JSON.stringify({ machine, date: new Date().toISOString(), figures }, null, 2)}\n`);
+  if (json)
+    writeFileSync(
+      'bench/results.json',
+      `${JSON.stringify({ machine, date: new Date().toISOString(), figures }, null, 2)}\n`,
+    );
 }
 
 void main().catch((e) => {

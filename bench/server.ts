@@ -64,16 +64,32 @@ async function editLatency(server: TestServer, layers: number, edits: number): P
     doc = TextDocument.update(doc, [change], doc.version + 1);
     const t = performance.now();
     const wait = server.diagnostics(uri, doc.version, 60_000);
-    void server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+    void server.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: doc.version },
+      contentChanges: [change],
+    });
     const published = await wait;
     diag.push(performance.now() - t);
     const line = Math.min(doc.lineCount - 1, 15 + (i % 200));
     await time(lens, () => server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }));
     // The same request again: served from the version's cache, so what is left is the transfer.
     await time(lensCached, () => server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }));
-    await time(hover, () => server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 6 } }));
-    await time(hints, () => server.conn.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 80, character: 0 } } }));
-    await time(actions, () => server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 0 } }, context: { diagnostics: published.diagnostics.slice(0, 1) } }));
+    await time(hover, () =>
+      server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 6 } }),
+    );
+    await time(hints, () =>
+      server.conn.sendRequest('textDocument/inlayHint', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 80, character: 0 } },
+      }),
+    );
+    await time(actions, () =>
+      server.conn.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        context: { diagnostics: published.diagnostics.slice(0, 1) },
+      }),
+    );
   }
   const lastLenses = (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as unknown[];
   const lensCount = lastLenses.length;
@@ -83,18 +99,41 @@ async function editLatency(server: TestServer, layers: number, edits: number): P
   const diagTarget = layers <= 1_000 ? 10 : 50;
   const d = summarize(diag);
   out.push({ name: `latency.${layers}.edit_to_diagnostics.p50_ms`, value: d.median, unit: 'ms' });
-  out.push({ name: `latency.${layers}.edit_to_diagnostics.p99_ms`, value: d.p99, unit: 'ms', target: { op: '<', value: diagTarget }, note: `${edits} edits` });
-  for (const [name, samples] of [['code_lens', lens], ['code_lens_cached', lensCached], ['hover', hover], ['inlay_hints', hints], ['code_actions', actions]] as const) {
+  out.push({
+    name: `latency.${layers}.edit_to_diagnostics.p99_ms`,
+    value: d.p99,
+    unit: 'ms',
+    target: { op: '<', value: diagTarget },
+    note: `${edits} edits`,
+  });
+  for (const [name, samples] of [
+    ['code_lens', lens],
+    ['code_lens_cached', lensCached],
+    ['hover', hover],
+    ['inlay_hints', hints],
+    ['code_actions', actions],
+  ] as const) {
     const s = summarize(samples);
     out.push({ name: `latency.${layers}.${name}.p50_ms`, value: s.median, unit: 'ms' });
-    out.push({ name: `latency.${layers}.${name}.p99_ms`, value: s.p99, unit: 'ms', target: layers >= 10_000 && (name === 'code_lens' || name === 'hover' || name === 'inlay_hints') ? { op: '<', value: 5 } : undefined });
+    out.push({
+      name: `latency.${layers}.${name}.p99_ms`,
+      value: s.p99,
+      unit: 'ms',
+      target:
+        layers >= 10_000 && (name === 'code_lens' || name === 'hover' || name === 'inlay_hints')
+          ? { op: '<', value: 5 }
+          : undefined,
+    });
   }
   out.push({ name: `latency.${layers}.code_lens.response_kb`, value: lensKb, unit: 'KB', note: `${lensCount} lenses` });
   return out;
 }
 
 async function memory(): Promise<Figure[]> {
-  const server = await startTestServer({ initializationOptions: { settings: { debounceMs: 10 } }, execArgv: SERVER_FLAGS });
+  const server = await startTestServer({
+    initializationOptions: { settings: { debounceMs: 10 } },
+    execArgv: SERVER_FLAGS,
+  });
   try {
     const { uri, text } = server.open('bench-mem.layers', generateLayers(100_000));
     await server.diagnostics(uri, 1, 120_000);
@@ -106,14 +145,23 @@ async function memory(): Promise<Figure[]> {
         const change = personEdit(doc, burst * 10 + k);
         doc = TextDocument.update(doc, [change], doc.version + 1);
         if (k === 9) wait = server.diagnostics(uri, doc.version, 120_000);
-        void server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+        void server.conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version: doc.version },
+          contentChanges: [change],
+        });
       }
       await wait;
     }
     const after = rssMb(server.proc.pid!);
     return [
       { name: 'memory.100k_open.rss_mb', value: base, unit: 'MB', target: { op: '<', value: 200 } },
-      { name: 'memory.100k_after_1000_edits.rss_mb', value: after, unit: 'MB', target: { op: '<', value: 200 }, note: `growth ${(after - base).toFixed(1)} MB` },
+      {
+        name: 'memory.100k_after_1000_edits.rss_mb',
+        value: after,
+        unit: 'MB',
+        target: { op: '<', value: 200 },
+        note: `growth ${(after - base).toFixed(1)} MB`,
+      },
     ];
   } finally {
     await server.stop();
@@ -129,7 +177,15 @@ async function startup(): Promise<Figure[]> {
     await s.stop();
   }
   const s = summarize(samples);
-  return [{ name: 'startup.spawn_to_initialize.median_ms', value: s.median, unit: 'ms', target: { op: '<', value: 150 }, note: `p90 ${s.p90.toFixed(1)} ms over 10 starts` }];
+  return [
+    {
+      name: 'startup.spawn_to_initialize.median_ms',
+      value: s.median,
+      unit: 'ms',
+      target: { op: '<', value: 150 },
+      note: `p90 ${s.p90.toFixed(1)} ms over 10 starts`,
+    },
+  ];
 }
 
 export async function serverBench(): Promise<Figure[]> {

@@ -14,13 +14,31 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[i]!;
 }
 
-export function summarize(samples: number[]): { median: number; p10: number; p90: number; p99: number; min: number; max: number } {
+export function summarize(samples: number[]): {
+  median: number;
+  p10: number;
+  p90: number;
+  p99: number;
+  min: number;
+  max: number;
+} {
   const s = [...samples].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9), p99: quantile(s, 0.99), min: s[0]!, max: s[s.length - 1]! };
+  return {
+    median: quantile(s, 0.5),
+    p10: quantile(s, 0.1),
+    p90: quantile(s, 0.9),
+    p99: quantile(s, 0.99),
+    min: s[0]!,
+    max: s[s.length - 1]!,
+  };
 }
 
 export function printFigure(f: Figure): void {
   const v = f.value >= 100 ? f.value.toFixed(0) : f.value >= 10 ? f.value.toFixed(1) : f.value.toFixed(3);
-  const verdict = f.target ? ((f.target.op === '<' ? f.value < f.target.value : f.value <= f.target.value) ? `  [target ${f.target.op} ${f.target.value}: met]` : `  [target ${f.target.op} ${f.target.value}: MISSED]`) : '';
+  const verdict = f.target
+    ? (f.target.op === '<' ? f.value < f.target.value : f.value <= f.target.value)
+      ? `  [target ${f.target.op} ${f.target.value}: met]`
+      : `  [target ${f.target.op} ${f.target.value}: MISSED]`
+    : '';
   console.log(`${f.name.padEnd(48)} ${v.padStart(10)} ${f.unit}${verdict}${f.note ? `  (${f.note})` : ''}`);
 }

@@ -17,7 +17,9 @@ function walk(dir, out = []) {
   }
   return out;
 }
-const files = (tiers.length ? tiers.map((t) => join(root, t)) : [root]).flatMap((d) => walk(d)).filter((f) => tiers.length || !f.startsWith(join(root, 'oracle')));
+const files = (tiers.length ? tiers.map((t) => join(root, t)) : [root])
+  .flatMap((d) => walk(d))
+  .filter((f) => tiers.length || !f.startsWith(join(root, 'oracle')));
 if (files.length === 0) {
   console.error(`no test files under ${root}`);
   process.exit(1);

@@ -30,7 +30,10 @@ const raw = Buffer.alloc(N * (N * 4 + 1));
 for (let py = 0; py < N; py++) {
   raw[py * (N * 4 + 1)] = 0; // filter: none
   for (let px = 0; px < N; px++) {
-    let r = 0, g = 0, b = 0, a = 0;
+    let r = 0,
+      g = 0,
+      b = 0,
+      a = 0;
     for (let sy = 0; sy < SS; sy++)
       for (let sx = 0; sx < SS; sx++) {
         const c = sample(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);

@@ -13,13 +13,20 @@ export function clientOptions(watchConfig: boolean): LanguageClientOptions {
   return {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: watchConfig
-      ? { configurationSection: 'layerlint', fileEvents: vscode.workspace.createFileSystemWatcher('**/{layerlint.json,.layerlintrc.json}') }
+      ? {
+          configurationSection: 'layerlint',
+          fileEvents: vscode.workspace.createFileSystemWatcher('**/{layerlint.json,.layerlintrc.json}'),
+        }
       : { configurationSection: 'layerlint' },
   };
 }
 
 /** Registers the status bar, commands and report view, then starts the client. */
-export async function activateCommon(context: vscode.ExtensionContext, client: BaseLanguageClient, restart: () => Promise<void>): Promise<void> {
+export async function activateCommon(
+  context: vscode.ExtensionContext,
+  client: BaseLanguageClient,
+  restart: () => Promise<void>,
+): Promise<void> {
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.name = 'LayerLint';
   context.subscriptions.push(status);

@@ -13,7 +13,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Default V8 heap settings: edits are analysed incrementally, so a larger young generation
     // only costs memory (docs/performance.md).
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
   client = new LanguageClient('layerlint', 'LayerLint', serverOptions, clientOptions(true));
   const c = client;

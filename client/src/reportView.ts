@@ -10,7 +10,13 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import { renderHtmlReport, renderReportBody } from '../../server/src/report/html';
-import { COMMANDS, REPORT_REQUEST, type ReportParams, type ReportResult, type StatsParams } from '../../server/src/lsp/protocol';
+import {
+  COMMANDS,
+  REPORT_REQUEST,
+  type ReportParams,
+  type ReportResult,
+  type StatsParams,
+} from '../../server/src/lsp/protocol';
 import { DOCUMENT_SELECTOR } from './selector';
 
 export const SHOW_REPORT_COMMAND = 'layerlint.showReport';
@@ -34,8 +40,10 @@ function parseMessage(m: unknown): Inbound | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as Record<string, unknown>;
   if (o.type === 'ready') return { type: 'ready' };
-  if (o.type === 'reveal' && Number.isInteger(o.line) && (o.line as number) >= 1) return { type: 'reveal', line: o.line as number };
-  if (o.type === 'apply' && Number.isInteger(o.layer) && (o.layer as number) >= 0) return { type: 'apply', layer: o.layer as number };
+  if (o.type === 'reveal' && Number.isInteger(o.line) && (o.line as number) >= 1)
+    return { type: 'reveal', line: o.line as number };
+  if (o.type === 'apply' && Number.isInteger(o.layer) && (o.layer as number) >= 0)
+    return { type: 'apply', layer: o.layer as number };
   return undefined;
 }
 
@@ -46,7 +54,8 @@ function nonce(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-const isSpec = (doc: vscode.TextDocument) => vscode.languages.match(DOCUMENT_SELECTOR as vscode.DocumentSelector, doc) > 0;
+const isSpec = (doc: vscode.TextDocument) =>
+  vscode.languages.match(DOCUMENT_SELECTOR as vscode.DocumentSelector, doc) > 0;
 const baseName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
 
 class ReportView {
@@ -65,18 +74,29 @@ class ReportView {
   async show(uri?: vscode.Uri): Promise<ReportViewState | undefined> {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc || !isSpec(doc)) {
-      void vscode.window.showInformationMessage('LayerLint: open a layer spec (.layers, .prototxt, Darknet .cfg, Ultralytics .yaml) to see its cost report.');
+      void vscode.window.showInformationMessage(
+        'LayerLint: open a layer spec (.layers, .prototxt, Darknet .cfg, Ultralytics .yaml) to see its cost report.',
+      );
       return undefined;
     }
     const column = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel('layerlint.report', 'Cost report', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [], enableFindWidget: true });
+      this.panel = vscode.window.createWebviewPanel(
+        'layerlint.report',
+        'Cost report',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { enableScripts: true, localResourceRoots: [], enableFindWidget: true },
+      );
       this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
       this.panel.webview.onDidReceiveMessage((m) => void this.onMessage(m), undefined, this.disposables);
-      this.panel.onDidChangeViewState((e) => {
-        // Hidden webviews lose their page: render it whole again when it comes back.
-        if (e.webviewPanel.visible && this.dirty) void this.refresh(true);
-      }, undefined, this.disposables);
+      this.panel.onDidChangeViewState(
+        (e) => {
+          // Hidden webviews lose their page: render it whole again when it comes back.
+          if (e.webviewPanel.visible && this.dirty) void this.refresh(true);
+        },
+        undefined,
+        this.disposables,
+      );
     } else this.panel.reveal(column === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : undefined, true);
     this.retarget(doc.uri);
     await this.refresh(true);
@@ -95,7 +115,13 @@ class ReportView {
   }
 
   onActiveEditor(editor: vscode.TextEditor | undefined): void {
-    if (!this.panel || !editor || !isSpec(editor.document) || editor.document.uri.toString() === this.target?.toString()) return;
+    if (
+      !this.panel ||
+      !editor ||
+      !isSpec(editor.document) ||
+      editor.document.uri.toString() === this.target?.toString()
+    )
+      return;
     this.retarget(editor.document.uri);
     void this.refresh(true);
   }
@@ -112,7 +138,10 @@ class ReportView {
     const seq = ++this.seq;
     let result: ReportResult | null;
     try {
-      result = await this.client.sendRequest<ReportResult | null>(REPORT_REQUEST, { uri: target.toString(), extras: true } satisfies ReportParams);
+      result = await this.client.sendRequest<ReportResult | null>(REPORT_REQUEST, {
+        uri: target.toString(),
+        extras: true,
+      } satisfies ReportParams);
     } catch (e) {
       result = null;
       this.client.outputChannel.appendLine(`cost report: ${(e as Error).message}`);
@@ -121,11 +150,17 @@ class ReportView {
     this.dirty = false;
     this.last = result;
     if (!result?.extras) {
-      this.setHtml(panel, `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>${baseName(target).replace(/[<&>"]/g, '')} is not open in an editor.</p></body></html>`);
+      this.setHtml(
+        panel,
+        `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>${baseName(target).replace(/[<&>"]/g, '')} is not open in an editor.</p></body></html>`,
+      );
       return;
     }
     if (full || !this.ready) {
-      this.setHtml(panel, renderHtmlReport(result, result.extras, { mode: 'webview', nonce: nonce(), generator: 'LayerLint' }));
+      this.setHtml(
+        panel,
+        renderHtmlReport(result, result.extras, { mode: 'webview', nonce: nonce(), generator: 'LayerLint' }),
+      );
     } else {
       const body = renderReportBody(result, result.extras, { mode: 'webview' });
       this.html = body;
@@ -147,10 +182,13 @@ class ReportView {
       this.ready = true;
       return;
     }
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString()) ?? (await vscode.workspace.openTextDocument(target));
+    const doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString()) ??
+      (await vscode.workspace.openTextDocument(target));
     if (m.type === 'reveal') {
       const line = Math.min(m.line - 1, doc.lineCount - 1);
-      const column = vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn ?? vscode.ViewColumn.One;
+      const column =
+        vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn ?? vscode.ViewColumn.One;
       const range = new vscode.Range(line, 0, line, 0);
       const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, selection: range });
       editor.revealRange(doc.lineAt(line).range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -161,7 +199,15 @@ class ReportView {
 
   state(): ReportViewState | undefined {
     if (!this.panel || !this.target) return undefined;
-    return { uri: this.target.toString(), version: this.last?.version, macs: this.last?.totals.macs ?? 0, params: this.last?.totals.params ?? 0, html: this.html, visible: this.panel.visible, loaded: this.ready };
+    return {
+      uri: this.target.toString(),
+      version: this.last?.version,
+      macs: this.last?.totals.macs ?? 0,
+      params: this.last?.totals.params ?? 0,
+      html: this.html,
+      visible: this.panel.visible,
+      loaded: this.ready,
+    };
   }
 
   dispose(): void {
@@ -176,7 +222,9 @@ class ReportView {
 export function registerReportView(client: BaseLanguageClient, onStats: vscode.Event<StatsParams>): vscode.Disposable {
   const view = new ReportView(client);
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (uri?: unknown) => view.show(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (uri?: unknown) =>
+      view.show(uri instanceof vscode.Uri ? uri : undefined),
+    ),
     vscode.commands.registerCommand(REPORT_VIEW_STATE_COMMAND, () => view.state()),
     onStats((s) => view.onStats(s)),
     vscode.window.onDidChangeActiveTextEditor((e) => view.onActiveEditor(e)),

@@ -28,7 +28,11 @@ const EX = [V1, CONV];
 const MACS_CONV = 4_867_293_184;
 const PARAMS_CONV = 29_294_088;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Run {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   if (!opts.env || !('FORCE_COLOR' in opts.env)) delete env.FORCE_COLOR;
@@ -39,10 +43,18 @@ function run(args: string[], opts: { cwd?: string; env?: Record<string, string> 
 // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields of its own JSON shape
 const json = (r: Run): any => JSON.parse(r.stdout);
 const temp = () => mkdtempSync(join(tmpdir(), 'layerlint-cli-'));
-const write = (path: string, text: string) => { mkdirSync(resolve(path, '..'), { recursive: true }); writeFileSync(path, text); };
-const oneUsageLine = (r: Run) => { assert.equal(r.code, 2); assert.equal(r.stdout, ''); assert.match(r.stderr, /^layerlint: [^\n]+\n$/); };
+const write = (path: string, text: string) => {
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+};
+const oneUsageLine = (r: Run) => {
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^layerlint: [^\n]+\n$/);
+};
 
-const SMALL = (extra = '') => `network small\ninput 32x32x16\n${extra}c1: conv 32 3x3 | bn | relu\nc2: conv 32 3x3 | bn | relu\n`;
+const SMALL = (extra = '') =>
+  `network small\ninput 32x32x16\n${extra}c1: conv 32 3x3 | bn | relu\nc2: conv 32 3x3 | bn | relu\n`;
 
 // --- version, help, usage errors ---------------------------------------------------------
 
@@ -102,16 +114,25 @@ test('check: exit codes follow --fail-on and --max-warnings', () => {
 test('check: a folder is searched recursively; the default path is the working folder', () => {
   const r = run(['check', '--format', 'json'], { cwd: resolve('examples') });
   const exts = supportedExtensions();
-  const expected = (readdirSync('examples', { recursive: true }) as string[]).map((f) => f.split('\\').join('/')).filter((f) => exts.some((e) => f.toLowerCase().endsWith(e))).sort();
+  const expected = (readdirSync('examples', { recursive: true }) as string[])
+    .map((f) => f.split('\\').join('/'))
+    .filter((f) => exts.some((e) => f.toLowerCase().endsWith(e)))
+    .sort();
   assert.ok(expected.includes('mobilenet_v1.layers'));
-  assert.deepEqual(json(r).files.map((f: { file: string }) => f.file), expected);
+  assert.deepEqual(
+    json(r).files.map((f: { file: string }) => f.file),
+    expected,
+  );
   const dir = temp();
   write(join(dir, 'a', 'b', 'deep.layers'), SMALL());
   write(join(dir, 'node_modules', 'x.layers'), 'broken\n');
   write(join(dir, '.hidden', 'x.layers'), 'broken\n');
   write(join(dir, 'notes.txt'), 'not a model\n');
   write(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n'); // generic YAML, no Ultralytics model
-  assert.deepEqual(json(run(['check', '.', '--format', 'json'], { cwd: dir })).files.map((f: { file: string }) => f.file), ['a/b/deep.layers']);
+  assert.deepEqual(
+    json(run(['check', '.', '--format', 'json'], { cwd: dir })).files.map((f: { file: string }) => f.file),
+    ['a/b/deep.layers'],
+  );
 });
 
 test('check --format text: file:line:col lines and a summary, no colour when piped', () => {
@@ -131,10 +152,24 @@ test('check --format json: files, diagnostics and summary', () => {
   const r = json(run(['check', ...EX, '--format', 'json']));
   assert.equal(r.tool.name, 'layerlint');
   assert.equal(r.files.length, 2);
-  assert.deepEqual({ ...r.summary }, { error: 0, warning: 13, info: 2, hint: 0, files: 2, filesWithProblems: 2, failed: false });
+  assert.deepEqual(
+    { ...r.summary },
+    { error: 0, warning: 13, info: 2, hint: 0, files: 2, filesWithProblems: 2, failed: false },
+  );
   const conv = r.files[1];
-  assert.deepEqual([conv.file, conv.format, conv.macs, conv.params, conv.complete], [CONV, 'layers', MACS_CONV, PARAMS_CONV, true]);
-  assert.deepEqual(Object.keys(conv.diagnostics[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'line', 'message', 'severity']);
+  assert.deepEqual(
+    [conv.file, conv.format, conv.macs, conv.params, conv.complete],
+    [CONV, 'layers', MACS_CONV, PARAMS_CONV, true],
+  );
+  assert.deepEqual(Object.keys(conv.diagnostics[0]).sort(), [
+    'code',
+    'column',
+    'endColumn',
+    'endLine',
+    'line',
+    'message',
+    'severity',
+  ]);
 });
 
 test('check --format sarif: valid SARIF 2.1.0 with rules, help links and 1-based regions', () => {
@@ -148,7 +183,10 @@ test('check --format sarif: valid SARIF 2.1.0 with rules, help links and 1-based
   assert.ok(valid, JSON.stringify(validate.errors, null, 2));
   const run0 = log.runs[0];
   const rules = run0.tool.driver.rules;
-  assert.deepEqual(rules.map((x: { id: string }) => x.id), Object.keys(CODES));
+  assert.deepEqual(
+    rules.map((x: { id: string }) => x.id),
+    Object.keys(CODES),
+  );
   for (const rule of rules) {
     assert.match(rule.helpUri, new RegExp(`/docs/rules\\.md#${rule.id}$`));
     assert.ok(rule.help.text.length > 10);
@@ -156,18 +194,38 @@ test('check --format sarif: valid SARIF 2.1.0 with rules, help links and 1-based
   const sep = run0.results.find((x: { ruleId: string }) => x.ruleId === 'separable-conv');
   assert.equal(rules[sep.ruleIndex].id, 'separable-conv');
   assert.equal(sep.level, 'warning');
-  assert.deepEqual(sep.locations[0].physicalLocation.artifactLocation, { uri: 'examples/mobilenet_v1_conv.layers', uriBaseId: '%SRCROOT%' });
-  assert.deepEqual(sep.locations[0].physicalLocation.region, { startLine: 7, startColumn: 9, endLine: 7, endColumn: 20 });
-  assert.ok(run0.results.some((x: { ruleId: string; level: string }) => x.ruleId === 'over-budget' && x.level === 'error'));
-  assert.ok(run0.results.some((x: { ruleId: string; level: string }) => x.ruleId === 'plain-deep-stack' && x.level === 'note'));
+  assert.deepEqual(sep.locations[0].physicalLocation.artifactLocation, {
+    uri: 'examples/mobilenet_v1_conv.layers',
+    uriBaseId: '%SRCROOT%',
+  });
+  assert.deepEqual(sep.locations[0].physicalLocation.region, {
+    startLine: 7,
+    startColumn: 9,
+    endLine: 7,
+    endColumn: 20,
+  });
+  assert.ok(
+    run0.results.some((x: { ruleId: string; level: string }) => x.ruleId === 'over-budget' && x.level === 'error'),
+  );
+  assert.ok(
+    run0.results.some((x: { ruleId: string; level: string }) => x.ruleId === 'plain-deep-stack' && x.level === 'note'),
+  );
 });
 
 test('check --format github: one workflow annotation per finding, escaped', () => {
   const r = run(['check', ...EX, '--format', 'github']);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 15);
-  for (const l of lines) assert.match(l, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=LayerLint \[[a-z0-9-]+\]::\S/);
-  assert.ok(lines.includes('::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::Standard 3x3 conv: 231.2M MACs; depthwise-separable: 29.3M MACs (ratio 1/64 + 1/9 = 0.127), saving 201,908,224 MACs (-87.3%25).'));
+  for (const l of lines)
+    assert.match(
+      l,
+      /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=LayerLint \[[a-z0-9-]+\]::\S/,
+    );
+  assert.ok(
+    lines.includes(
+      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::Standard 3x3 conv: 231.2M MACs; depthwise-separable: 29.3M MACs (ratio 1/64 + 1/9 = 0.127), saving 201,908,224 MACs (-87.3%25).',
+    ),
+  );
 });
 
 test('check --format markdown: a summary table and the findings', () => {
@@ -182,8 +240,16 @@ test('check: a progress line on stderr only when stderr is a TTY and there are m
   const dir = temp();
   for (let i = 0; i < 12; i++) write(join(dir, `m${i}.layers`), SMALL());
   const capture = (tty: boolean) => {
-    let out = '', err = '';
-    const io: Io = { out: (s) => (out += s), err: (s) => (err += s), stdoutIsTTY: false, stderrIsTTY: tty, env: {}, cwd: dir };
+    let out = '',
+      err = '';
+    const io: Io = {
+      out: (s) => (out += s),
+      err: (s) => (err += s),
+      stdoutIsTTY: false,
+      stderrIsTTY: tty,
+      env: {},
+      cwd: dir,
+    };
     const code = main(['check', '.'], io);
     return { code, out, err };
   };
@@ -198,7 +264,13 @@ test('check: a progress line on stderr only when stderr is a TTY and there are m
 
 test('config: layerlint.json / .layerlintrc.json found upward from each file', () => {
   const dir = temp();
-  write(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'off', 'plain-deep-stack': 'off' }, ignore: ['generated/', '*.skip.layers'] }));
+  write(
+    join(dir, 'layerlint.json'),
+    JSON.stringify({
+      rules: { 'separable-conv': 'off', 'plain-deep-stack': 'off' },
+      ignore: ['generated/', '*.skip.layers'],
+    }),
+  );
   write(join(dir, 'a.layers'), SMALL());
   write(join(dir, 'x.skip.layers'), SMALL());
   write(join(dir, 'generated', 'g.layers'), 'this does not parse\n');
@@ -207,22 +279,39 @@ test('config: layerlint.json / .layerlintrc.json found upward from each file', (
   const r = run(['check', '.', '--format', 'json'], { cwd: dir });
   assert.equal(r.code, 1);
   const files = json(r).files as { file: string; diagnostics: { code: string; severity: string }[] }[];
-  assert.deepEqual(files.map((f) => f.file), ['a.layers', 'strict/deeper/b.layers']);
+  assert.deepEqual(
+    files.map((f) => f.file),
+    ['a.layers', 'strict/deeper/b.layers'],
+  );
   assert.deepEqual(files[0]!.diagnostics, []);
-  assert.deepEqual(files[1]!.diagnostics.map((d) => `${d.code}:${d.severity}`), ['separable-conv:error', 'separable-conv:error']);
+  assert.deepEqual(
+    files[1]!.diagnostics.map((d) => `${d.code}:${d.severity}`),
+    ['separable-conv:error', 'separable-conv:error'],
+  );
   // --ignore-pattern, relative to the working folder
-  assert.deepEqual(json(run(['check', '.', '--format', 'json', '--ignore-pattern', 'strict'], { cwd: dir })).files.map((f: { file: string }) => f.file), ['a.layers']);
+  assert.deepEqual(
+    json(run(['check', '.', '--format', 'json', '--ignore-pattern', 'strict'], { cwd: dir })).files.map(
+      (f: { file: string }) => f.file,
+    ),
+    ['a.layers'],
+  );
   // --config replaces discovery
   write(join(dir, 'other.json'), JSON.stringify({ rules: {} }));
   const withOther = json(run(['check', 'a.layers', '--format', 'json', '--config', 'other.json'], { cwd: dir }));
   assert.equal(withOther.files[0].diagnostics.length, 2);
   write(join(dir, 'root.json'), JSON.stringify({ ignore: ['generated/', 'strict/'] }));
   const rooted = json(run(['check', '.', '--format', 'json', '--config', 'root.json'], { cwd: dir }));
-  assert.deepEqual(rooted.files.map((f: { file: string }) => f.file), ['a.layers', 'x.skip.layers']);
+  assert.deepEqual(
+    rooted.files.map((f: { file: string }) => f.file),
+    ['a.layers', 'x.skip.layers'],
+  );
   write(join(dir, 'conf', 'rel.json'), JSON.stringify({ ignore: ['generated/', 'strict/'] }));
   const only = json(run(['check', '.', '--format', 'json', '--config', join('conf', 'rel.json')], { cwd: dir }));
   // patterns are relative to the config's folder (conf/), so these match nothing outside it
-  assert.deepEqual(only.files.map((f: { file: string }) => f.file), ['a.layers', 'generated/g.layers', 'strict/deeper/b.layers', 'x.skip.layers']);
+  assert.deepEqual(
+    only.files.map((f: { file: string }) => f.file),
+    ['a.layers', 'generated/g.layers', 'strict/deeper/b.layers', 'x.skip.layers'],
+  );
 });
 
 test('config: thresholds and a budget given as "300M" strings', () => {
@@ -254,12 +343,28 @@ test('config: an invalid layerlint.json is a usage error naming the file and the
 
 test('check honours suppression comments', () => {
   const dir = temp();
-  write(join(dir, 'next.layers'), 'network n\ninput 32x32x16\n# layerlint-disable-next-line separable-conv\nc1: conv 32 3x3\nc2: conv 32 3x3\n');
-  write(join(dir, 'same.layers'), 'network n\ninput 32x32x16\nc1: conv 32 3x3 # layerlint-disable-line separable-conv\nc2: conv 32 3x3\n');
-  write(join(dir, 'file.layers'), '# layerlint-disable separable-conv\nnetwork n\ninput 32x32x16\nc1: conv 32 3x3\nc2: conv 32 3x3\n');
-  write(join(dir, 'other.layers'), 'network n\ninput 32x32x16\n# layerlint-disable-next-line fc-heavy\nc1: conv 32 3x3\nc2: conv 32 3x3\n');
+  write(
+    join(dir, 'next.layers'),
+    'network n\ninput 32x32x16\n# layerlint-disable-next-line separable-conv\nc1: conv 32 3x3\nc2: conv 32 3x3\n',
+  );
+  write(
+    join(dir, 'same.layers'),
+    'network n\ninput 32x32x16\nc1: conv 32 3x3 # layerlint-disable-line separable-conv\nc2: conv 32 3x3\n',
+  );
+  write(
+    join(dir, 'file.layers'),
+    '# layerlint-disable separable-conv\nnetwork n\ninput 32x32x16\nc1: conv 32 3x3\nc2: conv 32 3x3\n',
+  );
+  write(
+    join(dir, 'other.layers'),
+    'network n\ninput 32x32x16\n# layerlint-disable-next-line fc-heavy\nc1: conv 32 3x3\nc2: conv 32 3x3\n',
+  );
   const r = json(run(['check', '.', '--format', 'json'], { cwd: dir }));
-  const lines = (name: string) => r.files.find((f: { file: string }) => f.file === name).diagnostics.filter((d: { code: string }) => d.code === 'separable-conv').map((d: { line: number }) => d.line);
+  const lines = (name: string) =>
+    r.files
+      .find((f: { file: string }) => f.file === name)
+      .diagnostics.filter((d: { code: string }) => d.code === 'separable-conv')
+      .map((d: { line: number }) => d.line);
   assert.deepEqual(lines('next.layers'), [5]);
   assert.deepEqual(lines('same.layers'), [4]);
   assert.deepEqual(lines('file.layers'), []);
@@ -285,13 +390,19 @@ test('report: text table, --sort macs --top N, totals over all layers', () => {
   assert.match(r.stdout, /Conv 1x1 \(pointwise\) +539,492,352 +94\.86%/);
   assert.match(r.stdout, /^Memory: +activations \S+B, weights 16\.9MB \(fp32\)$/m);
   const j = json(run(['report', V1, '--format', 'json', '--sort', 'params', '--top', '2']));
-  assert.deepEqual(j.layers.map((l: { name: string }) => l.name), ['conv14', 'fc']);
+  assert.deepEqual(
+    j.layers.map((l: { name: string }) => l.name),
+    ['conv14', 'fc'],
+  );
   assert.equal(j.totals.params, 4_231_976);
 });
 
 test('report --format csv and markdown', () => {
   const csv = run(['report', V1, '--format', 'csv']).stdout.trimEnd().split('\n');
-  assert.equal(csv[0], 'name,op,kind,line,out_h,out_w,out_c,macs,params,activations,activation_bytes,weight_bytes,share_macs_pct');
+  assert.equal(
+    csv[0],
+    'name,op,kind,line,out_h,out_w,out_c,macs,params,activations,activation_bytes,weight_bytes,share_macs_pct',
+  );
   assert.equal(csv.length, 85);
   assert.equal(csv[1], 'conv1,conv,standard,6,112,112,32,10838016,864,401408,1605632,3456,1.91');
   const md = run(['report', V1, '--format', 'markdown']).stdout;
@@ -332,7 +443,11 @@ test('estimate: the α x input grid', () => {
   const g = json(r);
   assert.deepEqual(g.base, { alpha: 1, side: 224 });
   assert.equal(g.cells.length, 4);
-  for (const c of g.cells) assert.deepEqual({ macs: c.macs, params: c.params }, (({ macs, params }) => ({ macs, params }))(estimateAt(graph, c.alpha, c.side)));
+  for (const c of g.cells)
+    assert.deepEqual(
+      { macs: c.macs, params: c.params },
+      (({ macs, params }) => ({ macs, params }))(estimateAt(graph, c.alpha, c.side)),
+    );
   const text = run(['estimate', V1]).stdout;
   assert.match(text, /^α \\ input +224 +192 +160 +128$/m);
   assert.match(text, /^1 +568\.7M \/ 4\.23M +418\.1M \/ 4\.23M/m);
@@ -363,7 +478,10 @@ function outputsByName(text: string, file: string) {
 test('fix: in place, parses, keeps every output shape, MACs drop exactly as predicted', () => {
   const { dir, file, before } = convCopy();
   const doc = analyzeSource(before, file);
-  const predicted = doc.diagnostics.reduce((s, d) => s + (d.data?.kind === 'separable' ? d.data.macs - d.data.separableMacs : 0), 0);
+  const predicted = doc.diagnostics.reduce(
+    (s, d) => s + (d.data?.kind === 'separable' ? d.data.macs - d.data.separableMacs : 0),
+    0,
+  );
   assert.ok(predicted > 0);
   const r = run(['fix', 'conv.layers'], { cwd: dir });
   assert.equal(r.code, 0);
@@ -372,9 +490,13 @@ test('fix: in place, parses, keeps every output shape, MACs drop exactly as pred
   assert.deepEqual(readdirSync(dir), ['conv.layers']); // no temp file left
   const after = readFileSync(file, 'utf8');
   const fixed = analyzeSource(after, file);
-  assert.deepEqual(fixed.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    fixed.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.equal(doc.analysis.totals.macs - fixed.analysis.totals.macs, predicted);
-  const outBefore = outputsByName(before, file), outAfter = outputsByName(after, file);
+  const outBefore = outputsByName(before, file),
+    outAfter = outputsByName(after, file);
   for (const [name, shape] of outBefore) assert.equal(outAfter.get(name), shape, name);
   assert.equal(fixed.analysis.totals.macs, 568_740_352); // Conv MobileNet fixed = MobileNet v1
   // idempotent

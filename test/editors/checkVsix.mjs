@@ -30,10 +30,13 @@ const referenced = [
 const problems = [];
 for (const p of new Set(referenced)) if (!files.has(p)) problems.push(`missing: ${p} (referenced by package.json)`);
 for (const f of files) {
-  if (/\.map$|\.ts$|^(node_modules|test|out|server|client|tools|bench)\//.test(f)) problems.push(`should not ship: ${f}`);
+  if (/\.map$|\.ts$|^(node_modules|test|out|server|client|tools|bench)\//.test(f))
+    problems.push(`should not ship: ${f}`);
 }
 if (problems.length) {
   console.error(`checkVsix: ${vsix}\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`checkVsix: ${files.size} files, all ${new Set(referenced).size} referenced paths present: ${[...files].sort().join(', ')}`);
+console.log(
+  `checkVsix: ${files.size} files, all ${new Set(referenced).size} referenced paths present: ${[...files].sort().join(', ')}`,
+);

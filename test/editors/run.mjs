@@ -12,9 +12,29 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, LAYERLINT_NODE: process.execPath, LAYERLINT_SERVER: join(ROOT, 'dist/server.js') };
 const TESTS = [
   { name: 'vsix', cmd: process.execPath, args: ['test/editors/checkVsix.mjs', 'layerlint.vsix'], timeoutS: 30 },
-  { name: 'nvim', cmd: 'nvim', args: ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', 'luafile test/editors/nvim/test.lua', 'examples/mobilenet_v1_conv.layers'], timeoutS: 60 },
+  {
+    name: 'nvim',
+    cmd: 'nvim',
+    args: [
+      '--headless',
+      '-u',
+      'NONE',
+      '-i',
+      'NONE',
+      '-n',
+      '-c',
+      'luafile test/editors/nvim/test.lua',
+      'examples/mobilenet_v1_conv.layers',
+    ],
+    timeoutS: 60,
+  },
   { name: 'emacs', cmd: 'emacs', args: ['-Q', '--batch', '-l', 'test/editors/emacs/test.el'], timeoutS: 60 },
-  { name: 'vscode', cmd: process.execPath, args: ['test/editors/vscode/runCodeServer.mjs', '--timeout', '240'], timeoutS: 300 },
+  {
+    name: 'vscode',
+    cmd: process.execPath,
+    args: ['test/editors/vscode/runCodeServer.mjs', '--timeout', '240'],
+    timeoutS: 300,
+  },
 ];
 
 const wanted = process.argv.slice(2);
@@ -31,7 +51,11 @@ function runOne(t) {
   return new Promise((res) => {
     const child = spawn(t.cmd, t.args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     const killGroup = (sig) => {
-      try { process.kill(-child.pid, sig); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        /* gone */
+      }
     };
     let timedOut = false;
     // On timeout: SIGTERM the group (runCodeServer.mjs then stops the code-server it started),

@@ -8,7 +8,12 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, startCodeServer, launchChromium, closeBrowser, makeWorkspace } from './vscode/codeServer.mjs';
 
-const { values: opts } = parseArgs({ options: { out: { type: 'string', default: join(ROOT, 'docs/images/vscode.png') }, vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') } } });
+const { values: opts } = parseArgs({
+  options: {
+    out: { type: 'string', default: join(ROOT, 'docs/images/vscode.png') },
+    vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') },
+  },
+});
 const FILE = 'mobilenet_v1_conv.layers';
 const SETTINGS = {
   'editor.hover.delay': 100,
@@ -44,9 +49,14 @@ try {
   await page.locator('.codelens-decoration', { hasText: 'separable: 29.3M' }).first().waitFor({ timeout: 60_000 });
   await page.locator('.view-line', { hasText: 'conv2:' }).first().waitFor();
   // Hover the squiggle on conv2's line: the first squiggle from the top (the stem conv1 has none).
-  const squiggles = await page.locator('.view-overlays .squiggly-warning, .view-overlays .squiggly-info').evaluateAll((els) =>
-    els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })).sort((a, b) => a.y - b.y),
-  );
+  const squiggles = await page
+    .locator('.view-overlays .squiggly-warning, .view-overlays .squiggly-info')
+    .evaluateAll((els) =>
+      els
+        .map((e) => e.getBoundingClientRect())
+        .map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height }))
+        .sort((a, b) => a.y - b.y),
+    );
   const conv2Line = await page.locator('.view-line', { hasText: 'conv2:' }).first().boundingBox();
   const sq = squiggles.find((r) => Math.abs(r.y - conv2Line.y) < conv2Line.height) ?? squiggles[0];
   if (!sq) throw new Error('no squiggle found');
@@ -54,7 +64,9 @@ try {
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: '231,211,008' }).first();
   await hover.waitFor({ state: 'visible', timeout: 30_000 });
   // Let the hover finish laying out (its size settles within a few frames).
-  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+  await page.waitForFunction(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))),
+  );
   mkdirSync(dirname(opts.out), { recursive: true });
   await page.screenshot({ path: opts.out });
   console.log(`screenshot: wrote ${opts.out} (${Math.round(statSync(opts.out).size / 1024)} KB)`);

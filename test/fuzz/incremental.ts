@@ -16,13 +16,29 @@ const FILE = 'fuzz.layers';
 /** A whole comment or blank line (with its line break). */
 const BLANK_OR_COMMENT = /^[ \t\r]*(#[^\n]*)?\n/gm;
 
-const SNIPPETS = ['# c\n', '\n', 'relu\n', 'x: conv 8 3x3\n', '  ', '}', '{', 'repeat 2 {\n', 'stride=2 ', '| bn', 'dwconv 3x3 | ', 'add ', '='];
+const SNIPPETS = [
+  '# c\n',
+  '\n',
+  'relu\n',
+  'x: conv 8 3x3\n',
+  '  ',
+  '}',
+  '{',
+  'repeat 2 {\n',
+  'stride=2 ',
+  '| bn',
+  'dwconv 3x3 | ',
+  'add ',
+  '=',
+];
 
 function fuzz(seed: number): { steps: number; incremental: number } {
   let s = seed >>> 0;
   const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0), s / 2 ** 32);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
-  const files = readdirSync('examples').filter((f) => f.endsWith('.layers')).map((f) => readFileSync(`examples/${f}`, 'utf8'));
+  const files = readdirSync('examples')
+    .filter((f) => f.endsWith('.layers'))
+    .map((f) => readFileSync(`examples/${f}`, 'utf8'));
   files.push(generateLayers(300), generateLayers(2000).replace(/\n/g, '\r\n'));
   let steps = 0;
   let incremental = 0;
@@ -46,11 +62,23 @@ function fuzz(seed: number): { steps: number; incremental: number } {
           const arg = / (\d+)/.exec(text.slice(at));
           BLANK_OR_COMMENT.lastIndex = lineStart;
           const spare = BLANK_OR_COMMENT.exec(text);
-          if (r < 0.5 && arg) text = text.slice(0, at + arg.index + 1) + pick(['1', '2', '3', '8', '16', '32', '48', '64']) + text.slice(at + arg.index + 1 + arg[1]!.length);
+          if (r < 0.5 && arg)
+            text =
+              text.slice(0, at + arg.index + 1) +
+              pick(['1', '2', '3', '8', '16', '32', '48', '64']) +
+              text.slice(at + arg.index + 1 + arg[1]!.length);
           // the next comment or blank line removed: with one added elsewhere, the lines between move
           else if (r < 0.75 && spare) text = text.slice(0, spare.index) + text.slice(spare.index + spare[0].length);
-          else text = text.slice(0, lineStart) + pick(['# c\n', '\n', '# layerlint-disable-next-line\n']) + text.slice(lineStart);
-        } else if (r < 0.5 && digits) text = text.slice(0, at + digits.index) + pick(['1', '2', '3', '8', '16', '32', '48', '64', '0']) + text.slice(at + digits.index + digits[0].length);
+          else
+            text =
+              text.slice(0, lineStart) +
+              pick(['# c\n', '\n', '# layerlint-disable-next-line\n']) +
+              text.slice(lineStart);
+        } else if (r < 0.5 && digits)
+          text =
+            text.slice(0, at + digits.index) +
+            pick(['1', '2', '3', '8', '16', '32', '48', '64', '0']) +
+            text.slice(at + digits.index + digits[0].length);
         else if (r < 0.75) text = text.slice(0, lineStart) + pick(SNIPPETS) + text.slice(lineStart);
         else if (r < 0.9) text = text.slice(0, at) + pick(SNIPPETS) + text.slice(at);
         else text = text.slice(0, at) + text.slice(at + 1 + Math.floor(rand() * 5));
@@ -65,7 +93,9 @@ function fuzz(seed: number): { steps: number; incremental: number } {
       } catch (err) {
         writeFileSync('/tmp/layerlint-fuzz-old.layers', doc.text);
         writeFileSync('/tmp/layerlint-fuzz-new.layers', text);
-        console.error(`seed ${seed}, step ${k}: incremental and full analyses differ (texts in /tmp/layerlint-fuzz-{old,new}.layers)`);
+        console.error(
+          `seed ${seed}, step ${k}: incremental and full analyses differ (texts in /tmp/layerlint-fuzz-{old,new}.layers)`,
+        );
         throw err;
       }
       steps++;

@@ -22,11 +22,13 @@ function check(inputPath: string, displayName: string, expectedPath: string) {
 }
 
 for (const file of readdirSync('examples').sort()) {
-  test(`golden: examples/${file}`, () => check(join('examples', file), file, join('test/golden/examples', `${file}.json`)));
+  test(`golden: examples/${file}`, () =>
+    check(join('examples', file), file, join('test/golden/examples', `${file}.json`)));
 }
 
 const CASES = 'test/golden/cases';
 for (const name of existsSync(CASES) ? readdirSync(CASES).sort() : []) {
   const input = readdirSync(join(CASES, name)).find((f) => f.startsWith('input.'));
-  if (input) test(`golden: cases/${name}`, () => check(join(CASES, name, input), input, join(CASES, name, 'expected.json')));
+  if (input)
+    test(`golden: cases/${name}`, () => check(join(CASES, name, input), input, join(CASES, name, 'expected.json')));
 }

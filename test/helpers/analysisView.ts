@@ -7,12 +7,25 @@ export function analysisView(d: DocumentAnalysis): unknown {
   const span = (s: { start: number; end: number } | undefined) => s && [s.start, s.end];
   const g = d.analysis.graph;
   return {
-    diagnostics: d.diagnostics.map((x) => ({ code: x.code, severity: x.severity, message: x.message, span: span(x.span), data: x.data })),
+    diagnostics: d.diagnostics.map((x) => ({
+      code: x.code,
+      severity: x.severity,
+      message: x.message,
+      span: span(x.span),
+      data: x.data,
+    })),
     totals: d.analysis.totals,
     byKind: d.analysis.byKind,
     complete: d.analysis.complete,
     input: d.analysis.input,
-    graph: { name: g.name, nameSpan: span(g.nameSpan), input: { ...g.input, span: span(g.input.span) }, width: { ...g.width, span: span(g.width.span) }, headerSpan: span(g.headerSpan), budget: g.budget && { ...g.budget, span: span(g.budget.span) } },
+    graph: {
+      name: g.name,
+      nameSpan: span(g.nameSpan),
+      input: { ...g.input, span: span(g.input.span) },
+      width: { ...g.width, span: span(g.width.span) },
+      headerSpan: span(g.headerSpan),
+      budget: g.budget && { ...g.budget, span: span(g.budget.span) },
+    },
     layers: d.analysis.layers.map((l) => ({
       name: l.layer.name,
       opText: l.layer.opText,
@@ -30,6 +43,8 @@ export function analysisView(d: DocumentAnalysis): unknown {
       activations: l.activations,
     })),
     // The syntax tree, spans included (`oneLine` is a cache filled in by lowering).
-    ast: JSON.parse(JSON.stringify((d.parsed as unknown as { ast: unknown }).ast, (k, v) => (k === 'oneLine' ? undefined : v))),
+    ast: JSON.parse(
+      JSON.stringify((d.parsed as unknown as { ast: unknown }).ast, (k, v) => (k === 'oneLine' ? undefined : v)),
+    ),
   };
 }

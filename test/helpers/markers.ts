@@ -12,7 +12,11 @@ export function parseMarkers(src: string): Marked {
   const open: number[] = [];
   let cursor = -1;
   for (let i = 0; i < src.length; i++) {
-    if (src.startsWith('$0', i)) { cursor = text.length; i++; continue; }
+    if (src.startsWith('$0', i)) {
+      cursor = text.length;
+      i++;
+      continue;
+    }
     const ch = src[i]!;
     if (ch === '⟦') open.push(text.length);
     else if (ch === '⟧') ranges.push({ start: open.pop()!, end: text.length });

@@ -4,5 +4,15 @@
 import * as esbuild from 'esbuild';
 
 const entryPoints = Object.fromEntries(process.argv.slice(2).map((e) => e.split('=')));
-const r = await esbuild.build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, metafile: true, entryPoints, outdir: 'out/security', logLevel: 'silent' });
+const r = await esbuild.build({
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  metafile: true,
+  entryPoints,
+  outdir: 'out/security',
+  logLevel: 'silent',
+});
 process.stdout.write(JSON.stringify(r.metafile));

@@ -43,7 +43,10 @@ class Oracle {
     const lines = createInterface({ input: this.proc.stdout });
     let markReady: (v: string) => void;
     let failReady: (e: Error) => void;
-    this.ready = new Promise((res, rej) => { markReady = res; failReady = rej; });
+    this.ready = new Promise((res, rej) => {
+      markReady = res;
+      failReady = rej;
+    });
     this.proc.on('exit', (code) => failReady(new Error(`python exited with ${code}: ${this.stderr}`)));
     lines.on('line', (line) => {
       const msg = JSON.parse(line) as Answer & { ready?: boolean; torch?: string };
@@ -71,14 +74,17 @@ function compare(doc: DocumentAnalysis, a: Answer): string[] {
   if (a.error) return [`PyTorch raised ${a.error}\n${a.trace ?? ''}`];
   const out: string[] = [];
   const layers = doc.analysis.layers;
-  if (a.shapes!.length !== layers.length) return [`${a.shapes!.length} outputs from PyTorch, ${layers.length} layers in LayerLint`];
+  if (a.shapes!.length !== layers.length)
+    return [`${a.shapes!.length} outputs from PyTorch, ${layers.length} layers in LayerLint`];
   layers.forEach((l, i) => {
     const name = l.layer.name;
-    if (l.output!.join('x') !== a.shapes![i]!.join('x')) out.push(`${name}: shape ${l.output!.join('x')} vs PyTorch ${a.shapes![i]!.join('x')}`);
+    if (l.output!.join('x') !== a.shapes![i]!.join('x'))
+      out.push(`${name}: shape ${l.output!.join('x')} vs PyTorch ${a.shapes![i]!.join('x')}`);
     if (l.macs !== a.macs![i]) out.push(`${name}: MACs ${l.macs} vs PyTorch ${a.macs![i]}`);
     if (l.params !== a.params![i]) out.push(`${name}: params ${l.params} vs PyTorch ${a.params![i]}`);
   });
-  if (doc.analysis.totals.params !== a.totalParams) out.push(`total params ${doc.analysis.totals.params} vs PyTorch ${a.totalParams}`);
+  if (doc.analysis.totals.params !== a.totalParams)
+    out.push(`total params ${doc.analysis.totals.params} vs PyTorch ${a.totalParams}`);
   const macs = a.macs!.reduce((x, y) => x + y, 0);
   if (doc.analysis.totals.macs !== macs) out.push(`total MACs ${doc.analysis.totals.macs} vs PyTorch ${macs}`);
   return out;
@@ -109,10 +115,14 @@ test(`PyTorch agrees on every layer of ${RUNS} generated networks (seed ${SEED})
   const specs = fc.sample(validNet, { seed: SEED, numRuns: RUNS });
   const started = Date.now();
   // All networks go to the one Python process at once; answers arrive as they are ready.
-  const results = await Promise.all(specs.map(async (spec) => ({ spec, diffs: await check(oracle, analyzeSpec(spec)) })));
+  const results = await Promise.all(
+    specs.map(async (spec) => ({ spec, diffs: await check(oracle, analyzeSpec(spec)) })),
+  );
   const failing = results.filter((r) => r.diffs.length);
   const layers = results.reduce((a, r) => a + analyzeSpec(r.spec).analysis.layers.length, 0);
-  console.log(`# ${specs.length} networks, ${layers} layers checked in ${Date.now() - started} ms; ${failing.length} disagree`);
+  console.log(
+    `# ${specs.length} networks, ${layers} layers checked in ${Date.now() - started} ms; ${failing.length} disagree`,
+  );
   const reports: string[] = [];
   for (const f of failing.slice(0, 3)) {
     const fails = async (s: NetSpec) => (await check(oracle, analyzeSpec(s))).length > 0;
@@ -120,5 +130,9 @@ test(`PyTorch agrees on every layer of ${RUNS} generated networks (seed ${SEED})
     const diffs = await check(oracle, analyzeSpec(min));
     reports.push(`--- minimal failing network:\n${printNet(min)}--- differences:\n${diffs.join('\n')}`);
   }
-  assert.equal(failing.length, 0, `${failing.length} of ${specs.length} networks disagree with PyTorch\n${reports.join('\n')}`);
+  assert.equal(
+    failing.length,
+    0,
+    `${failing.length} of ${specs.length} networks disagree with PyTorch\n${reports.join('\n')}`,
+  );
 });

@@ -19,7 +19,10 @@ const rss: Record<string, number> = {};
 
 async function healthy(step: string): Promise<void> {
   assert.equal(server.exited, null, `server exited after ${step}: ${server.stderr}`);
-  const r = await server.request('textDocument/hover', { textDocument: { uri: HEALTH_URI }, position: { line: CONV1, character: 12 } });
+  const r = await server.request('textDocument/hover', {
+    textDocument: { uri: HEALTH_URI },
+    position: { line: CONV1, character: 12 },
+  });
   assert.equal(r.error, undefined, `${step}: ${JSON.stringify(r.error)}`);
   const value = (r.result as { contents: { value: string } } | null)?.contents.value ?? '';
   assert.match(value, /\*\*conv1\*\*/, `hover after ${step}`);
@@ -31,18 +34,29 @@ before(() => {
   server = new RawServer();
 });
 after(async () => {
-  console.log(`# server VmRSS (KiB): ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `# server VmRSS (KiB): ${Object.entries(rss)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   await server.stop();
 });
 
 test('requests before initialize are refused with ServerNotInitialized, notifications dropped', async () => {
-  const r = await server.request('textDocument/hover', { textDocument: { uri: HEALTH_URI }, position: { line: 0, character: 0 } });
+  const r = await server.request('textDocument/hover', {
+    textDocument: { uri: HEALTH_URI },
+    position: { line: 0, character: 0 },
+  });
   assert.equal(r.error?.code, -32002);
-  server.notify('textDocument/didOpen', { textDocument: { uri: DOC, languageId: 'layerspec', version: 1, text: 'input 8x8x3\n' } });
+  server.notify('textDocument/didOpen', {
+    textDocument: { uri: DOC, languageId: 'layerspec', version: 1, text: 'input 8x8x3\n' },
+  });
   const init = await server.request('initialize', { processId: null, rootUri: null, capabilities: {} });
   assert.ok((init.result as { capabilities: object }).capabilities);
   server.notify('initialized', {});
-  server.notify('textDocument/didOpen', { textDocument: { uri: HEALTH_URI, languageId: 'layerspec', version: 1, text: HEALTH_TEXT } });
+  server.notify('textDocument/didOpen', {
+    textDocument: { uri: HEALTH_URI, languageId: 'layerspec', version: 1, text: HEALTH_TEXT },
+  });
   await healthy('initialize');
 });
 
@@ -65,8 +79,18 @@ test('wrong parameter types are answered (or ignored), never fatal', async () =>
     ['textDocument/completion', { textDocument: { uri: HEALTH_URI }, position: { line: 1.5, character: NaN } }],
     ['textDocument/inlayHint', { textDocument: { uri: HEALTH_URI }, range: 7 }],
     ['textDocument/codeAction', { textDocument: { uri: HEALTH_URI }, range: null, context: null }],
-    ['textDocument/codeAction', { textDocument: { uri: HEALTH_URI }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: 'x' } }],
-    ['textDocument/rename', { textDocument: { uri: HEALTH_URI }, position: { line: CONV1, character: 1 }, newName: 42 }],
+    [
+      'textDocument/codeAction',
+      {
+        textDocument: { uri: HEALTH_URI },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: 'x' },
+      },
+    ],
+    [
+      'textDocument/rename',
+      { textDocument: { uri: HEALTH_URI }, position: { line: CONV1, character: 1 }, newName: 42 },
+    ],
     ['textDocument/references', { textDocument: { uri: HEALTH_URI }, position: { line: CONV1, character: 1 } }],
     ['workspace/executeCommand', { command: 'layerlint.setWidth', arguments: [HEALTH_URI, 'wide'] }],
     ['workspace/executeCommand', { command: 'layerlint.applySeparable', arguments: [{}, null, -1] }],
@@ -80,7 +104,9 @@ test('wrong parameter types are answered (or ignored), never fatal', async () =>
   server.notify('textDocument/didOpen', { textDocument: { uri: DOC, languageId: 'layerspec', version: 1, text: 42 } });
   server.notify('textDocument/didChange', { textDocument: { uri: DOC, version: 2 }, contentChanges: 'x' });
   server.notify('textDocument/didClose', { textDocument: 'nope' });
-  server.notify('workspace/didChangeConfiguration', { settings: { layerlint: { rules: 7, thresholds: 'x', debounceMs: -5 } } });
+  server.notify('workspace/didChangeConfiguration', {
+    settings: { layerlint: { rules: 7, thresholds: 'x', debounceMs: -5 } },
+  });
   await healthy('wrong types');
 });
 
@@ -94,8 +120,14 @@ test('unknown methods: requests get MethodNotFound, notifications are ignored', 
 
 test('didChange and requests for a document never opened', async () => {
   const uri = 'file:///abuse/never-opened.layers';
-  server.notify('textDocument/didChange', { textDocument: { uri, version: 5 }, contentChanges: [{ text: 'input 8x8x3\n' }] });
-  server.notify('textDocument/didChange', { textDocument: { uri, version: 6 }, contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: 'x' }] });
+  server.notify('textDocument/didChange', {
+    textDocument: { uri, version: 5 },
+    contentChanges: [{ text: 'input 8x8x3\n' }],
+  });
+  server.notify('textDocument/didChange', {
+    textDocument: { uri, version: 6 },
+    contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: 'x' }],
+  });
   const r = await server.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
   assert.equal(r.result, null);
   server.notify('textDocument/didClose', { textDocument: { uri } });
@@ -103,21 +135,45 @@ test('didChange and requests for a document never opened', async () => {
 });
 
 test('positions and ranges outside the document (negative, huge) are clamped', async () => {
-  const positions = [{ line: -1, character: -1 }, { line: 1e9, character: 1e9 }, { line: 0, character: -5 }, { line: CONV1, character: 2 ** 31 }, { line: Number.MAX_SAFE_INTEGER, character: 0 }];
+  const positions = [
+    { line: -1, character: -1 },
+    { line: 1e9, character: 1e9 },
+    { line: 0, character: -5 },
+    { line: CONV1, character: 2 ** 31 },
+    { line: Number.MAX_SAFE_INTEGER, character: 0 },
+  ];
   for (const position of positions) {
-    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/signatureHelp', 'textDocument/definition', 'textDocument/prepareRename']) {
+    for (const method of [
+      'textDocument/hover',
+      'textDocument/completion',
+      'textDocument/signatureHelp',
+      'textDocument/definition',
+      'textDocument/prepareRename',
+    ]) {
       const r = await server.request(method, { textDocument: { uri: HEALTH_URI }, position });
       assert.equal(r.error, undefined, `${method} at ${JSON.stringify(position)}: ${JSON.stringify(r.error)}`);
     }
     const range = { start: position, end: { line: position.line + 5, character: 0 } };
     const hints = await server.request('textDocument/inlayHint', { textDocument: { uri: HEALTH_URI }, range });
     assert.equal(hints.error, undefined);
-    const actions = await server.request('textDocument/codeAction', { textDocument: { uri: HEALTH_URI }, range, context: { diagnostics: [] } });
+    const actions = await server.request('textDocument/codeAction', {
+      textDocument: { uri: HEALTH_URI },
+      range,
+      context: { diagnostics: [] },
+    });
     assert.equal(actions.error, undefined);
   }
   // An incremental edit with an out-of-range range is applied at the clamped place.
-  server.notify('textDocument/didOpen', { textDocument: { uri: DOC, languageId: 'layerspec', version: 1, text: 'input 8x8x3\n' } });
-  server.notify('textDocument/didChange', { textDocument: { uri: DOC, version: 2 }, contentChanges: [{ range: { start: { line: -3, character: -3 }, end: { line: -1, character: 0 } }, text: 'network n\n' }, { range: { start: { line: 1e6, character: 0 }, end: { line: 1e6, character: 5 } }, text: 'c: conv 8 3x3\n' }] });
+  server.notify('textDocument/didOpen', {
+    textDocument: { uri: DOC, languageId: 'layerspec', version: 1, text: 'input 8x8x3\n' },
+  });
+  server.notify('textDocument/didChange', {
+    textDocument: { uri: DOC, version: 2 },
+    contentChanges: [
+      { range: { start: { line: -3, character: -3 }, end: { line: -1, character: 0 } }, text: 'network n\n' },
+      { range: { start: { line: 1e6, character: 0 }, end: { line: 1e6, character: 5 } }, text: 'c: conv 8 3x3\n' },
+    ],
+  });
   const report = await server.request('layerlint/report', { uri: DOC });
   assert.equal((report.result as { network: string }).network, 'n');
   assert.equal((report.result as { layers: unknown[] }).layers.length, 1);
@@ -132,10 +188,16 @@ async function burst(uri: string): Promise<void> {
   for (let v = 2; v <= 1001; v++) {
     const line = `c${v}: conv ${8 * (1 + (v % 4))} 3x3 | bn | relu\n`;
     const end = text.split('\n').length - 1;
-    server.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } }, text: line }] });
+    server.notify('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line: end, character: 0 }, end: { line: end, character: 0 } }, text: line }],
+    });
     text += line;
     const lens = v % 10 === 0;
-    const id = server.requestId(lens ? 'textDocument/codeLens' : 'textDocument/hover', lens ? { textDocument: { uri } } : { textDocument: { uri }, position: { line: end, character: 3 } });
+    const id = server.requestId(
+      lens ? 'textDocument/codeLens' : 'textDocument/hover',
+      lens ? { textDocument: { uri } } : { textDocument: { uri }, position: { line: end, character: 3 } },
+    );
     ids.push(id);
     if (v % 3) server.notify('$/cancelRequest', { id });
   }
@@ -152,5 +214,8 @@ test('two bursts of 1,000 edits with $/cancelRequest in between; memory stays bo
   await healthy('1,000 edits');
   await burst('file:///abuse/burst2.layers');
   await healthy('2,000 edits');
-  assert.ok(rss['2,000 edits']! < 1.5 * rss['1,000 edits']!, `VmRSS ${rss['1,000 edits']} KiB after one burst, ${rss['2,000 edits']} KiB after two`);
+  assert.ok(
+    rss['2,000 edits']! < 1.5 * rss['1,000 edits']!,
+    `VmRSS ${rss['1,000 edits']} KiB after one burst, ${rss['2,000 edits']} KiB after two`,
+  );
 });

@@ -27,7 +27,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { configuration?: unknown; initializationOptions?: unknown; /** Node flags for the server process (the VS Code client passes some). */ execArgv?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    configuration?: unknown;
+    initializationOptions?: unknown /** Node flags for the server process (the VS Code client passes some). */;
+    execArgv?: string[];
+  } = {},
+): Promise<TestServer> {
   const proc = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], { stdio: 'pipe' });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
@@ -39,14 +45,19 @@ export async function startTestServer(options: { configuration?: unknown; initia
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(p);
     else seen.push(p);
   });
-  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) =>
+    p.items.map(() => options.configuration ?? null),
+  );
   conn.onRequest('workspace/applyEdit', () => ({ applied: true }));
   conn.onRequest('workspace/inlayHint/refresh', () => null);
   conn.listen();
   const init = (await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: null,
-    capabilities: { workspace: { configuration: options.configuration !== undefined, applyEdit: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: {
+      workspace: { configuration: options.configuration !== undefined, applyEdit: true },
+      textDocument: { publishDiagnostics: { versionSupport: true } },
+    },
     initializationOptions: options.initializationOptions,
   })) as InitializeResult;
   await conn.sendNotification('initialized', {});
@@ -59,8 +70,18 @@ export async function startTestServer(options: { configuration?: unknown; initia
       const i = seen.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
       return new Promise((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
-        waiters.push({ uri, version, resolve: (p) => { clearTimeout(timer); res(p); } });
+        const timer = setTimeout(
+          () => rej(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms; stderr: ${err}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          uri,
+          version,
+          resolve: (p) => {
+            clearTimeout(timer);
+            res(p);
+          },
+        });
       });
     },
     open(path, text, languageId = 'layerspec') {

@@ -77,8 +77,19 @@ export class RawServer {
 
   await(id: number, what: string, timeoutMs = 15_000): Promise<Message> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to ${what} (#${id}) within ${timeoutMs} ms; exited=${this.exited}; stderr: ${this.stderr.slice(-2000)}`)), timeoutMs);
-      this.pending.set(id, (m) => { clearTimeout(timer); resolve(m); });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no answer to ${what} (#${id}) within ${timeoutMs} ms; exited=${this.exited}; stderr: ${this.stderr.slice(-2000)}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.pending.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
     });
   }
 

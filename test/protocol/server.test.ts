@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, CodeLens, Hover, InlayHint, TextEdit, WorkspaceEdit, DocumentSymbol, Location } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CodeLens,
+  Hover,
+  InlayHint,
+  TextEdit,
+  WorkspaceEdit,
+  DocumentSymbol,
+  Location,
+} from 'vscode-languageserver-protocol';
 import { startTestServer, SERVER, type TestServer } from './lspClient';
 
 let server: TestServer;
@@ -17,7 +26,10 @@ after(async () => {
 
 function editsOf(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {
   if (!edit) return [];
-  if (edit.documentChanges) return edit.documentChanges.flatMap((c) => ('textDocument' in c && c.textDocument.uri === uri ? c.edits.filter((e): e is TextEdit => 'range' in e) : []));
+  if (edit.documentChanges)
+    return edit.documentChanges.flatMap((c) =>
+      'textDocument' in c && c.textDocument.uri === uri ? c.edits.filter((e): e is TextEdit => 'range' in e) : [],
+    );
   return edit.changes?.[uri] ?? [];
 }
 
@@ -37,7 +49,17 @@ test('bin: --version prints the package version, --help the usage, on stdout', (
 test('initialize declares the features and the server version', () => {
   const caps = server.init.capabilities;
   assert.equal(server.init.serverInfo?.name, 'layerlint-language-server');
-  for (const k of ['hoverProvider', 'codeLensProvider', 'codeActionProvider', 'inlayHintProvider', 'documentSymbolProvider', 'renameProvider', 'documentFormattingProvider', 'completionProvider'] as const) assert.ok(caps[k], k);
+  for (const k of [
+    'hoverProvider',
+    'codeLensProvider',
+    'codeActionProvider',
+    'inlayHintProvider',
+    'documentSymbolProvider',
+    'renameProvider',
+    'documentFormattingProvider',
+    'completionProvider',
+  ] as const)
+    assert.ok(caps[k], k);
 });
 
 test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.layers', async () => {
@@ -47,43 +69,77 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
   assert.equal(separable.length, 13, 'every 3x3 conv but the stem');
   const conv2 = separable[0]!;
   assert.equal(text.split('\n')[conv2.range.start.line]!.trim().startsWith('conv2:'), true);
-  assert.equal(text.split('\n')[conv2.range.start.line]!.slice(conv2.range.start.character, conv2.range.end.character), 'conv 64 3x3');
+  assert.equal(
+    text.split('\n')[conv2.range.start.line]!.slice(conv2.range.start.character, conv2.range.end.character),
+    'conv 64 3x3',
+  );
   assert.match(conv2.codeDescription!.href, /docs\/rules\.md#separable-conv$/);
   assert.equal((conv2.data as { kind: string }).kind, 'separable');
 
   const lenses = (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-  assert.ok(lenses.some((l) => l.command?.title.startsWith('Total 4.87G MACs')), 'network total lens');
-  const conv2Lens = lenses.find((l) => l.range.start.line === conv2.range.start.line && l.command!.title.includes('separable'));
+  assert.ok(
+    lenses.some((l) => l.command?.title.startsWith('Total 4.87G MACs')),
+    'network total lens',
+  );
+  const conv2Lens = lenses.find(
+    (l) => l.range.start.line === conv2.range.start.line && l.command!.title.includes('separable'),
+  );
   assert.equal(conv2Lens?.command?.title, '231.2M MACs (4.8%) · 18.4K params · separable: 29.3M, -87.3%');
   const unresolved = lenses.filter((l) => !l.command);
   assert.equal(unresolved.length, 6, 'three α and three ρ lenses, resolved on demand');
-  const resolved = (await Promise.all(unresolved.map((l) => server.conn.sendRequest('codeLens/resolve', l)))) as CodeLens[];
-  assert.ok(resolved.some((l) => l.command?.title === 'α 0.5: 1.22G / 7.58M' && l.command.command === 'layerlint.setWidth'), JSON.stringify(resolved.map((l) => l.command?.title)));
-  assert.ok(resolved.some((l) => l.command?.title === 'ρ 160: 2.48G' && l.command.command === 'layerlint.setResolution'));
+  const resolved = (await Promise.all(
+    unresolved.map((l) => server.conn.sendRequest('codeLens/resolve', l)),
+  )) as CodeLens[];
+  assert.ok(
+    resolved.some((l) => l.command?.title === 'α 0.5: 1.22G / 7.58M' && l.command.command === 'layerlint.setWidth'),
+    JSON.stringify(resolved.map((l) => l.command?.title)),
+  );
+  assert.ok(
+    resolved.some((l) => l.command?.title === 'ρ 160: 2.48G' && l.command.command === 'layerlint.setResolution'),
+  );
 
-  const hover = (await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: conv2.range.start.line, character: conv2.range.start.character + 2 } })) as Hover;
+  const hover = (await server.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: conv2.range.start.line, character: conv2.range.start.character + 2 },
+  })) as Hover;
   const md = (hover.contents as { value: string }).value;
   assert.match(md, /112 × 112 × 64 × 32 × 3 × 3 = 231,211,008/);
   assert.match(md, /Depthwise-separable alternative/);
 
-  const actions = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: conv2.range, context: { diagnostics: [conv2], only: ['quickfix'] } })) as CodeAction[];
+  const actions = (await server.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: conv2.range,
+    context: { diagnostics: [conv2], only: ['quickfix'] },
+  })) as CodeAction[];
   const fix = actions.find((a) => a.isPreferred)!;
   assert.match(fix.title, /depthwise-separable/);
   const fixed = apply(text, editsOf(fix.edit, uri));
   assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2: {2}conv 64 1x1 \| bn \| relu/);
-  await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+  await server.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: fixed }],
+  });
   const after2 = await server.diagnostics(uri, 2);
   const stale = (await server.conn.sendRequest('codeLens/resolve', unresolved[0])) as CodeLens;
   assert.equal(stale.command?.title, '…', 'a lens of an older version is not resolved with stale figures');
   assert.equal(after2.diagnostics.filter((d) => d.code === 'separable-conv').length, 12);
 
-  const all = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.layerlint'] } })) as CodeAction[];
+  const all = (await server.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll.layerlint'] },
+  })) as CodeAction[];
   assert.equal(all.length, 1);
   const fixedAll = apply(fixed, editsOf(all[0]!.edit, uri));
-  await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: fixedAll }] });
+  await server.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ text: fixedAll }],
+  });
   const after3 = await server.diagnostics(uri, 3);
   assert.equal(after3.diagnostics.filter((d) => d.code === 'separable-conv').length, 0);
-  const report = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number; params: number } };
+  const report = (await server.conn.sendRequest('layerlint/report', { uri })) as {
+    totals: { macs: number; params: number };
+  };
   assert.equal(report.totals.macs, 568_740_352);
   assert.equal(report.totals.params, 4_231_976);
 
@@ -97,27 +153,46 @@ test('inlay hints show output shapes; symbols, rename, references and formatting
   await server.diagnostics(uri, 1);
   const lines = text.split('\n');
   const conv1Line = lines.findIndex((l) => l.startsWith('conv1:'));
-  const hints = (await server.conn.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } })) as InlayHint[];
+  const hints = (await server.conn.sendRequest('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+  })) as InlayHint[];
   const h = hints.find((x) => x.position.line === conv1Line);
   assert.equal(h?.label, '→ 112x112x32');
   assert.equal(h?.position.character, lines[conv1Line]!.length);
 
-  const symbols = (await server.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+  const symbols = (await server.conn.sendRequest('textDocument/documentSymbol', {
+    textDocument: { uri },
+  })) as DocumentSymbol[];
   assert.ok(symbols.some((s) => s.name === 'conv13_dw'));
   assert.ok(symbols.some((s) => s.name === 'repeat 5' && (s.children?.length ?? 0) === 0));
 
-  const edit = (await server.conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: conv1Line, character: 1 }, newName: 'stem' })) as WorkspaceEdit;
+  const edit = (await server.conn.sendRequest('textDocument/rename', {
+    textDocument: { uri },
+    position: { line: conv1Line, character: 1 },
+    newName: 'stem',
+  })) as WorkspaceEdit;
   const renamed = apply(text, editsOf(edit, uri));
   assert.match(renamed, /^stem:/m);
 
-  const refs = (await server.conn.sendRequest('textDocument/references', { textDocument: { uri }, position: { line: conv1Line, character: 1 }, context: { includeDeclaration: true } })) as Location[];
+  const refs = (await server.conn.sendRequest('textDocument/references', {
+    textDocument: { uri },
+    position: { line: conv1Line, character: 1 },
+    context: { includeDeclaration: true },
+  })) as Location[];
   assert.equal(refs.length, 1);
 
   const messy = 'network n\ninput   224x224x3\na:   conv 8 3x3   stride=2|bn | relu\nlonger_name:conv 16 1x1 # c\n';
   const m = server.open('mem/messy.layers', messy);
   await server.diagnostics(m.uri, 1);
-  const fmt = (await server.conn.sendRequest('textDocument/formatting', { textDocument: { uri: m.uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
-  assert.equal(apply(messy, fmt), 'network n\ninput 224x224x3\na:           conv 8 3x3 stride=2 | bn | relu\nlonger_name: conv 16 1x1 # c\n');
+  const fmt = (await server.conn.sendRequest('textDocument/formatting', {
+    textDocument: { uri: m.uri },
+    options: { tabSize: 2, insertSpaces: true },
+  })) as TextEdit[];
+  assert.equal(
+    apply(messy, fmt),
+    'network n\ninput 224x224x3\na:           conv 8 3x3 stride=2 | bn | relu\nlonger_name: conv 16 1x1 # c\n',
+  );
 });
 
 test('a malformed line gets one syntax diagnostic and the rest is still analysed', async () => {
@@ -127,41 +202,74 @@ test('a malformed line gets one syntax diagnostic and the rest is still analysed
   const syntax = d.diagnostics.filter((x) => x.code === 'syntax-error');
   assert.equal(syntax.length, 1);
   assert.equal(syntax[0]!.range.start.line, 2);
-  assert.ok(d.diagnostics.some((x) => x.code === 'separable-conv' && x.range.start.line === 3), 'c3 is still analysed');
-  assert.ok(!d.diagnostics.some((x) => x.code !== 'syntax-error' && x.range.start.line === 2), 'nothing piled on the bad line');
+  assert.ok(
+    d.diagnostics.some((x) => x.code === 'separable-conv' && x.range.start.line === 3),
+    'c3 is still analysed',
+  );
+  assert.ok(
+    !d.diagnostics.some((x) => x.code !== 'syntax-error' && x.range.start.line === 2),
+    'nothing piled on the bad line',
+  );
 });
 
 test('layerlint/report returns the Report, and with extras the grid, traffic and candidates of the cost report view', async () => {
   const { uri } = server.open('examples/mobilenet_v1_conv.layers', undefined);
   await server.diagnostics(uri);
-  const plain = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number }; extras?: unknown };
+  const plain = (await server.conn.sendRequest('layerlint/report', { uri })) as {
+    totals: { macs: number };
+    extras?: unknown;
+  };
   assert.equal(plain.totals.macs, 4_867_293_184);
   assert.equal(plain.extras, undefined);
-  const full = (await server.conn.sendRequest('layerlint/report', { uri, extras: true })) as { version: number; layers: unknown[]; extras: { candidates: { layer: number }[]; traffic: unknown[]; grid: { cells: { macs: number }[][] } } };
+  const full = (await server.conn.sendRequest('layerlint/report', { uri, extras: true })) as {
+    version: number;
+    layers: unknown[];
+    extras: { candidates: { layer: number }[]; traffic: unknown[]; grid: { cells: { macs: number }[][] } };
+  };
   assert.equal(full.version, 1);
   assert.equal(full.extras.candidates.length, 13);
   assert.equal(full.extras.traffic.length, full.layers.length);
   assert.equal(full.extras.grid.cells[0]![0]!.macs, 4_867_293_184);
-  assert.equal(await server.conn.sendRequest('layerlint/report', { uri: 'file:///not-open.layers', extras: true }), null);
+  assert.equal(
+    await server.conn.sendRequest('layerlint/report', { uri: 'file:///not-open.layers', extras: true }),
+    null,
+  );
 });
 
-for (const [file, languageId] of [['test/golden/cases/caffe-mobilenet/input.prototxt', 'prototxt'], ['examples/yolov3-tiny.cfg', 'darknet-cfg'], ['examples/yolov8n.yaml', 'yaml']] as const) {
+for (const [file, languageId] of [
+  ['test/golden/cases/caffe-mobilenet/input.prototxt', 'prototxt'],
+  ['examples/yolov3-tiny.cfg', 'darknet-cfg'],
+  ['examples/yolov8n.yaml', 'yaml'],
+] as const) {
   test(`quick fix in ${file}: one conv rewritten in the file's own syntax, re-analysed without errors`, async () => {
     const { uri, text } = server.open(file, undefined, languageId);
     const d1 = await server.diagnostics(uri, 1);
     const candidates = d1.diagnostics.filter((d) => d.code === 'separable-conv');
     assert.ok(candidates.length > 0, `${file} has candidates`);
     const target = candidates[0]!;
-    const actions = (await server.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target], only: ['quickfix'] } })) as CodeAction[];
+    const actions = (await server.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target.range,
+      context: { diagnostics: [target], only: ['quickfix'] },
+    })) as CodeAction[];
     const fix = actions.find((a) => a.isPreferred);
     assert.ok(fix, 'a preferred quick fix');
     const fixed = apply(text, editsOf(fix.edit, uri));
-    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    await server.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: fixed }],
+    });
     const d2 = await server.diagnostics(uri, 2);
-    assert.deepEqual(d2.diagnostics.filter((d) => d.severity === 1), []);
+    assert.deepEqual(
+      d2.diagnostics.filter((d) => d.severity === 1),
+      [],
+    );
     const data = target.data as { macs: number; separableMacs: number };
     const before = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
-    await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text }] });
+    await server.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ text }],
+    });
     await server.diagnostics(uri, 3);
     const original = (await server.conn.sendRequest('layerlint/report', { uri })) as { totals: { macs: number } };
     assert.equal(original.totals.macs - before.totals.macs, data.macs - data.separableMacs);
@@ -174,7 +282,10 @@ test('a YAML file that is not an Ultralytics model is left alone', async () => {
   const { uri } = server.open('mem/yolo-settings.yaml', 'epochs: 100\nlr0: 0.01\n', 'yaml');
   const lenses = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
   assert.deepEqual(lenses, []);
-  const h = await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+  const h = await server.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 0, character: 1 },
+  });
   assert.equal(h, null);
 });
 
@@ -184,18 +295,29 @@ test('the project layerlint.json applies, editor settings override it, and a cha
   const { tmpdir } = await import('node:os');
   const { pathToFileURL } = await import('node:url');
   const dir = mkdtempSync(join(tmpdir(), 'layerlint-config-'));
-  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'error' }, budget: { macs: '1M' } }));
+  writeFileSync(
+    join(dir, 'layerlint.json'),
+    JSON.stringify({ rules: { 'separable-conv': 'error' }, budget: { macs: '1M' } }),
+  );
   const file = join(dir, 'net.layers');
   const src = 'input 32x32x16\na: conv 32 3x3 | bn | relu\n';
   writeFileSync(file, src);
   const { uri } = server.open(file);
   const d1 = await server.diagnostics(uri, 1);
   assert.equal(d1.diagnostics.find((d) => d.code === 'separable-conv')?.severity, 1, 'error from layerlint.json');
-  assert.ok(d1.diagnostics.some((d) => d.code === 'over-budget'), 'budget from layerlint.json');
+  assert.ok(
+    d1.diagnostics.some((d) => d.code === 'over-budget'),
+    'budget from layerlint.json',
+  );
   writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'off' } }));
-  await server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'layerlint.json')).toString(), type: 2 }] });
+  await server.conn.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: pathToFileURL(join(dir, 'layerlint.json')).toString(), type: 2 }],
+  });
   const d2 = await server.diagnostics(uri, 1);
-  assert.deepEqual(d2.diagnostics.map((d) => d.code), []);
+  assert.deepEqual(
+    d2.diagnostics.map((d) => d.code),
+    [],
+  );
   await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   await server.diagnostics(uri);
 });
@@ -204,11 +326,33 @@ test('edits sent with didChange (analysed incrementally) give what opening the f
   const { uri, text } = server.open('edited.layers', readFileSync('examples/mobilenet_v1_conv.layers', 'utf8'));
   await server.diagnostics(uri, 1);
   let doc = TextDocument.create(uri, 'layerspec', 1, text);
-  const lineOf = (needle: string) => doc.getText().split('\n').findIndex((l) => l.includes(needle));
+  const lineOf = (needle: string) =>
+    doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes(needle));
   const edits = [
     // a channel count typed over, a comment line inserted above it, a stride changed, a line of the comment removed
-    () => ({ range: { start: { line: lineOf('conv 128 3x3'), character: doc.getText().split('\n')[lineOf('conv 128 3x3')]!.indexOf('128') }, end: { line: lineOf('conv 128 3x3'), character: doc.getText().split('\n')[lineOf('conv 128 3x3')]!.indexOf('128') + 3 } }, text: '96' }),
-    () => ({ range: { start: { line: lineOf('conv 96 3x3'), character: 0 }, end: { line: lineOf('conv 96 3x3'), character: 0 } }, text: '# narrower\n' }),
+    () => ({
+      range: {
+        start: {
+          line: lineOf('conv 128 3x3'),
+          character: doc.getText().split('\n')[lineOf('conv 128 3x3')]!.indexOf('128'),
+        },
+        end: {
+          line: lineOf('conv 128 3x3'),
+          character: doc.getText().split('\n')[lineOf('conv 128 3x3')]!.indexOf('128') + 3,
+        },
+      },
+      text: '96',
+    }),
+    () => ({
+      range: {
+        start: { line: lineOf('conv 96 3x3'), character: 0 },
+        end: { line: lineOf('conv 96 3x3'), character: 0 },
+      },
+      text: '# narrower\n',
+    }),
     () => ({ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }),
   ];
   let edited;
@@ -216,18 +360,37 @@ test('edits sent with didChange (analysed incrementally) give what opening the f
     const change = make();
     doc = TextDocument.update(doc, [change], doc.version + 1);
     const wait = server.diagnostics(uri, doc.version);
-    void server.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+    void server.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: doc.version },
+      contentChanges: [change],
+    });
     edited = await wait;
   }
   const fresh = server.open('fresh.layers', doc.getText());
   const opened = await server.diagnostics(fresh.uri, 1);
   assert.deepEqual(edited!.diagnostics, opened.diagnostics);
-  assert.match(JSON.stringify(edited!.diagnostics), /ratio 1\/96 \+ 1\/9 /, 'the edited conv is analysed with its new channel count');
+  assert.match(
+    JSON.stringify(edited!.diagnostics),
+    /ratio 1\/96 \+ 1\/9 /,
+    'the edited conv is analysed with its new channel count',
+  );
   // Lenses carry their document's uri and version in their arguments: compare what they show.
-  const lenses = async (u: string) => ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: u } })) as CodeLens[]).map((l) => [l.range, l.command?.title, (l.data as { slot?: unknown } | undefined)?.slot]);
+  const lenses = async (u: string) =>
+    ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: u } })) as CodeLens[]).map((l) => [
+      l.range,
+      l.command?.title,
+      (l.data as { slot?: unknown } | undefined)?.slot,
+    ]);
   assert.deepEqual(await lenses(uri), await lenses(fresh.uri));
   const all = { range: { start: { line: 0, character: 0 }, end: { line: doc.lineCount, character: 0 } } };
-  for (const [method, extra] of [['textDocument/inlayHint', all], ['textDocument/documentSymbol', {}]] as const) {
-    assert.deepEqual(await server.conn.sendRequest(method, { textDocument: { uri }, ...extra }), await server.conn.sendRequest(method, { textDocument: { uri: fresh.uri }, ...extra }), method);
+  for (const [method, extra] of [
+    ['textDocument/inlayHint', all],
+    ['textDocument/documentSymbol', {}],
+  ] as const) {
+    assert.deepEqual(
+      await server.conn.sendRequest(method, { textDocument: { uri }, ...extra }),
+      await server.conn.sendRequest(method, { textDocument: { uri: fresh.uri }, ...extra }),
+      method,
+    );
   }
 });

@@ -27,13 +27,34 @@ const layer = (d: DocumentAnalysis, name: string) => {
 };
 
 const CORPUS: [string, { macs: number; params: number; netscopeMacs: number; netscopeParams: number }][] = [
-  ['shicai__MobileNet-Caffe__mobilenet_deploy.prototxt', { macs: 568_740_352, params: 4_231_976, netscopeMacs: 573_783_040, netscopeParams: 4_231_976 }],
-  ['shicai__MobileNet-Caffe__mobilenet_v2_deploy.prototxt', { macs: 429_111_936, params: 3_505_960, netscopeMacs: 438_035_424, netscopeParams: 3_505_960 }],
-  ['dgschwend__netscope__squeezenet.prototxt', { macs: 861_339_936, params: 1_248_424, netscopeMacs: 861_339_936, netscopeParams: 1_248_424 }],
-  ['dgschwend__netscope__squeezenet_v11.prototxt', { macs: 387_747_520, params: 1_235_496, netscopeMacs: 387_747_520, netscopeParams: 1_235_496 }],
-  ['dgschwend__netscope__vgg-16.prototxt', { macs: 10 * 15_470_264_320, params: 138_357_544, netscopeMacs: 10 * 15_470_264_320, netscopeParams: 138_357_544 }],
-  ['dgschwend__netscope__resnet-50.prototxt', { macs: 3_857_973_248, params: 25_557_096, netscopeMacs: 3_868_560_384, netscopeParams: 25_557_096 }],
-  ['dgschwend__netscope__alexnet.prototxt', { macs: 724_406_816, params: 60_965_224, netscopeMacs: 726_791_936, netscopeParams: 60_965_228 }],
+  [
+    'shicai__MobileNet-Caffe__mobilenet_deploy.prototxt',
+    { macs: 568_740_352, params: 4_231_976, netscopeMacs: 573_783_040, netscopeParams: 4_231_976 },
+  ],
+  [
+    'shicai__MobileNet-Caffe__mobilenet_v2_deploy.prototxt',
+    { macs: 429_111_936, params: 3_505_960, netscopeMacs: 438_035_424, netscopeParams: 3_505_960 },
+  ],
+  [
+    'dgschwend__netscope__squeezenet.prototxt',
+    { macs: 861_339_936, params: 1_248_424, netscopeMacs: 861_339_936, netscopeParams: 1_248_424 },
+  ],
+  [
+    'dgschwend__netscope__squeezenet_v11.prototxt',
+    { macs: 387_747_520, params: 1_235_496, netscopeMacs: 387_747_520, netscopeParams: 1_235_496 },
+  ],
+  [
+    'dgschwend__netscope__vgg-16.prototxt',
+    { macs: 10 * 15_470_264_320, params: 138_357_544, netscopeMacs: 10 * 15_470_264_320, netscopeParams: 138_357_544 },
+  ],
+  [
+    'dgschwend__netscope__resnet-50.prototxt',
+    { macs: 3_857_973_248, params: 25_557_096, netscopeMacs: 3_868_560_384, netscopeParams: 25_557_096 },
+  ],
+  [
+    'dgschwend__netscope__alexnet.prototxt',
+    { macs: 724_406_816, params: 60_965_224, netscopeMacs: 726_791_936, netscopeParams: 60_965_228 },
+  ],
 ];
 
 for (const [file, want] of CORPUS) {
@@ -65,8 +86,14 @@ test('corpus MobileNet v1: Netscope display, kind shares, α and ρ estimates as
   assert.equal(d.analysis.byKind.depthwise.macs, 17_385_984);
   assert.equal(d.analysis.byKind.standard.macs, 10_838_016);
   const e = estimates(d.analysis.graph);
-  assert.deepEqual(e.width.map((w) => w.macs), [568_740_352, 325_400_448, 149_497_088, 41_030_272]);
-  assert.deepEqual(e.resolution.map((r) => r.macs), [568_740_352, 418_121_728, 290_675_200, 186_400_768]);
+  assert.deepEqual(
+    e.width.map((w) => w.macs),
+    [568_740_352, 325_400_448, 149_497_088, 41_030_272],
+  );
+  assert.deepEqual(
+    e.resolution.map((r) => r.macs),
+    [568_740_352, 418_121_728, 290_675_200, 186_400_768],
+  );
 });
 
 test('corpus AlexNet: TEST Data twin kept, per-image batch, loss/accuracy heads not reported, no NaN', () => {
@@ -130,7 +157,10 @@ test('pooling: round_mode FLOOR and global pooling', () => {
 });
 
 test('syntax error: a stray token is reported at its exact range and the rest is analysed', () => {
-  const text = NET.replace('  top: "conv1"\n}\nlayer {\n  name: "pool1"', '  top: "conv1" @@@\n}\nlayer {\n  name: "pool1"');
+  const text = NET.replace(
+    '  top: "conv1"\n}\nlayer {\n  name: "pool1"',
+    '  top: "conv1" @@@\n}\nlayer {\n  name: "pool1"',
+  );
   const d = run(text);
   single(d, 'syntax-error', text.indexOf('@@@'), 3);
   assert.equal(d.analysis.complete, true);
@@ -156,15 +186,30 @@ test('syntax error: an unclosed layer block is cut at the next layer, which is s
 });
 
 test('syntax errors: unterminated string, unmatched brace, garbage; never throws', () => {
-  for (const text of ['layer { name: "x', '}}}', 'layer { type: "ReLU" bottom: [ }', '\u0000\uffff', 'input_dim: -1', 'layer: 3', 'a { '.repeat(20000), 'layer { '.repeat(2000), '']) {
+  for (const text of [
+    'layer { name: "x',
+    '}}}',
+    'layer { type: "ReLU" bottom: [ }',
+    '\u0000\uffff',
+    'input_dim: -1',
+    'layer: 3',
+    'a { '.repeat(20000),
+    'layer { '.repeat(2000),
+    '',
+  ]) {
     const d = run(text);
     assert.ok(d.diagnostics.length > 0, text);
-    for (const x of d.diagnostics) assert.ok(x.span.start >= 0 && x.span.end <= text.length && x.span.start <= x.span.end, text);
+    for (const x of d.diagnostics)
+      assert.ok(x.span.start >= 0 && x.span.end <= text.length && x.span.start <= x.span.end, text);
   }
 });
 
 test('every truncation of the corpus analyses without throwing or NaN', () => {
-  for (const file of ['shicai__MobileNet-Caffe__mobilenet_deploy.prototxt', 'dgschwend__netscope__alexnet.prototxt', 'dgschwend__netscope__vgg-16.prototxt']) {
+  for (const file of [
+    'shicai__MobileNet-Caffe__mobilenet_deploy.prototxt',
+    'dgschwend__netscope__alexnet.prototxt',
+    'dgschwend__netscope__vgg-16.prototxt',
+  ]) {
     const full = corpus(file);
     for (let cut = 0; cut < full.length; cut += 211) {
       const text = full.slice(0, cut);
@@ -242,11 +287,16 @@ const GOLDEN = readFileSync('test/golden/cases/caffe-mobilenet/input.prototxt', 
 
 function checkSeparableFix(text: string) {
   const d = run(text);
-  const predicted = d.diagnostics.filter((x) => x.code === 'separable-conv').reduce((a, x) => (x.data?.kind === 'separable' ? a + x.data.macs - x.data.separableMacs : a), 0);
+  const predicted = d.diagnostics
+    .filter((x) => x.code === 'separable-conv')
+    .reduce((a, x) => (x.data?.kind === 'separable' ? a + x.data.macs - x.data.separableMacs : a), 0);
   assert.ok(predicted > 0);
   const fixed = applyEdits(text, separableFixEdits(d));
   const after = run(fixed);
-  assert.deepEqual(after.diagnostics.filter((x) => x.severity === 'error' || x.code === 'separable-conv'), []);
+  assert.deepEqual(
+    after.diagnostics.filter((x) => x.severity === 'error' || x.code === 'separable-conv'),
+    [],
+  );
   for (const l of d.analysis.layers) assert.deepEqual(layer(after, l.layer.name).output, l.output, l.layer.name);
   assert.equal(d.analysis.totals.macs - after.analysis.totals.macs, predicted);
   return fixed;
@@ -254,10 +304,22 @@ function checkSeparableFix(text: string) {
 
 test('separable quick fix: BatchNorm/Scale/ReLU style, original name keeps its top', () => {
   const fixed = checkSeparableFix(GOLDEN);
-  assert.ok(fixed.includes('layer {\n  name: "conv3/dw"\n  type: "Convolution"\n  bottom: "conv2"\n  top: "conv3/dw"\n  convolution_param {\n    num_output: 64\n    bias_term: false\n    kernel_size: 3\n    pad: 1\n    stride: 2\n    group: 64\n  }\n}'));
+  assert.ok(
+    fixed.includes(
+      'layer {\n  name: "conv3/dw"\n  type: "Convolution"\n  bottom: "conv2"\n  top: "conv3/dw"\n  convolution_param {\n    num_output: 64\n    bias_term: false\n    kernel_size: 3\n    pad: 1\n    stride: 2\n    group: 64\n  }\n}',
+    ),
+  );
   assert.ok(fixed.includes('layer { name: "conv3/dw/bn" type: "BatchNorm" bottom: "conv3/dw" top: "conv3/dw" }'));
-  assert.ok(fixed.includes('layer { name: "conv3/dw/scale" type: "Scale" bottom: "conv3/dw" top: "conv3/dw" scale_param { bias_term: true } }'));
-  assert.ok(fixed.includes('layer {\n  name: "conv3"\n  type: "Convolution"\n  bottom: "conv3/dw"\n  top: "conv3"\n  convolution_param {\n    num_output: 128\n    bias_term: false\n    kernel_size: 1\n  }\n}'));
+  assert.ok(
+    fixed.includes(
+      'layer { name: "conv3/dw/scale" type: "Scale" bottom: "conv3/dw" top: "conv3/dw" scale_param { bias_term: true } }',
+    ),
+  );
+  assert.ok(
+    fixed.includes(
+      'layer {\n  name: "conv3"\n  type: "Convolution"\n  bottom: "conv3/dw"\n  top: "conv3"\n  convolution_param {\n    num_output: 128\n    bias_term: false\n    kernel_size: 1\n  }\n}',
+    ),
+  );
   const d = run(fixed);
   assert.equal(layer(d, 'conv3/dw').kind, 'depthwise');
   assert.equal(layer(d, 'conv3').kind, 'pointwise');
@@ -266,7 +328,9 @@ test('separable quick fix: BatchNorm/Scale/ReLU style, original name keeps its t
 test('separable quick fix on real files: ResNet-50 (tabs, BN+Scale) and legacy VGG-16', () => {
   checkSeparableFix(corpus('dgschwend__netscope__resnet-50.prototxt'));
   const vgg = checkSeparableFix(corpus('dgschwend__netscope__vgg-16.prototxt'));
-  assert.ok(vgg.includes('layers {\n  bottom: "conv1_2/dw"\n  top: "conv1_2/dw"\n  name: "conv1_2/dw/relu"\n  type: RELU\n}'));
+  assert.ok(
+    vgg.includes('layers {\n  bottom: "conv1_2/dw"\n  top: "conv1_2/dw"\n  name: "conv1_2/dw/relu"\n  type: RELU\n}'),
+  );
   assert.ok(!/layer \{\n {2}name: "conv/.test(vgg));
 });
 

@@ -18,19 +18,32 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 
 test('schema: one entry per rule code and per threshold', () => {
   assert.deepEqual(Object.keys(schema.properties.rules.properties).sort(), Object.keys(CODES).sort());
-  assert.deepEqual(Object.keys(schema.properties.thresholds.properties).sort(), Object.keys(DEFAULT_RULE_OPTIONS).sort());
-  for (const [k, v] of Object.entries(DEFAULT_RULE_OPTIONS)) assert.equal(schema.properties.thresholds.properties[k].default, v, k);
+  assert.deepEqual(
+    Object.keys(schema.properties.thresholds.properties).sort(),
+    Object.keys(DEFAULT_RULE_OPTIONS).sort(),
+  );
+  for (const [k, v] of Object.entries(DEFAULT_RULE_OPTIONS))
+    assert.equal(schema.properties.thresholds.properties[k].default, v, k);
 });
 
 test('package.json registers the schema for layerlint.json and .layerlintrc.json', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: ['layerlint.json', '.layerlintrc.json'], url: './schemas/layerlint.schema.json' }]);
+  assert.deepEqual(pkg.contributes.jsonValidation, [
+    { fileMatch: ['layerlint.json', '.layerlintrc.json'], url: './schemas/layerlint.schema.json' },
+  ]);
 });
 
 const VALID = [
   {},
-  { $schema: './node_modules/layerlint/schemas/layerlint.schema.json', rules: { 'separable-conv': 'error', 'fc-heavy': 'off' } },
-  { thresholds: { separableMinMacs: 1000000, fcHeavyShare: 0.6 }, convention: 'darknet', ignore: ['build/', '*.tmp.layers'] },
+  {
+    $schema: './node_modules/layerlint/schemas/layerlint.schema.json',
+    rules: { 'separable-conv': 'error', 'fc-heavy': 'off' },
+  },
+  {
+    thresholds: { separableMinMacs: 1000000, fcHeavyShare: 0.6 },
+    convention: 'darknet',
+    ignore: ['build/', '*.tmp.layers'],
+  },
   { budget: { macs: '300M', params: 4200000 } },
   { budget: { macs: '1.5G' } },
 ];
@@ -59,7 +72,10 @@ test('parseConfig and the schema agree on what is valid', () => {
 });
 
 test('parseConfig keeps the valid part and names each problem', () => {
-  const { config, errors } = parseConfig({ rules: { 'separable-conv': 'off', 'fc-heavy': 'loud' }, budget: { macs: '300M', params: 'x' } });
+  const { config, errors } = parseConfig({
+    rules: { 'separable-conv': 'off', 'fc-heavy': 'loud' },
+    budget: { macs: '300M', params: 'x' },
+  });
   assert.deepEqual(config, { rules: { 'separable-conv': 'off' }, budget: { macs: 300_000_000 } });
   assert.equal(errors.length, 2);
   assert.match(errors[0]!, /^rules\.fc-heavy: 'loud' is not one of error, warning, info, hint, off$/);
@@ -76,14 +92,23 @@ test('parseQuantity: numbers and K/M/G strings', () => {
 });
 
 test('configToEngineOptions: severities, thresholds, default budget', () => {
-  const { config } = parseConfig({ rules: { 'separable-conv': 'error' }, thresholds: { plainStackDepth: 100 }, budget: { macs: '1M' } });
-  assert.deepEqual(configToEngineOptions(config), { severities: { 'separable-conv': 'error' }, rules: { plainStackDepth: 100 }, defaultBudget: { macs: 1_000_000 } });
+  const { config } = parseConfig({
+    rules: { 'separable-conv': 'error' },
+    thresholds: { plainStackDepth: 100 },
+    budget: { macs: '1M' },
+  });
+  assert.deepEqual(configToEngineOptions(config), {
+    severities: { 'separable-conv': 'error' },
+    rules: { plainStackDepth: 100 },
+    defaultBudget: { macs: 1_000_000 },
+  });
   assert.deepEqual(configToEngineOptions({}), {});
 });
 
-test('analysis: the default budget applies below the file\'s budget line and the explicit budget', () => {
+test("analysis: the default budget applies below the file's budget line and the explicit budget", () => {
   const src = (budget: string) => `network n\ninput 32x32x16\n${budget}c: conv 32 1x1\n`; // 524,288 MACs
-  const over = (text: string, opts: object) => analyzeSource(text, 'a.layers', opts).diagnostics.filter((d) => d.code === 'over-budget').length;
+  const over = (text: string, opts: object) =>
+    analyzeSource(text, 'a.layers', opts).diagnostics.filter((d) => d.code === 'over-budget').length;
   assert.equal(over(src(''), { defaultBudget: { macs: 1000 } }), 1);
   assert.equal(over(src('budget macs=1M\n'), { defaultBudget: { macs: 1000 } }), 0);
   assert.equal(over(src('budget macs=1M\n'), { defaultBudget: { macs: 1000 }, budget: { macs: 1000 } }), 1);

@@ -14,7 +14,8 @@ import type { DarknetParsed } from '../../server/src/formats/darknet';
 const corpus = (name: string) => readFileSync(`test/data/corpus/${name}`, 'utf8');
 const parsedOf = (d: DocumentAnalysis) => d.parsed as DarknetParsed;
 /** Output shape of every darknet section, by darknet layer index. */
-const sectionShapes = (d: DocumentAnalysis) => parsedOf(d).outputs.map((i) => (i === undefined ? null : d.analysis.layers[i]!.output));
+const sectionShapes = (d: DocumentAnalysis) =>
+  parsedOf(d).outputs.map((i) => (i === undefined ? null : d.analysis.layers[i]!.output));
 const errors = (d: DocumentAnalysis) => d.diagnostics.filter((x) => x.severity === 'error');
 
 const CASES: [file: string, macs: number, bflops: string][] = [
@@ -33,7 +34,11 @@ for (const [file, macs, bflops] of CASES) {
     assert.equal(d.analysis.totals.macs, macs);
     const t = conventionTotals('darknet', d.analysis);
     assert.equal(t.display, `Total BFLOPS ${bflops}`);
-    assert.ok(d.analysis.layers.every((l) => Number.isFinite(l.macs) && Number.isFinite(l.params) && Number.isFinite(l.otherOps)));
+    assert.ok(
+      d.analysis.layers.every(
+        (l) => Number.isFinite(l.macs) && Number.isFinite(l.params) && Number.isFinite(l.otherOps),
+      ),
+    );
   });
 }
 
@@ -104,7 +109,14 @@ test('route/shortcut: negative and absolute indexes resolve to the right section
   assert.deepEqual(shortcut.inputs, [p.outputs[2], p.outputs[1]]);
   const concat = layers[p.outputs[4]!]!;
   assert.deepEqual(concat.inputs, [p.outputs[3], p.outputs[1]]);
-  assert.deepEqual(sectionShapes(d), [[32, 32, 8], [16, 16, 8], [16, 16, 8], [16, 16, 8], [16, 16, 16], [32, 32, 8]]);
+  assert.deepEqual(sectionShapes(d), [
+    [32, 32, 8],
+    [16, 16, 8],
+    [16, 16, 8],
+    [16, 16, 8],
+    [16, 16, 16],
+    [32, 32, 8],
+  ]);
   // A single-index route passes that layer's output through.
   assert.deepEqual(layers[p.outputs[5]!]!.inputs, [p.outputs[0]]);
   assert.equal(layers[p.outputs[5]!]!.op.kind, 'identity');
@@ -148,7 +160,14 @@ test('parser tolerance: a bad line is a syntax error at its exact range and the 
 });
 
 test('never crashes or yields NaN on odd input', () => {
-  for (const text of ['', '[', '[net]', '[net]\nwidth=0', '=\n[conv]\n', '[net]\nwidth=8\nheight=8\nchannels=1\n[route]\nlayers=\n[shortcut]\n[upsample]\nstride=-2\n[convolutional]\nsize=99\n']) {
+  for (const text of [
+    '',
+    '[',
+    '[net]',
+    '[net]\nwidth=0',
+    '=\n[conv]\n',
+    '[net]\nwidth=8\nheight=8\nchannels=1\n[route]\nlayers=\n[shortcut]\n[upsample]\nstride=-2\n[convolutional]\nsize=99\n',
+  ]) {
     const d = analyzeSource(text, 'x.cfg');
     assert.ok(Number.isFinite(d.analysis.totals.macs) && Number.isFinite(d.analysis.totals.params));
     assert.ok(!conventionTotals('darknet', d.analysis).display.includes('NaN'));
@@ -161,11 +180,14 @@ test('an unknown section is an unknown-layer warning; analysis continues through
   const u = d.diagnostics.filter((x) => x.code === 'unknown-layer');
   assert.equal(u.length, 1);
   assert.equal(text.slice(u[0]!.span.start, u[0]!.span.end), '[frobnicate]');
-  assert.deepEqual(errors(d).map((x) => x.code), ['shape-mismatch']); // from=-2 now lands on [frobnicate]'s 32x32
+  assert.deepEqual(
+    errors(d).map((x) => x.code),
+    ['shape-mismatch'],
+  ); // from=-2 now lands on [frobnicate]'s 32x32
   assert.equal(d.analysis.layers.filter((l) => l.output).length > 3, true);
 });
 
-test('an unused field gets darknet\'s warning, not an error', () => {
+test("an unused field gets darknet's warning, not an error", () => {
   const d = analyzeSource(SMALL.replace('filters=8\nsize=3', 'filter=8\nsize=3'), 'w.cfg');
   const w = d.diagnostics.filter((x) => x.code === 'unknown-option');
   assert.equal(w.length, 1);
@@ -176,15 +198,23 @@ test('separable fix on yolov3-tiny: renumbered routes, same shapes, MACs drop by
   const text = corpus('pjreddie__darknet__yolov3-tiny.cfg');
   const d = analyzeSource(text, 'yolov3-tiny.cfg');
   const diags = d.diagnostics.filter((x) => x.code === 'separable-conv');
-  const predicted = diags.reduce((a, x) => a + (x.data?.kind === 'separable' ? x.data.macs - x.data.separableMacs : 0), 0);
+  const predicted = diags.reduce(
+    (a, x) => a + (x.data?.kind === 'separable' ? x.data.macs - x.data.separableMacs : 0),
+    0,
+  );
   const fixed = applyEdits(text, separableFixEdits(d));
   const f = analyzeSource(fixed, 'yolov3-tiny.cfg');
   assert.deepEqual(errors(f), []);
   assert.equal(d.analysis.totals.macs - f.analysis.totals.macs, predicted);
   // Every pre-existing section keeps its output shape at its new index.
-  const converted = diags.map((x) => parsedOf(d).layerSections.findIndex((s) => s.header.start === d.analysis.layers[(x.data as { layer: number }).layer]!.layer.span.start));
+  const converted = diags.map((x) =>
+    parsedOf(d).layerSections.findIndex(
+      (s) => s.header.start === d.analysis.layers[(x.data as { layer: number }).layer]!.layer.span.start,
+    ),
+  );
   const newIndex = (i: number) => i + converted.filter((s) => s <= i).length;
-  const before = sectionShapes(d), after = sectionShapes(f);
+  const before = sectionShapes(d),
+    after = sectionShapes(f);
   before.forEach((s, i) => assert.deepEqual(after[newIndex(i)], s, `section ${i}`));
   // `layers = -1, 8`: 8 moves past the 4 insertions at or before it; `layers = -4` (17 → 13)
   // crosses the one inserted before the 3x3 conv at 14.
@@ -211,7 +241,11 @@ test('resolution and width edits', () => {
   assert.equal(conventionTotals('darknet', r.analysis).display, 'Total BFLOPS 3.296');
   const w = analyzeSource(applyEdits(d.text, d.frontEnd.widthEdits(d.parsed, d.text, 0.5)), 'yolov3-tiny.cfg');
   assert.deepEqual(errors(w), []);
-  const heads = (x: DocumentAnalysis) => x.analysis.layers.filter((l) => l.layer.op.kind === 'conv' && l.layer.op.fixed).map((l) => l.output);
+  const heads = (x: DocumentAnalysis) =>
+    x.analysis.layers.filter((l) => l.layer.op.kind === 'conv' && l.layer.op.fixed).map((l) => l.output);
   assert.deepEqual(heads(w), heads(d));
-  assert.equal(w.analysis.totals.macs, d.analysis.graph.layers.length && analyzeSource(d.text, 'yolov3-tiny.cfg', { alpha: 0.5 }).analysis.totals.macs);
+  assert.equal(
+    w.analysis.totals.macs,
+    d.analysis.graph.layers.length && analyzeSource(d.text, 'yolov3-tiny.cfg', { alpha: 0.5 }).analysis.totals.macs,
+  );
 });

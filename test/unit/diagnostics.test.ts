@@ -9,13 +9,21 @@ function check(fixture: string, code: string, message?: RegExp) {
   const { text, ranges } = parseMarkers(fixture);
   const doc = analyzeSource(text, 'test.layers');
   const found = doc.diagnostics.filter((d) => d.code === code);
-  assert.deepEqual(found.map((d) => d.span), ranges, `${code} ranges; got ${JSON.stringify(doc.diagnostics.map((d) => [d.code, d.message]))}`);
+  assert.deepEqual(
+    found.map((d) => d.span),
+    ranges,
+    `${code} ranges; got ${JSON.stringify(doc.diagnostics.map((d) => [d.code, d.message]))}`,
+  );
   if (message) assert.match(found[0]!.message, message);
   return doc;
 }
 
 test('malformed line: one syntax error at the bad token, next lines analysed', () => {
-  const doc = check('input 32x32x3\na: conv 16 3x3 | bn\nb: conv 16 3x3 ⟦|⟧\nc: conv 32 1x1 | relu\n', 'syntax-error', /cannot end with '\|'/);
+  const doc = check(
+    'input 32x32x3\na: conv 16 3x3 | bn\nb: conv 16 3x3 ⟦|⟧\nc: conv 32 1x1 | relu\n',
+    'syntax-error',
+    /cannot end with '\|'/,
+  );
   assert.equal(doc.analysis.layers.find((l) => l.layer.name === 'c')!.output!.join('x'), '32x32x32');
   assert.equal(doc.analysis.totals.macs, 32 * 32 * 16 * 3 * 9 + 32 * 32 * 32 * 16);
 });
@@ -26,7 +34,11 @@ test('unknown op: diagnostic on the keyword, op skipped', () => {
 });
 
 test('shape mismatch in a merge: on the merge op', () => {
-  check('input 8x8x4\na: conv 8 1x1\nb: conv 16 1x1 from=a\nc: ⟦add a b⟧\nd: fc 10 from=a\n', 'shape-mismatch', /8x8x8 vs 8x8x16/);
+  check(
+    'input 8x8x4\na: conv 8 1x1\nb: conv 16 1x1 from=a\nc: ⟦add a b⟧\nd: fc 10 from=a\n',
+    'shape-mismatch',
+    /8x8x8 vs 8x8x16/,
+  );
 });
 
 test('unknown name and forward reference: on the name', () => {
@@ -47,7 +59,11 @@ test('duplicate names, recursive blocks, missing input', () => {
 });
 
 test('a window that does not fit gives non-positive-size, and downstream stays silent', () => {
-  const doc = check('input 4x4x3\na: ⟦conv 8 7x7 padding=valid⟧\nb: conv 8 7x7 padding=valid\n', 'non-positive-size', /gives a -2x-2x8 output/);
+  const doc = check(
+    'input 4x4x3\na: ⟦conv 8 7x7 padding=valid⟧\nb: conv 8 7x7 padding=valid\n',
+    'non-positive-size',
+    /gives a -2x-2x8 output/,
+  );
   assert.equal(doc.analysis.complete, false);
   assert.ok(!doc.analysis.layers.some((l) => Number.isNaN(l.macs)));
 });
@@ -66,8 +82,11 @@ test('unclosed and stray braces', () => {
 });
 
 test('suppression comments silence a code on the next line only', () => {
-  const src = 'input 8x8x16\n# layerlint-disable-next-line separable-conv\na: conv 16 3x3 | bn | relu\nb: conv 16 3x3 | bn | relu\n';
+  const src =
+    'input 8x8x16\n# layerlint-disable-next-line separable-conv\na: conv 16 3x3 | bn | relu\nb: conv 16 3x3 | bn | relu\n';
   const doc = analyzeSource(src, 't.layers');
-  const lines = doc.diagnostics.filter((d) => d.code === 'separable-conv').map((d) => src.slice(0, d.span.start).split('\n').length);
+  const lines = doc.diagnostics
+    .filter((d) => d.code === 'separable-conv')
+    .map((d) => src.slice(0, d.span.start).split('\n').length);
   assert.deepEqual(lines, [4]);
 });

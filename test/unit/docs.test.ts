@@ -10,7 +10,11 @@ test('docs/rules.md has a section for every code, with its default severity in t
   const md = readFileSync('docs/rules.md', 'utf8');
   for (const [code, info] of Object.entries(CODES)) {
     assert.match(md, new RegExp(`^## ${code}$`, 'm'), `section for ${code}`);
-    assert.match(md, new RegExp(`^\\| \\[${code}\\]\\(#${code}\\) \\| ${info.stage} \\| ${info.severity} \\|`, 'm'), `table row for ${code}`);
+    assert.match(
+      md,
+      new RegExp(`^\\| \\[${code}\\]\\(#${code}\\) \\| ${info.stage} \\| ${info.severity} \\|`, 'm'),
+      `table row for ${code}`,
+    );
   }
 });
 

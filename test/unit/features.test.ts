@@ -17,7 +17,10 @@ import { formatLayersText } from '../../server/src/lsp/features/formatting';
 import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
 import { parseMarkers, positionOf } from '../helpers/markers';
 
-function docOf(fixture: string, settings: Settings = DEFAULT_SETTINGS): { doc: FeatureDoc; cursor: { line: number; character: number }; ranges: { start: number; end: number }[] } {
+function docOf(
+  fixture: string,
+  settings: Settings = DEFAULT_SETTINGS,
+): { doc: FeatureDoc; cursor: { line: number; character: number }; ranges: { start: number; end: number }[] } {
   const { text, cursor, ranges } = parseMarkers(fixture);
   const doc = makeFeatureDoc(analyzeSource(text, 't.layers'), 'file:///t.layers', 1, settings);
   return { doc, cursor: positionOf(text, Math.max(0, cursor)), ranges };
@@ -56,11 +59,17 @@ test('code lenses: per-line cost with the separable saving, totals and estimates
   const lenses = codeLenses(doc);
   assert.ok(lenses.filter((l) => !l.command).length === 6, 'α and ρ lenses come unresolved');
   const titles = lenses.map((l) => resolveCodeLens(doc, l)).map((l) => `${l.range.start.line}: ${l.command!.title}`);
-  assert.deepEqual(titles.slice(0, 2), ['0: Total 5.77M MACs · 5.76K params · 196.6K activations', '0: α 0.75: 4.13M / 4.13K']);
+  assert.deepEqual(titles.slice(0, 2), [
+    '0: Total 5.77M MACs · 5.76K params · 196.6K activations',
+    '0: α 0.75: 4.13M / 4.13K',
+  ]);
   assert.ok(titles.includes('2: 4.72M MACs (81.8%) · 4.61K params · separable: 671.7K, -85.8%'));
   assert.ok(titles.includes('2: Make depthwise-separable'));
   assert.ok(titles.includes('3: 1.05M MACs (18.2%) · 1.02K params'));
-  assert.deepEqual(codeLenses(docOf(NET, { ...DEFAULT_SETTINGS, codeLens: { enable: false, estimates: true } }).doc), []);
+  assert.deepEqual(
+    codeLenses(docOf(NET, { ...DEFAULT_SETTINGS, codeLens: { enable: false, estimates: true } }).doc),
+    [],
+  );
 });
 
 test('code lenses: with a budget, which α and which input side fit it', () => {
@@ -90,7 +99,10 @@ test('definition, references and rename of a layer name', () => {
   const src = 'input 8x8x3\n⟦a⟧: conv 8 1x1\nb: conv 8 1x1 from=⟦a⟧\nc: add ⟦a⟧ b\n';
   const { doc, ranges } = docOf(src.replace('from=⟦a⟧', 'from=⟦$0a⟧'));
   const defs = definition(doc, positionOf(doc.text, ranges[1]!.start));
-  assert.deepEqual(defs.map((d) => d.range.start), [positionOf(doc.text, ranges[0]!.start)]);
+  assert.deepEqual(
+    defs.map((d) => d.range.start),
+    [positionOf(doc.text, ranges[0]!.start)],
+  );
   assert.equal(references(doc, positionOf(doc.text, ranges[0]!.start), true).length, 3);
   const r = rename(doc, positionOf(doc.text, ranges[0]!.start), 'stem');
   assert.ok(r && 'edit' in r);
@@ -109,7 +121,13 @@ test('block names and parameters rename within their scope', () => {
 
 test('folding and outline follow blocks and repeats', () => {
   const { doc } = docOf('input 8x8x3\nblock u c {\n  conv c 1x1\n}\nrepeat 2 {\n  x: conv 8 1x1\n}\n');
-  assert.deepEqual(foldingRanges(doc).map((f) => [f.startLine, f.endLine]), [[1, 2], [4, 5]]);
+  assert.deepEqual(
+    foldingRanges(doc).map((f) => [f.startLine, f.endLine]),
+    [
+      [1, 2],
+      [4, 5],
+    ],
+  );
   const names = documentSymbols(doc).map((s) => s.name);
   assert.deepEqual(names, ['input 8x8x3', 'u', 'repeat 2']);
 });
@@ -117,29 +135,57 @@ test('folding and outline follow blocks and repeats', () => {
 test('inlay hints: shape after each statement, before a trailing comment', () => {
   const { doc } = docOf('input 8x8x3\na: conv 8 3x3 stride=2   # stem\n');
   const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } });
-  assert.deepEqual(hints.map((h) => [h.position, h.label]), [[{ line: 1, character: 22 }, '→ 4x4x8']]);
+  assert.deepEqual(
+    hints.map((h) => [h.position, h.label]),
+    [[{ line: 1, character: 22 }, '→ 4x4x8']],
+  );
 });
 
 test('code actions match on code and data: quick fix, suppression, budget fixes', () => {
   const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
   const diags = diagnostics(doc);
   const sep = diags.find((d) => d.code === 'separable-conv')!;
-  const actions = codeActions(doc, { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [sep] } });
-  assert.deepEqual(actions.map((a) => a.title), ['Rewrite as depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line']);
+  const actions = codeActions(doc, {
+    textDocument: { uri: doc.uri },
+    range: sep.range,
+    context: { diagnostics: [sep] },
+  });
+  assert.deepEqual(
+    actions.map((a) => a.title),
+    ['Rewrite as depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line'],
+  );
   const renamedMessage = { ...sep, message: 'anything at all' };
-  assert.equal(codeActions(doc, { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [renamedMessage] } }).length, 2);
+  assert.equal(
+    codeActions(doc, { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [renamedMessage] } })
+      .length,
+    2,
+  );
   const budget = diags.find((d) => d.code === 'over-budget')!;
-  const fixes = codeActions(doc, { textDocument: { uri: doc.uri }, range: budget.range, context: { diagnostics: [budget], only: ['quickfix'] } }).map((a) => a.title);
-  assert.deepEqual(fixes, ['Set width multiplier to 0.43 (fits the budget)', 'Set input resolution to 20 (fits the budget)', 'Disable over-budget for this line']);
+  const fixes = codeActions(doc, {
+    textDocument: { uri: doc.uri },
+    range: budget.range,
+    context: { diagnostics: [budget], only: ['quickfix'] },
+  }).map((a) => a.title);
+  assert.deepEqual(fixes, [
+    'Set width multiplier to 0.43 (fits the budget)',
+    'Set input resolution to 20 (fits the budget)',
+    'Disable over-budget for this line',
+  ]);
 });
 
 test('formatting aligns named chains, normalises spacing and keeps bad lines as written', () => {
-  assert.equal(formatLayersText('input  8x8x3\nab: conv 8 3x3|bn\nc:conv 8 1x1   stride=1 # x\n\nrepeat 2 {\nconv 8 1x1\n}\n'), 'input 8x8x3\nab: conv 8 3x3 | bn\nc:  conv 8 1x1 stride=1 # x\n\nrepeat 2 {\n  conv 8 1x1\n}\n');
+  assert.equal(
+    formatLayersText('input  8x8x3\nab: conv 8 3x3|bn\nc:conv 8 1x1   stride=1 # x\n\nrepeat 2 {\nconv 8 1x1\n}\n'),
+    'input 8x8x3\nab: conv 8 3x3 | bn\nc:  conv 8 1x1 stride=1 # x\n\nrepeat 2 {\n  conv 8 1x1\n}\n',
+  );
   assert.equal(formatLayersText('a: conv (8 1x1\n'), 'a: conv (8 1x1\n');
 });
 
 test('semantic tokens mark block invocations, layer references and parameters', () => {
   const { doc } = docOf('input 8x8x3\nblock u c {\n  conv c 1x1\n}\na: u 4\nb: conv 8 1x1 from=a\n');
   // [deltaLine, deltaChar, length, type, modifiers]: block def, param def, param use, layer def a, block use, layer def b, ref a
-  assert.deepEqual(semanticTokens(doc).data, [1, 6, 1, 0, 1, 0, 2, 1, 2, 1, 1, 7, 1, 2, 0, 2, 0, 1, 1, 1, 0, 3, 1, 0, 0, 1, 0, 1, 1, 1, 0, 19, 1, 1, 0]);
+  assert.deepEqual(
+    semanticTokens(doc).data,
+    [1, 6, 1, 0, 1, 0, 2, 1, 2, 1, 1, 7, 1, 2, 0, 2, 0, 1, 1, 1, 0, 3, 1, 0, 0, 1, 0, 1, 1, 1, 0, 19, 1, 1, 0],
+  );
 });

@@ -4,7 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { analyzeSource, reanalyzeSource, updateSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
+import {
+  analyzeSource,
+  reanalyzeSource,
+  updateSource,
+  type DocumentAnalysis,
+} from '../../server/src/engine/analyzeSource';
 import { generateLayers } from '../../bench/generate';
 import { analysisView } from '../helpers/analysisView';
 
@@ -23,7 +28,8 @@ function step(prev: DocumentAnalysis, next: string): { result: DocumentAnalysis;
   return { result, incremental };
 }
 
-const replaceAt = (text: string, at: number, remove: number, insert: string) => text.slice(0, at) + insert + text.slice(at + remove);
+const replaceAt = (text: string, at: number, remove: number, insert: string) =>
+  text.slice(0, at) + insert + text.slice(at + remove);
 
 test('a channel count changed on one line: only that line is re-checked, every other layer object is kept', () => {
   const text = generateLayers(1_000);
@@ -62,10 +68,16 @@ test('layer names named after their line follow a statement that moves to anothe
   const text = 'network t\ninput 8x8x8\n# c\nconv 8 3x3\nrelu\n';
   const next = 'network t\ninput 8x8x8\nconv 8 3x3\n# c\nrelu\n';
   const prev = analyzeSource(text, FILE);
-  assert.deepEqual(prev.analysis.graph.layers.map((l) => l.name), ['conv_4', 'relu_5']);
+  assert.deepEqual(
+    prev.analysis.graph.layers.map((l) => l.name),
+    ['conv_4', 'relu_5'],
+  );
   const updated = updateSource(prev, next, FILE);
   assert.ok(updated);
-  assert.deepEqual(updated.analysis.graph.layers.map((l) => l.name), ['conv_3', 'relu_5']);
+  assert.deepEqual(
+    updated.analysis.graph.layers.map((l) => l.name),
+    ['conv_3', 'relu_5'],
+  );
 });
 
 test('a comment line inserted after a blank line is incremental', () => {
@@ -77,7 +89,11 @@ test('a comment line inserted after a blank line is incremental', () => {
 test('a deleted line break joins lines: never taken as the old lines moved', () => {
   const lf = 'network t\ninput 8x8x8\n# note\nconv 8 3x3 | relu\nconv 8 3x3\nrelu\n';
   const crlf = lf.replace(/\n/g, '\r\n');
-  for (const [text, at] of [[lf, lf.indexOf('3x3\nrelu') + 3], [crlf, crlf.indexOf('# note') + 7], [lf, lf.indexOf('# note') + 6]] as const) {
+  for (const [text, at] of [
+    [lf, lf.indexOf('3x3\nrelu') + 3],
+    [crlf, crlf.indexOf('# note') + 7],
+    [lf, lf.indexOf('# note') + 6],
+  ] as const) {
     const next = replaceAt(text, at, 1, '');
     const { incremental } = step(analyzeSource(text, FILE), next);
     assert.equal(incremental, false, JSON.stringify(next));
@@ -89,7 +105,11 @@ test('edits that change the structure are analysed from scratch, with the same r
   const prev = analyzeSource(text, FILE);
   const line = text.indexOf('\n', text.indexOf('maxpool')) + 1;
   // A new layer line, a directive edited, a block edited: all full analyses.
-  for (const next of [replaceAt(text, line, 0, 'relu\n'), text.replace('input 224x224x3', 'input 192x192x3'), text.replace(/conv (\w+) 3x3/, 'conv $1 5x5')]) {
+  for (const next of [
+    replaceAt(text, line, 0, 'relu\n'),
+    text.replace('input 224x224x3', 'input 192x192x3'),
+    text.replace(/conv (\w+) 3x3/, 'conv $1 5x5'),
+  ]) {
     const full = step(prev, next);
     assert.equal(updateSource(analyzeSource(text, FILE), next, FILE) === undefined || full.incremental, true);
   }
@@ -103,7 +123,15 @@ function randomEdit(text: string, rand: () => number): string {
   const digits = /\d+/.exec(text.slice(at));
   const edits = [
     // a number typed over (channel counts, kernels, strides), sometimes to an invalid one
-    () => (digits ? replaceAt(text, at + digits.index, digits[0].length, String([1, 2, 3, 8, 16, 24, 48, 0][Math.floor(rand() * 8)])) : text),
+    () =>
+      digits
+        ? replaceAt(
+            text,
+            at + digits.index,
+            digits[0].length,
+            String([1, 2, 3, 8, 16, 24, 48, 0][Math.floor(rand() * 8)]),
+          )
+        : text,
     () => replaceAt(text, lineStart, 0, '# typed note\n'),
     () => replaceAt(text, lineStart, 0, '\n'),
     () => replaceAt(text, at, 0, ' '),
@@ -124,7 +152,9 @@ function rng(seed: number): () => number {
 }
 
 test('random edits of every example and a generated network: incremental equals full, step after step', () => {
-  const files = ['mobilenet_v1.layers', 'mobilenet_v1_conv.layers', 'resnet18.layers', 'squeezenet_v1_1.layers'].map((f) => readFileSync(`examples/${f}`, 'utf8'));
+  const files = ['mobilenet_v1.layers', 'mobilenet_v1_conv.layers', 'resnet18.layers', 'squeezenet_v1_1.layers'].map(
+    (f) => readFileSync(`examples/${f}`, 'utf8'),
+  );
   files.push(generateLayers(500));
   let incremental = 0;
   let steps = 0;

@@ -36,7 +36,11 @@ test('nested repeats that multiply out to a million layers stop at the layer lim
 test('nested repeats of nothing, or of a failing op, stop at the step limit (no hang)', () => {
   assert.deepEqual(analyse('input 8x8x3\nrepeat 100000 {\n  repeat 100000 {\n  }\n}\n').codes, ['limit-exceeded']);
   const failing = analyse('input 8x8x3\nrepeat 100000 {\n  repeat 100000 {\n    foo\n  }\n}\n').codes;
-  assert.deepEqual(failing.sort(), ['limit-exceeded', 'unknown-op'], 'the unknown op is reported once, not 10^10 times');
+  assert.deepEqual(
+    failing.sort(),
+    ['limit-exceeded', 'unknown-op'],
+    'the unknown op is reported once, not 10^10 times',
+  );
 });
 
 test('a repeated error is reported once per place', () => {
@@ -45,7 +49,9 @@ test('a repeated error is reported once per place', () => {
 
 test('a block that uses itself, directly or through another block, is recursive-block', () => {
   assert.deepEqual(analyse(`input 8x8x3\n${block('a', 'a')}x: a\n`).codes, ['recursive-block']);
-  assert.deepEqual(analyse(`input 8x8x3\n${block('a', 'b')}${block('b', 'relu | a')}x: a\n`).codes, ['recursive-block']);
+  assert.deepEqual(analyse(`input 8x8x3\n${block('a', 'b')}${block('b', 'relu | a')}x: a\n`).codes, [
+    'recursive-block',
+  ]);
 });
 
 test('blocks that double 40 times (2^40 uses) stop at the step limit', () => {
@@ -84,7 +90,10 @@ test('a 10 MB file is not analysed: one limit-exceeded at the start', () => {
   const text = `input 224x224x3\n${'conv 8 3x3 | bn | relu\n'.repeat(460_000)}`;
   assert.ok(text.length > 10_000_000);
   const { doc } = analyse(text);
-  assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.span.start]), [['limit-exceeded', 0]]);
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.code, d.span.start]),
+    [['limit-exceeded', 0]],
+  );
 });
 
 test('a 100,000-character line gets one diagnostic with a clipped message', () => {

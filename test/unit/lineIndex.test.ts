@@ -15,7 +15,8 @@ test('lineAt agrees with counting line breaks, for forward, backward and random 
   let seed = 7;
   const keyed = offsets.map((o) => ({ o, key: (seed = (seed * 48271) % 2147483647) }));
   const shuffled = keyed.sort((a, b) => a.key - b.key).map((k) => k.o);
-  for (const order of [offsets, [...offsets].reverse(), shuffled]) for (const o of order) assert.equal(index.lineAt(o), lineOf(o), `offset ${o}`);
+  for (const order of [offsets, [...offsets].reverse(), shuffled])
+    for (const o of order) assert.equal(index.lineAt(o), lineOf(o), `offset ${o}`);
 });
 
 test('positionAt and offsetAt round-trip, and clamp outside the text', () => {

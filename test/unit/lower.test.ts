@@ -9,14 +9,19 @@ const analyze = (text: string) => analyzeSource(text, 't.layers');
 test('the same conv text keeps a per-layer bias: none before a bn, one before a relu', () => {
   const { analysis } = analyze('network t\ninput 8x8x8\nconv 16 3x3 | bn\nconv 16 3x3 | relu\nconv 16 3x3 | bn\n');
   const convs = analysis.layers.filter((l) => l.layer.op.kind === 'conv');
-  assert.deepEqual(convs.map((l) => l.params), [3 * 3 * 8 * 16, 3 * 3 * 16 * 16 + 16, 3 * 3 * 16 * 16]);
+  assert.deepEqual(
+    convs.map((l) => l.params),
+    [3 * 3 * 8 * 16, 3 * 3 * 16 * 16 + 16, 3 * 3 * 16 * 16],
+  );
   // Instances of one text share one op object per bias decision.
   assert.equal(convs[0]!.layer.op, convs[2]!.layer.op);
   assert.notEqual(convs[1]!.layer.op, convs[2]!.layer.op);
 });
 
 test("'from=' on a later op of a chain is reported even when the same text lowered cleanly as a first op", () => {
-  const { diagnostics } = analyze('network t\ninput 8x8x8\na: conv 8 3x3\nconv 8 3x3 from=a\nrelu | conv 8 3x3 from=a\n');
+  const { diagnostics } = analyze(
+    'network t\ninput 8x8x8\na: conv 8 3x3\nconv 8 3x3 from=a\nrelu | conv 8 3x3 from=a\n',
+  );
   const bad = diagnostics.filter((d) => d.code === 'invalid-value');
   assert.equal(bad.length, 1);
   assert.match(bad[0]!.message, /first op of a chain/);
@@ -31,6 +36,12 @@ test('a repeated node reported once does not make the same text elsewhere look c
 
 test('ops whose arguments use block parameters are checked per invocation', () => {
   const { analysis, diagnostics } = analyze('network t\ninput 8x8x8\nblock b c {\n  conv c 1x1\n}\nb 16\nb 24\n');
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
-  assert.deepEqual(analysis.layers.map((l) => l.output?.[2]), [16, 24]);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  assert.deepEqual(
+    analysis.layers.map((l) => l.output?.[2]),
+    [16, 24],
+  );
 });

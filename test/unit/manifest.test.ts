@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
-  contributes: { languages: { id: string; configuration?: string }[]; grammars: { language: string; path: string; scopeName: string }[] };
+  contributes: {
+    languages: { id: string; configuration?: string }[];
+    grammars: { language: string; path: string; scopeName: string }[];
+  };
 };
 
 function patterns(node: unknown, out: string[] = []): string[] {
@@ -27,5 +30,6 @@ test('every grammar exists, compiles and belongs to a declared language', () => 
     assert.equal(grammar.scopeName, g.scopeName);
     for (const p of patterns(grammar)) assert.doesNotThrow(() => new RegExp(p), p);
   }
-  for (const l of pkg.contributes.languages) if (l.configuration) assert.ok(existsSync(l.configuration), l.configuration);
+  for (const l of pkg.contributes.languages)
+    if (l.configuration) assert.ok(existsSync(l.configuration), l.configuration);
 });

@@ -27,8 +27,10 @@ test('totals are the sum of the layers; every MACs and params figure is a non-ne
     fc.property(validNet, (spec) => {
       const { analysis } = analyse(printNet(spec));
       const sum = (k: 'macs' | 'params' | 'otherOps' | 'activations') => analysis.layers.reduce((a, l) => a + l[k], 0);
-      for (const k of ['macs', 'params', 'otherOps', 'activations'] as const) assert.equal(analysis.totals[k], sum(k), k);
-      for (const l of analysis.layers) assert.ok(isCount(l.macs) && isCount(l.params) && isCount(l.otherOps) && isCount(l.activations), l.layer.name);
+      for (const k of ['macs', 'params', 'otherOps', 'activations'] as const)
+        assert.equal(analysis.totals[k], sum(k), k);
+      for (const l of analysis.layers)
+        assert.ok(isCount(l.macs) && isCount(l.params) && isCount(l.otherOps) && isCount(l.activations), l.layer.name);
     }),
     params(),
   );
@@ -41,7 +43,9 @@ test('cost never decreases as the width multiplier α or the input side ρ grows
       const { graph } = analyse(printNet(spec)).analysis;
       const side = baseSide(graph);
       const byAlpha = alphas.map((a) => estimateAt(graph, a, side)).filter((e) => e.complete);
-      const bySide = [side, side + 1, side + 3, 2 * side].map((s) => estimateAt(graph, graph.width.alpha, s)).filter((e) => e.complete);
+      const bySide = [side, side + 1, side + 3, 2 * side]
+        .map((s) => estimateAt(graph, graph.width.alpha, s))
+        .filter((e) => e.complete);
       for (const list of [byAlpha, bySide]) {
         for (let i = 1; i < list.length; i++) {
           assert.ok(list[i]!.macs >= list[i - 1]!.macs, 'MACs');
@@ -82,10 +86,13 @@ function newRanges(edits: TextEdit[]): { start: number; end: number }[] {
 
 /** Layers whose op text is outside every range: the ones a rewrite must leave alone. */
 function kept(doc: DocumentAnalysis, ranges: { start: number; end: number }[]): LayerResult[] {
-  return doc.analysis.layers.filter((l) => !ranges.some((r) => l.layer.span.start >= r.start && l.layer.span.start < r.end));
+  return doc.analysis.layers.filter(
+    (l) => !ranges.some((r) => l.layer.span.start >= r.start && l.layer.span.start < r.end),
+  );
 }
 
-const shapeKey = (l: LayerResult) => `${l.layer.op.kind} ${l.inputs?.map((s) => s.join('x')).join('+')} -> ${l.output?.join('x')}`;
+const shapeKey = (l: LayerResult) =>
+  `${l.layer.op.kind} ${l.inputs?.map((s) => s.join('x')).join('+')} -> ${l.output?.join('x')}`;
 
 test('every depthwise-separable rewrite keeps every other layer’s shapes, parses cleanly and saves exactly the predicted MACs', () => {
   let rewritten = 0;
@@ -106,9 +113,16 @@ test('every depthwise-separable rewrite keeps every other layer’s shapes, pars
       rewritten++;
       const fixed = applyEdits(text, edits);
       const after = analyse(fixed);
-      assert.deepEqual(after.diagnostics.filter((d) => d.severity === 'error'), [], fixed);
+      assert.deepEqual(
+        after.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        fixed,
+      );
       assert.equal(before.analysis.totals.macs - after.analysis.totals.macs, predicted);
-      const old = kept(before, edits.map((e) => e.span)).map(shapeKey);
+      const old = kept(
+        before,
+        edits.map((e) => e.span),
+      ).map(shapeKey);
       const now = kept(after, newRanges(edits)).map(shapeKey);
       assert.deepEqual(now, old, fixed);
       assert.deepEqual(after.analysis.layers.at(-1)!.output, before.analysis.layers.at(-1)!.output);
@@ -121,13 +135,20 @@ test('every depthwise-separable rewrite keeps every other layer’s shapes, pars
 // ---- arbitrary text -------------------------------------------------------------------
 
 function corpusDir(): string | undefined {
-  return [process.env.LAYERLINT_CORPUS, '../shared/corpus', '/work/shared/corpus'].find((d): d is string => !!d && existsSync(d));
+  return [process.env.LAYERLINT_CORPUS, '../shared/corpus', '/work/shared/corpus'].find(
+    (d): d is string => !!d && existsSync(d),
+  );
 }
 
 function seedTexts(): string[] {
   const texts = readdirSync('examples').map((f) => readFileSync(join('examples', f), 'utf8'));
   const corpus = corpusDir();
-  if (corpus) for (const f of readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()) if (!f.endsWith('.md')) texts.push(readFileSync(join(corpus, f), 'utf8'));
+  if (corpus)
+    for (const f of readdirSync(corpus, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort())
+      if (!f.endsWith('.md')) texts.push(readFileSync(join(corpus, f), 'utf8'));
   return texts;
 }
 
@@ -135,23 +156,105 @@ type Mutation = (lines: string[], text: string) => string[];
 const at = (n: number, len: number) => (len ? n % len : 0);
 const NOISE = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.string({ unit: fc.constantFrom('{', '}', '|', '(', ')', '=', ':', '#', '\r', '\n', '\u2028', '\uFEFF', '\uD800', 'x', '0', '9', '-', '*', '/', ' '), maxLength: 12 }),
-  fc.constantFrom('repeat 100000 {', 'block b c {', '}', 'input 0x0x0', 'conv 0 0x0', 'width 4', 'resolution 1', 'budget macs=1', 'from=in', 'add in', 'upsample 1000000', 'fc 1000000'),
+  fc.string({
+    unit: fc.constantFrom(
+      '{',
+      '}',
+      '|',
+      '(',
+      ')',
+      '=',
+      ':',
+      '#',
+      '\r',
+      '\n',
+      '\u2028',
+      '\uFEFF',
+      '\uD800',
+      'x',
+      '0',
+      '9',
+      '-',
+      '*',
+      '/',
+      ' ',
+    ),
+    maxLength: 12,
+  }),
+  fc.constantFrom(
+    'repeat 100000 {',
+    'block b c {',
+    '}',
+    'input 0x0x0',
+    'conv 0 0x0',
+    'width 4',
+    'resolution 1',
+    'budget macs=1',
+    'from=in',
+    'add in',
+    'upsample 1000000',
+    'fc 1000000',
+  ),
 );
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.nat().map((i): Mutation => (ls) => ls.filter((_, k) => k !== at(i, ls.length))),
-  fc.nat().map((i): Mutation => (ls) => { const k = at(i, ls.length); return [...ls.slice(0, k + 1), ...ls.slice(k)]; }),
-  fc.tuple(fc.nat(), fc.nat()).map(([i, j]): Mutation => (ls) => { const out = [...ls]; const a = at(i, ls.length), b = at(j, ls.length); [out[a], out[b]] = [out[b]!, out[a]!]; return out; }),
-  fc.tuple(fc.nat(), NOISE).map(([i, s]): Mutation => (_, t) => { const k = at(i, t.length + 1); return (t.slice(0, k) + s + t.slice(k)).split('\n'); }),
-  fc.tuple(fc.nat(), fc.nat({ max: 20 })).map(([i, n]): Mutation => (_, t) => { const k = at(i, t.length + 1); return (t.slice(0, k) + t.slice(k + n)).split('\n'); }),
-  fc.nat().map((i): Mutation => (_, t) => t.slice(0, at(i, t.length + 1)).split('\n')),
+  fc.nat().map(
+    (i): Mutation =>
+      (ls) =>
+        ls.filter((_, k) => k !== at(i, ls.length)),
+  ),
+  fc.nat().map(
+    (i): Mutation =>
+      (ls) => {
+        const k = at(i, ls.length);
+        return [...ls.slice(0, k + 1), ...ls.slice(k)];
+      },
+  ),
+  fc.tuple(fc.nat(), fc.nat()).map(
+    ([i, j]): Mutation =>
+      (ls) => {
+        const out = [...ls];
+        const a = at(i, ls.length),
+          b = at(j, ls.length);
+        [out[a], out[b]] = [out[b]!, out[a]!];
+        return out;
+      },
+  ),
+  fc.tuple(fc.nat(), NOISE).map(
+    ([i, s]): Mutation =>
+      (_, t) => {
+        const k = at(i, t.length + 1);
+        return (t.slice(0, k) + s + t.slice(k)).split('\n');
+      },
+  ),
+  fc.tuple(fc.nat(), fc.nat({ max: 20 })).map(
+    ([i, n]): Mutation =>
+      (_, t) => {
+        const k = at(i, t.length + 1);
+        return (t.slice(0, k) + t.slice(k + n)).split('\n');
+      },
+  ),
+  fc.nat().map(
+    (i): Mutation =>
+      (_, t) =>
+        t.slice(0, at(i, t.length + 1)).split('\n'),
+  ),
 );
 
 /** The first non-finite number in a JSON-like value, with its path. */
 function nonFinite(v: unknown, path = '$'): string | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : `${path} = ${v}`;
-  if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) { const r = nonFinite(v[i], `${path}[${i}]`); if (r) return r; } return undefined; }
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { const r = nonFinite(x, `${path}.${k}`); if (r) return r; }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = nonFinite(v[i], `${path}[${i}]`);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      const r = nonFinite(x, `${path}.${k}`);
+      if (r) return r;
+    }
   return undefined;
 }
 
@@ -160,26 +263,39 @@ test('arbitrary text: analyzeSource never throws, spans stay in the document, th
   const names = ['fuzz.layers', 'fuzz.prototxt', 'fuzz.cfg', 'fuzz.yaml', 'fuzz'];
   let slowest = 0;
   const run = fc.check(
-    fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.constantFrom(...names), (pick, muts, name) => {
-      let text = seeds[pick % seeds.length]!;
-      for (const m of muts) text = m(text.split('\n'), text).join('\n');
-      try {
-        const started = performance.now();
-        const doc = analyzeSource(text, name);
-        const report = buildReport(doc, name);
-        slowest = Math.max(slowest, performance.now() - started);
-        for (const d of [...doc.diagnostics, ...doc.analysis.diagnostics]) {
-          assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, `${d.code} span ${d.span.start}-${d.span.end} outside 0-${text.length}`);
+    fc.property(
+      fc.nat(),
+      fc.array(mutation, { minLength: 1, maxLength: 6 }),
+      fc.constantFrom(...names),
+      (pick, muts, name) => {
+        let text = seeds[pick % seeds.length]!;
+        for (const m of muts) text = m(text.split('\n'), text).join('\n');
+        try {
+          const started = performance.now();
+          const doc = analyzeSource(text, name);
+          const report = buildReport(doc, name);
+          slowest = Math.max(slowest, performance.now() - started);
+          for (const d of [...doc.diagnostics, ...doc.analysis.diagnostics]) {
+            assert.ok(
+              d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length,
+              `${d.code} span ${d.span.start}-${d.span.end} outside 0-${text.length}`,
+            );
+          }
+          assert.equal(nonFinite(report), undefined);
+        } catch (e) {
+          // The mutations print as functions: show the document itself.
+          throw new Error(`${(e as Error).stack}\n--- ${name} (${text.length} characters):\n${text.slice(0, 4000)}`);
         }
-        assert.equal(nonFinite(report), undefined);
-      } catch (e) {
-        // The mutations print as functions: show the document itself.
-        throw new Error(`${(e as Error).stack}\n--- ${name} (${text.length} characters):\n${text.slice(0, 4000)}`);
-      }
-    }),
+      },
+    ),
     { seed: SEED, numRuns: FUZZ_RUNS },
   );
-  if (run.failed) assert.fail(`after ${run.numRuns} documents (seed ${SEED}, path ${run.counterexamplePath}): ${(run.errorInstance as Error | undefined)?.message ?? 'failed'}`);
-  console.log(`# fuzz: ${FUZZ_RUNS} mutated documents from ${seeds.length} seeds, slowest analysis + report ${slowest.toFixed(0)} ms`);
+  if (run.failed)
+    assert.fail(
+      `after ${run.numRuns} documents (seed ${SEED}, path ${run.counterexamplePath}): ${(run.errorInstance as Error | undefined)?.message ?? 'failed'}`,
+    );
+  console.log(
+    `# fuzz: ${FUZZ_RUNS} mutated documents from ${seeds.length} seeds, slowest analysis + report ${slowest.toFixed(0)} ms`,
+  );
   assert.ok(slowest < 10_000, `slowest ${slowest} ms (safety net)`);
 });

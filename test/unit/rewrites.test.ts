@@ -9,7 +9,10 @@ import { applyEdits } from '../../server/src/formats/types';
 const layersExamples = readdirSync('examples').filter((f) => f.endsWith('.layers'));
 
 function predictedDrop(doc: ReturnType<typeof analyzeSource>): number {
-  return doc.diagnostics.reduce((a, d) => a + (d.data?.kind === 'separable' ? d.data.macs - d.data.separableMacs : 0), 0);
+  return doc.diagnostics.reduce(
+    (a, d) => a + (d.data?.kind === 'separable' ? d.data.macs - d.data.separableMacs : 0),
+    0,
+  );
 }
 
 for (const file of layersExamples) {
@@ -18,7 +21,10 @@ for (const file of layersExamples) {
     const before = analyzeSource(text, file);
     const fixed = applyEdits(text, separableFixEdits(before));
     const after = analyzeSource(fixed, file);
-    assert.deepEqual(after.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(
+      after.diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
     assert.equal(after.diagnostics.filter((d) => d.code === 'separable-conv').length, 0);
     assert.equal(before.analysis.totals.macs - after.analysis.totals.macs, predictedDrop(before));
     assert.deepEqual(after.analysis.layers.at(-1)!.output, before.analysis.layers.at(-1)!.output);
@@ -39,11 +45,18 @@ test('mobilenet_v1_conv.layers fixed is MobileNet v1: 568,740,352 MACs, 4,231,97
 test('a conv inside a chain is rewritten in place, keeping from= and strides', () => {
   const text = 'input 16x16x8\nx: conv 8 1x1\ny: maxpool 2 | conv 32 3x3 stride=2 padding=1 from=x | relu | fc 10\n';
   const before = analyzeSource(text, 'a.layers');
-  assert.equal(before.diagnostics.filter((d) => d.code === 'unknown-option' || d.code === 'invalid-value').length, 1, 'from= on a later op is rejected');
+  assert.equal(
+    before.diagnostics.filter((d) => d.code === 'unknown-option' || d.code === 'invalid-value').length,
+    1,
+    'from= on a later op is rejected',
+  );
   const ok = 'input 16x16x8\nx: conv 8 1x1\ny: conv 32 3x3 stride=2 padding=1 from=x | relu | fc 10\n';
   const doc = analyzeSource(ok, 'a.layers');
   const fixed = applyEdits(ok, separableFixEdits(doc));
-  assert.equal(fixed, 'input 16x16x8\nx: conv 8 1x1\ny_dw: dwconv 3x3 stride=2 padding=1 from=x | bn | relu\ny: conv 32 1x1 | bn | relu | fc 10\n');
+  assert.equal(
+    fixed,
+    'input 16x16x8\nx: conv 8 1x1\ny_dw: dwconv 3x3 stride=2 padding=1 from=x | bn | relu\ny: conv 32 1x1 | bn | relu | fc 10\n',
+  );
   const after = analyzeSource(fixed, 'a.layers');
   assert.deepEqual(after.analysis.layers.at(-1)!.output, [1, 1, 10]);
   assert.equal(after.analysis.layers.find((l) => l.layer.name === 'y')!.output!.join('x'), '8x8x32');
@@ -57,7 +70,10 @@ test('width and resolution edits insert, replace and remove directives', () => {
   assert.equal(w, 'network n\ninput 224x224x3\nwidth 0.5\nc: conv 32 3x3 stride=2\n');
   const doc2 = analyzeSource(w, 'a.layers');
   assert.equal(doc2.analysis.layers[0]!.output!.join('x'), '112x112x16');
-  assert.equal(applyEdits(w, fe.widthEdits(doc2.parsed, w, 0.75)), 'network n\ninput 224x224x3\nwidth 0.75\nc: conv 32 3x3 stride=2\n');
+  assert.equal(
+    applyEdits(w, fe.widthEdits(doc2.parsed, w, 0.75)),
+    'network n\ninput 224x224x3\nwidth 0.75\nc: conv 32 3x3 stride=2\n',
+  );
   assert.equal(applyEdits(w, fe.widthEdits(doc2.parsed, w, 1)), text);
   const r = applyEdits(text, fe.resolutionEdits(doc.parsed, text, 160));
   assert.equal(analyzeSource(r, 'a.layers').analysis.layers[0]!.output!.join('x'), '80x80x32');

@@ -8,7 +8,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const FORBIDDEN = new Set(['child_process', 'http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'cluster', 'worker_threads', 'vm', 'inspector']);
+const FORBIDDEN = new Set([
+  'child_process',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'dns',
+  'cluster',
+  'worker_threads',
+  'vm',
+  'inspector',
+]);
 /** Third-party code that imports a forbidden module, and why it is never reached in a way that matters. */
 const ALLOWED: Record<string, string[]> = {
   // Files.resolveGlobalNodePath/resolveGlobalYarnPath spawn npm/yarn; LayerLint never calls them.
@@ -22,7 +35,11 @@ interface Metafile {
 }
 
 function metafile(entryPoints: Record<string, string>): Metafile {
-  const r = spawnSync(process.execPath, ['test/helpers/metafile.mjs', ...Object.entries(entryPoints).map(([k, v]) => `${k}=${v}`)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(
+    process.execPath,
+    ['test/helpers/metafile.mjs', ...Object.entries(entryPoints).map(([k, v]) => `${k}=${v}`)],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Metafile;
 }
@@ -58,6 +75,8 @@ test('LayerLint code has no eval, new Function or dynamic require/import', () =>
 });
 
 test('the extension supports untrusted workspaces: it only reads layer specs as data', () => {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { capabilities: { untrustedWorkspaces: { supported: unknown } } };
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    capabilities: { untrustedWorkspaces: { supported: unknown } };
+  };
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
 });

@@ -14,7 +14,8 @@ import type { UltralyticsParsed } from '../../server/src/formats/ultralytics';
 
 const YAML = readFileSync('test/data/corpus/ultralytics__ultralytics__yolov8.yaml', 'utf8');
 const errors = (d: DocumentAnalysis) => d.diagnostics.filter((x) => x.severity === 'error');
-const rowShapes = (d: DocumentAnalysis) => (d.parsed as UltralyticsParsed).rowOutputs.map((i) => (i === undefined ? null : d.analysis.layers[i]!.output));
+const rowShapes = (d: DocumentAnalysis) =>
+  (d.parsed as UltralyticsParsed).rowOutputs.map((i) => (i === undefined ? null : d.analysis.layers[i]!.output));
 
 test('yolov8n.yaml: 4,371,993,600 MACs, 3,157,200 parameters, "8.9 GFLOPs" (fused 8.7)', () => {
   const d = analyzeSource(YAML, 'yolov8n.yaml');
@@ -38,7 +39,13 @@ test('yolov8s.yaml: 14,301,312,000 MACs, 11,166,560 parameters, "28.8 GFLOPs" (f
 });
 
 test('every scale matches the model.info() summary in the file', () => {
-  const expected: Record<string, [number, string]> = { n: [3_157_200, '8.9'], s: [11_166_560, '28.8'], m: [25_902_640, '79.3'], l: [43_691_520, '165.7'], x: [68_229_648, '258.5'] };
+  const expected: Record<string, [number, string]> = {
+    n: [3_157_200, '8.9'],
+    s: [11_166_560, '28.8'],
+    m: [25_902_640, '79.3'],
+    l: [43_691_520, '165.7'],
+    x: [68_229_648, '258.5'],
+  };
   for (const [scale, [params, gflops]] of Object.entries(expected)) {
     const d = analyzeSource(YAML, `yolov8${scale}.yaml`);
     assert.equal(conventionTotals('ultralytics', d.analysis).display, `${params} parameters, ${gflops} GFLOPs`, scale);
@@ -49,7 +56,16 @@ test('scale: from the file name as ultralytics guesses, else the first; all scal
   assert.match(analyzeSource(YAML, 'yolov8s.yaml').analysis.graph.name, /scale s/);
   assert.match(analyzeSource(YAML, 'yolov8.yaml').analysis.graph.name, /scale n/);
   const report = buildReport(analyzeSource(YAML, 'yolov8.yaml'), 'yolov8.yaml');
-  assert.deepEqual(report.estimates.scales?.map((s) => [s.scale, s.params]), [['n', 3_157_200], ['s', 11_166_560], ['m', 25_902_640], ['l', 43_691_520], ['x', 68_229_648]]);
+  assert.deepEqual(
+    report.estimates.scales?.map((s) => [s.scale, s.params]),
+    [
+      ['n', 3_157_200],
+      ['s', 11_166_560],
+      ['m', 25_902_640],
+      ['l', 43_691_520],
+      ['x', 68_229_648],
+    ],
+  );
   assert.equal(report.estimates.scales?.[1]?.macs, 14_301_312_000);
   assert.equal(report.estimates.width.length, 4);
 });
@@ -74,7 +90,13 @@ test('a malformed row is a diagnostic at its range; other rows keep their indexe
 });
 
 test('YAML syntax errors do not crash; no NaN', () => {
-  for (const text of ['backbone:\nhead:\n', 'backbone: [\nhead: x', 'nc: -1\nbackbone:\n  - [0, 1, Conv, [16, 3, 2]]\nhead:\n  - [-1, 1, Detect, [nc]]\n', 'backbone:\n  - [5, 1, Conv, [16]]\nhead: []\n', '']) {
+  for (const text of [
+    'backbone:\nhead:\n',
+    'backbone: [\nhead: x',
+    'nc: -1\nbackbone:\n  - [0, 1, Conv, [16, 3, 2]]\nhead:\n  - [-1, 1, Detect, [nc]]\n',
+    'backbone:\n  - [5, 1, Conv, [16]]\nhead: []\n',
+    '',
+  ]) {
     const d = analyzeSource(text, 'm.yaml', { format: 'ultralytics' });
     assert.ok(Number.isFinite(d.analysis.totals.macs) && Number.isFinite(d.analysis.totals.params));
     assert.ok(!conventionTotals('ultralytics', d.analysis).display.includes('NaN'));
@@ -108,19 +130,25 @@ test('separable fix: Conv rows → DWConv + 1x1 Conv, from indexes renumbered, s
   // The fixable rows are the stand-alone 3x3 Conv rows: 1, 3, 5, 7, 16, 19.
   const rows = [1, 3, 5, 7, 16, 19];
   const newIndex = (i: number) => i + rows.filter((r) => r <= i).length;
-  const before = rowShapes(d), after = rowShapes(f);
+  const before = rowShapes(d),
+    after = rowShapes(f);
   before.forEach((s, i) => assert.deepEqual(after[newIndex(i)], s, `row ${i}`));
   assert.match(fixed, /\[\[-1, 9\], 1, Concat/);
   assert.match(fixed, /\[\[19, 23, 27\], 1, Detect/);
   assert.match(fixed, /\[-1, 1, DWConv, \[64, 3, 2\]\]/);
   const predicted = d.diagnostics
-    .filter((x) => x.code === 'separable-conv' && x.data?.kind === 'separable' && d.analysis.layers[x.data.layer]!.layer.opText === 'Conv2d')
+    .filter(
+      (x) =>
+        x.code === 'separable-conv' &&
+        x.data?.kind === 'separable' &&
+        d.analysis.layers[x.data.layer]!.layer.opText === 'Conv2d',
+    )
     .filter((x) => rows.some((r) => (d.parsed as UltralyticsParsed).spec.rows[r]!.span.start === x.span.start))
     .reduce((a, x) => a + (x.data?.kind === 'separable' ? x.data.macs - x.data.separableMacs : 0), 0);
   assert.equal(d.analysis.totals.macs - f.analysis.totals.macs, predicted);
 });
 
-test('width edit scales the selected scale\'s width', () => {
+test("width edit scales the selected scale's width", () => {
   const d = analyzeSource(YAML, 'yolov8s.yaml');
   const fixed = applyEdits(YAML, d.frontEnd.widthEdits(d.parsed, YAML, 0.5));
   assert.match(fixed, /s: \[0\.33, 0\.25, 1024\]/);
@@ -135,5 +163,6 @@ test('a YAML error at the very end of a truncated file has its span inside the d
   const d = analyzeSource(text, 'cut.yaml');
   assert.equal(d.frontEnd.id, 'ultralytics');
   assert.ok(d.diagnostics.some((x) => x.code === 'syntax-error' && x.message.startsWith('YAML:')));
-  for (const x of d.diagnostics) assert.ok(x.span.start <= x.span.end && x.span.end <= text.length, `${x.code} ${x.span.start}-${x.span.end}`);
+  for (const x of d.diagnostics)
+    assert.ok(x.span.start <= x.span.end && x.span.end <= text.length, `${x.code} ${x.span.start}-${x.span.end}`);
 });

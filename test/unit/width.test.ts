@@ -20,7 +20,10 @@ test('with a divisor, channels are rounded at α = 1 too, so α 0.75 never costs
 test('setting α = 1 keeps the width line when it has a divisor', () => {
   const text = 'input 8x8x3\nwidth 0.5 divisor=4\nc: conv 6 3x3\n';
   const doc = analyzeSource(text, 'a.layers');
-  assert.equal(applyEdits(text, doc.frontEnd.widthEdits(doc.parsed, text, 1)), 'input 8x8x3\nwidth 1 divisor=4\nc: conv 6 3x3\n');
+  assert.equal(
+    applyEdits(text, doc.frontEnd.widthEdits(doc.parsed, text, 1)),
+    'input 8x8x3\nwidth 1 divisor=4\nc: conv 6 3x3\n',
+  );
 });
 
 test('width estimates keep a non-square input non-square', () => {

@@ -46,31 +46,74 @@ for (const file of readdirSync('examples').sort()) {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(htmlPath).toString());
 
-    const totals = await page.$$eval('[data-total]', (els) => els.map((e) => [e.getAttribute('data-total'), Number(e.getAttribute('data-value')), e.nextElementSibling?.textContent]));
+    const totals = await page.$$eval('[data-total]', (els) =>
+      els.map((e) => [
+        e.getAttribute('data-total'),
+        Number(e.getAttribute('data-value')),
+        e.nextElementSibling?.textContent,
+      ]),
+    );
     const byKey = new Map(totals.map(([k, v, shown]) => [k, { v, shown }]));
     for (const key of ['macs', 'params', 'flops', 'activations'] as const) {
       assert.equal(byKey.get(key)?.v, json.totals[key], key);
       assert.equal(byKey.get(key)?.shown, exact(json.totals[key]), `${key} as shown`);
     }
     // The full table: one row per layer, exact figures as text.
-    const rows = await page.$$eval('tr.layer-row', (trs) => trs.map((tr) => [tr.getAttribute('data-name'), tr.querySelector('td.macs')!.textContent, tr.querySelector('td.params')!.textContent]));
-    assert.deepEqual(rows, json.layers.map((l) => [l.name, exact(l.macs), exact(l.params)]));
+    const rows = await page.$$eval('tr.layer-row', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-name'),
+        tr.querySelector('td.macs')!.textContent,
+        tr.querySelector('td.params')!.textContent,
+      ]),
+    );
+    assert.deepEqual(
+      rows,
+      json.layers.map((l) => [l.name, exact(l.macs), exact(l.params)]),
+    );
     // The bar chart: every weighted layer, in network order, with its exact MACs and params.
-    const bars = await page.$$eval('#layers g.row', (gs) => gs.map((g) => [g.getAttribute('data-name'), Number(g.getAttribute('data-macs')), Number(g.getAttribute('data-params'))]));
-    assert.deepEqual(bars, json.layers.filter((l) => l.kind !== 'other').map((l) => [l.name, l.macs, l.params]));
-    const visible = await page.$$eval('#layers g.row rect.bar', (rs) => rs.filter((r) => (r as SVGRectElement).getBBox().width > 0).length);
+    const bars = await page.$$eval('#layers g.row', (gs) =>
+      gs.map((g) => [
+        g.getAttribute('data-name'),
+        Number(g.getAttribute('data-macs')),
+        Number(g.getAttribute('data-params')),
+      ]),
+    );
+    assert.deepEqual(
+      bars,
+      json.layers.filter((l) => l.kind !== 'other').map((l) => [l.name, l.macs, l.params]),
+    );
+    const visible = await page.$$eval(
+      '#layers g.row rect.bar',
+      (rs) => rs.filter((r) => (r as SVGRectElement).getBBox().width > 0).length,
+    );
     assert.ok(visible >= bars.filter(([, m]) => (m as number) > 0).length, 'a visible bar per layer with MACs');
     // Per kind, as Table 2.
-    const kinds = await page.$$eval('#kinds tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-kind'), tr.querySelectorAll('td')[0]!.textContent]));
-    assert.deepEqual(kinds, ['standard', 'pointwise', 'depthwise', 'fc', 'other'].map((k) => [k, exact(json.byKind[k as keyof Report['byKind']].macs)]));
+    const kinds = await page.$$eval('#kinds tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-kind'), tr.querySelectorAll('td')[0]!.textContent]),
+    );
+    assert.deepEqual(
+      kinds,
+      ['standard', 'pointwise', 'depthwise', 'fc', 'other'].map((k) => [
+        k,
+        exact(json.byKind[k as keyof Report['byKind']].macs),
+      ]),
+    );
     // Candidates = the separable-conv diagnostics, line by line.
     const cands = await page.$$eval('tr.cand-row', (trs) => trs.map((tr) => Number(tr.getAttribute('data-line'))));
-    assert.deepEqual(cands, json.diagnostics.filter((d) => d.code === 'separable-conv').map((d) => d.line));
+    assert.deepEqual(
+      cands,
+      json.diagnostics.filter((d) => d.code === 'separable-conv').map((d) => d.line),
+    );
     // The α × ρ grid: the file's own cell is the report's total; the α = 1 row is the resolution estimates.
     const current = await page.$eval('td.cell.current', (td) => Number(td.getAttribute('data-macs')));
     assert.equal(current, json.totals.macs);
-    const row1 = await page.$$eval('#grid tbody tr:first-child td.cell', (tds) => tds.map((td) => Number(td.getAttribute('data-macs'))));
-    assert.deepEqual(row1, json.estimates.resolution.map((r) => r.macs));
+    const row1 = await page.$$eval('#grid tbody tr:first-child td.cell', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-macs'))),
+    );
+    assert.deepEqual(
+      row1,
+      json.estimates.resolution.map((r) => r.macs),
+    );
 
     assert.deepEqual(requests, [pathToFileURL(htmlPath).toString()], 'loads nothing but itself');
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
@@ -86,7 +129,11 @@ test('screenshot for the README: mobilenet_v1_conv, top of the report', async ()
   await page.goto(pathToFileURL(htmlPath).toString());
   const bottom = await page.$eval('#kinds', (el) => el.getBoundingClientRect().bottom);
   const shot = `${OUT}/report.png`;
-  await page.screenshot({ path: shot, fullPage: true, clip: { x: 0, y: 0, width: 1040, height: Math.ceil(bottom) + 16 } });
+  await page.screenshot({
+    path: shot,
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1040, height: Math.ceil(bottom) + 16 },
+  });
   await page.close();
   if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, SCREENSHOT);
   assert.ok(statSync(SCREENSHOT).size < 300 * 1024, `${SCREENSHOT} under 300 KB`);

@@ -8,11 +8,35 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const dir = 'test/web';
-const nodeTests = readdirSync(dir).filter((f) => f.endsWith('.web.ts')).map((f) => join(dir, f));
-const suites = readdirSync(join(dir, 'suite')).filter((f) => f.endsWith('.ts')).map((f) => join(dir, 'suite', f));
+const nodeTests = readdirSync(dir)
+  .filter((f) => f.endsWith('.web.ts'))
+  .map((f) => join(dir, f));
+const suites = readdirSync(join(dir, 'suite'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join(dir, 'suite', f));
 await Promise.all([
-  esbuild.build({ entryPoints: nodeTests, outdir: 'out/web', bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning' }),
-  esbuild.build({ entryPoints: suites, outdir: 'out/web/suite', bundle: true, platform: 'browser', format: 'cjs', target: 'es2022', sourcemap: true, external: ['vscode'], logLevel: 'warning' }),
+  esbuild.build({
+    entryPoints: nodeTests,
+    outdir: 'out/web',
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  }),
+  esbuild.build({
+    entryPoints: suites,
+    outdir: 'out/web/suite',
+    bundle: true,
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    sourcemap: true,
+    external: ['vscode'],
+    logLevel: 'warning',
+  }),
 ]);
 for (const need of ['/usr/bin/chromium', 'test/web/tools/node_modules/@vscode/test-web']) {
   if (!existsSync(need)) {
@@ -20,6 +44,10 @@ for (const need of ['/usr/bin/chromium', 'test/web/tools/node_modules/@vscode/te
     process.exit(1);
   }
 }
-const files = nodeTests.filter((f) => !process.argv[2] || f.includes(process.argv[2])).map((f) => join('out/web', f.slice(dir.length + 1).replace(/\.ts$/, '.js')));
-const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+const files = nodeTests
+  .filter((f) => !process.argv[2] || f.includes(process.argv[2]))
+  .map((f) => join('out/web', f.slice(dir.length + 1).replace(/\.ts$/, '.js')));
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=1', ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

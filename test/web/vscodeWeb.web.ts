@@ -5,7 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CHROMIUM, launchChromium } from './chromium';
 
@@ -45,7 +54,16 @@ function setUpBrowsers(): void {
     const { browsers } = JSON.parse(readFileSync(file, 'utf8')) as { browsers: { name: string; revision: string }[] };
     for (const b of browsers) {
       if (b.name === 'chromium') link(CHROMIUM, join(BROWSERS, `chromium-${b.revision}`, 'chrome-linux64', 'chrome'));
-      if (b.name === 'chromium-headless-shell') link(CHROMIUM, join(BROWSERS, `chromium_headless_shell-${b.revision}`, 'chrome-headless-shell-linux64', 'chrome-headless-shell'));
+      if (b.name === 'chromium-headless-shell')
+        link(
+          CHROMIUM,
+          join(
+            BROWSERS,
+            `chromium_headless_shell-${b.revision}`,
+            'chrome-headless-shell-linux64',
+            'chrome-headless-shell',
+          ),
+        );
     }
   }
 }
@@ -60,14 +78,38 @@ test('VS Code for the Web: diagnostics, hover, code lenses and the cost report v
   const t0 = Date.now();
   const r = spawnSync(
     'timeout',
-    ['-k', '10', '240', process.execPath, join(TOOLS, '@vscode/test-web/out/server/index.js'),
-      '--quality', 'stable', '--commit', COMMIT, '--testRunnerDataDir', DATA,
-      '--browser', 'chromium', '--headless', '--port', PORT,
-      '--extensionDevelopmentPath', '.', '--extensionTestsPath', 'out/web/suite/extension.js', 'examples'],
+    [
+      '-k',
+      '10',
+      '240',
+      process.execPath,
+      join(TOOLS, '@vscode/test-web/out/server/index.js'),
+      '--quality',
+      'stable',
+      '--commit',
+      COMMIT,
+      '--testRunnerDataDir',
+      DATA,
+      '--browser',
+      'chromium',
+      '--headless',
+      '--port',
+      PORT,
+      '--extensionDevelopmentPath',
+      '.',
+      '--extensionTestsPath',
+      'out/web/suite/extension.js',
+      'examples',
+    ],
     { encoding: 'utf8', env: { ...process.env, PLAYWRIGHT_BROWSERS_PATH: BROWSERS }, maxBuffer: 64 << 20 },
   );
   const output = `${r.stdout}\n${r.stderr}`;
-  console.log(output.split('\n').filter((l) => /^(not )?ok - |passed|failed|Error|error/.test(l)).join('\n'));
+  console.log(
+    output
+      .split('\n')
+      .filter((l) => /^(not )?ok - |passed|failed|Error|error/.test(l))
+      .join('\n'),
+  );
   console.log(`test-web: ${Date.now() - t0} ms, exit ${r.status}`);
   assert.notEqual(r.status, 124, `timed out:\n${output.slice(-4000)}`);
   assert.equal(r.status, 0, output.slice(-6000));
@@ -76,7 +118,26 @@ test('VS Code for the Web: diagnostics, hover, code lenses and the cost report v
 
 test('VS Code for the Web UI: the editor-title button opens the report; a bar reveals its line; Make separable rewrites and the view updates', async () => {
   setUpCodeOss();
-  const server = spawn(process.execPath, [join(TOOLS, '@vscode/test-web/out/server/index.js'), '--quality', 'stable', '--commit', COMMIT, '--testRunnerDataDir', DATA, '--browserType', 'none', '--port', PORT, '--extensionDevelopmentPath', '.', 'examples'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(
+    process.execPath,
+    [
+      join(TOOLS, '@vscode/test-web/out/server/index.js'),
+      '--quality',
+      'stable',
+      '--commit',
+      COMMIT,
+      '--testRunnerDataDir',
+      DATA,
+      '--browserType',
+      'none',
+      '--port',
+      PORT,
+      '--extensionDevelopmentPath',
+      '.',
+      'examples',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let log = '';
   server.stdout.on('data', (d) => (log += d));
   server.stderr.on('data', (d) => (log += d));
@@ -86,7 +147,10 @@ test('VS Code for the Web UI: the editor-title button opens the report; a bar re
     const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     await page.goto(`http://localhost:${PORT}/`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mobilenet_v1_conv.layers' }).first().dblclick({ timeout: 30_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'mobilenet_v1_conv.layers' })
+      .first()
+      .dblclick({ timeout: 30_000 });
     await page.waitForSelector('.squiggly-warning', { timeout: 60_000 });
     await page.locator('.editor-actions [aria-label*="Show Cost Report"]').first().click();
     let frame: import('playwright-core').Frame | undefined;
@@ -96,15 +160,28 @@ test('VS Code for the Web UI: the editor-title button opens the report; a bar re
     }
     assert.ok(frame, 'the webview shows the report');
     assert.equal(await frame.locator('[data-total=macs]').getAttribute('data-value'), '4867293184');
-    const cursor = () => page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent();
+    const cursor = () =>
+      page
+        .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+        .first()
+        .textContent();
     await frame.locator('#layers g.row[data-name="conv8"] .link').click();
-    await page.waitForFunction(() => /Ln 13,/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(() => /Ln 13,/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, {
+        timeout: 10_000,
+      })
+      .catch(() => undefined);
     assert.match((await cursor()) ?? '', /Ln 13,/, 'clicking conv8 (line 13) moves the cursor there');
     assert.equal(await frame.locator('tr.cand-row').count(), 13);
     await frame.locator('tr.cand-row[data-line="7"] button[data-apply]').click();
-    await frame.waitForFunction(() => document.querySelectorAll('tr.cand-row').length === 12, undefined, { timeout: 15_000 });
+    await frame.waitForFunction(() => document.querySelectorAll('tr.cand-row').length === 12, undefined, {
+      timeout: 15_000,
+    });
     // conv2 (231,211,008 MACs) became depthwise (3,612,672) + pointwise (25,690,112).
-    assert.equal(await frame.locator('[data-total=macs]').getAttribute('data-value'), String(4_867_293_184 - 231_211_008 + 3_612_672 + 25_690_112));
+    assert.equal(
+      await frame.locator('[data-total=macs]').getAttribute('data-value'),
+      String(4_867_293_184 - 231_211_008 + 3_612_672 + 25_690_112),
+    );
     await page.screenshot({ path: 'out/web/vscode-web-report.png' });
   } finally {
     await browser.close();

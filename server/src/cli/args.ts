@@ -13,14 +13,23 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options: { ...HELP_OPTION, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/s, '').replace(/\s+$/, '');
+    const msg = (e as Error).message
+      .split('\n')[0]!
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/\s+$/, '');
     throw new UsageError(`${command}: ${msg} (see 'layerlint ${command} --help')`);
   }
 }
 
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  name: string,
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`unknown ${name} '${value}' (${allowed.join(', ')})`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`unknown ${name} '${value}' (${allowed.join(', ')})`);
   return value as T;
 }
 
@@ -41,7 +50,10 @@ export function nonNegativeInteger(v: string | undefined, name: string): number 
 /** `0.5,0.75` → [0.5, 0.75]; every item checked like positiveNumber. */
 export function numberList(v: string | undefined, name: string, max: number): number[] | undefined {
   if (v === undefined) return undefined;
-  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!items.length) throw new UsageError(`--${name} needs at least one number`);
   return items.map((s) => positiveNumber(s, name, max)!);
 }
@@ -69,7 +81,13 @@ export const ANALYSIS_HELP = `  --width A              width multiplier α in (0
   --max-params N         parameter budget, e.g. 4M
   --config PATH          use this configuration instead of the nearest layerlint.json`;
 
-export function analysisOptions(values: { width?: string; resolution?: string; 'max-macs'?: string; 'max-params'?: string; config?: string }): CommandLineOptions {
+export function analysisOptions(values: {
+  width?: string;
+  resolution?: string;
+  'max-macs'?: string;
+  'max-params'?: string;
+  config?: string;
+}): CommandLineOptions {
   const o: CommandLineOptions = {};
   const alpha = positiveNumber(values.width, 'width', 4);
   const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
@@ -77,7 +95,8 @@ export function analysisOptions(values: { width?: string; resolution?: string; '
   const params = count(values['max-params'], 'max-params');
   if (alpha !== undefined) o.alpha = alpha;
   if (side !== undefined) o.side = Math.round(side);
-  if (macs !== undefined || params !== undefined) o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
+  if (macs !== undefined || params !== undefined)
+    o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
   if (values.config !== undefined) o.configPath = values.config;
   return o;
 }

@@ -32,7 +32,9 @@ export function readText(path: string, shown = path): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`);
+    throw new UsageError(
+      `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`,
+    );
   }
 }
 
@@ -54,11 +56,17 @@ export function engineOptions(config: LayerlintConfig, cli: CommandLineOptions):
   const options = configToEngineOptions(config);
   if (cli.alpha !== undefined) options.alpha = cli.alpha;
   if (cli.side !== undefined) options.side = cli.side;
-  if (cli.budget && (cli.budget.macs !== undefined || cli.budget.params !== undefined)) options.budget = { ...cli.budget };
+  if (cli.budget && (cli.budget.macs !== undefined || cli.budget.params !== undefined))
+    options.budget = { ...cli.budget };
   return options;
 }
 
-export function analyzeFile(path: string, file: string, cli: CommandLineOptions, text = readText(path, file)): FileAnalysis {
+export function analyzeFile(
+  path: string,
+  file: string,
+  cli: CommandLineOptions,
+  text = readText(path, file),
+): FileAnalysis {
   const { config } = configFor(path, cli.configPath);
   return { path, file, doc: analyzeSource(text, path, engineOptions(config, cli)), config };
 }

@@ -73,7 +73,13 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
       if (e.isDirectory()) {
         if (e.name === 'node_modules' || e.name.startsWith('.') || ignored(p, true, dir)) continue;
         walk(p);
-      } else if (e.isFile() && exts.some((x) => e.name.toLowerCase().endsWith(x)) && !ignored(p, false, dir) && claimed(p)) out.add(p);
+      } else if (
+        e.isFile() &&
+        exts.some((x) => e.name.toLowerCase().endsWith(x)) &&
+        !ignored(p, false, dir) &&
+        claimed(p)
+      )
+        out.add(p);
     }
   };
   for (const raw of paths) {
@@ -82,7 +88,9 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
     try {
       st = statSync(abs);
     } catch (e) {
-      throw new UsageError(`${raw}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+      throw new UsageError(
+        `${raw}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`,
+      );
     }
     if (st.isDirectory()) walk(abs);
     else out.add(abs);

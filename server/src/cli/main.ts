@@ -34,15 +34,26 @@ Exit codes: 0 success, 1 findings, 2 usage or I/O error.
 export function main(argv: string[], io: Io): number {
   try {
     const [first, ...rest] = argv;
-    if (first === '--version' || first === '-v') { io.out(`${VERSION}\n`); return EXIT.ok; }
+    if (first === '--version' || first === '-v') {
+      io.out(`${VERSION}\n`);
+      return EXIT.ok;
+    }
     if (first === '--help' || first === '-h' || first === 'help') {
       const c = rest[0] && COMMANDS.find((x) => x.name === rest[0]);
       io.out(c ? c.help : HELP);
       return EXIT.ok;
     }
-    if (first === undefined) { io.err(HELP); return EXIT.usage; }
+    if (first === undefined) {
+      io.err(HELP);
+      return EXIT.usage;
+    }
     const command = COMMANDS.find((c) => c.name === first);
-    if (!command) throw new UsageError(first.startsWith('-') ? `unknown option '${first}' (see 'layerlint --help')` : `unknown command '${first}' (${COMMANDS.map((c) => c.name).join(', ')})`);
+    if (!command)
+      throw new UsageError(
+        first.startsWith('-')
+          ? `unknown option '${first}' (see 'layerlint --help')`
+          : `unknown command '${first}' (${COMMANDS.map((c) => c.name).join(', ')})`,
+      );
     return command.run(rest, io, VERSION);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,7 +1,18 @@
 // The analysis of one IR graph: shapes, per-layer costs, totals, the per-kind breakdown
 // and rule diagnostics, in stages (syntax → shape → cost) so that a line that does not
 // parse gets no shape or cost findings piled on it. Pure: same graph, same result.
-import { byKind, computeCosts, layerResult, soleConsumers, totalsOf, WEIGHTED_OPS, type ByKind, type Costs, type LayerResult, type Totals } from './costs';
+import {
+  byKind,
+  computeCosts,
+  layerResult,
+  soleConsumers,
+  totalsOf,
+  WEIGHTED_OPS,
+  type ByKind,
+  type Costs,
+  type LayerResult,
+  type Totals,
+} from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 
@@ -34,7 +45,12 @@ export interface AnalysisOptions extends ShapeOptions {
   defaultBudget?: { macs?: number; params?: number };
 }
 
-export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis {
+export function analyzeGraph(
+  graph: Graph,
+  text: string,
+  frontEndDiagnostics: EngineDiagnostic[],
+  given: AnalysisOptions = {},
+): Analysis {
   const options = withDefaultBudget(given, graph.budget);
   return finishAnalysis(graph, text, frontEndDiagnostics, options, computeCosts(graph, options));
 }
@@ -48,14 +64,32 @@ export function analyzeGraph(graph: Graph, text: string, frontEndDiagnostics: En
  * analysis was incomplete or had findings before the cost stage, or when a recomputed layer
  * has no shape.
  */
-export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], given: AnalysisOptions = {}): Analysis | undefined {
+export function reanalyzeGraph(
+  prev: Analysis,
+  graph: Graph,
+  text: string,
+  frontEndDiagnostics: EngineDiagnostic[],
+  given: AnalysisOptions = {},
+): Analysis | undefined {
   const n = graph.layers.length;
   const input = prev.input;
-  if (!prev.complete || !input || prev.layers.length !== n || prev.diagnostics.some((d) => stageOf(d.code) !== 'cost')) return undefined;
+  if (!prev.complete || !input || prev.layers.length !== n || prev.diagnostics.some((d) => stageOf(d.code) !== 'cost'))
+    return undefined;
   const options = withDefaultBudget(given, graph.budget);
   const g0 = prev.graph;
-  if (graph.input.h !== g0.input.h || graph.input.w !== g0.input.w || graph.input.c !== g0.input.c || graph.input.batch !== g0.input.batch) return undefined;
-  if (graph.width.alpha !== g0.width.alpha || graph.width.divisor !== g0.width.divisor || graph.resolution?.side !== g0.resolution?.side) return undefined;
+  if (
+    graph.input.h !== g0.input.h ||
+    graph.input.w !== g0.input.w ||
+    graph.input.c !== g0.input.c ||
+    graph.input.batch !== g0.input.batch
+  )
+    return undefined;
+  if (
+    graph.width.alpha !== g0.width.alpha ||
+    graph.width.divisor !== g0.width.divisor ||
+    graph.resolution?.side !== g0.resolution?.side
+  )
+    return undefined;
   const alpha = options.alpha ?? graph.width.alpha;
   const divisor = options.divisor ?? graph.width.divisor;
   const batch = graph.input.batch;
@@ -70,7 +104,12 @@ export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, front
     const layer = graph.layers[i]!;
     const before = prev.layers[i]!;
     let dirty = layer !== before.layer;
-    if (!dirty) for (const j of layer.inputs) if (j >= 0 && reshaped[j]) { dirty = true; break; }
+    if (!dirty)
+      for (const j of layer.inputs)
+        if (j >= 0 && reshaped[j]) {
+          dirty = true;
+          break;
+        }
     if (!dirty) continue;
     const ins = layer.inputs.map((j) => (j < 0 ? input : layers[j]!.output!));
     const out = layerShape(layer, ins, alpha, divisor, batch, fail);
@@ -79,21 +118,49 @@ export function reanalyzeGraph(prev: Analysis, graph: Graph, text: string, front
     const old = before.output!;
     if (out[0] !== old[0] || out[1] !== old[1] || out[2] !== old[2]) reshaped[i] = 1;
   }
-  return finishAnalysis(graph, text, frontEndDiagnostics, options, { input, layers, totals: totalsOf(layers), complete: true, shapeDiagnostics: [] });
+  return finishAnalysis(graph, text, frontEndDiagnostics, options, {
+    input,
+    layers,
+    totals: totalsOf(layers),
+    complete: true,
+    shapeDiagnostics: [],
+  });
 }
 
-function finishAnalysis(graph: Graph, text: string, frontEndDiagnostics: EngineDiagnostic[], options: AnalysisOptions, costs: Costs): Analysis {
+function finishAnalysis(
+  graph: Graph,
+  text: string,
+  frontEndDiagnostics: EngineDiagnostic[],
+  options: AnalysisOptions,
+  costs: Costs,
+): Analysis {
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   for (const l of costs.layers) {
     if (l.layer.op.kind === 'unknown') {
-      diagnostics.push(makeDiagnostic('unknown-layer', l.layer.span, `Layer type '${l.layer.op.type}' is not known to LayerLint: it is not counted (0 MACs, 0 parameters)${l.output ? `; its output is taken as ${l.output.join('x')}` : ''}.`));
+      diagnostics.push(
+        makeDiagnostic(
+          'unknown-layer',
+          l.layer.span,
+          `Layer type '${l.layer.op.type}' is not known to LayerLint: it is not counted (0 MACs, 0 parameters)${l.output ? `; its output is taken as ${l.output.join('x')}` : ''}.`,
+        ),
+      );
     }
   }
-  for (const [metric, value] of [['MACs', costs.totals.macs], ['parameters', costs.totals.params], ['activations', costs.totals.activations]] as const) {
+  for (const [metric, value] of [
+    ['MACs', costs.totals.macs],
+    ['parameters', costs.totals.params],
+    ['activations', costs.totals.activations],
+  ] as const) {
     if (!Number.isSafeInteger(value)) {
-      diagnostics.push(makeDiagnostic('cost-overflow', graph.headerSpan, `Total ${metric} pass 2^53 (${value.toExponential(3)}): figures are no longer exact integers. Check channel counts and input size.`));
+      diagnostics.push(
+        makeDiagnostic(
+          'cost-overflow',
+          graph.headerSpan,
+          `Total ${metric} pass 2^53 (${value.toExponential(3)}): figures are no longer exact integers. Check channel counts and input size.`,
+        ),
+      );
     }
   }
   const analysis: Analysis = {
@@ -109,7 +176,8 @@ function finishAnalysis(graph: Graph, text: string, frontEndDiagnostics: EngineD
     weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_OPS.has(l.layer.op.kind))),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
-  if (!hasErrors || costs.complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
+  if (!hasErrors || costs.complete)
+    diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
   analysis.diagnostics = stageDiagnostics(diagnostics, text);
   return analysis;
 }
@@ -130,7 +198,11 @@ function stageDiagnostics(diags: EngineDiagnostic[], text: string): EngineDiagno
   const hasSyntax = diags.some((d) => stageOf(d.code) === 'syntax');
   // The line index is built only when there is a syntax finding to compare lines with.
   const index = hasSyntax ? new LineIndex(text) : undefined;
-  if (index) for (const d of diags) if (stageOf(d.code) === 'syntax') syntaxLines.add(index.positionAt(d.span.start).line);
-  const kept = index && syntaxLines.size ? diags.filter((d) => stageOf(d.code) === 'syntax' || !syntaxLines.has(index.positionAt(d.span.start).line)) : diags;
+  if (index)
+    for (const d of diags) if (stageOf(d.code) === 'syntax') syntaxLines.add(index.positionAt(d.span.start).line);
+  const kept =
+    index && syntaxLines.size
+      ? diags.filter((d) => stageOf(d.code) === 'syntax' || !syntaxLines.has(index.positionAt(d.span.start).line))
+      : diags;
   return kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }

@@ -34,7 +34,10 @@ const layerlint: Convention = {
     flops: 2 * a.totals.macs,
     params: a.totals.params,
     display: `MACs ${a.totals.macs.toLocaleString('en-US')}, params ${a.totals.params.toLocaleString('en-US')}`,
-    notes: ['MACs: conv, dwconv, deconv and fc multiply-accumulates; BN, activations, pooling and merges are other ops.', 'FLOPs = 2 x MACs.'],
+    notes: [
+      'MACs: conv, dwconv, deconv and fc multiply-accumulates; BN, activations, pooling and merges are other ops.',
+      'FLOPs = 2 x MACs.',
+    ],
   }),
 };
 
@@ -121,7 +124,12 @@ const ultralytics: Convention = {
 
 /** Netscope's own rounding: two decimals, trailing zeros dropped, k/M/G (e.g. `573.78M`, `154.7G`). */
 function netscopeNumber(x: number): string {
-  for (const [v, u] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (Math.abs(x) >= v) return `${(x / v).toFixed(2).replace(/\.?0+$/, '')}${u}`;
+  for (const [v, u] of [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const)
+    if (Math.abs(x) >= v) return `${(x / v).toFixed(2).replace(/\.?0+$/, '')}${u}`;
   return String(x);
 }
 
@@ -135,13 +143,17 @@ const netscope: Convention = {
   id: 'netscope',
   label: 'Netscope (macc incl. Scale and LRN; params incl. 2C per BatchNorm)',
   totals: (a) => {
-    let macs = 0, params = 0, scale = 0, lrn = 0;
+    let macs = 0,
+      params = 0,
+      scale = 0,
+      lrn = 0;
     for (const l of a.layers) {
       const op = l.layer.op;
       if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
         macs += l.macs;
         params += l.params;
-      } else if (op.kind === 'scale' || (op.kind === 'merge' && op.mode === 'mul' && /^scale$/i.test(l.layer.opText))) scale += l.activations;
+      } else if (op.kind === 'scale' || (op.kind === 'merge' && op.mode === 'mul' && /^scale$/i.test(l.layer.opText)))
+        scale += l.activations;
       else if (op.kind === 'lrn') {
         lrn += l.otherOps;
         params += 2;

@@ -65,18 +65,42 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
-      return { kind, macs: ho * wo * co * cig * op.kh * op.kw * batch, params: op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0), otherOps: 0, activations };
+      return {
+        kind,
+        macs: ho * wo * co * cig * op.kh * op.kw * batch,
+        params: op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0),
+        otherOps: 0,
+        activations,
+      };
     }
     case 'dwconv': {
-      return { kind, macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch, params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0), otherOps: 0, activations };
+      return {
+        kind,
+        macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch,
+        params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0),
+        otherOps: 0,
+        activations,
+      };
     }
     case 'deconv': {
       const cog = co / op.groups;
-      return { kind, macs: hi * wi * ci * cog * op.kh * op.kw * batch, params: op.kh * op.kw * ci * cog + (op.bias ? co : 0), otherOps: 0, activations };
+      return {
+        kind,
+        macs: hi * wi * ci * cog * op.kh * op.kw * batch,
+        params: op.kh * op.kw * ci * cog + (op.bias ? co : 0),
+        otherOps: 0,
+        activations,
+      };
     }
     case 'fc': {
       const inF = hi * wi * ci;
-      return { kind, macs: inF * op.out * batch, params: inF * op.out + (op.bias ? op.out : 0), otherOps: 0, activations };
+      return {
+        kind,
+        macs: inF * op.out * batch,
+        params: inF * op.out + (op.bias ? op.out : 0),
+        otherOps: 0,
+        activations,
+      };
     }
     case 'bn':
       return { kind, macs: 0, params: op.affine === false ? 0 : 2 * co, otherOps: 2 * activations, activations };
@@ -87,9 +111,21 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'act':
       return { kind, macs: 0, params: 0, otherOps: activations, activations };
     case 'pool':
-      return { kind, macs: 0, params: 0, otherOps: (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch, activations };
+      return {
+        kind,
+        macs: 0,
+        params: 0,
+        otherOps: (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch,
+        activations,
+      };
     case 'merge':
-      return { kind, macs: 0, params: 0, otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations, activations };
+      return {
+        kind,
+        macs: 0,
+        params: 0,
+        otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
+        activations,
+      };
     case 'dropout':
     case 'flatten':
     case 'upsample':
@@ -110,16 +146,40 @@ export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: numbe
   let terms: [string, number][];
   switch (op.kind) {
     case 'conv':
-      terms = [['H_out', ho], ['W_out', wo], ['C_out', co], [op.groups > 1 ? 'C_in/groups' : 'C_in', ci / op.groups], ['K_h', op.kh], ['K_w', op.kw]];
+      terms = [
+        ['H_out', ho],
+        ['W_out', wo],
+        ['C_out', co],
+        [op.groups > 1 ? 'C_in/groups' : 'C_in', ci / op.groups],
+        ['K_h', op.kh],
+        ['K_w', op.kw],
+      ];
       break;
     case 'dwconv':
-      terms = [['H_out', ho], ['W_out', wo], ['C_in', ci], ...(op.multiplier > 1 ? [['multiplier', op.multiplier] as [string, number]] : []), ['K_h', op.kh], ['K_w', op.kw]];
+      terms = [
+        ['H_out', ho],
+        ['W_out', wo],
+        ['C_in', ci],
+        ...(op.multiplier > 1 ? [['multiplier', op.multiplier] as [string, number]] : []),
+        ['K_h', op.kh],
+        ['K_w', op.kw],
+      ];
       break;
     case 'deconv':
-      terms = [['H_in', hi], ['W_in', wi], ['C_in', ci], [op.groups > 1 ? 'C_out/groups' : 'C_out', co / op.groups], ['K_h', op.kh], ['K_w', op.kw]];
+      terms = [
+        ['H_in', hi],
+        ['W_in', wi],
+        ['C_in', ci],
+        [op.groups > 1 ? 'C_out/groups' : 'C_out', co / op.groups],
+        ['K_h', op.kh],
+        ['K_w', op.kw],
+      ];
       break;
     case 'fc':
-      terms = [['in_features', hi * wi * ci], ['out_features', op.out]];
+      terms = [
+        ['in_features', hi * wi * ci],
+        ['out_features', op.out],
+      ];
       break;
     default:
       return undefined;
@@ -144,7 +204,16 @@ export interface Totals {
 export type ByKind = Record<CostKind, { macs: number; params: number }>;
 
 /** Shapes and costs only: the cheap pass that estimates and budget solving repeat. */
-export function computeCosts(graph: Graph, options: ShapeOptions = {}): { input: Shape | null; layers: LayerResult[]; totals: Totals; complete: boolean; shapeDiagnostics: EngineDiagnostic[] } {
+export function computeCosts(
+  graph: Graph,
+  options: ShapeOptions = {},
+): {
+  input: Shape | null;
+  layers: LayerResult[];
+  totals: Totals;
+  complete: boolean;
+  shapeDiagnostics: EngineDiagnostic[];
+} {
   const shapes = inferShapes(graph, options);
   const batch = graph.input.batch;
   const layers: LayerResult[] = new Array(graph.layers.length);
@@ -184,15 +253,22 @@ export function totalsOf(layers: readonly LayerResult[]): Totals {
  * Totals only, for estimates and budget searches that repeat the pass with other α and ρ:
  * the same shapes and per-layer costs as computeCosts, without keeping per-layer results.
  */
-export function computeTotals(graph: Graph, options: ShapeOptions = {}): { macs: number; params: number; complete: boolean } {
+export function computeTotals(
+  graph: Graph,
+  options: ShapeOptions = {},
+): { macs: number; params: number; complete: boolean } {
   const shapes = inferShapes(graph, options);
   const batch = graph.input.batch;
-  let macs = 0, params = 0;
+  let macs = 0,
+    params = 0;
   let complete = shapes.input !== null;
   const one: Shape[] = [];
   for (const layer of graph.layers) {
     const out = shapes.shapes[layer.index]!;
-    if (!out) { complete = false; continue; }
+    if (!out) {
+      complete = false;
+      continue;
+    }
     const ins = layer.inputs.length === 1 ? one : inputShapes(layer.inputs, shapes.input, shapes.shapes);
     if (ins === one) {
       const i = layer.inputs[0]!;
@@ -211,7 +287,9 @@ export function computeTotals(graph: Graph, options: ShapeOptions = {}): { macs:
 /** A layer's result from its input and output shapes; zero cost when either is unknown. */
 export function layerResult(layer: Layer, ins: Shape[] | null, out: Shape | null, batch: number): LayerResult {
   // The cost object becomes the layer's result (one allocation per layer, not two).
-  const result = (out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }) as LayerResult;
+  const result = (
+    out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }
+  ) as LayerResult;
   result.layer = layer;
   result.inputs = ins;
   result.output = out;
@@ -236,14 +314,19 @@ export function inputShapes(inputs: number[], input: Shape | null, shapes: (Shap
 }
 
 export function byKind(layers: LayerResult[]): ByKind {
-  const out: ByKind = { standard: { macs: 0, params: 0 }, pointwise: { macs: 0, params: 0 }, depthwise: { macs: 0, params: 0 }, fc: { macs: 0, params: 0 }, other: { macs: 0, params: 0 } };
+  const out: ByKind = {
+    standard: { macs: 0, params: 0 },
+    pointwise: { macs: 0, params: 0 },
+    depthwise: { macs: 0, params: 0 },
+    fc: { macs: 0, params: 0 },
+    other: { macs: 0, params: 0 },
+  };
   for (const l of layers) {
     out[l.kind].macs += l.macs;
     out[l.kind].params += l.params;
   }
   return out;
 }
-
 
 /**
  * For each layer: the index of its only consumer, -1 when nothing reads it, -2 when

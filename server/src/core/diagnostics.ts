@@ -17,27 +17,79 @@ export interface CodeInfo {
 
 export const CODES = {
   'syntax-error': { stage: 'syntax', severity: 'error', summary: 'A line that does not follow the grammar.' },
-  'unknown-op': { stage: 'syntax', severity: 'error', summary: 'An op keyword that is neither built in nor a defined block.' },
+  'unknown-op': {
+    stage: 'syntax',
+    severity: 'error',
+    summary: 'An op keyword that is neither built in nor a defined block.',
+  },
   'unknown-option': { stage: 'syntax', severity: 'error', summary: 'An option the op does not take.' },
-  'invalid-value': { stage: 'syntax', severity: 'error', summary: 'An argument or option value of the wrong kind or out of range.' },
+  'invalid-value': {
+    stage: 'syntax',
+    severity: 'error',
+    summary: 'An argument or option value of the wrong kind or out of range.',
+  },
   'duplicate-name': { stage: 'syntax', severity: 'error', summary: 'A layer name defined twice in one scope.' },
-  'missing-input': { stage: 'shape', severity: 'error', summary: 'No input size, so no shapes or costs can be inferred.' },
+  'missing-input': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'No input size, so no shapes or costs can be inferred.',
+  },
   'unknown-name': { stage: 'shape', severity: 'error', summary: 'A reference to a layer name that is not defined.' },
-  'forward-reference': { stage: 'shape', severity: 'error', summary: 'A reference to a layer that is defined later (it would make a cycle).' },
-  'recursive-block': { stage: 'shape', severity: 'error', summary: 'A block that invokes itself, directly or through other blocks.' },
-  'limit-exceeded': { stage: 'shape', severity: 'error', summary: 'The network unrolls to more layers than the engine analyses.' },
+  'forward-reference': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'A reference to a layer that is defined later (it would make a cycle).',
+  },
+  'recursive-block': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'A block that invokes itself, directly or through other blocks.',
+  },
+  'limit-exceeded': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'The network unrolls to more layers than the engine analyses.',
+  },
   'shape-mismatch': { stage: 'shape', severity: 'error', summary: 'Merged tensors whose shapes do not agree.' },
-  'non-positive-size': { stage: 'shape', severity: 'error', summary: 'A layer whose output would have a zero or negative size.' },
+  'non-positive-size': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'A layer whose output would have a zero or negative size.',
+  },
   'channel-mismatch': { stage: 'shape', severity: 'error', summary: 'Groups that do not divide the channel counts.' },
-  'unknown-layer': { stage: 'shape', severity: 'warning', summary: 'A layer type LayerLint does not know: it is not counted.' },
-  'cost-overflow': { stage: 'cost', severity: 'error', summary: 'A figure past 2^53, where integer arithmetic stops being exact.' },
-  'separable-conv': { stage: 'cost', severity: 'warning', summary: 'A standard KxK convolution that a depthwise-separable one could replace.' },
+  'unknown-layer': {
+    stage: 'shape',
+    severity: 'warning',
+    summary: 'A layer type LayerLint does not know: it is not counted.',
+  },
+  'cost-overflow': {
+    stage: 'cost',
+    severity: 'error',
+    summary: 'A figure past 2^53, where integer arithmetic stops being exact.',
+  },
+  'separable-conv': {
+    stage: 'cost',
+    severity: 'warning',
+    summary: 'A standard KxK convolution that a depthwise-separable one could replace.',
+  },
   'over-budget': { stage: 'cost', severity: 'error', summary: 'Total MACs or parameters above the budget.' },
   'fc-heavy': { stage: 'cost', severity: 'info', summary: 'Fully connected layers that hold most of the parameters.' },
   'large-kernel': { stage: 'cost', severity: 'info', summary: 'A kernel larger than 5x5 in a standard convolution.' },
-  'channels-not-multiple-of-8': { stage: 'cost', severity: 'hint', summary: 'A channel count that is not a multiple of 8 (poor SIMD/tensor-core use).' },
-  'bias-before-bn': { stage: 'cost', severity: 'warning', summary: 'A convolution bias that the following batch norm cancels.' },
-  'plain-deep-stack': { stage: 'cost', severity: 'info', summary: 'A deep stack of convolutions without shortcut connections.' },
+  'channels-not-multiple-of-8': {
+    stage: 'cost',
+    severity: 'hint',
+    summary: 'A channel count that is not a multiple of 8 (poor SIMD/tensor-core use).',
+  },
+  'bias-before-bn': {
+    stage: 'cost',
+    severity: 'warning',
+    summary: 'A convolution bias that the following batch norm cancels.',
+  },
+  'plain-deep-stack': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'A deep stack of convolutions without shortcut connections.',
+  },
 } as const satisfies Record<string, Omit<CodeInfo, 'code'>>;
 
 export type Code = keyof typeof CODES;
@@ -52,7 +104,15 @@ export interface EngineDiagnostic {
 }
 
 export type DiagnosticData =
-  | { kind: 'separable'; layer: number; macs: number; separableMacs: number; params: number; separableParams: number; ratio: number }
+  | {
+      kind: 'separable';
+      layer: number;
+      macs: number;
+      separableMacs: number;
+      params: number;
+      separableParams: number;
+      ratio: number;
+    }
   | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number };
 
 export function stageOf(code: Code): Stage {
@@ -63,7 +123,9 @@ export function stageOf(code: Code): Stage {
 export function makeDiagnostic(code: Code, at: Span, text: string, data?: DiagnosticData): EngineDiagnostic {
   const message = text.length > LIMITS.maxMessageLength ? `${text.slice(0, LIMITS.maxMessageLength - 1)}…` : text;
   const span = { start: at.start, end: at.end };
-  return data ? { code, severity: CODES[code].severity, message, span, data } : { code, severity: CODES[code].severity, message, span };
+  return data
+    ? { code, severity: CODES[code].severity, message, span, data }
+    : { code, severity: CODES[code].severity, message, span };
 }
 
 /** Where each code is documented (docs/rules.md, one heading per code). */

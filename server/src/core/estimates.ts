@@ -40,7 +40,11 @@ export function baseSide(graph: Graph): number {
 }
 
 /** Totals at width α and, when given, an input side overriding H and W (else the file's own input). */
-export function estimateAt(graph: Graph, alpha: number, side?: number): { macs: number; params: number; complete: boolean } {
+export function estimateAt(
+  graph: Graph,
+  alpha: number,
+  side?: number,
+): { macs: number; params: number; complete: boolean } {
   return computeTotals(graph, side === undefined ? { alpha } : { alpha, side });
 }
 
@@ -56,7 +60,9 @@ function memoAt(known?: { macs: number; params: number; complete: boolean }): At
     const key = `${alpha}@${side ?? 'file'}`;
     let hit = seen.get(key);
     if (!hit) {
-      const asWritten = side === undefined || (side === baseSide(graph) && (graph.resolution !== undefined || graph.input.h === graph.input.w));
+      const asWritten =
+        side === undefined ||
+        (side === baseSide(graph) && (graph.resolution !== undefined || graph.input.h === graph.input.w));
       hit = known && alpha === graph.width.alpha && asWritten ? known : estimateAt(graph, alpha, side);
       seen.set(key, hit);
     }
@@ -77,7 +83,9 @@ export function sideStep(graph: Graph, at: At = estimateAt): number {
   const side = baseSide(graph);
   const alpha = graph.width.alpha;
   for (const step of [1, 2, 4, 8, 16, 32, 64]) {
-    const probes = [side - step, ...RESOLUTION_STEPS.slice(1).map((r) => Math.round((side * r) / step) * step)].filter((s) => s > 0);
+    const probes = [side - step, ...RESOLUTION_STEPS.slice(1).map((r) => Math.round((side * r) / step) * step)].filter(
+      (s) => s > 0,
+    );
     if (probes.every((s) => at(graph, alpha, s).complete)) return step;
   }
   return 1;
@@ -91,7 +99,12 @@ export function resolutionSides(graph: Graph, at: At = estimateAt): number[] {
 }
 
 /** `known`: the totals of the file as written (α and input side unchanged), when the caller has them. */
-export function estimates(graph: Graph, alphas: readonly number[] = WIDTH_STEPS, sides?: readonly number[], known?: { macs: number; params: number; complete: boolean }): Estimates {
+export function estimates(
+  graph: Graph,
+  alphas: readonly number[] = WIDTH_STEPS,
+  sides?: readonly number[],
+  known?: { macs: number; params: number; complete: boolean },
+): Estimates {
   const alpha = graph.width.alpha;
   const at = memoAt(known);
   const resolutionSidesList = sides ?? resolutionSides(graph, at);
@@ -110,10 +123,14 @@ export interface BudgetFit {
 
 /** Cost grows with α and with the input side, so both are found by binary search. */
 export function fitBudget(graph: Graph, budget: { macs?: number; params?: number }): BudgetFit {
-  const fits = (c: { macs: number; params: number; complete: boolean }) => c.complete && (budget.macs === undefined || c.macs <= budget.macs) && (budget.params === undefined || c.params <= budget.params);
+  const fits = (c: { macs: number; params: number; complete: boolean }) =>
+    c.complete &&
+    (budget.macs === undefined || c.macs <= budget.macs) &&
+    (budget.params === undefined || c.params <= budget.params);
   const side = baseSide(graph);
   const fit: BudgetFit = {};
-  let lo = 0, hi = 100; // α = k/100
+  let lo = 0,
+    hi = 100; // α = k/100
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (fits(estimateAt(graph, mid / 100))) lo = mid;
@@ -123,7 +140,8 @@ export function fitBudget(graph: Graph, budget: { macs?: number; params?: number
   // Parameters do not depend on the input side, so only a MACs budget can be met with ρ.
   if (budget.params === undefined || estimateAt(graph, graph.width.alpha).params <= budget.params) {
     const step = sideStep(graph);
-    let a = 0, b = Math.floor(side / step);
+    let a = 0,
+      b = Math.floor(side / step);
     while (a < b) {
       const mid = (a + b + 1) >> 1;
       if (fits(estimateAt(graph, graph.width.alpha, mid * step))) a = mid;

@@ -3,7 +3,12 @@
 export function compact(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const a = Math.abs(n);
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [v, u] of units) {
     if (a >= v) {
       const x = n / v;

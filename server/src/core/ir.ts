@@ -11,14 +11,74 @@ export interface Span {
 export type Padding = { kind: 'same' } | { kind: 'valid' } | { kind: 'explicit'; h: number; w: number };
 
 /** Activation functions the engine knows; `softmax` is treated as an activation over channels. */
-export const ACTIVATIONS = ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh', 'silu', 'hswish', 'gelu', 'softmax', 'mish', 'linear'] as const;
+export const ACTIVATIONS = [
+  'relu',
+  'relu6',
+  'leaky',
+  'sigmoid',
+  'tanh',
+  'silu',
+  'hswish',
+  'gelu',
+  'softmax',
+  'mish',
+  'linear',
+] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 export type LayerOp =
-  | { kind: 'conv'; out: number; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; groups: number; bias: boolean; fixed: boolean; /** Weights shared with an earlier layer (darknet share_index, the Ultralytics DFL per level): no parameters of its own. */ shared?: boolean }
-  | { kind: 'dwconv'; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; multiplier: number; bias: boolean }
-  | { kind: 'deconv'; out: number; kh: number; kw: number; sh: number; sw: number; padding: Padding; dh: number; dw: number; groups: number; bias: boolean; fixed: boolean }
-  | { kind: 'pool'; mode: 'max' | 'avg'; global: boolean; kh: number; kw: number; sh: number; sw: number; padding: Padding; ceil: boolean }
+  | {
+      kind: 'conv';
+      out: number;
+      kh: number;
+      kw: number;
+      sh: number;
+      sw: number;
+      padding: Padding;
+      dh: number;
+      dw: number;
+      groups: number;
+      bias: boolean;
+      fixed: boolean /** Weights shared with an earlier layer (darknet share_index, the Ultralytics DFL per level): no parameters of its own. */;
+      shared?: boolean;
+    }
+  | {
+      kind: 'dwconv';
+      kh: number;
+      kw: number;
+      sh: number;
+      sw: number;
+      padding: Padding;
+      dh: number;
+      dw: number;
+      multiplier: number;
+      bias: boolean;
+    }
+  | {
+      kind: 'deconv';
+      out: number;
+      kh: number;
+      kw: number;
+      sh: number;
+      sw: number;
+      padding: Padding;
+      dh: number;
+      dw: number;
+      groups: number;
+      bias: boolean;
+      fixed: boolean;
+    }
+  | {
+      kind: 'pool';
+      mode: 'max' | 'avg';
+      global: boolean;
+      kh: number;
+      kw: number;
+      sh: number;
+      sw: number;
+      padding: Padding;
+      ceil: boolean;
+    }
   | { kind: 'fc'; out: number; bias: boolean }
   /** `affine: false`: normalisation only, no learnable scale/shift (a Caffe BatchNorm; its Scale layer holds them). */
   | { kind: 'bn'; affine?: boolean }

@@ -36,7 +36,8 @@ export class LineIndex {
       if (last + 1 >= starts.length || offset < starts[last + 1]!) return last;
       if (last + 2 >= starts.length || offset < starts[last + 2]!) return (this.last = last + 1);
     }
-    let lo = 0, hi = starts.length - 1;
+    let lo = 0,
+      hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid]! <= offset) lo = mid;

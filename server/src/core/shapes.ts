@@ -64,7 +64,8 @@ export function deconvOutSize(size: number, k: number, s: number, d: number, pad
 
 export function effectiveOut(layer: Layer, alpha: number, divisor?: number): number | undefined {
   const op = layer.op;
-  if (op.kind === 'conv' || op.kind === 'deconv') return op.fixed ? op.out : applyWidthMultiplier(op.out, alpha, divisor);
+  if (op.kind === 'conv' || op.kind === 'deconv')
+    return op.fixed ? op.out : applyWidthMultiplier(op.out, alpha, divisor);
   return undefined;
 }
 
@@ -99,15 +100,30 @@ type ShapeCode = 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch' | '
 export type Fail = (layer: Layer, code: ShapeCode, message: string) => null;
 
 /** One layer's output shape from its (known) input shapes; null after `fail` reports why it has none. */
-export function layerShape(layer: Layer, ins: Shape[], alpha: number, divisor: number | undefined, batch: number, fail: Fail): Shape | null {
+export function layerShape(
+  layer: Layer,
+  ins: Shape[],
+  alpha: number,
+  divisor: number | undefined,
+  batch: number,
+  fail: Fail,
+): Shape | null {
   const out = outputShape(layer, ins, alpha, divisor, fail);
   if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
     const [h, w] = ins[0]!;
-    return fail(layer, 'non-positive-size', `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`);
+    return fail(
+      layer,
+      'non-positive-size',
+      `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`,
+    );
   }
   if (out && !(out[0] * out[1] * out[2] * batch <= Number.MAX_SAFE_INTEGER)) {
     // Past 2^53 elements no count is exact; stopping here keeps every figure finite.
-    return fail(layer, 'limit-exceeded', `${layer.opText} gives a ${fmt(out)} output${batch > 1 ? ` (batch ${batch})` : ''}: more than 2^53 elements, past which counts are not exact.`);
+    return fail(
+      layer,
+      'limit-exceeded',
+      `${layer.opText} gives a ${fmt(out)} output${batch > 1 ? ` (batch ${batch})` : ''}: more than 2^53 elements, past which counts are not exact.`,
+    );
   }
   return out;
 }
@@ -120,16 +136,28 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'deconv': {
       const out = effectiveOut(layer, alpha, divisor)!;
       if (c % op.groups !== 0 || out % op.groups !== 0) {
-        return fail(layer, 'channel-mismatch', `groups=${op.groups} must divide both the input channels (${c}) and the output channels (${out}).`);
+        return fail(
+          layer,
+          'channel-mismatch',
+          `groups=${op.groups} must divide both the input channels (${c}) and the output channels (${out}).`,
+        );
       }
       const size = op.kind === 'conv' ? convOutSize : deconvOutSize;
       return [size(h, op.kh, op.sh, op.dh, op.padding, 'h'), size(w, op.kw, op.sw, op.dw, op.padding, 'w'), out];
     }
     case 'dwconv':
-      return [convOutSize(h, op.kh, op.sh, op.dh, op.padding, 'h'), convOutSize(w, op.kw, op.sw, op.dw, op.padding, 'w'), c * op.multiplier];
+      return [
+        convOutSize(h, op.kh, op.sh, op.dh, op.padding, 'h'),
+        convOutSize(w, op.kw, op.sw, op.dw, op.padding, 'w'),
+        c * op.multiplier,
+      ];
     case 'pool':
       if (op.global) return [1, 1, c];
-      return [poolOutSize(h, op.kh, op.sh, op.padding, 'h', op.ceil), poolOutSize(w, op.kw, op.sw, op.padding, 'w', op.ceil), c];
+      return [
+        poolOutSize(h, op.kh, op.sh, op.padding, 'h', op.ceil),
+        poolOutSize(w, op.kw, op.sw, op.padding, 'w', op.ceil),
+        c,
+      ];
     case 'fc':
       return [1, 1, op.out];
     case 'flatten':
@@ -144,23 +172,35 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       }
       // add / mul: equal shapes, or a 1x1xC operand broadcast over H x W.
       const full = ins.reduce((a, s) => (s[0] * s[1] > a[0] * a[1] ? s : a), ins[0]!);
-      const ok = ins.every((s) => s[2] === full[2] && ((s[0] === full[0] && s[1] === full[1]) || (s[0] === 1 && s[1] === 1)));
+      const ok = ins.every(
+        (s) => s[2] === full[2] && ((s[0] === full[0] && s[1] === full[1]) || (s[0] === 1 && s[1] === 1)),
+      );
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
     }
     case 'reshape':
-      if ((h * w * c) % (op.h * op.c) !== 0) return fail(layer, 'shape-mismatch', `Cannot view ${h}x${w}x${c} as ${op.h} x ? x ${op.c}.`);
+      if ((h * w * c) % (op.h * op.c) !== 0)
+        return fail(layer, 'shape-mismatch', `Cannot view ${h}x${w}x${c} as ${op.h} x ? x ${op.c}.`);
       return [op.h, (h * w * c) / (op.h * op.c), op.c];
     case 'split':
-      if (c % op.parts !== 0) return fail(layer, 'channel-mismatch', `${c} channels do not split into ${op.parts} equal parts.`);
+      if (c % op.parts !== 0)
+        return fail(layer, 'channel-mismatch', `${c} channels do not split into ${op.parts} equal parts.`);
       return [h, w, c / op.parts];
     case 'slice': {
       const axis = op.axis === 'h' ? 0 : op.axis === 'w' ? 1 : 2;
       const size = ins[0]![axis];
       const start = op.points.length ? (op.index === 0 ? 0 : op.points[op.index - 1]!) : (size / op.count) * op.index;
-      const end = op.points.length ? (op.index < op.points.length ? op.points[op.index]! : size) : (size / op.count) * (op.index + 1);
+      const end = op.points.length
+        ? op.index < op.points.length
+          ? op.points[op.index]!
+          : size
+        : (size / op.count) * (op.index + 1);
       if (!Number.isInteger(start) || !Number.isInteger(end) || end > size || start >= end) {
-        return fail(layer, 'shape-mismatch', `slice part ${op.index + 1} of ${op.count} does not fit an axis of size ${size}${op.points.length ? ` (points ${op.points.join(', ')})` : ''}.`);
+        return fail(
+          layer,
+          'shape-mismatch',
+          `slice part ${op.index + 1} of ${op.count} does not fit an axis of size ${size}${op.points.length ? ` (points ${op.points.join(', ')})` : ''}.`,
+        );
       }
       const out: Shape = [h, w, c];
       out[axis] = end - start;

@@ -13,7 +13,8 @@ export function applySuppressions(text: string, diags: EngineDiagnostic[]): Engi
   const index = new LineIndex(text);
   const byLine = new Map<number, Set<string> | 'all'>();
   let file: Set<string> | 'all' | undefined;
-  const add = (cur: Set<string> | 'all' | undefined, codes: string[]): Set<string> | 'all' => (codes.length === 0 || cur === 'all' ? 'all' : new Set([...(cur ?? []), ...codes]));
+  const add = (cur: Set<string> | 'all' | undefined, codes: string[]): Set<string> | 'all' =>
+    codes.length === 0 || cur === 'all' ? 'all' : new Set([...(cur ?? []), ...codes]);
   for (const m of text.matchAll(RE)) {
     const codes = m[2]!.split(/[\s,]+/).filter(Boolean);
     const line = index.positionAt(m.index!).line;
@@ -21,6 +22,9 @@ export function applySuppressions(text: string, diags: EngineDiagnostic[]): Engi
     else if (m[1] === '-line') byLine.set(line, add(byLine.get(line), codes));
     else file = add(file, codes);
   }
-  const hit = (s: Set<string> | 'all' | undefined, code: string) => s === 'all' || (s?.has(code));
-  return diags.filter((d) => d.code === 'syntax-error' || !(hit(file, d.code) || hit(byLine.get(index.positionAt(d.span.start).line), d.code)));
+  const hit = (s: Set<string> | 'all' | undefined, code: string) => s === 'all' || s?.has(code);
+  return diags.filter(
+    (d) =>
+      d.code === 'syntax-error' || !(hit(file, d.code) || hit(byLine.get(index.positionAt(d.span.start).line), d.code)),
+  );
 }

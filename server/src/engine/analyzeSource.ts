@@ -32,7 +32,11 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
   if (text.length > LIMITS.maxTextLength) {
     // Not parsed at all: the front-end sees an empty document, the user one diagnostic.
     const parsed = frontEnd.parse('', fileName);
-    const tooLong = makeDiagnostic('limit-exceeded', { start: 0, end: 0 }, `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`);
+    const tooLong = makeDiagnostic(
+      'limit-exceeded',
+      { start: 0, end: 0 },
+      `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`,
+    );
     const analysis = analyzeGraph(parsed.graph, '', [tooLong], options);
     return { text, options, frontEnd, parsed, analysis, diagnostics: [tooLong] };
   }
@@ -40,8 +44,16 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
   return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
 }
 
-function finish(text: string, options: EngineOptions, frontEnd: FrontEnd, parsed: Parsed, analysis: Analysis): DocumentAnalysis {
-  const diagnostics = capDiagnostics(applySuppressions(text, applySeverities(analysis.diagnostics, options.severities)));
+function finish(
+  text: string,
+  options: EngineOptions,
+  frontEnd: FrontEnd,
+  parsed: Parsed,
+  analysis: Analysis,
+): DocumentAnalysis {
+  const diagnostics = capDiagnostics(
+    applySuppressions(text, applySeverities(analysis.diagnostics, options.severities)),
+  );
   return { text, options, frontEnd, parsed, analysis, diagnostics };
 }
 
@@ -51,7 +63,12 @@ function finish(text: string, options: EngineOptions, frontEnd: FrontEnd, parsed
  * the same, only what the edit changed is recomputed (see `updateSource`). `prev` must not be
  * used afterwards.
  */
-export function reanalyzeSource(prev: DocumentAnalysis, text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
+export function reanalyzeSource(
+  prev: DocumentAnalysis,
+  text: string,
+  fileName: string,
+  options: EngineOptions = {},
+): DocumentAnalysis {
   let updated: DocumentAnalysis | undefined;
   try {
     updated = updateSource(prev, text, fileName, options);
@@ -62,13 +79,27 @@ export function reanalyzeSource(prev: DocumentAnalysis, text: string, fileName: 
 }
 
 /** The incremental path of `reanalyzeSource`: undefined when this edit needs a full analysis. */
-export function updateSource(prev: DocumentAnalysis, text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis | undefined {
+export function updateSource(
+  prev: DocumentAnalysis,
+  text: string,
+  fileName: string,
+  options: EngineOptions = {},
+): DocumentAnalysis | undefined {
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
-  if (frontEnd !== prev.frontEnd || !frontEnd.update || text.length > LIMITS.maxTextLength || prev.text.length > LIMITS.maxTextLength) return undefined;
+  if (
+    frontEnd !== prev.frontEnd ||
+    !frontEnd.update ||
+    text.length > LIMITS.maxTextLength ||
+    prev.text.length > LIMITS.maxTextLength
+  )
+    return undefined;
   if (options !== prev.options && JSON.stringify(options) !== JSON.stringify(prev.options)) return undefined;
   const parsed = frontEnd.update(prev.parsed, prev.text, text);
   if (!parsed) return undefined;
-  const analysis = parsed === prev.parsed ? prev.analysis : reanalyzeGraph(prev.analysis, parsed.graph, text, parsed.diagnostics, options);
+  const analysis =
+    parsed === prev.parsed
+      ? prev.analysis
+      : reanalyzeGraph(prev.analysis, parsed.graph, text, parsed.diagnostics, options);
   return analysis && finish(text, options, frontEnd, parsed, analysis);
 }
 
@@ -78,11 +109,21 @@ function capDiagnostics(diags: EngineDiagnostic[]): EngineDiagnostic[] {
   const kept = diags.slice(0, LIMITS.maxDiagnostics);
   const last = kept[kept.length - 1]!;
   const rest = diags.length - kept.length;
-  kept.push({ ...makeDiagnostic('limit-exceeded', last.span, `${exact(rest)} more diagnostics are not shown (at most ${exact(LIMITS.maxDiagnostics)} per document).`), severity: 'info' });
+  kept.push({
+    ...makeDiagnostic(
+      'limit-exceeded',
+      last.span,
+      `${exact(rest)} more diagnostics are not shown (at most ${exact(LIMITS.maxDiagnostics)} per document).`,
+    ),
+    severity: 'info',
+  });
   return kept;
 }
 
-export function applySeverities(diags: EngineDiagnostic[], severities: EngineOptions['severities']): EngineDiagnostic[] {
+export function applySeverities(
+  diags: EngineDiagnostic[],
+  severities: EngineOptions['severities'],
+): EngineDiagnostic[] {
   if (!severities) return diags;
   const out: EngineDiagnostic[] = [];
   for (const d of diags) {

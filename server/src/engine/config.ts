@@ -56,7 +56,8 @@ export function parseConfig(json: unknown): ConfigResult {
   const config: LayerlintConfig = {};
   if (!isObject(json)) return { config, errors: ['the configuration must be a JSON object'] };
   for (const key of Object.keys(json)) {
-    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget'].includes(key)) errors.push(`unknown key '${key}'`);
+    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget'].includes(key))
+      errors.push(`unknown key '${key}'`);
   }
   if (json.rules !== undefined) {
     if (!isObject(json.rules)) errors.push(`'rules' must be an object of code → ${RULE_SETTINGS.join('|')}`);
@@ -64,7 +65,8 @@ export function parseConfig(json: unknown): ConfigResult {
       const rules: LayerlintConfig['rules'] = {};
       for (const [code, setting] of Object.entries(json.rules)) {
         if (!(code in CODES)) errors.push(`rules: unknown rule code '${code}'`);
-        else if (!RULE_SETTINGS.includes(setting as RuleSetting)) errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
+        else if (!RULE_SETTINGS.includes(setting as RuleSetting))
+          errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
         else rules[code as Code] = setting as RuleSetting;
       }
       config.rules = rules;
@@ -75,19 +77,23 @@ export function parseConfig(json: unknown): ConfigResult {
     else {
       const thresholds: Partial<RuleOptions> = {};
       for (const [key, value] of Object.entries(json.thresholds)) {
-        if (!(key in DEFAULT_RULE_OPTIONS)) errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
-        else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) errors.push(`thresholds.${key}: expected a non-negative number`);
+        if (!(key in DEFAULT_RULE_OPTIONS))
+          errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
+        else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+          errors.push(`thresholds.${key}: expected a non-negative number`);
         else thresholds[key as keyof RuleOptions] = value;
       }
       config.thresholds = thresholds;
     }
   }
   if (json.convention !== undefined) {
-    if (!CONVENTION_IDS.includes(json.convention as ConventionId)) errors.push(`convention: '${String(json.convention)}' is not one of ${CONVENTION_IDS.join(', ')}`);
+    if (!CONVENTION_IDS.includes(json.convention as ConventionId))
+      errors.push(`convention: '${String(json.convention)}' is not one of ${CONVENTION_IDS.join(', ')}`);
     else config.convention = json.convention as ConventionId;
   }
   if (json.ignore !== undefined) {
-    if (!Array.isArray(json.ignore) || json.ignore.some((p) => typeof p !== 'string')) errors.push(`'ignore' must be an array of strings`);
+    if (!Array.isArray(json.ignore) || json.ignore.some((p) => typeof p !== 'string'))
+      errors.push(`'ignore' must be an array of strings`);
     else config.ignore = json.ignore as string[];
   }
   if (json.budget !== undefined) {
@@ -95,7 +101,10 @@ export function parseConfig(json: unknown): ConfigResult {
     else {
       const budget: Budget = {};
       for (const [key, value] of Object.entries(json.budget)) {
-        if (key !== 'macs' && key !== 'params') { errors.push(`budget: unknown key '${key}' (macs, params)`); continue; }
+        if (key !== 'macs' && key !== 'params') {
+          errors.push(`budget: unknown key '${key}' (macs, params)`);
+          continue;
+        }
         const q = parseQuantity(value);
         if (typeof q === 'string') errors.push(`budget.${key}: ${q}`);
         else budget[key] = q;
@@ -111,6 +120,7 @@ export function configToEngineOptions(config: LayerlintConfig): EngineOptions {
   const options: EngineOptions = {};
   if (config.rules && Object.keys(config.rules).length) options.severities = { ...config.rules };
   if (config.thresholds && Object.keys(config.thresholds).length) options.rules = { ...config.thresholds };
-  if (config.budget && (config.budget.macs !== undefined || config.budget.params !== undefined)) options.defaultBudget = { ...config.budget };
+  if (config.budget && (config.budget.macs !== undefined || config.budget.params !== undefined))
+    options.defaultBudget = { ...config.budget };
   return options;
 }

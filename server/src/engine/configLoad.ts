@@ -40,7 +40,10 @@ export function loadConfigForDir(dir: string): LoadedConfig {
   let result: LoadedConfig | undefined;
   for (const name of CONFIG_FILE_NAMES) {
     const p = join(abs, name);
-    if (isFile(p)) { result = readConfigFile(p); break; }
+    if (isFile(p)) {
+      result = readConfigFile(p);
+      break;
+    }
   }
   if (!result) {
     const parent = dirname(abs);
@@ -60,7 +63,10 @@ export function readConfigFile(path: string): LoadedConfig {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    const msg = e instanceof SyntaxError ? `invalid JSON: ${e.message}` : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    const msg =
+      e instanceof SyntaxError
+        ? `invalid JSON: ${e.message}`
+        : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
     return { config: {}, path, dir: dirname(path), errors: [`${path}: ${msg}`] };
   }
   const { config, errors } = parseConfig(json);

@@ -6,7 +6,8 @@ import type { TextEdit } from '../formats/types';
 export function separableFixEdits(doc: DocumentAnalysis): TextEdit[] {
   const edits: TextEdit[] = [];
   const layers: number[] = [];
-  for (const d of doc.diagnostics) if (d.code === 'separable-conv' && d.data?.kind === 'separable') layers.push(d.data.layer);
+  for (const d of doc.diagnostics)
+    if (d.code === 'separable-conv' && d.data?.kind === 'separable') layers.push(d.data.layer);
   if (doc.frontEnd.separableEditsAll) return doc.frontEnd.separableEditsAll(doc.parsed, doc.analysis, layers, doc.text);
   for (const layer of layers) {
     const e = doc.frontEnd.separableEdits(doc.parsed, doc.analysis, layer, doc.text);

@@ -8,7 +8,12 @@ import { looksLikeUltralytics } from './ultralytics/model';
 import { ultralyticsFrontEnd } from './ultralytics';
 import type { FrontEnd } from './types';
 
-export const FRONT_ENDS: FrontEnd[] = [layersFrontEnd as unknown as FrontEnd, caffeFrontEnd as unknown as FrontEnd, darknetFrontEnd as unknown as FrontEnd, ultralyticsFrontEnd as unknown as FrontEnd];
+export const FRONT_ENDS: FrontEnd[] = [
+  layersFrontEnd as unknown as FrontEnd,
+  caffeFrontEnd as unknown as FrontEnd,
+  darknetFrontEnd as unknown as FrontEnd,
+  ultralyticsFrontEnd as unknown as FrontEnd,
+];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {
   return FRONT_ENDS.find((f) => f.id === id);
@@ -32,5 +37,5 @@ export function detectFrontEnd(fileName: string, text: string): FrontEnd {
       : looksLikeUltralytics(text)
         ? 'ultralytics'
         : 'layers';
-  return frontEndFor(guess) ?? layersFrontEnd as unknown as FrontEnd;
+  return frontEndFor(guess) ?? (layersFrontEnd as unknown as FrontEnd);
 }

@@ -19,7 +19,18 @@ Usage:
 const args = process.argv.slice(2);
 if (args.includes('--version') || args.includes('-v')) {
   process.stdout.write(`${VERSION}\n`);
-} else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
+} else if (
+  args.includes('--help') ||
+  args.includes('-h') ||
+  !args.some(
+    (a) =>
+      a === '--stdio' ||
+      a === '--node-ipc' ||
+      a.startsWith('--socket') ||
+      a.startsWith('--pipe') ||
+      a.startsWith('--clientProcessId'),
+  )
+) {
   process.stdout.write(HELP);
   process.exitCode = args.length && !args.includes('--help') && !args.includes('-h') ? 2 : 0;
 } else {

@@ -40,7 +40,10 @@ export class AnalysisCache {
     // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
     const raw: unknown = doc.getText();
     const text = typeof raw === 'string' ? raw : '';
-    const analysis = hit && hit.version < doc.version ? reanalyzeSource(hit, text, fileName, options) : analyzeSource(text, fileName, options);
+    const analysis =
+      hit && hit.version < doc.version
+        ? reanalyzeSource(hit, text, fileName, options)
+        : analyzeSource(text, fileName, options);
     const analysed = makeFeatureDoc(analysis, doc.uri, doc.version, settings);
     this.entries.set(doc.uri, analysed);
     return analysed;

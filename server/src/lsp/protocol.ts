@@ -58,10 +58,15 @@ export function normalizeSettings(raw: unknown): Settings {
   const lens = obj(r.codeLens);
   const hints = obj(r.inlayHints);
   const rules: Settings['rules'] = {};
-  for (const [k, v] of Object.entries(obj(r.rules))) if (['error', 'warning', 'info', 'hint', 'off'].includes(v as string)) rules[k as Code] = v as Severity | 'off';
+  for (const [k, v] of Object.entries(obj(r.rules)))
+    if (['error', 'warning', 'info', 'hint', 'off'].includes(v as string)) rules[k as Code] = v as Severity | 'off';
   const thresholds: Partial<RuleOptions> = {};
-  for (const [k, v] of Object.entries(obj(r.thresholds))) if (typeof v === 'number' && Number.isFinite(v)) (thresholds as Record<string, number>)[k] = v;
-  const debounce = typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000 ? r.debounceMs : DEFAULT_SETTINGS.debounceMs;
+  for (const [k, v] of Object.entries(obj(r.thresholds)))
+    if (typeof v === 'number' && Number.isFinite(v)) (thresholds as Record<string, number>)[k] = v;
+  const debounce =
+    typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000
+      ? r.debounceMs
+      : DEFAULT_SETTINGS.debounceMs;
   return {
     rules,
     thresholds,

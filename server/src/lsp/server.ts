@@ -27,7 +27,17 @@ import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols, foldingRanges } from './features/symbols';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
-import { COMMANDS, DEFAULT_SETTINGS, normalizeSettings, REPORT_REQUEST, STATS_NOTIFICATION, type ReportParams, type ReportResult, type Settings, type StatsParams } from './protocol';
+import {
+  COMMANDS,
+  DEFAULT_SETTINGS,
+  normalizeSettings,
+  REPORT_REQUEST,
+  STATS_NOTIFICATION,
+  type ReportParams,
+  type ReportResult,
+  type Settings,
+  type StatsParams,
+} from './protocol';
 import { buildReport } from '../report/model';
 import { reportExtras } from '../report/extras';
 import { VERSION } from '../engine/version';
@@ -72,7 +82,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   }
 
   /** Runs a feature on the current version of a document, or returns `fallback`. */
-  function withDoc<T>(uri: string, token: CancellationToken | undefined, fallback: T, f: (doc: FeatureDoc) => T): T | ResponseError<void> {
+  function withDoc<T>(
+    uri: string,
+    token: CancellationToken | undefined,
+    fallback: T,
+    f: (doc: FeatureDoc) => T,
+  ): T | ResponseError<void> {
     if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
     const doc = documents.get(uri);
     if (!doc) return fallback;
@@ -100,7 +115,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (documents.get(uri)?.version !== version) return;
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
     const t = analysed.analysis.totals;
-    const stats: StatsParams = { uri, version, macs: t.macs, params: t.params, complete: analysed.analysis.complete, errors: analysed.diagnostics.filter((d) => d.severity === 'error').length };
+    const stats: StatsParams = {
+      uri,
+      version,
+      macs: t.macs,
+      params: t.params,
+      complete: analysed.analysis.complete,
+      errors: analysed.diagnostics.filter((d) => d.severity === 'error').length,
+    };
     void connection.sendNotification(STATS_NOTIFICATION, stats);
   }
 
@@ -128,7 +150,10 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: true },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite], resolveProvider: false },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite],
+          resolveProvider: false,
+        },
         inlayHintProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
@@ -164,7 +189,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
 
   documents.onDidOpen((e) => validate(e.document.uri));
-  documents.onDidChangeContent((e) => cache.debounce(e.document.uri, settings.debounceMs, () => validate(e.document.uri)));
+  documents.onDidChangeContent((e) =>
+    cache.debounce(e.document.uri, settings.debounceMs, () => validate(e.document.uri)),
+  );
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -180,12 +207,18 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens));
   });
   connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeActions(d, p)));
-  connection.languages.inlayHint.on((p, token) => withDoc(p.textDocument.uri, token, [], (d) => inlayHints(d, p.range)));
+  connection.languages.inlayHint.on((p, token) =>
+    withDoc(p.textDocument.uri, token, [], (d) => inlayHints(d, p.range)),
+  );
   connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (d) => documentSymbols(d)));
   connection.onFoldingRanges((p, token) => withDoc(p.textDocument.uri, token, [], (d) => foldingRanges(d)));
   connection.onDefinition((p, token) => withDoc(p.textDocument.uri, token, [], (d) => definition(d, p.position)));
-  connection.onReferences((p, token) => withDoc(p.textDocument.uri, token, [], (d) => references(d, p.position, p.context.includeDeclaration)));
-  connection.onPrepareRename((p, token) => withDoc(p.textDocument.uri, token, null, (d) => prepareRename(d, p.position)));
+  connection.onReferences((p, token) =>
+    withDoc(p.textDocument.uri, token, [], (d) => references(d, p.position, p.context.includeDeclaration)),
+  );
+  connection.onPrepareRename((p, token) =>
+    withDoc(p.textDocument.uri, token, null, (d) => prepareRename(d, p.position)),
+  );
   connection.onRenameRequest((p, token) =>
     withDoc(p.textDocument.uri, token, null, (d) => {
       const r = rename(d, p.position, p.newName);
@@ -194,10 +227,22 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }),
   );
   connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, [], (d) => completion(d, p.position)));
-  connection.onSignatureHelp((p, token) => withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)));
+  connection.onSignatureHelp((p, token) =>
+    withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)),
+  );
   connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
-  connection.languages.semanticTokens.on((p, token) => withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)));
-  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) => withDoc(p?.uri, token, null, (d): ReportResult => (p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri))));
+  connection.languages.semanticTokens.on((p, token) =>
+    withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)),
+  );
+  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) =>
+    withDoc(
+      p?.uri,
+      token,
+      null,
+      (d): ReportResult =>
+        p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri),
+    ),
+  );
 
   connection.onExecuteCommand(async (p) => {
     const args = p.arguments ?? [];

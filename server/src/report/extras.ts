@@ -73,7 +73,6 @@ export interface ReportExtras {
   separable: ({ candidate: number; separableMacs: number } | null)[];
 }
 
-
 export function reportExtras(doc: DocumentAnalysis, budgetOverride?: { macs?: number; params?: number }): ReportExtras {
   const { analysis } = doc;
   const graph = analysis.graph;
@@ -87,7 +86,10 @@ export function reportExtras(doc: DocumentAnalysis, budgetOverride?: { macs?: nu
     const cells = WIDTH_STEPS.map((alpha) =>
       sides.map((side) => {
         const e = estimateAt(graph, alpha, side);
-        const overBudget = !!budget && ((budget.macs !== undefined && e.macs > budget.macs) || (budget.params !== undefined && e.params > budget.params));
+        const overBudget =
+          !!budget &&
+          ((budget.macs !== undefined && e.macs > budget.macs) ||
+            (budget.params !== undefined && e.params > budget.params));
         return { alpha, side, macs: e.macs, params: e.params, complete: e.complete, overBudget };
       }),
     );

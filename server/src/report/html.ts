@@ -38,7 +38,8 @@ export function escapeHtml(s: string): string {
 }
 
 const esc = escapeHtml;
-const pct = (part: number, total: number, digits = 2) => (total > 0 ? `${((100 * part) / total).toFixed(digits)}%` : '0%');
+const pct = (part: number, total: number, digits = 2) =>
+  total > 0 ? `${((100 * part) / total).toFixed(digits)}%` : '0%';
 const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4));
 const fmtIntensity = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const fmtRho = (r: number) => ({ 1: '1', [6 / 7]: '6/7', [5 / 7]: '5/7', [4 / 7]: '4/7' })[r] ?? r.toFixed(3);
@@ -54,7 +55,15 @@ function hash(s: string): string {
 /** The `<main>` content: what the webview replaces on each update. */
 export function renderReportBody(report: Report, extras: ReportExtras, options: HtmlOptions): string {
   const ctx: Ctx = { report, extras, webview: options.mode === 'webview', ridge: options.ridge ?? RIDGE_MACS_PER_BYTE };
-  return [header(ctx), layerChart(ctx), breakdown(ctx), gridSection(ctx), intensitySection(ctx), candidatesSection(ctx), layerTable(ctx)].join('\n');
+  return [
+    header(ctx),
+    layerChart(ctx),
+    breakdown(ctx),
+    gridSection(ctx),
+    intensitySection(ctx),
+    candidatesSection(ctx),
+    layerTable(ctx),
+  ].join('\n');
 }
 
 /** A complete, self-contained HTML document. */
@@ -92,7 +101,10 @@ interface Ctx {
 
 /** A clickable element that leads to a source line: a reveal in the webview, an anchor to the table row in the file. */
 function lineLink(ctx: Ctx, index: number, line: number, inner: string, svg = false): string {
-  if (ctx.webview) return svg ? `<g class="link" tabindex="0" role="link" data-line="${line}" aria-label="line ${line}">${inner}</g>` : `<a class="link" href="#" data-line="${line}">${inner}</a>`;
+  if (ctx.webview)
+    return svg
+      ? `<g class="link" tabindex="0" role="link" data-line="${line}" aria-label="line ${line}">${inner}</g>`
+      : `<a class="link" href="#" data-line="${line}">${inner}</a>`;
   return `<a class="link" href="#layer-${index}" data-line="${line}">${inner}</a>`;
 }
 
@@ -101,12 +113,26 @@ function header(ctx: Ctx): string {
   const t = r.totals;
   const stat = (key: string, label: string, value: number, unit = '') =>
     `<div class="stat"><dt>${label}</dt><dd class="big" data-total="${key}" data-value="${value}">${compact(value)}${unit}</dd><dd class="exact">${exact(value)}</dd></div>`;
-  const meta = [esc(r.file), `${esc(r.format)} format`, `input ${shapeText(r.input)}`, r.batch > 1 ? `batch ${r.batch}` : '', `α ${r.width}`].filter(Boolean).join(' · ');
+  const meta = [
+    esc(r.file),
+    `${esc(r.format)} format`,
+    `input ${shapeText(r.input)}`,
+    r.batch > 1 ? `batch ${r.batch}` : '',
+    `α ${r.width}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   let budget = '';
   if (r.budget) {
     const parts: string[] = [];
-    if (r.budget.macs !== undefined) parts.push(`${compact(r.budget.macs)} MACs${t.macs > r.budget.macs ? ' <strong class="over">exceeded</strong>' : ' ✓'}`);
-    if (r.budget.params !== undefined) parts.push(`${compact(r.budget.params)} params${t.params > r.budget.params ? ' <strong class="over">exceeded</strong>' : ' ✓'}`);
+    if (r.budget.macs !== undefined)
+      parts.push(
+        `${compact(r.budget.macs)} MACs${t.macs > r.budget.macs ? ' <strong class="over">exceeded</strong>' : ' ✓'}`,
+      );
+    if (r.budget.params !== undefined)
+      parts.push(
+        `${compact(r.budget.params)} params${t.params > r.budget.params ? ' <strong class="over">exceeded</strong>' : ' ✓'}`,
+      );
     budget = `<p class="budget">Budget: ${parts.join(' · ')}</p>`;
   }
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
@@ -124,7 +150,10 @@ ${budget}${warn}
 }
 
 function legend(extra = ''): string {
-  const items = KIND_ORDER.filter((k) => k !== 'other').map((k) => `<span class="key"><svg width="12" height="12" aria-hidden="true"><rect class="k-${k}" width="12" height="12" rx="2"/></svg>${KIND_LABELS[k]}</span>`);
+  const items = KIND_ORDER.filter((k) => k !== 'other').map(
+    (k) =>
+      `<span class="key"><svg width="12" height="12" aria-hidden="true"><rect class="k-${k}" width="12" height="12" rx="2"/></svg>${KIND_LABELS[k]}</span>`,
+  );
   return `<p class="legend">${items.join('')}${extra}</p>`;
 }
 
@@ -138,10 +167,15 @@ const W = 960;
 
 function layerChart(ctx: Ctx): string {
   const rows = weightedRows(ctx);
-  if (!rows.length) return `<section id="layers"><h2>Cost per layer</h2><p class="muted">No weighted layers (conv, dwconv, deconv, fc) with a known shape.</p></section>`;
+  if (!rows.length)
+    return `<section id="layers"><h2>Cost per layer</h2><p class="muted">No weighted layers (conv, dwconv, deconv, fc) with a known shape.</p></section>`;
   const maxMacs = Math.max(1, ...rows.map(({ l }) => l.macs));
   const maxParams = Math.max(1, ...rows.map(({ l }) => l.params));
-  const labelW = 190, colW = 330, gap = 55, x1 = labelW, x2 = labelW + colW + gap;
+  const labelW = 190,
+    colW = 330,
+    gap = 55,
+    x1 = labelW,
+    x2 = labelW + colW + gap;
   const top = 22;
   const h = top + rows.length * ROW + 4;
   const out: string[] = [];
@@ -150,9 +184,12 @@ function layerChart(ctx: Ctx): string {
     const y = top + n * ROW;
     const sep = ctx.extras.separable[i];
     const cls = `row k-${l.kind}${sep ? ' cand' : ''}`;
-    const wm = (colW * l.macs) / maxMacs, wp = (colW * l.params) / maxParams;
+    const wm = (colW * l.macs) / maxMacs,
+      wp = (colW * l.params) / maxParams;
     const title = `${l.name} · line ${l.line} · ${l.op} (${KIND_LABELS[l.kind]}) · output ${shapeText(l.output)} · ${exact(l.macs)} MACs (${l.share}%) · ${exact(l.params)} params${sep ? ` · separable: ${exact(sep.separableMacs)} MACs` : ''}`;
-    const ghost = sep ? `<rect class="ghost" x="${x1}" y="${y + 3}" width="${num((colW * sep.separableMacs) / maxMacs)}" height="${BAR - 6}"/>` : '';
+    const ghost = sep
+      ? `<rect class="ghost" x="${x1}" y="${y + 3}" width="${num((colW * sep.separableMacs) / maxMacs)}" height="${BAR - 6}"/>`
+      : '';
     const inner =
       `<title>${esc(title)}</title>` +
       `<rect class="hit" x="0" y="${y - 2}" width="${W}" height="${ROW}"/>` +
@@ -162,9 +199,13 @@ function layerChart(ctx: Ctx): string {
       `<text class="val" x="${num(x1 + wm + 4)}" y="${y + 11}">${compact(l.macs)}</text>` +
       `<rect class="bar" x="${x2}" y="${y}" width="${num(Math.max(wp, l.params > 0 ? 1 : 0))}" height="${BAR}" rx="2"/>` +
       `<text class="val" x="${num(x2 + wp + 4)}" y="${y + 11}">${compact(l.params)}</text>`;
-    out.push(`<g class="${cls}" data-layer="${i}" data-name="${esc(l.name)}" data-macs="${l.macs}" data-params="${l.params}">${lineLink(ctx, i, l.line, inner, true)}</g>`);
+    out.push(
+      `<g class="${cls}" data-layer="${i}" data-name="${esc(l.name)}" data-macs="${l.macs}" data-params="${l.params}">${lineLink(ctx, i, l.line, inner, true)}</g>`,
+    );
   });
-  const candNote = ctx.extras.candidates.length ? '<span class="key"><span class="mark">◆</span> depthwise-separable candidate (light inner bar: its separable cost)</span>' : '';
+  const candNote = ctx.extras.candidates.length
+    ? '<span class="key"><span class="mark">◆</span> depthwise-separable candidate (light inner bar: its separable cost)</span>'
+    : '';
   return `<section id="layers">
 <h2>Cost per layer <span class="muted">(network order, weighted layers)</span></h2>
 ${legend(candNote)}
@@ -198,8 +239,16 @@ function breakdown(ctx: Ctx): string {
   });
   return `<section id="kinds">
 <h2>Breakdown by kind <span class="muted">(as Table 2 of the MobileNet paper)</span></h2>
-<div class="stacks"><span class="stack-label">MACs</span>${stackedBar(KIND_ORDER.map((k) => ({ kind: k, value: r.byKind[k].macs })), r.totals.macs, 'MACs by kind')}
-<span class="stack-label">Params</span>${stackedBar(KIND_ORDER.map((k) => ({ kind: k, value: r.byKind[k].params })), r.totals.params, 'Parameters by kind')}</div>
+<div class="stacks"><span class="stack-label">MACs</span>${stackedBar(
+    KIND_ORDER.map((k) => ({ kind: k, value: r.byKind[k].macs })),
+    r.totals.macs,
+    'MACs by kind',
+  )}
+<span class="stack-label">Params</span>${stackedBar(
+    KIND_ORDER.map((k) => ({ kind: k, value: r.byKind[k].params })),
+    r.totals.params,
+    'Parameters by kind',
+  )}</div>
 <table class="data"><thead><tr><th>Type</th><th class="num">MACs</th><th class="num">share</th><th class="num">Parameters</th><th class="num">share</th></tr></thead>
 <tbody>${rows.join('')}</tbody>
 <tfoot><tr><th scope="row">Total</th><td class="num">${exact(r.totals.macs)}</td><td class="num">100%</td><td class="num">${exact(r.totals.params)}</td><td class="num">100%</td></tr></tfoot></table>
@@ -208,7 +257,8 @@ function breakdown(ctx: Ctx): string {
 
 function gridSection(ctx: Ctx): string {
   const g = ctx.extras.grid;
-  if (!g) return `<section id="grid"><h2>Width α × resolution ρ</h2><p class="muted">No input size, so no estimates.</p></section>`;
+  if (!g)
+    return `<section id="grid"><h2>Width α × resolution ρ</h2><p class="muted">No input size, so no estimates.</p></section>`;
   const max = Math.max(1, ...g.cells.flat().map((c) => c.macs));
   const cell = (c: GridCell) => {
     const level = Math.min(7, Math.floor((8 * c.macs) / (max + 1)));
@@ -217,8 +267,12 @@ function gridSection(ctx: Ctx): string {
     const title = `α ${c.alpha}, input ${c.side}: ${exact(c.macs)} MACs, ${exact(c.params)} params${c.overBudget ? ' (over budget)' : ''}${c.complete ? '' : ' (partial)'}`;
     return `<td class="${cls}" data-alpha="${c.alpha}" data-side="${c.side}" data-macs="${c.macs}" data-params="${c.params}" title="${esc(title)}"><span class="cm">${compact(c.macs)}</span><span class="cp">${compact(c.params)} params</span>${c.overBudget ? '<span class="flag">over budget</span>' : ''}${current ? '<span class="flag cur">this file</span>' : ''}</td>`;
   };
-  const head = g.sides.map((s, j) => `<th scope="col">${s}<span class="muted"> (ρ ${fmtRho(g.rhos[j]!)})</span></th>`).join('');
-  const body = g.cells.map((row, i) => `<tr><th scope="row">α ${g.alphas[i]}</th>${row.map(cell).join('')}</tr>`).join('');
+  const head = g.sides
+    .map((s, j) => `<th scope="col">${s}<span class="muted"> (ρ ${fmtRho(g.rhos[j]!)})</span></th>`)
+    .join('');
+  const body = g.cells
+    .map((row, i) => `<tr><th scope="row">α ${g.alphas[i]}</th>${row.map(cell).join('')}</tr>`)
+    .join('');
   const b = g.budget;
   const budgetText = b
     ? `Budget: ${[b.macs !== undefined ? `${exact(b.macs)} MACs` : '', b.params !== undefined ? `${exact(b.params)} parameters` : ''].filter(Boolean).join(' and ')}; cells over it are hatched and marked.${ctx.report.budget?.fit.alpha !== undefined ? ` Largest α that fits: ${ctx.report.budget.fit.alpha}.` : ''}${ctx.report.budget?.fit.side !== undefined ? ` Largest input side that fits: ${ctx.report.budget.fit.side}.` : ''}`
@@ -238,16 +292,23 @@ function intensitySection(ctx: Ctx): string {
   const values = rows.map(({ i }) => tr(i).intensity).filter((x) => x > 0);
   const lo = 10 ** Math.floor(Math.log10(Math.min(ridge, ...values)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(ridge * 1.01, ...values)));
-  const labelW = 190, plotW = 640, top = 22;
-  const xOf = (v: number) => labelW + (plotW * (Math.log10(Math.max(v, lo)) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
+  const labelW = 190,
+    plotW = 640,
+    top = 22;
+  const xOf = (v: number) =>
+    labelW + (plotW * (Math.log10(Math.max(v, lo)) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo));
   const h = top + rows.length * ROW + 6;
   const out: string[] = [];
   for (let d = lo; d <= hi * 1.0001; d *= 10) {
     const x = num(xOf(d));
-    out.push(`<line class="tick" x1="${x}" x2="${x}" y1="${top - 4}" y2="${h - 4}"/><text class="axis" x="${x}" y="14" text-anchor="middle">${d >= 1 ? d : d.toPrecision(1)}</text>`);
+    out.push(
+      `<line class="tick" x1="${x}" x2="${x}" y1="${top - 4}" y2="${h - 4}"/><text class="axis" x="${x}" y="14" text-anchor="middle">${d >= 1 ? d : d.toPrecision(1)}</text>`,
+    );
   }
   const xr = num(xOf(ridge));
-  out.push(`<rect class="membound" x="${labelW}" y="${top - 4}" width="${num(xOf(ridge) - labelW)}" height="${h - top}"/>`);
+  out.push(
+    `<rect class="membound" x="${labelW}" y="${top - 4}" width="${num(xOf(ridge) - labelW)}" height="${h - top}"/>`,
+  );
   rows.forEach(({ l, i }, n) => {
     const y = top + n * ROW;
     const t = tr(i);
@@ -259,7 +320,9 @@ function intensitySection(ctx: Ctx): string {
       `<text class="name" x="${labelW - 48}" y="${y + 11}" text-anchor="end">${esc(truncate(l.name, 24))}</text><text class="lineno" x="${labelW - 8}" y="${y + 11}" text-anchor="end">L${l.line}</text>` +
       `<rect class="bar" x="${labelW}" y="${y}" width="${num(Math.max(1, w))}" height="${BAR}" rx="2"/>` +
       `<text class="val" x="${num(labelW + w + 4)}" y="${y + 11}">${fmtIntensity(t.intensity)}</text>`;
-    out.push(`<g class="row k-${l.kind} ${bound}" data-layer="${i}" data-intensity="${t.intensity}" data-bytes="${t.bytes}">${lineLink(ctx, i, l.line, inner, true)}</g>`);
+    out.push(
+      `<g class="row k-${l.kind} ${bound}" data-layer="${i}" data-intensity="${t.intensity}" data-bytes="${t.bytes}">${lineLink(ctx, i, l.line, inner, true)}</g>`,
+    );
   });
   out.push(
     `<line class="ridge" x1="${xr}" x2="${xr}" y1="${top - 6}" y2="${h + 10}"/>` +
@@ -297,9 +360,14 @@ function intensityNote(rows: { l: ReportLayer; i: number }[], tr: (i: number) =>
   const parts: string[] = [];
   if (pw) {
     const g = tr(pw.i).gemm;
-    parts.push(`A 1x1 convolution is a matrix multiply on the input exactly as it lies in memory (no im2col): <b>${esc(pw.l.name)}</b> is a GEMM of ${g ? g.map(exact).join(' × ') : '?'} (pixels × input channels × output channels) at ${fmtIntensity(tr(pw.i).intensity)} MACs/byte.`);
+    parts.push(
+      `A 1x1 convolution is a matrix multiply on the input exactly as it lies in memory (no im2col): <b>${esc(pw.l.name)}</b> is a GEMM of ${g ? g.map(exact).join(' × ') : '?'} (pixels × input channels × output channels) at ${fmtIntensity(tr(pw.i).intensity)} MACs/byte.`,
+    );
   }
-  if (dw) parts.push(`A depthwise convolution does only K×K MACs per input value it reads: <b>${esc(dw.l.name)}</b> reaches ${fmtIntensity(tr(dw.i).intensity)} MACs/byte, so it is bound by memory, not arithmetic.`);
+  if (dw)
+    parts.push(
+      `A depthwise convolution does only K×K MACs per input value it reads: <b>${esc(dw.l.name)}</b> reaches ${fmtIntensity(tr(dw.i).intensity)} MACs/byte, so it is bound by memory, not arithmetic.`,
+    );
   if (!parts.length) return '';
   return `<p class="note">${parts.join(' ')}</p>`;
 }
@@ -307,11 +375,14 @@ function intensityNote(rows: { l: ReportLayer; i: number }[], tr: (i: number) =>
 function candidatesSection(ctx: Ctx): string {
   const cs = ctx.extras.candidates;
   const r = ctx.report;
-  if (!cs.length) return `<section id="candidates"><h2>Depthwise-separable candidates</h2><p class="muted">None: no standard KxK convolution here would be cheaper as depthwise + pointwise.</p></section>`;
+  if (!cs.length)
+    return `<section id="candidates"><h2>Depthwise-separable candidates</h2><p class="muted">None: no standard KxK convolution here would be cheaper as depthwise + pointwise.</p></section>`;
   const saved = cs.reduce((a, c) => a + c.macs - c.separableMacs, 0);
   const rows = cs.map((c) => {
     const s = c.macs - c.separableMacs;
-    const apply = ctx.webview ? `<td><button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make separable</button></td>` : '';
+    const apply = ctx.webview
+      ? `<td><button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make separable</button></td>`
+      : '';
     return `<tr class="cand-row" data-layer="${c.layer}" data-line="${c.line}" data-macs="${c.macs}" data-separable-macs="${c.separableMacs}"><th scope="row">${lineLink(ctx, c.layers[0]!, c.line, esc(c.name))}${c.layers.length > 1 ? ` <span class="muted">×${c.layers.length}</span>` : ''}</th><td class="num">${c.line}</td><td class="num">${exact(c.macs)}</td><td class="num">${exact(c.separableMacs)}</td><td class="num saved">−${exact(s)} <span class="muted">(−${((100 * s) / c.macs).toFixed(1)}%)</span></td><td class="num">${exact(c.params)} → ${exact(c.separableParams)}</td><td class="num">${c.ratio.toFixed(3)}</td>${apply}</tr>`;
   });
   return `<section id="candidates">

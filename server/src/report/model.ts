@@ -43,7 +43,15 @@ export interface Report {
   batch: number;
   width: number;
   complete: boolean;
-  totals: { macs: number; flops: number; params: number; otherOps: number; activations: number; activationBytes: number; weightBytes: number };
+  totals: {
+    macs: number;
+    flops: number;
+    params: number;
+    otherOps: number;
+    activations: number;
+    activationBytes: number;
+    weightBytes: number;
+  };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
@@ -58,11 +66,17 @@ export const BYTES_PER_ELEMENT = 4;
 
 const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
 
-export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?: { macs?: number; params?: number }): Report {
+export function buildReport(
+  doc: DocumentAnalysis,
+  file: string,
+  budgetOverride?: { macs?: number; params?: number },
+): Report {
   const { analysis } = doc;
   const index = new LineIndex(doc.text);
   const t = analysis.totals;
-  const byKind = Object.fromEntries(Object.entries(analysis.byKind).map(([k, v]) => [k, { ...v, share: share(v.macs, t.macs) }])) as Report['byKind'];
+  const byKind = Object.fromEntries(
+    Object.entries(analysis.byKind).map(([k, v]) => [k, { ...v, share: share(v.macs, t.macs) }]),
+  ) as Report['byKind'];
   const graph = analysis.graph;
   const budget = { ...pickBudget(graph.budget), ...pickBudget(analysis.options.budget), ...pickBudget(budgetOverride) };
   const report: Report = {
@@ -73,7 +87,15 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
     batch: graph.input.batch,
     width: graph.width.alpha,
     complete: analysis.complete,
-    totals: { macs: t.macs, flops: 2 * t.macs, params: t.params, otherOps: t.otherOps, activations: t.activations, activationBytes: BYTES_PER_ELEMENT * t.activations, weightBytes: BYTES_PER_ELEMENT * t.params },
+    totals: {
+      macs: t.macs,
+      flops: 2 * t.macs,
+      params: t.params,
+      otherOps: t.otherOps,
+      activations: t.activations,
+      activationBytes: BYTES_PER_ELEMENT * t.activations,
+      weightBytes: BYTES_PER_ELEMENT * t.params,
+    },
     byKind,
     layers: analysis.layers.map((l) => {
       const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, graph.input.batch) : undefined;
@@ -99,7 +121,8 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
   };
   const scales = analysis.input ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
   if (scales?.length) report.estimates.scales = scales;
-  if (budget.macs !== undefined || budget.params !== undefined) report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
+  if (budget.macs !== undefined || budget.params !== undefined)
+    report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
   return report;
 }
 
@@ -115,6 +138,14 @@ export function reportDiagnostics(doc: DocumentAnalysis, index = new LineIndex(d
   return doc.diagnostics.map((d) => {
     const s = index.positionAt(d.span.start);
     const e = index.positionAt(d.span.end);
-    return { code: d.code, severity: d.severity, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, message: d.message };
+    return {
+      code: d.code,
+      severity: d.severity,
+      line: s.line + 1,
+      column: s.character + 1,
+      endLine: e.line + 1,
+      endColumn: e.character + 1,
+      message: d.message,
+    };
   });
 }

@@ -29,7 +29,11 @@ const SETTINGS = {
 
 /** Fails early, with the command that fixes it, when a tool is missing. */
 export function checkTools() {
-  for (const [what, p] of [['Node 24', NODE24], ['code-server', CODE_SERVER], ['Chromium', CHROMIUM]]) {
+  for (const [what, p] of [
+    ['Node 24', NODE24],
+    ['code-server', CODE_SERVER],
+    ['Chromium', CHROMIUM],
+  ]) {
     if (!existsSync(p)) throw new Error(`${what} not found at ${p}: run bash .ci/install-editors.sh`);
   }
 }
@@ -83,12 +87,34 @@ export async function startCodeServer({ extraSettings = {}, vsix, log = () => {}
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   writeFileSync(join(dir, 'config.yaml'), `bind-addr: ${host}\nauth: none\ncert: false\n`);
-  const base = [CODE_SERVER, '--config', join(dir, 'config.yaml'), '--user-data-dir', ud, '--extensions-dir', join(dir, 'ext')];
-  const args = [
-    ...base, '--auth', 'none', '--bind-addr', host, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--vscode-option', 'enable-smoke-test-driver',
+  const base = [
+    CODE_SERVER,
+    '--config',
+    join(dir, 'config.yaml'),
+    '--user-data-dir',
+    ud,
+    '--extensions-dir',
+    join(dir, 'ext'),
   ];
-  const env = { ...process.env, PATH: `${join(TOOLS, 'node/node_modules/node/bin')}:${process.env.PATH}`, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data') };
+  const args = [
+    ...base,
+    '--auth',
+    'none',
+    '--bind-addr',
+    host,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--vscode-option',
+    'enable-smoke-test-driver',
+  ];
+  const env = {
+    ...process.env,
+    PATH: `${join(TOOLS, 'node/node_modules/node/bin')}:${process.env.PATH}`,
+    XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+    XDG_DATA_HOME: join(dir, 'xdg-data'),
+  };
   if (vsix) {
     try {
       execFileSync(NODE24, [...base, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -100,23 +126,37 @@ export async function startCodeServer({ extraSettings = {}, vsix, log = () => {}
   const child = spawn(NODE24, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   const sink = (chunk) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) { output.push(line); log(`[code-server] ${line}`); }
+    for (const line of chunk.toString().split('\n'))
+      if (line.trim()) {
+        output.push(line);
+        log(`[code-server] ${line}`);
+      }
   };
   child.stdout.on('data', sink);
   child.stderr.on('data', sink);
   let exited = false;
-  child.on('exit', () => { exited = true; });
+  child.on('exit', () => {
+    exited = true;
+  });
   const close = () => {
     // the whole group: code-server plus the extension host and language server it started
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await until('code-server /healthz', async () => {
-      if (exited) throw new Error(`code-server exited early:\n${output.join('\n')}`);
-      const r = await fetch(`http://${host}/healthz`);
-      return r.ok;
-    }, 60_000);
+    await until(
+      'code-server /healthz',
+      async () => {
+        if (exited) throw new Error(`code-server exited early:\n${output.join('\n')}`);
+        const r = await fetch(`http://${host}/healthz`);
+        return r.ok;
+      },
+      60_000,
+    );
   } catch (e) {
     close();
     throw e;
@@ -136,6 +176,13 @@ export async function launchChromium() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

@@ -10,7 +10,12 @@ import { parseArgs } from 'node:util';
 import { ROOT, startCodeServer, launchChromium, closeBrowser, makeWorkspace, unpackVsix } from './codeServer.mjs';
 
 const { values: opts } = parseArgs({
-  options: { vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') }, dev: { type: 'boolean', default: false }, timeout: { type: 'string', default: '240' }, verbose: { type: 'boolean', default: false } },
+  options: {
+    vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') },
+    dev: { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '240' },
+    verbose: { type: 'boolean', default: false },
+  },
 });
 const NOISE = /ENOTFOUND open-vsx\.org|Timed out waiting for authentication provider/;
 const TESTS_JS = join(ROOT, 'out/editors/vscode/suite.js');
@@ -24,7 +29,8 @@ async function finish(code, why) {
   if (finished) return;
   finished = true;
   if (why) console.error(`runCodeServer: ${why}`);
-  if (code !== 0 && server && !opts.verbose) console.error(`--- code-server output ---\n${server.output.slice(-30).join('\n')}`);
+  if (code !== 0 && server && !opts.verbose)
+    console.error(`--- code-server output ---\n${server.output.slice(-30).join('\n')}`);
   await closeBrowser(browser);
   server?.close();
   console.log(`runCodeServer: ${code === 0 ? 'passed' : `failed (${code})`} in ${elapsed()}`);
@@ -55,10 +61,14 @@ try {
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = (Array.isArray(args) ? args : [args]).map(String).join(' ');
     if (opts.verbose || text.includes('[layerlint-suite]')) console.log(`[exthost ${type}] ${text}`);
-    else if (type === 'error' && !NOISE.test(text)) console.log(`[exthost ${type}] ${text.split('\n').slice(0, 20).join('\n')}`);
+    else if (type === 'error' && !NOISE.test(text))
+      console.log(`[exthost ${type}] ${text.split('\n').slice(0, 20).join('\n')}`);
   });
   const remote = (p) => `vscode-remote://${server.host}${p}`;
-  const payload = JSON.stringify([['extensionDevelopmentPath', remote(extDir)], ['extensionTestsPath', remote(TESTS_JS)]]);
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(extDir)],
+    ['extensionTestsPath', remote(TESTS_JS)],
+  ]);
   await page.goto(`http://${server.host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`);
   const code = await exitCode;
   await finish(code === 0 ? 0 : 1, code === 0 ? undefined : `suite exited with ${code}`);

@@ -17,7 +17,13 @@ try {
     version: opts['vscode-version'],
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: join(ROOT, 'out/editors/vscode/suite.js'),
-    launchArgs: [makeWorkspace(dir), '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(dir, 'ud')],
+    launchArgs: [
+      makeWorkspace(dir),
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      join(dir, 'ud'),
+    ],
   });
 } catch (e) {
   console.error(`runTestElectron: ${e instanceof Error ? e.message : e}`);

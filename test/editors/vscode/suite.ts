@@ -17,7 +17,9 @@ function log(msg: string): void {
 }
 
 function separable(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'separable-conv');
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'separable-conv');
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -45,7 +47,9 @@ export async function run(): Promise<void> {
   assert.equal(doc.languageId, 'layerspec');
   await vscode.window.showTextDocument(doc);
 
-  const diags = await step('13 separable-conv diagnostics', () => until('13 separable-conv diagnostics', () => (separable(uri).length === 13 ? separable(uri) : undefined)));
+  const diags = await step('13 separable-conv diagnostics', () =>
+    until('13 separable-conv diagnostics', () => (separable(uri).length === 13 ? separable(uri) : undefined)),
+  );
   const ext = vscode.extensions.getExtension('layerlint.layerlint');
   assert.ok(ext?.isActive, 'the LayerLint extension is active');
   const conv2 = diags.find((d) => doc.lineAt(d.range.start.line).text.startsWith('conv2:'));
@@ -60,21 +64,35 @@ export async function run(): Promise<void> {
       lenses.some((l) => l.range.start.line === line && l.command?.title.includes('separable: 29.3M, -87.3%')),
       `a "separable: 29.3M, -87.3%" lens on conv2 (line ${line}); lenses: ${JSON.stringify(titles)}`,
     );
-    assert.ok(titles.some((t) => t.includes('Total 4.87G MACs')), `a "Total 4.87G MACs" lens; lenses: ${JSON.stringify(titles)}`);
+    assert.ok(
+      titles.some((t) => t.includes('Total 4.87G MACs')),
+      `a "Total 4.87G MACs" lens; lenses: ${JSON.stringify(titles)}`,
+    );
   });
 
   await step('hover', async () => {
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, conv2.range.start.translate(0, 2));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      conv2.range.start.translate(0, 2),
+    );
     const text = hoverText(hovers);
     assert.ok(text.includes('= 231,211,008'), `hover contains "= 231,211,008": ${text}`);
   });
 
   // The cost report webview, before anything edits the file: it shows the file's totals and follows an edit.
-  await step('cost report view', () => runChecks('report view', reportViewChecks(uri, { macs: 4_867_293_184, params: 29_294_088 })));
+  await step('cost report view', () =>
+    runChecks('report view', reportViewChecks(uri, { macs: 4_867_293_184, params: 29_294_088 })),
+  );
   await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 
   await step('quick fix', async () => {
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, conv2.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      conv2.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a): a is vscode.CodeAction => 'isPreferred' in a && a.isPreferred === true);
     assert.ok(fix?.edit, `a preferred quick fix with an edit; actions: ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.match(fix.title, /depthwise-separable/);

@@ -13,7 +13,10 @@ export async function run(): Promise<void> {
   const uri = vscode.Uri.joinPath(folder.uri, 'mobilenet_v1_conv.layers');
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
-  const conv2 = doc.getText().split('\n').findIndex((l) => l.startsWith('conv2:'));
+  const conv2 = doc
+    .getText()
+    .split('\n')
+    .findIndex((l) => l.startsWith('conv2:'));
 
   await runChecks('web extension', [
     check('in the web host, the file is layerspec and the extension runs its browser build', async () => {
@@ -25,19 +28,27 @@ export async function run(): Promise<void> {
     }),
     check('diagnostics from the server in the worker: 13 separable-conv warnings', async () => {
       const diags = await poll('separable-conv diagnostics', () => {
-        const d = vscode.languages.getDiagnostics(uri).filter((x) => (typeof x.code === 'object' ? x.code.value : x.code) === 'separable-conv');
+        const d = vscode.languages
+          .getDiagnostics(uri)
+          .filter((x) => (typeof x.code === 'object' ? x.code.value : x.code) === 'separable-conv');
         return d.length ? d : undefined;
       });
       if (diags.length !== 13) throw new Error(`${diags.length} separable-conv diagnostics`);
-      if (diags[0]!.range.start.line !== conv2) throw new Error(`first on line ${diags[0]!.range.start.line}, conv2 is ${conv2}`);
+      if (diags[0]!.range.start.line !== conv2)
+        throw new Error(`first on line ${diags[0]!.range.start.line}, conv2 is ${conv2}`);
     }),
     check('hover on conv2 shows its MACs with the formula', async () => {
       const hovers = await poll('hover', async () => {
-        const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(conv2, 10));
+        const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          uri,
+          new vscode.Position(conv2, 10),
+        );
         return h?.length ? h : undefined;
       });
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-      if (!text.includes('231,211,008')) throw new Error(`hover without conv2's 231,211,008 MACs: ${text.slice(0, 300)}`);
+      if (!text.includes('231,211,008'))
+        throw new Error(`hover without conv2's 231,211,008 MACs: ${text.slice(0, 300)}`);
     }),
     check('code lenses: totals on the network line and the separable rewrite on conv2', async () => {
       const lenses = await poll('code lenses', async () => {
@@ -45,8 +56,10 @@ export async function run(): Promise<void> {
         return l?.length ? l : undefined;
       });
       const titles = lenses.map((l) => l.command?.title ?? '');
-      if (!titles.some((t) => t.startsWith('Total 4.87G MACs'))) throw new Error(`no total lens: ${titles.slice(0, 5).join(' | ')}`);
-      if (!lenses.some((l) => l.range.start.line === conv2 && l.command?.command === 'layerlint.applySeparable')) throw new Error('no apply lens on conv2');
+      if (!titles.some((t) => t.startsWith('Total 4.87G MACs')))
+        throw new Error(`no total lens: ${titles.slice(0, 5).join(' | ')}`);
+      if (!lenses.some((l) => l.range.start.line === conv2 && l.command?.command === 'layerlint.applySeparable'))
+        throw new Error('no apply lens on conv2');
     }),
     ...reportViewChecks(uri, { macs: 4_867_293_184, params: 29_294_088 }),
   ]);

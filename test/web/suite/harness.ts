@@ -24,7 +24,11 @@ export async function runChecks(suite: string, checks: Check[]): Promise<void> {
 }
 
 /** Polls `f` until it returns a value (not undefined), or throws after `timeoutMs`. */
-export async function poll<T>(what: string, f: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function poll<T>(
+  what: string,
+  f: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();

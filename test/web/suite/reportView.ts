@@ -19,13 +19,27 @@ export function reportViewChecks(uri: vscode.Uri, totals: { macs: number; params
         return s && s.macs > 0 && s.loaded ? s : undefined;
       });
       if (state.uri !== uri.toString()) throw new Error(`view shows ${state.uri}`);
-      if (state.macs !== totals.macs || state.params !== totals.params) throw new Error(`view totals ${state.macs} / ${state.params}`);
-      for (const s of [`data-total="macs" data-value="${totals.macs}"`, `>${exact(totals.macs)}<`, `>${exact(totals.params)}<`, "script-src 'nonce-"]) {
+      if (state.macs !== totals.macs || state.params !== totals.params)
+        throw new Error(`view totals ${state.macs} / ${state.params}`);
+      for (const s of [
+        `data-total="macs" data-value="${totals.macs}"`,
+        `>${exact(totals.macs)}<`,
+        `>${exact(totals.params)}<`,
+        "script-src 'nonce-",
+      ]) {
         if (!state.html.includes(s)) throw new Error(`webview html lacks ${s}`);
       }
       const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-      const tab = await poll(`a "Cost: …" webview tab`, () => tabs().find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Cost:')), 5000).catch((e: Error) => {
-        throw new Error(`${e.message}; tabs: ${tabs().map((t) => `${t.label} [${(t.input as { viewType?: string })?.viewType ?? typeof t.input}]`).join(', ')}`);
+      const tab = await poll(
+        `a "Cost: …" webview tab`,
+        () => tabs().find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Cost:')),
+        5000,
+      ).catch((e: Error) => {
+        throw new Error(
+          `${e.message}; tabs: ${tabs()
+            .map((t) => `${t.label} [${(t.input as { viewType?: string })?.viewType ?? typeof t.input}]`)
+            .join(', ')}`,
+        );
       });
       if (tab.group.viewColumn === vscode.ViewColumn.One) throw new Error('the webview is not beside the editor');
     }),
@@ -51,7 +65,10 @@ export function reportViewChecks(uri: vscode.Uri, totals: { macs: number; params
 export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder');
-  const candidates = [vscode.Uri.joinPath(folder.uri, 'examples', 'mobilenet_v1_conv.layers'), vscode.Uri.joinPath(folder.uri, 'mobilenet_v1_conv.layers')];
+  const candidates = [
+    vscode.Uri.joinPath(folder.uri, 'examples', 'mobilenet_v1_conv.layers'),
+    vscode.Uri.joinPath(folder.uri, 'mobilenet_v1_conv.layers'),
+  ];
   let uri = candidates[0]!;
   for (const c of candidates) {
     try {

@@ -56,13 +56,23 @@ export const check: Command = {
       'max-warnings': { type: 'string' },
       'ignore-pattern': { type: 'string', multiple: true },
     });
-    if (values.help) { io.out(HELP); return EXIT.ok; }
+    if (values.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
     const format = oneOf(values.format, FORMATS, '--format', 'text');
     const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
     const maxWarnings = nonNegativeInteger(values['max-warnings'], 'max-warnings');
     const cli = analysisOptions(values);
-    const paths = collectFiles(positionals.length ? positionals : ['.'], { cwd: io.cwd, ignorePatterns: values['ignore-pattern'] ?? [], ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}) });
-    if (!paths.length) throw new UsageError(`no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`);
+    const paths = collectFiles(positionals.length ? positionals : ['.'], {
+      cwd: io.cwd,
+      ignorePatterns: values['ignore-pattern'] ?? [],
+      ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}),
+    });
+    if (!paths.length)
+      throw new UsageError(
+        `no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`,
+      );
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
     const files: CheckFile[] = [];
     try {
@@ -71,18 +81,31 @@ export const check: Command = {
         if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
         const { doc } = analyzeFile(path, file, cli);
         const a = doc.analysis;
-        files.push({ file, format: doc.frontEnd.id, macs: a.totals.macs, params: a.totals.params, complete: a.complete, diagnostics: reportDiagnostics(doc) });
+        files.push({
+          file,
+          format: doc.frontEnd.id,
+          macs: a.totals.macs,
+          params: a.totals.params,
+          complete: a.complete,
+          diagnostics: reportDiagnostics(doc),
+        });
       });
     } finally {
       if (progress) io.err('\r\u001b[2K');
     }
     const all = files.flatMap((f) => f.diagnostics);
     const counts = countSeverities(all);
-    const failed = all.some((d) => RANK[d.severity] <= RANK[failOn]) || (maxWarnings !== undefined && counts.warning > maxWarnings);
+    const failed =
+      all.some((d) => RANK[d.severity] <= RANK[failOn]) || (maxWarnings !== undefined && counts.warning > maxWarnings);
     const result: CheckResult = {
       tool: { name: 'layerlint', version },
       files,
-      summary: { ...counts, files: files.length, filesWithProblems: files.filter((f) => f.diagnostics.length).length, failed },
+      summary: {
+        ...counts,
+        files: files.length,
+        filesWithProblems: files.filter((f) => f.diagnostics.length).length,
+        failed,
+      },
     };
     io.out(render(format, result, io));
     return failed ? EXIT.findings : EXIT.ok;
@@ -91,10 +114,15 @@ export const check: Command = {
 
 function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): string {
   switch (format) {
-    case 'json': return `${JSON.stringify(r, null, 2)}\n`;
-    case 'sarif': return `${JSON.stringify(sarifLog(r), null, 2)}\n`;
-    case 'github': return githubAnnotations(r);
-    case 'markdown': return checkMarkdown(r);
-    default: return checkText(r, painter(colorEnabled(io)));
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(sarifLog(r), null, 2)}\n`;
+    case 'github':
+      return githubAnnotations(r);
+    case 'markdown':
+      return checkMarkdown(r);
+    default:
+      return checkText(r, painter(colorEnabled(io)));
   }
 }

@@ -45,15 +45,24 @@ export const estimate: Command = {
       resolution: { type: 'string' },
       config: ANALYSIS_OPTIONS.config,
     });
-    if (values.help) { io.out(HELP); return EXIT.ok; }
+    if (values.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
     const format = oneOf(values.format, FORMATS, '--format', 'text');
     const widths = numberList(values.width, 'width', 4) ?? [...WIDTH_STEPS];
     const sidesArg = numberList(values.resolution, 'resolution', 1_000_000)?.map(Math.round);
-    const fa = analyzeOne('estimate', positionals, io, values.config !== undefined ? { configPath: values.config } : {});
+    const fa = analyzeOne(
+      'estimate',
+      positionals,
+      io,
+      values.config !== undefined ? { configPath: values.config } : {},
+    );
     const { analysis } = fa.doc;
     if (!analysis.input || !analysis.complete) {
       const paint = painter(colorEnabled(io, 'err'));
-      for (const d of reportDiagnostics(fa.doc).filter((x) => x.severity === 'error')) io.err(`${diagnosticLine(fa.file, d, paint)}\n`);
+      for (const d of reportDiagnostics(fa.doc).filter((x) => x.severity === 'error'))
+        io.err(`${diagnosticLine(fa.file, d, paint)}\n`);
       io.err(`layerlint: estimate: ${fa.file}: shapes cannot be inferred, so there is nothing to estimate\n`);
       return EXIT.findings;
     }
@@ -69,10 +78,17 @@ export const estimate: Command = {
       cells: widths.flatMap((alpha) => sides.map((s) => ({ alpha, side: s, ...estimateAt(graph, alpha, s) }))),
     };
     switch (format) {
-      case 'json': io.out(`${JSON.stringify(grid, null, 2)}\n`); break;
-      case 'csv': io.out(estimateCsv(grid)); break;
-      case 'markdown': io.out(estimateMarkdown(grid)); break;
-      default: io.out(estimateText(grid));
+      case 'json':
+        io.out(`${JSON.stringify(grid, null, 2)}\n`);
+        break;
+      case 'csv':
+        io.out(estimateCsv(grid));
+        break;
+      case 'markdown':
+        io.out(estimateMarkdown(grid));
+        break;
+      default:
+        io.out(estimateText(grid));
     }
     return EXIT.ok;
   },

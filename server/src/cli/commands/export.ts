@@ -27,8 +27,14 @@ export const exportCommand: Command = {
   summary: 'the network as a PyTorch nn.Module (Python source)',
   help: HELP,
   run(argv, io) {
-    const { values, positionals } = parseCommandArgs('export', argv, { ...ANALYSIS_OPTIONS, pytorch: { type: 'boolean' } });
-    if (values.help) { io.out(HELP); return EXIT.ok; }
+    const { values, positionals } = parseCommandArgs('export', argv, {
+      ...ANALYSIS_OPTIONS,
+      pytorch: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
     if (!values.pytorch) throw new UsageError('export: choose a target: --pytorch');
     const fa = analyzeOne('export', positionals, io, analysisOptions(values));
     const errors = fa.doc.diagnostics.filter((d) => d.severity === 'error');

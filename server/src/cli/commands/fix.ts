@@ -29,7 +29,9 @@ import type { Command } from './types';
 export const FIXERS: Partial<Record<Code, (doc: DocumentAnalysis) => TextEdit[]>> = {
   'separable-conv': separableFixEdits,
   'over-budget': (doc) => {
-    const alphas = doc.diagnostics.flatMap((d) => (d.code === 'over-budget' && d.data?.kind === 'budget' && d.data.alpha !== undefined ? [d.data.alpha] : []));
+    const alphas = doc.diagnostics.flatMap((d) =>
+      d.code === 'over-budget' && d.data?.kind === 'budget' && d.data.alpha !== undefined ? [d.data.alpha] : [],
+    );
     return alphas.length ? doc.frontEnd.widthEdits(doc.parsed, doc.text, Math.min(...alphas)) : [];
   },
 };
@@ -67,18 +69,29 @@ export const fix: Command = {
       stdout: { type: 'boolean' },
       'ignore-pattern': { type: 'string', multiple: true },
     });
-    if (values.help) { io.out(HELP); return EXIT.ok; }
+    if (values.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
     if (!positionals.length) throw new UsageError(`fix: missing PATHS (see 'layerlint fix --help')`);
     if (values['dry-run'] && values.stdout) throw new UsageError('fix: --dry-run and --stdout exclude each other');
     const rules = (values.rule ?? DEFAULT_FIX_RULES).map((r) => {
       if (!(r in CODES)) throw new UsageError(`fix: unknown rule '${r}'`);
-      if (!FIXERS[r as Code]) throw new UsageError(`fix: rule '${r}' has no automatic fix (fixable: ${Object.keys(FIXERS).join(', ')})`);
+      if (!FIXERS[r as Code])
+        throw new UsageError(`fix: rule '${r}' has no automatic fix (fixable: ${Object.keys(FIXERS).join(', ')})`);
       return r as Code;
     });
     const cli = analysisOptions(values);
-    const paths = collectFiles(positionals, { cwd: io.cwd, ignorePatterns: values['ignore-pattern'] ?? [], ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}) });
-    if (values.stdout && paths.length !== 1) throw new UsageError(`fix --stdout: takes exactly one file, got ${paths.length}`);
-    let changed = 0, edits = 0, refused = 0;
+    const paths = collectFiles(positionals, {
+      cwd: io.cwd,
+      ignorePatterns: values['ignore-pattern'] ?? [],
+      ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}),
+    });
+    if (values.stdout && paths.length !== 1)
+      throw new UsageError(`fix --stdout: takes exactly one file, got ${paths.length}`);
+    let changed = 0,
+      edits = 0,
+      refused = 0;
     for (const path of paths) {
       const file = displayPath(path, io.cwd);
       const text = readText(path, file);
@@ -102,7 +115,10 @@ export const fix: Command = {
         else writeAtomically(path, fixed);
       }
     }
-    if (!values.stdout) io.err(`layerlint: ${values['dry-run'] ? 'would fix' : 'fixed'} ${plural(changed, 'file')} (${plural(edits, 'finding')})${refused ? `, refused ${refused}` : ''}, ${paths.length - changed - refused} unchanged\n`);
+    if (!values.stdout)
+      io.err(
+        `layerlint: ${values['dry-run'] ? 'would fix' : 'fixed'} ${plural(changed, 'file')} (${plural(edits, 'finding')})${refused ? `, refused ${refused}` : ''}, ${paths.length - changed - refused} unchanged\n`,
+      );
     return refused ? EXIT.usage : EXIT.ok;
   },
 };
@@ -110,19 +126,28 @@ export const fix: Command = {
 /** A git-style unified diff (`a/` and `b/` prefixes on relative paths), 3 lines of context. */
 export function unifiedDiff(file: string, before: string, after: string): string {
   const rel = !isAbsolute(file);
-  return createTwoFilesPatch(rel ? `a/${file}` : file, rel ? `b/${file}` : file, before, after, '', '', { context: 3 }).replace(/^(Index: [^\n]*\n)?=+\n/, '');
+  return createTwoFilesPatch(rel ? `a/${file}` : file, rel ? `b/${file}` : file, before, after, '', '', {
+    context: 3,
+  }).replace(/^(Index: [^\n]*\n)?=+\n/, '');
 }
 
 /** Why the fixed text must not be written, or undefined when it may. */
-function checkFixed(before: DocumentAnalysis, fixed: string, path: string, options: ReturnType<typeof engineOptions>): string | undefined {
+function checkFixed(
+  before: DocumentAnalysis,
+  fixed: string,
+  path: string,
+  options: ReturnType<typeof engineOptions>,
+): string | undefined {
   const after = analyzeSource(fixed, path, options);
   const syntax = after.analysis.diagnostics.find((d) => stageOf(d.code) === 'syntax');
   if (syntax) {
     const p = new LineIndex(fixed).positionAt(syntax.span.start);
     return `the fixed text would not parse (line ${p.line + 1}:${p.character + 1}: ${syntax.message})`;
   }
-  const errors = (d: DocumentAnalysis) => d.analysis.diagnostics.filter((x) => x.severity === 'error' && x.code !== 'over-budget').length;
-  if (errors(after) > errors(before)) return `the fixed text would have ${errors(after) - errors(before)} more error(s)`;
+  const errors = (d: DocumentAnalysis) =>
+    d.analysis.diagnostics.filter((x) => x.severity === 'error' && x.code !== 'over-budget').length;
+  if (errors(after) > errors(before))
+    return `the fixed text would have ${errors(after) - errors(before)} more error(s)`;
   return undefined;
 }
 
@@ -133,7 +158,11 @@ export function writeAtomically(path: string, text: string): void {
     writeFileSync(tmp, text, { mode: statSync(path).mode & 0o7777 });
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
     throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -41,7 +41,9 @@ Exit codes: 0 no errors, 1 the file has errors (including over budget), 2 usage 
 `;
 
 export function withConvention(report: Report, id: ConventionId, fa: FileAnalysis): Report {
-  report.convention = CONVENTIONS[id] ? { ...conventionTotals(id, fa.doc.analysis), available: true } : { convention: id, available: false };
+  report.convention = CONVENTIONS[id]
+    ? { ...conventionTotals(id, fa.doc.analysis), available: true }
+    : { convention: id, available: false };
   return report;
 }
 
@@ -57,11 +59,17 @@ export const report: Command = {
       top: { type: 'string' },
       convention: { type: 'string' },
     });
-    if (values.help) { io.out(HELP); return EXIT.ok; }
+    if (values.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
     const format = oneOf(values.format, FORMATS, '--format', 'text');
     const sort = oneOf(values.sort, SORTS, '--sort', 'line');
     const top = nonNegativeInteger(values.top, 'top');
-    const conventionArg = values.convention === undefined ? undefined : oneOf(values.convention, CONVENTION_IDS, '--convention', 'layerlint');
+    const conventionArg =
+      values.convention === undefined
+        ? undefined
+        : oneOf(values.convention, CONVENTION_IDS, '--convention', 'layerlint');
     const fa = analyzeOne('report', positionals, io, analysisOptions(values));
     const r = buildReport(fa.doc, fa.file);
     const convention = conventionArg ?? fa.config.convention;
@@ -69,13 +77,25 @@ export const report: Command = {
     const all = r.layers.length;
     if (sort !== 'line') r.layers = [...r.layers].sort((a, b) => b[sort] - a[sort] || a.line - b.line);
     if (top !== undefined) r.layers = r.layers.slice(0, top);
-    const note = r.layers.length < all || sort !== 'line' ? `${r.layers.length < all ? `top ${r.layers.length} of ${all} layers` : `${all} layers`}${sort !== 'line' ? ` by ${sort === 'macs' ? 'MACs' : 'params'}` : ''}` : undefined;
+    const note =
+      r.layers.length < all || sort !== 'line'
+        ? `${r.layers.length < all ? `top ${r.layers.length} of ${all} layers` : `${all} layers`}${sort !== 'line' ? ` by ${sort === 'macs' ? 'MACs' : 'params'}` : ''}`
+        : undefined;
     switch (format) {
-      case 'json': io.out(`${JSON.stringify(r, null, 2)}\n`); break;
-      case 'csv': io.out(reportCsv(r)); break;
-      case 'markdown': io.out(reportMarkdown(r, note)); break;
-      case 'html': io.out(reportHtml(fa.doc, fa.file)); break;
-      default: io.out(textReport(r, painter(colorEnabled(io)), note));
+      case 'json':
+        io.out(`${JSON.stringify(r, null, 2)}\n`);
+        break;
+      case 'csv':
+        io.out(reportCsv(r));
+        break;
+      case 'markdown':
+        io.out(reportMarkdown(r, note));
+        break;
+      case 'html':
+        io.out(reportHtml(fa.doc, fa.file));
+        break;
+      default:
+        io.out(textReport(r, painter(colorEnabled(io)), note));
     }
     return r.diagnostics.some((d) => d.severity === 'error') ? EXIT.findings : EXIT.ok;
   },

@@ -12,11 +12,42 @@ const csv = (rows: (string | number | boolean)[][]) => `${rows.map((r) => r.map(
 
 export function reportCsv(r: Report): string {
   return csv([
-    ['name', 'op', 'kind', 'line', 'out_h', 'out_w', 'out_c', 'macs', 'params', 'activations', 'activation_bytes', 'weight_bytes', 'share_macs_pct'],
-    ...r.layers.map((l) => [l.name, l.op, l.kind, l.line, l.output?.[0] ?? '', l.output?.[1] ?? '', l.output?.[2] ?? '', l.macs, l.params, l.activations, l.activationBytes, l.weightBytes, l.share]),
+    [
+      'name',
+      'op',
+      'kind',
+      'line',
+      'out_h',
+      'out_w',
+      'out_c',
+      'macs',
+      'params',
+      'activations',
+      'activation_bytes',
+      'weight_bytes',
+      'share_macs_pct',
+    ],
+    ...r.layers.map((l) => [
+      l.name,
+      l.op,
+      l.kind,
+      l.line,
+      l.output?.[0] ?? '',
+      l.output?.[1] ?? '',
+      l.output?.[2] ?? '',
+      l.macs,
+      l.params,
+      l.activations,
+      l.activationBytes,
+      l.weightBytes,
+      l.share,
+    ]),
   ]);
 }
 
 export function estimateCsv(g: EstimateGrid): string {
-  return csv([['alpha', 'input', 'macs', 'params', 'complete'], ...g.cells.map((c) => [c.alpha, c.side, c.macs, c.params, c.complete])]);
+  return csv([
+    ['alpha', 'input', 'macs', 'params', 'complete'],
+    ...g.cells.map((c) => [c.alpha, c.side, c.macs, c.params, c.complete]),
+  ]);
 }

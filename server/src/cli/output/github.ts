@@ -14,7 +14,14 @@ export function githubAnnotations(r: CheckResult): string {
   const lines: string[] = [];
   for (const f of r.files) {
     for (const d of f.diagnostics) {
-      const props = [`file=${escapeProperty(f.file)}`, `line=${d.line}`, `col=${d.column}`, `endLine=${d.endLine}`, `endColumn=${d.endColumn}`, `title=${escapeProperty(`LayerLint [${d.code}]`)}`];
+      const props = [
+        `file=${escapeProperty(f.file)}`,
+        `line=${d.line}`,
+        `col=${d.column}`,
+        `endLine=${d.endLine}`,
+        `endColumn=${d.endColumn}`,
+        `title=${escapeProperty(`LayerLint [${d.code}]`)}`,
+      ];
       lines.push(`::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(d.message)}`);
     }
   }

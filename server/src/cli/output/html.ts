@@ -8,5 +8,8 @@ import { reportExtras } from '../../report/extras';
 import { VERSION } from '../../engine/version';
 
 export function reportHtml(doc: DocumentAnalysis, file: string): string {
-  return renderHtmlReport(buildReport(doc, file), reportExtras(doc), { mode: 'standalone', generator: `LayerLint ${VERSION}` });
+  return renderHtmlReport(buildReport(doc, file), reportExtras(doc), {
+    mode: 'standalone',
+    generator: `LayerLint ${VERSION}`,
+  });
 }

@@ -6,7 +6,19 @@ import { ruleDocUrl } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
 import type { Report } from '../../report/model';
 import type { EstimateGrid } from '../model';
-import { budgetLine, conventionLine, estimateRows, KIND_RIGHT, kindRows, LAYER_RIGHT, layerRows, memoryLine, resolutionLine, scalesLine, widthLine } from './text';
+import {
+  budgetLine,
+  conventionLine,
+  estimateRows,
+  KIND_RIGHT,
+  kindRows,
+  LAYER_RIGHT,
+  layerRows,
+  memoryLine,
+  resolutionLine,
+  scalesLine,
+  widthLine,
+} from './text';
 import { type CheckResult, countSeverities, plural } from './types';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -24,21 +36,32 @@ export function checkMarkdown(r: CheckResult): string {
   const s = r.summary;
   const out: string[] = ['### LayerLint', ''];
   const total = s.error + s.warning + s.info + s.hint;
-  out.push(total
-    ? `${s.failed ? ':x:' : ':warning:'} ${plural(total, 'finding')} in ${s.filesWithProblems} of ${plural(s.files, 'file')}: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}.`
-    : `:white_check_mark: No findings in ${plural(s.files, 'file')}.`);
+  out.push(
+    total
+      ? `${s.failed ? ':x:' : ':warning:'} ${plural(total, 'finding')} in ${s.filesWithProblems} of ${plural(s.files, 'file')}: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}.`
+      : `:white_check_mark: No findings in ${plural(s.files, 'file')}.`,
+  );
   out.push('');
   const rows = [['File', 'Format', 'MACs', 'Params', 'Errors', 'Warnings', 'Info']];
   for (const f of r.files) {
     const c = countSeverities(f.diagnostics);
-    rows.push([`\`${f.file}\``, f.format, `${compact(f.macs)}${f.complete ? '' : ' (incomplete)'}`, compact(f.params), String(c.error), String(c.warning), String(c.info + c.hint)]);
+    rows.push([
+      `\`${f.file}\``,
+      f.format,
+      `${compact(f.macs)}${f.complete ? '' : ' (incomplete)'}`,
+      compact(f.params),
+      String(c.error),
+      String(c.warning),
+      String(c.info + c.hint),
+    ]);
   }
   out.push(mdTable(rows, [false, false, true, true, true, true, true]));
   const findings = r.files.flatMap((f) => f.diagnostics.map((d) => ({ f, d })));
   if (findings.length) {
     out.push('', '<details><summary>Findings</summary>', '');
     const frows = [['Location', 'Severity', 'Rule', 'Message']];
-    for (const { f, d } of findings.slice(0, MAX_MARKDOWN_FINDINGS)) frows.push([`\`${f.file}:${d.line}:${d.column}\``, d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message]);
+    for (const { f, d } of findings.slice(0, MAX_MARKDOWN_FINDINGS))
+      frows.push([`\`${f.file}:${d.line}:${d.column}\``, d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message]);
     out.push(mdTable(frows, [false, false, false, false]));
     if (findings.length > MAX_MARKDOWN_FINDINGS) out.push('', `…and ${findings.length - MAX_MARKDOWN_FINDINGS} more.`);
     out.push('', '</details>');
@@ -48,9 +71,20 @@ export function checkMarkdown(r: CheckResult): string {
 
 export function reportMarkdown(r: Report, note?: string): string {
   const out: string[] = [`### ${r.network} (\`${r.file}\`)`, ''];
-  out.push(`Format ${r.format}, input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}.`, '');
-  out.push(`**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}; memory: ${memoryLine(r)}.`, '');
-  out.push(mdTable(layerRows(r, ['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs'], (op) => `\`${op}\``), LAYER_RIGHT));
+  out.push(
+    `Format ${r.format}, input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}.`,
+    '',
+  );
+  out.push(
+    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}; memory: ${memoryLine(r)}.`,
+    '',
+  );
+  out.push(
+    mdTable(
+      layerRows(r, ['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs'], (op) => `\`${op}\``),
+      LAYER_RIGHT,
+    ),
+  );
   if (note) out.push('', `_${note}_`);
   out.push('');
   out.push(mdTable(kindRows(r, ['Kind', 'MACs', '% MACs', 'Params']), KIND_RIGHT));
@@ -61,12 +95,24 @@ export function reportMarkdown(r: Report, note?: string): string {
   if (r.budget) out.push('', `Budget: ${budgetLine(r.budget)}`);
   if (r.convention) out.push('', `Convention: ${conventionLine(r.convention)}`);
   if (r.diagnostics.length) {
-    out.push('', mdTable([['Line', 'Severity', 'Rule', 'Message'], ...r.diagnostics.map((d) => [String(d.line), d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message])], [true, false, false, false]));
+    out.push(
+      '',
+      mdTable(
+        [
+          ['Line', 'Severity', 'Rule', 'Message'],
+          ...r.diagnostics.map((d) => [String(d.line), d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message]),
+        ],
+        [true, false, false, false],
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }
 
 export function estimateMarkdown(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `### ${g.network}: MACs / params at width α and input side\n\n${mdTable(rows, rows[0]!.map((_, i) => i > 0))}\n`;
+  return `### ${g.network}: MACs / params at width α and input side\n\n${mdTable(
+    rows,
+    rows[0]!.map((_, i) => i > 0),
+  )}\n`;
 }

@@ -6,9 +6,15 @@
 import { CODES, RULES_DOC_URL, ruleDocUrl, type Code, type Severity } from '../../core/diagnostics';
 import type { CheckResult } from './types';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 
-const ruleName = (code: string) => code.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase());
+const ruleName = (code: string) =>
+  code.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase());
 
 export function sarifLog(r: CheckResult): object {
   const codes = Object.keys(CODES) as Code[];
@@ -31,7 +37,10 @@ export function sarifLog(r: CheckResult): object {
                 name: ruleName(code),
                 shortDescription: { text: info.summary },
                 fullDescription: { text: info.summary },
-                help: { text: `${info.summary} See ${ruleDocUrl(code)}`, markdown: `${info.summary} [Documentation](${ruleDocUrl(code)})` },
+                help: {
+                  text: `${info.summary} See ${ruleDocUrl(code)}`,
+                  markdown: `${info.summary} [Documentation](${ruleDocUrl(code)})`,
+                },
                 helpUri: ruleDocUrl(code),
                 defaultConfiguration: { level: LEVEL[info.severity] },
                 properties: { tags: [info.stage] },

@@ -13,10 +13,22 @@ import { type CheckResult, plural } from './types';
 
 export function table(rows: string[][], right: boolean[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
-const SEVERITY_STYLE: Record<Severity, 'red' | 'yellow' | 'blue' | 'gray'> = { error: 'red', warning: 'yellow', info: 'blue', hint: 'gray' };
+const SEVERITY_STYLE: Record<Severity, 'red' | 'yellow' | 'blue' | 'gray'> = {
+  error: 'red',
+  warning: 'yellow',
+  info: 'blue',
+  hint: 'gray',
+};
 
 export function diagnosticLine(file: string, d: ReportDiagnostic, paint: Paint): string {
   return `${paint('bold', `${file}:${d.line}:${d.column}`)}: ${paint(SEVERITY_STYLE[d.severity], d.severity)} [${d.code}] ${d.message}`;
@@ -27,23 +39,50 @@ export const KIND_RIGHT = [false, true, true, true];
 
 /** The per-layer table: header, then name, op, output, MACs, params, % MACs per layer. */
 export function layerRows(r: Report, header: string[], op: (op: string) => string): string[][] {
-  return [header, ...r.layers.map((l) => [l.name, op(l.op), l.output ? l.output.join('x') : '?', exact(l.macs), exact(l.params), l.macs ? `${l.share.toFixed(2)}%` : ''])];
+  return [
+    header,
+    ...r.layers.map((l) => [
+      l.name,
+      op(l.op),
+      l.output ? l.output.join('x') : '?',
+      exact(l.macs),
+      exact(l.params),
+      l.macs ? `${l.share.toFixed(2)}%` : '',
+    ]),
+  ];
 }
 
 /** The per-kind breakdown: header, then kind, MACs, % MACs, params. */
 export function kindRows(r: Report, header: string[]): string[][] {
-  return [header, ...Object.entries(r.byKind).map(([k, v]) => [KIND_LABELS[k as CostKind], exact(v.macs), `${v.share.toFixed(2)}%`, exact(v.params)])];
+  return [
+    header,
+    ...Object.entries(r.byKind).map(([k, v]) => [
+      KIND_LABELS[k as CostKind],
+      exact(v.macs),
+      `${v.share.toFixed(2)}%`,
+      exact(v.params),
+    ]),
+  ];
 }
 
 /** `note` says which layers the table shows when --sort/--top chose them. */
 export function textReport(r: Report, paint: Paint = painter(false), note?: string): string {
   const out: string[] = [];
-  out.push(`${r.file}: ${r.network} (${r.format}), input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}`);
+  out.push(
+    `${r.file}: ${r.network} (${r.format}), input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}`,
+  );
   out.push('');
-  out.push(table(layerRows(r, ['layer', 'op', 'output', 'MACs', 'params', '% MACs'], (op) => op), LAYER_RIGHT));
+  out.push(
+    table(
+      layerRows(r, ['layer', 'op', 'output', 'MACs', 'params', '% MACs'], (op) => op),
+      LAYER_RIGHT,
+    ),
+  );
   if (note) out.push(paint('gray', `(${note})`));
   out.push('');
-  out.push(`Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete: some shapes are unknown)'}`);
+  out.push(
+    `Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete: some shapes are unknown)'}`,
+  );
   out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})`);
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
   out.push(`Memory:       ${memoryLine(r)}`);
@@ -64,15 +103,25 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   return `${out.join('\n')}\n`;
 }
 
-export const widthLine = (r: Report) => r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ');
-export const resolutionLine = (r: Report) => r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ');
+export const widthLine = (r: Report) =>
+  r.estimates.width.map((w) => `α ${w.alpha}: ${compact(w.macs)} MACs, ${compact(w.params)} params`).join(' · ');
+export const resolutionLine = (r: Report) =>
+  r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ');
 
-export const memoryLine = (r: Report) => `activations ${compact(r.totals.activationBytes)}B, weights ${compact(r.totals.weightBytes)}B (fp32)`;
-export const scalesLine = (r: Report) => (r.estimates.scales ?? []).map((e) => `${e.scale}: ${compact(e.macs)} MACs, ${compact(e.params)} params`).join(' · ');
+export const memoryLine = (r: Report) =>
+  `activations ${compact(r.totals.activationBytes)}B, weights ${compact(r.totals.weightBytes)}B (fp32)`;
+export const scalesLine = (r: Report) =>
+  (r.estimates.scales ?? []).map((e) => `${e.scale}: ${compact(e.macs)} MACs, ${compact(e.params)} params`).join(' · ');
 
 export function budgetLine(b: NonNullable<Report['budget']>): string {
-  const parts = [b.macs !== undefined ? `MACs ${compact(b.macs)}` : '', b.params !== undefined ? `params ${compact(b.params)}` : ''].filter(Boolean);
-  const fit = [b.fit.alpha !== undefined ? `width ${b.fit.alpha}` : '', b.fit.side !== undefined ? `input ${b.fit.side}` : ''].filter(Boolean);
+  const parts = [
+    b.macs !== undefined ? `MACs ${compact(b.macs)}` : '',
+    b.params !== undefined ? `params ${compact(b.params)}` : '',
+  ].filter(Boolean);
+  const fit = [
+    b.fit.alpha !== undefined ? `width ${b.fit.alpha}` : '',
+    b.fit.side !== undefined ? `input ${b.fit.side}` : '',
+  ].filter(Boolean);
   return `${parts.join(', ')}; largest that fits: ${fit.join(', ') || 'none'}`;
 }
 
@@ -87,21 +136,32 @@ export function checkText(r: CheckResult, paint: Paint): string {
   const s = r.summary;
   const total = s.error + s.warning + s.info + s.hint;
   if (out.length) out.push('');
-  out.push(total
-    ? paint(s.failed ? 'red' : 'yellow', `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}) in ${s.filesWithProblems} of ${plural(s.files, 'file')}`)
-    : paint('green', `No problems in ${plural(s.files, 'file')}`));
+  out.push(
+    total
+      ? paint(
+          s.failed ? 'red' : 'yellow',
+          `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}) in ${s.filesWithProblems} of ${plural(s.files, 'file')}`,
+        )
+      : paint('green', `No problems in ${plural(s.files, 'file')}`),
+  );
   return `${out.join('\n')}\n`;
 }
 
 /** Rows α, columns input side; each cell `MACs / params`. */
 export function estimateText(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `${g.file}: ${g.network}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(rows, rows[0]!.map((_, i) => i > 0))}\n`;
+  return `${g.file}: ${g.network}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
+    rows,
+    rows[0]!.map((_, i) => i > 0),
+  )}\n`;
 }
 
 /** The grid as rows: a header of input sides, then one row per α. Shared with markdown. */
 export function estimateRows(g: EstimateGrid): string[][] {
-  return [['α \\ input', ...g.sides.map(String)], ...g.widths.map((a) => [String(a), ...g.sides.map((s) => estimateCell(g, a, s))])];
+  return [
+    ['α \\ input', ...g.sides.map(String)],
+    ...g.widths.map((a) => [String(a), ...g.sides.map((s) => estimateCell(g, a, s))]),
+  ];
 }
 
 function estimateCell(g: EstimateGrid, alpha: number, side: number): string {

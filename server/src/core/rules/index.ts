@@ -14,7 +14,15 @@ import type { Rule, RuleOptions } from './types';
 export { DEFAULT_RULE_OPTIONS, type RuleOptions } from './types';
 export { dscSavings, isSeparableCandidate } from './separableConv';
 
-const RULES: Rule[] = [separableConv, overBudget, fcHeavy, largeKernel, channelsMultipleOf8, biasBeforeBn, plainDeepStack];
+const RULES: Rule[] = [
+  separableConv,
+  overBudget,
+  fcHeavy,
+  largeKernel,
+  channelsMultipleOf8,
+  biasBeforeBn,
+  plainDeepStack,
+];
 
 export function runRules(analysis: Analysis, options: RuleOptions): EngineDiagnostic[] {
   const out: EngineDiagnostic[] = [];

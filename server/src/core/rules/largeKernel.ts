@@ -8,11 +8,23 @@ export const largeKernel: Rule = (analysis, options) => {
   const seen = new Set<number>();
   for (const l of analysis.weightedLayers()) {
     const op = l.layer.op;
-    if (op.kind !== 'conv' || op.groups !== 1 || Math.max(op.kh, op.kw) <= options.largeKernelMax || seen.has(l.layer.span.start)) continue;
+    if (
+      op.kind !== 'conv' ||
+      op.groups !== 1 ||
+      Math.max(op.kh, op.kw) <= options.largeKernelMax ||
+      seen.has(l.layer.span.start)
+    )
+      continue;
     seen.add(l.layer.span.start);
     const k = Math.max(op.kh, op.kw);
     const stacked = Math.ceil((k - 1) / 2);
-    out.push(makeDiagnostic('large-kernel', l.layer.span, `A ${op.kh}x${op.kw} kernel: ${stacked} stacked 3x3 convolutions cover the same receptive field with ${((stacked * 9) / (op.kh * op.kw) * 100).toFixed(0)}% of the weights per channel pair.`));
+    out.push(
+      makeDiagnostic(
+        'large-kernel',
+        l.layer.span,
+        `A ${op.kh}x${op.kw} kernel: ${stacked} stacked 3x3 convolutions cover the same receptive field with ${(((stacked * 9) / (op.kh * op.kw)) * 100).toFixed(0)}% of the weights per channel pair.`,
+      ),
+    );
   }
   return out;
 };

@@ -26,7 +26,14 @@ export const overBudget: Rule = (analysis) => {
         span,
         `Total ${label} ${compact(actual)} (${exact(actual)}) are over the budget of ${compact(limit)} by ${compact(actual - limit)} (+${((100 * (actual - limit)) / limit).toFixed(1)}%)` +
           (hints.length ? `; ${hints.join(', ')}.` : '; no width multiplier fits it.'),
-        { kind: 'budget', metric, limit, actual, ...(fit.alpha !== undefined ? { alpha: fit.alpha } : {}), ...(fit.side !== undefined && metric === 'macs' ? { side: fit.side } : {}) },
+        {
+          kind: 'budget',
+          metric,
+          limit,
+          actual,
+          ...(fit.alpha !== undefined ? { alpha: fit.alpha } : {}),
+          ...(fit.side !== undefined && metric === 'macs' ? { side: fit.side } : {}),
+        },
       ),
     );
   }

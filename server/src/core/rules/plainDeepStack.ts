@@ -12,5 +12,11 @@ export const plainDeepStack: Rule = (analysis, options) => {
   }
   if (convs < options.plainStackDepth) return [];
   const g = analysis.graph;
-  return [makeDiagnostic('plain-deep-stack', g.nameSpan ?? g.headerSpan, `${convs} convolutions in a plain stack with no shortcut connections; residual (add) or dense (concat) shortcuts usually give more accuracy for the same cost.`)];
+  return [
+    makeDiagnostic(
+      'plain-deep-stack',
+      g.nameSpan ?? g.headerSpan,
+      `${convs} convolutions in a plain stack with no shortcut connections; residual (add) or dense (concat) shortcuts usually give more accuracy for the same cost.`,
+    ),
+  ];
 };

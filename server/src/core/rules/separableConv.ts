@@ -26,12 +26,25 @@ export function dscSavings(l: LayerResult, followedByBn: boolean, batch: number)
   const k2 = op.kh * op.kw;
   const separableMacs = (ho * wo * m * k2 + ho * wo * m * n) * batch;
   const separableParams = k2 * m + 2 * m + m * n + 2 * n;
-  return { macs: l.macs, separableMacs, params: l.params + (followedByBn ? 2 * n : 0), separableParams, ratio: 1 / n + 1 / k2 };
+  return {
+    macs: l.macs,
+    separableMacs,
+    params: l.params + (followedByBn ? 2 * n : 0),
+    separableParams,
+    ratio: 1 / n + 1 / k2,
+  };
 }
 
 export function isSeparableCandidate(l: LayerResult, minInputChannels: number): boolean {
   const op = l.layer.op;
-  return op.kind === 'conv' && op.groups === 1 && op.kh * op.kw > 1 && !!l.inputs && !!l.output && l.inputs[0]![2] > minInputChannels;
+  return (
+    op.kind === 'conv' &&
+    op.groups === 1 &&
+    op.kh * op.kw > 1 &&
+    !!l.inputs &&
+    !!l.output &&
+    l.inputs[0]![2] > minInputChannels
+  );
 }
 
 /** Layers with one key are instances of one op: same place in the text, same conv settings. */
@@ -54,7 +67,8 @@ export const separableConv: Rule = (analysis, options) => {
   const candidates = analysis.weightedLayers().filter((l) => isSeparableCandidate(l, -1));
   const keys = candidates.map(instanceKey);
   candidates.forEach((l, k) => {
-    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs) qualifying.add(keys[k]!);
+    if (isSeparableCandidate(l, options.separableMinInputChannels) && l.macs >= options.separableMinMacs)
+      qualifying.add(keys[k]!);
   });
   for (let k = 0; k < candidates.length; k++) {
     const l = candidates[k]!;
@@ -89,7 +103,15 @@ export const separableConv: Rule = (analysis, options) => {
         first.layer.span,
         `Standard ${op.kh}x${op.kw} conv${times}: ${compact(s.macs)} MACs; depthwise-separable: ${compact(s.separableMacs)} MACs ` +
           `(ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}), saving ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%).`,
-        { kind: 'separable', layer: first.layer.index, macs: s.macs, separableMacs: s.separableMacs, params: s.params, separableParams: s.separableParams, ratio: s.ratio },
+        {
+          kind: 'separable',
+          layer: first.layer.index,
+          macs: s.macs,
+          separableMacs: s.separableMacs,
+          params: s.params,
+          separableParams: s.separableParams,
+          ratio: s.ratio,
+        },
       ),
     );
   }

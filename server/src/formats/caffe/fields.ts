@@ -37,7 +37,11 @@ export class Reader {
   int(s: Scalar, min: number, what: string): number | undefined {
     const v = s.type === 'number' ? Number(s.value) : NaN;
     if (Number.isInteger(v) && v >= min && v <= LIMITS.maxDimension) return v;
-    this.diag('invalid-value', s.span, `${what}: expected an integer from ${min} to ${LIMITS.maxDimension.toLocaleString('en-US')}, found '${s.value}'.`);
+    this.diag(
+      'invalid-value',
+      s.span,
+      `${what}: expected an integer from ${min} to ${LIMITS.maxDimension.toLocaleString('en-US')}, found '${s.value}'.`,
+    );
     return undefined;
   }
 

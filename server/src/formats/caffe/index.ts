@@ -17,7 +17,14 @@ export const caffeFrontEnd: FrontEnd<CaffeParsed> = {
   parse(text) {
     const doc = parseTextProto(text);
     const lowered = lowerCaffe(doc);
-    return { ...lowered, doc, diagnostics: [...doc.errors.map((e) => makeDiagnostic('syntax-error', e.span, e.message)), ...lowered.diagnostics] };
+    return {
+      ...lowered,
+      doc,
+      diagnostics: [
+        ...doc.errors.map((e) => makeDiagnostic('syntax-error', e.span, e.message)),
+        ...lowered.diagnostics,
+      ],
+    };
   },
   separableEdits,
   widthEdits,

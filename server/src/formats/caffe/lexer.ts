@@ -22,8 +22,21 @@ export interface Token {
 const PUNCT = new Set(['{', '}', '<', '>', ':', '[', ']', ',', ';']);
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_.]/;
-const NUMBER_RE = /^-?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fF]?|inf(?:inity)?|nan)(?![A-Za-z0-9_])/i;
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '\\': '\\', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+const NUMBER_RE =
+  /^-?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fF]?|inf(?:inity)?|nan)(?![A-Za-z0-9_])/i;
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+};
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -32,8 +45,15 @@ export function tokenize(text: string): Token[] {
   let line = 0;
   while (i < n) {
     const c = text[i]!;
-    if (c === '\n') { line++; i++; continue; }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\ufeff') { i++; continue; }
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\ufeff') {
+      i++;
+      continue;
+    }
     if (c === '#') {
       while (i < n && text[i] !== '\n') i++;
       continue;
@@ -50,7 +70,11 @@ export function tokenize(text: string): Token[] {
       let closed = false;
       while (i < n && text[i] !== '\n') {
         const d = text[i]!;
-        if (d === c) { closed = true; i++; break; }
+        if (d === c) {
+          closed = true;
+          i++;
+          break;
+        }
         if (d === '\\' && i + 1 < n && text[i + 1] !== '\n') {
           const e = text[i + 1]!;
           value += ESCAPES[e] ?? e;

@@ -85,7 +85,11 @@ export function parseTextProto(text: string): Document {
    * whether a layer block was cut off by a following `layer {` (then the caller unwinds).
    */
   let depth = 0;
-  const message = (open: Token | undefined, close: string | undefined, inLayer: boolean): { msg: Message; cut: boolean } => {
+  const message = (
+    open: Token | undefined,
+    close: string | undefined,
+    inLayer: boolean,
+  ): { msg: Message; cut: boolean } => {
     const fields: Field[] = [];
     const start = open ? open.start : 0;
     if (open && depth >= MAX_DEPTH) {
@@ -109,18 +113,32 @@ export function parseTextProto(text: string): Document {
           pos++;
           return done({ kind: 'message', fields, span: { start, end: t.end } }, false);
         }
-        err(at(t), close ? `Expected '${close}' here, found '${t.text}'.` : `Unmatched '${t.text}': there is no open block.`);
+        err(
+          at(t),
+          close ? `Expected '${close}' here, found '${t.text}'.` : `Unmatched '${t.text}': there is no open block.`,
+        );
         pos++;
         continue;
       }
-      if (t.kind === 'punct' && (t.text === ',' || t.text === ';')) { pos++; continue; }
+      if (t.kind === 'punct' && (t.text === ',' || t.text === ';')) {
+        pos++;
+        continue;
+      }
       if (t.kind !== 'ident') {
-        if (t.kind === 'number' || t.kind === 'string' || t.kind === 'punct') err(at(t), `Expected a field name, found '${t.text}'.`);
+        if (t.kind === 'number' || t.kind === 'string' || t.kind === 'punct')
+          err(at(t), `Expected a field name, found '${t.text}'.`);
         pos++;
         continue;
       }
-      if (inLayer && LAYER_KEYWORDS.has(t.text) && (isPunct(peek(1), '{') || (isPunct(peek(1), ':') && isPunct(peek(2), '{')))) {
-        err(open ? at(open) : at(t), `This block is not closed: a '}' is missing before '${t.text}' on line ${t.line + 1}.`);
+      if (
+        inLayer &&
+        LAYER_KEYWORDS.has(t.text) &&
+        (isPunct(peek(1), '{') || (isPunct(peek(1), ':') && isPunct(peek(2), '{')))
+      ) {
+        err(
+          open ? at(open) : at(t),
+          `This block is not closed: a '}' is missing before '${t.text}' on line ${t.line + 1}.`,
+        );
         const prev = toks[pos - 1]!;
         return done({ kind: 'message', fields, span: { start, end: prev.end } }, true);
       }
@@ -130,7 +148,10 @@ export function parseTextProto(text: string): Document {
       }
     }
     if (open) err(at(open), `This '${open.text}' is never closed with '${close}'.`);
-    return done({ kind: 'message', fields, span: { start, end: toks.length ? toks[toks.length - 1]!.end : start } }, false);
+    return done(
+      { kind: 'message', fields, span: { start, end: toks.length ? toks[toks.length - 1]!.end : start } },
+      false,
+    );
   };
 
   /** One field at `pos` (an identifier), appended to `out`. True when a cut-off layer block must unwind. */
@@ -144,7 +165,8 @@ export function parseTextProto(text: string): Document {
     let colon: Token | undefined;
     if (isPunct(peek(), ':')) colon = toks[pos++];
     const next = peek();
-    const push = (value: Scalar | Message) => out.push({ name: name.text, nameSpan, value, span: { start: name.start, end: value.span.end } });
+    const push = (value: Scalar | Message) =>
+      out.push({ name: name.text, nameSpan, value, span: { start: name.start, end: value.span.end } });
     if (next && next.kind === 'punct' && OPEN_CLOSE[next.text]) {
       pos++;
       const { msg, cut } = message(next, OPEN_CLOSE[next.text], childInLayer);
@@ -155,7 +177,10 @@ export function parseTextProto(text: string): Document {
       pos++;
       while (pos < toks.length && !isPunct(peek(), ']')) {
         const t = peek()!;
-        if (t.kind === 'punct' && t.text === ',') { pos++; continue; }
+        if (t.kind === 'punct' && t.text === ',') {
+          pos++;
+          continue;
+        }
         if (t.kind === 'punct' && OPEN_CLOSE[t.text]) {
           pos++;
           const { msg, cut } = message(t, OPEN_CLOSE[t.text], childInLayer);
@@ -164,7 +189,10 @@ export function parseTextProto(text: string): Document {
           continue;
         }
         const s = scalar();
-        if (s) { push(s); continue; }
+        if (s) {
+          push(s);
+          continue;
+        }
         err(at(t), `Expected a value or ']' in the list of '${name.text}', found '${t.text}'.`);
         if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) return false;
         pos++;
@@ -173,7 +201,11 @@ export function parseTextProto(text: string): Document {
       else err(at(next!), `This '[' is never closed with ']'.`);
       return false;
     }
-    if (next && next.line === name.line && (next.kind === 'string' || next.kind === 'number' || next.kind === 'ident')) {
+    if (
+      next &&
+      next.line === name.line &&
+      (next.kind === 'string' || next.kind === 'number' || next.kind === 'ident')
+    ) {
       // A scalar on the same line; without the ':' it is still read, after an error.
       if (!colon && next.kind === 'ident' && isPunct(peek(1), ':')) {
         err(nameSpan, `Expected ':' or '{' after '${name.text}'.`);
@@ -183,7 +215,10 @@ export function parseTextProto(text: string): Document {
       push(scalar()!);
       return false;
     }
-    err(colon ? { start: name.start, end: colon.end } : nameSpan, colon ? `Expected a value after '${name.text}:'.` : `Expected ':' and a value, or '{', after '${name.text}'.`);
+    err(
+      colon ? { start: name.start, end: colon.end } : nameSpan,
+      colon ? `Expected a value after '${name.text}:'.` : `Expected ':' and a value, or '{', after '${name.text}'.`,
+    );
     return false;
   };
   const { msg } = message(undefined, undefined, false);

@@ -13,7 +13,18 @@ import type { LayerDef } from './lower';
 import type { Field, Message } from './parser';
 
 /** Geometry fields copied from the original convolution to its depthwise part. */
-const GEOMETRY = new Set(['kernel_size', 'kernel_h', 'kernel_w', 'pad', 'pad_h', 'pad_w', 'stride', 'stride_h', 'stride_w', 'dilation']);
+const GEOMETRY = new Set([
+  'kernel_size',
+  'kernel_h',
+  'kernel_w',
+  'pad',
+  'pad_h',
+  'pad_w',
+  'stride',
+  'stride_h',
+  'stride_w',
+  'dilation',
+]);
 
 interface Style {
   eol: string;
@@ -55,10 +66,11 @@ function verbatim(text: string, f: Field): string {
 /** The layers that read `index` and only it, while they are of the given kinds, in order. */
 function followers(analysis: Analysis, index: number, kinds: OpKind[]): Layer[] {
   const consumers = new Map<number, Layer[]>();
-  for (const l of analysis.graph.layers) for (const i of l.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l);
+  for (const l of analysis.graph.layers)
+    for (const i of l.inputs) if (i >= 0) (consumers.get(i) ?? consumers.set(i, []).get(i)!).push(l);
   const out: Layer[] = [];
   const left = [...kinds];
-  for (let cur = index; ;) {
+  for (let cur = index; ; ) {
     const next = consumers.get(cur);
     if (next?.length !== 1) return out;
     const k = left.indexOf(next[0]!.op.kind);
@@ -76,10 +88,23 @@ function followers(analysis: Analysis, index: number, kinds: OpKind[]): Layer[] 
  * top and num_output, so every `bottom:` that read it still holds. The layers that
  * followed the original convolution now follow the pointwise one.
  */
-export function separableEdits(parsed: CaffeParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
+export function separableEdits(
+  parsed: CaffeParsed,
+  analysis: Analysis,
+  layerIndex: number,
+  text: string,
+): TextEdit[] | undefined {
   const layer = analysis.graph.layers[layerIndex];
   const def = parsed.layerDefs[layerIndex];
-  if (!layer || !def || layer.op.kind !== 'conv' || layer.op.groups !== 1 || def.bottoms.length !== 1 || def.tops.length !== 1) return undefined;
+  if (
+    !layer ||
+    !def ||
+    layer.op.kind !== 'conv' ||
+    layer.op.groups !== 1 ||
+    def.bottoms.length !== 1 ||
+    def.tops.length !== 1
+  )
+    return undefined;
   const src = layer.inputs[0]!;
   const shapes = inferShapes(parsed.graph);
   const inShape = src < 0 ? shapes.input : shapes.shapes[src];
@@ -100,35 +125,59 @@ export function separableEdits(parsed: CaffeParsed, analysis: Analysis, layerInd
   const dwName = fresh(`${name}/dw`);
 
   const typeText = (modern: string, legacy: string) => (s.legacy ? legacy : quoted(s, modern));
-  const head = (n: string, type: string, bottom: string, top: string) => [`name: ${quoted(s, n)}`, `type: ${type}`, `bottom: ${quoted(s, bottom)}`, `top: ${quoted(s, top)}`];
-  const convParam = (lines: string[]) => `convolution_param {${s.eol}${lines.map((l) => `${s.indent}${s.unit}${s.unit}${l}`).join(s.eol)}${s.eol}${s.indent}${s.unit}}`;
+  const head = (n: string, type: string, bottom: string, top: string) => [
+    `name: ${quoted(s, n)}`,
+    `type: ${type}`,
+    `bottom: ${quoted(s, bottom)}`,
+    `top: ${quoted(s, top)}`,
+  ];
+  const convParam = (lines: string[]) =>
+    `convolution_param {${s.eol}${lines.map((l) => `${s.indent}${s.unit}${s.unit}${l}`).join(s.eol)}${s.eol}${s.indent}${s.unit}}`;
   const copied = (names: (n: string) => boolean) => pFields.filter((f) => names(f.name)).map((f) => verbatim(text, f));
 
   const dw = block(s, def.field.name, [
     ...head(dwName, typeText('Convolution', 'CONVOLUTION'), def.bottoms[0]!.value, dwName),
     ...params.slice(0, 1).map((f) => verbatim(text, f)),
-    convParam([`num_output: ${cIn}`, 'bias_term: false', ...copied((n) => GEOMETRY.has(n)), `group: ${cIn}`, ...copied((n) => n === 'weight_filler')]),
+    convParam([
+      `num_output: ${cIn}`,
+      'bias_term: false',
+      ...copied((n) => GEOMETRY.has(n)),
+      `group: ${cIn}`,
+      ...copied((n) => n === 'weight_filler'),
+    ]),
   ]);
 
   // The normalisation and activation blocks: those after this convolution, else the file's first ones.
   const own = followers(analysis, layerIndex, ['bn', 'scale', 'act']);
   const ofKind = (k: OpKind) => own.find((l) => l.op.kind === k) ?? templateOf(analysis, k);
   const bn = ofKind('bn');
-  const scale = bn ? followers(analysis, bn.index, ['scale'])[0] ?? own.find((l) => l.op.kind === 'scale') : undefined;
-  const act = own.find((l) => l.op.kind === 'act' && (l.op.fn !== 'softmax')) ?? templateOf(analysis, 'act');
+  const scale = bn
+    ? (followers(analysis, bn.index, ['scale'])[0] ?? own.find((l) => l.op.kind === 'scale'))
+    : undefined;
+  const act = own.find((l) => l.op.kind === 'act' && l.op.fn !== 'softmax') ?? templateOf(analysis, 'act');
   const extra: string[] = [];
-  for (const [l, suffix] of [[bn, 'bn'], [scale, 'scale'], [act, 'relu']] as const) {
+  for (const [l, suffix] of [
+    [bn, 'bn'],
+    [scale, 'scale'],
+    [act, 'relu'],
+  ] as const) {
     if (!l) continue;
     const t = parsed.layerDefs[l.index]!;
     extra.push(retarget(text, t, quoted(s, fresh(`${dwName}/${suffix}`)), quoted(s, dwName)));
   }
-  if (!act) extra.push(block(s, def.field.name, head(fresh(`${dwName}/relu`), typeText('ReLU', 'RELU'), dwName, dwName)));
+  if (!act)
+    extra.push(block(s, def.field.name, head(fresh(`${dwName}/relu`), typeText('ReLU', 'RELU'), dwName, dwName)));
 
   const bias = layer.op.bias && !own.some((l) => l.op.kind === 'bn');
   const pw = block(s, def.field.name, [
     ...head(name, text.slice(def.type!.span.start, def.type!.span.end), dwName, def.tops[0]!.value),
     ...params.slice(0, bias ? params.length : 1).map((f) => verbatim(text, f)),
-    convParam([`num_output: ${last(p, 'num_output')!.value}`, ...(bias ? [] : ['bias_term: false']), 'kernel_size: 1', ...copied((n) => n === 'weight_filler' || (bias && n === 'bias_filler'))]),
+    convParam([
+      `num_output: ${last(p, 'num_output')!.value}`,
+      ...(bias ? [] : ['bias_term: false']),
+      'kernel_size: 1',
+      ...copied((n) => n === 'weight_filler' || (bias && n === 'bias_filler')),
+    ]),
   ]);
   const sep = `${s.eol}${s.indent}`;
   return [{ span: def.field.span, newText: [dw, ...extra, pw].join(sep) }];
@@ -136,7 +185,10 @@ export function separableEdits(parsed: CaffeParsed, analysis: Analysis, layerInd
 
 /** The file's first layer of a kind that follows a convolution-like layer, as a style template. */
 function templateOf(analysis: Analysis, kind: OpKind): Layer | undefined {
-  return analysis.graph.layers.find((l) => l.op.kind === kind && (kind !== 'act' || (l.op.kind === 'act' && l.op.fn !== 'softmax')) && l.inputs.length === 1);
+  return analysis.graph.layers.find(
+    (l) =>
+      l.op.kind === kind && (kind !== 'act' || (l.op.kind === 'act' && l.op.fn !== 'softmax')) && l.inputs.length === 1,
+  );
 }
 
 /** A copy of a layer block with its name, bottoms and tops replaced. */
@@ -146,7 +198,8 @@ function retarget(text: string, t: LayerDef, name: string, blob: string): string
   for (const b of [...t.bottoms, ...t.tops]) edits.push({ span: b.span, newText: blob });
   edits.sort((a, b) => b.span.start - a.span.start);
   let out = text.slice(t.field.span.start, t.field.span.end);
-  for (const e of edits) out = out.slice(0, e.span.start - t.field.span.start) + e.newText + out.slice(e.span.end - t.field.span.start);
+  for (const e of edits)
+    out = out.slice(0, e.span.start - t.field.span.start) + e.newText + out.slice(e.span.end - t.field.span.start);
   return out;
 }
 
@@ -156,7 +209,8 @@ export function widthEdits(parsed: CaffeParsed, _text: string, alpha: number): T
   const edits: TextEdit[] = [];
   parsed.graph.layers.forEach((l, i) => {
     const op = l.op;
-    if (!(op.kind === 'conv' || op.kind === 'deconv' || op.kind === 'dwconv') || (op.kind !== 'dwconv' && op.fixed)) return;
+    if (!(op.kind === 'conv' || op.kind === 'deconv' || op.kind === 'dwconv') || (op.kind !== 'dwconv' && op.fixed))
+      return;
     const p: Message | undefined = sub(parsed.layerDefs[i]!.msg, 'convolution_param');
     const out = last(p, 'num_output');
     const group = last(p, 'group');

@@ -18,7 +18,14 @@ export const darknetFrontEnd: FrontEnd<DarknetParsed> = {
   parse(text, fileName) {
     const cfg = parseCfg(text);
     const lowered = lowerDarknet(cfg, fileName);
-    return { ...lowered, cfg, diagnostics: [...cfg.errors.map((e) => makeDiagnostic('syntax-error', e.span, e.message)), ...lowered.diagnostics] };
+    return {
+      ...lowered,
+      cfg,
+      diagnostics: [
+        ...cfg.errors.map((e) => makeDiagnostic('syntax-error', e.span, e.message)),
+        ...lowered.diagnostics,
+      ],
+    };
   },
   separableEdits: darknetSeparableEdits,
   separableEditsAll: darknetSeparableEditsAll,

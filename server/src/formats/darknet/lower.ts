@@ -54,11 +54,62 @@ export const HEAD_SECTIONS = new Set(['yolo', 'region', 'detection', 'gaussian_y
 /** Sections with no cost and no shape change (detection heads, losses, no-ops). */
 const PASS_SECTIONS = new Set([...HEAD_SECTIONS, 'cost', 'contrastive', 'empty', 'silence']);
 
-const COMMON_KEYS = ['clip', 'onlyforward', 'dont_update', 'burnin_update', 'stopbackward', 'train_only_bn', 'dontload', 'dontloadscales', 'learning_rate'];
+const COMMON_KEYS = [
+  'clip',
+  'onlyforward',
+  'dont_update',
+  'burnin_update',
+  'stopbackward',
+  'train_only_bn',
+  'dontload',
+  'dontloadscales',
+  'learning_rate',
+];
 /** Keys darknet reads per section; others get darknet's own "unused field" warning. */
 const KNOWN_KEYS: Record<string, string[]> = {
-  convolutional: ['filters', 'groups', 'size', 'stride', 'stride_x', 'stride_y', 'dilation', 'antialiasing', 'pad', 'padding', 'activation', 'assisted_excitation', 'share_index', 'batch_normalize', 'cbn', 'binary', 'xnor', 'bin_output', 'sway', 'rotate', 'stretch', 'stretch_sway', 'flipped', 'dot', 'angle', 'grad_centr', 'reverse', 'coordconv', 'stream', 'wait_stream'],
-  maxpool: ['stride', 'stride_x', 'stride_y', 'size', 'padding', 'maxpool_depth', 'out_channels', 'antialiasing', 'maxpool_zero_nonmax'],
+  convolutional: [
+    'filters',
+    'groups',
+    'size',
+    'stride',
+    'stride_x',
+    'stride_y',
+    'dilation',
+    'antialiasing',
+    'pad',
+    'padding',
+    'activation',
+    'assisted_excitation',
+    'share_index',
+    'batch_normalize',
+    'cbn',
+    'binary',
+    'xnor',
+    'bin_output',
+    'sway',
+    'rotate',
+    'stretch',
+    'stretch_sway',
+    'flipped',
+    'dot',
+    'angle',
+    'grad_centr',
+    'reverse',
+    'coordconv',
+    'stream',
+    'wait_stream',
+  ],
+  maxpool: [
+    'stride',
+    'stride_x',
+    'stride_y',
+    'size',
+    'padding',
+    'maxpool_depth',
+    'out_channels',
+    'antialiasing',
+    'maxpool_zero_nonmax',
+  ],
   local_avgpool: ['stride', 'stride_x', 'stride_y', 'size', 'padding'],
   avgpool: [],
   shortcut: ['activation', 'weights_type', 'weights_normalization', 'from'],
@@ -73,8 +124,24 @@ const KNOWN_KEYS: Record<string, string[]> = {
   batchnorm: [],
   normalization: ['alpha', 'beta', 'kappa', 'size'],
 };
-const ALIASES: Record<string, string> = { conv: 'convolutional', conn: 'connected', max: 'maxpool', avg: 'avgpool', local_avg: 'local_avgpool', soft: 'softmax', lrn: 'normalization', network: 'net' };
-const SHORT: Record<string, string> = { convolutional: 'conv', connected: 'fc', maxpool: 'maxpool', avgpool: 'avgpool', scale_channels: 'scale', normalization: 'lrn' };
+const ALIASES: Record<string, string> = {
+  conv: 'convolutional',
+  conn: 'connected',
+  max: 'maxpool',
+  avg: 'avgpool',
+  local_avg: 'local_avgpool',
+  soft: 'softmax',
+  lrn: 'normalization',
+  network: 'net',
+};
+const SHORT: Record<string, string> = {
+  convolutional: 'conv',
+  connected: 'fc',
+  maxpool: 'maxpool',
+  avgpool: 'avgpool',
+  scale_channels: 'scale',
+  normalization: 'lrn',
+};
 
 export function sectionType(section: CfgSection): string {
   const n = section.name.toLowerCase();
@@ -98,7 +165,11 @@ class Options {
     if (!e) return def;
     const v = /^[+-]?\d+$/.test(e.value) ? Number(e.value) : NaN;
     if (!Number.isSafeInteger(v) || v < min || v > LIMITS.maxDimension) {
-      this.diag('invalid-value', e.valueSpan, `${key} must be an integer from ${min} to ${LIMITS.maxDimension.toLocaleString('en-US')}, not '${e.value}'; using ${def}.`);
+      this.diag(
+        'invalid-value',
+        e.valueSpan,
+        `${key} must be an integer from ${min} to ${LIMITS.maxDimension.toLocaleString('en-US')}, not '${e.value}'; using ${def}.`,
+      );
       return def;
     }
     return v;
@@ -126,7 +197,12 @@ class Options {
     if (!known) return;
     for (const e of this.section.entries) {
       if (this.used.has(e.key) || known.includes(e.key) || COMMON_KEYS.includes(e.key)) continue;
-      this.diag('unknown-option', e.keySpan, `[${this.section.name}] has no option '${e.key}': darknet ignores it ("Unused field").`, 'warning');
+      this.diag(
+        'unknown-option',
+        e.keySpan,
+        `[${this.section.name}] has no option '${e.key}': darknet ignores it ("Unused field").`,
+        'warning',
+      );
     }
   }
 }
@@ -140,7 +216,10 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
     diagnostics.push(severity ? { ...d, severity } : d);
   };
   const layers: Layer[] = [];
-  const base = fileName?.split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '');
+  const base = fileName
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/\.[^.]*$/, '');
   const graph: Graph = {
     format: 'darknet',
     name: base || 'network',
@@ -154,11 +233,18 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
   const net = hasNet ? first : undefined;
   if (net) {
     const o = new Options(net, diag);
-    const h = o.int('height', 0), w = o.int('width', 0), c = o.int('channels', 0);
+    const h = o.int('height', 0),
+      w = o.int('width', 0),
+      c = o.int('channels', 0);
     graph.headerSpan = net.header;
     graph.nameSpan = net.header;
     if (h && w && c) graph.input = { h, w, c, batch: 1, span: net.header };
-    else diag('missing-input', net.header, '[net] needs width=, height= and channels= (positive integers) for shapes and costs.');
+    else
+      diag(
+        'missing-input',
+        net.header,
+        '[net] needs width=, height= and channels= (positive integers) for shapes and costs.',
+      );
   } else {
     const at = first?.header ?? { start: 0, end: 0 };
     diag('missing-input', at, 'The first section must be [net] (or [network]) with width=, height= and channels=.');
@@ -175,7 +261,11 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
     const site = sec.span;
     const short = SHORT[type] ?? type;
     if (layers.length >= LIMITS.maxLayers) {
-      diag('limit-exceeded', sec.header, `The network has more than ${LIMITS.maxLayers.toLocaleString('en-US')} layers; analysis stops here.`);
+      diag(
+        'limit-exceeded',
+        sec.header,
+        `The network has more than ${LIMITS.maxLayers.toLocaleString('en-US')} layers; analysis stops here.`,
+      );
       break;
     }
 
@@ -185,7 +275,16 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
       for (let n = 2; usedNames.has(name); n++) name = `${short}${i}${suffix}_${n}`;
       usedNames.add(name);
       const index = layers.length;
-      layers.push({ index, name, opText, op, inputs: inputs.includes(BROKEN) ? [] : inputs, span: sec.header, site, statement: site });
+      layers.push({
+        index,
+        name,
+        opText,
+        op,
+        inputs: inputs.includes(BROKEN) ? [] : inputs,
+        span: sec.header,
+        site,
+        statement: site,
+      });
       return index;
     };
     const prev = i === 0 ? -1 : (outputs[i - 1] ?? BROKEN);
@@ -226,7 +325,12 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
       const { value, entry } = o.str('activation', def);
       let fn = ACTIVATION_MAP[value];
       if (fn === undefined) {
-        diag('invalid-value', entry!.valueSpan, `Darknet has no activation '${value}': it falls back to relu.`, 'warning');
+        diag(
+          'invalid-value',
+          entry!.valueSpan,
+          `Darknet has no activation '${value}': it falls back to relu.`,
+          'warning',
+        );
         fn = 'relu';
       }
       return fn === null ? input : add(`/${value}`, value, { kind: 'act', fn }, [input]);
@@ -238,14 +342,33 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
         const filters = o.int('filters', 1);
         const size = o.int('size', 1);
         const stride = o.int('stride', 1);
-        const sx = o.int('stride_x', stride), sy = o.int('stride_y', stride);
+        const sx = o.int('stride_x', stride),
+          sy = o.int('stride_y', stride);
         const dil = size === 1 ? 1 : o.int('dilation', 1);
         const pad = o.int('pad', 0, 0);
         const padding = pad ? Math.floor(size / 2) : o.int('padding', 0, 0);
         const groups = o.int('groups', 1);
         const bn = o.int('batch_normalize', 0, 0) !== 0;
         const fixed = HEAD_SECTIONS.has(layerSections[i + 1] ? sectionType(layerSections[i + 1]!) : '');
-        let x = add('', sec.name, { kind: 'conv', out: filters, kh: size, kw: size, sh: sy, sw: sx, padding: { kind: 'explicit', h: padding, w: padding }, dh: dil, dw: dil, groups, bias: !bn, fixed }, [prev]);
+        let x = add(
+          '',
+          sec.name,
+          {
+            kind: 'conv',
+            out: filters,
+            kh: size,
+            kw: size,
+            sh: sy,
+            sw: sx,
+            padding: { kind: 'explicit', h: padding, w: padding },
+            dh: dil,
+            dw: dil,
+            groups,
+            bias: !bn,
+            fixed,
+          },
+          [prev],
+        );
         if (bn) x = add('/bn', 'batch_normalize', { kind: 'bn' }, [x]);
         out = activation(x, 'logistic');
         break;
@@ -261,17 +384,48 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
       case 'maxpool':
       case 'local_avgpool': {
         const stride = o.int('stride', 1);
-        const sx = o.int('stride_x', stride), sy = o.int('stride_y', stride);
+        const sx = o.int('stride_x', stride),
+          sy = o.int('stride_y', stride);
         const size = o.int('size', stride);
         // Darknet pads `padding` in total (default size-1): out = (in + padding - size)/stride + 1.
         // The IR pads both sides, so half of it goes on each (exact, also for odd totals).
         const padding = o.int('padding', size - 1, 0);
         const mode = type === 'maxpool' ? 'max' : 'avg';
-        out = add('', sec.name, { kind: 'pool', mode, global: false, kh: size, kw: size, sh: sy, sw: sx, padding: { kind: 'explicit', h: padding / 2, w: padding / 2 }, ceil: false }, [prev]);
+        out = add(
+          '',
+          sec.name,
+          {
+            kind: 'pool',
+            mode,
+            global: false,
+            kh: size,
+            kw: size,
+            sh: sy,
+            sw: sx,
+            padding: { kind: 'explicit', h: padding / 2, w: padding / 2 },
+            ceil: false,
+          },
+          [prev],
+        );
         break;
       }
       case 'avgpool':
-        out = add('', sec.name, { kind: 'pool', mode: 'avg', global: true, kh: 1, kw: 1, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil: false }, [prev]);
+        out = add(
+          '',
+          sec.name,
+          {
+            kind: 'pool',
+            mode: 'avg',
+            global: true,
+            kh: 1,
+            kw: 1,
+            sh: 1,
+            sw: 1,
+            padding: { kind: 'valid' },
+            ceil: false,
+          },
+          [prev],
+        );
         break;
       case 'shortcut': {
         const from = resolveList('from');
@@ -291,7 +445,10 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
         if (!from) break;
         const groups = o.int('groups', 1);
         const groupId = o.int('group_id', 0, 0);
-        let x = from.length === 1 ? add('', sec.name, { kind: 'identity' }, from) : add('', sec.name, { kind: 'merge', mode: 'concat' }, from);
+        let x =
+          from.length === 1
+            ? add('', sec.name, { kind: 'identity' }, from)
+            : add('', sec.name, { kind: 'merge', mode: 'concat' }, from);
         if (groups > 1) {
           if (groupId >= groups) {
             diag('invalid-value', o.entry('group_id')!.valueSpan, `group_id must be below groups (${groups}).`);
@@ -305,7 +462,10 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
       case 'upsample': {
         const e = o.entry('stride');
         const stride = e && /^-\d+$/.test(e.value) ? Number(e.value) : o.int('stride', 2);
-        out = stride > 0 ? add('', sec.name, { kind: 'upsample', factor: stride }, [prev]) : add('', sec.name, { kind: 'unknown', type: `upsample stride=${stride}` }, [prev]);
+        out =
+          stride > 0
+            ? add('', sec.name, { kind: 'upsample', factor: stride }, [prev])
+            : add('', sec.name, { kind: 'unknown', type: `upsample stride=${stride}` }, [prev]);
         break;
       }
       case 'dropout':
@@ -329,7 +489,12 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
         out = prev;
         break;
       default:
-        out = add('', sec.name, PASS_SECTIONS.has(type) ? { kind: 'identity' } : { kind: 'unknown', type: `[${sec.name}]` }, [prev]);
+        out = add(
+          '',
+          sec.name,
+          PASS_SECTIONS.has(type) ? { kind: 'identity' } : { kind: 'unknown', type: `[${sec.name}]` },
+          [prev],
+        );
     }
     o.checkUnused(type);
     outputs.push(out);
@@ -351,7 +516,18 @@ function markDepthwise(graph: Graph): void {
     const i = l.inputs[0];
     const inShape = i === undefined ? null : i < 0 ? input : shapes[i];
     if (inShape && inShape[2] === op.groups && op.out === op.groups) {
-      l.op = { kind: 'dwconv', kh: op.kh, kw: op.kw, sh: op.sh, sw: op.sw, padding: op.padding, dh: op.dh, dw: op.dw, multiplier: 1, bias: op.bias };
+      l.op = {
+        kind: 'dwconv',
+        kh: op.kh,
+        kw: op.kw,
+        sh: op.sh,
+        sw: op.sw,
+        padding: op.padding,
+        dh: op.dh,
+        dw: op.dw,
+        multiplier: 1,
+        bias: op.bias,
+      };
     }
   }
 }

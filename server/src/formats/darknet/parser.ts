@@ -65,12 +65,19 @@ export function parseCfg(text: string): CfgFile {
       current = { name, header, span: { ...header }, entries: [] };
       sections.push(current);
       const rest = trimmed.slice(close + 1).trim();
-      if (rest && rest[0] !== '#' && rest[0] !== ';') errors.push({ span: { start: header.end + trimmed.slice(close + 1).indexOf(rest), end }, message: `Unexpected text after the section header: '${rest}'.` });
+      if (rest && rest[0] !== '#' && rest[0] !== ';')
+        errors.push({
+          span: { start: header.end + trimmed.slice(close + 1).indexOf(rest), end },
+          message: `Unexpected text after the section header: '${rest}'.`,
+        });
       continue;
     }
     const eq = trimmed.indexOf('=');
     if (eq < 0) {
-      errors.push({ span: { start, end }, message: `Expected 'key=value', a '[section]' header or a comment, not '${trimmed}'.` });
+      errors.push({
+        span: { start, end },
+        message: `Expected 'key=value', a '[section]' header or a comment, not '${trimmed}'.`,
+      });
       continue;
     }
     const key = trimmed.slice(0, eq).replace(WS, '');

@@ -15,7 +15,12 @@ import type { CfgSection } from './parser';
 import { sectionType } from './lower';
 
 const DW_KEYS = ['stride', 'stride_x', 'stride_y', 'pad', 'padding', 'dilation'];
-const REFERENCE_KEYS: Record<string, string> = { route: 'layers', shortcut: 'from', scale_channels: 'from', sam: 'from' };
+const REFERENCE_KEYS: Record<string, string> = {
+  route: 'layers',
+  shortcut: 'from',
+  scale_channels: 'from',
+  sam: 'from',
+};
 
 function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
@@ -27,7 +32,11 @@ function entryLine(text: string, section: CfgSection, key: string): string | und
 }
 
 /** The darknet layer index of a conv section that can be split, with its input channels. */
-function candidate(parsed: DarknetParsed, analysis: Analysis, layerIndex: number): { index: number; cin: number } | undefined {
+function candidate(
+  parsed: DarknetParsed,
+  analysis: Analysis,
+  layerIndex: number,
+): { index: number; cin: number } | undefined {
   const l = analysis.layers[layerIndex];
   const op = l?.layer.op;
   if (!l || !op || op.kind !== 'conv' || op.groups !== 1 || op.kh * op.kw <= 1 || !l.inputs?.[0]) return undefined;
@@ -36,7 +45,12 @@ function candidate(parsed: DarknetParsed, analysis: Analysis, layerIndex: number
   return { index, cin: l.inputs[0][2] };
 }
 
-export function darknetSeparableEditsAll(parsed: DarknetParsed, analysis: Analysis, layerIndexes: number[], text: string): TextEdit[] {
+export function darknetSeparableEditsAll(
+  parsed: DarknetParsed,
+  analysis: Analysis,
+  layerIndexes: number[],
+  text: string,
+): TextEdit[] {
   const eol = eolOf(text);
   const chosen = new Map<number, number>();
   for (const li of layerIndexes) {
@@ -50,13 +64,23 @@ export function darknetSeparableEditsAll(parsed: DarknetParsed, analysis: Analys
     const sec = parsed.layerSections[index]!;
     const keep = DW_KEYS.map((k) => entryLine(text, sec, k)).filter((x): x is string => x !== undefined);
     const act = entryLine(text, sec, 'activation');
-    const dw = [`[${sec.name}]`, 'batch_normalize=1', `filters=${cin}`, `groups=${cin}`, `size=${entryLine(text, sec, 'size')?.split('=')[1]?.trim() ?? '1'}`, ...keep, ...(act ? [act] : [])];
+    const dw = [
+      `[${sec.name}]`,
+      'batch_normalize=1',
+      `filters=${cin}`,
+      `groups=${cin}`,
+      `size=${entryLine(text, sec, 'size')?.split('=')[1]?.trim() ?? '1'}`,
+      ...keep,
+      ...(act ? [act] : []),
+    ];
     const start = lineStartOf(text, sec.header.start);
     edits.push({ span: { start, end: start }, newText: `${dw.join(eol)}${eol}${eol}` });
     // The original section becomes the pointwise conv.
     for (const e of sec.entries) {
-      if (e.key === 'size' || e.key === 'stride' || e.key === 'stride_x' || e.key === 'stride_y') edits.push({ span: e.valueSpan, newText: '1' });
-      else if (e.key === 'padding' || e.key === 'dilation') edits.push({ span: e.valueSpan, newText: e.key === 'padding' ? '0' : '1' });
+      if (e.key === 'size' || e.key === 'stride' || e.key === 'stride_x' || e.key === 'stride_y')
+        edits.push({ span: e.valueSpan, newText: '1' });
+      else if (e.key === 'padding' || e.key === 'dilation')
+        edits.push({ span: e.valueSpan, newText: e.key === 'padding' ? '0' : '1' });
     }
     const bn = sec.entries.find((e) => e.key === 'batch_normalize');
     if (bn) edits.push({ span: bn.valueSpan, newText: '1' });
@@ -73,7 +97,12 @@ export function darknetSeparableEditsAll(parsed: DarknetParsed, analysis: Analys
   return edits;
 }
 
-export function darknetSeparableEdits(parsed: DarknetParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
+export function darknetSeparableEdits(
+  parsed: DarknetParsed,
+  analysis: Analysis,
+  layerIndex: number,
+  text: string,
+): TextEdit[] | undefined {
   if (!candidate(parsed, analysis, layerIndex)) return undefined;
   return darknetSeparableEditsAll(parsed, analysis, [layerIndex], text);
 }
@@ -90,9 +119,11 @@ export function darknetWidthEdits(parsed: DarknetParsed, _text: string, alpha: n
     const shape = shapes[irIndex];
     if (!layer || !shape || (layer.op.kind === 'conv' && layer.op.fixed)) return;
     const filters = sec.entries.find((e) => e.key === 'filters');
-    if (filters && filters.value !== String(shape[2])) edits.push({ span: filters.valueSpan, newText: String(shape[2]) });
+    if (filters && filters.value !== String(shape[2]))
+      edits.push({ span: filters.valueSpan, newText: String(shape[2]) });
     const groups = sec.entries.find((e) => e.key === 'groups');
-    if (groups && layer.op.kind === 'dwconv' && groups.value !== String(shape[2])) edits.push({ span: groups.valueSpan, newText: String(shape[2]) });
+    if (groups && layer.op.kind === 'dwconv' && groups.value !== String(shape[2]))
+      edits.push({ span: groups.valueSpan, newText: String(shape[2]) });
   });
   return edits;
 }

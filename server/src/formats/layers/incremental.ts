@@ -67,7 +67,10 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   /** Whether every statement of the edited lines stays on its line (then so do all others, and the layer names). */
   let sameLines = lineBreaks(prevText, from, end0) === lineBreaks(text, from, end1);
   // Line breaks from `from` up to the last statement compared, before and after the edit.
-  let oldAt = from, oldLine = 0, newAt = from, newLine = 0;
+  let oldAt = from,
+    oldLine = 0,
+    newAt = from,
+    newLine = 0;
   for (const old of before) {
     const at = nextStatement(text, cursor, end1);
     if (at < 0) return undefined;
@@ -135,7 +138,12 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
   prev.naming.rebind(layers, text, !sameLines);
-  return { ...prev, graph, ast: { statements: [...top.slice(0, i0), ...statements, ...top.slice(i1)], errors: [] }, diagnostics: [] };
+  return {
+    ...prev,
+    graph,
+    ast: { statements: [...top.slice(0, i0), ...statements, ...top.slice(i1)], errors: [] },
+    diagnostics: [],
+  };
 }
 
 /** Chunks compared as string slices (a memory compare) before the last one is walked by character. */
@@ -150,7 +158,11 @@ function commonPrefix(a: string, b: string, max: number): number {
 
 function commonSuffix(a: string, b: string, max: number): number {
   let s = 0;
-  while (s + CHUNK <= max && a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)) s += CHUNK;
+  while (
+    s + CHUNK <= max &&
+    a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)
+  )
+    s += CHUNK;
   while (s < max && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return s;
 }

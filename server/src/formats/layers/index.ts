@@ -17,14 +17,24 @@ export const layersFrontEnd: FrontEnd<LayersParsed> = {
   parse(text) {
     const ast = parseLayers(text);
     const lowered = lowerLayers(ast, text);
-    return { ...lowered, ast, diagnostics: [...ast.errors.map((e) => makeDiagnostic(e.code, e.span, e.message)), ...lowered.diagnostics] };
+    return {
+      ...lowered,
+      ast,
+      diagnostics: [...ast.errors.map((e) => makeDiagnostic(e.code, e.span, e.message)), ...lowered.diagnostics],
+    };
   },
   update: updateLayers,
   separableEdits,
   // With a divisor, α = 1 still rounds channel counts, so the line stays.
   widthEdits: (parsed, text, alpha) => {
     const divisor = parsed.graph.width.divisor;
-    return setDirectiveEdits(parsed, text, 'width', alpha === 1 && !divisor ? undefined : `width ${alpha}${divisor ? ` divisor=${divisor}` : ''}`);
+    return setDirectiveEdits(
+      parsed,
+      text,
+      'width',
+      alpha === 1 && !divisor ? undefined : `width ${alpha}${divisor ? ` divisor=${divisor}` : ''}`,
+    );
   },
-  resolutionEdits: (parsed, text, side) => setDirectiveEdits(parsed, text, 'resolution', side === parsed.graph.input.h ? undefined : `resolution ${side}`),
+  resolutionEdits: (parsed, text, side) =>
+    setDirectiveEdits(parsed, text, 'resolution', side === parsed.graph.input.h ? undefined : `resolution ${side}`),
 };

@@ -22,7 +22,14 @@ export interface Line {
   commentStart: number;
 }
 
-const CH_HASH = 35, CH_PIPE = 124, CH_COLON = 58, CH_EQ = 61, CH_LBRACE = 123, CH_RBRACE = 125, CH_LPAREN = 40, CH_RPAREN = 41;
+const CH_HASH = 35,
+  CH_PIPE = 124,
+  CH_COLON = 58,
+  CH_EQ = 61,
+  CH_LBRACE = 123,
+  CH_RBRACE = 125,
+  CH_LPAREN = 40,
+  CH_RPAREN = 41;
 
 /** Spaces between tokens (a line break ends the line instead). */
 export function isSpace(c: number): boolean {
@@ -30,7 +37,9 @@ export function isSpace(c: number): boolean {
 }
 
 function isBreak(c: number): boolean {
-  return isSpace(c) || c === CH_HASH || c === CH_PIPE || c === CH_COLON || c === CH_EQ || c === CH_LBRACE || c === CH_RBRACE;
+  return (
+    isSpace(c) || c === CH_HASH || c === CH_PIPE || c === CH_COLON || c === CH_EQ || c === CH_LBRACE || c === CH_RBRACE
+  );
 }
 
 /**
@@ -54,10 +63,26 @@ export function lexLine(text: string, start: number, end: number): Line {
   let i = start;
   while (i < end) {
     const c = text.charCodeAt(i);
-    if (isSpace(c)) { i++; continue; }
-    if (c === CH_HASH) { commentStart = i; break; }
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === CH_HASH) {
+      commentStart = i;
+      break;
+    }
     const single: TokenKind | undefined =
-      c === CH_PIPE ? 'pipe' : c === CH_COLON ? 'colon' : c === CH_EQ ? 'eq' : c === CH_LBRACE ? 'lbrace' : c === CH_RBRACE ? 'rbrace' : undefined;
+      c === CH_PIPE
+        ? 'pipe'
+        : c === CH_COLON
+          ? 'colon'
+          : c === CH_EQ
+            ? 'eq'
+            : c === CH_LBRACE
+              ? 'lbrace'
+              : c === CH_RBRACE
+                ? 'rbrace'
+                : undefined;
     if (single) {
       tokens.push({ kind: single, text: text[i]!, start: i, end: i + 1 });
       i++;
@@ -70,8 +95,10 @@ export function lexLine(text: string, start: number, end: number): Line {
     while (i < end) {
       const d = text.charCodeAt(i);
       if (d === CH_LPAREN) depth++;
-      else if (d === CH_RPAREN) { depth--; if (depth < 0) bad = true; }
-      else if (depth === 0 && isBreak(d)) break;
+      else if (d === CH_RPAREN) {
+        depth--;
+        if (depth < 0) bad = true;
+      } else if (depth === 0 && isBreak(d)) break;
       else if (depth > 0 && (d === CH_HASH || d === CH_PIPE || d === CH_LBRACE || d === CH_RBRACE)) break;
       i++;
     }

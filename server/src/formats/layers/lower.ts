@@ -31,7 +31,7 @@ export function findOpSite(stmts: Stmt[], start: number): OpSite | undefined {
       const opIndex = s.chain.findIndex((op) => op.span.start === start);
       if (opIndex >= 0) return { stmt: s, opIndex };
     } else if (s.kind === 'block' || s.kind === 'repeat') {
-      const found = findOpSite(s.kind === 'block' ? s.body : s.body ?? (s.chain ? [s.chain] : []), start);
+      const found = findOpSite(s.kind === 'block' ? s.body : (s.body ?? (s.chain ? [s.chain] : [])), start);
       if (found) return found;
     }
   }
@@ -154,12 +154,20 @@ export class Naming {
   }
   private siteName(site: NameSite): string {
     let base = this.bases.get(site);
-    if (base === undefined) this.bases.set(site, (base = this.baseName(site.ctx, site.stmt, site.opIndex, site.kw, site.stmt.chain[site.opIndex]!.span.start)));
+    if (base === undefined)
+      this.bases.set(
+        site,
+        (base = this.baseName(site.ctx, site.stmt, site.opIndex, site.kw, site.stmt.chain[site.opIndex]!.span.start)),
+      );
     return base;
   }
   private baseName(ctx: NameCtx, stmt: LayerStmt, opIndex: number, kw: string, start: number): string {
     const prefix = ctx.invocation ? `${this.siteName(ctx.invocation)}/` : '';
-    const local = stmt.name ? (opIndex === 0 ? stmt.name.text : `${stmt.name.text}/${kw}`) : `${kw}_${(this.lines ??= new LineIndex(this.text)).lineAt(start) + 1}`;
+    const local = stmt.name
+      ? opIndex === 0
+        ? stmt.name.text
+        : `${stmt.name.text}/${kw}`
+      : `${kw}_${(this.lines ??= new LineIndex(this.text)).lineAt(start) + 1}`;
     return prefix + local + ctx.suffix;
   }
   private compute(): string[] {
@@ -254,7 +262,8 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   // Block definitions first, so a block can be used above its definition.
   for (const s of ast.statements) {
     if (s.kind !== 'block') continue;
-    if (OPS[s.name.text]) diag('duplicate-name', s.name.span, `'${s.name.text}' is a built-in op and cannot be redefined as a block.`);
+    if (OPS[s.name.text])
+      diag('duplicate-name', s.name.span, `'${s.name.text}' is a built-in op and cannot be redefined as a block.`);
     else if (blocks.has(s.name.text)) diag('duplicate-name', s.name.span, `Block '${s.name.text}' is already defined.`);
     else blocks.set(s.name.text, s);
   }
@@ -264,7 +273,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const positional = d.args.filter((a) => !a.key);
     const opts = new Map(d.args.filter((a) => a.key).map((a) => [a.key!.text, a] as const));
     const allowOpts = (allowed: string[]) => {
-      for (const [k, a] of opts) if (!allowed.includes(k)) diag('unknown-option', a.key!.span, `'${kw}' has no option '${k}'${allowed.length ? ` (options: ${allowed.join(', ')})` : ''}.`);
+      for (const [k, a] of opts)
+        if (!allowed.includes(k))
+          diag(
+            'unknown-option',
+            a.key!.span,
+            `'${kw}' has no option '${k}'${allowed.length ? ` (options: ${allowed.join(', ')})` : ''}.`,
+          );
     };
     const needOne = (usage: string): Word | undefined => {
       if (positional.length !== 1) {
@@ -275,7 +290,10 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     };
     if (kw === 'network') {
       const w = needOne('network NAME');
-      if (w) { graph.name = w.text; graph.nameSpan = d.span; }
+      if (w) {
+        graph.name = w.text;
+        graph.nameSpan = d.span;
+      }
       allowOpts([]);
       graph.headerSpan = d.span;
     } else if (kw === 'input') {
@@ -284,14 +302,23 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       if (!w) return;
       const dims = parseDims(w.text);
       if (dims?.length !== 3 || dims.some((x) => x < 1 || x > LIMITS.maxDimension)) {
-        diag('invalid-value', w.span, `'${w.text}' is not an input shape: write H x W x C, each from 1 to ${LIMITS.maxDimension}, e.g. 224x224x3.`);
+        diag(
+          'invalid-value',
+          w.span,
+          `'${w.text}' is not an input shape: write H x W x C, each from 1 to ${LIMITS.maxDimension}, e.g. 224x224x3.`,
+        );
         return;
       }
       const batchArg = opts.get('batch');
       let batch = 1;
       if (batchArg) {
         const b = Number(batchArg.value.text);
-        if (!Number.isInteger(b) || b < 1 || b > LIMITS.maxDimension) diag('invalid-value', batchArg.value.span, `batch must be an integer from 1 to ${LIMITS.maxDimension}, not '${batchArg.value.text}'.`);
+        if (!Number.isInteger(b) || b < 1 || b > LIMITS.maxDimension)
+          diag(
+            'invalid-value',
+            batchArg.value.span,
+            `batch must be an integer from 1 to ${LIMITS.maxDimension}, not '${batchArg.value.text}'.`,
+          );
         else batch = b;
       }
       if (sawInput) diag('duplicate-name', d.keyword.span, 'The input is already declared.');
@@ -311,7 +338,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       let divisor: number | undefined;
       if (dv) {
         const n = Number(dv.value.text);
-        if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxDimension) diag('invalid-value', dv.value.span, `divisor must be an integer from 1 to ${LIMITS.maxDimension}, not '${dv.value.text}'.`);
+        if (!Number.isInteger(n) || n < 1 || n > LIMITS.maxDimension)
+          diag(
+            'invalid-value',
+            dv.value.span,
+            `divisor must be an integer from 1 to ${LIMITS.maxDimension}, not '${dv.value.text}'.`,
+          );
         else divisor = n;
       }
       graph.width = divisor ? { alpha: a, divisor, span: d.span } : { alpha: a, span: d.span };
@@ -320,7 +352,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       const w = needOne('resolution SIDE');
       if (!w) return;
       const r = Number(w.text);
-      if (!Number.isInteger(r) || r < 1 || r > LIMITS.maxDimension) diag('invalid-value', w.span, `The resolution must be an integer input side from 1 to ${LIMITS.maxDimension}, not '${w.text}'.`);
+      if (!Number.isInteger(r) || r < 1 || r > LIMITS.maxDimension)
+        diag(
+          'invalid-value',
+          w.span,
+          `The resolution must be an integer input side from 1 to ${LIMITS.maxDimension}, not '${w.text}'.`,
+        );
       else graph.resolution = { side: r, span: d.span };
     } else if (kw === 'budget') {
       if (positional.length) diag('syntax-error', positional[0]!.span, 'Expected: budget macs=N params=N.');
@@ -345,10 +382,21 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   };
 
   /** Resolves merge operands and adds the layer; `input` when an operand is unknown. */
-  const finishOp = (op: LayerOp, names: Word[], explicitBias: boolean, shared: CheckedOp | undefined, opIndex: number, stmt: LayerStmt, input: number, ctx: Ctx): number => {
+  const finishOp = (
+    op: LayerOp,
+    names: Word[],
+    explicitBias: boolean,
+    shared: CheckedOp | undefined,
+    opIndex: number,
+    stmt: LayerStmt,
+    input: number,
+    ctx: Ctx,
+  ): number => {
     let inputs = [input];
     if (op.kind === 'merge') {
-      const resolved = names.map((n) => resolveName(n, ctx, ctx.names.site ? ' in this block' : '')).filter((x): x is number => x !== undefined);
+      const resolved = names
+        .map((n) => resolveName(n, ctx, ctx.names.site ? ' in this block' : ''))
+        .filter((x): x is number => x !== undefined);
       if (resolved.length !== names.length) return input;
       inputs = resolved.length < 2 ? [input, ...resolved] : resolved;
     }
@@ -364,7 +412,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     if (w.text === 'in' && ctx.scope.lookup('in') !== undefined) return ctx.scope.lookup('in');
     const found = ctx.scope.lookup(w.text);
     if (found !== undefined) return found;
-    if (ctx.scope.declaredLater(w.text)) diag('forward-reference', w.span, `'${w.text}' is defined later${scopeText}; a layer can only read layers above it.`);
+    if (ctx.scope.declaredLater(w.text))
+      diag(
+        'forward-reference',
+        w.span,
+        `'${w.text}' is defined later${scopeText}; a layer can only read layers above it.`,
+      );
     else diag('unknown-name', w.span, `No layer named '${w.text}'${scopeText}.`);
     return undefined;
   };
@@ -390,7 +443,11 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     }
     const diagsBefore = diagCalls;
     if (!spec) {
-      diag('unknown-op', node.keyword.span, `Unknown op '${kw}'. Built-in ops: conv, dwconv, deconv, maxpool, avgpool, fc, bn, relu, ..., add, concat, mul; or define it with 'block ${kw} ... { }'.`);
+      diag(
+        'unknown-op',
+        node.keyword.span,
+        `Unknown op '${kw}'. Built-in ops: conv, dwconv, deconv, maxpool, avgpool, fc, bn, relu, ..., add, concat, mul; or define it with 'block ${kw} ... { }'.`,
+      );
       return input;
     }
     const checkedOp = checkOp(node, spec, opIndex, ctx.env, diag);
@@ -409,7 +466,11 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   const invokeBlock = (block: BlockStmt, node: OpNode, input: number, ctx: Ctx, invocation: NameSite): number => {
     const name = block.name.text;
     if (ctx.callStack.includes(name)) {
-      diag('recursive-block', node.keyword.span, `Block '${name}' invokes itself (${[...ctx.callStack, name].join(' → ')}).`);
+      diag(
+        'recursive-block',
+        node.keyword.span,
+        `Block '${name}' invokes itself (${[...ctx.callStack, name].join(' → ')}).`,
+      );
       return input;
     }
     const env = new Map<string, Scalar>();
@@ -418,8 +479,18 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     for (const arg of node.args) {
       const target = arg.key ? block.params.find((p) => p.name.text === arg.key!.text) : block.params[positional++];
       if (!target) {
-        if (arg.key) diag('unknown-option', arg.key.span, `Block '${name}' has no parameter '${arg.key.text}' (parameters: ${block.params.map((p) => p.name.text).join(', ') || 'none'}).`);
-        else diag('invalid-value', arg.span, `Block '${name}' takes ${block.params.length} parameter(s); '${arg.value.text}' is one too many.`);
+        if (arg.key)
+          diag(
+            'unknown-option',
+            arg.key.span,
+            `Block '${name}' has no parameter '${arg.key.text}' (parameters: ${block.params.map((p) => p.name.text).join(', ') || 'none'}).`,
+          );
+        else
+          diag(
+            'invalid-value',
+            arg.span,
+            `Block '${name}' takes ${block.params.length} parameter(s); '${arg.value.text}' is one too many.`,
+          );
         failed = true;
         continue;
       }
@@ -445,7 +516,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     if (failed) return input;
     const scope = new Scope(undefined, block.body);
     scope.names.set('in', input);
-    const inner: Ctx = { reused: true, env, scope, names: { naming, invocation, suffix: '', site: ctx.names.site ?? node.span }, callStack: [...ctx.callStack, name] };
+    const inner: Ctx = {
+      reused: true,
+      env,
+      scope,
+      names: { naming, invocation, suffix: '', site: ctx.names.site ?? node.span },
+      callStack: [...ctx.callStack, name],
+    };
     return lowerBody(block.body, input, inner);
   };
 
@@ -459,7 +536,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     let out = input;
     for (let i = 0; i < stmt.chain.length; i++) out = lowerOp(stmt.chain[i]!, i, stmt, out, ctx);
     if (stmt.name) {
-      if (ctx.scope.names.has(stmt.name.text)) diag('duplicate-name', stmt.name.span, `'${stmt.name.text}' is already defined${ctx.names.site ? ' in this block' : ''}.`);
+      if (ctx.scope.names.has(stmt.name.text))
+        diag(
+          'duplicate-name',
+          stmt.name.span,
+          `'${stmt.name.text}' is already defined${ctx.names.site ? ' in this block' : ''}.`,
+        );
       else ctx.scope.names.set(stmt.name.text, out);
     }
     return out;
@@ -469,11 +551,19 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const r = resolveWord(stmt.count.text, ctx.env);
     const n = r.ok ? r.value : NaN;
     if (!r.ok || typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-      diag('invalid-value', stmt.count.span, r.ok ? `The repeat count must be a positive integer, not '${stmt.count.text}'.` : r.error);
+      diag(
+        'invalid-value',
+        stmt.count.span,
+        r.ok ? `The repeat count must be a positive integer, not '${stmt.count.text}'.` : r.error,
+      );
       return prev;
     }
     if (n > LIMITS.maxRepeat) {
-      diag('limit-exceeded', stmt.count.span, `repeat ${n} is above the limit of ${exact(LIMITS.maxRepeat)} iterations; the repeat is not unrolled.`);
+      diag(
+        'limit-exceeded',
+        stmt.count.span,
+        `repeat ${n} is above the limit of ${exact(LIMITS.maxRepeat)} iterations; the repeat is not unrolled.`,
+      );
       return prev;
     }
     const body: Stmt[] = stmt.body ?? (stmt.oneLine ??= stmt.chain ? [stmt.chain] : []);
@@ -483,7 +573,12 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     for (let i = 0; i < n; i++) {
       step();
       last = iter.scope = new Scope(ctx.scope, body);
-      iter.names = { naming, invocation: ctx.names.invocation, suffix: `${ctx.names.suffix}#${i + 1}`, site: ctx.names.site };
+      iter.names = {
+        naming,
+        invocation: ctx.names.invocation,
+        suffix: `${ctx.names.suffix}#${i + 1}`,
+        site: ctx.names.site,
+      };
       out = lowerBody(body, out, iter);
     }
     if (last) for (const [k, v] of last.names) ctx.scope.names.set(k, v);
@@ -509,12 +604,20 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
       prev = s.kind === 'layer' ? lowerChain(s, prev, topCtx) : lowerRepeat(s, prev, topCtx);
     } catch (e) {
       if (!(e instanceof LimitReached)) throw e;
-      const what = e.what === 'layers' ? `more than ${exact(LIMITS.maxLayers)} layers` : `more than ${exact(LIMITS.maxSteps)} steps (repeats and block uses multiply out)`;
+      const what =
+        e.what === 'layers'
+          ? `more than ${exact(LIMITS.maxLayers)} layers`
+          : `more than ${exact(LIMITS.maxSteps)} steps (repeats and block uses multiply out)`;
       diag('limit-exceeded', s.span, `The network unrolls to ${what}; analysis stops here.`);
       break;
     }
   }
-  if (!sawInput) diag('missing-input', { start: 0, end: 0 }, "No 'input HxWxC' line: shapes and costs need the input size (e.g. 'input 224x224x3').");
+  if (!sawInput)
+    diag(
+      'missing-input',
+      { start: 0, end: 0 },
+      "No 'input HxWxC' line: shapes and costs need the input size (e.g. 'input 224x224x3').",
+    );
 
   // A conv without an explicit `bias=` has a bias unless its only consumer is a batch norm.
   const sole = soleConsumers(layers);
@@ -522,7 +625,10 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
     const i = implicitBias[k]!;
     const bias = implicitBiasOf(layers, sole, i);
     const shared = implicitShared[k];
-    if (shared) layers[i]!.op = bias ? (shared.withBias ??= { ...shared.op, bias } as LayerOp) : (shared.withoutBias ??= { ...shared.op, bias } as LayerOp);
+    if (shared)
+      layers[i]!.op = bias
+        ? (shared.withBias ??= { ...shared.op, bias } as LayerOp)
+        : (shared.withoutBias ??= { ...shared.op, bias } as LayerOp);
     else (layers[i]!.op as { bias: boolean }).bias = bias;
   }
   return { graph, diagnostics, blocks, naming };
@@ -539,12 +645,18 @@ function checkArg(spec: ArgSpec, arg: Arg, env: Env, opText: string, diag: Diag)
   }
   const v: Scalar = r.value;
   const bad = (expect: string) => {
-    diag('invalid-value', w.span, `${opText} ${spec.name}: expected ${expect}, found '${typeof v === 'number' ? v : w.text}'.`);
+    diag(
+      'invalid-value',
+      w.span,
+      `${opText} ${spec.name}: expected ${expect}, found '${typeof v === 'number' ? v : w.text}'.`,
+    );
     return undefined;
   };
   switch (spec.type) {
     case 'int':
-      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? v : bad(`a positive integer up to ${LIMITS.maxDimension}`);
+      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension
+        ? v
+        : bad(`a positive integer up to ${LIMITS.maxDimension}`);
     case 'float':
       return typeof v === 'number' ? v : bad('a number');
     case 'prob':
@@ -554,15 +666,23 @@ function checkArg(spec: ArgSpec, arg: Arg, env: Env, opText: string, diag: Diag)
     case 'poolKernel':
     case 'kernel': {
       if (spec.type === 'poolKernel' && v === 'global') return 'global';
-      if (typeof v === 'number') return Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? [v, v] : bad('a positive integer or HxW');
+      if (typeof v === 'number')
+        return Number.isInteger(v) && v >= 1 && v <= LIMITS.maxDimension ? [v, v] : bad('a positive integer or HxW');
       const d = parseDims(v);
-      return d && d.length === 2 && d.every((x) => x >= 1 && x <= LIMITS.maxDimension) ? [d[0]!, d[1]!] : bad(spec.type === 'poolKernel' ? 'K, KHxKW or global' : 'K or KHxKW');
+      return d && d.length === 2 && d.every((x) => x >= 1 && x <= LIMITS.maxDimension)
+        ? [d[0]!, d[1]!]
+        : bad(spec.type === 'poolKernel' ? 'K, KHxKW or global' : 'K or KHxKW');
     }
     case 'padding': {
       if (v === 'same' || v === 'valid') return { kind: v } as Padding;
-      if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDimension ? { kind: 'explicit', h: v, w: v } : bad('same, valid or a non-negative integer');
+      if (typeof v === 'number')
+        return Number.isInteger(v) && v >= 0 && v <= LIMITS.maxDimension
+          ? { kind: 'explicit', h: v, w: v }
+          : bad('same, valid or a non-negative integer');
       const d = parseDims(v);
-      return d && d.length === 2 && d.every((x) => x <= LIMITS.maxDimension) ? { kind: 'explicit', h: d[0]!, w: d[1]! } : bad('same, valid, P or PHxPW');
+      return d && d.length === 2 && d.every((x) => x <= LIMITS.maxDimension)
+        ? { kind: 'explicit', h: d[0]!, w: d[1]! }
+        : bad('same, valid, P or PHxPW');
     }
   }
 }
@@ -573,7 +693,13 @@ function checkArg(spec: ArgSpec, arg: Arg, env: Env, opText: string, diag: Diag)
  * diagnostic that drops the op. `from=` is checked here (allowed on a chain's first op only)
  * and resolved by the caller; merge operands come back as `names`.
  */
-export function checkOp(node: OpNode, spec: OpSpec, opIndex: number, env: Env, diag: Diag): { op: LayerOp; names: Word[]; explicitBias: boolean } | undefined {
+export function checkOp(
+  node: OpNode,
+  spec: OpSpec,
+  opIndex: number,
+  env: Env,
+  diag: Diag,
+): { op: LayerOp; names: Word[]; explicitBias: boolean } | undefined {
   const kw = node.keyword.text;
   const values: ArgValues = new Map();
   const names: Word[] = [];
@@ -611,13 +737,24 @@ export function checkOp(node: OpNode, spec: OpSpec, opIndex: number, env: Env, d
     } else if (spec.rest) {
       names.push(arg.value);
     } else {
-      diag('invalid-value', arg.span, `'${kw}' takes ${spec.positional.length ? spec.positional.map((p) => p.name).join(' ') : 'no positional arguments'}; '${arg.value.text}' is one too many.`);
+      diag(
+        'invalid-value',
+        arg.span,
+        `'${kw}' takes ${spec.positional.length ? spec.positional.map((p) => p.name).join(' ') : 'no positional arguments'}; '${arg.value.text}' is one too many.`,
+      );
       failed = true;
     }
   }
-  const missing = positional < spec.positional.length && !spec.positional[positional]!.optional ? spec.positional.slice(positional).filter((p) => !p.optional) : NONE;
+  const missing =
+    positional < spec.positional.length && !spec.positional[positional]!.optional
+      ? spec.positional.slice(positional).filter((p) => !p.optional)
+      : NONE;
   if (missing.length) {
-    diag('invalid-value', node.span, `'${kw}' needs ${missing.map((p) => p.name).join(' and ')}: ${kw} ${spec.positional.map((p) => (p.optional ? `[${p.name.toUpperCase()}]` : p.name.toUpperCase())).join(' ')}.`);
+    diag(
+      'invalid-value',
+      node.span,
+      `'${kw}' needs ${missing.map((p) => p.name).join(' and ')}: ${kw} ${spec.positional.map((p) => (p.optional ? `[${p.name.toUpperCase()}]` : p.name.toUpperCase())).join(' ')}.`,
+    );
     failed = true;
   }
   if (failed) return undefined;
@@ -640,7 +777,8 @@ function declaredNames(stmts: Stmt[]): Set<string> {
   declaredCache.set(stmts, out);
   for (const s of stmts) {
     if (s.kind === 'layer' && s.name) out.add(s.name.text);
-    if (s.kind === 'repeat') for (const n of declaredNames(s.body ?? (s.oneLine ??= s.chain ? [s.chain] : []))) out.add(n);
+    if (s.kind === 'repeat')
+      for (const n of declaredNames(s.body ?? (s.oneLine ??= s.chain ? [s.chain] : []))) out.add(n);
   }
   return out;
 }

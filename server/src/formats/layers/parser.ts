@@ -3,7 +3,18 @@
 // range and is left out; every other line is still parsed.
 import type { Span } from '../../core/ir';
 import { lexLines, type Token } from './lexer';
-import { Word, type Arg, type BlockParam, type BlockStmt, type FileAst, type LayerStmt, type OpNode, type RepeatStmt, type Stmt, type SyntaxError } from './ast';
+import {
+  Word,
+  type Arg,
+  type BlockParam,
+  type BlockStmt,
+  type FileAst,
+  type LayerStmt,
+  type OpNode,
+  type RepeatStmt,
+  type Stmt,
+  type SyntaxError,
+} from './ast';
 
 export const DIRECTIVES = new Set(['network', 'input', 'width', 'resolution', 'budget']);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/;
@@ -91,7 +102,10 @@ type Err = (span: Span, message: string) => void;
 function parseBlockHeader(toks: Token[], err: Err): BlockStmt | undefined {
   const last = toks[toks.length - 1]!;
   if (last.kind !== 'lbrace') {
-    err({ start: toks[0]!.start, end: last.end }, "A block definition must end with '{': block NAME PARAM... PARAM=DEFAULT {");
+    err(
+      { start: toks[0]!.start, end: last.end },
+      "A block definition must end with '{': block NAME PARAM... PARAM=DEFAULT {",
+    );
     return undefined;
   }
   const name = toks[1]!;
@@ -110,7 +124,14 @@ function parseBlockHeader(toks: Token[], err: Err): BlockStmt | undefined {
     }
     params.push(a.key ? { name: a.key, default: a.value } : { name: a.value });
   }
-  return { kind: 'block', keyword: word(toks[0]!), name: word(name), params, body: [], span: { start: toks[0]!.start, end: last.end } };
+  return {
+    kind: 'block',
+    keyword: word(toks[0]!),
+    name: word(name),
+    params,
+    body: [],
+    span: { start: toks[0]!.start, end: last.end },
+  };
 }
 
 function parseRepeat(toks: Token[], lineSpan: Span, err: Err): RepeatStmt | undefined {
@@ -193,7 +214,12 @@ function parseArgs(toks: Token[], from: number, to: number, err: Err): Arg[] | u
   while (i < to) {
     const t = toks[i]!;
     if (t.kind !== 'word') {
-      err(span(t), t.kind === 'colon' ? "Unexpected ':' (a layer name goes at the start of the line: NAME: op ...)." : `Unexpected '${t.text}'.`);
+      err(
+        span(t),
+        t.kind === 'colon'
+          ? "Unexpected ':' (a layer name goes at the start of the line: NAME: op ...)."
+          : `Unexpected '${t.text}'.`,
+      );
       return undefined;
     }
     if (toks[i + 1]?.kind === 'eq' && i + 1 < to) {

@@ -26,7 +26,12 @@ function lineStartOf(text: string, offset: number): number {
  * `NAME: conv N 1x1 ...`, so that references to NAME still hold. Elsewhere the chain is
  * rewritten in place. `from=` stays on the first op; `bias=` is dropped (BN follows).
  */
-export function separableEdits(parsed: LayersParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
+export function separableEdits(
+  parsed: LayersParsed,
+  analysis: Analysis,
+  layerIndex: number,
+  text: string,
+): TextEdit[] | undefined {
   const layer = analysis.graph.layers[layerIndex];
   if (layer?.op.kind !== 'conv') return undefined;
   const site = findOpSite(parsed.ast.statements, layer.span.start);
@@ -60,7 +65,8 @@ export function separableEdits(parsed: LayersParsed, analysis: Analysis, layerIn
   const indent = text.slice(lineStart, stmt.span.start);
   const ownLine = /^[ \t]*$/.test(indent);
   const dwName = stmt.name ? `${stmt.name.text}_dw` : undefined;
-  const nameFree = dwName !== undefined && !analysis.graph.layers.some((l) => l.name === dwName || l.name.startsWith(`${dwName}/`));
+  const nameFree =
+    dwName !== undefined && !analysis.graph.layers.some((l) => l.name === dwName || l.name.startsWith(`${dwName}/`));
   if (opIndex === 0 && stmt.name && ownLine && nameFree) {
     const eol = eolOf(text);
     const first = `${dwName}: ${[dw, ...fromOpt].join(' ')} | bn | ${act}`;
@@ -69,11 +75,21 @@ export function separableEdits(parsed: LayersParsed, analysis: Analysis, layerIn
       { span: { start: node.span.start, end: lastConsumed.span.end }, newText: `${pw} | bn | ${act}` },
     ];
   }
-  return [{ span: { start: node.span.start, end: lastConsumed.span.end }, newText: `${[dw, ...fromOpt].join(' ')} | bn | ${act} | ${pw} | bn | ${act}` }];
+  return [
+    {
+      span: { start: node.span.start, end: lastConsumed.span.end },
+      newText: `${[dw, ...fromOpt].join(' ')} | bn | ${act} | ${pw} | bn | ${act}`,
+    },
+  ];
 }
 
 /** Replaces, inserts or (with `line` undefined) removes a top-level directive line. */
-export function setDirectiveEdits(parsed: LayersParsed, text: string, keyword: 'width' | 'resolution', line: string | undefined): TextEdit[] {
+export function setDirectiveEdits(
+  parsed: LayersParsed,
+  text: string,
+  keyword: 'width' | 'resolution',
+  line: string | undefined,
+): TextEdit[] {
   const existing = parsed.ast.statements.find((s) => s.kind === 'directive' && s.keyword.text === keyword);
   const eol = eolOf(text);
   if (existing) {

@@ -40,7 +40,10 @@ export function parseDims(text: string): number[] | undefined {
 
 /** Integer arithmetic with + - * / % and parentheses; `/` divides exactly or floors. */
 export function evaluate(text: string, env: Env): Result<number> {
-  if (text.length > LIMITS.maxExpressionLength) return fail(`An expression of ${text.length} characters is longer than the ${LIMITS.maxExpressionLength} LayerLint evaluates.`);
+  if (text.length > LIMITS.maxExpressionLength)
+    return fail(
+      `An expression of ${text.length} characters is longer than the ${LIMITS.maxExpressionLength} LayerLint evaluates.`,
+    );
   let i = 0;
   const src = text;
   const skip = () => {
@@ -84,7 +87,15 @@ export function evaluate(text: string, env: Env): Result<number> {
       const right = primary();
       if (!right.ok) return right;
       if ((op === '/' || op === '%') && right.value === 0) return fail(`Division by zero in '${text}'.`);
-      left = ok(op === '*' ? left.value * right.value : op === '%' ? left.value % right.value : Number.isInteger(left.value) && Number.isInteger(right.value) ? Math.floor(left.value / right.value) : left.value / right.value);
+      left = ok(
+        op === '*'
+          ? left.value * right.value
+          : op === '%'
+            ? left.value % right.value
+            : Number.isInteger(left.value) && Number.isInteger(right.value)
+              ? Math.floor(left.value / right.value)
+              : left.value / right.value,
+      );
     }
     return left;
   };

@@ -47,7 +47,8 @@ export interface ModelSpec {
   diagnostics: EngineDiagnostic[];
 }
 
-const spanOf = (n: Node | null | undefined, fallback: Span): Span => (n?.range ? { start: n.range[0], end: n.range[1] } : fallback);
+const spanOf = (n: Node | null | undefined, fallback: Span): Span =>
+  n?.range ? { start: n.range[0], end: n.range[1] } : fallback;
 
 function toArg(n: unknown): ArgValue {
   if (isScalar(n)) {
@@ -67,7 +68,16 @@ export function looksLikeUltralytics(text: string): boolean {
 export function readModel(text: string): ModelSpec {
   const diagnostics: EngineDiagnostic[] = [];
   const whole = { start: 0, end: Math.min(text.length, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) };
-  const spec: ModelSpec = { nc: 80, ch: 3, scales: [], depthMultiple: 1, widthMultiple: 1, rows: [], headerSpan: whole, diagnostics };
+  const spec: ModelSpec = {
+    nc: 80,
+    ch: 3,
+    scales: [],
+    depthMultiple: 1,
+    widthMultiple: 1,
+    rows: [],
+    headerSpan: whole,
+    diagnostics,
+  };
   let doc;
   try {
     doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
@@ -77,10 +87,23 @@ export function readModel(text: string): ModelSpec {
   }
   // The YAML parser reports an error at the end of the text as [length, length + 1]: clamp.
   const clamp = (x: number) => Math.max(0, Math.min(x, text.length));
-  for (const e of doc.errors) diagnostics.push(makeDiagnostic('syntax-error', { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) }, `YAML: ${e.message.split('\n')[0]}`));
+  for (const e of doc.errors)
+    diagnostics.push(
+      makeDiagnostic(
+        'syntax-error',
+        { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) },
+        `YAML: ${e.message.split('\n')[0]}`,
+      ),
+    );
   const root = doc.contents;
   if (!isMap(root)) {
-    diagnostics.push(makeDiagnostic('syntax-error', whole, 'An Ultralytics model file is a YAML mapping with backbone: and head: lists.'));
+    diagnostics.push(
+      makeDiagnostic(
+        'syntax-error',
+        whole,
+        'An Ultralytics model file is a YAML mapping with backbone: and head: lists.',
+      ),
+    );
     return spec;
   }
   const get = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
@@ -89,7 +112,13 @@ export function readModel(text: string): ModelSpec {
     if (!p) return def;
     const v = isScalar(p.value) ? p.value.value : undefined;
     if (typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v))) return v;
-    diagnostics.push(makeDiagnostic('invalid-value', spanOf(p.value as Node, spanOf(p.key as Node, whole)), `${key} must be a positive ${integer ? 'integer' : 'number'}; using ${def}.`));
+    diagnostics.push(
+      makeDiagnostic(
+        'invalid-value',
+        spanOf(p.value as Node, spanOf(p.key as Node, whole)),
+        `${key} must be a positive ${integer ? 'integer' : 'number'}; using ${def}.`,
+      ),
+    );
     return def;
   };
   spec.nc = num('nc', 80, true);
@@ -104,24 +133,45 @@ export function readModel(text: string): ModelSpec {
       const vals = isSeq(v) ? v.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
       const span = spanOf(v as Node, spanOf(p.key as Node, whole));
       if (vals.length < 3 || !vals.slice(0, 3).every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
-        diagnostics.push(makeDiagnostic('invalid-value', span, `Scale '${name}' must be [depth, width, max_channels] with positive numbers.`));
+        diagnostics.push(
+          makeDiagnostic(
+            'invalid-value',
+            span,
+            `Scale '${name}' must be [depth, width, max_channels] with positive numbers.`,
+          ),
+        );
         continue;
       }
       const [depth, width, maxChannels] = vals as number[];
-      spec.scales.push({ name, depth: depth!, width: width!, maxChannels: maxChannels!, span, widthSpan: spanOf((v as { items: Node[] }).items[1], span) });
+      spec.scales.push({
+        name,
+        depth: depth!,
+        width: width!,
+        maxChannels: maxChannels!,
+        span,
+        widthSpan: spanOf((v as { items: Node[] }).items[1], span),
+      });
     }
   }
   let sawSection = false;
   for (const key of ['backbone', 'head']) {
     const p = get(key);
     if (!p) {
-      diagnostics.push(makeDiagnostic('missing-input', whole, `No '${key}:' list: an Ultralytics model needs backbone: and head:.`));
+      diagnostics.push(
+        makeDiagnostic('missing-input', whole, `No '${key}:' list: an Ultralytics model needs backbone: and head:.`),
+      );
       continue;
     }
     if (!sawSection) spec.headerSpan = spanOf(p.key as Node, whole);
     sawSection = true;
     if (!isSeq(p.value)) {
-      diagnostics.push(makeDiagnostic('syntax-error', spanOf(p.value as Node, spanOf(p.key as Node, whole)), `'${key}:' must be a list of [from, repeats, module, args] rows.`));
+      diagnostics.push(
+        makeDiagnostic(
+          'syntax-error',
+          spanOf(p.value as Node, spanOf(p.key as Node, whole)),
+          `'${key}:' must be a list of [from, repeats, module, args] rows.`,
+        ),
+      );
       continue;
     }
     for (const item of p.value.items) spec.rows.push(readRow(item as Node, spec.rows.length, diagnostics, whole));
@@ -141,11 +191,25 @@ function readRow(node: Node, index: number, diagnostics: EngineDiagnostic[], who
   let from: number[];
   const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
   if (isScalar(f) && isIndex(f.value)) from = [f.value];
-  else if (isSeq(f) && f.items.length > 0 && f.items.every((x) => isScalar(x) && isIndex(x.value))) from = f.items.map((x) => (x as { value: number }).value);
+  else if (isSeq(f) && f.items.length > 0 && f.items.every((x) => isScalar(x) && isIndex(x.value)))
+    from = f.items.map((x) => (x as { value: number }).value);
   else return bad(fromSpan, "'from' must be a layer index or a list of layer indexes.");
   const repeats = isScalar(n) ? n.value : undefined;
-  if (!isIndex(repeats) || repeats < 1 || repeats > 10_000) return bad(spanOf(n, span), "'repeats' must be a positive integer.");
-  if (!isScalar(m) || typeof m.value !== 'string' || !m.value) return bad(spanOf(m, span), "'module' must be a module name such as Conv or C2f.");
+  if (!isIndex(repeats) || repeats < 1 || repeats > 10_000)
+    return bad(spanOf(n, span), "'repeats' must be a positive integer.");
+  if (!isScalar(m) || typeof m.value !== 'string' || !m.value)
+    return bad(spanOf(m, span), "'module' must be a module name such as Conv or C2f.");
   if (!isSeq(a)) return bad(spanOf(a, span), "'args' must be a list.");
-  return { index, span, from, fromIsList: isSeq(f), fromSpan, repeats, module: m.value, moduleSpan: spanOf(m, span), args: a.items.map(toArg), argsSpan: spanOf(a, span) };
+  return {
+    index,
+    span,
+    from,
+    fromIsList: isSeq(f),
+    fromSpan,
+    repeats,
+    module: m.value,
+    moduleSpan: spanOf(m, span),
+    args: a.items.map(toArg),
+    argsSpan: spanOf(a, span),
+  };
 }

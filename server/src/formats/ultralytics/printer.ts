@@ -22,11 +22,17 @@ function yamlChannels(parsed: UltralyticsParsed, c: number): number {
   const width = s?.width ?? parsed.spec.widthMultiple;
   const max = s?.maxChannels ?? Infinity;
   const guess = Math.round(c / width);
-  for (const v of [guess, guess - 1, guess + 1]) if (v > 0 && makeDivisible(Math.min(v, max) * width, 8) === c) return v;
+  for (const v of [guess, guess - 1, guess + 1])
+    if (v > 0 && makeDivisible(Math.min(v, max) * width, 8) === c) return v;
   return guess;
 }
 
-function candidate(parsed: UltralyticsParsed, analysis: Analysis, layerIndex: number, text: string): { row: RowSpec; prefix: string; cin: number } | undefined {
+function candidate(
+  parsed: UltralyticsParsed,
+  analysis: Analysis,
+  layerIndex: number,
+  text: string,
+): { row: RowSpec; prefix: string; cin: number } | undefined {
   const l = analysis.layers[layerIndex];
   const op = l?.layer.op;
   if (!l || !op || op.kind !== 'conv' || op.groups !== 1 || op.kh * op.kw <= 1 || !l.inputs?.[0]) return undefined;
@@ -37,7 +43,12 @@ function candidate(parsed: UltralyticsParsed, analysis: Analysis, layerIndex: nu
   return { row, prefix, cin: l.inputs[0][2] };
 }
 
-export function ultralyticsSeparableEditsAll(parsed: UltralyticsParsed, analysis: Analysis, layerIndexes: number[], text: string): TextEdit[] {
+export function ultralyticsSeparableEditsAll(
+  parsed: UltralyticsParsed,
+  analysis: Analysis,
+  layerIndexes: number[],
+  text: string,
+): TextEdit[] {
   const eol = eolOf(text);
   const chosen = new Map<number, NonNullable<ReturnType<typeof candidate>>>();
   for (const li of layerIndexes) {
@@ -65,7 +76,11 @@ export function ultralyticsSeparableEditsAll(parsed: UltralyticsParsed, analysis
       const a = row.args[k];
       return typeof a === 'number' ? String(a) : '1';
     };
-    const c2 = text.slice(row.argsSpan.start, row.argsSpan.end).replace(/^\[\s*/, '').split(',')[0]!.trim();
+    const c2 = text
+      .slice(row.argsSpan.start, row.argsSpan.end)
+      .replace(/^\[\s*/, '')
+      .split(',')[0]!
+      .trim();
     const dw = `[${dwFrom}, 1, DWConv, [${yamlChannels(parsed, c.cin)}, ${argText(1)}, ${argText(2)}]]`;
     const pw = `[-1, 1, Conv, [${c2}, 1, 1]]`;
     edits.push({ span: row.span, newText: `${dw}${eol}${c.prefix}${pw}` });
@@ -73,7 +88,12 @@ export function ultralyticsSeparableEditsAll(parsed: UltralyticsParsed, analysis
   return edits;
 }
 
-export function ultralyticsSeparableEdits(parsed: UltralyticsParsed, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined {
+export function ultralyticsSeparableEdits(
+  parsed: UltralyticsParsed,
+  analysis: Analysis,
+  layerIndex: number,
+  text: string,
+): TextEdit[] | undefined {
   if (!candidate(parsed, analysis, layerIndex, text)) return undefined;
   return ultralyticsSeparableEditsAll(parsed, analysis, [layerIndex], text);
 }

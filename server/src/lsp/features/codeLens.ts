@@ -53,9 +53,18 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     const times = opsOf[line]! < layersOf[line]! ? ` (×${layersOf[line]! / opsOf[line]!})` : '';
     let title = `${compact(macs)} MACs (${percent(macs, total)})${times} · ${compact(params)} params`;
     const cand = candidateOf.get(line);
-    if (cand) title += ` · separable: ${compact(cand.separableMacs)}, ${percent(cand.separableMacs - cand.macs, cand.macs)}`;
+    if (cand)
+      title += ` · separable: ${compact(cand.separableMacs)}, ${percent(cand.separableMacs - cand.macs, cand.macs)}`;
     lenses.push({ range, command: { title, command: '' } });
-    if (cand) lenses.push({ range, command: { title: 'Make depthwise-separable', command: COMMANDS.applySeparable, arguments: [doc.uri, doc.version, cand.layer] } });
+    if (cand)
+      lenses.push({
+        range,
+        command: {
+          title: 'Make depthwise-separable',
+          command: COMMANDS.applySeparable,
+          arguments: [doc.uri, doc.version, cand.layer],
+        },
+      });
   }
 
   const g = doc.analysis.graph;
@@ -63,15 +72,23 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   if (!anchor || !doc.analysis.input) return lenses;
   const range = toRange(doc.lines, { start: anchor.start, end: anchor.start });
   const t = doc.analysis.totals;
-  lenses.unshift({ range, command: { title: `Total ${compact(t.macs)} MACs · ${compact(t.params)} params · ${compact(t.activations)} activations`, command: '' } });
+  lenses.unshift({
+    range,
+    command: {
+      title: `Total ${compact(t.macs)} MACs · ${compact(t.params)} params · ${compact(t.activations)} activations`,
+      command: '',
+    },
+  });
   if (!doc.settings.codeLens.estimates) return lenses;
   const extra: CodeLens[] = [];
-  const slot = (s: EstimateSlot) => extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });
+  const slot = (s: EstimateSlot) =>
+    extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });
   for (const alpha of WIDTH_STEPS) if (alpha !== g.width.alpha) slot({ kind: 'width', alpha });
   for (let i = 1; i < RESOLUTION_STEPS.length; i++) slot({ kind: 'resolution', index: i });
   const budget = g.budget;
   if (budget) {
-    const over = (budget.macs !== undefined && t.macs > budget.macs) || (budget.params !== undefined && t.params > budget.params);
+    const over =
+      (budget.macs !== undefined && t.macs > budget.macs) || (budget.params !== undefined && t.params > budget.params);
     if (!over) extra.push({ range, command: { title: `✓ within budget`, command: '' } });
     else {
       slot({ kind: 'budget-alpha' });
@@ -82,7 +99,11 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   return lenses;
 }
 
-export type EstimateSlot = { kind: 'width'; alpha: number } | { kind: 'resolution'; index: number } | { kind: 'budget-alpha' } | { kind: 'budget-side' };
+export type EstimateSlot =
+  | { kind: 'width'; alpha: number }
+  | { kind: 'resolution'; index: number }
+  | { kind: 'budget-alpha' }
+  | { kind: 'budget-side' };
 
 /** What an unresolved estimate lens carries: the document version it was made for, and which figure it shows. */
 export interface EstimateLensData {
@@ -100,15 +121,35 @@ export function resolveCodeLens(doc: FeatureDoc, lens: CodeLens): CodeLens {
   let command: CodeLens['command'];
   if (s.kind === 'width') {
     const w = est.width.find((x) => x.alpha === s.alpha);
-    command = w ? { title: `α ${w.alpha}: ${compact(w.macs)} / ${compact(w.params)}`, command: COMMANDS.setWidth, arguments: [doc.uri, w.alpha] } : undefined;
+    command = w
+      ? {
+          title: `α ${w.alpha}: ${compact(w.macs)} / ${compact(w.params)}`,
+          command: COMMANDS.setWidth,
+          arguments: [doc.uri, w.alpha],
+        }
+      : undefined;
   } else if (s.kind === 'resolution') {
     const r = est.resolution[s.index];
-    command = r ? { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] } : undefined;
+    command = r
+      ? { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] }
+      : undefined;
   } else {
     const g = doc.analysis.graph;
     const fit = doc.cached('budgetFit', () => fitBudget(g, g.budget ?? {}));
-    if (s.kind === 'budget-alpha') command = fit.alpha !== undefined ? { title: `budget fits at α ${fit.alpha}`, command: COMMANDS.setWidth, arguments: [doc.uri, fit.alpha] } : { title: 'no width multiplier fits the budget', command: '' };
-    else command = fit.side !== undefined ? { title: `budget fits at input ${fit.side}`, command: COMMANDS.setResolution, arguments: [doc.uri, fit.side] } : { title: 'no input side fits the budget', command: '' };
+    if (s.kind === 'budget-alpha')
+      command =
+        fit.alpha !== undefined
+          ? { title: `budget fits at α ${fit.alpha}`, command: COMMANDS.setWidth, arguments: [doc.uri, fit.alpha] }
+          : { title: 'no width multiplier fits the budget', command: '' };
+    else
+      command =
+        fit.side !== undefined
+          ? {
+              title: `budget fits at input ${fit.side}`,
+              command: COMMANDS.setResolution,
+              arguments: [doc.uri, fit.side],
+            }
+          : { title: 'no input side fits the budget', command: '' };
   }
   return { ...lens, command: command ?? { title: '', command: '' } };
 }

@@ -37,7 +37,10 @@ export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: numb
     version,
     settings,
     lines: new LineIndex(doc.text),
-    estimates: () => (est ??= doc.analysis.input ? computeEstimates(doc.analysis.graph, undefined, undefined, ownTotals(doc.analysis)) : { width: [], resolution: [] }),
+    estimates: () =>
+      (est ??= doc.analysis.input
+        ? computeEstimates(doc.analysis.graph, undefined, undefined, ownTotals(doc.analysis))
+        : { width: [], resolution: [] }),
     cached: <T>(key: string, compute: () => T): T => {
       if (!results.has(key)) results.set(key, compute());
       return results.get(key) as T;
@@ -48,7 +51,9 @@ export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: numb
 /** The analysis totals when they are those of the file as written (no α, ρ or divisor override in the options). */
 function ownTotals(a: DocumentAnalysis['analysis']): { macs: number; params: number; complete: boolean } | undefined {
   const o = a.options;
-  return o.alpha === undefined && o.side === undefined && o.divisor === undefined ? { macs: a.totals.macs, params: a.totals.params, complete: a.complete } : undefined;
+  return o.alpha === undefined && o.side === undefined && o.divisor === undefined
+    ? { macs: a.totals.macs, params: a.totals.params, complete: a.complete }
+    : undefined;
 }
 
 /** Layers whose op span or block-invocation site contains the offset (innermost first). */

@@ -40,14 +40,18 @@ export function formatLayersText(text: string, indentUnit = '  '): string {
     if (toks[0]?.kind === 'rbrace') depth = Math.max(0, depth - 1);
     const indent = indentUnit.repeat(depth);
     if (toks[toks.length - 1]?.kind === 'lbrace') depth++;
-    if (toks.length >= 2 && toks[0]!.kind === 'word' && toks[1]!.kind === 'colon') out.push({ indent, name: `${toks[0]!.text}:`, body: join(toks.slice(2)), comment });
+    if (toks.length >= 2 && toks[0]!.kind === 'word' && toks[1]!.kind === 'colon')
+      out.push({ indent, name: `${toks[0]!.text}:`, body: join(toks.slice(2)), comment });
     else out.push({ indent, body: join(toks), comment });
   }
   // Align chains of consecutive named statements at the same indentation.
   for (let i = 0; i < out.length; ) {
     let j = i;
     while (j < out.length && out[j]!.name !== undefined && out[j]!.indent === out[i]!.indent) j++;
-    if (j === i) { i++; continue; }
+    if (j === i) {
+      i++;
+      continue;
+    }
     const width = Math.max(...out.slice(i, j).map((o) => o.name!.length));
     for (let k = i; k < j; k++) out[k]!.name = out[k]!.name!.padEnd(width);
     i = j;
@@ -66,5 +70,7 @@ export function formatDocument(doc: FeatureDoc): TextEdit[] {
   if (doc.frontEnd.id !== 'layers') return [];
   const formatted = formatLayersText(doc.text);
   if (formatted === doc.text) return [];
-  return [{ range: { start: { line: 0, character: 0 }, end: doc.lines.positionAt(doc.text.length) }, newText: formatted }];
+  return [
+    { range: { start: { line: 0, character: 0 }, end: doc.lines.positionAt(doc.text.length) }, newText: formatted },
+  ];
 }

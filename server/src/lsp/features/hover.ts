@@ -9,11 +9,12 @@ import { fmt } from '../../core/shapes';
 import { layersAt, toRange, type FeatureDoc } from './context';
 import { BYTES_PER_ELEMENT } from '../../report/model';
 
-
 export function hover(doc: FeatureDoc, pos: Position): Hover | null {
   const offset = doc.lines.offsetAt(pos);
   const g = doc.analysis.graph;
-  const header = [g.nameSpan, g.input.span, g.width.span, g.resolution?.span, g.budget?.span].find((s) => s && s.start <= offset && offset <= s.end);
+  const header = [g.nameSpan, g.input.span, g.width.span, g.resolution?.span, g.budget?.span].find(
+    (s) => s && s.start <= offset && offset <= s.end,
+  );
   if (header) return { contents: { kind: 'markdown', value: networkHover(doc) }, range: toRange(doc.lines, header) };
   const found = layersAt(doc, offset);
   if (!found.length) return null;
@@ -32,10 +33,16 @@ function row(label: string, value: string): string {
 export function layerHover(doc: FeatureDoc, l: LayerResult): string {
   const total = doc.analysis.totals.macs;
   const batch = doc.analysis.graph.input.batch;
-  const lines = [`**${l.layer.name}** · \`${l.layer.opText}\`${l.macs ? ` · ${KIND_LABELS[l.kind]}` : ''}`, '', '| | |', '|---|---|'];
+  const lines = [
+    `**${l.layer.name}** · \`${l.layer.opText}\`${l.macs ? ` · ${KIND_LABELS[l.kind]}` : ''}`,
+    '',
+    '| | |',
+    '|---|---|',
+  ];
   lines.push(row('input', l.inputs ? l.inputs.map(fmt).join(' + ') : 'unknown'));
   lines.push(row('output', l.output ? fmt(l.output) : 'unknown'));
-  if (l.macs || l.layer.op.kind === 'conv' || l.layer.op.kind === 'fc') lines.push(row('MACs', `${exact(l.macs)} (${percent(l.macs, total)} of ${compact(total)})`));
+  if (l.macs || l.layer.op.kind === 'conv' || l.layer.op.kind === 'fc')
+    lines.push(row('MACs', `${exact(l.macs)} (${percent(l.macs, total)} of ${compact(total)})`));
   lines.push(row('params', exact(l.params)));
   lines.push(row('activations', `${exact(l.activations)} (${compact(l.activations * BYTES_PER_ELEMENT)}B fp32)`));
   if (l.otherOps) lines.push(row('other ops', exact(l.otherOps)));
@@ -64,10 +71,23 @@ function groupHover(doc: FeatureDoc, layers: LayerResult[], sameOp: boolean): st
   const macs = layers.reduce((a, l) => a + l.macs, 0);
   const params = layers.reduce((a, l) => a + l.params, 0);
   const last = layers[layers.length - 1]!;
-  const title = sameOp ? `**${layers[0]!.layer.opText}** × ${layers.length} (repeated)` : `**${layers.length} layers** from this invocation`;
-  const out = [title, '', '| | |', '|---|---|', row('output', last.output ? fmt(last.output) : 'unknown'), row('MACs', `${exact(macs)} (${percent(macs, doc.analysis.totals.macs)})`), row('params', exact(params))];
+  const title = sameOp
+    ? `**${layers[0]!.layer.opText}** × ${layers.length} (repeated)`
+    : `**${layers.length} layers** from this invocation`;
+  const out = [
+    title,
+    '',
+    '| | |',
+    '|---|---|',
+    row('output', last.output ? fmt(last.output) : 'unknown'),
+    row('MACs', `${exact(macs)} (${percent(macs, doc.analysis.totals.macs)})`),
+    row('params', exact(params)),
+  ];
   if (sameOp && layers[0]!.macs) {
-    const f = layers[0]!.inputs && layers[0]!.output ? macsFormula(layers[0]!.layer, layers[0]!.inputs, layers[0]!.output, doc.analysis.graph.input.batch) : undefined;
+    const f =
+      layers[0]!.inputs && layers[0]!.output
+        ? macsFormula(layers[0]!.layer, layers[0]!.inputs, layers[0]!.output, doc.analysis.graph.input.batch)
+        : undefined;
     if (f) out.push('', `each: ${f.symbolic} = ${f.filled}`);
   }
   return out.join('\n');
@@ -89,7 +109,10 @@ export function networkHover(doc: FeatureDoc): string {
     '| kind | MACs | share | params |',
     '|---|---:|---:|---:|',
   ];
-  for (const [k, v] of Object.entries(a.byKind)) lines.push(`| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`);
+  for (const [k, v] of Object.entries(a.byKind))
+    lines.push(
+      `| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`,
+    );
   if (!a.complete) lines.push('', '_Some shapes are unknown: the totals leave those layers out._');
   return lines.join('\n');
 }

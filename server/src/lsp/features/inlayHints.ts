@@ -17,7 +17,12 @@ export function inlayHints(doc: FeatureDoc, range: Range): InlayHint[] {
     const lineText = doc.text.slice(doc.lines.lineStart(line), doc.lines.lineEnd(line));
     const hash = lineText.indexOf('#');
     const end = (hash >= 0 ? lineText.slice(0, hash) : lineText).trimEnd().length;
-    out.push({ position: { line, character: end }, label: `→ ${fmt(doc.analysis.layers[i]!.output!)}`, kind: InlayHintKind.Type, paddingLeft: true });
+    out.push({
+      position: { line, character: end },
+      label: `→ ${fmt(doc.analysis.layers[i]!.output!)}`,
+      kind: InlayHintKind.Type,
+      paddingLeft: true,
+    });
   }
   return out;
 }

@@ -26,21 +26,29 @@ export function occurrences(parsed: LayersParsed): Occurrence[] {
       if (s.kind === 'block') {
         out.push({ text: s.name.text, span: s.name.span, scope: 'blocks', def: true });
         const ps = new Set(s.params.map((p) => p.name.text));
-        for (const p of s.params) out.push({ text: p.name.text, span: p.name.span, scope: `param:${s.name.text}`, def: true });
+        for (const p of s.params)
+          out.push({ text: p.name.text, span: p.name.span, scope: `param:${s.name.text}`, def: true });
         walk(s.body, `block:${s.name.text}`, ps, `param:${s.name.text}`);
       } else if (s.kind === 'repeat') {
         walk(s.body ?? (s.chain ? [s.chain] : []), scope, params, paramScope);
       } else if (s.kind === 'layer') {
         if (s.name) out.push({ text: s.name.text, span: s.name.span, scope, def: true });
         for (const op of s.chain) {
-          if (blocks.has(op.keyword.text) && !OPS[op.keyword.text]) out.push({ text: op.keyword.text, span: op.keyword.span, scope: 'blocks', def: false });
+          if (blocks.has(op.keyword.text) && !OPS[op.keyword.text])
+            out.push({ text: op.keyword.text, span: op.keyword.span, scope: 'blocks', def: false });
           for (const a of op.args) {
             if (a.key?.text === 'from' || (!a.key && MERGES.has(op.keyword.text))) {
               if (a.value.text !== 'in') out.push({ text: a.value.text, span: a.value.span, scope, def: false });
               continue;
             }
             for (const m of a.value.text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
-              if (params.has(m[0])) out.push({ text: m[0], span: { start: a.value.span.start + m.index!, end: a.value.span.start + m.index! + m[0].length }, scope: paramScope, def: false });
+              if (params.has(m[0]))
+                out.push({
+                  text: m[0],
+                  span: { start: a.value.span.start + m.index!, end: a.value.span.start + m.index! + m[0].length },
+                  scope: paramScope,
+                  def: false,
+                });
             }
           }
         }
@@ -64,13 +72,17 @@ const same = (a: Occurrence, b: Occurrence) => a.text === b.text && a.scope === 
 export function definition(doc: FeatureDoc, pos: Position): Location[] {
   const hit = at(doc, pos);
   if (!hit) return [];
-  return hit.all.filter((o) => o.def && same(o, hit.occ)).map((o) => ({ uri: doc.uri, range: toRange(doc.lines, o.span) }));
+  return hit.all
+    .filter((o) => o.def && same(o, hit.occ))
+    .map((o) => ({ uri: doc.uri, range: toRange(doc.lines, o.span) }));
 }
 
 export function references(doc: FeatureDoc, pos: Position, includeDeclaration: boolean): Location[] {
   const hit = at(doc, pos);
   if (!hit) return [];
-  return hit.all.filter((o) => same(o, hit.occ) && (includeDeclaration || !o.def)).map((o) => ({ uri: doc.uri, range: toRange(doc.lines, o.span) }));
+  return hit.all
+    .filter((o) => same(o, hit.occ) && (includeDeclaration || !o.def))
+    .map((o) => ({ uri: doc.uri, range: toRange(doc.lines, o.span) }));
 }
 
 export function prepareRename(doc: FeatureDoc, pos: Position): Range | null {
@@ -84,9 +96,13 @@ export function rename(doc: FeatureDoc, pos: Position, newName: string): RenameR
   const hit = at(doc, pos);
   if (!hit) return null;
   const isParam = hit.occ.scope.startsWith('param:');
-  if (!isValidName(newName) || newName === 'in' || (isParam && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName))) return { error: `'${newName}' is not a valid name.` };
+  if (!isValidName(newName) || newName === 'in' || (isParam && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)))
+    return { error: `'${newName}' is not a valid name.` };
   if (hit.occ.scope === 'blocks' && OPS[newName]) return { error: `'${newName}' is a built-in op.` };
-  if (hit.all.some((o) => o.def && o.text === newName && o.scope === hit.occ.scope)) return { error: `'${newName}' is already defined here.` };
-  const edits: TextEdit[] = hit.all.filter((o) => same(o, hit.occ)).map((o) => ({ range: toRange(doc.lines, o.span), newText: newName }));
+  if (hit.all.some((o) => o.def && o.text === newName && o.scope === hit.occ.scope))
+    return { error: `'${newName}' is already defined here.` };
+  const edits: TextEdit[] = hit.all
+    .filter((o) => same(o, hit.occ))
+    .map((o) => ({ range: toRange(doc.lines, o.span), newText: newName }));
   return { edit: { changes: { [doc.uri]: edits } } };
 }

@@ -5,7 +5,10 @@ import type { LayersParsed } from '../../formats/layers';
 import type { FeatureDoc } from './context';
 import { occurrences } from './navigation';
 
-export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: ['function', 'variable', 'parameter'], tokenModifiers: ['declaration'] };
+export const SEMANTIC_LEGEND: SemanticTokensLegend = {
+  tokenTypes: ['function', 'variable', 'parameter'],
+  tokenModifiers: ['declaration'],
+};
 
 export function semanticTokens(doc: FeatureDoc): SemanticTokens {
   if (doc.frontEnd.id !== 'layers') return { data: [] };
@@ -17,7 +20,13 @@ export function semanticTokens(doc: FeatureDoc): SemanticTokens {
     const p = doc.lines.positionAt(o.span.start);
     const type = o.scope === 'blocks' ? 0 : o.scope.startsWith('param:') ? 2 : 1;
     const deltaLine = p.line - prevLine;
-    data.push(deltaLine, deltaLine === 0 ? p.character - prevChar : p.character, o.span.end - o.span.start, type, o.def ? 1 : 0);
+    data.push(
+      deltaLine,
+      deltaLine === 0 ? p.character - prevChar : p.character,
+      o.span.end - o.span.start,
+      type,
+      o.def ? 1 : 0,
+    );
     prevLine = p.line;
     prevChar = p.character;
   }

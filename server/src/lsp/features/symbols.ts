@@ -24,13 +24,20 @@ function outputOf(doc: FeatureDoc, span: Span): string | undefined {
 }
 
 export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {
-  if (doc.frontEnd.id === 'layers') return (doc.parsed as LayersParsed).ast.statements.flatMap((s) => layersSymbol(doc, s));
+  if (doc.frontEnd.id === 'layers')
+    return (doc.parsed as LayersParsed).ast.statements.flatMap((s) => layersSymbol(doc, s));
   const seen = new Set<number>();
   const out: DocumentSymbol[] = [];
   for (const l of doc.analysis.layers) {
     if (seen.has(l.layer.statement.start)) continue;
     seen.add(l.layer.statement.start);
-    out.push({ name: l.layer.name, detail: `${l.layer.opText}${l.output ? ` → ${fmt(l.output)}` : ''}`, kind: SymbolKind.Field, range: toRange(doc.lines, l.layer.statement), selectionRange: toRange(doc.lines, l.layer.span) });
+    out.push({
+      name: l.layer.name,
+      detail: `${l.layer.opText}${l.output ? ` → ${fmt(l.output)}` : ''}`,
+      kind: SymbolKind.Field,
+      range: toRange(doc.lines, l.layer.statement),
+      selectionRange: toRange(doc.lines, l.layer.span),
+    });
   }
   return out;
 }
@@ -39,18 +46,52 @@ function layersSymbol(doc: FeatureDoc, s: Stmt): DocumentSymbol[] {
   const range = toRange(doc.lines, s.span);
   switch (s.kind) {
     case 'directive':
-      return s.keyword.text === 'network' || s.keyword.text === 'input' ? [{ name: doc.text.slice(s.span.start, s.span.end), kind: SymbolKind.Property, range, selectionRange: toRange(doc.lines, s.keyword.span) }] : [];
+      return s.keyword.text === 'network' || s.keyword.text === 'input'
+        ? [
+            {
+              name: doc.text.slice(s.span.start, s.span.end),
+              kind: SymbolKind.Property,
+              range,
+              selectionRange: toRange(doc.lines, s.keyword.span),
+            },
+          ]
+        : [];
     case 'layer': {
       if (!s.name) return [];
       const out = outputOf(doc, s.span);
-      return [{ name: s.name.text, detail: `${s.chain.map((o) => o.keyword.text).join(' | ')}${out ? ` → ${out}` : ''}`, kind: SymbolKind.Variable, range, selectionRange: toRange(doc.lines, s.name.span) }];
+      return [
+        {
+          name: s.name.text,
+          detail: `${s.chain.map((o) => o.keyword.text).join(' | ')}${out ? ` → ${out}` : ''}`,
+          kind: SymbolKind.Variable,
+          range,
+          selectionRange: toRange(doc.lines, s.name.span),
+        },
+      ];
     }
     case 'repeat': {
       const children = (s.body ?? (s.chain ? [s.chain] : [])).flatMap((c) => layersSymbol(doc, c));
-      return [{ name: `repeat ${s.count.text}`, kind: SymbolKind.Namespace, range, selectionRange: toRange(doc.lines, s.keyword.span), children }];
+      return [
+        {
+          name: `repeat ${s.count.text}`,
+          kind: SymbolKind.Namespace,
+          range,
+          selectionRange: toRange(doc.lines, s.keyword.span),
+          children,
+        },
+      ];
     }
     case 'block':
-      return [{ name: s.name.text, detail: `block(${s.params.map((p) => p.name.text).join(', ')})`, kind: SymbolKind.Function, range, selectionRange: toRange(doc.lines, s.name.span), children: s.body.flatMap((c) => layersSymbol(doc, c)) }];
+      return [
+        {
+          name: s.name.text,
+          detail: `block(${s.params.map((p) => p.name.text).join(', ')})`,
+          kind: SymbolKind.Function,
+          range,
+          selectionRange: toRange(doc.lines, s.name.span),
+          children: s.body.flatMap((c) => layersSymbol(doc, c)),
+        },
+      ];
   }
 }
 
@@ -68,18 +109,24 @@ export function foldingRanges(doc: FeatureDoc): FoldingRange[] {
     walk((doc.parsed as LayersParsed).ast.statements);
   } else {
     const seen = new Set<number>();
-    for (const l of doc.analysis.layers) if (!seen.has(l.layer.statement.start)) { seen.add(l.layer.statement.start); spans.push(l.layer.statement); }
+    for (const l of doc.analysis.layers)
+      if (!seen.has(l.layer.statement.start)) {
+        seen.add(l.layer.statement.start);
+        spans.push(l.layer.statement);
+      }
   }
   const out: FoldingRange[] = [];
   for (const s of spans) {
     const a = doc.lines.positionAt(s.start).line;
     const b = doc.lines.positionAt(s.end).line;
-    if (b > a) out.push({ startLine: a, endLine: doc.frontEnd.id === 'layers' ? b - 1 : b, kind: FoldingRangeKind.Region });
+    if (b > a)
+      out.push({ startLine: a, endLine: doc.frontEnd.id === 'layers' ? b - 1 : b, kind: FoldingRangeKind.Region });
   }
   // Runs of comment lines fold too.
   let start = -1;
   for (let line = 0; line <= doc.lines.lineCount; line++) {
-    const isComment = line < doc.lines.lineCount && /^\s*[#;]/.test(doc.text.slice(doc.lines.lineStart(line), doc.lines.lineEnd(line)));
+    const isComment =
+      line < doc.lines.lineCount && /^\s*[#;]/.test(doc.text.slice(doc.lines.lineStart(line), doc.lines.lineEnd(line)));
     if (isComment && start < 0) start = line;
     if (!isComment && start >= 0) {
       if (line - 1 > start) out.push({ startLine: start, endLine: line - 1, kind: FoldingRangeKind.Comment });
