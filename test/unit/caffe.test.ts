@@ -156,6 +156,19 @@ test('pooling: round_mode FLOOR and global pooling', () => {
   assert.deepEqual(layer(g, 'pool1').output, [1, 1, 16]);
 });
 
+test('pooling: ceil_mode false rounds down (and wins over round_mode); Netscope still rounds up', () => {
+  const floor = run(NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 ceil_mode: false }'));
+  assert.deepEqual(layer(floor, 'pool1').output, [15, 15, 16]);
+  assert.equal(layer(floor, 'fc').macs, 15 * 15 * 16 * 10);
+  assert.equal(conventionTotals('netscope', floor.analysis).macs, 16 * 16 * 16 * 10 + 32 * 32 * 16 * 3 * 9);
+  const both = run(
+    NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 round_mode: FLOOR ceil_mode: true }'),
+  );
+  assert.deepEqual(layer(both, 'pool1').output, [16, 16, 16]);
+  const bad = NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 ceil_mode: maybe }');
+  single(run(bad), 'invalid-value', bad.indexOf('maybe'), 'maybe'.length);
+});
+
 test('syntax error: a stray token is reported at its exact range and the rest is analysed', () => {
   const text = NET.replace(
     '  top: "conv1"\n}\nlayer {\n  name: "pool1"',

@@ -495,7 +495,10 @@ function buildOp(
     case 'pooling': {
       const p = sub(d.msg, 'pooling_param');
       const mode = r.enumField(p, 'pool', ['MAX', 'AVE', 'STOCHASTIC'] as const, 'MAX') === 'MAX' ? 'max' : 'avg';
-      const ceil = r.enumField(p, 'round_mode', ['CEIL', 'FLOOR'] as const, 'CEIL') === 'CEIL';
+      // `ceil_mode` (a common fork field, PyTorch's name) wins over BVLC's `round_mode`; default CEIL.
+      const ceil = last(p, 'ceil_mode')
+        ? r.bool(p, 'ceil_mode', true)
+        : r.enumField(p, 'round_mode', ['CEIL', 'FLOOR'] as const, 'CEIL') === 'CEIL';
       if (r.bool(p, 'global_pooling', false))
         return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil };
       const g = convGeometry(p, r, d, diag);
