@@ -23,6 +23,11 @@ export const CODES = {
     summary: 'An op keyword that is neither built in nor a defined block.',
   },
   'unknown-option': { stage: 'syntax', severity: 'error', summary: 'An option the op does not take.' },
+  'unknown-field': {
+    stage: 'syntax',
+    severity: 'warning',
+    summary: 'A field of a layer or its parameter block that LayerLint does not understand: it is ignored.',
+  },
   'invalid-value': {
     stage: 'syntax',
     severity: 'error',
