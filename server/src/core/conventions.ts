@@ -171,6 +171,10 @@ const netscope: Convention = {
       else if (op.kind === 'lrn') {
         lrn += l.otherOps;
         params += 2;
+      } else if (op.kind === 'normalize') {
+        // Netscope counts Normalize as an LRN of local_size 1.
+        lrn += l.activations;
+        params += 2;
       } else if (op.kind === 'bn' && l.output) params += 2 * l.output[2];
     }
     const total = macs + scale + lrn;
@@ -180,7 +184,7 @@ const netscope: Convention = {
       params,
       display: `macc ${netscopeNumber(total)}, param ${netscopeNumber(params)}`,
       notes: [
-        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
+        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (Normalize: 1) (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
         'param counts 2 x C for every BatchNorm and 0 for Scale (LayerLint: BatchNorm 0, Scale C or 2 x C, so a BatchNorm + Scale pair is 2 x C either way), and 2 per LRN.',
         ...(layers === a.layers
           ? []

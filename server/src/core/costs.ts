@@ -126,6 +126,16 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
         otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
         activations,
       };
+    case 'normalize':
+      // Sum of squares, division and scale: 3 per element; one weight per channel, or one shared.
+      return { kind, macs: 0, params: op.shared ? 1 : co, otherOps: 3 * activations, activations };
+    case 'cropto':
+    case 'interp':
+    case 'permute':
+    case 'view':
+    case 'priorbox':
+    case 'detections':
+    case 'roipool':
     case 'dropout':
     case 'flatten':
     case 'upsample':

@@ -67,6 +67,11 @@ export const CODES = {
     severity: 'warning',
     summary: 'A layer type LayerLint does not know: it is not counted.',
   },
+  'per-region': {
+    stage: 'shape',
+    severity: 'info',
+    summary: 'An ROI pooling layer: the layers after it are counted for one region of interest.',
+  },
   'cost-overflow': {
     stage: 'cost',
     severity: 'error',

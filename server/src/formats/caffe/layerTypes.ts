@@ -13,6 +13,8 @@ export interface FieldSpec {
 
 export interface LayerType extends FieldSpec {
   build: OpBuilder;
+  /** How many of the bottoms are tensors the op reads (the rest are read for their names only); all when absent. */
+  tensorInputs?: number;
 }
 
 /** Types whose tops are views of their bottom, lowered by the blob bookkeeping itself. */
@@ -137,6 +139,66 @@ export const LAYER_TYPES: Record<string, LayerType> = {
   concat: { param: 'concat_param', fields: ['axis', 'concat_dim'], build: BUILDERS.concat },
   upsample: { param: 'upsample_param', fields: ['scale'], build: BUILDERS.upsample },
   shufflechannel: { param: 'shuffle_channel_param', fields: ['group'], build: BUILDERS.identity },
+  reshape: { param: 'reshape_param', fields: ['shape', 'axis', 'num_axes'], build: BUILDERS.reshape },
+  permute: { param: 'permute_param', fields: ['order'], build: BUILDERS.permute },
+  crop: { param: 'crop_param', fields: ['axis', 'offset'], build: BUILDERS.crop },
+  interp: {
+    param: 'interp_param',
+    fields: ['zoom_factor', 'shrink_factor', 'height', 'width', 'pad_beg', 'pad_end'],
+    build: BUILDERS.interp,
+  },
+  normalize: {
+    param: 'norm_param',
+    fields: ['across_spatial', 'channel_shared', 'scale_filler', 'eps'],
+    build: BUILDERS.normalize,
+  },
+  priorbox: {
+    param: 'prior_box_param',
+    fields: [
+      'min_size',
+      'max_size',
+      'aspect_ratio',
+      'flip',
+      'clip',
+      'variance',
+      'img_size',
+      'img_h',
+      'img_w',
+      'step',
+      'step_h',
+      'step_w',
+      'offset',
+    ],
+    // The second bottom (the image) gives only the box scale, not the shape.
+    tensorInputs: 1,
+    build: BUILDERS.priorBox,
+  },
+  detectionoutput: {
+    param: 'detection_output_param',
+    fields: [
+      'num_classes',
+      'share_location',
+      'background_label_id',
+      'nms_param',
+      'save_output_param',
+      'code_type',
+      'variance_encoded_in_target',
+      'keep_top_k',
+      'confidence_threshold',
+      'visualize',
+      'visualize_threshold',
+      'save_file',
+    ],
+    tensorInputs: 1,
+    build: BUILDERS.detectionOutput,
+  },
+  roipooling: {
+    param: 'roi_pooling_param',
+    fields: ['pooled_h', 'pooled_w', 'spatial_scale'],
+    // The second bottom holds the regions (from a proposal layer): its count is not a shape.
+    tensorInputs: 1,
+    build: BUILDERS.roiPooling,
+  },
   relu6: act('relu6'),
   prelu: act('leaky', 'prelu_param', 'filler', 'channel_shared'),
   elu: act('leaky', 'elu_param', 'alpha'),

@@ -151,7 +151,8 @@ export function lowerCaffe(doc: Document): Lowered {
     const spec = type ?? ALIAS_TYPES[key];
     if (spec) checkLayerFields(d, spec, diag);
     const resolved = d.bottoms.map((b) => blobs.resolve(b));
-    const inputIds = resolved.every((x) => x !== undefined) ? (resolved as number[]) : [];
+    const tensors = resolved.slice(0, type?.tensorInputs ?? resolved.length);
+    const inputIds = tensors.every((x) => x !== undefined) ? (tensors as number[]) : [];
     if (key === 'split') {
       for (const t of d.tops) {
         if (inputIds.length) blobs.write(t.value, inputIds[0]!);

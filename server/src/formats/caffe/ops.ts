@@ -3,6 +3,7 @@
 // `undefined` (the layer loses its shape); a setting LayerLint cannot cost exactly (an
 // unsupported axis) gives an `unknown` op, never a guess.
 import type { Activation, LayerOp } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
 import { type Diag, last, type Reader, sub } from './fields';
 import type { LayerDef } from './layerDefs';
 import type { Message } from './parser';
@@ -139,14 +140,169 @@ function eltwise({ d, r }: OpInput): LayerOp {
 function concat({ d, r }: OpInput): LayerOp {
   const p = sub(d.msg, 'concat_param');
   const axis = last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'concat_dim', 1, -4);
-  return AXES[String(axis)] === 'c' ? { kind: 'merge', mode: 'concat' } : unsupported(d, `axis ${axis}`);
+  const along = AXES[String(axis)];
+  if (!along) return unsupported(d, `axis ${axis}`);
+  return along === 'c' ? { kind: 'merge', mode: 'concat' } : { kind: 'merge', mode: 'concat', axis: along };
 }
 
+/** A Caffe axis (negative: from the end of N, C, H, W) as 0 to 3, or undefined past the ends. */
+const blobAxis = (axis: number): number | undefined => (axis >= -4 && axis <= 3 ? (axis + 4) % 4 : undefined);
+
+/** Flatten of axes `axis` to `end_axis` into one: all of C, H, W is `flatten`; fewer, a view. */
 function flatten({ d, r }: OpInput): LayerOp {
   const p = sub(d.msg, 'flatten_param');
-  const axis = r.intField(p, 'axis', 1, -4);
-  const end = r.intField(p, 'end_axis', -1, -4);
-  return axis === 1 && (end === -1 || end === 3) ? { kind: 'flatten' } : unsupported(d, `axis ${axis} to ${end}`);
+  const axisText = r.intField(p, 'axis', 1, -4);
+  const endText = r.intField(p, 'end_axis', -1, -4);
+  const axis = blobAxis(axisText);
+  const end = blobAxis(endText);
+  if (!axis || !end || end < axis) return unsupported(d, `axis ${axisText} to ${endText}`);
+  if (axis === 1 && end === 3) return { kind: 'flatten' };
+  const dims = [1, 2, 3].filter((a) => a <= axis || a > end).map((a) => (a === axis ? -1 : 0));
+  return { kind: 'view', dims };
+}
+
+/** Reshape of the whole blob (axis 0, num_axes -1) that keeps the batch (`dim: 0` first). */
+function reshape({ d, r }: OpInput): LayerOp {
+  const p = sub(d.msg, 'reshape_param');
+  const dims = r.ints(sub(p, 'shape'), 'dim', -1);
+  const axis = r.intField(p, 'axis', 0, -4);
+  const numAxes = r.intField(p, 'num_axes', -1, -1);
+  if (axis !== 0 || numAxes !== -1) return unsupported(d, `axis ${axis}, num_axes ${numAxes}`);
+  if (dims[0] !== 0 || dims.length < 2 || dims.length > 4 || dims.filter((x) => x === -1).length > 1)
+    return unsupported(
+      d,
+      `shape ${dims.join(' x ') || 'missing'}; LayerLint reshapes only with dim: 0 (the batch) first`,
+    );
+  return { kind: 'view', dims: dims.slice(1) };
+}
+
+/** Permute: the listed axes first, then the others in order (Caffe's rule); the batch must stay first. */
+function permute({ d, r }: OpInput): LayerOp {
+  const order = r.ints(sub(d.msg, 'permute_param'), 'order', 0);
+  const full = [...order];
+  for (let a = 0; a < 4; a++) if (!full.includes(a)) full.push(a);
+  if (full.length !== 4 || new Set(full).size !== 4 || full[0] !== 0)
+    return unsupported(d, `order ${order.join(', ')}`);
+  return { kind: 'permute', order: [full[1]!, full[2]!, full[3]!] };
+}
+
+/** Crop to the second bottom's size from `axis` (default 2) on; one offset for all axes or one each. */
+function crop({ d, r, diag }: OpInput): LayerOp {
+  const p = sub(d.msg, 'crop_param');
+  const axisText = r.intField(p, 'axis', 2, -4);
+  const axis = blobAxis(axisText);
+  if (!axis) return unsupported(d, `axis ${axisText}`);
+  const given = r.ints(p, 'offset', 0);
+  const cut = 4 - axis;
+  if (given.length > 1 && given.length !== cut)
+    diag(
+      'invalid-value',
+      last(p, 'offset')!.span,
+      `Crop from axis ${axis} cuts ${cut} axes: give one offset for all, or ${cut}; found ${given.length}.`,
+    );
+  const offsets: [number, number, number] = [0, 0, 0];
+  for (let k = 0; k < cut; k++) offsets[axis - 1 + k] = given.length === 1 ? given[0]! : (given[k] ?? 0);
+  return { kind: 'cropto', axis: axis as 1 | 2 | 3, offsets };
+}
+
+/** Interp (DeepLab): zoom_factor / shrink_factor, else height and width, else the second bottom's size. */
+function interp({ d, r, diag, nInputs }: OpInput): LayerOp | undefined {
+  const p = sub(d.msg, 'interp_param');
+  const trimOf = (name: string) => {
+    const s = last(p, name);
+    const v = s ? r.int(s, -LIMITS.maxDimension, name) : 0;
+    if (s && v !== undefined && v > 0)
+      diag('invalid-value', s.span, `${name}: Interp supports only cropping (0 or less), found ${v}.`);
+    return v === undefined || v > 0 ? 0 : -v;
+  };
+  const trim = trimOf('pad_beg');
+  const trimEnd = trimOf('pad_end');
+  if (last(p, 'zoom_factor') || last(p, 'shrink_factor'))
+    return {
+      kind: 'interp',
+      target: {
+        kind: 'factors',
+        zoom: r.intField(p, 'zoom_factor', 1, 1),
+        shrink: r.intField(p, 'shrink_factor', 1, 1),
+      },
+      trim,
+      trimEnd,
+    };
+  if (last(p, 'height') && last(p, 'width')) {
+    const h = r.intField(p, 'height', 0, 1);
+    const w = r.intField(p, 'width', 0, 1);
+    return h && w ? { kind: 'interp', target: { kind: 'size', h, w }, trim, trimEnd } : undefined;
+  }
+  if (nInputs >= 2) return { kind: 'interp', target: { kind: 'like' }, trim, trimEnd };
+  diag(
+    'invalid-value',
+    d.typeField?.span ?? d.field.nameSpan,
+    `This ${typeOf(d)} layer needs zoom_factor, shrink_factor, height and width, or a second bottom to take the size of.`,
+  );
+  return undefined;
+}
+
+/** SSD Normalize (`norm_param`): across_spatial and channel_shared both default to true. */
+const normalize = ({ d, r }: OpInput): LayerOp => {
+  const p = sub(d.msg, 'norm_param');
+  return {
+    kind: 'normalize',
+    shared: r.bool(p, 'channel_shared', true),
+    acrossSpatial: r.bool(p, 'across_spatial', true),
+  };
+};
+
+/** SSD PriorBox: (1 + distinct aspect ratios, doubled by flip) x min sizes + max sizes priors per position. */
+function priorBox({ d, r, diag }: OpInput): LayerOp | undefined {
+  const p = sub(d.msg, 'prior_box_param');
+  const minSizes = r.numbers(p, 'min_size');
+  const maxSizes = r.numbers(p, 'max_size');
+  if (!minSizes.length) {
+    diag('invalid-value', d.typeField?.span ?? d.field.nameSpan, `This ${typeOf(d)} layer needs min_size.`);
+    return undefined;
+  }
+  if (maxSizes.length && maxSizes.length !== minSizes.length) {
+    diag(
+      'invalid-value',
+      last(p, 'max_size')!.span,
+      `PriorBox needs as many max_size values as min_size values (${minSizes.length}), found ${maxSizes.length}.`,
+    );
+    return undefined;
+  }
+  const flip = r.bool(p, 'flip', true);
+  const ratios = [1];
+  for (const ar of r.numbers(p, 'aspect_ratio')) {
+    if (ratios.some((x) => Math.abs(x - ar) < 1e-6)) continue;
+    ratios.push(ar);
+    if (flip) ratios.push(1 / ar);
+  }
+  return { kind: 'priorbox', priors: ratios.length * minSizes.length + maxSizes.length };
+}
+
+/** SSD DetectionOutput: at most keep_top_k detections; without it the count depends on the image. */
+function detectionOutput({ d, r }: OpInput): LayerOp {
+  const keep = r.intField(sub(d.msg, 'detection_output_param'), 'keep_top_k', -1, -1);
+  return keep >= 1
+    ? { kind: 'detections', keep }
+    : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
+}
+
+/** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
+function roiPooling({ d, r, diag }: OpInput): LayerOp | undefined {
+  const p = sub(d.msg, 'roi_pooling_param');
+  const h = r.intField(p, 'pooled_h', 0, 1);
+  const w = r.intField(p, 'pooled_w', 0, 1);
+  const at = d.typeField?.span ?? d.field.nameSpan;
+  if (!h || !w) {
+    diag('invalid-value', at, `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
+    return undefined;
+  }
+  diag(
+    'per-region',
+    at,
+    `The layers after this ${typeOf(d)} run once per region of interest: their shapes, MACs and activations are for one region (x the number of regions at run time); their parameters are counted once.`,
+  );
+  return { kind: 'roipool', h, w };
 }
 
 const relu = ({ d, r }: OpInput): LayerOp =>
@@ -175,6 +331,14 @@ const activation =
   () => ({ kind: 'act', fn });
 
 export const BUILDERS = {
+  reshape,
+  permute,
+  crop,
+  interp,
+  normalize,
+  priorBox,
+  detectionOutput,
+  roiPooling,
   convolution,
   innerProduct,
   pooling,
