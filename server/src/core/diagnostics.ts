@@ -60,7 +60,12 @@ export const CODES = {
   'unknown-layer': {
     stage: 'shape',
     severity: 'warning',
-    summary: 'A layer type LayerLint does not know: it is not counted.',
+    summary: 'A layer type LayerLint cannot shape or cost: it is not counted, and shapes after it are unknown.',
+  },
+  'incomplete-analysis': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'Some layers could not be costed, so the totals cover only part of the network.',
   },
   'cost-overflow': {
     stage: 'cost',
@@ -113,7 +118,9 @@ export type DiagnosticData =
       separableParams: number;
       ratio: number;
     }
-  | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number };
+  | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number }
+  /** `missing`: the layers that could not be costed (unknown ops); `counted` of `total` layers have figures. */
+  | { kind: 'incomplete'; missing: string[]; counted: number; total: number };
 
 export function stageOf(code: Code): Stage {
   return CODES[code].stage;

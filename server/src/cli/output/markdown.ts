@@ -7,6 +7,7 @@ import { compact, exact } from '../../core/format';
 import type { Report } from '../../report/model';
 import type { EstimateGrid } from '../model';
 import {
+  incompleteLine,
   budgetLine,
   conventionLine,
   estimateRows,
@@ -76,7 +77,7 @@ export function reportMarkdown(r: Report, note?: string): string {
     '',
   );
   out.push(
-    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}; memory: ${memoryLine(r)}.`,
+    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ` — **incomplete**: ${incompleteLine(r)}`}; memory: ${memoryLine(r)}.`,
     '',
   );
   out.push(

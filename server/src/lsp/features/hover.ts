@@ -113,6 +113,6 @@ export function networkHover(doc: FeatureDoc): string {
     lines.push(
       `| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`,
     );
-  if (!a.complete) lines.push('', '_Some shapes are unknown: the totals leave those layers out._');
+  if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');
 }
