@@ -14,6 +14,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { detectFrontEnd, FRONT_ENDS } from '../formats';
+import { lineStart } from '../core/safeText';
 import { loadConfigForDir } from '../engine/configLoad';
 import { configFor } from './document';
 import { UsageError } from './io';
@@ -115,7 +116,7 @@ function claimed(path: string): boolean {
   return detectFrontEnd(path, text).extensions.some((x) => lower.endsWith(x));
 }
 
-/** How a file is shown in output: relative to cwd with forward slashes when below it. */
+/** How a file is shown in output: relative to cwd with forward slashes when below it, on one line and never a workflow command (core/safeText.ts). */
 export function displayPath(abs: string, cwd: string): string {
-  return below(cwd, abs) ?? posix(abs);
+  return lineStart(below(cwd, abs) ?? posix(abs));
 }
