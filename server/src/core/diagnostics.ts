@@ -3,6 +3,7 @@
 // (anchor = the code), and the server links to it through `codeDescription`.
 import type { Span } from './ir';
 import { LIMITS } from './limits';
+import { singleLine } from './safeText';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Stage = 'syntax' | 'shape' | 'cost';
@@ -128,7 +129,9 @@ export function stageOf(code: Code): Stage {
 
 /** A diagnostic with its own copy of the span (a syntax-tree word or node may be passed as one). */
 export function makeDiagnostic(code: Code, at: Span, text: string, data?: DiagnosticData): EngineDiagnostic {
-  const message = text.length > LIMITS.maxMessageLength ? `${text.slice(0, LIMITS.maxMessageLength - 1)}…` : text;
+  // Messages quote the source: one line, no control characters (./safeText.ts), bounded.
+  const line = singleLine(text);
+  const message = line.length > LIMITS.maxMessageLength ? `${line.slice(0, LIMITS.maxMessageLength - 1)}…` : line;
   const span = { start: at.start, end: at.end };
   return data
     ? { code, severity: CODES[code].severity, message, span, data }
