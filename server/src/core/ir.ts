@@ -132,8 +132,11 @@ export type LayerOp =
   | { kind: 'normalize'; shared: boolean; acrossSpatial: boolean }
   /** Fast R-CNN ROIPooling: each region of the first input max-pooled to h x w, so [h, w, C] per region; the layers after it run once per region. */
   | { kind: 'roipool'; h: number; w: number }
-  /** A layer type the front-end could not interpret: never counted, always diagnosed. */
-  | { kind: 'unknown'; type: string; outputChannels?: number };
+  /**
+   * A layer type the front-end cannot shape or cost: never counted, always diagnosed. Its output
+   * shape is unknown, and so is every shape downstream of it (no pass-through is invented).
+   */
+  | { kind: 'unknown'; type: string };
 
 export type OpKind = LayerOp['kind'];
 

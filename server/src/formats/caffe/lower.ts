@@ -32,7 +32,7 @@ export interface Lowered {
   inputSize: Scalar[];
 }
 
-/** The op of a layer type LayerLint does not know: named after the type (and a Python layer's module). */
+/** The op of a layer type LayerLint does not know, named after the type (and a Python layer's module): no shape. */
 function unknownOp(d: LayerDef): LayerOp {
   const type = d.type?.value ?? '?';
   if (d.key === 'python') {
@@ -40,13 +40,7 @@ function unknownOp(d: LayerDef): LayerOp {
     const module = [last(p, 'module')?.value, last(p, 'layer')?.value].filter(Boolean).join('.');
     return { kind: 'unknown', type: module ? `${type} (${module})` : type };
   }
-  // Unknown type: take num_output from any *_param when there is one.
-  for (const f of d.msg.fields) {
-    if (!f.name.endsWith('_param') || f.value.kind !== 'message') continue;
-    const n = last(f.value, 'num_output');
-    if (n && n.type === 'number' && Number.isInteger(Number(n.value)) && Number(n.value) >= 1)
-      return { kind: 'unknown', type, outputChannels: Math.min(Number(n.value), LIMITS.maxDimension) };
-  }
+  // Its output shape is unknown (a num_output alone does not give the shape).
   return { kind: 'unknown', type };
 }
 
