@@ -289,6 +289,25 @@ test('a YAML file that is not an Ultralytics model is left alone', async () => {
   assert.equal(h, null);
 });
 
+test('.cfg files are judged by content: setup.cfg is left alone, a Darknet network served under any language id', async () => {
+  const setup = server.open('mem/setup.cfg', '[metadata]\nname = demo\n', 'properties');
+  assert.deepEqual(await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: setup.uri } }), []);
+  const net =
+    '# tiny\n; notes\n\n[net]\nwidth=32\nheight=32\nchannels=3\n\n[convolutional]\nfilters=8\nsize=3\nstride=1\npad=1\nactivation=leaky\n\n[convolutional]\nfilters=16\nsize=3\nstride=1\npad=1\nactivation=leaky\n';
+  const { uri } = server.open('mem/tiny.cfg', net, 'cfg');
+  const d1 = await server.diagnostics(uri, 1);
+  assert.ok(
+    d1.diagnostics.some((d) => d.code === 'separable-conv'),
+    'the second conv is a separable candidate',
+  );
+  // No longer a network ([net] deleted): what was shown is taken back.
+  await server.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: net.replace('[net]', '[metadata]') }],
+  });
+  assert.deepEqual((await server.diagnostics(uri, 2)).diagnostics, []);
+});
+
 test('the project layerlint.json applies, editor settings override it, and a changed config re-validates', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
