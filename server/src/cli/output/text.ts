@@ -184,7 +184,7 @@ function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
 /** What an incomplete report leaves out: the layers not costed and the share of layers with figures. */
 export function incompleteLine(r: Report): string {
   const { counted, total } = r.coverage;
-  const names = r.missing.slice(0, 5).map((m) => `${m.name} (${m.op}, line ${m.line})`);
+  const names = r.missing.slice(0, 5).map((m) => `${singleLine(m.name)} (${singleLine(m.op)}, line ${m.line})`);
   const more = r.missing.length > names.length ? ` and ${r.missing.length - names.length} more` : '';
   const what = r.missing.length ? `not costed: ${names.join(', ')}${more}; ` : 'some shapes are unknown; ';
   return `${what}the totals cover ${counted} of ${total} layers and are a lower bound.`;
