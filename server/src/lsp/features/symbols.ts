@@ -5,6 +5,7 @@
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { Span } from '../../core/ir';
 import { fmt } from '../../core/shapes';
+import { singleLine } from '../../core/safeText';
 import type { FoldSpan, OutlineEntry } from '../../formats/types';
 import type { LayerResult } from '../../core/costs';
 import { toRange, type FeatureDoc } from './context';
@@ -49,8 +50,8 @@ export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (const l of statementLayers(doc))
     out.push({
-      name: l.layer.name,
-      detail: `${l.layer.opText}${l.output ? ` → ${fmt(l.output)}` : ''}`,
+      name: singleLine(l.layer.name),
+      detail: `${singleLine(l.layer.opText)}${l.output ? ` → ${fmt(l.output)}` : ''}`,
       kind: SymbolKind.Field,
       range: toRange(doc.lines, l.layer.statement),
       selectionRange: toRange(doc.lines, l.layer.span),
