@@ -185,3 +185,22 @@ test('a file too large to analyse is not read: one limit-exceeded finding, the o
   assert.equal(huge.complete, false);
   assert.ok(files.find((f: { file: string }) => f.file === 'conv.layers').diagnostics.length > 0);
 });
+
+test('--verbose says which configuration each file gets', () => {
+  const dir = temp();
+  mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
+  mkdirSync(join(dir, 'repo', 'sub'));
+  writeFileSync(join(dir, 'layerlint.json'), '{"rules": {"separable-conv": "off"}}');
+  writeFileSync(join(dir, 'repo', 'sub', 'layerlint.json'), '{}');
+  copyFileSync(CONV, join(dir, 'repo', 'a.layers'));
+  copyFileSync(CONV, join(dir, 'repo', 'sub', 'b.layers'));
+  const r = run(['check', '.', '--verbose', '--format', 'json'], join(dir, 'repo'));
+  assert.match(
+    r.stderr,
+    /^layerlint: a\.layers: no configuration file \(the search stopped at the repository root .*repo\)$/m,
+  );
+  assert.match(r.stderr, /^layerlint: sub\/b\.layers: configuration .*repo\/sub\/layerlint\.json$/m);
+  // The config above the repository does not turn separable-conv off.
+  const a = JSON.parse(r.stdout).files.find((f: { file: string }) => f.file === 'a.layers');
+  assert.ok(a.diagnostics.some((d: { code: string }) => d.code === 'separable-conv'));
+});

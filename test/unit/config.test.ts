@@ -132,3 +132,28 @@ test('loadConfigFor: nearest layerlint.json or .layerlintrc.json upward; errors 
   assert.equal(bad.errors.length, 1);
   assert.ok(bad.errors[0]!.startsWith(`${join(root, 'x', 'layerlint.json')}: invalid JSON`));
 });
+
+test('loadConfigFor: the search stops at the repository root; a config above it never applies', () => {
+  const root = mkdtempSync(join(tmpdir(), 'layerlint-config-'));
+  writeFileSync(join(root, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'off' } }));
+  for (const marker of ['.git', '.hg', '.svn']) {
+    const repo = join(root, `repo${marker}`);
+    mkdirSync(join(repo, marker, 'objects'), { recursive: true });
+    mkdirSync(join(repo, 'src', 'deep'), { recursive: true });
+    clearConfigCache();
+    const got = loadConfigFor(join(repo, 'src', 'deep', 'm.layers'));
+    assert.deepEqual(got.config, {}, marker);
+    assert.equal(got.path, undefined);
+    assert.equal(got.stoppedAt, repo);
+  }
+  // A worktree's `.git` is a file: also a repository root.
+  const worktree = join(root, 'wt');
+  mkdirSync(worktree);
+  writeFileSync(join(worktree, '.git'), 'gitdir: /elsewhere\n');
+  clearConfigCache();
+  assert.equal(loadConfigFor(join(worktree, 'm.layers')).stoppedAt, worktree);
+  // Outside a repository the parent's config still applies.
+  mkdirSync(join(root, 'plain'));
+  clearConfigCache();
+  assert.equal(loadConfigFor(join(root, 'plain', 'm.layers')).path, join(root, 'layerlint.json'));
+});

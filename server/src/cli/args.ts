@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseQuantity } from '../engine/config';
 import type { CommandLineOptions } from './document';
-import { UsageError } from './io';
+import { UsageError, type Io } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -73,21 +73,27 @@ export const ANALYSIS_OPTIONS = {
   'max-macs': { type: 'string' },
   'max-params': { type: 'string' },
   config: { type: 'string' },
+  verbose: { type: 'boolean' },
 } as const satisfies Options;
 
 export const ANALYSIS_HELP = `  --width A              width multiplier α in (0, 4] instead of the file's
   --resolution R         input side instead of the file's
   --max-macs N           MACs budget, e.g. 300M (overrides the file and layerlint.json)
   --max-params N         parameter budget, e.g. 4M
-  --config PATH          use this configuration instead of the nearest layerlint.json`;
+  --config PATH          use this configuration instead of the nearest layerlint.json
+  --verbose              say on stderr which configuration each file gets`;
 
-export function analysisOptions(values: {
-  width?: string;
-  resolution?: string;
-  'max-macs'?: string;
-  'max-params'?: string;
-  config?: string;
-}): CommandLineOptions {
+export function analysisOptions(
+  values: {
+    width?: string;
+    resolution?: string;
+    'max-macs'?: string;
+    'max-params'?: string;
+    config?: string;
+    verbose?: boolean;
+  },
+  io: Io,
+): CommandLineOptions {
   const o: CommandLineOptions = {};
   const alpha = positiveNumber(values.width, 'width', 4);
   const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
@@ -98,5 +104,6 @@ export function analysisOptions(values: {
   if (macs !== undefined || params !== undefined)
     o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
   if (values.config !== undefined) o.configPath = values.config;
+  if (values.verbose) o.verbose = (line) => io.err(`layerlint: ${line}\n`);
   return o;
 }

@@ -7,7 +7,7 @@
 // stderr, nothing to stdout); 2 on usage or I/O errors.
 import { baseSide, estimateAt, RESOLUTION_STEPS, WIDTH_STEPS } from '../../core/estimates';
 import { reportDiagnostics } from '../../report/model';
-import { ANALYSIS_OPTIONS, numberList, oneOf, parseCommandArgs } from '../args';
+import { ANALYSIS_OPTIONS, analysisOptions, numberList, oneOf, parseCommandArgs } from '../args';
 import { EXIT, painter, colorEnabled } from '../io';
 import { estimateCsv } from '../output/csv';
 import { estimateMarkdown } from '../output/markdown';
@@ -29,6 +29,7 @@ Options:
                          5/7, 4/7)
   --format FORMAT        text (default), json, csv, markdown
   --config PATH          use this configuration instead of the nearest layerlint.json
+  --verbose              say on stderr which configuration the file gets
   -h, --help             this help
 
 Exit codes: 0, 1 the file has errors that leave shapes unknown, 2 usage or I/O error.
@@ -44,6 +45,7 @@ export const estimate: Command = {
       width: { type: 'string' },
       resolution: { type: 'string' },
       config: ANALYSIS_OPTIONS.config,
+      verbose: ANALYSIS_OPTIONS.verbose,
     });
     if (values.help) {
       io.out(HELP);
@@ -56,7 +58,7 @@ export const estimate: Command = {
       'estimate',
       positionals,
       io,
-      values.config !== undefined ? { configPath: values.config } : {},
+      analysisOptions({ config: values.config, verbose: values.verbose }, io),
     );
     const { analysis } = fa.doc;
     if (!analysis.input || !analysis.complete) {
