@@ -40,6 +40,15 @@ export function positiveNumber(v: string | undefined, name: string, max: number)
   return n;
 }
 
+/** A whole number in [1, max]: a fraction is an error, not rounded. */
+export function positiveInteger(v: string | undefined, name: string, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 1 && n <= max))
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${v}'`);
+  return n;
+}
+
 export function nonNegativeInteger(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -56,6 +65,11 @@ export function numberList(v: string | undefined, name: string, max: number): nu
     .filter(Boolean);
   if (!items.length) throw new UsageError(`--${name} needs at least one number`);
   return items.map((s) => positiveNumber(s, name, max)!);
+}
+
+/** `224,160` → [224, 160]; every item checked like positiveInteger. */
+export function integerList(v: string | undefined, name: string, max: number): number[] | undefined {
+  return numberList(v, name, max)?.map((n) => positiveInteger(String(n), name, max)!);
 }
 
 /** `300M`, `4.2M`, `1500000` → a count. */
@@ -96,11 +110,11 @@ export function analysisOptions(
 ): CommandLineOptions {
   const o: CommandLineOptions = {};
   const alpha = positiveNumber(values.width, 'width', 4);
-  const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
+  const side = positiveInteger(values.resolution, 'resolution', 1_000_000);
   const macs = count(values['max-macs'], 'max-macs');
   const params = count(values['max-params'], 'max-params');
   if (alpha !== undefined) o.alpha = alpha;
-  if (side !== undefined) o.side = Math.round(side);
+  if (side !== undefined) o.side = side;
   if (macs !== undefined || params !== undefined)
     o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
   if (values.config !== undefined) o.configPath = values.config;
