@@ -111,10 +111,11 @@ export function layerShape(
   const out = outputShape(layer, ins, alpha, divisor, fail);
   if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
     const [h, w] = ins[0]!;
+    const empty = (['height', 'width', 'channels'] as const).filter((_, i) => out[i]! < 1);
     return fail(
       layer,
       'non-positive-size',
-      `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`,
+      `${layer.opText} on a ${h}x${w} input gives no output: its ${empty.join(' and ')} would be less than 1 (the window does not fit).`,
     );
   }
   if (out && !(out[0] * out[1] * out[2] * batch <= Number.MAX_SAFE_INTEGER)) {

@@ -135,7 +135,9 @@ export function resolveCodeLens(doc: FeatureDoc, lens: CodeLens): CodeLens {
     const r = est.resolution[s.index];
     command = r
       ? { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] }
-      : undefined;
+      : s.index === est.resolution.length
+        ? { title: 'no smaller input side analyses', command: '' }
+        : undefined;
   } else {
     const g = doc.analysis.graph;
     const fit = doc.cached('budgetFit', () => fitBudget(g, g.budget ?? {}));
