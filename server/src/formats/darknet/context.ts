@@ -17,6 +17,8 @@ export interface LoweringState {
   usedNames: Set<string>;
   /** Darknet layer index → IR index of its output (undefined when the section failed). */
   outputs: (number | undefined)[];
+  /** Darknet layer index → section type. */
+  types: string[];
   report: Report;
 }
 
@@ -41,6 +43,11 @@ export class SectionContext {
     return this.state.report;
   }
 
+  /** The type of an earlier section, by darknet index. */
+  typeOf(index: number): string {
+    return this.state.types[index]!;
+  }
+
   /** Appends an IR layer; an input of BROKEN (a failed section) leaves its shape unknown. */
   add(suffix: string, opText: string, op: LayerOp, inputs: number[]): number {
     const { layers, usedNames } = this.state;
@@ -62,8 +69,8 @@ export class SectionContext {
     return index;
   }
 
-  /** A darknet layer index from `layers=` / `from=` → the IR layer of its output. */
-  private resolve(raw: string, e: CfgEntry): number | undefined {
+  /** A darknet layer index as written (negative = relative to this section) → the absolute index of an earlier section. */
+  sectionIndex(raw: string, e: CfgEntry): number | undefined {
     const n = /^[+-]?\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(n)) {
       this.report('invalid-value', e.valueSpan, `'${raw}' is not a layer index.`);
@@ -86,7 +93,13 @@ export class SectionContext {
       );
       return undefined;
     }
-    return this.state.outputs[idx] ?? BROKEN;
+    return idx;
+  }
+
+  /** A darknet layer index from `layers=` / `from=` → the IR layer of its output. */
+  private resolve(raw: string, e: CfgEntry): number | undefined {
+    const idx = this.sectionIndex(raw, e);
+    return idx === undefined ? undefined : (this.state.outputs[idx] ?? BROKEN);
   }
 
   /** The IR layers of a comma-separated list of darknet indexes; undefined (diagnosed) when one is invalid. */

@@ -4,7 +4,8 @@
 // darknet layer i (0-based) and lowers to one or more IR layers whose span is the section
 // header and whose statement is the whole section; `outputs[i]` is the IR layer holding
 // section i's output, which `[route] layers=` and `from=` resolve against (negative = relative
-// to the section, else absolute). Unsupported sections lower to `{kind:'unknown'}`. One
+// to the section, else absolute). Unsupported sections (the recurrent ones among them) lower
+// to `{kind:'unknown'}`: no shape after them, never counted. One
 // function per section type lives in weighted.ts, pooling.ts, merges.ts and resample.ts.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph, Layer } from '../../core/ir';
@@ -15,7 +16,7 @@ import { lowerRoute, lowerScale, lowerShortcut } from './merges';
 import { Options, type Report } from './options';
 import type { CfgFile, CfgSection } from './parser';
 import { lowerGlobalAvgpool, lowerWindowPool } from './pooling';
-import { lowerUpsample } from './resample';
+import { lowerCrop, lowerReorg, lowerUpsample } from './resample';
 import { PASS_SECTIONS, sectionType } from './sections';
 import { lowerConnected, lowerConvolutional } from './weighted';
 
@@ -57,7 +58,7 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
   }
 
   const layerSections = cfg.sections.slice(net ? 1 : 0);
-  const state: LoweringState = { layers, usedNames: new Set(), outputs: [], report };
+  const state: LoweringState = { layers, usedNames: new Set(), outputs: [], types: [], report };
   for (let i = 0; i < layerSections.length; i++) {
     const section = layerSections[i]!;
     if (layers.length >= LIMITS.maxLayers) {
@@ -73,6 +74,7 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
     const next = layerSections[i + 1];
     const s = new SectionContext(i, section, type, options, state);
     state.outputs.push(lowerSection(s, next && sectionType(next)));
+    state.types.push(type);
     options.checkUnused(type);
   }
   markDepthwise(graph);
@@ -119,6 +121,11 @@ function lowerSection(s: SectionContext, nextType: string | undefined): number |
       return lowerRoute(s);
     case 'upsample':
       return lowerUpsample(s);
+    case 'reorg':
+    case 'reorg3d':
+      return lowerReorg(s);
+    case 'crop':
+      return lowerCrop(s);
     case 'dropout':
       return s.add('', name, { kind: 'dropout', p: s.options.float('probability', 0.2) }, [s.prev]);
     case 'softmax':
@@ -153,7 +160,7 @@ function markDepthwise(graph: Graph): void {
   const { input, shapes } = inferShapes(graph);
   for (const l of graph.layers) {
     const op = l.op;
-    if (op.kind !== 'conv' || op.groups === 1 || op.fixed) continue;
+    if (op.kind !== 'conv' || op.groups === 1 || op.fixed || op.shared) continue;
     const i = l.inputs[0];
     const inShape = i === undefined ? null : i < 0 ? input : shapes[i];
     if (inShape && inShape[2] === op.groups && op.out === op.groups) {

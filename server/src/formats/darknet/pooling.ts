@@ -1,5 +1,6 @@
 // Lowers darknet's pooling sections: [maxpool] and [local_avgpool] (make_maxpool_layer, with
-// darknet's total padding) and [avgpool] (always global).
+// darknet's total padding) and [avgpool] (always global). `maxpool_depth` (pooling across
+// channels) and `antialiasing` are not supported: unknown.
 import type { SectionContext } from './context';
 
 export function lowerWindowPool(s: SectionContext, mode: 'max' | 'avg'): number {
@@ -11,6 +12,10 @@ export function lowerWindowPool(s: SectionContext, mode: 'max' | 'avg'): number 
   // Darknet pads `padding` in total (default size-1): out = (in + padding - size)/stride + 1.
   // The IR pads both sides, so half of it goes on each (exact, also for odd totals).
   const padding = o.int('padding', size - 1, 0);
+  // Pooling over channels and the blur after an antialiased pool change what darknet computes.
+  for (const key of ['maxpool_depth', 'antialiasing'])
+    if (mode === 'max' && o.int(key, 0, 0) !== 0)
+      return s.add('', s.section.name, { kind: 'unknown', type: `[${s.section.name}] ${key}` }, [s.prev]);
   return s.add(
     '',
     s.section.name,
