@@ -109,8 +109,11 @@ export type LayerOp =
   | { kind: 'reshape'; h: number; c: number }
   /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
   | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
-  /** A layer type the front-end could not interpret: never counted, always diagnosed. */
-  | { kind: 'unknown'; type: string; outputChannels?: number };
+  /**
+   * A layer type the front-end cannot shape or cost: never counted, always diagnosed. Its output
+   * shape is unknown, and so is every shape downstream of it (no pass-through is invented).
+   */
+  | { kind: 'unknown'; type: string };
 
 export type OpKind = LayerOp['kind'];
 
