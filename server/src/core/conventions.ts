@@ -18,12 +18,14 @@ export interface ConventionTotals {
   display: string;
   /** What this convention adds to or leaves out of LayerLint's own count, one line each. */
   notes: string[];
+  /** False when some layers could not be costed: the figures are lower bounds and `display` says so. */
+  complete: boolean;
 }
 
 export interface Convention {
   id: ConventionId;
   label: string;
-  totals(analysis: Analysis): ConventionTotals;
+  totals(analysis: Analysis): Omit<ConventionTotals, 'complete'>;
 }
 
 const layerlint: Convention = {
@@ -202,6 +204,13 @@ export const CONVENTIONS: Record<ConventionId, Convention> = {
   ultralytics,
 };
 
+/** A convention's totals; on an incomplete analysis the display reads "at least …" and says why. */
 export function conventionTotals(id: ConventionId, analysis: Analysis): ConventionTotals {
-  return CONVENTIONS[id].totals(analysis);
+  const totals = CONVENTIONS[id].totals(analysis);
+  if (analysis.complete) return { ...totals, complete: true };
+  return {
+    ...totals,
+    complete: false,
+    display: `at least ${totals.display} (incomplete: some layers could not be counted)`,
+  };
 }
