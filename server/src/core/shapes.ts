@@ -179,6 +179,25 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
     }
+    case 'crop':
+      if (op.h > h || op.w > w)
+        return fail(layer, 'shape-mismatch', `crop ${op.h}x${op.w} does not fit a ${h}x${w} input.`);
+      return [op.h, op.w, c];
+    case 'reorg': {
+      const s = op.stride;
+      if (op.reverse) {
+        if (c % (s * s) !== 0)
+          return fail(
+            layer,
+            'channel-mismatch',
+            `reorg reverse stride=${s} needs channels divisible by ${s * s}, not ${c}.`,
+          );
+        return [h * s, w * s, c / (s * s)];
+      }
+      if (h % s !== 0 || w % s !== 0)
+        return fail(layer, 'shape-mismatch', `reorg stride=${s} needs H and W divisible by ${s}, not ${h}x${w}.`);
+      return [h / s, w / s, c * s * s];
+    }
     case 'reshape':
       if ((h * w * c) % (op.h * op.c) !== 0)
         return fail(layer, 'shape-mismatch', `Cannot view ${h}x${w}x${c} as ${op.h} x ? x ${op.c}.`);
@@ -216,6 +235,7 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'act':
     case 'dropout':
     case 'identity':
+    case 'shortcut':
       // Shapes are never mutated, so a layer that keeps its input's shape shares the array.
       return ins[0]!;
   }
