@@ -220,3 +220,18 @@ test('an unknown layer in the middle of a real network: nothing after it that de
   assert.equal(d.diagnostics.filter((x) => x.code === 'incomplete-analysis').length, 1);
   assert.equal(conventionTotals('netscope', a).complete, false);
 });
+
+test('SSD AnnotatedData: transform_param resize_param gives the input size, except FIT_SMALL_SIZE', () => {
+  const data = (mode: string) => `name: "t"
+layer { name: "data" type: "AnnotatedData" top: "data" top: "label"
+  transform_param { resize_param { ${mode} height: 30 width: 20 } } data_param { batch_size: 8 } }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 1 } }
+`;
+  const warp = run(data('resize_mode: WARP'));
+  assert.deepEqual(warp.analysis.input, [30, 20, 3]);
+  assert.equal(warp.analysis.graph.input.batch, 1);
+  assert.deepEqual(layer(warp, 'conv').output, [30, 20, 4]);
+  const fit = run(data('resize_mode: FIT_SMALL_SIZE'));
+  assert.equal(fit.analysis.input, null);
+  assert.equal(fit.diagnostics.filter((x) => x.code === 'missing-input').length, 1);
+});
