@@ -96,6 +96,12 @@ export type LayerOp =
   | { kind: 'reshape'; h: number; c: number }
   /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
   | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
+  /**
+   * Multi-head self-attention over the H x W positions of an input that holds, per head, the
+   * query, key and value channels (keyDim, keyDim, headDim in that order): softmax(QᵀK)·V per
+   * head; output heads x headDim channels. The projections around it are separate conv layers.
+   */
+  | { kind: 'attention'; heads: number; keyDim: number; headDim: number }
   /** A layer type the front-end could not interpret: never counted, always diagnosed. */
   | { kind: 'unknown'; type: string; outputChannels?: number };
 

@@ -206,6 +206,14 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       out[axis] = end - start;
       return out;
     }
+    case 'attention':
+      if (c !== op.heads * (2 * op.keyDim + op.headDim))
+        return fail(
+          layer,
+          'channel-mismatch',
+          `attention with ${op.heads} heads of ${op.keyDim}+${op.keyDim}+${op.headDim} channels needs ${op.heads * (2 * op.keyDim + op.headDim)} input channels, not ${c}.`,
+        );
+      return [h, w, op.heads * op.headDim];
     case 'unknown':
       return op.outputChannels ? [h, w, op.outputChannels] : [h, w, c];
     case 'bn':
