@@ -229,13 +229,22 @@ test('unknown bottom: unknown-name at the blob name; the layer has no shape, the
   assert.equal(d.diagnostics.filter((x) => x.severity === 'error').length, 1);
 });
 
-test('unknown layer type: unknown-layer warning, output channels from num_output, analysis continues', () => {
+test('unknown layer type: unknown-layer warning; no shape is invented after it (num_output alone is no shape); incomplete', () => {
   const text = NET.replace('type: "ReLU"', 'type: "FancyAttention"\n  fancy_param { num_output: 8 }');
   const d = run(text);
   single(d, 'unknown-layer', text.indexOf('name: "relu1"'), 'name: "relu1"'.length);
-  assert.deepEqual(layer(d, 'pool1').output, [16, 16, 8]);
-  assert.equal(layer(d, 'fc').macs, 16 * 16 * 8 * 10);
-  assert.equal(d.analysis.complete, true);
+  assert.equal(layer(d, 'pool1').output, null);
+  assert.equal(layer(d, 'fc').output, null);
+  assert.equal(d.analysis.complete, false);
+  const inc = d.diagnostics.filter((x) => x.code === 'incomplete-analysis');
+  assert.equal(inc.length, 1);
+  assert.equal(inc[0]!.severity, 'error');
+  assert.deepEqual(inc[0]!.data, { kind: 'incomplete', missing: ['relu1'], counted: 1, total: 4 });
+  const r = buildReport(d, 'net.prototxt');
+  assert.deepEqual(r.missing, [
+    { name: 'relu1', op: 'FancyAttention', line: r.layers.find((l) => l.name === 'relu1')!.line },
+  ]);
+  assert.equal(r.layers.find((l) => l.name === 'fc')!.counted, false);
 });
 
 test('phases: a TRAIN-only layer with a TEST twin is dropped; without a twin it stays', () => {

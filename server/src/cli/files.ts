@@ -7,15 +7,18 @@
 // content (a generic `.yaml` that is no Ultralytics model: formats/index.ts detectFrontEnd).
 // A file named on the command line is always taken.
 //
-// Contract: returns absolute paths, sorted, without duplicates; a PATH that does not exist
-// is a UsageError (exit 2).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// Contract: returns absolute paths of regular files, sorted, without duplicates; a PATH that
+// does not exist, or names a FIFO, device or socket, is a UsageError (exit 2), raised before
+// any file is read.
+import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { detectFrontEnd, FRONT_ENDS } from '../formats';
+import { lineStart } from '../core/safeText';
 import { loadConfigForDir } from '../engine/configLoad';
 import { configFor } from './document';
 import { UsageError } from './io';
+import { readSourceFile } from './sourceFile';
 
 export function supportedExtensions(): string[] {
   return [...new Set(FRONT_ENDS.flatMap((f) => f.extensions))].sort();
@@ -93,7 +96,8 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
       );
     }
     if (st.isDirectory()) walk(abs);
-    else out.add(abs);
+    else if (st.isFile()) out.add(abs);
+    else throw new UsageError(`${raw}: not a regular file or folder (a FIFO or device is not read)`);
   }
   return [...out].sort();
 }
@@ -102,7 +106,9 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
 function claimed(path: string): boolean {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const source = readSourceFile(path);
+    if (source.oversized) return true;
+    text = source.text;
   } catch {
     return true;
   }
@@ -110,7 +116,7 @@ function claimed(path: string): boolean {
   return detectFrontEnd(path, text).extensions.some((x) => lower.endsWith(x));
 }
 
-/** How a file is shown in output: relative to cwd with forward slashes when below it. */
+/** How a file is shown in output: relative to cwd with forward slashes when below it, on one line and never a workflow command (core/safeText.ts). */
 export function displayPath(abs: string, cwd: string): string {
-  return below(cwd, abs) ?? posix(abs);
+  return lineStart(below(cwd, abs) ?? posix(abs));
 }

@@ -102,8 +102,11 @@ export type LayerOp =
    * head; output heads x headDim channels. The projections around it are separate conv layers.
    */
   | { kind: 'attention'; heads: number; keyDim: number; headDim: number }
-  /** A layer type the front-end could not interpret: never counted, always diagnosed. */
-  | { kind: 'unknown'; type: string; outputChannels?: number };
+  /**
+   * A layer type the front-end cannot shape or cost: never counted, always diagnosed. Its output
+   * shape is unknown, and so is every shape downstream of it (no pass-through is invented).
+   */
+  | { kind: 'unknown'; type: string };
 
 export type OpKind = LayerOp['kind'];
 

@@ -215,7 +215,8 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
         );
       return [h, w, op.heads * op.headDim];
     case 'unknown':
-      return op.outputChannels ? [h, w, op.outputChannels] : [h, w, c];
+      // Its output is unknown (diagnosed by the analysis as unknown-layer), not its input's.
+      return null;
     case 'bn':
     case 'scale':
     case 'lrn':

@@ -64,7 +64,7 @@ export function parseConfig(json: unknown): ConfigResult {
     else {
       const rules: LayerlintConfig['rules'] = {};
       for (const [code, setting] of Object.entries(json.rules)) {
-        if (!(code in CODES)) errors.push(`rules: unknown rule code '${code}'`);
+        if (!Object.hasOwn(CODES, code)) errors.push(`rules: unknown rule code '${code}'`);
         else if (!RULE_SETTINGS.includes(setting as RuleSetting))
           errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
         else rules[code as Code] = setting as RuleSetting;
@@ -77,7 +77,7 @@ export function parseConfig(json: unknown): ConfigResult {
     else {
       const thresholds: Partial<RuleOptions> = {};
       for (const [key, value] of Object.entries(json.thresholds)) {
-        if (!(key in DEFAULT_RULE_OPTIONS))
+        if (!Object.hasOwn(DEFAULT_RULE_OPTIONS, key))
           errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
         else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
           errors.push(`thresholds.${key}: expected a non-negative number`);

@@ -553,13 +553,7 @@ function buildOp(
     default: {
       const act = ACTS[key];
       if (act) return { ...act };
-      // Unknown type: keep the spatial size; take num_output from any *_param when there is one.
-      for (const f of d.msg.fields) {
-        if (!f.name.endsWith('_param') || f.value.kind !== 'message') continue;
-        const n = last(f.value, 'num_output');
-        if (n && n.type === 'number' && Number.isInteger(Number(n.value)) && Number(n.value) >= 1)
-          return { kind: 'unknown', type, outputChannels: Math.min(Number(n.value), LIMITS.maxDimension) };
-      }
+      // Unknown type: its output shape is unknown (a num_output alone does not give the shape).
       return { kind: 'unknown', type };
     }
   }

@@ -4,7 +4,7 @@ import type { Analysis } from '../../core/analyze';
 import { ACTIVATIONS } from '../../core/ir';
 import { eolOf, type TextEdit } from '../types';
 import type { OpNode } from './ast';
-import { findOpSite } from './lower';
+import { findOpSite } from './opSite';
 import type { LayersParsed } from './index';
 
 const ACTS = new Set<string>(ACTIVATIONS);

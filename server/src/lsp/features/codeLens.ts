@@ -75,11 +75,14 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   lenses.unshift({
     range,
     command: {
-      title: `Total ${compact(t.macs)} MACs · ${compact(t.params)} params · ${compact(t.activations)} activations`,
+      title: doc.analysis.complete
+        ? `Total ${compact(t.macs)} MACs · ${compact(t.params)} params · ${compact(t.activations)} activations`
+        : `Incomplete: at least ${compact(t.macs)} MACs · ${compact(t.params)} params (some layers not costed)`,
       command: '',
     },
   });
-  if (!doc.settings.codeLens.estimates) return lenses;
+  // Estimates of a network that is not fully costed would be partial figures: none are shown.
+  if (!doc.settings.codeLens.estimates || !doc.analysis.complete) return lenses;
   const extra: CodeLens[] = [];
   const slot = (s: EstimateSlot) =>
     extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });

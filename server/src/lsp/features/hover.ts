@@ -1,11 +1,13 @@
 // Hover: on a layer, its shapes, MACs with the formula filled in, parameters, activation
 // memory, share of the total and, for a depthwise-separable candidate, the alternative
 // side by side; on the network or input line, totals and the per-kind breakdown.
+// Names and op text from the file are escaped (core/safeText.ts): they render literally.
 import type { Hover, Position } from 'vscode-languageserver';
 import { KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { fmt } from '../../core/shapes';
+import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
 import { BYTES_PER_ELEMENT } from '../../report/model';
 
@@ -34,7 +36,7 @@ export function layerHover(doc: FeatureDoc, l: LayerResult): string {
   const total = doc.analysis.totals.macs;
   const batch = doc.analysis.graph.input.batch;
   const lines = [
-    `**${l.layer.name}** · \`${l.layer.opText}\`${l.macs ? ` · ${KIND_LABELS[l.kind]}` : ''}`,
+    `**${markdownText(l.layer.name)}** · ${markdownCode(l.layer.opText)}${l.macs ? ` · ${KIND_LABELS[l.kind]}` : ''}`,
     '',
     '| | |',
     '|---|---|',
@@ -72,7 +74,7 @@ function groupHover(doc: FeatureDoc, layers: LayerResult[], sameOp: boolean): st
   const params = layers.reduce((a, l) => a + l.params, 0);
   const last = layers[layers.length - 1]!;
   const title = sameOp
-    ? `**${layers[0]!.layer.opText}** × ${layers.length} (repeated)`
+    ? `**${markdownText(layers[0]!.layer.opText)}** × ${layers.length} (repeated)`
     : `**${layers.length} layers** from this invocation`;
   const out = [
     title,
@@ -97,7 +99,7 @@ export function networkHover(doc: FeatureDoc): string {
   const a = doc.analysis;
   const t = a.totals;
   const lines = [
-    `**${a.graph.name}** · input ${a.input ? fmt(a.input) : 'unknown'}${a.graph.input.batch > 1 ? ` · batch ${a.graph.input.batch}` : ''}${a.graph.width.alpha !== 1 ? ` · width ${a.graph.width.alpha}` : ''}`,
+    `**${markdownText(a.graph.name)}** · input ${a.input ? fmt(a.input) : 'unknown'}${a.graph.input.batch > 1 ? ` · batch ${a.graph.input.batch}` : ''}${a.graph.width.alpha !== 1 ? ` · width ${a.graph.width.alpha}` : ''}`,
     '',
     '| | |',
     '|---|---|',
@@ -113,6 +115,6 @@ export function networkHover(doc: FeatureDoc): string {
     lines.push(
       `| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`,
     );
-  if (!a.complete) lines.push('', '_Some shapes are unknown: the totals leave those layers out._');
+  if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');
 }

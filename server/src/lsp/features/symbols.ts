@@ -4,6 +4,7 @@
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { Span } from '../../core/ir';
 import { fmt } from '../../core/shapes';
+import { singleLine } from '../../core/safeText';
 import type { LayersParsed } from '../../formats/layers';
 import type { Stmt } from '../../formats/layers/ast';
 import type { LayerResult } from '../../core/costs';
@@ -32,8 +33,8 @@ export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {
     if (seen.has(l.layer.statement.start)) continue;
     seen.add(l.layer.statement.start);
     out.push({
-      name: l.layer.name,
-      detail: `${l.layer.opText}${l.output ? ` → ${fmt(l.output)}` : ''}`,
+      name: singleLine(l.layer.name),
+      detail: `${singleLine(l.layer.opText)}${l.output ? ` → ${fmt(l.output)}` : ''}`,
       kind: SymbolKind.Field,
       range: toRange(doc.lines, l.layer.statement),
       selectionRange: toRange(doc.lines, l.layer.span),
