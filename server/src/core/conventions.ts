@@ -193,6 +193,9 @@ export const CONVENTIONS: Record<ConventionId, Convention> = {
   ultralytics,
 };
 
+/** A convention's totals; for an incomplete analysis the display says the figures are a lower bound. */
 export function conventionTotals(id: ConventionId, analysis: Analysis): ConventionTotals {
-  return CONVENTIONS[id].totals(analysis);
+  const totals = CONVENTIONS[id].totals(analysis);
+  if (analysis.complete) return totals;
+  return { ...totals, display: `at least ${totals.display} (incomplete: not every layer is costed)` };
 }

@@ -144,6 +144,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'split':
     case 'reshape':
     case 'slice':
+    case 'pad':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }

@@ -206,6 +206,8 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       out[axis] = end - start;
       return out;
     }
+    case 'pad':
+      return [h + op.top + op.bottom, w + op.left + op.right, c];
     case 'attention':
       if (c !== op.heads * (2 * op.keyDim + op.headDim))
         return fail(

@@ -169,6 +169,8 @@ function emit(l: LayerResult): Emitted | string {
         expr: op.axis === 'c' ? `$0[:, ${range}]` : op.axis === 'h' ? `$0[:, :, ${range}]` : `$0[:, :, :, ${range}]`,
       };
     }
+    case 'pad':
+      return { expr: `F.pad($0, (${op.left}, ${op.right}, ${op.top}, ${op.bottom}))` };
     case 'attention':
       return `layer '${layer.name}' is a multi-head attention, which the PyTorch export does not write yet`;
     case 'unknown':

@@ -342,6 +342,18 @@ export const MODULES: Record<string, ModuleSpec> = {
       return ctx.b.pool(name, x, 'max', k, s, p, a(ctx).bool(5, 'ceil_mode', false));
     },
   },
+  'nn.ZeroPad2d': {
+    one: (ctx, name, x) => {
+      // ZeroPad2d(p) pads every side by p; ZeroPad2d([left, right, top, bottom]) each side its own.
+      const v = a(ctx).values[0];
+      const [left, right, top, bottom] = Array.isArray(v)
+        ? v.length === 4
+          ? a(ctx).intList(0, 'padding', 0)
+          : a(ctx).fail(0, 'padding must be one integer or [left, right, top, bottom].')
+        : [0, 0, 0, 0].fill(a(ctx).int(0, 'padding', undefined, 0));
+      return ctx.b.add(name, 'ZeroPad2d', { kind: 'pad', top: top!, bottom: bottom!, left: left!, right: right! }, [x]);
+    },
+  },
   'nn.Identity': { one: (ctx, name, x) => ctx.b.add(name, 'Identity', { kind: 'identity' }, [x]) },
   'nn.BatchNorm2d': { one: (ctx, name, x) => ctx.b.add(name, 'BatchNorm2d', { kind: 'bn' }, [x]) },
   Concat: {
