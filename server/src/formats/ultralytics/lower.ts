@@ -61,11 +61,16 @@ export function lowerModel(spec: ModelSpec, scaleName: string | undefined, fileN
     .pop()
     ?.replace(/\.[^.]*$/, '');
   const scale = spec.scales.find((s) => s.name === scaleName) ?? spec.scales[0];
+  // A setting the model depends on is invalid: its input is unknown, so nothing is counted.
+  const named = (n: string | undefined) =>
+    n !== undefined && (spec.scales.some((s) => s.name === n) || spec.invalid.includes(`scale:${n}`));
+  const usedScale = named(scaleName) ? scaleName : spec.firstScale;
+  const blocked = spec.invalid.some((k) => !k.startsWith('scale:') || k === `scale:${usedScale}`);
   const graph: Graph = {
     format: 'ultralytics',
     name: `${base || 'model'}${scale ? ` (scale ${scale.name})` : ''}`,
     nameSpan: spec.headerSpan,
-    input: { h: 640, w: 640, c: spec.ch, batch: 1 },
+    input: { h: 640, w: 640, c: blocked ? 0 : spec.ch, batch: 1 },
     width: { alpha: 1 },
     layers: b.layers,
     headerSpan: spec.headerSpan,

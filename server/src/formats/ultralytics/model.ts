@@ -49,6 +49,13 @@ export interface ModelSpec {
   end2end: boolean;
   /** `kpt_shape`: keypoints x dims of Pose heads, when the file sets it. */
   kptShape?: [number, number];
+  /**
+   * Model settings whose value is invalid (`nc`, `ch`, ..., `scale:NAME`), each diagnosed: a
+   * model that depends on one is not costed (its figures would be those of another model).
+   */
+  invalid: string[];
+  /** The first key of `scales:` (parse_model's scale when the file name gives none), valid or not. */
+  firstScale?: string;
   scales: ScaleSpec[];
   depthMultiple: number;
   widthMultiple: number;
@@ -85,6 +92,7 @@ export function readModel(text: string): ModelSpec {
     ch: 3,
     regMax: 16,
     end2end: false,
+    invalid: [],
     scales: [],
     depthMultiple: 1,
     widthMultiple: 1,
@@ -130,9 +138,10 @@ export function readModel(text: string): ModelSpec {
       makeDiagnostic(
         'invalid-value',
         spanOf(p.value as Node, spanOf(p.key as Node, whole)),
-        `${key} must be a positive ${integer ? 'integer' : 'number'} of at most ${max.toLocaleString('en-US')}; using ${def}.`,
+        `${key} must be a positive ${integer ? 'integer' : 'number'} of at most ${max.toLocaleString('en-US')}; the model is not costed.`,
       ),
     );
+    spec.invalid.push(key);
     return def;
   };
   const maxDim = LIMITS.maxDimension;
@@ -145,33 +154,38 @@ export function readModel(text: string): ModelSpec {
   if (end2end) {
     const v = isScalar(end2end.value) ? end2end.value.value : undefined;
     if (typeof v === 'boolean' || v === null) spec.end2end = v === true;
-    else
+    else {
       diagnostics.push(
         makeDiagnostic(
           'invalid-value',
           spanOf(end2end.value as Node, spanOf(end2end.key as Node, whole)),
-          'end2end must be true or false; using false.',
+          'end2end must be true or false; the model is not costed.',
         ),
       );
+      spec.invalid.push('end2end');
+    }
   }
   const kpt = get('kpt_shape');
   if (kpt) {
     const vals = isSeq(kpt.value) ? kpt.value.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
     if (vals.length === 2 && vals.every((x) => typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= maxDim))
       spec.kptShape = vals as [number, number];
-    else
+    else {
       diagnostics.push(
         makeDiagnostic(
           'invalid-value',
           spanOf(kpt.value as Node, spanOf(kpt.key as Node, whole)),
-          'kpt_shape must be [keypoints, dims] with positive integers.',
+          'kpt_shape must be [keypoints, dims] with positive integers; the model is not costed.',
         ),
       );
+      spec.invalid.push('kpt_shape');
+    }
   }
   const scales = get('scales');
   if (scales && isMap(scales.value)) {
     for (const p of scales.value.items) {
       const name = isScalar(p.key) ? String(p.key.value) : '';
+      spec.firstScale ??= name;
       const v = p.value;
       const vals = isSeq(v) ? v.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
       const span = spanOf(v as Node, spanOf(p.key as Node, whole));
@@ -184,9 +198,10 @@ export function readModel(text: string): ModelSpec {
           makeDiagnostic(
             'invalid-value',
             span,
-            `Scale '${name}' must be [depth, width, max_channels] with positive numbers (depth and width at most ${MAX_MULTIPLE}, max_channels at most ${LIMITS.maxDimension.toLocaleString('en-US')}).`,
+            `Scale '${name}' must be [depth, width, max_channels] with positive numbers (depth and width at most ${MAX_MULTIPLE}, max_channels at most ${LIMITS.maxDimension.toLocaleString('en-US')}); this scale is not costed.`,
           ),
         );
+        spec.invalid.push(`scale:${name}`);
         continue;
       }
       const [depth, width, maxChannels] = vals as number[];
