@@ -1,9 +1,11 @@
 // Reads an Ultralytics model `.yaml` (parsed by the `yaml` package, whose nodes carry
-// source ranges) into a plain model spec: `nc`, `scales`, optional `depth_multiple` /
-// `width_multiple`, `ch`, and the `backbone` + `head` rows `[from, repeats, module, args]`
-// with the span of each part. Contract: never throws; YAML errors and malformed rows become
-// diagnostics at their exact range, and a malformed row still takes its index (later `from`
-// indexes keep their meaning) but lowers to nothing.
+// source ranges) into a plain model spec: `nc`, `ch`, `scales`, optional `depth_multiple` /
+// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, and the `backbone` + `head` rows
+// `[from, repeats, module, args]` with the span of each part and of each argument. Contract:
+// never throws; YAML errors and malformed rows become diagnostics at their exact range, and a
+// malformed row still takes its index (later `from` indexes keep their meaning) but lowers to
+// nothing; an invalid setting is an `invalid-value` at its value and is listed in `invalid`
+// (the model that depends on it is not costed), never replaced by a default silently.
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Span } from '../../core/ir';
