@@ -32,7 +32,7 @@ export interface Lowered {
   inputSize: Scalar[];
 }
 
-/** The op of a layer type LayerLint does not know, named after the type (and a Python layer's module): no shape. */
+/** The op of a layer type LayerLint does not know: named after the type (and a Python layer's module). */
 function unknownOp(d: LayerDef): LayerOp {
   const type = d.type?.value ?? '?';
   if (d.key === 'python') {
@@ -40,7 +40,7 @@ function unknownOp(d: LayerDef): LayerOp {
     const module = [last(p, 'module')?.value, last(p, 'layer')?.value].filter(Boolean).join('.');
     return { kind: 'unknown', type: module ? `${type} (${module})` : type };
   }
-  // Its output shape is unknown (a num_output alone does not give the shape).
+  // Unknown type: its output shape is unknown (a num_output alone does not give the shape).
   return { kind: 'unknown', type };
 }
 
