@@ -235,3 +235,79 @@ layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_
   assert.equal(fit.analysis.input, null);
   assert.equal(fit.diagnostics.filter((x) => x.code === 'missing-input').length, 1);
 });
+
+/** py-faster-rcnn's VGG16 end-to-end test net, written out: VGG16 convs, the RPN, the proposal layer, the ROI head. */
+function fasterRcnnVgg16(): string {
+  const conv = (name: string, bottom: string, out: number, k = 3, pad = 1) =>
+    `layer { name: "${name}" type: "Convolution" bottom: "${bottom}" top: "${name}" convolution_param { num_output: ${out} kernel_size: ${k} pad: ${pad} stride: 1 } }
+layer { name: "relu_${name}" type: "ReLU" bottom: "${name}" top: "${name}" }\n`;
+  const pool = (name: string, bottom: string) =>
+    `layer { name: "${name}" type: "Pooling" bottom: "${bottom}" top: "${name}" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n`;
+  const blocks: [number, number][] = [
+    [2, 64],
+    [2, 128],
+    [3, 256],
+    [3, 512],
+    [3, 512],
+  ];
+  let text = `name: "VGG_ILSVRC_16_layers"
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 224 dim: 224 }
+input: "im_info"
+input_shape { dim: 1 dim: 3 }
+`;
+  let last = 'data';
+  blocks.forEach(([n, c], b) => {
+    for (let i = 1; i <= n; i++) {
+      const name = `conv${b + 1}_${i}`;
+      text += conv(name, last, c);
+      last = name;
+    }
+    if (b < 4) {
+      text += pool(`pool${b + 1}`, last);
+      last = `pool${b + 1}`;
+    }
+  });
+  text += conv('rpn_conv', 'conv5_3', 512);
+  text += `layer { name: "rpn_cls_score" type: "Convolution" bottom: "rpn_conv" top: "rpn_cls_score" convolution_param { num_output: 18 kernel_size: 1 pad: 0 stride: 1 } }
+layer { name: "rpn_bbox_pred" type: "Convolution" bottom: "rpn_conv" top: "rpn_bbox_pred" convolution_param { num_output: 36 kernel_size: 1 pad: 0 stride: 1 } }
+layer { bottom: "rpn_cls_score" top: "rpn_cls_score_reshape" name: "rpn_cls_score_reshape" type: "Reshape" reshape_param { shape { dim: 0 dim: 2 dim: -1 dim: 0 } } }
+layer { name: "rpn_cls_prob" type: "Softmax" bottom: "rpn_cls_score_reshape" top: "rpn_cls_prob" }
+layer { name: "rpn_cls_prob_reshape" type: "Reshape" bottom: "rpn_cls_prob" top: "rpn_cls_prob_reshape" reshape_param { shape { dim: 0 dim: 18 dim: -1 dim: 0 } } }
+layer { name: "proposal" type: "Python" bottom: "rpn_cls_prob_reshape" bottom: "rpn_bbox_pred" bottom: "im_info" top: "rois"
+  python_param { module: "rpn.proposal_layer" layer: "ProposalLayer" param_str: "'feat_stride': 16" } }
+layer { name: "roi_pool5" type: "ROIPooling" bottom: "conv5_3" bottom: "rois" top: "pool5" roi_pooling_param { pooled_w: 7 pooled_h: 7 spatial_scale: 0.0625 } }
+layer { name: "fc6" type: "InnerProduct" bottom: "pool5" top: "fc6" inner_product_param { num_output: 4096 } }
+layer { name: "relu6" type: "ReLU" bottom: "fc6" top: "fc6" }
+layer { name: "fc7" type: "InnerProduct" bottom: "fc6" top: "fc7" inner_product_param { num_output: 4096 } }
+layer { name: "relu7" type: "ReLU" bottom: "fc7" top: "fc7" }
+layer { name: "cls_score" type: "InnerProduct" bottom: "fc7" top: "cls_score" inner_product_param { num_output: 21 } }
+layer { name: "bbox_pred" type: "InnerProduct" bottom: "fc7" top: "bbox_pred" inner_product_param { num_output: 84 } }
+layer { name: "cls_prob" type: "Softmax" bottom: "cls_score" top: "cls_prob" }
+`;
+  return text;
+}
+
+test('Faster R-CNN VGG16: the ROI head is counted (137,078,239 parameters, not 17.1M), the proposal layer is named as missing', () => {
+  const d = run(fasterRcnnVgg16());
+  const a = d.analysis;
+  // VGG16 convs 14,714,688 + RPN 2,387,510 + fc6 102,764,544 + fc7 16,781,312 + cls 86,037 + bbox 344,148.
+  assert.equal(a.totals.params, 137_078_239);
+  assert.deepEqual(layer(d, 'rpn_cls_score_reshape').output, [14 * 9, 14, 2]);
+  assert.deepEqual(layer(d, 'roi_pool5').output, [7, 7, 512]);
+  assert.equal(layer(d, 'fc6').macs, 7 * 7 * 512 * 4096);
+  assert.equal(a.complete, false);
+  assert.deepEqual(
+    buildReport(d, 'net.prototxt').missing.map((m) => m.name),
+    ['proposal'],
+  );
+  // Besides the rule findings on VGG16 itself, exactly what the ROI head and the proposal layer call for.
+  const rules = new Set(['separable-conv', 'fc-heavy', 'plain-deep-stack']);
+  assert.deepEqual(
+    d.diagnostics
+      .filter((x) => !rules.has(x.code))
+      .map((x) => x.code)
+      .sort(),
+    ['incomplete-analysis', 'per-region', 'unknown-layer'],
+  );
+});
