@@ -311,3 +311,15 @@ test('Faster R-CNN VGG16: the ROI head is counted (137,078,239 parameters, not 1
     ['incomplete-analysis', 'per-region', 'unknown-layer'],
   );
 });
+
+test('Input layer fields are checked like any known type', () => {
+  const text = `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } mean: 3 } }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 1 } }
+`;
+  const d = run(text);
+  assert.deepEqual(
+    d.diagnostics.filter((x) => x.code === 'unknown-field').map((x) => x.span.start),
+    [text.indexOf('mean')],
+  );
+  assert.deepEqual(layer(d, 'conv').output, [8, 8, 4]);
+});
