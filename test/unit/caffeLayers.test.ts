@@ -323,3 +323,33 @@ layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_
   );
   assert.deepEqual(layer(d, 'conv').output, [8, 8, 4]);
 });
+
+test('axis other than the channels: Convolution, InnerProduct and Scale are unknown, not costed on a guess; -3 is the channels', () => {
+  const conv = (axis: string) =>
+    run(
+      net(
+        `layer { name: "c2" type: "Convolution" bottom: "pool" top: "c2" convolution_param { num_output: 4 kernel_size: 1 axis: ${axis} } }`,
+      ),
+    );
+  assert.deepEqual(layer(conv('-3'), 'c2').output, [4, 2, 4]);
+  const off = conv('2');
+  assert.equal(layer(off, 'c2').output, null);
+  assert.match(off.diagnostics.find((x) => x.code === 'unknown-layer')!.message, /axis 2/);
+  const fc = run(
+    net(
+      'layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc" inner_product_param { num_output: 4 axis: 2 } }',
+    ),
+  );
+  assert.equal(fc.analysis.complete, false);
+  const scale = run(net('layer { name: "s" type: "Scale" bottom: "pool" top: "s" scale_param { num_axes: 3 } }'));
+  assert.equal(layer(scale, 's').output, null);
+  const bad = net(
+    'layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc" inner_product_param { num_output: 4 axis: -7 } }',
+  );
+  assert.deepEqual(
+    run(bad)
+      .diagnostics.filter((x) => x.code === 'invalid-value')
+      .map((x) => x.span.start),
+    [bad.indexOf('-7 }')],
+  );
+});
