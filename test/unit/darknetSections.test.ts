@@ -11,6 +11,7 @@ import { conventionTotals } from '../../server/src/core/conventions';
 import { buildReport } from '../../server/src/report/model';
 import { exportPyTorch } from '../../server/src/export/pytorch';
 import type { DarknetParsed } from '../../server/src/formats/darknet';
+import { applyEdits } from '../../server/src/formats/types';
 
 const net = (h: number, w: number, c: number, sections: string) =>
   `[net]\nheight=${h}\nwidth=${w}\nchannels=${c}\n\n${sections}`;
@@ -130,6 +131,21 @@ test('share_index: the weights and BN of an earlier conv, so no parameters of it
   assert.deepEqual(errorCodes(forward), ['forward-reference']);
   const notConv = analyze(net(16, 16, 8, `[maxpool]\nsize=2\nstride=1\n\n${bnConv}share_index=0\n`));
   assert.deepEqual(errorCodes(notConv), ['invalid-value']);
+});
+
+test('separable fix: share_index is renumbered; shared, shared-from and XNOR convs are not split', () => {
+  const text = net(16, 16, 8, `${conv(8, 3)}${conv(8, 3)}${conv(8, 3, 'share_index=1')}${conv(8, 3, 'xnor=1')}`);
+  const d = analyze(text);
+  const layerOf = (i: number) => sectionLayers(d)[i]!.layer.index;
+  const split = (i: number) => d.frontEnd.separableEdits(d.parsed, d.analysis, layerOf(i), d.text);
+  assert.equal(split(1), undefined); // its weights are shared by section 2
+  assert.equal(split(2), undefined); // shares section 1's weights
+  assert.equal(split(3), undefined); // XNOR
+  const fixed = applyEdits(text, split(0)!);
+  assert.match(fixed, /share_index=2\n/);
+  const f = analyze(fixed);
+  assert.deepEqual(errorCodes(f), []);
+  assert.deepEqual(shapes(f).slice(1), shapes(d));
 });
 
 test("xnor=1: groups forced to 1, full MACs for LayerLint, darknet's BFLOPS / 32", () => {
