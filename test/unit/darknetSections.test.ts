@@ -133,6 +133,19 @@ test('share_index: the weights and BN of an earlier conv, so no parameters of it
   assert.deepEqual(errorCodes(notConv), ['invalid-value']);
 });
 
+test('rules: a [shortcut] is a residual for plain-deep-stack; shared and XNOR convs are not separable candidates', () => {
+  const stack = conv(8, 3).repeat(12);
+  const codes = (text: string) => analyze(text).diagnostics.map((x) => x.code);
+  assert.ok(codes(net(16, 16, 8, stack)).includes('plain-deep-stack'));
+  assert.ok(!codes(net(16, 16, 8, `${stack}[shortcut]\nfrom=-3\n`)).includes('plain-deep-stack'));
+  const separable = (extra: string) =>
+    analyze(net(16, 16, 8, `${conv(8, 3)}${conv(8, 3, extra)}`)).diagnostics.filter((x) => x.code === 'separable-conv')
+      .length;
+  assert.equal(separable(''), 2);
+  assert.equal(separable('share_index=0'), 1);
+  assert.equal(separable('xnor=1'), 1);
+});
+
 test('separable fix: share_index is renumbered; shared, shared-from and XNOR convs are not split', () => {
   const text = net(16, 16, 8, `${conv(8, 3)}${conv(8, 3)}${conv(8, 3, 'share_index=1')}${conv(8, 3, 'xnor=1')}`);
   const d = analyze(text);
