@@ -80,6 +80,13 @@ test("[shortcut] across a downsample (ResNet-50): darknet's flat-index sum, no m
   assert.equal(sectionLayers(d)[2]!.otherOps, 500 * 500 * 16); // min(4e6, 8e6) elements added
 });
 
+test('a section that fails (bad from=) leaves the analysis incomplete, even as the last section', () => {
+  const d = analyze(net(1000, 1000, 3, `${conv(8, 3)}${conv(16, 1)}[shortcut]\nfrom=-9\n`));
+  assert.deepEqual(errorCodes(d), ['unknown-name']);
+  assert.equal(d.analysis.complete, false);
+  assert.match(bflops(d), /^at least Total BFLOPS 0\.688 /); // the shortcut's 0.016 is missing
+});
+
 test('[reorg3d] and [reorg]: space to depth and back; sizes that do not divide are an error', () => {
   const d = analyze(
     net(26, 26, 64, '[reorg3d]\nstride=2\n\n[reorg]\nstride=2\nreverse=1\n\n[reorg]\nstride=4\nreverse=1\n'),
