@@ -197,7 +197,10 @@ test('a file named that is no model: one clear line (alone: exit 2; with models:
 
 test('check --format text: file:line:col lines and a summary, no colour when piped', () => {
   const r = run(['check', ...EX]);
-  assert.match(r.stdout, /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] Standard 3x3 conv/m);
+  assert.match(
+    r.stdout,
+    /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] conv2: depthwise-separable saves 201,908,224 MACs \(-87\.3%\)/m,
+  );
   assert.match(r.stdout, /15 problems \(0 errors, 13 warnings, 2 info, 0 hints\) in 2 of 2 files\n$/);
   assert.doesNotMatch(r.stdout, /\u001b\[/);
   assert.equal(r.stderr, '');
@@ -283,7 +286,7 @@ test('check --format github: one workflow annotation per finding, escaped', () =
     );
   assert.ok(
     lines.includes(
-      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::Standard 3x3 conv: 231.2M MACs; depthwise-separable: 29.3M MACs (ratio 1/64 + 1/9 = 0.127), saving 201,908,224 MACs (-87.3%25).',
+      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::conv2: depthwise-separable saves 201,908,224 MACs (-87.3%25): 231.2M → 29.3M MACs (standard 3x3 conv, ratio 1/64 + 1/9 = 0.127).',
     ),
   );
 });
