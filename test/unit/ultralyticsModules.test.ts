@@ -241,3 +241,13 @@ test('an unknown module in the middle of yolov8: every row after it is uncounted
   // The whole network would be 3,157,200 parameters: the partial sum is a strict lower bound.
   assert.ok(d.analysis.totals.params < 3_157_200);
 });
+
+test('width estimates: a width at which an attention block does not analyse is left out, not a partial sum', () => {
+  const text = model(['[-1, 1, Conv, [128, 3, 32]]', '[-1, 1, C2PSA, [128]]']);
+  const report = buildReport(analyse(text), 'm.yaml');
+  assert.deepEqual(
+    report.estimates.width.map((w) => w.alpha),
+    [1],
+  );
+  assert.equal(report.estimates.width[0]!.macs, analyse(text).analysis.totals.macs);
+});
