@@ -116,6 +116,21 @@ test('nn.ConvTranspose2d [32, 2, 2, 0] (bias) and nn.Upsample [None, 2, "nearest
   assert.deepEqual(row(d, 2), { params: 0, macs: 0, shape: [640, 640, 64] });
 });
 
+test('nn.ReLU, nn.SiLU, nn.Dropout and nn.BatchNorm2d keep the shape; only the BN has parameters', () => {
+  const d = analyse(
+    model([
+      STEM64,
+      '[-1, 1, nn.ReLU, []]',
+      '[-1, 1, nn.SiLU, []]',
+      '[-1, 1, nn.Dropout, [0.1]]',
+      '[-1, 1, nn.BatchNorm2d, []]',
+    ]),
+  );
+  for (const r of [1, 2, 3]) assert.deepEqual(row(d, r), { params: 0, macs: 0, shape: [320, 320, 64] });
+  assert.deepEqual(row(d, 4), { params: 128, macs: 0, shape: [320, 320, 64] });
+  assertInvalid(model([STEM64, '[-1, 1, nn.Dropout, [2]]']), '2', /probability/);
+});
+
 test('ResNetLayer [3, 64, 1, True, 1]: the 7x7/2 stem and a 3x3/2 max pool', () => {
   const d = analyse(
     model(['[-1, 1, ResNetLayer, [3, 64, 1, True, 1]]', '[-1, 1, ResNetLayer, [64, 16, 1, False, 1]]']),
