@@ -100,6 +100,11 @@ test('C2PSA with fewer than 64 hidden channels has no attention head: invalid-va
   const d = analyse(model([STEM64, '[-1, 1, C2PSA, [64]]']));
   assert.ok(d.diagnostics.some((x) => x.code === 'invalid-value' && /attention heads/.test(x.message)));
   assert.equal(d.analysis.complete, false);
+  // None of the row's layers built before the failure (its cv1) is kept: the row is one unknown layer.
+  assert.deepEqual(
+    d.analysis.layers.filter((l) => l.layer.name.startsWith('model.1')).map((l) => l.layer.op.kind),
+    ['unknown'],
+  );
 });
 
 test('nn.ZeroPad2d [[0, 1, 0, 1]] then nn.MaxPool2d [2, 1, 0] keeps the size (yolov3-tiny)', () => {
