@@ -234,6 +234,14 @@ test('invalid arguments: stride 0, kernel -3 or 3.5, padding -1 or 2.5, Upsample
 test('invalid model settings: ch 1e300, nc 0, a scale out of range; nothing is counted, no 300-digit total', () => {
   assertInvalid(model([STEM64], 'nc: 80\nch: 1e300'), '1e300', /ch must be a positive integer of at most 1,000,000/);
   assertInvalid(model([STEM64], 'nc: 0'), '0', /nc must be a positive integer/);
+  assertInvalid(model([STEM64], 'nc: 80\nreg_max: 2.5'), '2.5', /reg_max must be a positive integer/);
+  assertInvalid(model([STEM64], 'nc: 80\nend2end: maybe'), 'maybe', /end2end must be true or false/);
+  assertInvalid(model([STEM64], 'nc: 80\nkpt_shape: [17]'), '[17]', /kpt_shape must be \[keypoints, dims\]/);
+  assertInvalid(
+    model([STEM64], 'nc: 80\ndepth_multiple: 1e9'),
+    '1e9',
+    /depth_multiple must be a positive number of at most 100/,
+  );
   const scaled = model([STEM64], 'nc: 80\nscales:\n  n: [0.33, 1e300, 1024]\n  s: [0.33, 0.5, 1024]');
   assertInvalid(scaled, '[0.33, 1e300, 1024]', /Scale 'n'/);
   // Another scale of the same file is still costed.
