@@ -16,6 +16,7 @@ import { codeActions } from '../../server/src/lsp/features/codeActions';
 import { diagnostics } from '../../server/src/lsp/features/diagnostics';
 import { formatLayersText } from '../../server/src/lsp/features/formatting';
 import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
+import { debounceDelay, MIN_DEBOUNCE_MS } from '../../server/src/lsp/documents';
 import { parseMarkers, positionOf } from '../helpers/markers';
 
 function docOf(
@@ -229,4 +230,12 @@ test('semantic tokens mark block invocations, layer references and parameters', 
     semanticTokens(doc).data,
     [1, 6, 1, 0, 1, 0, 2, 1, 2, 1, 1, 7, 1, 2, 0, 2, 0, 1, 1, 1, 0, 3, 1, 0, 0, 1, 0, 1, 1, 1, 0, 19, 1, 1, 0],
   );
+});
+
+test('the wait after an edit is proportional to the last analysis, within [MIN_DEBOUNCE_MS, debounceMs]', () => {
+  assert.equal(debounceDelay(undefined, 150), 150, 'before the first analysis: the setting');
+  assert.equal(debounceDelay(0.4, 150), MIN_DEBOUNCE_MS, 'a small file: almost at once');
+  assert.equal(debounceDelay(20, 150), 60, 'three times the analysis');
+  assert.equal(debounceDelay(400, 150), 150, 'a large file: the setting is the ceiling');
+  assert.equal(debounceDelay(20, 0), 0, 'debounceMs 0 still means no wait');
 });
