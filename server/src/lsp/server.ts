@@ -62,8 +62,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   let canConfigure = false;
   let settings: Settings = DEFAULT_SETTINGS;
   const reported = new Set<string>();
-  /** Documents whose diagnostics were published (to clear them when one stops being a model). */
-  const withDiagnostics = new Set<string>();
+  /** The version of each document whose diagnostics were last published (to clear them when one stops being a model). */
+  const published = new Map<string, number>();
   const configFor = (uri: string): EngineOptions => {
     if (!host.configFor) return {};
     const { options, errors } = host.configFor(uri);
@@ -124,15 +124,15 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const version = doc.version;
     const t0 = performance.now();
     const analysed = served(doc);
-    if (analysed) logAnalysis(analysed, performance.now() - t0, !withDiagnostics.has(uri));
+    if (analysed) logAnalysis(analysed, performance.now() - t0, !published.has(uri));
     if (!analysed) {
       // No longer a model (its [net] section was deleted): take back what was shown.
-      if (withDiagnostics.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      if (published.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
       return;
     }
     // Drop the result if the document moved on while we worked.
     if (documents.get(uri)?.version !== version) return;
-    withDiagnostics.add(uri);
+    published.set(uri, version);
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
     const t = analysed.analysis.totals;
     const stats: StatsParams = {
@@ -233,14 +233,15 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
 
   documents.onDidOpen((e) => validate(e.document.uri));
-  documents.onDidChangeContent((e) =>
-    cache.debounce(e.document.uri, debounceDelay(cache.lastDuration(e.document.uri), settings.debounceMs), () =>
-      validate(e.document.uri),
-    ),
-  );
+  documents.onDidChangeContent((e) => {
+    const uri = e.document.uri;
+    // Also fired on open, which onDidOpen has just published: nothing new to say.
+    if (published.get(uri) === e.document.version) return;
+    cache.debounce(uri, debounceDelay(cache.lastDuration(uri), settings.debounceMs), () => validate(uri));
+  });
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
-    withDiagnostics.delete(e.document.uri);
+    published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
