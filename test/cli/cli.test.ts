@@ -639,3 +639,23 @@ test('docs/cli.md documents every command and every option of its --help', async
   }
   assert.match(readFileSync('README.md', 'utf8'), /\[docs\/cli\.md\]\(docs\/cli\.md\)/);
 });
+
+test('check: a layer LayerLint cannot cost makes the result incomplete: exit 1, the layer named; severity configurable', () => {
+  const dir = temp();
+  const cfg = readFileSync('examples/yolov3-tiny.cfg', 'utf8').replace('[maxpool]', '[frobnicate]\n\n[maxpool]');
+  writeFileSync(join(dir, 'net.cfg'), cfg);
+  const r = run(['check', 'net.cfg', '--format', 'json'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  const inc = json(r).files[0].diagnostics.find((d: { code: string }) => d.code === 'incomplete-analysis');
+  assert.equal(inc.severity, 'error');
+  assert.match(inc.message, /could not be costed/);
+  const rep = json(run(['report', 'net.cfg', '--format', 'json'], { cwd: dir }));
+  assert.equal(rep.complete, false);
+  assert.equal(rep.missing.length, 1);
+  assert.ok(rep.coverage.counted < rep.coverage.total);
+  assert.deepEqual(rep.estimates, { width: [], resolution: [] });
+  const text = run(['report', 'net.cfg'], { cwd: dir }).stdout;
+  assert.match(text, /Incomplete: +not costed: /);
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'incomplete-analysis': 'warning' } }));
+  assert.equal(run(['check', 'net.cfg'], { cwd: dir }).code, 0);
+});

@@ -14,7 +14,7 @@ import { foldingRanges, documentSymbols } from '../../server/src/lsp/features/sy
 import { inlayHints } from '../../server/src/lsp/features/inlayHints';
 import { codeActions } from '../../server/src/lsp/features/codeActions';
 import { diagnostics } from '../../server/src/lsp/features/diagnostics';
-import { formatLayersText } from '../../server/src/lsp/features/formatting';
+import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
 import { debounceDelay, MIN_DEBOUNCE_MS } from '../../server/src/lsp/documents';
 import { parseMarkers, positionOf } from '../helpers/markers';

@@ -103,14 +103,20 @@ test('YAML syntax errors do not crash; no NaN', () => {
   }
 });
 
-test('an unknown module is an unknown-layer warning at its row; analysis continues', () => {
+test('an unknown module is an unknown-layer warning at its row; nothing after it is counted; incomplete', () => {
   const text = YAML.replace('- [-1, 1, SPPF, [1024, 5]]', '- [-1, 1, FancyBlock, [1024, 5]]');
   const d = analyzeSource(text, 'yolov8n.yaml');
   const u = d.diagnostics.filter((x) => x.code === 'unknown-layer');
   assert.equal(u.length, 1);
   assert.equal(text.slice(u[0]!.span.start, u[0]!.span.end), '[-1, 1, FancyBlock, [1024, 5]]');
-  assert.deepEqual(errors(d), []);
-  assert.equal(d.analysis.complete, true);
+  assert.deepEqual(
+    errors(d).map((x) => x.code),
+    ['incomplete-analysis'],
+  );
+  assert.equal(d.analysis.complete, false);
+  // The Detect head reads the unknown row's descendants: no figure of it is presented.
+  const last = d.analysis.layers[d.analysis.layers.length - 1]!;
+  assert.equal(last.output, null);
 });
 
 test('from: negative and absolute indexes (Concat, Detect) resolve to the right rows', () => {

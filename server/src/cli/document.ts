@@ -1,14 +1,14 @@
-// One file through the engine, as every command does it: read the text (a read failure is a
-// UsageError, exit 2), find its layerlint.json (or use `--config`), merge the config's
+// One file through the engine, as every command does it: read the text (./sourceFile.ts: a
+// read failure is a UsageError, exit 2; a file too large to read is one limit-exceeded finding), find its layerlint.json (or use `--config`), merge the config's
 // options with the command line's and analyse. Precedence, lowest first: the config
 // (severities, thresholds, default budget) < the file's own directives < the command line
 // (--width, --resolution, --max-macs, --max-params).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
-import { analyzeSource, type DocumentAnalysis, type EngineOptions } from '../engine/analyzeSource';
+import { analyzeSource, analyzeUnread, type DocumentAnalysis, type EngineOptions } from '../engine/analyzeSource';
 import { UsageError } from './io';
+import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
   alpha?: number;
@@ -16,6 +16,16 @@ export interface CommandLineOptions {
   budget?: { macs?: number; params?: number };
   /** `--config PATH`: use this file instead of searching upward. */
   configPath?: string;
+  /** `--verbose`: told, for each file, which configuration applies. */
+  verbose?: (line: string) => void;
+}
+
+/** Which configuration a file gets, for `--verbose`. */
+export function describeConfig(loaded: LoadedConfig): string {
+  if (loaded.path) return `configuration ${loaded.path}`;
+  return loaded.stoppedAt
+    ? `no configuration file (the search stopped at the repository root ${loaded.stoppedAt})`
+    : 'no configuration file (none up to the file system root)';
 }
 
 export interface FileAnalysis {
@@ -25,17 +35,6 @@ export interface FileAnalysis {
   file: string;
   doc: DocumentAnalysis;
   config: LayerlintConfig;
-}
-
-export function readText(path: string, shown = path): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `cannot read ${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`,
-    );
-  }
 }
 
 /** The config for a file; a config with errors stops the run (exit 2), listing every error. */
@@ -65,8 +64,14 @@ export function analyzeFile(
   path: string,
   file: string,
   cli: CommandLineOptions,
-  text = readText(path, file),
+  source: SourceFile = readSourceFile(path, file),
 ): FileAnalysis {
-  const { config } = configFor(path, cli.configPath);
-  return { path, file, doc: analyzeSource(text, path, engineOptions(config, cli)), config };
+  const loaded = configFor(path, cli.configPath);
+  cli.verbose?.(`${file}: ${describeConfig(loaded)}`);
+  const { config } = loaded;
+  const options = engineOptions(config, cli);
+  const doc = source.oversized
+    ? analyzeUnread(path, source.stat.size, options)
+    : analyzeSource(source.text, path, options);
+  return { path, file, doc, config };
 }

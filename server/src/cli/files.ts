@@ -9,16 +9,19 @@
 // solver: formats/sniff.ts) is skipped silently while walking; named on the command line, it
 // is skipped with one line for the user (`onNotModel`). Any other file named is taken.
 //
-// Contract: returns absolute paths, sorted, without duplicates; a PATH that does not exist
-// is a UsageError (exit 2).
+// Contract: returns absolute paths of regular files, sorted, without duplicates; a PATH that
+// does not exist, or names a FIFO, device or socket, is a UsageError (exit 2), raised before
+// any file is read.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { FRONT_ENDS } from '../formats';
 import { modelFormat, notModelReason } from '../formats/sniff';
+import { lineStart } from '../core/safeText';
 import { loadConfigForDir } from '../engine/configLoad';
 import { configFor } from './document';
 import { UsageError } from './io';
+import { readSourceFile } from './sourceFile';
 
 export function supportedExtensions(): string[] {
   return [...new Set(FRONT_ENDS.flatMap((f) => f.extensions))].sort();
@@ -101,8 +104,10 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
       );
     }
     if (st.isDirectory()) walk(abs);
-    else if (isModelFile(abs)) out.add(abs);
-    else options.onNotModel?.(raw, notModelReason(abs));
+    else if (st.isFile()) {
+      if (isModelFile(abs)) out.add(abs);
+      else options.onNotModel?.(raw, notModelReason(abs));
+    } else throw new UsageError(`${raw}: not a regular file or folder (a FIFO or device is not read)`);
   }
   return [...out].sort();
 }
@@ -111,7 +116,9 @@ export function collectFiles(paths: string[], options: CollectOptions): string[]
 function isModelFile(path: string): boolean {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const source = readSourceFile(path);
+    if (source.oversized) return true;
+    text = source.text;
   } catch {
     return true;
   }
@@ -159,7 +166,7 @@ function gitignoreMatcher(): (abs: string, isDir: boolean) => boolean {
   };
 }
 
-/** How a file is shown in output: relative to cwd with forward slashes when below it. */
+/** How a file is shown in output: relative to cwd with forward slashes when below it, on one line and never a workflow command (core/safeText.ts). */
 export function displayPath(abs: string, cwd: string): string {
-  return below(cwd, abs) ?? posix(abs);
+  return lineStart(below(cwd, abs) ?? posix(abs));
 }

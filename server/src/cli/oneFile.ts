@@ -3,7 +3,8 @@
 // a file whose shared extension holds no model (formats/sniff.ts) is a UsageError saying so.
 import { resolve } from 'node:path';
 import type { CommandLineOptions, FileAnalysis } from './document';
-import { analyzeFile, readText } from './document';
+import { analyzeFile } from './document';
+import { readSourceFile } from './sourceFile';
 import { displayPath } from './files';
 import { modelFormat, notModelReason } from '../formats/sniff';
 import { UsageError, type Io } from './io';
@@ -19,7 +20,8 @@ export function analyzeOne(command: string, positionals: string[], io: Io, cli: 
   const raw = singleFile(command, positionals);
   const path = resolve(io.cwd, raw);
   const file = displayPath(path, io.cwd);
-  const text = readText(path, file);
-  if (modelFormat(path, text) === undefined) throw new UsageError(`${raw}: ${notModelReason(path)}`);
-  return analyzeFile(path, file, cli, text);
+  const source = readSourceFile(path, file);
+  if (!source.oversized && modelFormat(path, source.text) === undefined)
+    throw new UsageError(`${raw}: ${notModelReason(path)}`);
+  return analyzeFile(path, file, cli, source);
 }

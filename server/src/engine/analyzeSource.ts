@@ -23,25 +23,42 @@ export interface DocumentAnalysis {
   frontEnd: FrontEnd;
   parsed: Parsed;
   analysis: Analysis;
-  /** After severities and suppressions: what to show the user. */
+  /** After severities and suppressions: what to show the user (at most LIMITS.maxDiagnostics, then a note counting the rest). */
   diagnostics: EngineDiagnostic[];
+  /** Every finding after severities and suppressions, uncapped: what fixes work on. */
+  findings: EngineDiagnostic[];
 }
 
 export function analyzeSource(text: string, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, text);
-  if (text.length > LIMITS.maxTextLength) {
-    // Not parsed at all: the front-end sees an empty document, the user one diagnostic.
-    const parsed = frontEnd.parse('', fileName);
-    const tooLong = makeDiagnostic(
-      'limit-exceeded',
-      { start: 0, end: 0 },
+  if (text.length > LIMITS.maxTextLength)
+    return notAnalysed(
+      text,
+      fileName,
+      options,
       `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`,
     );
-    const analysis = analyzeGraph(parsed.graph, '', [tooLong], options);
-    return { text, options, frontEnd, parsed, analysis, diagnostics: [tooLong] };
-  }
   const parsed = frontEnd.parse(text, fileName);
   return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
+}
+
+/** A file too large to be read (`bytes` long, more than any text LIMITS.maxTextLength allows): one `limit-exceeded` diagnostic, as for a text too long. */
+export function analyzeUnread(fileName: string, bytes: number, options: EngineOptions = {}): DocumentAnalysis {
+  return notAnalysed(
+    '',
+    fileName,
+    options,
+    `The file has ${exact(bytes)} bytes, more than a document of ${exact(LIMITS.maxTextLength)} characters (the most LayerLint analyses) can have; it is not read.`,
+  );
+}
+
+/** Not parsed at all: the front-end sees an empty document, the user one diagnostic. */
+function notAnalysed(text: string, fileName: string, options: EngineOptions, message: string): DocumentAnalysis {
+  const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, '');
+  const parsed = frontEnd.parse('', fileName);
+  const tooLong = makeDiagnostic('limit-exceeded', { start: 0, end: 0 }, message);
+  const analysis = analyzeGraph(parsed.graph, '', [tooLong], options);
+  return { text, options, frontEnd, parsed, analysis, diagnostics: [tooLong], findings: [tooLong] };
 }
 
 function finish(
@@ -51,10 +68,8 @@ function finish(
   parsed: Parsed,
   analysis: Analysis,
 ): DocumentAnalysis {
-  const diagnostics = capDiagnostics(
-    applySuppressions(text, applySeverities(analysis.diagnostics, options.severities)),
-  );
-  return { text, options, frontEnd, parsed, analysis, diagnostics };
+  const findings = applySuppressions(text, applySeverities(analysis.diagnostics, options.severities));
+  return { text, options, frontEnd, parsed, analysis, diagnostics: capDiagnostics(findings), findings };
 }
 
 /**

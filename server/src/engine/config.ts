@@ -44,7 +44,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** A budget figure: a positive number or a count string such as "300M", "4.2M", "1500000". */
 export function parseQuantity(v: unknown): number | string {
-  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v) : `${v} is not a positive number`;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : `${v} is not a whole number from 1 to 2^53`;
   if (typeof v !== 'string') return `expected a number or a string such as "300M"`;
   const r = parseCount(v.trim());
   if (!r.ok) return r.error;
@@ -64,7 +64,7 @@ export function parseConfig(json: unknown): ConfigResult {
     else {
       const rules: LayerlintConfig['rules'] = {};
       for (const [code, setting] of Object.entries(json.rules)) {
-        if (!(code in CODES)) errors.push(`rules: unknown rule code '${code}'`);
+        if (!Object.hasOwn(CODES, code)) errors.push(`rules: unknown rule code '${code}'`);
         else if (!RULE_SETTINGS.includes(setting as RuleSetting))
           errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
         else rules[code as Code] = setting as RuleSetting;
@@ -77,7 +77,7 @@ export function parseConfig(json: unknown): ConfigResult {
     else {
       const thresholds: Partial<RuleOptions> = {};
       for (const [key, value] of Object.entries(json.thresholds)) {
-        if (!(key in DEFAULT_RULE_OPTIONS))
+        if (!Object.hasOwn(DEFAULT_RULE_OPTIONS, key))
           errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
         else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
           errors.push(`thresholds.${key}: expected a non-negative number`);

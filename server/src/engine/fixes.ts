@@ -6,7 +6,7 @@ import type { TextEdit } from '../formats/types';
 export function separableFixEdits(doc: DocumentAnalysis): TextEdit[] {
   const edits: TextEdit[] = [];
   const layers: number[] = [];
-  for (const d of doc.diagnostics)
+  for (const d of doc.findings)
     if (d.code === 'separable-conv' && d.data?.kind === 'separable') layers.push(d.data.layer);
   if (doc.frontEnd.separableEditsAll) return doc.frontEnd.separableEditsAll(doc.parsed, doc.analysis, layers, doc.text);
   for (const layer of layers) {

@@ -1,29 +1,32 @@
 // `layerlint fix PATHS...`: apply the automatic fixes in place. Per file: analyse (with
 // layerlint.json severities and suppression comments, so a disabled or suppressed finding
 // is not fixed), collect the chosen rules' edits, apply them, re-analyse the result, and
-// write it atomically (a temp file in the same folder, then rename) only when it still
-// parses and has no more errors than before. --dry-run prints a unified diff instead;
+// write it (../safeWrite.ts: through links, atomically, keeping mode and owner, refusing a
+// read-only file or one changed since it was read) only when it still parses and has no
+// more errors than before; a file that is not valid UTF-8 is refused, dry run included.
+// Every file is reported on its own stderr line, a refused one does not stop the others, and
+// the counts are of findings the fixed text no longer has. --dry-run prints a unified diff instead;
 // --stdout prints the fixed text of a single file (the first CLI's `fix`).
 //
 // Fixable rules: separable-conv (default: depthwise + pointwise rewrite) and over-budget
 // (only with --rule over-budget: sets the width multiplier to the largest α that fits).
 // Exit: 0 (fixed, or nothing to fix); with --dry-run, 1 when a file would change (as
-// `prettier --check`, so it can gate CI); 2 on usage or I/O errors, or when a fix was refused
-// because its result would not parse (that file is left untouched; the others are fixed).
-import { randomBytes } from 'node:crypto';
-import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+// `prettier --check`, so it can gate CI); 2 on usage errors, or when a file was refused (that
+// file is left untouched; the others are fixed).
+import { isAbsolute } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CODES, stageOf, type Code } from '../../core/diagnostics';
 import { analyzeSource, type DocumentAnalysis } from '../../engine/analyzeSource';
 import { applyEdits, type TextEdit } from '../../formats/types';
 import { LineIndex } from '../../core/lineIndex';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } from '../args';
-import { analyzeFile, configFor, engineOptions, readText } from '../document';
+import { analyzeFile, configFor, engineOptions, type CommandLineOptions } from '../document';
 import { collectFiles, displayPath } from '../files';
 import { separableFixEdits } from '../../engine/fixes';
 import { EXIT, UsageError } from '../io';
 import { plural } from '../output/types';
+import { rewriteFile } from '../safeWrite';
+import { readSourceFile } from '../sourceFile';
 import type { Command } from './types';
 
 /** Each fixable code and the edits that fix its findings in a document. */
@@ -78,12 +81,12 @@ export const fix: Command = {
     if (!positionals.length) throw new UsageError(`fix: missing PATHS (see 'layerlint fix --help')`);
     if (values['dry-run'] && values.stdout) throw new UsageError('fix: --dry-run and --stdout exclude each other');
     const rules = (values.rule ?? DEFAULT_FIX_RULES).map((r) => {
-      if (!(r in CODES)) throw new UsageError(`fix: unknown rule '${r}'`);
-      if (!FIXERS[r as Code])
+      if (!Object.hasOwn(CODES, r)) throw new UsageError(`fix: unknown rule '${r}'`);
+      if (!Object.hasOwn(FIXERS, r))
         throw new UsageError(`fix: rule '${r}' has no automatic fix (fixable: ${Object.keys(FIXERS).join(', ')})`);
       return r as Code;
     });
-    const cli = analysisOptions(values);
+    const cli = analysisOptions(values, io);
     const paths = collectFiles(positionals, {
       cwd: io.cwd,
       ignorePatterns: values['ignore-pattern'] ?? [],
@@ -91,39 +94,72 @@ export const fix: Command = {
     });
     if (values.stdout && paths.length !== 1)
       throw new UsageError(`fix --stdout: takes exactly one file, got ${paths.length}`);
+    const mode = values.stdout ? 'stdout' : values['dry-run'] ? 'dry-run' : 'write';
     let changed = 0,
-      edits = 0,
+      findings = 0,
       refused = 0;
     for (const path of paths) {
       const file = displayPath(path, io.cwd);
-      const text = readText(path, file);
-      const { doc } = analyzeFile(path, file, cli, text);
-      const fileEdits = rules.flatMap((r) => FIXERS[r]!(doc));
-      const fixed = fileEdits.length ? applyEdits(text, fileEdits) : text;
-      if (fixed !== text) {
-        const problem = checkFixed(doc, fixed, path, engineOptions(configFor(path, cli.configPath).config, cli));
-        if (problem) {
-          io.err(`layerlint: fix: refusing to change ${file}: ${problem}\n`);
-          refused++;
-          if (values.stdout) return EXIT.usage;
-          continue;
-        }
-        changed++;
-        edits += doc.diagnostics.filter((d) => rules.includes(d.code)).length;
+      let outcome: FileFix;
+      try {
+        outcome = fixFile(path, file, rules, cli, mode);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        outcome = { problem: e.message };
       }
-      if (values.stdout) io.out(fixed);
-      else if (fixed !== text) {
-        if (values['dry-run']) io.out(unifiedDiff(file, text, fixed));
-        else writeAtomically(path, fixed);
+      if ('problem' in outcome) {
+        io.err(`layerlint: fix: refusing to change ${file}: ${outcome.problem}\n`);
+        refused++;
+        if (mode === 'stdout') return EXIT.usage;
+        continue;
+      }
+      if (mode === 'stdout') io.out(outcome.fixed);
+      if (outcome.fixed === outcome.text) continue;
+      changed++;
+      findings += outcome.fixedFindings;
+      if (mode === 'dry-run') io.out(unifiedDiff(file, outcome.text, outcome.fixed));
+      if (mode !== 'stdout') {
+        const left = outcome.leftFindings ? `, ${outcome.leftFindings} left (no rewrite applies)` : '';
+        io.err(
+          `layerlint: ${file}: ${mode === 'dry-run' ? 'would fix' : 'fixed'} ${plural(outcome.fixedFindings, 'finding')}${left}\n`,
+        );
       }
     }
-    if (!values.stdout)
+    if (mode !== 'stdout')
       io.err(
-        `layerlint: ${values['dry-run'] ? 'would fix' : 'fixed'} ${plural(changed, 'file')} (${plural(edits, 'finding')})${refused ? `, refused ${refused}` : ''}, ${paths.length - changed - refused} unchanged\n`,
+        `layerlint: ${mode === 'dry-run' ? 'would fix' : 'fixed'} ${plural(changed, 'file')} (${plural(findings, 'finding')})${refused ? `, refused ${refused}` : ''}, ${paths.length - changed - refused} unchanged\n`,
       );
-    return refused ? EXIT.usage : values['dry-run'] && changed ? EXIT.findings : EXIT.ok;
+    return refused ? EXIT.usage : mode === 'dry-run' && changed ? EXIT.findings : EXIT.ok;
   },
 };
+
+type FileFix = { problem: string } | { text: string; fixed: string; fixedFindings: number; leftFindings: number };
+
+/** One file: read, fix, check and (mode 'write') write it; a UsageError or `problem` says why it was left alone. */
+function fixFile(
+  path: string,
+  file: string,
+  rules: Code[],
+  cli: CommandLineOptions,
+  mode: 'write' | 'dry-run' | 'stdout',
+): FileFix {
+  const source = readSourceFile(path, file);
+  if (source.oversized) return { problem: 'it is too large to analyse' };
+  const { text } = source;
+  const { doc } = analyzeFile(path, file, cli, source);
+  const fileEdits = rules.flatMap((r) => FIXERS[r]!(doc));
+  const fixed = fileEdits.length ? applyEdits(text, fileEdits) : text;
+  if (fixed === text) return { text, fixed, fixedFindings: 0, leftFindings: 0 };
+  // Checked before writing, and before a diff is shown, so a dry run tells the truth.
+  if (!source.utf8) return { problem: 'it is not valid UTF-8 text; rewriting it would replace bytes' };
+  const after = analyzeSource(fixed, path, engineOptions(configFor(path, cli.configPath).config, cli));
+  const problem = checkFixed(doc, after);
+  if (problem) return { problem };
+  const count = (d: DocumentAnalysis) => d.findings.filter((x) => rules.includes(x.code)).length;
+  const leftFindings = count(after);
+  if (mode === 'write') rewriteFile(path, source, fixed);
+  return { text, fixed, fixedFindings: count(doc) - leftFindings, leftFindings };
+}
 
 /** A git-style unified diff (`a/` and `b/` prefixes on relative paths), 3 lines of context. */
 export function unifiedDiff(file: string, before: string, after: string): string {
@@ -134,16 +170,10 @@ export function unifiedDiff(file: string, before: string, after: string): string
 }
 
 /** Why the fixed text must not be written, or undefined when it may. */
-function checkFixed(
-  before: DocumentAnalysis,
-  fixed: string,
-  path: string,
-  options: ReturnType<typeof engineOptions>,
-): string | undefined {
-  const after = analyzeSource(fixed, path, options);
+function checkFixed(before: DocumentAnalysis, after: DocumentAnalysis): string | undefined {
   const syntax = after.analysis.diagnostics.find((d) => stageOf(d.code) === 'syntax');
   if (syntax) {
-    const p = new LineIndex(fixed).positionAt(syntax.span.start);
+    const p = new LineIndex(after.text).positionAt(syntax.span.start);
     return `the fixed text would not parse (line ${p.line + 1}:${p.character + 1}: ${syntax.message})`;
   }
   const errors = (d: DocumentAnalysis) =>
@@ -151,20 +181,4 @@ function checkFixed(
   if (errors(after) > errors(before))
     return `the fixed text would have ${errors(after) - errors(before)} more error(s)`;
   return undefined;
-}
-
-/** Write via a temp file in the same folder and a rename, keeping the file's mode. */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: statSync(path).mode & 0o7777 });
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }

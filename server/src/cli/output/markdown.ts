@@ -1,13 +1,17 @@
 // Markdown outputs, for PR comments and job summaries: `check --format markdown` (a
 // summary table per file and a table of findings), `report --format markdown` and
-// `estimate --format markdown`. Cell text is escaped (pipes, newlines); rule codes link to
+// `estimate --format markdown`. Text from files (names, ops, messages, file names) is
+// escaped (core/safeText.ts): it renders literally, never as markup; rule codes link to
 // docs/rules.md.
 import { ruleDocUrl } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
+import { markdownCode, markdownText } from '../../core/safeText';
 import type { Report } from '../../report/model';
 import type { EstimateGrid } from '../model';
 import {
+  incompleteLine,
   budgetLine,
+  cellText,
   conventionLine,
   estimateRows,
   KIND_RIGHT,
@@ -21,12 +25,11 @@ import {
 } from './text';
 import { type CheckResult, countSeverities, plural } from './types';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
+/** Cells are Markdown already: file text in them went through markdownText or markdownCode. */
 export function mdTable(rows: string[][], right: boolean[]): string {
   const [head, ...body] = rows;
   const sep = head!.map((_, i) => (right[i] ? '---:' : '---'));
-  return [head!, sep, ...body].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
+  return [head!, sep, ...body].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
 /** At most this many findings are listed; the rest are counted. */
@@ -46,7 +49,7 @@ export function checkMarkdown(r: CheckResult): string {
   for (const f of r.files) {
     const c = countSeverities(f.diagnostics);
     rows.push([
-      `\`${f.file}\``,
+      markdownCode(f.file),
       f.format,
       `${compact(f.macs)}${f.complete ? '' : ' (incomplete)'}`,
       compact(f.params),
@@ -61,7 +64,12 @@ export function checkMarkdown(r: CheckResult): string {
     out.push('', '<details><summary>Findings</summary>', '');
     const frows = [['Location', 'Severity', 'Rule', 'Message']];
     for (const { f, d } of findings.slice(0, MAX_MARKDOWN_FINDINGS))
-      frows.push([`\`${f.file}:${d.line}:${d.column}\``, d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message]);
+      frows.push([
+        markdownCode(`${f.file}:${d.line}:${d.column}`),
+        d.severity,
+        `[${d.code}](${ruleDocUrl(d.code)})`,
+        markdownText(d.message),
+      ]);
     out.push(mdTable(frows, [false, false, false, false]));
     if (findings.length > MAX_MARKDOWN_FINDINGS) out.push('', `…and ${findings.length - MAX_MARKDOWN_FINDINGS} more.`);
     out.push('', '</details>');
@@ -70,18 +78,20 @@ export function checkMarkdown(r: CheckResult): string {
 }
 
 export function reportMarkdown(r: Report, note?: string): string {
-  const out: string[] = [`### ${r.network} (\`${r.file}\`)`, ''];
+  const out: string[] = [`### ${markdownText(r.network)} (${markdownCode(r.file)})`, ''];
   out.push(
     `Format ${r.format}, input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}.`,
     '',
   );
   out.push(
-    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ' — incomplete: some shapes are unknown'}; memory: ${memoryLine(r)}.`,
+    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ` — **incomplete**: ${incompleteLine(r, markdownText)}`}; memory: ${memoryLine(r)}.`,
     '',
   );
   out.push(
     mdTable(
-      layerRows(r, ['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs'], (op) => `\`${op}\``),
+      layerRows(r, ['Layer', 'Op', 'Output', 'MACs', 'Params', '% MACs'], (op) => markdownCode(cellText(op))).map(
+        (row, i) => (i ? [markdownText(cellText(row[0]!)), ...row.slice(1)] : row),
+      ),
       LAYER_RIGHT,
     ),
   );
@@ -100,7 +110,12 @@ export function reportMarkdown(r: Report, note?: string): string {
       mdTable(
         [
           ['Line', 'Severity', 'Rule', 'Message'],
-          ...r.diagnostics.map((d) => [String(d.line), d.severity, `[${d.code}](${ruleDocUrl(d.code)})`, d.message]),
+          ...r.diagnostics.map((d) => [
+            String(d.line),
+            d.severity,
+            `[${d.code}](${ruleDocUrl(d.code)})`,
+            markdownText(d.message),
+          ]),
         ],
         [true, false, false, false],
       ),
@@ -111,7 +126,7 @@ export function reportMarkdown(r: Report, note?: string): string {
 
 export function estimateMarkdown(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `### ${g.network}: MACs / params at width α and input side\n\n${mdTable(
+  return `### ${markdownText(g.network)}: MACs / params at width α and input side\n\n${mdTable(
     rows,
     rows[0]!.map((_, i) => i > 0),
   )}\n`;

@@ -6,14 +6,25 @@
 import { KIND_LABELS, type CostKind } from '../../core/costs';
 import type { Severity } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
+import { lineStart, singleLine } from '../../core/safeText';
 import type { Report, ReportDiagnostic } from '../../report/model';
 import type { EstimateGrid } from '../model';
 import { painter, type Paint } from '../io';
 import { type CheckResult, plural } from './types';
 
+/** A table cell shows at most this many characters (a longer one ends in `…`), so a table grows linearly with its rows. */
+export const MAX_CELL_LENGTH = 64;
+
+/** A cell's text on one line, not a workflow command at a line's start (core/safeText.ts), at most MAX_CELL_LENGTH long. */
+export function cellText(s: string): string {
+  const line = lineStart(s);
+  return line.length > MAX_CELL_LENGTH ? `${line.slice(0, MAX_CELL_LENGTH - 1)}…` : line;
+}
+
 export function table(rows: string[][], right: boolean[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
+  const cells = rows.map((r) => r.map(cellText));
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells
     .map((r) =>
       r
         .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
@@ -31,7 +42,7 @@ const SEVERITY_STYLE: Record<Severity, 'red' | 'yellow' | 'blue' | 'gray'> = {
 };
 
 export function diagnosticLine(file: string, d: ReportDiagnostic, paint: Paint): string {
-  return `${paint('bold', `${file}:${d.line}:${d.column}`)}: ${paint(SEVERITY_STYLE[d.severity], d.severity)} [${d.code}] ${d.message}`;
+  return `${paint('bold', `${singleLine(file)}:${d.line}:${d.column}`)}: ${paint(SEVERITY_STYLE[d.severity], d.severity)} [${d.code}] ${singleLine(d.message)}`;
 }
 
 export const LAYER_RIGHT = [false, false, false, true, true, true];
@@ -45,8 +56,8 @@ export function layerRows(r: Report, header: string[], op: (op: string) => strin
       l.name,
       op(l.op),
       l.output ? l.output.join('x') : '?',
-      exact(l.macs),
-      exact(l.params),
+      l.counted === false ? '?' : exact(l.macs),
+      l.counted === false ? '?' : exact(l.params),
       l.macs ? `${l.share.toFixed(2)}%` : '',
     ]),
   ];
@@ -69,7 +80,7 @@ export function kindRows(r: Report, header: string[]): string[][] {
 export function textReport(r: Report, paint: Paint = painter(false), note?: string): string {
   const out: string[] = [];
   out.push(
-    `${r.file}: ${r.network} (${r.format}), input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}`,
+    `${singleLine(r.file)}: ${singleLine(r.network)} (${r.format}), input ${r.input ? r.input.join('x') : '?'}${r.batch > 1 ? `, batch ${r.batch}` : ''}${r.width !== 1 ? `, width ${r.width}` : ''}`,
   );
   out.push('');
   out.push(
@@ -81,9 +92,10 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   if (note) out.push(paint('gray', `(${note})`));
   out.push('');
   out.push(
-    `Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete: some shapes are unknown)'}`,
+    `Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete)'}`,
   );
-  out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})`);
+  out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})${r.complete ? '' : ' (incomplete)'}`);
+  if (!r.complete) out.push(paint('yellow', `Incomplete:   ${incompleteLine(r)}`));
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
   out.push(`Memory:       ${memoryLine(r)}`);
   out.push('');
@@ -150,7 +162,7 @@ export function checkText(r: CheckResult, paint: Paint): string {
 /** Rows α, columns input side; each cell `MACs / params`. */
 export function estimateText(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `${g.file}: ${g.network}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
+  return `${singleLine(g.file)}: ${singleLine(g.network)}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
     rows,
     rows[0]!.map((_, i) => i > 0),
   )}\n`;
@@ -167,4 +179,16 @@ export function estimateRows(g: EstimateGrid): string[][] {
 function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
   const c = g.cells.find((x) => x.alpha === alpha && x.side === side)!;
   return `${compact(c.macs)} / ${compact(c.params)}${c.complete ? '' : '?'}`;
+}
+
+/**
+ * What an incomplete report leaves out: the layers not costed and the share of layers with
+ * figures. Names and op text from the file go through `inert` (one plain line by default).
+ */
+export function incompleteLine(r: Report, inert: (s: string) => string = singleLine): string {
+  const { counted, total } = r.coverage;
+  const names = r.missing.slice(0, 5).map((m) => `${inert(m.name)} (${inert(m.op)}, line ${m.line})`);
+  const more = r.missing.length > names.length ? ` and ${r.missing.length - names.length} more` : '';
+  const what = r.missing.length ? `not costed: ${names.join(', ')}${more}; ` : 'some shapes are unknown; ';
+  return `${what}the totals cover ${counted} of ${total} layers and are a lower bound.`;
 }

@@ -80,11 +80,14 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   lenses.unshift({
     range,
     command: {
-      title: `Total ${compact(t.macs)} MACs · ${compact(t.params)} params`,
+      title: doc.analysis.complete
+        ? `Total ${compact(t.macs)} MACs · ${compact(t.params)} params`
+        : `Incomplete: at least ${compact(t.macs)} MACs · ${compact(t.params)} params`,
       command: '',
     },
   });
-  if (!doc.settings.codeLens.estimates) return lenses;
+  // Estimates of a network that is not fully costed would be partial figures: none are shown.
+  if (!doc.settings.codeLens.estimates || !doc.analysis.complete) return lenses;
   const extra: CodeLens[] = [];
   const slot = (s: EstimateSlot) =>
     extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });
@@ -141,7 +144,9 @@ export function resolveCodeLens(doc: FeatureDoc, lens: CodeLens): CodeLens {
     const r = est.resolution[s.index];
     command = r
       ? { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] }
-      : undefined;
+      : s.index === est.resolution.length
+        ? { title: 'no smaller input side analyses', command: '' }
+        : undefined;
   } else {
     const g = doc.analysis.graph;
     const fit = doc.cached('budgetFit', () => fitBudget(g, g.budget ?? {}));

@@ -11,6 +11,7 @@ import { KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../..
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { fmt } from '../../core/shapes';
+import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
 import { BYTES_PER_ELEMENT } from '../../report/model';
 
@@ -62,7 +63,7 @@ function separableLine(doc: FeatureDoc, l: LayerResult): string | undefined {
 export function layerHover(
   doc: FeatureDoc,
   l: LayerResult,
-  title = `**${l.layer.name}** · \`${l.layer.opText}\``,
+  title = `**${markdownText(l.layer.name)}** · ${markdownCode(l.layer.opText)}`,
 ): string {
   const batch = doc.analysis.graph.input.batch;
   const costed = l.macs || l.layer.op.kind === 'conv' || l.layer.op.kind === 'fc';
@@ -97,7 +98,7 @@ function repeatHover(doc: FeatureDoc, layers: LayerResult[]): string {
   const params = layers.reduce((a, l) => a + l.params, 0);
   const last = layers[layers.length - 1]!;
   const lines = [
-    `**\`${first.layer.opText}\`** × ${layers.length} (repeated)`,
+    `**${markdownCode(first.layer.opText)}** × ${layers.length} (repeated)`,
     '',
     `${first.inputs ? first.inputs.map(fmt).join(' + ') : 'unknown'} → ${last.output ? fmt(last.output) : 'unknown'} · ${macsOf(doc, macs)} · ${exact(params)} params`,
   ];
@@ -105,7 +106,7 @@ function repeatHover(doc: FeatureDoc, layers: LayerResult[]): string {
   if (sep) lines.push('', `${sep}, each`);
   lines.push('', '| iteration | shapes | MACs | params |', '|---|---|---:|---:|');
   for (const l of layers.slice(0, MAX_PARTS))
-    lines.push(`| ${l.layer.name} | ${shapes(l)} | ${exact(l.macs)} | ${exact(l.params)} |`);
+    lines.push(`| ${markdownText(l.layer.name)} | ${shapes(l)} | ${exact(l.macs)} | ${exact(l.params)} |`);
   if (layers.length > MAX_PARTS) lines.push(`| … ${layers.length - MAX_PARTS} more | | | |`);
   const f =
     first.inputs && first.output
@@ -150,7 +151,7 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
   const params = layers.reduce((a, l) => a + l.params, 0);
   const written = doc.text.slice(first.layer.span.start, first.layer.span.end).split('\n')[0]!.trim();
   const what = oneSpan ? `\`${written.length > 40 ? `${written.slice(0, 39)}…` : written}\`` : 'block invocation';
-  const title = `**${prefix || first.layer.name}** · ${what} · ${layers.length} layers`;
+  const title = `**${markdownText(prefix || first.layer.name)}** · ${what} · ${layers.length} layers`;
   if (costed.length === 1) {
     // One conv or fc with its BN and activation: that layer's hover, with the module's parameters.
     const main = costed[0]!;
@@ -160,9 +161,9 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
       .map((l) => (l.layer.op.kind === 'act' ? (l.layer.op as { fn: string }).fn : l.layer.op.kind));
     const withParams = layers.filter((l) => l !== main && l.params);
     const note = extra
-      ? `\n\n${exact(params)} params with ${withParams.map((l) => `${l.layer.name} (${exact(l.params)})`).join(', ')}`
+      ? `\n\n${exact(params)} params with ${withParams.map((l) => `${markdownText(l.layer.name)} (${exact(l.params)})`).join(', ')}`
       : '';
-    return `${layerHover(doc, main, `${title} (${main.layer.name} + ${others.join(' + ')})`)}${note}`;
+    return `${layerHover(doc, main, `${title} (${markdownText(main.layer.name)} + ${others.map(markdownText).join(' + ')})`)}${note}`;
   }
   const lines = [
     title,
@@ -187,7 +188,7 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
     const out = p.layers[p.layers.length - 1]!.output;
     const ops = [...new Set(p.layers.map((l) => l.layer.opText))].join(' ');
     lines.push(
-      `| ${p.name} (${ops}) | ${out ? fmt(out) : 'unknown'} | ${exact(p.layers.reduce((a, l) => a + l.macs, 0))} | ${exact(p.layers.reduce((a, l) => a + l.params, 0))} |`,
+      `| ${markdownText(p.name)} (${markdownText(ops)}) | ${out ? fmt(out) : 'unknown'} | ${exact(p.layers.reduce((a, l) => a + l.macs, 0))} | ${exact(p.layers.reduce((a, l) => a + l.params, 0))} |`,
     );
   }
   const rest = parts.slice(MAX_PARTS).flatMap((p) => p.layers);
@@ -206,7 +207,7 @@ export function networkHover(doc: FeatureDoc): string {
   const a = doc.analysis;
   const t = a.totals;
   const lines = [
-    `**${a.graph.name}** · input ${a.input ? fmt(a.input) : 'unknown'}${a.graph.input.batch > 1 ? ` · batch ${a.graph.input.batch}` : ''}${a.graph.width.alpha !== 1 ? ` · width ${a.graph.width.alpha}` : ''}`,
+    `**${markdownText(a.graph.name)}** · input ${a.input ? fmt(a.input) : 'unknown'}${a.graph.input.batch > 1 ? ` · batch ${a.graph.input.batch}` : ''}${a.graph.width.alpha !== 1 ? ` · width ${a.graph.width.alpha}` : ''}`,
     '',
     '| | |',
     '|---|---|',
@@ -222,6 +223,6 @@ export function networkHover(doc: FeatureDoc): string {
     lines.push(
       `| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`,
     );
-  if (!a.complete) lines.push('', '_Some shapes are unknown: the totals leave those layers out._');
+  if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');
 }

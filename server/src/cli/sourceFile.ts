@@ -1,0 +1,100 @@
+// Reading a file a command works on, checking before reading: the path must name a regular
+// file (a FIFO, a device such as /dev/zero or a folder is refused without being opened for
+// reading), and at most MAX_SOURCE_BYTES are read, so a huge file costs neither memory nor a
+// string-length error. A file longer than that is reported as too large (`oversized`)
+// rather than read; its text can only be longer than LIMITS.maxTextLength (UTF-8 takes at
+// most 3 bytes per UTF-16 code unit), which analyzeSource would reject anyway.
+//
+// Contract: readSourceFile either returns the file's bytes and text, or throws a UsageError
+// naming the file and why it cannot be read.
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { LIMITS } from '../core/limits';
+import { UsageError } from './io';
+
+/** Files above this many bytes cannot hold a text LayerLint analyses: they are not read. */
+export const MAX_SOURCE_BYTES = 3 * LIMITS.maxTextLength;
+
+export interface SourceFile {
+  /** The stat taken before reading (mode, owner, mtime, size). */
+  stat: Stats;
+  /** The bytes read; empty when `oversized`. */
+  bytes: Buffer;
+  /** The bytes decoded as UTF-8 (invalid sequences as U+FFFD, a BOM kept). */
+  text: string;
+  /** Whether the bytes are valid UTF-8, so that `text` encodes back to them exactly. */
+  utf8: boolean;
+  /** More than MAX_SOURCE_BYTES: nothing was read. */
+  oversized: boolean;
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links',
+};
+
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code && REASONS[code]) ?? code ?? (e as Error).message;
+}
+
+/** What kind of non-regular file `st` is, for a message. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export function readSourceFile(path: string, shown = path): SourceFile {
+  const fail = (why: string): never => {
+    throw new UsageError(`cannot read ${shown}: ${why}`);
+  };
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    return fail(ioReason(e));
+  }
+  if (!stat.isFile()) return fail(kindOf(stat));
+  if (stat.size > MAX_SOURCE_BYTES) return { stat, bytes: Buffer.alloc(0), text: '', utf8: true, oversized: true };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return fail(ioReason(e));
+  }
+  try {
+    // The path may have been replaced since the stat: check what was opened.
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return fail(kindOf(opened));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_SOURCE_BYTES + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_SOURCE_BYTES)
+        return { stat: opened, bytes: Buffer.alloc(0), text: '', utf8: true, oversized: true };
+    }
+    const bytes = Buffer.concat(chunks, total);
+    try {
+      return { stat: opened, bytes, text: fatalUtf8.decode(bytes), utf8: true, oversized: false };
+    } catch {
+      return { stat: opened, bytes, text: lenientUtf8.decode(bytes), utf8: false, oversized: false };
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    return fail(ioReason(e));
+  } finally {
+    closeSync(fd);
+  }
+}
