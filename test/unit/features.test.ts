@@ -194,7 +194,7 @@ test('code actions match on code and data: quick fix, suppression, budget fixes'
   });
   assert.deepEqual(
     actions.map((a) => a.title),
-    ['Rewrite as depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line'],
+    ['Make depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line'],
   );
   const renamedMessage = { ...sep, message: 'anything at all' };
   assert.equal(

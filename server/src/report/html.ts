@@ -383,7 +383,7 @@ function candidatesSection(ctx: Ctx): string {
   const rows = cs.map((c) => {
     const s = c.macs - c.separableMacs;
     const apply = ctx.webview
-      ? `<td><button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make separable</button></td>`
+      ? `<td><button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make depthwise-separable</button></td>`
       : '';
     return `<tr class="cand-row" data-layer="${c.layer}" data-line="${c.line}" data-macs="${c.macs}" data-separable-macs="${c.separableMacs}"><th scope="row">${lineLink(ctx, c.layers[0]!, c.line, esc(c.name))}${c.layers.length > 1 ? ` <span class="muted">×${c.layers.length}</span>` : ''}</th><td class="num">${c.line}</td><td class="num">${exact(c.macs)}</td><td class="num">${exact(c.separableMacs)}</td><td class="num saved">−${exact(s)} <span class="muted">(−${((100 * s) / c.macs).toFixed(1)}%)</span></td><td class="num">${exact(c.params)} → ${exact(c.separableParams)}</td><td class="num">${c.ratio.toFixed(3)}</td>${apply}</tr>`;
   });
