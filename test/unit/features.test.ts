@@ -183,6 +183,22 @@ test('inlay hints: shape after each statement, before a trailing comment', () =>
   );
 });
 
+test('inlay hints in a block body used at two sizes show both shapes, in order; the uses show theirs', () => {
+  const { doc } = docOf(
+    'input 32x32x8\nblock down out {\n  conv out 3x3 stride=2 | relu\n}\na: down 16\nb: down 32\nrepeat 2 conv 32 1x1\n',
+  );
+  const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } });
+  assert.deepEqual(
+    hints.map((h) => [h.position.line, h.label]),
+    [
+      [2, '→ 16x16x16, 8x8x32'],
+      [4, '→ 16x16x16'],
+      [5, '→ 8x8x32'],
+      [6, '→ 8x8x32'],
+    ],
+  );
+});
+
 test('code actions match on code and data: quick fix, suppression, budget fixes', () => {
   const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
   const diags = diagnostics(doc);
