@@ -255,3 +255,14 @@ test('the wait after an edit is proportional to the last analysis, within [MIN_D
   assert.equal(debounceDelay(400, 150), 150, 'a large file: the setting is the ceiling');
   assert.equal(debounceDelay(20, 0), 0, 'debounceMs 0 still means no wait');
 });
+
+test('code lenses: "×N" only for instances of one op, not for a module row of different layers (C2f)', () => {
+  const text = readFileSync('examples/yolov8n.yaml', 'utf8');
+  const doc = makeFeatureDoc(analyzeSource(text, 'yolov8n.yaml'), 'file:///yolov8n.yaml', 1, DEFAULT_SETTINGS);
+  const c2f = text.split('\n').findIndex((l) => l.includes('C2f, [256'));
+  const lens = codeLenses(doc).find((l) => l.range.start.line === c2f && l.command?.title.includes('MACs'));
+  assert.ok(lens, 'a lens on the C2f row');
+  assert.doesNotMatch(lens.command!.title, /×/);
+  const { doc: rep } = docOf('input 8x8x8\nrepeat 3 conv 8 1x1\n');
+  assert.ok(codeLenses(rep).some((l) => l.command?.title.includes('(×3)')));
+});
