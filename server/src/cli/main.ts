@@ -28,7 +28,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
   layerlint --version        the version
 
 Configuration: layerlint.json or .layerlintrc.json in the file's folder or above.
-Exit codes: 0 success, 1 findings, 2 usage or I/O error.
+Exit codes: 0 success, 1 findings (check: errors, or what --fail-on names), 2 usage or I/O error.
 `;
 
 export function main(argv: string[], io: Io): number {

@@ -15,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache } from './documents';
+import { AnalysisCache, debounceDelay } from './documents';
 import { codeActions, FIX_ALL_KIND, toWorkspaceEdit } from './features/codeActions';
 import { codeLenses, resolveCodeLens, type EstimateLensData } from './features/codeLens';
 import { completion, signatureHelp } from './features/completion';
@@ -47,6 +47,9 @@ import { modelFormat } from '../formats/sniff';
 import { fileNameOf } from './documents';
 
 /** What the server may need from its host process; the browser build provides none of it. */
+/** An analysis at least this long is logged to the client's output channel. */
+const SLOW_ANALYSIS_MS = 100;
+
 export interface ServerHost {
   /** Engine options from the configuration file that applies to a document (layerlint.json). */
   configFor?(uri: string): { options: EngineOptions; errors: string[] };
@@ -59,8 +62,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   let canConfigure = false;
   let settings: Settings = DEFAULT_SETTINGS;
   const reported = new Set<string>();
-  /** Documents whose diagnostics were published (to clear them when one stops being a model). */
-  const withDiagnostics = new Set<string>();
+  /** The version of each document whose diagnostics were last published (to clear them when one stops being a model). */
+  const published = new Map<string, number>();
   const configFor = (uri: string): EngineOptions => {
     if (!host.configFor) return {};
     const { options, errors } = host.configFor(uri);
@@ -75,6 +78,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
+  let clientName = 'a client';
 
   /**
    * The analysis of a document LayerLint serves. A file whose extension other tools share
@@ -118,15 +122,17 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
+    const t0 = performance.now();
     const analysed = served(doc);
+    if (analysed) logAnalysis(analysed, performance.now() - t0, !published.has(uri));
     if (!analysed) {
       // No longer a model (its [net] section was deleted): take back what was shown.
-      if (withDiagnostics.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      if (published.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
       return;
     }
     // Drop the result if the document moved on while we worked.
     if (documents.get(uri)?.version !== version) return;
-    withDiagnostics.add(uri);
+    published.set(uri, version);
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
     const t = analysed.analysis.totals;
     const stats: StatsParams = {
@@ -140,6 +146,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     void connection.sendNotification(STATS_NOTIFICATION, stats);
   }
 
+  /** To the client's output channel: each document's first analysis, and any slow one after. */
+  function logAnalysis(d: FeatureDoc, ms: number, first: boolean): void {
+    if (!first && ms < SLOW_ANALYSIS_MS) return;
+    const a = d.analysis;
+    connection.console.info(
+      `${first ? 'opened' : 'slow analysis of'} ${fileNameOf(d.uri)} v${d.version} (${d.frontEnd.id}): ` +
+        `${a.layers.length} layers, ${d.diagnostics.length} diagnostics in ${ms.toFixed(1)} ms`,
+    );
+  }
+
   async function refreshSettings(): Promise<void> {
     if (canConfigure) {
       try {
@@ -149,6 +165,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         settings = DEFAULT_SETTINGS;
       }
     }
+    logSettings();
     cache.clear();
     for (const d of documents.all()) validate(d.uri);
     void connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -156,6 +173,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onInitialize((params): InitializeResult => {
     initialized = true;
+    clientName = params.clientInfo ? `${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trim() : 'a client';
     canConfigure = !!params.capabilities.workspace?.configuration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
@@ -184,8 +202,20 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     };
   });
 
+  let loggedSettings = '';
+  function logSettings(): void {
+    const shown = JSON.stringify(settings);
+    if (shown === loggedSettings) return;
+    loggedSettings = shown;
+    connection.console.info(`settings: ${shown}`);
+  }
+
   connection.onInitialized(() => {
+    connection.console.info(
+      `LayerLint ${VERSION} language server started for ${clientName}; debounce up to ${settings.debounceMs} ms, proportional to each file's analysis time`,
+    );
     if (canConfigure) void refreshSettings();
+    else logSettings();
   });
   connection.onDidChangeConfiguration((change) => {
     if (!canConfigure) {
@@ -203,12 +233,15 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
 
   documents.onDidOpen((e) => validate(e.document.uri));
-  documents.onDidChangeContent((e) =>
-    cache.debounce(e.document.uri, settings.debounceMs, () => validate(e.document.uri)),
-  );
+  documents.onDidChangeContent((e) => {
+    const uri = e.document.uri;
+    // Also fired on open, which onDidOpen has just published: nothing new to say.
+    if (published.get(uri) === e.document.version) return;
+    cache.debounce(uri, debounceDelay(cache.lastDuration(uri), settings.debounceMs), () => validate(uri));
+  });
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
-    withDiagnostics.delete(e.document.uri);
+    published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

@@ -50,7 +50,7 @@ Exit codes: 0 no failing findings, 1 failing findings, 2 usage, I/O or configura
 
 export const check: Command = {
   name: 'check',
-  summary: 'lint files and folders; exit 1 on findings (text, json, sarif, github, markdown)',
+  summary: 'lint files and folders; exit 1 on errors, --fail-on warning for more (text, json, sarif, ...)',
   help: HELP,
   run(argv, io, version) {
     const { values, positionals } = parseCommandArgs('check', argv, {

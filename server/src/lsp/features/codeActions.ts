@@ -38,7 +38,7 @@ export function codeActions(doc: FeatureDoc, params: CodeActionParams): CodeActi
         const edits = fe.separableEdits(doc.parsed, doc.analysis, data.layer, doc.text);
         if (edits)
           actions.push({
-            title: `Rewrite as depthwise-separable (saves ${(data.macs - data.separableMacs).toLocaleString('en-US')} MACs)`,
+            title: `Make depthwise-separable (saves ${(data.macs - data.separableMacs).toLocaleString('en-US')} MACs)`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diag],
             isPreferred: true,
