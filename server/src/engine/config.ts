@@ -8,7 +8,7 @@
 // the JSON path, and the offending entry is left out of `config` (the rest still applies).
 import { CODES, type Code, type Severity } from '../core/diagnostics';
 import type { ConventionId } from '../core/conventions';
-import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rules/types';
+import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
 import { parseCount } from '../formats/layers/values';
 

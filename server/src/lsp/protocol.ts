@@ -1,7 +1,7 @@
 // Custom protocol shared by the server and the VS Code client, and the settings shape.
 // Anything another editor needs works with standard LSP alone; these are extras.
 import type { Code, Severity } from '../core/diagnostics';
-import type { RuleOptions } from '../core/rules/types';
+import type { RuleOptions } from '../core/rules/options';
 import type { Report } from '../report/model';
 import type { ReportExtras } from '../report/extras';
 
