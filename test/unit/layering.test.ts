@@ -29,7 +29,12 @@ const MAY_IMPORT: Record<string, string[]> = {
     'server/src/report',
     'server/src/export',
   ],
-  'client/src': ['server/src/lsp/protocol.ts', 'server/src/report', 'server/src/core/format.ts'],
+  'client/src': [
+    'server/src/lsp/protocol.ts',
+    'server/src/report',
+    'server/src/core/format.ts',
+    'server/src/formats/sniff.ts',
+  ],
 };
 const LAYERS = Object.keys(MAY_IMPORT);
 

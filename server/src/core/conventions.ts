@@ -3,6 +3,7 @@
 // reproduce the figure they know and see why it differs from ours. Each convention maps
 // an analysis to the totals that tool prints, with a note per term.
 import type { Analysis } from './analysis';
+import { WEIGHTED_OPS, type LayerResult } from './costs';
 
 export type ConventionId = 'layerlint' | 'darknet' | 'netscope' | 'ultralytics';
 
@@ -17,12 +18,14 @@ export interface ConventionTotals {
   display: string;
   /** What this convention adds to or leaves out of LayerLint's own count, one line each. */
   notes: string[];
+  /** False when some layers could not be costed: the figures are lower bounds and `display` says so. */
+  complete: boolean;
 }
 
 export interface Convention {
   id: ConventionId;
   label: string;
-  totals(analysis: Analysis): ConventionTotals;
+  totals(analysis: Analysis): Omit<ConventionTotals, 'complete'>;
 }
 
 const layerlint: Convention = {
@@ -46,27 +49,24 @@ const exactInt = (n: number) => n.toLocaleString('en-US');
 /**
  * AlexeyAB darknet's "Total BFLOPS" (parse_network_cfg_custom): the sum over layers of
  * `l.bflops`, each a C float, summed in a float, printed "%5.3f". Per layer: convolutional
- * and connected 2 x MACs; [maxpool]/[local_avgpool] size² x C x H_out x W_out; [shortcut]
- * output elements x number of `from` layers. Everything else (global avgpool, route,
- * upsample, scale_channels, BN, activations) adds 0. Per image: darknet's `batch` is a
- * training setting and the printed figure does not depend on it.
+ * 2 x MACs (XNOR convs / 32); [maxpool]/[local_avgpool] size² x C x H_out x W_out;
+ * [shortcut] output elements x number of `from` layers (x 2 when weighted). Everything else
+ * adds 0, [connected] included (its make_connected_layer sets no bflops), as do global
+ * avgpool, route, upsample, reorg, crop, scale_channels, BN and activations. Per image:
+ * darknet's `batch` is a training setting and the printed figure does not depend on it.
  */
 const darknet: Convention = {
   id: 'darknet',
-  label: 'Darknet (AlexeyAB "Total BFLOPS": 2 x conv/fc MACs + maxpool + shortcut, per image)',
+  label: 'Darknet (AlexeyAB "Total BFLOPS": 2 x conv MACs + maxpool + shortcut, per image)',
   totals: (a) => {
     const batch = Math.max(1, a.graph.input.batch);
     let bflops = 0;
     let weights = 0;
     for (const l of a.layers) {
+      const layerBflops = darknetLayerBflops(l, batch);
+      if (layerBflops > 0) bflops = Math.fround(bflops + layerBflops);
       const op = l.layer.op;
-      let layerFlops = 0;
-      if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
-        layerFlops = (2 * l.macs) / batch;
-        weights += l.params - (op.bias ? (l.output?.[2] ?? 0) : 0);
-      } else if (op.kind === 'pool' && !op.global) layerFlops = l.otherOps / batch;
-      else if (op.kind === 'merge' && op.mode === 'add') layerFlops = l.otherOps / batch;
-      if (layerFlops > 0) bflops = Math.fround(bflops + Math.fround(layerFlops / 1e9));
+      if (WEIGHTED_OPS.has(op.kind)) weights += l.params - ('bias' in op && op.bias ? (l.output?.[2] ?? 0) : 0);
     }
     return {
       convention: 'darknet',
@@ -75,14 +75,38 @@ const darknet: Convention = {
       params: a.totals.params,
       display: `Total BFLOPS ${bflops.toFixed(3)}`,
       notes: [
-        'BFLOPS = 2 x conv/fc MACs + maxpool window ops (size² x output elements) + shortcut additions, / 1e9, per image.',
-        'Global [avgpool], [route], [upsample], [scale_channels], batch norm and activations add nothing.',
+        'BFLOPS = 2 x conv MACs (XNOR convs / 32) + maxpool window ops (size² x output elements) + shortcut additions (x 2 when weighted), / 1e9, per image.',
+        '[connected], global [avgpool], [route], [upsample], [reorg], [crop], [scale_channels], batch norm and activations add nothing.',
         'Summed in single precision and printed with 3 decimals, as darknet does.',
         `Darknet prints no parameter count; conv/fc weights without bias and BN: ${exactInt(weights)}.`,
       ],
     };
   },
 };
+
+/** One layer's `l.bflops` as darknet stores it (a C float), per image. */
+function darknetLayerBflops(l: LayerResult, batch: number): number {
+  const op = l.layer.op;
+  switch (op.kind) {
+    case 'conv':
+    case 'dwconv':
+    case 'deconv': {
+      const bflops = Math.fround((2 * l.macs) / batch / 1e9);
+      return op.kind === 'conv' && op.xnor ? Math.fround(bflops / 32) : bflops;
+    }
+    case 'pool':
+      return op.global ? 0 : Math.fround(l.otherOps / batch / 1e9);
+    case 'merge':
+      return op.mode === 'add' ? Math.fround(l.otherOps / batch / 1e9) : 0;
+    case 'shortcut': {
+      const from = l.layer.inputs.length - 1;
+      const elements = l.activations / batch;
+      return Math.fround((elements * from) / 1e9) * (op.weights === 'none' ? 1 : 2);
+    }
+    default:
+      return 0;
+  }
+}
 
 /**
  * Ultralytics `model.info()` GFLOPs (utils/torch_utils.py get_flops): thop's count x 2 / 1e9,
@@ -180,6 +204,13 @@ export const CONVENTIONS: Record<ConventionId, Convention> = {
   ultralytics,
 };
 
+/** A convention's totals; on an incomplete analysis the display reads "at least …" and says why. */
 export function conventionTotals(id: ConventionId, analysis: Analysis): ConventionTotals {
-  return CONVENTIONS[id].totals(analysis);
+  const totals = CONVENTIONS[id].totals(analysis);
+  if (analysis.complete) return { ...totals, complete: true };
+  return {
+    ...totals,
+    complete: false,
+    display: `at least ${totals.display} (incomplete: some layers could not be counted)`,
+  };
 }

@@ -126,6 +126,16 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
         otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
         activations,
       };
+    case 'shortcut':
+      return {
+        kind,
+        macs: 0,
+        params: shortcutWeights(op.weights, ins.length, co),
+        otherOps: shortcutOps(op.weights, ins, out) * batch,
+        activations,
+      };
+    case 'reorg':
+    case 'crop':
     case 'dropout':
     case 'flatten':
     case 'upsample':
@@ -136,6 +146,19 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }
+}
+
+/** Learned weights of a darknet [shortcut] over `inputs` tensors of `channels` output channels. */
+function shortcutWeights(weights: 'none' | 'per_feature' | 'per_channel', inputs: number, channels: number): number {
+  return weights === 'none' ? 0 : weights === 'per_feature' ? inputs : inputs * channels;
+}
+
+/** One addition per element added (min(N_0, N_i) per other input), plus one multiply per weighted element. */
+function shortcutOps(weights: 'none' | 'per_feature' | 'per_channel', ins: Shape[], out: Shape): number {
+  const n0 = out[0] * out[1] * out[2];
+  let adds = 0;
+  for (let i = 1; i < ins.length; i++) adds += Math.min(n0, ins[i]![0] * ins[i]![1] * ins[i]![2]);
+  return weights === 'none' ? adds : 2 * adds + n0;
 }
 
 /** The MACs formula of a weighted layer, symbolic and with the layer's numbers; undefined for layers without MACs. */

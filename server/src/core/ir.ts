@@ -41,6 +41,8 @@ export type LayerOp =
       bias: boolean;
       fixed: boolean /** Weights shared with an earlier layer (darknet share_index, the Ultralytics DFL per level): no parameters of its own. */;
       shared?: boolean;
+      /** XNOR-net binary weights and inputs (darknet `xnor=1`): the same MACs, which darknet's BFLOPS divide by 32. */
+      xnor?: boolean;
     }
   | {
       kind: 'dwconv';
@@ -89,6 +91,17 @@ export type LayerOp =
   | { kind: 'flatten' }
   | { kind: 'upsample'; factor: number }
   | { kind: 'merge'; mode: 'add' | 'concat' | 'mul' }
+  /**
+   * Darknet's [shortcut]: input 0's shape; in darknet's C x H x W memory order, input 0 plus
+   * the first min(N_0, N_i) elements of every other input (N = elements per image: the first
+   * min(C_0, C_i) channels when H x W agree). `weights` scales each input by a learned weight
+   * per input (`per_feature`) or per input and output channel (`per_channel`).
+   */
+  | { kind: 'shortcut'; weights: 'none' | 'per_feature' | 'per_channel' }
+  /** The centred h x w window of every channel (darknet [crop] at inference): no cost. */
+  | { kind: 'crop'; h: number; w: number }
+  /** Space-to-depth by `stride` (H/s x W/s x C·s²), or depth-to-space when `reverse` (darknet [reorg], [reorg3d]): no cost. */
+  | { kind: 'reorg'; stride: number; reverse: boolean }
   | { kind: 'identity' }
   /** Channel chunk `index` of `parts` equal chunks (torch.chunk, darknet route groups): no cost. */
   | { kind: 'split'; parts: number; index: number }

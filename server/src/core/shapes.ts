@@ -111,10 +111,11 @@ export function layerShape(
   const out = outputShape(layer, ins, alpha, divisor, fail);
   if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
     const [h, w] = ins[0]!;
+    const empty = (['height', 'width', 'channels'] as const).filter((_, i) => out[i]! < 1);
     return fail(
       layer,
       'non-positive-size',
-      `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`,
+      `${layer.opText} on a ${h}x${w} input gives no output: its ${empty.join(' and ')} would be less than 1 (the window does not fit).`,
     );
   }
   if (out && !(out[0] * out[1] * out[2] * batch <= Number.MAX_SAFE_INTEGER)) {
@@ -178,6 +179,25 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
     }
+    case 'crop':
+      if (op.h > h || op.w > w)
+        return fail(layer, 'shape-mismatch', `crop ${op.h}x${op.w} does not fit a ${h}x${w} input.`);
+      return [op.h, op.w, c];
+    case 'reorg': {
+      const s = op.stride;
+      if (op.reverse) {
+        if (c % (s * s) !== 0)
+          return fail(
+            layer,
+            'channel-mismatch',
+            `reorg reverse stride=${s} needs channels divisible by ${s * s}, not ${c}.`,
+          );
+        return [h * s, w * s, c / (s * s)];
+      }
+      if (h % s !== 0 || w % s !== 0)
+        return fail(layer, 'shape-mismatch', `reorg stride=${s} needs H and W divisible by ${s}, not ${h}x${w}.`);
+      return [h / s, w / s, c * s * s];
+    }
     case 'reshape':
       if ((h * w * c) % (op.h * op.c) !== 0)
         return fail(layer, 'shape-mismatch', `Cannot view ${h}x${w}x${c} as ${op.h} x ? x ${op.c}.`);
@@ -215,6 +235,7 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'act':
     case 'dropout':
     case 'identity':
+    case 'shortcut':
       // Shapes are never mutated, so a layer that keeps its input's shape shares the array.
       return ins[0]!;
   }

@@ -56,6 +56,31 @@ class Scale(nn.Module):
     def forward(self, x):
         y = x * self.weight[None, :, None, None]
         return y + self.bias[None, :, None, None] if self.bias is not None else y
+
+
+class DarknetShortcut(nn.Module):
+    """Darknet [shortcut]: in C x H x W order, input 0 plus the first min(N_0, N_i) elements of
+    each other input (the first channels when H x W agree), every input scaled by a learned
+    weight per input ('per_feature') or per input and output channel ('per_channel') when
+    weighted (darknet's weights_normalization is not applied)."""
+
+    def __init__(self, inputs, channels, weights):
+        super().__init__()
+        shape = {'none': None, 'per_feature': (inputs, 1), 'per_channel': (inputs, channels)}[weights]
+        self.weight = nn.Parameter(torch.ones(shape)) if shape else None
+
+    def forward(self, *xs):
+        shape, w = xs[0].shape, self.weight
+
+        def scale(i):
+            return w[i][None, :, None, None].expand(shape).flatten(1)
+
+        out = xs[0].flatten(1) if w is None else xs[0].flatten(1) * scale(0)
+        for i, t in enumerate(xs[1:], 1):
+            k = min(out.shape[1], t[0].numel())
+            part = t.flatten(1)[:, :k] if w is None else t.flatten(1)[:, :k] * scale(i)[:, :k]
+            out = torch.cat([out[:, :k] + part, out[:, k:]], 1)
+        return out.reshape(shape)
 `;
 
 const pyStr = (s: string) => JSON.stringify(s);
@@ -102,7 +127,7 @@ interface Emitted {
   module?: string;
   /** Python expression of the output, with `$0`, `$1`... standing for the inputs and `$m` for the module. */
   expr: string;
-  /** Uses the `shared` or `Scale` helpers defined at the top of the source. */
+  /** Uses the `shared`, `Scale` or `DarknetShortcut` helpers defined at the top of the source. */
   needsHelpers?: boolean;
 }
 
@@ -154,6 +179,20 @@ function emit(l: LayerResult): Emitted | string {
       const refs = ins.map((_, i) => `$${i}`);
       if (op.mode === 'concat') return { expr: `torch.cat([${refs.join(', ')}], 1)` };
       return { expr: refs.join(op.mode === 'add' ? ' + ' : ' * ') };
+    }
+    case 'shortcut':
+      return {
+        module: `DarknetShortcut(${ins.length}, ${out[2]}, ${pyStr(op.weights)})`,
+        expr: `$m(${ins.map((_, i) => `$${i}`).join(', ')})`,
+        needsHelpers: true,
+      };
+    case 'reorg':
+      // The same shape as darknet's reorg; darknet orders the moved elements its own way.
+      return { expr: `F.${op.reverse ? 'pixel_shuffle' : 'pixel_unshuffle'}($0, ${op.stride})` };
+    case 'crop': {
+      const top = Math.floor((h - op.h) / 2);
+      const left = Math.floor((w - op.w) / 2);
+      return { expr: `$0[:, :, ${top}:${top + op.h}, ${left}:${left + op.w}]` };
     }
     case 'identity':
       return { module: 'nn.Identity()', expr: '$m($0)' };

@@ -8,6 +8,16 @@ import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './protocol';
 
+/** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`). */
+export function fileNameOf(uri: string): string {
+  const last = uri.split('/').pop() ?? uri;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
 export class AnalysisCache {
   private readonly entries = new Map<string, FeatureDoc>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -36,7 +46,7 @@ export class AnalysisCache {
       rules: { ...config.rules, ...settings.thresholds },
       ...(format ? { format } : {}),
     };
-    const fileName = decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
+    const fileName = fileNameOf(doc.uri);
     // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
     const raw: unknown = doc.getText();
     const text = typeof raw === 'string' ? raw : '';

@@ -101,8 +101,9 @@ export const separableConv: Rule = (analysis, options) => {
       makeDiagnostic(
         'separable-conv',
         first.layer.span,
-        `Standard ${op.kh}x${op.kw} conv${times}: ${compact(s.macs)} MACs; depthwise-separable: ${compact(s.separableMacs)} MACs ` +
-          `(ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}), saving ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%).`,
+        // The layer and the saving first: Problems panel rows are cut at the right.
+        `${first.layer.name}: depthwise-separable saves ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%): ` +
+          `${compact(s.macs)} → ${compact(s.separableMacs)} MACs (standard ${op.kh}x${op.kw} conv${times}, ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}).`,
         {
           kind: 'separable',
           layer: first.layer.index,

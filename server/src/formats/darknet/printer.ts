@@ -12,7 +12,7 @@ import { eolOf, type TextEdit } from '../types';
 import { shiftReferenceText } from '../indexShift';
 import type { DarknetParsed } from './parsed';
 import type { CfgSection } from './parser';
-import { sectionType } from './lower';
+import { sectionType } from './sections';
 
 const DW_KEYS = ['stride', 'stride_x', 'stride_y', 'pad', 'padding', 'dilation'];
 const REFERENCE_KEYS: Record<string, string> = {

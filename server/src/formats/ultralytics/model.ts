@@ -60,11 +60,6 @@ function toArg(n: unknown): ArgValue {
   return null;
 }
 
-/** Does this text look like an Ultralytics model file (top-level `backbone:` and `head:`)? */
-export function looksLikeUltralytics(text: string): boolean {
-  return /^backbone\s*:/m.test(text) && /^head\s*:/m.test(text);
-}
-
 export function readModel(text: string): ModelSpec {
   const diagnostics: EngineDiagnostic[] = [];
   const whole = { start: 0, end: Math.min(text.length, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) };
