@@ -3,7 +3,7 @@
 // reproduce the figure they know and see why it differs from ours. Each convention maps
 // an analysis to the totals that tool prints, with a note per term.
 import type { Analysis } from './analysis';
-import { WEIGHTED_OPS, type LayerResult } from './costs';
+import { computeCosts, WEIGHTED_OPS, type LayerResult } from './costs';
 
 export type ConventionId = 'layerlint' | 'darknet' | 'netscope' | 'ultralytics';
 
@@ -163,15 +163,28 @@ function netscopeNumber(x: number): string {
  * "param" = conv/fc weights and biases + 2 x C per BatchNorm + 2 per LRN (alpha, beta),
  * Scale layers 0. Batch multiplies macc, not params.
  */
+/**
+ * Netscope sizes every pooling window with ceil((in + 2p - k) / s) + 1, whatever the file's
+ * `ceil_mode` / `round_mode` say: the layers re-costed so when some pooling rounds down.
+ */
+function netscopeLayers(a: Analysis): readonly LayerResult[] {
+  if (!a.graph.layers.some((l) => l.op.kind === 'pool' && !l.op.ceil)) return a.layers;
+  const layers = a.graph.layers.map((l) =>
+    l.op.kind === 'pool' && !l.op.ceil ? { ...l, op: { ...l.op, ceil: true } } : l,
+  );
+  return computeCosts({ ...a.graph, layers }, a.options).layers;
+}
+
 const netscope: Convention = {
   id: 'netscope',
-  label: 'Netscope (macc incl. Scale and LRN; params incl. 2C per BatchNorm)',
+  label: 'Netscope (macc incl. Scale and LRN; params incl. 2C per BatchNorm; pooling always rounded up)',
   totals: (a) => {
     let macs = 0,
       params = 0,
       scale = 0,
       lrn = 0;
-    for (const l of a.layers) {
+    const layers = netscopeLayers(a);
+    for (const l of layers) {
       const op = l.layer.op;
       if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
         macs += l.macs;
@@ -180,6 +193,10 @@ const netscope: Convention = {
         scale += l.activations;
       else if (op.kind === 'lrn') {
         lrn += l.otherOps;
+        params += 2;
+      } else if (op.kind === 'normalize') {
+        // Netscope counts Normalize as an LRN of local_size 1.
+        lrn += l.activations;
         params += 2;
       } else if (op.kind === 'bn' && l.output) params += 2 * l.output[2];
     }
@@ -190,8 +207,13 @@ const netscope: Convention = {
       params,
       display: `macc ${netscopeNumber(total)}, param ${netscopeNumber(params)}`,
       notes: [
-        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
+        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (Normalize: 1) (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
         'param counts 2 x C for every BatchNorm and 0 for Scale (LayerLint: BatchNorm 0, Scale C or 2 x C, so a BatchNorm + Scale pair is 2 x C either way), and 2 per LRN.',
+        ...(layers === a.layers
+          ? []
+          : [
+              'Netscope ignores ceil_mode: false / round_mode: FLOOR and rounds every pooling output size up; so do these totals.',
+            ]),
       ],
     };
   },

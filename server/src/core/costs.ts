@@ -134,8 +134,18 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
         otherOps: shortcutOps(op.weights, ins, out) * batch,
         activations,
       };
+    case 'normalize':
+      // Sum of squares, division and scale: 3 per element; one weight per channel, or one shared.
+      return { kind, macs: 0, params: op.shared ? 1 : co, otherOps: 3 * activations, activations };
     case 'reorg':
     case 'crop':
+    case 'cropto':
+    case 'interp':
+    case 'permute':
+    case 'view':
+    case 'priorbox':
+    case 'detections':
+    case 'roipool':
     case 'dropout':
     case 'flatten':
     case 'upsample':

@@ -177,7 +177,8 @@ function emit(l: LayerResult): Emitted | string {
       return { module: `nn.Upsample(scale_factor=${op.factor}, mode='nearest')`, expr: '$m($0)' };
     case 'merge': {
       const refs = ins.map((_, i) => `$${i}`);
-      if (op.mode === 'concat') return { expr: `torch.cat([${refs.join(', ')}], 1)` };
+      if (op.mode === 'concat')
+        return { expr: `torch.cat([${refs.join(', ')}], ${op.axis === 'h' ? 2 : op.axis === 'w' ? 3 : 1})` };
       return { expr: refs.join(op.mode === 'add' ? ' + ' : ' * ') };
     }
     case 'shortcut':
@@ -209,6 +210,24 @@ function emit(l: LayerResult): Emitted | string {
         expr: op.axis === 'c' ? `$0[:, ${range}]` : op.axis === 'h' ? `$0[:, :, ${range}]` : `$0[:, :, :, ${range}]`,
       };
     }
+    case 'cropto': {
+      const [oc, oh, ow] = op.offsets;
+      return { expr: `$0[:, ${oc}:${oc + out[2]}, ${oh}:${oh + out[0]}, ${ow}:${ow + out[1]}]` };
+    }
+    case 'interp': {
+      const trimmed =
+        op.trim || op.trimEnd ? `$0[:, :, ${op.trim}:${h - op.trimEnd}, ${op.trim}:${w - op.trimEnd}]` : '$0';
+      return { expr: `F.interpolate(${trimmed}, size=${pair(out[0], out[1])}, mode='bilinear', align_corners=True)` };
+    }
+    case 'permute':
+      return { expr: `$0.permute(0, ${op.order.join(', ')})` };
+    case 'view':
+      return { expr: `$0.reshape($0.shape[0], ${out[2]}, ${out[0]}, ${out[1]})` };
+    case 'priorbox':
+    case 'detections':
+    case 'normalize':
+    case 'roipool':
+      return `layer '${layer.name}' (${layer.opText}) has no PyTorch module here: not exportable`;
     case 'unknown':
       return `layer '${layer.name}' has type '${op.type}', which LayerLint does not know`;
   }
