@@ -29,15 +29,13 @@ import { documentSymbols, foldingRanges } from './features/symbols';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
 import {
   COMMANDS,
-  DEFAULT_SETTINGS,
-  normalizeSettings,
   REPORT_REQUEST,
   STATS_NOTIFICATION,
   type ReportParams,
   type ReportResult,
-  type Settings,
   type StatsParams,
 } from './protocol';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 import { buildReport } from '../report/model';
 import { reportExtras } from '../report/extras';
 import { VERSION } from '../engine/version';
