@@ -110,25 +110,37 @@ function darknetLayerBflops(l: LayerResult, batch: number): number {
 
 /**
  * Ultralytics `model.info()` GFLOPs (utils/torch_utils.py get_flops): thop's count x 2 / 1e9,
- * one decimal. thop counts conv/linear MACs (bias ignored) and BatchNorm2d as 4 ops per
- * element (2 x numel, x 2 for the affine part); SiLU, nearest Upsample, MaxPool, Concat and
- * residual adds count 0. Unfused model (BN separate), as the yaml comments print; the fused
- * figures (BN folded into conv biases) are in the notes.
+ * one decimal, profiled on a stride-sized input (32 x 32, 64 x 64 for P6 models) of the
+ * training-mode model and scaled by (H / stride) x (W / stride). thop counts conv/linear MACs
+ * (bias ignored) and BatchNorm2d as 4 ops per element (2 x numel, x 2 for the affine part);
+ * SiLU, nearest Upsample, MaxPool, Concat, residual adds and tensor products (attention's
+ * QᵀK and V·Aᵀ) count 0. The area
+ * scaling multiplies what does not grow with the input, a Linear after the global pool (and
+ * the pool, 2 ops per output element), by the same (H / 32) x (W / 32). Unfused model (BN
+ * separate), as the yaml comments print; the fused figures are in the notes.
  */
 const ultralytics: Convention = {
   id: 'ultralytics',
   label: 'Ultralytics (model.info() GFLOPs: thop x 2, BN 4 ops/element, unfused)',
   totals: (a) => {
     const batch = Math.max(1, a.graph.input.batch);
+    const input = a.input;
+    const area = input ? (input[0] * input[1]) / (32 * 32) : 1;
     let bnElements = 0;
     let bnChannels = 0;
+    let unprofiled = 0;
+    let perImageOps = 0;
     for (const l of a.layers) {
-      if (l.layer.op.kind !== 'bn') continue;
-      bnElements += l.activations / batch;
-      bnChannels += l.output?.[2] ?? 0;
+      const op = l.layer.op;
+      if (op.kind === 'bn') {
+        bnElements += l.activations / batch;
+        bnChannels += l.output?.[2] ?? 0;
+      } else if (op.kind === 'attention') unprofiled += l.macs / batch;
+      else if (op.kind === 'fc') perImageOps += ((area - 1) * l.macs) / batch;
+      else if (op.kind === 'pool' && op.global && op.mode === 'avg' && l.output) perImageOps += 2 * l.output[2] * area;
     }
     const macs = a.totals.macs / batch;
-    const flops = 2 * (macs + 4 * bnElements);
+    const flops = 2 * (macs - unprofiled + perImageOps + 4 * bnElements);
     const fusedParams = a.totals.params - bnChannels;
     return {
       convention: 'ultralytics',
@@ -138,7 +150,8 @@ const ultralytics: Convention = {
       display: `${a.totals.params} parameters, ${(flops / 1e9).toFixed(1)} GFLOPs`,
       notes: [
         'GFLOPs = 2 x (conv/fc MACs + 4 x BatchNorm output elements) / 1e9, per image (thop, as model.info() prints it).',
-        'SiLU, nearest Upsample, MaxPool, Concat and residual adds count 0; conv biases are not counted.',
+        'SiLU, nearest Upsample, MaxPool, Concat, residual adds and attention products count 0; conv biases are not counted.',
+        'Profiled at a 32 x 32 input and scaled to the input area: a Linear after the global pool counts (H / 32) x (W / 32) times.',
         `Fused (BN folded into the convs, as printed at predict/val time): ${fusedParams} parameters, ${((2 * macs) / 1e9).toFixed(1)} GFLOPs.`,
         'Parameters include the DFL conv (16 fixed weights, not trained: "gradients" in the summary is 16 lower).',
       ],

@@ -129,6 +129,17 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
         otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
         activations,
       };
+    case 'attention': {
+      // QᵀK and V·Aᵀ per head: N² (keyDim + headDim) multiply-accumulates, N = H x W; softmax N² per head.
+      const n = hi * wi;
+      return {
+        kind,
+        macs: op.heads * n * n * (op.keyDim + op.headDim) * batch,
+        params: 0,
+        otherOps: op.heads * n * n * batch,
+        activations,
+      };
+    }
     case 'shortcut':
       return {
         kind,
@@ -156,6 +167,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'split':
     case 'reshape':
     case 'slice':
+    case 'pad':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }
@@ -215,6 +227,14 @@ export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: numbe
       terms = [
         ['in_features', hi * wi * ci],
         ['out_features', op.out],
+      ];
+      break;
+    case 'attention':
+      terms = [
+        ['heads', op.heads],
+        ['N', hi * wi],
+        ['N', hi * wi],
+        ['key_dim + head_dim', op.keyDim + op.headDim],
       ];
       break;
     default:

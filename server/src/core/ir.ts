@@ -110,6 +110,14 @@ export type LayerOp =
   | { kind: 'reshape'; h: number; c: number }
   /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
   | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
+  /** Zero padding of the spatial sides (nn.ZeroPad2d, F.pad): no cost. */
+  | { kind: 'pad'; top: number; bottom: number; left: number; right: number }
+  /**
+   * Multi-head self-attention over the H x W positions of an input that holds, per head, the
+   * query, key and value channels (keyDim, keyDim, headDim in that order): softmax(QᵀK)·V per
+   * head; output heads x headDim channels. The projections around it are separate conv layers.
+   */
+  | { kind: 'attention'; heads: number; keyDim: number; headDim: number }
   /**
    * The first input cut to the second input's size along every axis from `axis` on (1 = C,
    * 2 = H, 3 = W), starting at `offsets` (C, H, W; 0 on uncut axes): Caffe Crop. No cost.

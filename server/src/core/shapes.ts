@@ -251,6 +251,16 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       return [op.h, op.w, c];
     case 'normalize':
       return ins[0]!;
+    case 'pad':
+      return [h + op.top + op.bottom, w + op.left + op.right, c];
+    case 'attention':
+      if (c !== op.heads * (2 * op.keyDim + op.headDim))
+        return fail(
+          layer,
+          'channel-mismatch',
+          `attention with ${op.heads} heads of ${op.keyDim}+${op.keyDim}+${op.headDim} channels needs ${op.heads * (2 * op.keyDim + op.headDim)} input channels, not ${c}.`,
+        );
+      return [h, w, op.heads * op.headDim];
     case 'unknown':
       // Its output is unknown (diagnosed by the analysis as unknown-layer), not its input's.
       return null;

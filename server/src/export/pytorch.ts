@@ -228,6 +228,10 @@ function emit(l: LayerResult): Emitted | string {
     case 'normalize':
     case 'roipool':
       return `layer '${layer.name}' (${layer.opText}) has no PyTorch module here: not exportable`;
+    case 'pad':
+      return { expr: `F.pad($0, (${op.left}, ${op.right}, ${op.top}, ${op.bottom}))` };
+    case 'attention':
+      return `layer '${layer.name}' is a multi-head attention, which the PyTorch export does not write yet`;
     case 'unknown':
       return `layer '${layer.name}' has type '${op.type}', which LayerLint does not know`;
   }
