@@ -163,8 +163,11 @@ test('layering: the checks find an upward import, a client import past its list,
   );
 });
 
-test('layering: every folder has a README.md saying what it holds and may import', () => {
+test('layering: every folder has a README.md saying what it holds and may import, and a row in docs/architecture.md', () => {
+  const architecture = readFileSync('docs/architecture.md', 'utf8');
   for (const layer of LAYERS) {
+    const folder = layer.replace(/^server\/src\//, '');
+    assert.ok(architecture.includes(`| \`${folder}/\` |`), `docs/architecture.md row for ${folder}/`);
     const readme = join(layer, 'README.md');
     assert.ok(existsSync(readme), `${readme} is missing`);
     assert.match(readFileSync(readme, 'utf8'), /may import/i, `${readme} says what it may import`);
