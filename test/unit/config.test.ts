@@ -54,6 +54,7 @@ const INVALID = [
   { rules: { 'no-such-rule': 'error' } },
   { thresholds: { nope: 1 } },
   { thresholds: { fcHeavyShare: 'half' } },
+  { thresholds: { largeKernelMax: 5.5 } },
   { convention: 'caffe' },
   { ignore: 'build/' },
   { budget: { macs: 'lots' } },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { CODES, SEVERITIES } from '../../server/src/core/diagnostics';
-import { DEFAULT_RULE_OPTIONS } from '../../server/src/core/rules/options';
+import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../../server/src/core/rules/options';
 import { parseConfig, RULE_SETTINGS } from '../../server/src/engine/config';
 import { DEBOUNCE_RANGE, DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settings';
 
@@ -52,6 +52,8 @@ test('settings: the editor thresholds are the schema thresholds, with DEFAULT_RU
     Object.fromEntries(Object.entries(thresholds).map(([k, v]) => [k, v.default])),
     DEFAULT_RULE_OPTIONS,
   );
+  for (const [k, v] of Object.entries(schema.properties.thresholds.properties) as [string, { type: string }][])
+    assert.equal(v.type, INTEGER_THRESHOLDS.has(k as keyof RuleOptions) ? 'integer' : 'number', k);
 });
 
 test('docs: the threshold tables of docs/cli.md and docs/rules.md and the README settings list follow the code', () => {
@@ -78,6 +80,7 @@ const entry = fc.oneof(
 const value = fc.oneof(
   fc.constantFrom(...RULE_SETTINGS, 'loud', null, true),
   fc.double({ noNaN: false }),
+  fc.constantFrom(0.5, 2.5, -0),
   fc.integer({ min: -5, max: 50 }),
 );
 

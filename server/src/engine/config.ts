@@ -8,7 +8,7 @@
 // the JSON path, and the offending entry is left out of `config` (the rest still applies).
 import { CODES, SEVERITIES, type Code, type Severity } from '../core/diagnostics';
 import type { ConventionId } from '../core/conventions';
-import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rules/options';
+import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
 import { parseCount } from '../formats/layers/values';
 
@@ -73,7 +73,8 @@ export function parseRuleSettings(value: unknown, errors: string[]): LayerlintCo
 
 /**
  * The `thresholds` block (layerlint.json) or setting (`layerlint.thresholds`): known rule
- * thresholds (core/rules/options.ts), each a non-negative number. Problems as for rules.
+ * thresholds (core/rules/options.ts), each a non-negative number, whole for the counts
+ * (INTEGER_THRESHOLDS). Problems as for rules.
  */
 export function parseThresholds(value: unknown, errors: string[]): Partial<RuleOptions> | undefined {
   if (!isObject(value)) {
@@ -86,6 +87,8 @@ export function parseThresholds(value: unknown, errors: string[]): Partial<RuleO
       errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
     else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
       errors.push(`thresholds.${key}: expected a non-negative number`);
+    else if (INTEGER_THRESHOLDS.has(key as keyof RuleOptions) && !Number.isInteger(v))
+      errors.push(`thresholds.${key}: expected a whole number`);
     else thresholds[key as keyof RuleOptions] = v;
   }
   return thresholds;
