@@ -8,8 +8,8 @@ import { applyWidthMultiplier, inferShapes } from '../../core/shapes';
 import { uniqueNamer } from '../names';
 import { eolOf, type TextEdit } from '../types';
 import { last, sub } from './fields';
+import type { LayerDef } from './layerDefs';
 import type { CaffeParsed } from './parsed';
-import type { LayerDef } from './lower';
 import type { Field, Message } from './parser';
 
 /** Geometry fields copied from the original convolution to its depthwise part. */
