@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { makeFeatureDoc, type FeatureDoc } from '../../server/src/lsp/features/context';
-import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/settings';
 import { hover } from '../../server/src/lsp/features/hover';
 import { codeLenses, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { completion, signatureHelp } from '../../server/src/lsp/features/completion';

@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, reanalyzeSource, type EngineOptions } from '../engine/analyzeSource';
 import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
-import type { Settings } from './protocol';
+import type { Settings } from './settings';
 
 /** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`). */
 export function fileNameOf(uri: string): string {

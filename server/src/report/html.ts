@@ -146,7 +146,7 @@ function header(ctx: Ctx): string {
   return `<header>
 <h1>${esc(r.network || r.file)} <span class="muted">cost report</span></h1>
 <p class="meta">${meta}</p>
-<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', 4 * t.activations, 'B')}</dl>
+<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', t.activationBytes, 'B')}</dl>
 ${budget}${warn}
 </header>`;
 }

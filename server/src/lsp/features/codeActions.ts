@@ -11,7 +11,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { DiagnosticData } from '../../core/diagnostics';
-import type { TextEdit } from '../../formats/types';
+import { eolOf, type TextEdit } from '../../formats/types';
 import { separableFixEdits } from '../../engine/fixes';
 import { toRange, type FeatureDoc } from './context';
 
@@ -81,7 +81,7 @@ function suppressAction(doc: FeatureDoc, diag: Diagnostic): CodeAction {
   const line = diag.range.start.line;
   const start = doc.lines.lineStart(line);
   const indent = /^[ \t]*/.exec(doc.text.slice(start, doc.lines.lineEnd(line)))![0];
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(doc.text);
   return {
     title: `Disable ${diag.code} for this line`,
     kind: CodeActionKind.QuickFix,
