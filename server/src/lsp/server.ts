@@ -71,6 +71,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
+  let shutDown = false;
+  /** Why a request cannot be served now (before initialize, after shutdown), or undefined. */
+  const refusal = (): ResponseError<void> | undefined =>
+    !initialized
+      ? new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.')
+      : shutDown
+        ? new ResponseError(ErrorCodes.InvalidRequest, 'The server is shut down: only exit is accepted.')
+        : undefined;
 
   /**
    * The analysis of a document LayerLint serves. A generic YAML file that the client sent
@@ -88,7 +96,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     fallback: T,
     f: (doc: FeatureDoc) => T,
   ): T | ResponseError<void> {
-    if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
+    const refused = refusal();
+    if (refused) return refused;
     const doc = documents.get(uri);
     if (!doc) return fallback;
     if (token?.isCancellationRequested) return cancelled();
@@ -140,7 +149,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     void connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize((params): InitializeResult | ResponseError<never> => {
+    if (initialized) return new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized.');
     initialized = true;
     canConfigure = !!params.capabilities.workspace?.configuration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
@@ -168,6 +178,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
       },
       serverInfo: { name: 'layerlint-language-server', version: VERSION },
     };
+  });
+
+  connection.onShutdown(() => {
+    const refused = refusal();
+    if (refused) return refused;
+    shutDown = true;
+    return undefined;
   });
 
   connection.onInitialized(() => {
@@ -202,6 +219,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onCodeLensResolve((lens, token) => {
     const data = lens.data as EstimateLensData | undefined;
     const stale: CodeLens = { ...lens, command: { title: '…', command: '' } };
+    const refused = refusal();
+    if (refused) return refused;
     if (!data || typeof data.uri !== 'string') return lens;
     if (documents.get(data.uri)?.version !== data.version) return stale; // a lens of an older version
     return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens));
@@ -245,6 +264,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   );
 
   connection.onExecuteCommand(async (p) => {
+    const refused = refusal();
+    if (refused) return refused;
     const args = p.arguments ?? [];
     const uri = typeof args[0] === 'string' ? args[0] : '';
     const doc = documents.get(uri);
