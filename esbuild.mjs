@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { TEXT_LOADERS } from './tools/loaders.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -21,6 +22,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  loader: TEXT_LOADERS,
   define: { __LAYERLINT_VERSION__: JSON.stringify(pkg.version) },
 };
 

@@ -3,17 +3,17 @@
 // shared with the desktop client (common.ts). Bundled for the browser: no Node modules.
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/browser';
-import { activateCommon, clientOptions } from './common';
+import { activateCommon, clientOptions, type LayerlintApi } from './common';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<LayerlintApi> {
   const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'server.js');
   const worker = new Worker(serverMain.toString(true));
   client = new LanguageClient('layerlint', 'LayerLint', clientOptions(false), worker);
   const c = client;
   // The browser client has no restart(): stop and start again on the same worker.
-  await activateCommon(context, c, async () => {
+  return activateCommon(context, c, async () => {
     await c.stop();
     await c.start();
   });

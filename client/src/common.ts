@@ -1,12 +1,20 @@
 // What the desktop (Node) and web clients share once each has built its LanguageClient:
-// client options, the status bar with the active file's totals, the commands and the cost
-// report view. Nothing here may import Node modules: the web build bundles this file.
+// client options, the status bar with the active file's totals, the commands, the cost
+// report view, and when the server starts: only once a model is open (models.ts), so a
+// plain YAML or `.cfg` file costs no server process. Nothing here may import Node modules:
+// the web build bundles this file.
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { compact } from '../../server/src/core/format';
 import { STATS_NOTIFICATION, type StatsParams } from '../../server/src/lsp/protocol';
 import { registerReportView } from './reportView';
 import { DOCUMENT_SELECTOR } from './selector';
+import { CFG_LANGUAGES, isDarknetUnderOtherLanguage, isModelDocument } from './models';
+
+/** What `activate` returns: lets the editor tests see whether the server was started. */
+export interface LayerlintApi {
+  serverStarted(): boolean;
+}
 
 /** `watchConfig`: tell the server when a layerlint.json changes (the Node server reads it; the web worker cannot). */
 export function clientOptions(watchConfig: boolean): LanguageClientOptions {
@@ -21,12 +29,15 @@ export function clientOptions(watchConfig: boolean): LanguageClientOptions {
   };
 }
 
-/** Registers the status bar, commands and report view, then starts the client. */
+/**
+ * Registers the status bar, commands and report view; starts the client when a model is
+ * open (now or later), and switches Darknet `.cfg` files to their language.
+ */
 export async function activateCommon(
   context: vscode.ExtensionContext,
   client: BaseLanguageClient,
   restart: () => Promise<void>,
-): Promise<void> {
+): Promise<LayerlintApi> {
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.name = 'LayerLint';
   context.subscriptions.push(status);
@@ -51,16 +62,35 @@ export async function activateCommon(
       stats.delete(d.uri.toString());
       showStatus();
     }),
-    vscode.commands.registerCommand('layerlint.restartServer', restart),
+    vscode.commands.registerCommand('layerlint.restartServer', () => (started ? restart() : start())),
     vscode.commands.registerCommand('layerlint.showOutput', () => client.outputChannel.show()),
     registerReportView(client, statsEvent.event),
   );
-  await client.start();
+  let started: Promise<void> | undefined;
+  const start = (): Promise<void> =>
+    (started ??= client.start().then(() => {
+      context.subscriptions.push(
+        client.onNotification(STATS_NOTIFICATION, (s: StatsParams) => {
+          stats.set(s.uri, s);
+          showStatus();
+          statsEvent.fire(s);
+        }),
+      );
+    }));
+  const consider = (doc: vscode.TextDocument): void => {
+    // Switching the language closes and reopens the document, which comes back here as darknet-cfg.
+    if (isDarknetUnderOtherLanguage(doc)) void vscode.languages.setTextDocumentLanguage(doc, 'darknet-cfg');
+    else if (!started && isModelDocument(doc)) void start();
+  };
   context.subscriptions.push(
-    client.onNotification(STATS_NOTIFICATION, (s: StatsParams) => {
-      stats.set(s.uri, s);
-      showStatus();
-      statsEvent.fire(s);
+    vscode.workspace.onDidOpenTextDocument(consider),
+    // A `.cfg` that becomes a network as it is typed, a YAML file that becomes a model.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (CFG_LANGUAGES.has(e.document.languageId) || (!started && e.document.languageId === 'yaml'))
+        consider(e.document);
     }),
   );
+  for (const doc of vscode.workspace.textDocuments) consider(doc);
+  await started;
+  return { serverStarted: () => started !== undefined };
 }

@@ -3,11 +3,11 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
-import { activateCommon, clientOptions } from './common';
+import { activateCommon, clientOptions, type LayerlintApi } from './common';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<LayerlintApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     // Default V8 heap settings: edits are analysed incrementally, so a larger young generation
@@ -21,7 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('layerlint', 'LayerLint', serverOptions, clientOptions(true));
   const c = client;
-  await activateCommon(context, c, () => c.restart());
+  return activateCommon(context, c, () => c.restart());
 }
 
 export async function deactivate(): Promise<void> {

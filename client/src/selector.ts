@@ -1,9 +1,11 @@
-// The documents LayerLint serves, shared by the desktop and web clients.
+// The documents LayerLint serves, shared by the desktop and web clients. YAML files go to
+// the server whatever their name: it serves only those that are Ultralytics models
+// (formats/sniff.ts); `.cfg` files reach it once the client has switched them to darknet-cfg.
 import type { DocumentSelector } from 'vscode-languageclient';
 
 export const DOCUMENT_SELECTOR: DocumentSelector = [
   { language: 'layerspec' },
   { language: 'prototxt' },
   { language: 'darknet-cfg' },
-  { language: 'yaml', pattern: '**/*{yolo,rtdetr,model}*.{yaml,yml}' },
+  { language: 'yaml' },
 ];

@@ -135,9 +135,72 @@ test('check: a folder is searched recursively; the default path is the working f
   );
 });
 
+test('check in a Python project: non-model .cfg/.yaml/.prototxt and .gitignored files are skipped, exit 0', () => {
+  const dir = temp();
+  write(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+  write(join(dir, '.gitignore'), 'build/\n*.tmp.layers\n');
+  write(join(dir, 'setup.cfg'), '[metadata]\nname = demo\n\n[options]\npackages = find:\n');
+  write(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n');
+  write(join(dir, 'solver.prototxt'), 'net: "train.prototxt"\nbase_lr: 0.01\nlr_policy: "step"\n');
+  write(join(dir, 'build', 'out.layers'), 'broken\n');
+  write(join(dir, 'scratch.tmp.layers'), 'broken\n');
+  write(join(dir, 'pkg', '.gitignore'), 'old.layers\n');
+  write(join(dir, 'pkg', 'old.layers'), 'broken\n');
+  write(
+    join(dir, 'models', 'tiny.cfg'),
+    '# a comment first\n\n[net]\nwidth=32\nheight=32\nchannels=3\n\n[convolutional]\nfilters=8\nsize=3\nstride=1\npad=1\nactivation=leaky\n',
+  );
+  write(join(dir, 'models', 'small.layers'), SMALL());
+  const r = run(['check', '.', '--format', 'json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(
+    json(r).files.map((f: { file: string; format: string }) => `${f.file} ${f.format}`),
+    ['models/small.layers layers', 'models/tiny.cfg darknet'],
+  );
+  // --no-gitignore takes the ignored files back (and their errors fail the run).
+  const all = run(['check', '.', '--format', 'json', '--no-gitignore'], { cwd: dir });
+  assert.equal(all.code, 1);
+  assert.deepEqual(
+    json(all).files.map((f: { file: string }) => f.file),
+    ['build/out.layers', 'models/small.layers', 'models/tiny.cfg', 'pkg/old.layers', 'scratch.tmp.layers'],
+  );
+});
+
+test('a file named that is no model: one clear line (alone: exit 2; with models: a note, the models checked)', () => {
+  const dir = temp();
+  write(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n');
+  write(join(dir, 'setup.cfg'), '[metadata]\nname = demo\n');
+  write(join(dir, 'small.layers'), SMALL());
+  const alone = run(['check', 'compose.yaml'], { cwd: dir });
+  oneUsageLine(alone);
+  assert.match(
+    alone.stderr,
+    /^layerlint: compose\.yaml: skipped, not an Ultralytics model \(no top-level backbone: and head:\)\n$/,
+  );
+  const mixed = run(['check', 'setup.cfg', 'small.layers', '--format', 'json'], { cwd: dir });
+  assert.equal(mixed.code, 0);
+  assert.match(
+    mixed.stderr,
+    /^layerlint: setup\.cfg: skipped, not a Darknet network \(its first section, after comments, is not \[net\] or \[network\]\)\n$/,
+  );
+  assert.deepEqual(
+    json(mixed).files.map((f: { file: string }) => f.file),
+    ['small.layers'],
+  );
+  for (const args of [['report'], ['estimate'], ['export', '--pytorch']]) {
+    const r = run([...args, 'compose.yaml'], { cwd: dir });
+    oneUsageLine(r);
+    assert.match(r.stderr, /compose\.yaml: not an Ultralytics model/);
+  }
+});
+
 test('check --format text: file:line:col lines and a summary, no colour when piped', () => {
   const r = run(['check', ...EX]);
-  assert.match(r.stdout, /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] Standard 3x3 conv/m);
+  assert.match(
+    r.stdout,
+    /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] conv2: depthwise-separable saves 201,908,224 MACs \(-87\.3%\)/m,
+  );
   assert.match(r.stdout, /15 problems \(0 errors, 13 warnings, 2 info, 0 hints\) in 2 of 2 files\n$/);
   assert.doesNotMatch(r.stdout, /\u001b\[/);
   assert.equal(r.stderr, '');
@@ -223,7 +286,7 @@ test('check --format github: one workflow annotation per finding, escaped', () =
     );
   assert.ok(
     lines.includes(
-      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::Standard 3x3 conv: 231.2M MACs; depthwise-separable: 29.3M MACs (ratio 1/64 + 1/9 = 0.127), saving 201,908,224 MACs (-87.3%25).',
+      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::conv2: depthwise-separable saves 201,908,224 MACs (-87.3%25): 231.2M → 29.3M MACs (standard 3x3 conv, ratio 1/64 + 1/9 = 0.127).',
     ),
   );
 });
@@ -555,4 +618,24 @@ test('docs/cli.md documents every command and every option of its --help', async
     for (const [option] of c.help.matchAll(/--[a-z][a-z-]+/g)) assert.ok(md.includes(option), `${c.name} ${option}`);
   }
   assert.match(readFileSync('README.md', 'utf8'), /\[docs\/cli\.md\]\(docs\/cli\.md\)/);
+});
+
+test('check: a layer LayerLint cannot cost makes the result incomplete: exit 1, the layer named; severity configurable', () => {
+  const dir = temp();
+  const cfg = readFileSync('examples/yolov3-tiny.cfg', 'utf8').replace('[maxpool]', '[frobnicate]\n\n[maxpool]');
+  writeFileSync(join(dir, 'net.cfg'), cfg);
+  const r = run(['check', 'net.cfg', '--format', 'json'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  const inc = json(r).files[0].diagnostics.find((d: { code: string }) => d.code === 'incomplete-analysis');
+  assert.equal(inc.severity, 'error');
+  assert.match(inc.message, /could not be costed/);
+  const rep = json(run(['report', 'net.cfg', '--format', 'json'], { cwd: dir }));
+  assert.equal(rep.complete, false);
+  assert.equal(rep.missing.length, 1);
+  assert.ok(rep.coverage.counted < rep.coverage.total);
+  assert.deepEqual(rep.estimates, { width: [], resolution: [] });
+  const text = run(['report', 'net.cfg'], { cwd: dir }).stdout;
+  assert.match(text, /Incomplete: +not costed: /);
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'incomplete-analysis': 'warning' } }));
+  assert.equal(run(['check', 'net.cfg'], { cwd: dir }).code, 0);
 });

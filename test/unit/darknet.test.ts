@@ -105,7 +105,7 @@ test('route/shortcut: negative and absolute indexes resolve to the right section
   const p = parsedOf(d);
   const layers = d.analysis.graph.layers;
   const shortcut = layers[p.outputs[3]!]!;
-  assert.equal(shortcut.op.kind, 'merge');
+  assert.equal(shortcut.op.kind, 'shortcut');
   assert.deepEqual(shortcut.inputs, [p.outputs[2], p.outputs[1]]);
   const concat = layers[p.outputs[4]!]!;
   assert.deepEqual(concat.inputs, [p.outputs[3], p.outputs[1]]);
@@ -174,7 +174,7 @@ test('never crashes or yields NaN on odd input', () => {
   }
 });
 
-test('an unknown section is an unknown-layer warning; analysis continues through it', () => {
+test('an unknown section is an unknown-layer warning; every shape after it is unknown, the analysis incomplete', () => {
   const text = SMALL.replace('[maxpool]', '[frobnicate]\nfoo=1\n\n[maxpool]');
   const d = analyzeSource(text, 'u.cfg');
   const u = d.diagnostics.filter((x) => x.code === 'unknown-layer');
@@ -182,9 +182,13 @@ test('an unknown section is an unknown-layer warning; analysis continues through
   assert.equal(text.slice(u[0]!.span.start, u[0]!.span.end), '[frobnicate]');
   assert.deepEqual(
     errors(d).map((x) => x.code),
-    ['shape-mismatch'],
-  ); // from=-2 now lands on [frobnicate]'s 32x32
-  assert.equal(d.analysis.layers.filter((l) => l.output).length > 3, true);
+    ['incomplete-analysis'],
+  );
+  assert.equal(d.analysis.complete, false);
+  const at = d.analysis.layers.findIndex((l) => l.layer.op.kind === 'unknown');
+  assert.ok(at > 0 && d.analysis.layers.slice(0, at).every((l) => l.output));
+  // [frobnicate] and the [maxpool] and [convolutional] that read it have no shape and no figures.
+  for (const l of d.analysis.layers.slice(at, at + 3)) assert.equal(l.output, null, l.layer.name);
 });
 
 test("an unused field gets darknet's warning, not an error", () => {

@@ -2,6 +2,7 @@
 // cursor markers and `⟦…⟧` expected ranges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { makeFeatureDoc, type FeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/protocol';
@@ -13,7 +14,7 @@ import { foldingRanges, documentSymbols } from '../../server/src/lsp/features/sy
 import { inlayHints } from '../../server/src/lsp/features/inlayHints';
 import { codeActions } from '../../server/src/lsp/features/codeActions';
 import { diagnostics } from '../../server/src/lsp/features/diagnostics';
-import { formatLayersText } from '../../server/src/lsp/features/formatting';
+import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
 import { parseMarkers, positionOf } from '../helpers/markers';
 
@@ -28,15 +29,18 @@ function docOf(
 
 const NET = 'network n\ninput 32x32x16\na: co$0nv 32 3x3 | bn | relu\nb: conv 32 1x1 | bn | relu\n';
 
-test('hover on a conv: shapes, filled-in formula, separable alternative', () => {
+test('hover on a conv: name, shapes, cost and the separable alternative first, compactly; the formula below', () => {
   const { doc, cursor } = docOf(NET);
   const md = (hover(doc, cursor)!.contents as { value: string }).value;
-  assert.match(md, /\| input \| 32x32x16 \|/);
-  assert.match(md, /\| output \| 32x32x32 \|/);
+  const lines = md.split('\n').filter((l) => l.trim());
+  assert.match(lines[0]!, /^\*\*a\*\* · `conv` · Conv KxK/);
+  assert.match(lines[1]!, /^32x32x16 → 32x32x32 · \*\*4,718,592 MACs\*\* \(81\.8% of 5\.77M\) · 4,608 params$/);
+  assert.match(lines[2]!, /^\*\*Separable\*\* \(dwconv 3x3 \+ conv 32 1x1\): 671,744 MACs \(-85\.8%\) · 752 params/);
   assert.match(md, /H_out × W_out × C_out × C_in × K_h × K_w/);
   assert.match(md, /= 32 × 32 × 32 × 16 × 3 × 3 = 4,718,592/);
-  assert.match(md, /\| MACs \| 4,718,592 \| 671,744 \(-85\.8%\) \|/);
-  assert.match(md, /ratio = 1\/N \+ 1\/K² = 1\/32 \+ 1\/9 = 0\.1424/);
+  assert.match(md, /1\/N \+ 1\/K² = 1\/32 \+ 1\/9 = 0\.1424/);
+  // A hover box is about 250 px (12 lines): everything fits without scrolling.
+  assert.ok(md.split('\n').length <= 12, `${md.split('\n').length} lines:\n${md}`);
 });
 
 test('hover on the network line: totals and breakdown; nothing on a blank line', () => {
@@ -47,22 +51,59 @@ test('hover on the network line: totals and breakdown; nothing on a blank line',
   assert.equal(hover(docOf('input 8x8x3\n\n').doc, { line: 1, character: 0 }), null);
 });
 
-test('hover on a repeated op sums the iterations', () => {
+test('hover on a repeated op sums the iterations and lists each', () => {
   const { doc, cursor } = docOf('input 8x8x8\nrepeat 3 co$0nv 8 1x1\n');
   const md = (hover(doc, cursor)!.contents as { value: string }).value;
   assert.match(md, /× 3 \(repeated\)/);
-  assert.match(md, /\| MACs \| 12,288 /);
+  assert.match(md, /8x8x8 → 8x8x8 · \*\*12,288 MACs\*\*/);
+  assert.equal(md.match(/\| 8x8x8 → 8x8x8 \| 4,096 \| 72 \|/g)?.length, 3);
+});
+
+test('hover on a Darknet [convolutional]: one conv with its BN and activation, not a repeat', () => {
+  const text =
+    '[net]\nwidth=32\nheight=32\nchannels=3\n\n[convolutional]\nfilters=8\nsize=3\nstride=1\npad=1\nactivation=leaky\n\n[convolutional]\nbatch_normalize=1\nfilters=16\nsize=3\nstride=1\npad=1\nactivation=leaky\n';
+  const doc = makeFeatureDoc(analyzeSource(text, 't.cfg'), 'file:///t.cfg', 1, DEFAULT_SETTINGS);
+  const md = (hover(doc, { line: 12, character: 3 })!.contents as { value: string }).value;
+  assert.doesNotMatch(md, /repeated|each/);
+  assert.match(md, /^\*\*conv1\*\* · `\[convolutional\]` · 3 layers \(conv1 \+ bn \+ leaky\)/);
+  assert.match(md, /32x32x8 → 32x32x16 · \*\*1,179,648 MACs\*\*/);
+  assert.match(md, /\*\*Separable\*\* \(dwconv 3x3 \+ conv 16 1x1\): 204,800 MACs/);
+  assert.match(md, /= 32 × 32 × 16 × 8 × 3 × 3 = 1,179,648/);
+});
+
+test('hover on an Ultralytics C2f: the module total and its parts, not one conv times 15', () => {
+  const text = readFileSync('examples/yolov8n.yaml', 'utf8');
+  const doc = makeFeatureDoc(analyzeSource(text, 'yolov8n.yaml'), 'file:///yolov8n.yaml', 1, DEFAULT_SETTINGS);
+  const line = text.split('\n').findIndex((l) => l.includes('C2f'));
+  const md = (
+    hover(doc, { line, character: text.split('\n')[line]!.indexOf('C2f') + 1 })!.contents as { value: string }
+  ).value;
+  const layers = doc.analysis.layers.filter((l) => l.layer.name.startsWith('model.2.'));
+  const macs = layers.reduce((a, l) => a + l.macs, 0);
+  assert.doesNotMatch(md, /repeated|each/);
+  assert.match(md, /^\*\*model\.2\*\* · `\[-1, 3, C2f, \[128, True\]\]` · 15 layers/);
+  assert.match(md, new RegExp(`160x160x32 → 160x160x32 · \\*\\*${macs.toLocaleString('en-US')} MACs`));
+  const parts = [...md.matchAll(/^\| (\S+) \(.*?\) \| \S+ \| ([\d,]+) \| [\d,]+ \|$/gm)];
+  assert.deepEqual(
+    parts.map((p) => p[1]),
+    ['cv1', 'chunk', 'm.0', 'cat', 'cv2'],
+  );
+  assert.equal(
+    parts.reduce((a, p) => a + Number(p[2]!.replace(/,/g, '')), 0),
+    macs,
+  );
+  assert.match(md, /\*\*Separable\*\*: 2 KxK convs here would save/);
 });
 
 test('code lenses: per-line cost with the separable saving, totals and estimates on the network line', () => {
   const { doc } = docOf(NET);
   const lenses = codeLenses(doc);
-  assert.ok(lenses.filter((l) => !l.command).length === 6, 'α and ρ lenses come unresolved');
+  assert.ok(lenses.filter((l) => !l.command).length === 4, 'two α and two ρ lenses come unresolved');
   const titles = lenses.map((l) => resolveCodeLens(doc, l)).map((l) => `${l.range.start.line}: ${l.command!.title}`);
-  assert.deepEqual(titles.slice(0, 2), [
-    '0: Total 5.77M MACs · 5.76K params · 196.6K activations',
-    '0: α 0.75: 4.13M / 4.13K',
-  ]);
+  assert.deepEqual(
+    titles.filter((t) => t.startsWith('0: ')),
+    ['0: Total 5.77M MACs · 5.76K params', '0: α 0.75: 4.13M', '0: α 0.5: 2.62M', '0: ρ 27: 4.11M', '0: ρ 23: 2.98M'],
+  );
   assert.ok(titles.includes('2: 4.72M MACs (81.8%) · 4.61K params · separable: 671.7K, -85.8%'));
   assert.ok(titles.includes('2: Make depthwise-separable'));
   assert.ok(titles.includes('3: 1.05M MACs (18.2%) · 1.02K params'));

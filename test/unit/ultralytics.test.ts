@@ -77,16 +77,19 @@ test('detection: .yaml is Ultralytics only with top-level backbone: and head:', 
   assert.equal(detectFrontEnd('model.txt', YAML).id, 'ultralytics');
 });
 
-test('a malformed row is a diagnostic at its range; other rows keep their indexes and are analysed', () => {
+test('a malformed row is a diagnostic at its range; other rows keep their indexes; the rest is not counted', () => {
   const text = YAML.replace('- [-1, 3, C2f, [128, True]]', '- [-1, 3, C2f]');
   const d = analyzeSource(text, 'yolov8n.yaml');
-  const e = errors(d);
-  assert.equal(e[0]!.code, 'syntax-error');
-  assert.equal(text.slice(e[0]!.span.start, e[0]!.span.end), '[-1, 3, C2f]');
+  const syntax = errors(d).filter((x) => x.code === 'syntax-error');
+  assert.equal(syntax.length, 1);
+  assert.equal(text.slice(syntax[0]!.span.start, syntax[0]!.span.end), '[-1, 3, C2f]');
   const shapes = rowShapes(d);
   assert.equal(shapes[2], null);
+  assert.equal(shapes[3], null);
   assert.deepEqual(shapes[1], [160, 160, 32]);
-  assert.ok(d.analysis.totals.macs > 0);
+  // Every row after it reads it (directly or not): the analysis says it is incomplete.
+  assert.equal(d.analysis.complete, false);
+  assert.ok(errors(d).some((x) => x.code === 'incomplete-analysis'));
 });
 
 test('YAML syntax errors do not crash; no NaN', () => {
@@ -103,14 +106,20 @@ test('YAML syntax errors do not crash; no NaN', () => {
   }
 });
 
-test('an unknown module is an unknown-layer warning at its row; analysis continues', () => {
+test('an unknown module is an unknown-layer warning at its row; nothing after it is counted; incomplete', () => {
   const text = YAML.replace('- [-1, 1, SPPF, [1024, 5]]', '- [-1, 1, FancyBlock, [1024, 5]]');
   const d = analyzeSource(text, 'yolov8n.yaml');
   const u = d.diagnostics.filter((x) => x.code === 'unknown-layer');
   assert.equal(u.length, 1);
   assert.equal(text.slice(u[0]!.span.start, u[0]!.span.end), '[-1, 1, FancyBlock, [1024, 5]]');
-  assert.deepEqual(errors(d), []);
-  assert.equal(d.analysis.complete, true);
+  assert.deepEqual(
+    errors(d).map((x) => x.code),
+    ['incomplete-analysis'],
+  );
+  assert.equal(d.analysis.complete, false);
+  // The Detect head reads the unknown row's descendants: no figure of it is presented.
+  const last = d.analysis.layers[d.analysis.layers.length - 1]!;
+  assert.equal(last.output, null);
 });
 
 test('from: negative and absolute indexes (Concat, Detect) resolve to the right rows', () => {

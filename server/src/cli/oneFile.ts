@@ -1,9 +1,12 @@
 // What the single-file commands (report, estimate, export) share: exactly one FILE from the
-// positionals, resolved against the working directory and analysed with its configuration.
+// positionals, resolved against the working directory and analysed with its configuration;
+// a file whose shared extension holds no model (formats/sniff.ts) is a UsageError saying so.
 import { resolve } from 'node:path';
 import type { CommandLineOptions, FileAnalysis } from './document';
 import { analyzeFile } from './document';
+import { readSourceFile } from './sourceFile';
 import { displayPath } from './files';
+import { modelFormat, notModelReason } from '../formats/sniff';
 import { UsageError, type Io } from './io';
 
 /** Exactly one FILE, or a UsageError naming the command. */
@@ -14,6 +17,11 @@ export function singleFile(command: string, positionals: string[]): string {
 }
 
 export function analyzeOne(command: string, positionals: string[], io: Io, cli: CommandLineOptions): FileAnalysis {
-  const path = resolve(io.cwd, singleFile(command, positionals));
-  return analyzeFile(path, displayPath(path, io.cwd), cli);
+  const raw = singleFile(command, positionals);
+  const path = resolve(io.cwd, raw);
+  const file = displayPath(path, io.cwd);
+  const source = readSourceFile(path, file);
+  if (!source.oversized && modelFormat(path, source.text) === undefined)
+    throw new UsageError(`${raw}: ${notModelReason(path)}`);
+  return analyzeFile(path, file, cli, source);
 }

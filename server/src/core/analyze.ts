@@ -137,16 +137,17 @@ function finishAnalysis(
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
+  const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
-    if (l.layer.op.kind === 'unknown') {
-      diagnostics.push(
-        makeDiagnostic(
-          'unknown-layer',
-          l.layer.span,
-          `Layer type '${l.layer.op.type}' is not known to LayerLint: it is not counted (0 MACs, 0 parameters)${l.output ? `; its output is taken as ${l.output.join('x')}` : ''}.`,
-        ),
-      );
-    }
+    if (l.layer.op.kind !== 'unknown') continue;
+    unknown.push(l);
+    diagnostics.push(
+      makeDiagnostic(
+        'unknown-layer',
+        l.layer.span,
+        `Layer type '${l.layer.op.type}' (${l.layer.name}) is not known to LayerLint: it is not counted, and the shapes of the layers that depend on it are unknown.`,
+      ),
+    );
   }
   for (const [metric, value] of [
     ['MACs', costs.totals.macs],
@@ -176,10 +177,29 @@ function finishAnalysis(
     weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_OPS.has(l.layer.op.kind))),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  if (unknown.length) diagnostics.push(incompleteDiagnostic(graph, costs.layers, unknown));
   if (!hasErrors || costs.complete)
     diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
   analysis.diagnostics = stageDiagnostics(diagnostics, text);
   return analysis;
+}
+
+/**
+ * The network-level finding for layers that could not be costed: which, and how much of the
+ * network the totals still cover (layers with a known output shape).
+ */
+function incompleteDiagnostic(graph: Graph, layers: LayerResult[], unknown: LayerResult[]): EngineDiagnostic {
+  const counted = layers.reduce((n, l) => (l.output ? n + 1 : n), 0);
+  const total = layers.length;
+  const shown = unknown.slice(0, 5).map((l) => `${l.layer.name} (${l.layer.opText})`);
+  const more = unknown.length > shown.length ? ` and ${unknown.length - shown.length} more` : '';
+  const downstream = total - counted - unknown.length;
+  return makeDiagnostic(
+    'incomplete-analysis',
+    graph.headerSpan,
+    `The totals are incomplete: ${unknown.length} ${unknown.length === 1 ? 'layer' : 'layers'} could not be costed (${shown.join(', ')}${more})${downstream > 0 ? `, and ${downstream} ${downstream === 1 ? 'layer' : 'layers'} after them have unknown shapes` : ''}; the figures cover ${counted} of ${total} layers.`,
+    { kind: 'incomplete', missing: unknown.map((l) => l.layer.name), counted, total },
+  );
 }
 
 /** Folds `defaultBudget` into `budget` for each metric that neither `budget` nor the file's own budget line sets. */

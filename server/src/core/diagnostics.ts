@@ -24,6 +24,11 @@ export const CODES = {
     summary: 'An op keyword that is neither built in nor a defined block.',
   },
   'unknown-option': { stage: 'syntax', severity: 'error', summary: 'An option the op does not take.' },
+  'unknown-field': {
+    stage: 'syntax',
+    severity: 'warning',
+    summary: 'A field of a layer or its parameter block that LayerLint does not understand: it is ignored.',
+  },
   'invalid-value': {
     stage: 'syntax',
     severity: 'error',
@@ -61,7 +66,17 @@ export const CODES = {
   'unknown-layer': {
     stage: 'shape',
     severity: 'warning',
-    summary: 'A layer type LayerLint does not know: it is not counted.',
+    summary: 'A layer type LayerLint cannot shape or cost: it is not counted, and shapes after it are unknown.',
+  },
+  'incomplete-analysis': {
+    stage: 'shape',
+    severity: 'error',
+    summary: 'Some layers could not be costed, so the totals cover only part of the network.',
+  },
+  'per-region': {
+    stage: 'shape',
+    severity: 'info',
+    summary: 'An ROI pooling layer: the layers after it are counted for one region of interest.',
   },
   'cost-overflow': {
     stage: 'cost',
@@ -114,7 +129,9 @@ export type DiagnosticData =
       separableParams: number;
       ratio: number;
     }
-  | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number };
+  | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number }
+  /** `missing`: the layers that could not be costed (unknown ops); `counted` of `total` layers have figures. */
+  | { kind: 'incomplete'; missing: string[]; counted: number; total: number };
 
 export function stageOf(code: Code): Stage {
   return CODES[code].stage;

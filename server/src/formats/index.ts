@@ -4,7 +4,7 @@ import type { FormatId } from '../core/ir';
 import { darknetFrontEnd } from './darknet';
 import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
-import { looksLikeUltralytics } from './ultralytics/model';
+import { looksLikeUltralytics } from './sniff';
 import { ultralyticsFrontEnd } from './ultralytics';
 import type { FrontEnd } from './types';
 

@@ -8,7 +8,7 @@ import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './protocol';
 
-/** The last path segment of a URI, percent-decoded when it is valid (`100%.layers` is kept as it is). */
+/** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`), percent-decoded when it is valid (`100%.layers` is kept as it is). */
 export function fileNameOf(uri: string): string {
   const last = uri.split('/').pop() || uri;
   try {

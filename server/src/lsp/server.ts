@@ -43,6 +43,8 @@ import { reportExtras } from '../report/extras';
 import { VERSION } from '../engine/version';
 import type { TextEdit } from '../formats/types';
 import type { EngineOptions } from '../engine/analyzeSource';
+import { modelFormat } from '../formats/sniff';
+import { fileNameOf } from './documents';
 
 /** What the server may need from its host process; the browser build provides none of it. */
 export interface ServerHost {
@@ -57,6 +59,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   let canConfigure = false;
   let settings: Settings = DEFAULT_SETTINGS;
   const reported = new Set<string>();
+  /** Documents whose diagnostics were published (to clear them when one stops being a model). */
+  const withDiagnostics = new Set<string>();
   const configFor = (uri: string): EngineOptions => {
     if (!host.configFor) return {};
     const { options, errors } = host.configFor(uri);
@@ -81,12 +85,17 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         : undefined;
 
   /**
-   * The analysis of a document LayerLint serves. A generic YAML file that the client sent
-   * (its selector is by file name) but that is no Ultralytics model is not served.
+   * The analysis of a document LayerLint serves. A file whose extension other tools share
+   * (`.cfg`, `.yaml`, `.prototxt`) is served only when its content is a model
+   * (formats/sniff.ts), unless the client declared it Darknet (`darknet-cfg`): a
+   * `setup.cfg`, a `compose.yaml` or a Caffe solver gets nothing.
    */
   function served(doc: TextDocument): FeatureDoc | undefined {
-    const analysed = cache.get(doc);
-    return doc.languageId === 'yaml' && analysed.frontEnd.id !== 'ultralytics' ? undefined : analysed;
+    if (doc.languageId !== 'darknet-cfg') {
+      const raw: unknown = doc.getText();
+      if (modelFormat(fileNameOf(doc.uri), typeof raw === 'string' ? raw : '') === undefined) return undefined;
+    }
+    return cache.get(doc);
   }
 
   /** Runs a feature on the current version of a document, or returns `fallback`. */
@@ -119,9 +128,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!doc) return;
     const version = doc.version;
     const analysed = served(doc);
-    if (!analysed) return;
+    if (!analysed) {
+      // No longer a model (its [net] section was deleted): take back what was shown.
+      if (withDiagnostics.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      return;
+    }
     // Drop the result if the document moved on while we worked.
     if (documents.get(uri)?.version !== version) return;
+    withDiagnostics.add(uri);
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
     const t = analysed.analysis.totals;
     const stats: StatsParams = {
@@ -211,6 +225,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   );
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
+    withDiagnostics.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

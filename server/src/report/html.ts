@@ -14,6 +14,8 @@ import { KIND_LABELS, type CostKind } from '../core/costs';
 import { compact, exact } from '../core/format';
 import type { Report, ReportLayer } from './model';
 import type { GridCell, LayerTraffic, ReportExtras } from './extras';
+import STYLE_SHEET from './html.css';
+import WEBVIEW_SCRIPT from './webview.inline.js';
 
 export interface HtmlOptions {
   /** 'webview' adds the click/apply script (acquireVsCodeApi) and apply buttons. */
@@ -79,7 +81,7 @@ export function renderHtmlReport(report: Report, extras: ReportExtras, options: 
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(report.network || report.file)}: LayerLint cost report</title>
-<style nonce="${nonce}">${STYLE}</style>
+<style nonce="${nonce}">:root { --chart-width: ${W}px; }${STYLE_SHEET}</style>
 </head>
 <body class="${webview ? 'webview' : 'standalone'}">
 <main id="report">
@@ -407,139 +409,3 @@ function layerTable(ctx: Ctx): string {
 </details>
 </section>`;
 }
-
-/** The webview's only script: clicks become messages to the extension; updates replace <main>. */
-export const WEBVIEW_SCRIPT = `(function () {
-  const vscode = acquireVsCodeApi();
-  const reveal = (el) => vscode.postMessage({ type: 'reveal', line: Number(el.dataset.line) });
-  document.addEventListener('click', (e) => {
-    const t = e.target instanceof Element ? e.target : null;
-    const btn = t && t.closest('button[data-apply]');
-    if (btn) { e.preventDefault(); btn.disabled = true; vscode.postMessage({ type: 'apply', layer: Number(btn.dataset.apply) }); return; }
-    const link = t && t.closest('[data-line].link');
-    if (link) { e.preventDefault(); reveal(link); }
-  });
-  document.addEventListener('keydown', (e) => {
-    const t = e.target instanceof Element ? e.target : null;
-    if ((e.key === 'Enter' || e.key === ' ') && t && t.matches('g.link[data-line]')) { e.preventDefault(); reveal(t); }
-  });
-  window.addEventListener('message', (e) => {
-    const m = e.data;
-    if (!m || m.type !== 'update' || typeof m.body !== 'string') return;
-    const main = document.getElementById('report');
-    const open = main.querySelector('details') ? main.querySelector('details').open : false;
-    const y = window.scrollY;
-    main.innerHTML = m.body;
-    const d = main.querySelector('details');
-    if (d) d.open = open;
-    window.scrollTo(0, y);
-  });
-  vscode.postMessage({ type: 'ready' });
-})();`;
-
-const STYLE = `
-:root {
-  --fb-fg: #1f2328; --fb-bg: #ffffff; --fb-muted: #59636e; --fb-border: #d1d9e0; --fb-row: #f6f8fa; --fb-link: #0969da;
-  --fb-standard: #cf222e; --fb-pointwise: #0969da; --fb-depthwise: #1a7f37; --fb-fc: #8250df; --fb-other: #8c959f;
-  --fb-heat: 207, 34, 46; --fb-warn: #9a6700; --fb-ridge: #bc4c00;
-}
-@media (prefers-color-scheme: dark) {
-  :root {
-    --fb-fg: #e6edf3; --fb-bg: #0d1117; --fb-muted: #9198a1; --fb-border: #3d444d; --fb-row: #151b23; --fb-link: #4493f8;
-    --fb-standard: #f85149; --fb-pointwise: #4493f8; --fb-depthwise: #3fb950; --fb-fc: #ab7df8; --fb-other: #9198a1;
-    --fb-heat: 248, 81, 73; --fb-warn: #d29922; --fb-ridge: #db6d28;
-  }
-}
-:root {
-  --fg: var(--vscode-editor-foreground, var(--fb-fg));
-  --bg: var(--vscode-editor-background, var(--fb-bg));
-  --muted: var(--vscode-descriptionForeground, var(--fb-muted));
-  --border: var(--vscode-panel-border, var(--vscode-editorWidget-border, var(--fb-border)));
-  --row: var(--vscode-list-hoverBackground, var(--fb-row));
-  --link: var(--vscode-textLink-foreground, var(--fb-link));
-  --c-standard: var(--vscode-charts-red, var(--fb-standard));
-  --c-pointwise: var(--vscode-charts-blue, var(--fb-pointwise));
-  --c-depthwise: var(--vscode-charts-green, var(--fb-depthwise));
-  --c-fc: var(--vscode-charts-purple, var(--fb-fc));
-  --c-other: var(--vscode-charts-foreground, var(--fb-other));
-  --warn: var(--vscode-editorWarning-foreground, var(--fb-warn));
-  --ridge: var(--vscode-charts-orange, var(--fb-ridge));
-  --focus: var(--vscode-focusBorder, var(--fb-link));
-  --font: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif);
-  --mono: var(--vscode-editor-font-family, ui-monospace, "DejaVu Sans Mono", monospace);
-}
-html { background: var(--bg); }
-body { margin: 0; padding: 20px 28px; color: var(--fg); background: var(--bg); font-family: var(--font); font-size: 13px; line-height: 1.45; max-width: 1040px; }
-body.webview { padding: 12px 20px; }
-h1 { font-size: 22px; margin: 0 0 2px; font-weight: 600; }
-h2 { font-size: 15px; margin: 0 0 8px; font-weight: 600; display: inline-block; }
-section { margin: 22px 0; padding-top: 14px; border-top: 1px solid var(--border); overflow-x: auto; }
-.muted { color: var(--muted); font-weight: normal; }
-.meta { margin: 0 0 10px; color: var(--muted); }
-.totals { display: flex; flex-wrap: wrap; gap: 8px 28px; margin: 10px 0; }
-.stat dt { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .04em; }
-.stat dd { margin: 0; }
-.stat .big { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
-.stat .exact { font-family: var(--mono); font-size: 11px; color: var(--muted); }
-.warn { color: var(--warn); }
-.over { color: var(--c-standard); }
-.budget { margin: 4px 0; }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 4px 0 8px; color: var(--muted); font-size: 12px; }
-.key { display: inline-flex; align-items: center; gap: 5px; }
-.mark { fill: var(--c-standard); color: var(--c-standard); }
-.note { color: var(--muted); margin: 6px 0; max-width: 900px; }
-.scroll { overflow-x: auto; }
-svg.chart { width: ${W}px; max-width: none; height: auto; display: block; font-family: var(--font); }
-svg text { fill: var(--fg); font-size: 11px; }
-svg text.axis, svg text.lineno, svg text.val { fill: var(--muted); }
-svg text.val { font-variant-numeric: tabular-nums; }
-.k-standard { fill: var(--c-standard); } .k-pointwise { fill: var(--c-pointwise); } .k-depthwise { fill: var(--c-depthwise); } .k-fc { fill: var(--c-fc); } .k-other { fill: var(--c-other); }
-g.row.k-standard .bar { fill: var(--c-standard); } g.row.k-pointwise .bar { fill: var(--c-pointwise); } g.row.k-depthwise .bar { fill: var(--c-depthwise); } g.row.k-fc .bar { fill: var(--c-fc); }
-g.row .hit { fill: transparent; }
-g.row:hover .hit, g.row:focus-within .hit, g.row .link:focus .hit { fill: var(--row); }
-g.row .ghost { fill: var(--bg); opacity: .55; }
-svg .link { cursor: pointer; outline: none; }
-svg .link:focus .name { text-decoration: underline; }
-.tick { stroke: var(--border); stroke-width: 1; }
-.membound { fill: var(--ridge); opacity: .08; }
-.ridge { stroke: var(--ridge); stroke-width: 2; stroke-dasharray: 5 3; }
-svg text.ridge-label { fill: var(--ridge); font-weight: 600; }
-.stacks { display: grid; grid-template-columns: 56px 1fr; gap: 6px 8px; align-items: center; margin: 6px 0 12px; max-width: 900px; }
-.stack-label { color: var(--muted); font-size: 12px; }
-svg.stack { width: 100%; height: 18px; display: block; border-radius: 3px; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-table.data { margin: 6px 0; }
-table.data th, table.data td { padding: 3px 10px; border-bottom: 1px solid var(--border); text-align: left; white-space: nowrap; }
-table.data thead th { color: var(--muted); font-weight: 600; font-size: 12px; }
-table.data tbody tr:hover { background: var(--row); }
-table.data th[scope=row] { font-weight: normal; }
-.num { text-align: right !important; }
-td.num, table.layers td { font-family: var(--mono); font-size: 12px; }
-tr:target { background: var(--row); outline: 2px solid var(--focus); }
-.saved { color: var(--c-depthwise); }
-table.grid th, table.grid td { padding: 6px 10px; border: 1px solid var(--border); text-align: center; }
-table.grid thead th { font-weight: 600; font-size: 12px; }
-table.grid td { min-width: 128px; }
-td.cell span { display: block; }
-.cm { font-size: 15px; font-weight: 600; }
-.cp { font-size: 11px; color: var(--muted); }
-.flag { font-size: 10px; text-transform: uppercase; letter-spacing: .05em; color: var(--c-standard); font-weight: 700; }
-.flag.cur { color: var(--link); }
-td.h0 { background: rgba(var(--fb-heat), .04); } td.h1 { background: rgba(var(--fb-heat), .08); } td.h2 { background: rgba(var(--fb-heat), .12); } td.h3 { background: rgba(var(--fb-heat), .17); }
-td.h4 { background: rgba(var(--fb-heat), .22); } td.h5 { background: rgba(var(--fb-heat), .28); } td.h6 { background: rgba(var(--fb-heat), .34); } td.h7 { background: rgba(var(--fb-heat), .40); }
-td.over { background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(var(--fb-heat), .18) 6px 8px); outline: 2px dashed var(--c-standard); outline-offset: -3px; }
-td.current { outline: 2px solid var(--link); outline-offset: -3px; }
-details summary { cursor: pointer; }
-details summary h2 { margin: 0; }
-a, a.link { color: var(--link); text-decoration: none; cursor: pointer; }
-a.link:hover, a.link:focus { text-decoration: underline; }
-button.apply { font: inherit; font-size: 12px; padding: 2px 10px; border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, var(--fb-link)); cursor: pointer; }
-button.apply:hover { background: var(--vscode-button-hoverBackground, var(--fb-link)); }
-button.apply:disabled { opacity: .5; cursor: default; }
-code { font-family: var(--mono); }
-footer { color: var(--muted); font-size: 11px; border-top: 1px solid var(--border); padding-top: 8px; margin-top: 24px; }
-body.vscode-high-contrast g.row .bar, body.vscode-high-contrast svg.stack rect { stroke: var(--vscode-contrastBorder, var(--fg)); stroke-width: 1; }
-body.vscode-high-contrast g.row .ghost { fill: var(--bg); opacity: 1; }
-body.vscode-high-contrast td.cell { background: none; }
-body.vscode-dark { --fb-heat: 248, 81, 73; }
-`;

@@ -23,6 +23,15 @@ export interface ReportLayer {
   /** Share of total MACs, in percent. */
   share: number;
   formula?: string;
+  /** False when the layer has no figures: its op is unknown or its input shape is (its MACs and params are not 0, they are unknown). */
+  counted?: false;
+}
+
+/** A layer the analysis could not cost (an unknown op), for `missing`. */
+export interface MissingLayer {
+  name: string;
+  op: string;
+  line: number;
 }
 
 export interface ReportDiagnostic {
@@ -43,6 +52,10 @@ export interface Report {
   batch: number;
   width: number;
   complete: boolean;
+  /** The layers that could not be costed; empty when `complete`, or when shape errors (not unknown ops) made it incomplete. */
+  missing: MissingLayer[];
+  /** How many layers have figures (a known output shape), of how many. */
+  coverage: { counted: number; total: number };
   totals: {
     macs: number;
     flops: number;
@@ -87,6 +100,10 @@ export function buildReport(
     batch: graph.input.batch,
     width: graph.width.alpha,
     complete: analysis.complete,
+    missing: analysis.layers
+      .filter((l) => l.layer.op.kind === 'unknown')
+      .map((l) => ({ name: l.layer.name, op: l.layer.opText, line: index.positionAt(l.layer.span.start).line + 1 })),
+    coverage: { counted: analysis.layers.reduce((n, l) => (l.output ? n + 1 : n), 0), total: analysis.layers.length },
     totals: {
       macs: t.macs,
       flops: 2 * t.macs,
@@ -114,12 +131,14 @@ export function buildReport(
         share: share(l.macs, t.macs),
       };
       if (f) row.formula = `${f.symbolic} = ${f.filled}`;
+      if (!l.output) row.counted = false;
       return row;
     }),
-    estimates: analysis.input ? estimates(graph) : { width: [], resolution: [] },
+    // Estimates of a network that is not fully costed would be partial figures: none are given.
+    estimates: analysis.input && analysis.complete ? estimates(graph) : { width: [], resolution: [] },
     diagnostics: reportDiagnostics(doc, index),
   };
-  const scales = analysis.input ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
+  const scales = analysis.input && analysis.complete ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
   if (scales?.length) report.estimates.scales = scales;
   if (budget.macs !== undefined || budget.params !== undefined)
     report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };

@@ -64,6 +64,10 @@ export function makeWorkspace(dir) {
   const ws = join(dir, 'workspace');
   mkdirSync(ws, { recursive: true });
   cpSync(join(ROOT, 'examples'), ws, { recursive: true });
+  // Files that share a model extension but are no model: LayerLint must leave them alone.
+  mkdirSync(join(ws, 'not-models'), { recursive: true });
+  writeFileSync(join(ws, 'not-models/config.yaml'), 'epochs: 100\nlr0: 0.01\n');
+  writeFileSync(join(ws, 'not-models/setup.cfg'), '[metadata]\nname = demo\n\n[options]\npackages = find:\n');
   return ws;
 }
 

@@ -36,8 +36,54 @@ async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
   return v;
 }
 
+async function workspaceFile(glob: string): Promise<vscode.Uri> {
+  const [file] = await until(glob, async () => {
+    const found = await vscode.workspace.findFiles(glob, undefined, 1);
+    return found.length ? found : undefined;
+  });
+  return file!;
+}
+
+/** The open document at `uri` as it is now (switching its language replaces the object). */
+function openDoc(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/**
+ * Before any model is open: a plain YAML file activates the extension but starts no server;
+ * a Darknet `.cfg` (comments first, as real ones) is switched to darknet-cfg with no user
+ * settings and gets diagnostics; a `setup.cfg` stays Properties and gets none.
+ */
+async function nonModelsAndDarknet(): Promise<void> {
+  await step('a plain config.yaml starts no server', async () => {
+    const yaml = await workspaceFile('**/not-models/config.yaml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(yaml));
+    const ext = await until('the extension active', () => {
+      const e = vscode.extensions.getExtension<{ serverStarted(): boolean }>('layerlint.layerlint');
+      return e?.isActive ? e : undefined;
+    });
+    assert.equal(ext.exports.serverStarted(), false, 'no server for a YAML file that is no model');
+  });
+  await step('a Darknet .cfg works out of the box; setup.cfg is left alone', async () => {
+    const setup = await workspaceFile('**/not-models/setup.cfg');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(setup));
+    const cfg = await workspaceFile('**/yolov3-tiny.cfg');
+    const opened = await vscode.workspace.openTextDocument(cfg);
+    assert.match(opened.lineAt(0).text, /^#/, 'the example starts with a comment, as real cfgs do');
+    await vscode.window.showTextDocument(opened);
+    await until('yolov3-tiny.cfg switched to darknet-cfg', () =>
+      openDoc(cfg)?.languageId === 'darknet-cfg' ? true : undefined,
+    );
+    await until('diagnostics on yolov3-tiny.cfg', () => (separable(cfg).length ? true : undefined));
+    assert.equal(openDoc(setup)?.languageId, 'properties', 'setup.cfg stays Properties');
+    assert.deepEqual(vscode.languages.getDiagnostics(setup), [], 'nothing on setup.cfg');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+}
+
 export async function run(): Promise<void> {
   const t0 = Date.now();
+  await nonModelsAndDarknet();
   const [file] = await until('the example in the workspace', async () => {
     const found = await vscode.workspace.findFiles('**/mobilenet_v1_conv.layers', undefined, 1);
     return found.length ? found : undefined;

@@ -30,7 +30,10 @@ export const PROGRESS_MIN = 10;
 const HELP = `Usage: layerlint check [PATHS...] [options]
 
 Lints layer specs: files, and folders searched recursively for ${supportedExtensions().join(' ')}
-(skipping node_modules, dot folders and the 'ignore' patterns of layerlint.json).
+(skipping node_modules, dot folders, what .gitignore and the 'ignore' patterns of
+layerlint.json exclude, and files that are no model by their content: a setup.cfg that is
+no Darknet network, a YAML file that is no Ultralytics model, a Caffe solver).
+A file named that is no model is skipped with a note on stderr.
 Default PATHS: the working folder.
 
 Options:
@@ -41,6 +44,7 @@ Options:
   --max-warnings N       also exit 1 when there are more than N warnings
   --ignore-pattern PAT   skip files and folders matching PAT (gitignore syntax, relative
                          to the working folder); repeatable
+  --no-gitignore         also check files that .gitignore excludes
 ${ANALYSIS_HELP}
   -h, --help             this help
 
@@ -58,6 +62,7 @@ export const check: Command = {
       'fail-on': { type: 'string' },
       'max-warnings': { type: 'string' },
       'ignore-pattern': { type: 'string', multiple: true },
+      'no-gitignore': { type: 'boolean' },
     });
     if (values.help) {
       io.out(HELP);
@@ -67,11 +72,16 @@ export const check: Command = {
     const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
     const maxWarnings = nonNegativeInteger(values['max-warnings'], 'max-warnings');
     const cli = analysisOptions(values, io);
+    const notModels: string[] = [];
     const paths = collectFiles(positionals.length ? positionals : ['.'], {
       cwd: io.cwd,
       ignorePatterns: values['ignore-pattern'] ?? [],
+      gitignore: !values['no-gitignore'],
+      onNotModel: (path, reason) => notModels.push(`${path}: skipped, ${reason}`),
       ...(cli.configPath !== undefined ? { configPath: cli.configPath } : {}),
     });
+    if (!paths.length && notModels.length) throw new UsageError(notModels.join('\nlayerlint: '));
+    for (const line of notModels) io.err(`layerlint: ${line}\n`);
     if (!paths.length)
       throw new UsageError(
         `no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`,

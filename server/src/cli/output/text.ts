@@ -56,8 +56,8 @@ export function layerRows(r: Report, header: string[], op: (op: string) => strin
       l.name,
       op(l.op),
       l.output ? l.output.join('x') : '?',
-      exact(l.macs),
-      exact(l.params),
+      l.counted === false ? '?' : exact(l.macs),
+      l.counted === false ? '?' : exact(l.params),
       l.macs ? `${l.share.toFixed(2)}%` : '',
     ]),
   ];
@@ -92,9 +92,10 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   if (note) out.push(paint('gray', `(${note})`));
   out.push('');
   out.push(
-    `Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete: some shapes are unknown)'}`,
+    `Total MACs:   ${exact(r.totals.macs)} (${compact(r.totals.macs)}; FLOPs = 2 x MACs = ${compact(r.totals.flops)})${r.complete ? '' : ' (incomplete)'}`,
   );
-  out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})`);
+  out.push(`Total params: ${exact(r.totals.params)} (${compact(r.totals.params)})${r.complete ? '' : ' (incomplete)'}`);
+  if (!r.complete) out.push(paint('yellow', `Incomplete:   ${incompleteLine(r)}`));
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
   out.push(`Memory:       ${memoryLine(r)}`);
   out.push('');
@@ -178,4 +179,16 @@ export function estimateRows(g: EstimateGrid): string[][] {
 function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
   const c = g.cells.find((x) => x.alpha === alpha && x.side === side)!;
   return `${compact(c.macs)} / ${compact(c.params)}${c.complete ? '' : '?'}`;
+}
+
+/**
+ * What an incomplete report leaves out: the layers not costed and the share of layers with
+ * figures. Names and op text from the file go through `inert` (one plain line by default).
+ */
+export function incompleteLine(r: Report, inert: (s: string) => string = singleLine): string {
+  const { counted, total } = r.coverage;
+  const names = r.missing.slice(0, 5).map((m) => `${inert(m.name)} (${inert(m.op)}, line ${m.line})`);
+  const more = r.missing.length > names.length ? ` and ${r.missing.length - names.length} more` : '';
+  const what = r.missing.length ? `not costed: ${names.join(', ')}${more}; ` : 'some shapes are unknown; ';
+  return `${what}the totals cover ${counted} of ${total} layers and are a lower bound.`;
 }

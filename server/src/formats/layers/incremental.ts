@@ -15,10 +15,12 @@
 import type { Graph, LayerOp, Span } from '../../core/ir';
 import type { Arg, LayerStmt, OpNode, Stmt, Word } from './ast';
 import { soleConsumers } from '../../core/costs';
-import { checkOp, implicitBiasOf, LoweredLayer, OP_SPECS } from './lower';
+import { checkOp, OP_SPECS } from './lower/checkOp';
+import { implicitBiasOf } from './lower/implicitBias';
+import { LoweredLayer } from './lower/naming';
 import { isSpace } from './lexer';
 import { parseLayers } from './parser';
-import type { LayersParsed } from './index';
+import type { LayersParsed } from './parsed';
 
 const NO_PARAMS = new Map<string, never>();
 

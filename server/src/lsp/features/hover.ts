@@ -1,7 +1,11 @@
-// Hover: on a layer, its shapes, MACs with the formula filled in, parameters, activation
-// memory, share of the total and, for a depthwise-separable candidate, the alternative
-// side by side; on the network or input line, totals and the per-kind breakdown.
-// Names and op text from the file are escaped (core/safeText.ts): they render literally.
+// Hover, the same in every format. On a layer: its name, op and shapes, its MACs and
+// parameters, and for a depthwise-separable candidate the alternative, all in the first
+// lines; the formula filled in below. On a module that lowers to several layers (a Darknet
+// section with its BN and activation, an Ultralytics Conv or C2f row, a `.layers` block
+// invocation): the module's input, output and totals, its main layer's details when it has
+// one costed layer, else its parts, one row each. On an op that `repeat` runs several
+// times: the iterations' sum and each iteration. On the network or input line: totals and
+// the per-kind breakdown.
 import type { Hover, Position } from 'vscode-languageserver';
 import { KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
@@ -10,6 +14,9 @@ import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
 import { BYTES_PER_ELEMENT } from '../../report/model';
+
+/** Parts listed in a module hover before the rest is summed into one row. */
+const MAX_PARTS = 12;
 
 export function hover(doc: FeatureDoc, pos: Position): Hover | null {
   const offset = doc.lines.offsetAt(pos);
@@ -21,78 +28,179 @@ export function hover(doc: FeatureDoc, pos: Position): Hover | null {
   const found = layersAt(doc, offset);
   if (!found.length) return null;
   const first = found[0]!;
-  // Several layers at one place: repeat iterations or a block invocation.
-  const sameOp = found.every((l) => l.layer.span.start === first.layer.span.start);
-  const value = sameOp && found.length === 1 ? layerHover(doc, first) : groupHover(doc, found, sameOp);
-  const span = sameOp ? first.layer.span : first.layer.site;
-  return { contents: { kind: 'markdown', value }, range: toRange(doc.lines, span) };
+  const oneSpan = found.every(
+    (l) => l.layer.span.start === first.layer.span.start && l.layer.span.end === first.layer.span.end,
+  );
+  const value =
+    found.length === 1
+      ? layerHover(doc, first)
+      : oneSpan && found.every((l) => l.layer.opText === first.layer.opText && l.layer.op.kind === first.layer.op.kind)
+        ? repeatHover(doc, found)
+        : moduleHover(doc, found, oneSpan);
+  return {
+    contents: { kind: 'markdown', value },
+    range: toRange(doc.lines, oneSpan ? first.layer.span : first.layer.site),
+  };
+}
+
+const shapes = (l: LayerResult): string =>
+  `${l.inputs ? l.inputs.map(fmt).join(' + ') : 'unknown'} → ${l.output ? fmt(l.output) : 'unknown'}`;
+
+/** `4,718,592 MACs (81.8% of 5.77M)`. */
+function macsOf(doc: FeatureDoc, macs: number): string {
+  const total = doc.analysis.totals.macs;
+  return `**${exact(macs)} MACs** (${percent(macs, total)} of ${compact(total)})`;
+}
+
+/** The separable alternative in one line, when the layer is a KxK conv with known shapes. */
+function separableLine(doc: FeatureDoc, l: LayerResult): string | undefined {
+  if (!isSeparableCandidate(l, -1)) return undefined;
+  const s = dscSavings(l, false, doc.analysis.graph.input.batch)!;
+  const op = l.layer.op as { kh: number; kw: number };
+  return `**Separable** (dwconv ${op.kh}x${op.kw} + conv ${l.output![2]} 1x1): ${exact(s.separableMacs)} MACs (${percent(s.separableMacs - s.macs, s.macs)}) · ${exact(s.separableParams)} params (with two BNs)`;
+}
+
+export function layerHover(
+  doc: FeatureDoc,
+  l: LayerResult,
+  title = `**${markdownText(l.layer.name)}** · ${markdownCode(l.layer.opText)}`,
+): string {
+  const batch = doc.analysis.graph.input.batch;
+  const costed = l.macs || l.layer.op.kind === 'conv' || l.layer.op.kind === 'fc';
+  const lines = [
+    `${title}${l.macs ? ` · ${KIND_LABELS[l.kind]}` : ''}`,
+    '',
+    `${shapes(l)}${costed ? ` · ${macsOf(doc, l.macs)}` : ''} · ${exact(l.params)} params`,
+  ];
+  const sep = separableLine(doc, l);
+  if (sep) lines.push('', sep);
+  const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, batch) : undefined;
+  if (f) lines.push('', `MACs = ${f.symbolic}`, `= ${f.filled}`);
+  if (sep) {
+    const s = dscSavings(l, false, batch)!;
+    const op = l.layer.op as { kh: number; kw: number };
+    lines.push(
+      '',
+      `separable / standard = 1/N + 1/K² = 1/${l.output![2]} + 1/${op.kh * op.kw} = ${s.ratio.toFixed(4)}`,
+    );
+  }
+  lines.push(
+    '',
+    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_ELEMENT)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
+  );
+  return lines.join('\n');
+}
+
+/** One op that `repeat` runs several times: the sum, then each iteration. */
+function repeatHover(doc: FeatureDoc, layers: LayerResult[]): string {
+  const first = layers[0]!;
+  const macs = layers.reduce((a, l) => a + l.macs, 0);
+  const params = layers.reduce((a, l) => a + l.params, 0);
+  const last = layers[layers.length - 1]!;
+  const lines = [
+    `**${markdownCode(first.layer.opText)}** × ${layers.length} (repeated)`,
+    '',
+    `${first.inputs ? first.inputs.map(fmt).join(' + ') : 'unknown'} → ${last.output ? fmt(last.output) : 'unknown'} · ${macsOf(doc, macs)} · ${exact(params)} params`,
+  ];
+  const sep = separableLine(doc, first);
+  if (sep) lines.push('', `${sep}, each`);
+  lines.push('', '| iteration | shapes | MACs | params |', '|---|---|---:|---:|');
+  for (const l of layers.slice(0, MAX_PARTS))
+    lines.push(`| ${markdownText(l.layer.name)} | ${shapes(l)} | ${exact(l.macs)} | ${exact(l.params)} |`);
+  if (layers.length > MAX_PARTS) lines.push(`| … ${layers.length - MAX_PARTS} more | | | |`);
+  const f =
+    first.inputs && first.output
+      ? macsFormula(first.layer, first.inputs, first.output, doc.analysis.graph.input.batch)
+      : undefined;
+  if (f) lines.push('', `first: MACs = ${f.symbolic} = ${f.filled}`);
+  return lines.join('\n');
+}
+
+/** The longest name prefix the layers share, cut at a `.` or `/` (`model.2` for `model.2.cv1.conv`, `model.2.cat`). */
+function commonName(layers: LayerResult[]): string {
+  let prefix = layers[0]!.layer.name;
+  for (const l of layers)
+    while (prefix && !`${l.layer.name}.`.startsWith(`${prefix}.`) && !`${l.layer.name}/`.startsWith(`${prefix}/`))
+      prefix = prefix.replace(/[./]?[^./]*$/, '');
+  return prefix;
+}
+
+/**
+ * Layers of one module, grouped into its parts by the name after the module's own: `cv1`,
+ * `m.0`, `cv2` in a C2f (an index stays with its list), one part per layer otherwise.
+ */
+function partsOf(layers: LayerResult[], prefix: string): { name: string; layers: LayerResult[] }[] {
+  const parts: { name: string; layers: LayerResult[] }[] = [];
+  for (const l of layers) {
+    const rest = prefix ? l.layer.name.slice(prefix.length).replace(/^[./]/, '') : l.layer.name;
+    const name = /^[^./]+[./]\d+(?=[./]|$)/.exec(rest)?.[0] ?? (/^[^./]+/.exec(rest)?.[0] || l.layer.name);
+    const prev = parts[parts.length - 1];
+    if (prev?.name === name) prev.layers.push(l);
+    else parts.push({ name, layers: [l] });
+  }
+  return parts;
+}
+
+/** A module that lowers to several layers, or every layer of a block invocation (`oneSpan` false). */
+function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): string {
+  const costed = layers.filter((l) => l.macs > 0);
+  const prefix = commonName(layers);
+  const first = layers[0]!;
+  const last = layers[layers.length - 1]!;
+  const macs = layers.reduce((a, l) => a + l.macs, 0);
+  const params = layers.reduce((a, l) => a + l.params, 0);
+  const written = doc.text.slice(first.layer.span.start, first.layer.span.end).split('\n')[0]!.trim();
+  const what = oneSpan ? `\`${written.length > 40 ? `${written.slice(0, 39)}…` : written}\`` : 'block invocation';
+  const title = `**${markdownText(prefix || first.layer.name)}** · ${what} · ${layers.length} layers`;
+  if (costed.length === 1) {
+    // One conv or fc with its BN and activation: that layer's hover, with the module's parameters.
+    const main = costed[0]!;
+    const extra = params - main.params;
+    const others = layers
+      .filter((l) => l !== main)
+      .map((l) => (l.layer.op.kind === 'act' ? (l.layer.op as { fn: string }).fn : l.layer.op.kind));
+    const withParams = layers.filter((l) => l !== main && l.params);
+    const note = extra
+      ? `\n\n${exact(params)} params with ${withParams.map((l) => `${markdownText(l.layer.name)} (${exact(l.params)})`).join(', ')}`
+      : '';
+    return `${layerHover(doc, main, `${title} (${markdownText(main.layer.name)} + ${others.map(markdownText).join(' + ')})`)}${note}`;
+  }
+  const lines = [
+    title,
+    '',
+    `${first.inputs ? first.inputs.map(fmt).join(' + ') : 'unknown'} → ${last.output ? fmt(last.output) : 'unknown'} · ${macsOf(doc, macs)} · ${exact(params)} params`,
+  ];
+  const batch = doc.analysis.graph.input.batch;
+  const candidates = costed.filter((l) => isSeparableCandidate(l, -1));
+  if (candidates.length) {
+    const saved = candidates.reduce((a, l) => {
+      const s = dscSavings(l, false, batch)!;
+      return a + s.macs - s.separableMacs;
+    }, 0);
+    lines.push(
+      '',
+      `**Separable**: ${candidates.length} KxK conv${candidates.length > 1 ? 's' : ''} here would save ${exact(saved)} MACs (${percent(-saved, macs)})`,
+    );
+  }
+  const parts = partsOf(layers, prefix);
+  lines.push('', '| part | output | MACs | params |', '|---|---|---:|---:|');
+  for (const p of parts.slice(0, MAX_PARTS)) {
+    const out = p.layers[p.layers.length - 1]!.output;
+    const ops = [...new Set(p.layers.map((l) => l.layer.opText))].join(' ');
+    lines.push(
+      `| ${markdownText(p.name)} (${markdownText(ops)}) | ${out ? fmt(out) : 'unknown'} | ${exact(p.layers.reduce((a, l) => a + l.macs, 0))} | ${exact(p.layers.reduce((a, l) => a + l.params, 0))} |`,
+    );
+  }
+  const rest = parts.slice(MAX_PARTS).flatMap((p) => p.layers);
+  if (rest.length)
+    lines.push(
+      `| … ${parts.length - MAX_PARTS} more | | ${exact(rest.reduce((a, l) => a + l.macs, 0))} | ${exact(rest.reduce((a, l) => a + l.params, 0))} |`,
+    );
+  return lines.join('\n');
 }
 
 function row(label: string, value: string): string {
   return `| ${label} | ${value} |`;
-}
-
-export function layerHover(doc: FeatureDoc, l: LayerResult): string {
-  const total = doc.analysis.totals.macs;
-  const batch = doc.analysis.graph.input.batch;
-  const lines = [
-    `**${markdownText(l.layer.name)}** · ${markdownCode(l.layer.opText)}${l.macs ? ` · ${KIND_LABELS[l.kind]}` : ''}`,
-    '',
-    '| | |',
-    '|---|---|',
-  ];
-  lines.push(row('input', l.inputs ? l.inputs.map(fmt).join(' + ') : 'unknown'));
-  lines.push(row('output', l.output ? fmt(l.output) : 'unknown'));
-  if (l.macs || l.layer.op.kind === 'conv' || l.layer.op.kind === 'fc')
-    lines.push(row('MACs', `${exact(l.macs)} (${percent(l.macs, total)} of ${compact(total)})`));
-  lines.push(row('params', exact(l.params)));
-  lines.push(row('activations', `${exact(l.activations)} (${compact(l.activations * BYTES_PER_ELEMENT)}B fp32)`));
-  if (l.otherOps) lines.push(row('other ops', exact(l.otherOps)));
-  const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, batch) : undefined;
-  if (f) lines.push('', `MACs = ${f.symbolic}`, '', `= ${f.filled}`);
-  if (isSeparableCandidate(l, -1)) {
-    const s = dscSavings(l, false, batch)!;
-    const op = l.layer.op as { kh: number; kw: number };
-    const n = l.output![2];
-    lines.push(
-      '',
-      `**Depthwise-separable alternative** (dwconv ${op.kh}x${op.kw} + conv ${n} 1x1):`,
-      '',
-      '| | standard | separable |',
-      '|---|---:|---:|',
-      `| MACs | ${exact(s.macs)} | ${exact(s.separableMacs)} (${percent(s.separableMacs - s.macs, s.macs)}) |`,
-      `| params | ${exact(l.params)} | ${exact(s.separableParams)} (with two BNs) |`,
-      '',
-      `ratio = 1/N + 1/K² = 1/${n} + 1/${op.kh * op.kw} = ${s.ratio.toFixed(4)}`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function groupHover(doc: FeatureDoc, layers: LayerResult[], sameOp: boolean): string {
-  const macs = layers.reduce((a, l) => a + l.macs, 0);
-  const params = layers.reduce((a, l) => a + l.params, 0);
-  const last = layers[layers.length - 1]!;
-  const title = sameOp
-    ? `**${markdownText(layers[0]!.layer.opText)}** × ${layers.length} (repeated)`
-    : `**${layers.length} layers** from this invocation`;
-  const out = [
-    title,
-    '',
-    '| | |',
-    '|---|---|',
-    row('output', last.output ? fmt(last.output) : 'unknown'),
-    row('MACs', `${exact(macs)} (${percent(macs, doc.analysis.totals.macs)})`),
-    row('params', exact(params)),
-  ];
-  if (sameOp && layers[0]!.macs) {
-    const f =
-      layers[0]!.inputs && layers[0]!.output
-        ? macsFormula(layers[0]!.layer, layers[0]!.inputs, layers[0]!.output, doc.analysis.graph.input.batch)
-        : undefined;
-    if (f) out.push('', `each: ${f.symbolic} = ${f.filled}`);
-  }
-  return out.join('\n');
 }
 
 export function networkHover(doc: FeatureDoc): string {
@@ -115,6 +223,6 @@ export function networkHover(doc: FeatureDoc): string {
     lines.push(
       `| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`,
     );
-  if (!a.complete) lines.push('', '_Some shapes are unknown: the totals leave those layers out._');
+  if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');
 }

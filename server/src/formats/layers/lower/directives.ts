@@ -1,0 +1,139 @@
+// The `.layers` header directives (network, input, width, resolution, budget): each checks
+// its arguments and sets its part of the graph; a bad value gets a diagnostic on its word
+// and leaves the graph's default. `input` is declared once (its span marks it declared).
+import type { Graph } from '../../../core/ir';
+import { LIMITS } from '../../../core/limits';
+import type { Arg, DirectiveStmt, Word } from '../ast';
+import { parseCount, parseDims } from '../values';
+import type { Diag } from './checkOp';
+
+/** One directive's arguments: positional words and `key=value` options. */
+class DirectiveArgs {
+  readonly kw: string;
+  readonly positional: Arg[];
+  readonly opts: Map<string, Arg>;
+  constructor(
+    readonly d: DirectiveStmt,
+    private readonly diag: Diag,
+  ) {
+    this.kw = d.keyword.text;
+    this.positional = d.args.filter((a) => !a.key);
+    this.opts = new Map(d.args.filter((a) => a.key).map((a) => [a.key!.text, a] as const));
+  }
+  /** Reports every option not in `allowed`. */
+  allowOpts(allowed: string[]): void {
+    for (const [k, a] of this.opts)
+      if (!allowed.includes(k))
+        this.diag(
+          'unknown-option',
+          a.key!.span,
+          `'${this.kw}' has no option '${k}'${allowed.length ? ` (options: ${allowed.join(', ')})` : ''}.`,
+        );
+  }
+  /** The one positional word, or undefined after a diagnostic showing `usage`. */
+  needOne(usage: string): Word | undefined {
+    if (this.positional.length !== 1) {
+      this.diag('syntax-error', this.positional[1]?.span ?? this.d.span, `Expected: ${usage}.`);
+      return undefined;
+    }
+    return this.positional[0]!.value;
+  }
+  /** An integer option from 1 to the dimension limit; undefined when absent or (after a diagnostic) bad. */
+  positiveIntOption(key: string): number | undefined {
+    const a = this.opts.get(key);
+    if (!a) return undefined;
+    const n = Number(a.value.text);
+    if (Number.isInteger(n) && n >= 1 && n <= LIMITS.maxDimension) return n;
+    this.diag(
+      'invalid-value',
+      a.value.span,
+      `${key} must be an integer from 1 to ${LIMITS.maxDimension}, not '${a.value.text}'.`,
+    );
+    return undefined;
+  }
+}
+
+function networkDirective(args: DirectiveArgs, graph: Graph): void {
+  const w = args.needOne('network NAME');
+  if (w) {
+    graph.name = w.text;
+    graph.nameSpan = args.d.span;
+  }
+  args.allowOpts([]);
+  graph.headerSpan = args.d.span;
+}
+
+function inputDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
+  args.allowOpts(['batch']);
+  const w = args.needOne('input HxWxC [batch=N]');
+  if (!w) return;
+  const dims = parseDims(w.text);
+  if (dims?.length !== 3 || dims.some((x) => x < 1 || x > LIMITS.maxDimension)) {
+    diag(
+      'invalid-value',
+      w.span,
+      `'${w.text}' is not an input shape: write H x W x C, each from 1 to ${LIMITS.maxDimension}, e.g. 224x224x3.`,
+    );
+    return;
+  }
+  const batch = args.positiveIntOption('batch') ?? 1;
+  if (graph.input.span) diag('duplicate-name', args.d.keyword.span, 'The input is already declared.');
+  graph.input = { h: dims[0]!, w: dims[1]!, c: dims[2]!, batch, span: args.d.span };
+  if (graph.headerSpan.end === 0) graph.headerSpan = args.d.span;
+}
+
+function widthDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
+  args.allowOpts(['divisor']);
+  const w = args.needOne('width ALPHA [divisor=D]');
+  if (!w) return;
+  const a = Number(w.text);
+  if (!(a > 0 && a <= 4)) {
+    diag('invalid-value', w.span, `The width multiplier must be a number in (0, 4], not '${w.text}'.`);
+    return;
+  }
+  const divisor = args.positiveIntOption('divisor');
+  graph.width = divisor ? { alpha: a, divisor, span: args.d.span } : { alpha: a, span: args.d.span };
+}
+
+function resolutionDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
+  args.allowOpts([]);
+  const w = args.needOne('resolution SIDE');
+  if (!w) return;
+  const r = Number(w.text);
+  if (!Number.isInteger(r) || r < 1 || r > LIMITS.maxDimension)
+    diag(
+      'invalid-value',
+      w.span,
+      `The resolution must be an integer input side from 1 to ${LIMITS.maxDimension}, not '${w.text}'.`,
+    );
+  else graph.resolution = { side: r, span: args.d.span };
+}
+
+function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
+  if (args.positional.length) diag('syntax-error', args.positional[0]!.span, 'Expected: budget macs=N params=N.');
+  args.allowOpts(['macs', 'params']);
+  const budget = graph.budget ?? { span: args.d.span };
+  for (const key of ['macs', 'params'] as const) {
+    const a = args.opts.get(key);
+    if (!a) continue;
+    const c = parseCount(a.value.text);
+    if (!c.ok || c.value <= 0) diag('invalid-value', a.value.span, c.ok ? 'A budget must be positive.' : c.error);
+    else budget[key] = c.value;
+  }
+  if (budget.macs !== undefined || budget.params !== undefined) graph.budget = budget;
+}
+
+type DirectiveHandler = (args: DirectiveArgs, graph: Graph, diag: Diag) => void;
+
+const DIRECTIVES = new Map<string, DirectiveHandler>([
+  ['network', networkDirective],
+  ['input', inputDirective],
+  ['width', widthDirective],
+  ['resolution', resolutionDirective],
+  ['budget', budgetDirective],
+]);
+
+/** Applies one directive to the graph header. */
+export function applyDirective(d: DirectiveStmt, graph: Graph, diag: Diag): void {
+  DIRECTIVES.get(d.keyword.text)?.(new DirectiveArgs(d, diag), graph, diag);
+}
