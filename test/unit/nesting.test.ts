@@ -82,10 +82,19 @@ test('100 nested repeats are within the limit and analysed in full', () => {
   assert.equal(doc.analysis.totals.macs, 8 * 8 * 8 * 8 * 9);
 });
 
-test('a chain of 3,000 blocks each invoking the next is a finding, not a crash', () => {
-  const doc = analyzeSource(blockChain(3_000), 'c.layers');
-  assert.ok(doc.diagnostics.some((d) => d.code === 'limit-exceeded'));
+test('a chain of 3,000 blocks each invoking the next: one limit-exceeded at the link past the limit', () => {
+  const text = blockChain(3_000);
+  const doc = analyzeSource(text, 'c.layers');
+  const limit = doc.diagnostics.filter((d) => d.code === 'limit-exceeded');
+  assert.equal(limit.length, 1);
+  const at = text.indexOf(`  b${LIMITS.maxNesting} c`) + 2;
+  assert.deepEqual(limit[0]!.span, { start: at, end: at + `b${LIMITS.maxNesting}`.length });
+  assert.match(limit[0]!.message, /nested more than 100 deep here \(blocks b0 → … → b99\)/);
   walkEverything(doc, 'c.layers');
+  // 100 links are within the limit.
+  assert.ok(
+    !analyzeSource(blockChain(LIMITS.maxNesting), 'c.layers').diagnostics.some((d) => d.code === 'limit-exceeded'),
+  );
 });
 
 test('deep Caffe blocks and deep YAML lists are findings, not crashes', () => {
