@@ -197,3 +197,13 @@ test('fuzz: nesting of every kind and depth, in every format, is analysed and wa
   );
   assert.equal(runs, RUNS);
 });
+
+test('YAML nested past what its parser can read is one limit-exceeded, not a syntax error about the stack', () => {
+  const text = `nc: 80\nbackbone:\n  - [-1, 1, Conv, ${'[\n    '.repeat(60_000)}${']'.repeat(60_000)}]\nhead: []\n`;
+  const doc = analyzeSource(text, 'deep.yaml');
+  const limit = doc.diagnostics.filter((d) => d.code === 'limit-exceeded');
+  assert.equal(limit.length, 1);
+  assert.match(limit[0]!.message, /YAML nested too deeply/);
+  assert.ok(!doc.diagnostics.some((d) => /call stack/.test(d.message)));
+  walkEverything(doc, 'deep.yaml');
+});
