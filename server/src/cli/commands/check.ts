@@ -3,7 +3,9 @@
 // ignore), suppression comments and command-line budgets.
 //
 // Exit: 0 when nothing reaches the failing severity (`--fail-on`, default error) and the
-// warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors.
+// warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors. A
+// file that cannot be read or analysed is reported on stderr and the others are still
+// checked and printed (then the exit is 2).
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
 import { SEVERITIES } from '../../core/diagnostics';
@@ -11,12 +13,13 @@ import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
 import { analyzeFile } from '../document';
 import { collectFiles, displayPath, supportedExtensions } from '../files';
-import { colorEnabled, EXIT, painter, UsageError, type Io } from '../io';
+import { colorEnabled, ConfigError, EXIT, painter, UsageError, type Io } from '../io';
 import { githubAnnotations } from '../output/github';
 import { checkMarkdown } from '../output/markdown';
 import { sarifLog } from '../output/sarif';
 import { checkText } from '../output/text';
-import { countSeverities, type CheckFile, type CheckResult } from '../output/types';
+import { countSeverities, plural, type CheckFile, type CheckResult } from '../output/types';
+import type { DocumentAnalysis } from '../../engine/analyzeSource';
 import type { Command } from './types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
@@ -83,11 +86,23 @@ export const check: Command = {
       );
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
     const files: CheckFile[] = [];
+    let unchecked = 0;
     try {
       paths.forEach((path, i) => {
         const file = displayPath(path, io.cwd);
         if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
-        const { doc } = analyzeFile(path, file, cli);
+        let doc: DocumentAnalysis;
+        try {
+          doc = analyzeFile(path, file, cli).doc;
+        } catch (e) {
+          // One file that cannot be read or analysed must not cost the others their results.
+          if (e instanceof ConfigError) throw e;
+          unchecked++;
+          io.err(
+            `${progress ? '\r\u001b[2K' : ''}layerlint: ${e instanceof UsageError ? e.message : `internal error in ${file}: ${(e as Error).stack ?? String(e)}`}\n`,
+          );
+          return;
+        }
         const a = doc.analysis;
         files.push({
           file,
@@ -117,7 +132,8 @@ export const check: Command = {
       },
     };
     io.out(render(format, result, io));
-    return failed ? EXIT.findings : EXIT.ok;
+    if (unchecked) io.err(`layerlint: ${plural(unchecked, 'file')} could not be checked (see above)\n`);
+    return unchecked ? EXIT.usage : failed ? EXIT.findings : EXIT.ok;
   },
 };
 

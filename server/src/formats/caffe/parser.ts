@@ -4,6 +4,7 @@
 // of the file is still analysed. Knows nothing about Caffe except one recovery heuristic:
 // a `layer {` (or `layers {`) met inside a top-level layer block closes that block.
 import type { Span } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
 import { tokenize, type Token } from './lexer';
 
 export interface Scalar {
@@ -42,7 +43,7 @@ export interface Document {
 
 const OPEN_CLOSE: Record<string, string> = { '{': '}', '<': '>' };
 /** Deeper blocks are skipped (after an error) so that recursion stays bounded whatever the input. */
-const MAX_DEPTH = 100;
+const MAX_DEPTH = LIMITS.maxNesting;
 const LAYER_KEYWORDS = new Set(['layer', 'layers']);
 
 export function parseTextProto(text: string): Document {
