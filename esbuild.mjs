@@ -105,7 +105,7 @@ if (args.has('--bench')) {
       ...common,
       sourcemap: true,
       minify: false,
-      entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' },
+      entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts', formats: 'bench/formatsMain.ts' },
       outdir: 'out/bench',
     }),
   );

@@ -3,6 +3,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine';
+import { formatsBench } from './formats';
 import { serverBench } from './server';
 import { printFigure, type Figure } from './stats';
 
@@ -36,6 +37,7 @@ async function main() {
   };
   await run('size', sizes);
   await run('engine', engineBench);
+  await run('formats', formatsBench);
   await run('server', serverBench);
   if (json)
     writeFileSync(
