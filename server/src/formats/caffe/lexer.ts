@@ -5,6 +5,8 @@
 // Tokens are columns of typed arrays (kind, start, end, line), read on char codes with no
 // object per token; a token's text is sliced only when the parser asks for it.
 
+import { isJsSpace } from '../chars';
+
 export const IDENT = 0;
 export const NUMBER = 1;
 export const STRING = 2;
@@ -53,22 +55,6 @@ const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c) || c === 46;
 /** `{ } < > : [ ] , ;` */
 function isPunct(c: number): boolean {
   return c === 123 || c === 125 || c === 60 || c === 62 || c === 58 || c === 91 || c === 93 || c === 44 || c === 59;
-}
-
-/** What JavaScript's `\s` matches. */
-function isJsSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** Where an error token stops: whitespace, punctuation, a comment or a quote. */
