@@ -105,7 +105,13 @@ if (args.has('--bench')) {
       ...common,
       sourcemap: true,
       minify: false,
-      entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts', formats: 'bench/formatsMain.ts' },
+      entryPoints: {
+        run: 'bench/run.ts',
+        cpu: 'bench/cpu.ts',
+        mem: 'bench/mem.ts',
+        formats: 'bench/formatsMain.ts',
+        peer: 'bench/peerMain.ts',
+      },
       outdir: 'out/bench',
     }),
   );

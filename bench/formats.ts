@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Graph } from '../server/src/core/ir';
 import { analyzeSource } from '../server/src/engine/analyzeSource';
 import { generateLayers } from './generate';
-import { summarize, type Figure } from './stats';
+import { cpuMs, summarize, type Figure } from './stats';
 
 const CORPUS = process.env.LAYERLINT_CORPUS ?? '/work/shared/corpus';
 
@@ -39,12 +39,13 @@ export function jsonOfSize(graph: Graph, chars: number): string {
   return JSON.stringify(rows);
 }
 
-/** CPU milliseconds per call (process.cpuUsage: time other processes take does not count). */
+/** CPU milliseconds per call, over `reps` calls. */
 function batchMs(f: () => void, reps: number): number {
-  const c = process.cpuUsage();
-  for (let i = 0; i < reps; i++) f();
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1000 / reps;
+  return (
+    cpuMs(() => {
+      for (let i = 0; i < reps; i++) f();
+    }) / reps
+  );
 }
 
 /** Bytes/ms of the analysis and of JSON.parse, alternating batches; the ratio is taken per pair. */

@@ -4,6 +4,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine';
 import { formatsBench } from './formats';
+import { peerBench } from './peer';
 import { serverBench } from './server';
 import { printFigure, type Figure } from './stats';
 
@@ -38,6 +39,7 @@ async function main() {
   await run('size', sizes);
   await run('engine', engineBench);
   await run('formats', formatsBench);
+  await run('peer', peerBench);
   await run('server', serverBench);
   if (json)
     writeFileSync(

@@ -8,6 +8,14 @@ export interface Figure {
   note?: string;
 }
 
+/** CPU milliseconds `f` takes (process.cpuUsage: time other processes take does not count). */
+export function cpuMs(f: () => void): number {
+  const c = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
+}
+
 export function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
