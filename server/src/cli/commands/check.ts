@@ -7,15 +7,14 @@
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
 import type { Severity } from '../../core/diagnostics';
-import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
-import { analyzeFile } from '../document';
-import { collectFiles, displayPath, supportedExtensions } from '../files';
-import { colorEnabled, EXIT, painter, UsageError, type Io } from '../io';
+import { checkFiles, workerCount } from '../checkPool';
+import { collectFiles, supportedExtensions } from '../files';
+import { colorEnabled, EXIT, painter, UsageError } from '../io';
 import { githubAnnotations } from '../output/github';
 import { checkMarkdown } from '../output/markdown';
 import { sarifLog } from '../output/sarif';
-import { checkText } from '../output/text';
+import { checkFileText, checkSummaryText } from '../output/text';
 import { countSeverities, type CheckFile, type CheckResult } from '../output/types';
 import type { Command } from './types';
 
@@ -84,21 +83,17 @@ export const check: Command = {
         `no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`,
       );
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
-    const files: CheckFile[] = [];
+    const workers = workerCount(paths.length, io.env, cli, io.workerScript);
+    // Text findings stream out file by file; the other formats are one document, written at the end.
+    const paint = painter(colorEnabled(io));
+    let files: CheckFile[];
     try {
-      paths.forEach((path, i) => {
-        const file = displayPath(path, io.cwd);
-        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
-        const { doc } = analyzeFile(path, file, cli);
-        const a = doc.analysis;
-        files.push({
-          file,
-          format: doc.frontEnd.id,
-          macs: a.totals.macs,
-          params: a.totals.params,
-          complete: a.complete,
-          diagnostics: reportDiagnostics(doc),
-        });
+      files = checkFiles(paths, io.cwd, cli, workers, io.workerScript, (f, i) => {
+        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${f.file}`);
+        if (format === 'text' && f.diagnostics.length) {
+          if (progress) io.err('\r\u001b[2K');
+          io.out(checkFileText(f, paint));
+        }
       });
     } finally {
       if (progress) io.err('\r\u001b[2K');
@@ -117,12 +112,13 @@ export const check: Command = {
         failed,
       },
     };
-    io.out(render(format, result, io));
+    io.out(format === 'text' ? checkSummaryText(result, paint) : render(format, result));
     return failed ? EXIT.findings : EXIT.ok;
   },
 };
 
-function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): string {
+/** The whole output of the formats that are one document (text streams, see above). */
+function render(format: Exclude<(typeof FORMATS)[number], 'text'>, r: CheckResult): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(r, null, 2)}\n`;
@@ -132,7 +128,5 @@ function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): strin
       return githubAnnotations(r);
     case 'markdown':
       return checkMarkdown(r);
-    default:
-      return checkText(r, painter(colorEnabled(io)));
   }
 }

@@ -1,0 +1,154 @@
+// The files of `layerlint check`, analysed into CheckFile results and handed to `onFile` in
+// input order, each as soon as it and every file before it are done (so output can stream).
+// With enough files and more than one core, in worker threads that run the CLI bundle itself
+// (`workerScript`, set only by the CLI's process entry), else in this thread; the results and
+// the order are the same either way, and so is an error: the first file (in input order) whose
+// analysis throws stops the run there, after the files before it were handed on. The caller
+// stays synchronous: it blocks on a shared counter the workers bump after each message.
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
+import { reportDiagnostics } from '../report/model';
+import { analyzeFile, type CommandLineOptions } from './document';
+import { displayPath } from './files';
+import { UsageError } from './io';
+import type { CheckFile } from './output/types';
+
+/** Below this many files, starting workers costs more than it saves. */
+export const WORKERS_MIN_FILES = 64;
+const WORKER_KIND = 'layerlint-check-worker';
+
+/** One file's result, as the command reports it. */
+export function checkOne(path: string, cwd: string, cli: CommandLineOptions): CheckFile {
+  const file = displayPath(path, cwd);
+  const { doc } = analyzeFile(path, file, cli);
+  const a = doc.analysis;
+  return {
+    file,
+    format: doc.frontEnd.id,
+    macs: a.totals.macs,
+    params: a.totals.params,
+    complete: a.complete,
+    diagnostics: reportDiagnostics(doc),
+  };
+}
+
+/**
+ * How many worker threads to use: `LAYERLINT_WORKERS` when set (0 or 1: none), else one per
+ * core when there are at least WORKERS_MIN_FILES files; none without a worker script or with
+ * `--verbose` (whose lines go to this thread's stderr).
+ */
+export function workerCount(
+  files: number,
+  env: Record<string, string | undefined>,
+  cli: CommandLineOptions,
+  workerScript: string | undefined,
+): number {
+  if (!workerScript || cli.verbose) return 0;
+  const asked = env.LAYERLINT_WORKERS;
+  const n =
+    asked !== undefined && /^\d+$/.test(asked)
+      ? Number(asked)
+      : files >= WORKERS_MIN_FILES
+        ? availableParallelism()
+        : 0;
+  const count = Math.min(n, files);
+  return count > 1 ? count : 0;
+}
+
+interface WorkerJob {
+  kind: typeof WORKER_KIND;
+  paths: string[];
+  cwd: string;
+  cli: CommandLineOptions;
+  /** This worker takes the files first, first + stride, first + 2 stride, … */
+  first: number;
+  stride: number;
+  port: MessagePort;
+  /** Bumped (and notified) after every message, so the caller can wait without the event loop. */
+  signal: Int32Array;
+}
+
+type WorkerMessage = { index: number; file: CheckFile } | { index: number; error: string; usage: boolean };
+
+export function checkFiles(
+  paths: string[],
+  cwd: string,
+  cli: CommandLineOptions,
+  workers: number,
+  workerScript: string | undefined,
+  onFile: (file: CheckFile, index: number) => void,
+): CheckFile[] {
+  if (workers < 2 || !workerScript)
+    return paths.map((path, i) => {
+      const file = checkOne(path, cwd, cli);
+      onFile(file, i);
+      return file;
+    });
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { verbose: _, ...options } = cli;
+  const ports: MessagePort[] = [];
+  const threads: Worker[] = [];
+  for (let k = 0; k < workers; k++) {
+    const { port1, port2 } = new MessageChannel();
+    const job: WorkerJob = {
+      kind: WORKER_KIND,
+      paths,
+      cwd,
+      cli: options,
+      first: k,
+      stride: workers,
+      port: port2,
+      signal,
+    };
+    threads.push(new Worker(workerScript, { workerData: job, transferList: [port2] }));
+    ports.push(port1);
+  }
+  const done: (WorkerMessage | undefined)[] = new Array(paths.length);
+  const files: CheckFile[] = [];
+  try {
+    while (files.length < paths.length) {
+      const seen = Atomics.load(signal, 0);
+      for (const port of ports)
+        for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+          const msg = m.message as WorkerMessage;
+          done[msg.index] = msg;
+        }
+      for (let next = done[files.length]; next; next = done[files.length]) {
+        if ('error' in next) throw next.usage ? new UsageError(next.error) : new Error(next.error);
+        done[files.length] = undefined;
+        onFile(next.file, files.length);
+        files.push(next.file);
+      }
+      if (files.length < paths.length && !done[files.length]) Atomics.wait(signal, 0, seen, 1000);
+    }
+  } finally {
+    for (const t of threads) void t.terminate();
+    for (const p of ports) p.close();
+  }
+  return files;
+}
+
+/** In a check worker thread: analyse this worker's share of the files and return true; elsewhere false. */
+export function serveCheckWorker(): boolean {
+  const job = workerData as WorkerJob | undefined;
+  if (job?.kind !== WORKER_KIND) return false;
+  const post = (msg: WorkerMessage) => {
+    job.port.postMessage(msg);
+    Atomics.add(job.signal, 0, 1);
+    Atomics.notify(job.signal, 0);
+  };
+  for (let i = job.first; i < job.paths.length; i += job.stride) {
+    try {
+      post({ index: i, file: checkOne(job.paths[i]!, job.cwd, job.cli) });
+    } catch (e) {
+      post({
+        index: i,
+        error: e instanceof UsageError ? e.message : ((e as Error).stack ?? String(e)),
+        usage: e instanceof UsageError,
+      });
+      break;
+    }
+  }
+  job.port.close();
+  return true;
+}
