@@ -111,6 +111,7 @@ if (args.has('--bench')) {
         mem: 'bench/mem.ts',
         formats: 'bench/formatsMain.ts',
         peer: 'bench/peerMain.ts',
+        tree: 'bench/treeMain.ts',
       },
       outdir: 'out/bench',
     }),

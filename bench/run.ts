@@ -5,6 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine';
 import { formatsBench } from './formats';
 import { peerBench } from './peer';
+import { treeBench } from './tree';
 import { serverBench } from './server';
 import { printFigure, type Figure } from './stats';
 
@@ -40,6 +41,7 @@ async function main() {
   await run('engine', engineBench);
   await run('formats', formatsBench);
   await run('peer', peerBench);
+  await run('tree', treeBench);
   await run('server', serverBench);
   if (json)
     writeFileSync(
