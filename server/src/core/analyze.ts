@@ -26,7 +26,8 @@ export interface Analysis {
   input: Shape | null;
   layers: LayerResult[];
   totals: Totals;
-  byKind: ByKind;
+  /** MACs and parameters per cost kind; computed on first read (reports and hovers ask, diagnostics do not). */
+  readonly byKind: ByKind;
   diagnostics: EngineDiagnostic[];
   /** False when some layer's shape could not be inferred, so totals leave it out. */
   complete: boolean;
@@ -136,6 +137,7 @@ function finishAnalysis(
 ): Analysis {
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
+  let kinds: ByKind | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
@@ -169,7 +171,9 @@ function finishAnalysis(
     input: costs.input,
     layers: costs.layers,
     totals: costs.totals,
-    byKind: byKind(costs.layers),
+    get byKind() {
+      return (kinds ??= byKind(costs.layers));
+    },
     diagnostics,
     complete: costs.complete,
     options,
