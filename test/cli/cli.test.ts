@@ -670,6 +670,26 @@ test('check in worker threads: the same results, in input order, as in one threa
   }
 });
 
+test('check in worker threads: when workers die or never answer, this thread analyses what is missing', {
+  timeout: 60_000,
+}, () => {
+  const dir = temp();
+  for (let i = 0; i < 6; i++) write(join(dir, `m${i}.layers`), SMALL());
+  write(join(dir, 'bad.layers'), 'network bad\ninput 8x8x3\nconv 8 3x3 stride=0\n');
+  const paths = collectFiles(['.'], { cwd: dir, ignorePatterns: [], gitignore: false });
+  const expected = checkFiles(paths, dir, {}, 0, undefined, () => {});
+  for (const script of ['// answers nothing\n', 'throw new Error("a worker that fails");\n']) {
+    const path = join(dir, 'worker.js');
+    writeFileSync(path, script);
+    const seen: number[] = [];
+    assert.deepEqual(
+      checkFiles(paths, dir, {}, 2, path, (_, i) => seen.push(i), 20),
+      expected,
+    );
+    assert.deepEqual(seen, [...paths.keys()]);
+  }
+});
+
 test('check in worker threads: an invalid configuration stops the run at the same file, after the same output', () => {
   const dir = temp();
   for (let i = 0; i < 8; i++) write(join(dir, `a${i}`, 'm.layers'), SMALL());

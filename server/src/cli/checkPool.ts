@@ -16,6 +16,8 @@ import type { CheckFile } from './output/types';
 /** Below this many files, starting workers costs more than it saves. */
 export const WORKERS_MIN_FILES = 64;
 const WORKER_KIND = 'layerlint-check-worker';
+/** How long no worker may answer before this thread analyses the file it waits for. */
+const STALL_MS = 30_000;
 
 /** One file's result, as the command reports it. */
 export function checkOne(path: string, cwd: string, cli: CommandLineOptions): CheckFile {
@@ -77,6 +79,7 @@ export function checkFiles(
   workers: number,
   workerScript: string | undefined,
   onFile: (file: CheckFile, index: number) => void,
+  stallMs = STALL_MS,
 ): CheckFile[] {
   if (workers < 2 || !workerScript)
     return paths.map((path, i) => {
@@ -100,32 +103,53 @@ export function checkFiles(
       port: port2,
       signal,
     };
-    threads.push(new Worker(workerScript, { workerData: job, transferList: [port2] }));
+    const thread = new Worker(workerScript, { workerData: job, transferList: [port2] });
+    // A worker that fails is covered by the stall fallback below; its error must not end the process.
+    thread.on('error', () => {});
+    threads.push(thread);
     ports.push(port1);
   }
   const done: (WorkerMessage | undefined)[] = new Array(paths.length);
   const files: CheckFile[] = [];
+  let lastMessage = performance.now();
   try {
     while (files.length < paths.length) {
       const seen = Atomics.load(signal, 0);
       for (const port of ports)
         for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
           const msg = m.message as WorkerMessage;
-          done[msg.index] = msg;
+          lastMessage = performance.now();
+          if (msg.index >= files.length) done[msg.index] = msg;
         }
+      // A worker that died (out of memory, say) never answers: after a silence, this thread
+      // analyses the file it waits for itself (a late answer for it is then ignored).
+      if (!done[files.length] && performance.now() - lastMessage > stallMs) {
+        done[files.length] = checkHere(paths, files.length, cwd, cli);
+        lastMessage = performance.now();
+      }
       for (let next = done[files.length]; next; next = done[files.length]) {
         if ('error' in next) throw next.usage ? new UsageError(next.error) : new Error(next.error);
         done[files.length] = undefined;
         onFile(next.file, files.length);
         files.push(next.file);
       }
-      if (files.length < paths.length && !done[files.length]) Atomics.wait(signal, 0, seen, 1000);
+      if (files.length < paths.length && !done[files.length]) Atomics.wait(signal, 0, seen, Math.min(1000, stallMs));
     }
   } finally {
     for (const t of threads) void t.terminate();
     for (const p of ports) p.close();
   }
   return files;
+}
+
+/** File `index` analysed in this thread, as a worker would answer for it. */
+function checkHere(paths: string[], index: number, cwd: string, cli: CommandLineOptions): WorkerMessage {
+  try {
+    return { index, file: checkOne(paths[index]!, cwd, cli) };
+  } catch (e) {
+    if (e instanceof UsageError) return { index, error: e.message, usage: true };
+    throw e;
+  }
 }
 
 /** In a check worker thread: analyse this worker's share of the files and return true; elsewhere false. */
