@@ -1,16 +1,17 @@
-// The files of `layerlint check`, analysed into CheckFile results and handed to `onFile` in
-// input order, each as soon as it and every file before it are done (so output can stream).
-// With enough files and more than one core, in worker threads that run the CLI bundle itself
-// (`workerScript`, set only by the CLI's process entry), else in this thread; the results and
-// the order are the same either way, and so is an error: the first file (in input order) whose
-// analysis throws stops the run there, after the files before it were handed on. The caller
-// stays synchronous: it blocks on a shared counter the workers bump after each message.
+// The files of `layerlint check`, each analysed into a CheckFile result, or a failure line
+// when it cannot be read or analysed, handed to `onFile` in input order as soon as it and
+// every file before it are done (so output can stream). With enough files and more than one
+// core, in worker threads that run the CLI bundle itself (`workerScript`, set only by the
+// CLI's process entry), else in this thread; the outcomes and their order are the same either
+// way, and so is an invalid configuration (ConfigError), which stops the run at the first file
+// (in input order) that meets it. The caller stays synchronous: it blocks on a shared counter
+// the workers bump after each message.
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import { reportDiagnostics } from '../report/model';
 import { analyzeFile, type CommandLineOptions } from './document';
 import { displayPath } from './files';
-import { UsageError } from './io';
+import { ConfigError, UsageError } from './io';
 import type { CheckFile } from './output/types';
 
 /** Below this many files, starting workers costs more than it saves. */
@@ -19,19 +20,32 @@ const WORKER_KIND = 'layerlint-check-worker';
 /** How long no worker may answer before this thread analyses the file it waits for. */
 const STALL_MS = 30_000;
 
-/** One file's result, as the command reports it. */
-export function checkOne(path: string, cwd: string, cli: CommandLineOptions): CheckFile {
+/** One file's result, as the command reports it, or why it could not be checked. */
+export type FileOutcome = { file: CheckFile } | { failed: string };
+
+/** One file's outcome; an invalid configuration throws (ConfigError). */
+export function checkOne(path: string, cwd: string, cli: CommandLineOptions): FileOutcome {
   const file = displayPath(path, cwd);
-  const { doc } = analyzeFile(path, file, cli);
-  const a = doc.analysis;
-  return {
-    file,
-    format: doc.frontEnd.id,
-    macs: a.totals.macs,
-    params: a.totals.params,
-    complete: a.complete,
-    diagnostics: reportDiagnostics(doc),
-  };
+  try {
+    const { doc } = analyzeFile(path, file, cli);
+    const a = doc.analysis;
+    return {
+      file: {
+        file,
+        format: doc.frontEnd.id,
+        macs: a.totals.macs,
+        params: a.totals.params,
+        complete: a.complete,
+        diagnostics: reportDiagnostics(doc),
+      },
+    };
+  } catch (e) {
+    // One file that cannot be read or analysed must not cost the others their results.
+    if (e instanceof ConfigError) throw e;
+    return {
+      failed: e instanceof UsageError ? e.message : `internal error in ${file}: ${(e as Error).stack ?? String(e)}`,
+    };
+  }
 }
 
 /**
@@ -70,7 +84,7 @@ interface WorkerJob {
   signal: Int32Array;
 }
 
-type WorkerMessage = { index: number; file: CheckFile } | { index: number; error: string; usage: boolean };
+type WorkerMessage = { index: number; outcome: FileOutcome } | { index: number; configError: string };
 
 export function checkFiles(
   paths: string[],
@@ -78,14 +92,14 @@ export function checkFiles(
   cli: CommandLineOptions,
   workers: number,
   workerScript: string | undefined,
-  onFile: (file: CheckFile, index: number) => void,
+  onFile: (outcome: FileOutcome, index: number) => void,
   stallMs = STALL_MS,
-): CheckFile[] {
+): FileOutcome[] {
   if (workers < 2 || !workerScript)
     return paths.map((path, i) => {
-      const file = checkOne(path, cwd, cli);
-      onFile(file, i);
-      return file;
+      const outcome = checkOne(path, cwd, cli);
+      onFile(outcome, i);
+      return outcome;
     });
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { verbose: _, ...options } = cli;
@@ -110,7 +124,7 @@ export function checkFiles(
     ports.push(port1);
   }
   const done: (WorkerMessage | undefined)[] = new Array(paths.length);
-  const files: CheckFile[] = [];
+  const files: FileOutcome[] = [];
   let lastMessage = performance.now();
   try {
     while (files.length < paths.length) {
@@ -128,10 +142,10 @@ export function checkFiles(
         lastMessage = performance.now();
       }
       for (let next = done[files.length]; next; next = done[files.length]) {
-        if ('error' in next) throw next.usage ? new UsageError(next.error) : new Error(next.error);
+        if ('configError' in next) throw new ConfigError(next.configError);
         done[files.length] = undefined;
-        onFile(next.file, files.length);
-        files.push(next.file);
+        onFile(next.outcome, files.length);
+        files.push(next.outcome);
       }
       if (files.length < paths.length && !done[files.length]) Atomics.wait(signal, 0, seen, Math.min(1000, stallMs));
     }
@@ -145,9 +159,9 @@ export function checkFiles(
 /** File `index` analysed in this thread, as a worker would answer for it. */
 function checkHere(paths: string[], index: number, cwd: string, cli: CommandLineOptions): WorkerMessage {
   try {
-    return { index, file: checkOne(paths[index]!, cwd, cli) };
+    return { index, outcome: checkOne(paths[index]!, cwd, cli) };
   } catch (e) {
-    if (e instanceof UsageError) return { index, error: e.message, usage: true };
+    if (e instanceof ConfigError) return { index, configError: e.message };
     throw e;
   }
 }
@@ -162,16 +176,9 @@ export function serveCheckWorker(): boolean {
     Atomics.notify(job.signal, 0);
   };
   for (let i = job.first; i < job.paths.length; i += job.stride) {
-    try {
-      post({ index: i, file: checkOne(job.paths[i]!, job.cwd, job.cli) });
-    } catch (e) {
-      post({
-        index: i,
-        error: e instanceof UsageError ? e.message : ((e as Error).stack ?? String(e)),
-        usage: e instanceof UsageError,
-      });
-      break;
-    }
+    const msg = checkHere(job.paths, i, job.cwd, job.cli);
+    post(msg);
+    if ('configError' in msg) break;
   }
   job.port.close();
   return true;

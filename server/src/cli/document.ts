@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
 import { analyzeSource, analyzeUnread, type DocumentAnalysis, type EngineOptions } from '../engine/analyzeSource';
-import { UsageError } from './io';
+import { ConfigError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
@@ -47,7 +47,7 @@ export function configFor(path: string, configPath: string | undefined): LoadedC
     loaded = explicit.get(abs) ?? readConfigFile(abs);
     explicit.set(abs, loaded);
   } else loaded = loadConfigFor(path);
-  if (loaded.errors.length) throw new UsageError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
+  if (loaded.errors.length) throw new ConfigError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
   return loaded;
 }
 

@@ -20,6 +20,9 @@ export interface Io {
 
 export class UsageError extends Error {}
 
+/** An invalid layerlint.json: it stops the whole command, whichever file found it. */
+export class ConfigError extends UsageError {}
+
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 /** Colour on a stream: FORCE_COLOR (not "0") forces it, NO_COLOR (any value) and non-TTYs turn it off. */

@@ -11,40 +11,15 @@ import {
   type ByKind,
   type Costs,
   type LayerResult,
-  type Totals,
 } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
-import type { Graph, Shape } from './ir';
+import type { Graph } from './ir';
 
-export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
-import { layerShape, type Fail, type ShapeOptions } from './shapes';
-import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
-
-export interface Analysis {
-  graph: Graph;
-  input: Shape | null;
-  layers: LayerResult[];
-  totals: Totals;
-  /** MACs and parameters per cost kind; computed on first read (reports and hovers ask, diagnostics do not). */
-  readonly byKind: ByKind;
-  diagnostics: EngineDiagnostic[];
-  /** False when some layer's shape could not be inferred, so totals leave it out. */
-  complete: boolean;
-  options: AnalysisOptions;
-  /** soleConsumers(graph.layers), computed on first use. */
-  soleConsumers(): Int32Array;
-  /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
-  weightedLayers(): LayerResult[];
-}
-
-export interface AnalysisOptions extends ShapeOptions {
-  rules?: Partial<RuleOptions>;
-  /** Budgets that apply on top of (and override) the file's own `budget` line. */
-  budget?: { macs?: number; params?: number };
-  /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
-  defaultBudget?: { macs?: number; params?: number };
-}
+import { layerShape, type Fail } from './shapes';
+import type { Analysis, AnalysisOptions } from './analysis';
+import { runRules } from './rules';
+import { DEFAULT_RULE_OPTIONS } from './rules/options';
 
 export function analyzeGraph(
   graph: Graph,
@@ -137,7 +112,6 @@ function finishAnalysis(
 ): Analysis {
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
-  let kinds: ByKind | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
@@ -166,6 +140,7 @@ function finishAnalysis(
       );
     }
   }
+  let kinds: ByKind | undefined;
   const analysis: Analysis = {
     graph,
     input: costs.input,

@@ -3,24 +3,24 @@
 // ignore), suppression comments and command-line budgets.
 //
 // Exit: 0 when nothing reaches the failing severity (`--fail-on`, default error) and the
-// warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors.
+// warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors. A
+// file that cannot be read or analysed is reported on stderr and the others are still
+// checked and printed (then the exit is 2).
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
-import type { Severity } from '../../core/diagnostics';
+import { SEVERITIES } from '../../core/diagnostics';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
 import { checkFiles, workerCount } from '../checkPool';
-import { collectFiles, supportedExtensions } from '../files';
+import { collectFiles, displayPath, supportedExtensions } from '../files';
 import { colorEnabled, EXIT, painter, UsageError } from '../io';
 import { githubAnnotations } from '../output/github';
 import { checkMarkdown } from '../output/markdown';
 import { sarifLog } from '../output/sarif';
 import { checkFileText, checkSummaryText } from '../output/text';
-import { countSeverities, type CheckFile, type CheckResult } from '../output/types';
+import { countSeverities, plural, type CheckFile, type CheckResult } from '../output/types';
 import type { Command } from './types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
-const FAIL_ON = ['error', 'warning', 'info', 'hint'] as const;
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 export const PROGRESS_MIN = 10;
 
 const HELP = `Usage: layerlint check [PATHS...] [options]
@@ -49,7 +49,7 @@ Exit codes: 0 no failing findings, 1 failing findings, 2 usage, I/O or configura
 
 export const check: Command = {
   name: 'check',
-  summary: 'lint files and folders; exit 1 on findings (text, json, sarif, github, markdown)',
+  summary: 'lint files and folders; exit 1 on errors, --fail-on warning for more (text, json, sarif, ...)',
   help: HELP,
   run(argv, io, version) {
     const { values, positionals } = parseCommandArgs('check', argv, {
@@ -65,7 +65,7 @@ export const check: Command = {
       return EXIT.ok;
     }
     const format = oneOf(values.format, FORMATS, '--format', 'text');
-    const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
+    const failOn = oneOf(values['fail-on'], SEVERITIES, '--fail-on', 'error');
     const maxWarnings = nonNegativeInteger(values['max-warnings'], 'max-warnings');
     const cli = analysisOptions(values, io);
     const notModels: string[] = [];
@@ -86,13 +86,20 @@ export const check: Command = {
     const workers = workerCount(paths.length, io.env, cli, io.workerScript);
     // Text findings stream out file by file; the other formats are one document, written at the end.
     const paint = painter(colorEnabled(io));
-    let files: CheckFile[];
+    const files: CheckFile[] = [];
+    let unchecked = 0;
     try {
-      files = checkFiles(paths, io.cwd, cli, workers, io.workerScript, (f, i) => {
-        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${f.file}`);
-        if (format === 'text' && f.diagnostics.length) {
+      checkFiles(paths, io.cwd, cli, workers, io.workerScript, (outcome, i) => {
+        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${displayPath(paths[i]!, io.cwd)}`);
+        if ('failed' in outcome) {
+          unchecked++;
+          io.err(`${progress ? '\r\u001b[2K' : ''}layerlint: ${outcome.failed}\n`);
+          return;
+        }
+        files.push(outcome.file);
+        if (format === 'text' && outcome.file.diagnostics.length) {
           if (progress) io.err('\r\u001b[2K');
-          io.out(checkFileText(f, paint));
+          io.out(checkFileText(outcome.file, paint));
         }
       });
     } finally {
@@ -101,7 +108,8 @@ export const check: Command = {
     const all = files.flatMap((f) => f.diagnostics);
     const counts = countSeverities(all);
     const failed =
-      all.some((d) => RANK[d.severity] <= RANK[failOn]) || (maxWarnings !== undefined && counts.warning > maxWarnings);
+      all.some((d) => SEVERITIES.indexOf(d.severity) <= SEVERITIES.indexOf(failOn)) ||
+      (maxWarnings !== undefined && counts.warning > maxWarnings);
     const result: CheckResult = {
       tool: { name: 'layerlint', version },
       files,
@@ -113,7 +121,8 @@ export const check: Command = {
       },
     };
     io.out(format === 'text' ? checkSummaryText(result, paint) : render(format, result));
-    return failed ? EXIT.findings : EXIT.ok;
+    if (unchecked) io.err(`layerlint: ${plural(unchecked, 'file')} could not be checked (see above)\n`);
+    return unchecked ? EXIT.usage : failed ? EXIT.findings : EXIT.ok;
   },
 };
 

@@ -4,6 +4,7 @@
 // of the file is still analysed. Knows nothing about Caffe except one recovery heuristic:
 // a `layer {` (or `layers {`) met inside a top-level layer block closes that block.
 import type { Span } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
 import { ERROR, IDENT, NUMBER, PUNCT, STRING, tokenize } from './lexer';
 
 export interface Scalar {
@@ -41,7 +42,7 @@ export interface Document {
 }
 
 /** Deeper blocks are skipped (after an error) so that recursion stays bounded whatever the input. */
-const MAX_DEPTH = 100;
+const MAX_DEPTH = LIMITS.maxNesting;
 const LAYER_KEYWORDS = new Set(['layer', 'layers']);
 const CH_LBRACE = 123,
   CH_RBRACE = 125,
