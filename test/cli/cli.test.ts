@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -17,7 +17,8 @@ import { CODES } from '../../server/src/core/diagnostics';
 import { main } from '../../server/src/cli/main';
 import { FIXERS } from '../../server/src/cli/commands/fix';
 import type { Io } from '../../server/src/cli/io';
-import { supportedExtensions } from '../../server/src/cli/files';
+import { collectFiles, supportedExtensions } from '../../server/src/cli/files';
+import { checkFiles, workerCount, WORKERS_MIN_FILES } from '../../server/src/cli/checkPool';
 import { buildReport } from '../../server/src/report/model';
 import { compactReport } from '../golden/compact';
 
@@ -662,4 +663,75 @@ test('check: a layer LayerLint cannot cost makes the result incomplete: exit 1, 
   assert.match(text, /Incomplete: +not costed: /);
   writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'incomplete-analysis': 'warning' } }));
   assert.equal(run(['check', 'net.cfg'], { cwd: dir }).code, 0);
+});
+
+// --- check in worker threads (cli/checkPool.ts) -------------------------------------------
+
+test('check in worker threads: the same results, in input order, as in one thread', () => {
+  const dir = temp();
+  const examples = readdirSync(resolve(ROOT, 'examples')).filter((f) => /\.(layers|prototxt|cfg|yaml)$/.test(f));
+  for (let i = 0; i < 5; i++)
+    for (const f of examples)
+      write(join(dir, `d${i % 2}`, `${i}_${f}`), readFileSync(resolve(ROOT, 'examples', f), 'utf8'));
+  write(join(dir, 'broken.layers'), 'network broken\ninput 8x8x3\nconv 8 3x3 stride=0\n');
+  const paths = collectFiles(['.'], { cwd: dir, ignorePatterns: [], gitignore: false });
+  const order = (workers: number) => {
+    const seen: number[] = [];
+    const files = checkFiles(paths, dir, {}, workers, CLI, (_, i) => seen.push(i));
+    return { files, seen };
+  };
+  const one = order(0);
+  const three = order(3);
+  assert.equal(one.files.length, paths.length);
+  assert.deepEqual(three.files, one.files);
+  assert.deepEqual(three.seen, [...paths.keys()]);
+  assert.ok(one.files.some((o) => 'file' in o && o.file.diagnostics.some((d) => d.severity === 'error')));
+  for (const format of ['text', 'json', 'sarif']) {
+    const a = run(['check', '.', '--format', format], { cwd: dir, env: { LAYERLINT_WORKERS: '0' } });
+    const b = run(['check', '.', '--format', format], { cwd: dir, env: { LAYERLINT_WORKERS: '2' } });
+    assert.equal(a.code, 1);
+    assert.deepEqual(b, a);
+  }
+});
+
+test('check in worker threads: when workers die or never answer, this thread analyses what is missing', {
+  timeout: 60_000,
+}, () => {
+  const dir = temp();
+  for (let i = 0; i < 6; i++) write(join(dir, `m${i}.layers`), SMALL());
+  write(join(dir, 'bad.layers'), 'network bad\ninput 8x8x3\nconv 8 3x3 stride=0\n');
+  const paths = collectFiles(['.'], { cwd: dir, ignorePatterns: [], gitignore: false });
+  const expected = checkFiles(paths, dir, {}, 0, undefined, () => {});
+  for (const script of ['// answers nothing\n', 'throw new Error("a worker that fails");\n']) {
+    const path = join(dir, 'worker.js');
+    writeFileSync(path, script);
+    const seen: number[] = [];
+    assert.deepEqual(
+      checkFiles(paths, dir, {}, 2, path, (_, i) => seen.push(i), 20),
+      expected,
+    );
+    assert.deepEqual(seen, [...paths.keys()]);
+  }
+});
+
+test('check in worker threads: an invalid configuration stops the run at the same file, after the same output', () => {
+  const dir = temp();
+  for (let i = 0; i < 8; i++) write(join(dir, `a${i}`, 'm.layers'), SMALL());
+  write(join(dir, 'a5', 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'loud' } }));
+  const a = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '0' } });
+  const b = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '3' } });
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /a5[\\/]layerlint\.json: rules\.separable-conv/);
+  assert.deepEqual(b, a);
+});
+
+test('check in worker threads: how many', () => {
+  const script = '/x/cli.js';
+  assert.equal(workerCount(10, {}, {}, script), 0);
+  assert.equal(workerCount(WORKERS_MIN_FILES, {}, {}, script), availableParallelism() > 1 ? availableParallelism() : 0);
+  assert.equal(workerCount(10, { LAYERLINT_WORKERS: '3' }, {}, script), 3);
+  assert.equal(workerCount(2, { LAYERLINT_WORKERS: '3' }, {}, script), 2);
+  assert.equal(workerCount(500, { LAYERLINT_WORKERS: '1' }, {}, script), 0);
+  assert.equal(workerCount(500, { LAYERLINT_WORKERS: '4' }, {}, undefined), 0);
+  assert.equal(workerCount(500, { LAYERLINT_WORKERS: '4' }, { verbose: () => {} }, script), 0);
 });

@@ -14,6 +14,8 @@ export interface Io {
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The CLI bundle, when this process runs it: `check` may start worker threads on it. */
+  workerScript?: string;
 }
 
 export class UsageError extends Error {}

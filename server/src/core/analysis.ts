@@ -11,7 +11,8 @@ export interface Analysis {
   input: Shape | null;
   layers: LayerResult[];
   totals: Totals;
-  byKind: ByKind;
+  /** MACs and parameters per cost kind; computed on first read (reports and hovers ask, diagnostics do not). */
+  readonly byKind: ByKind;
   diagnostics: EngineDiagnostic[];
   /** False when some layer's shape could not be inferred, so totals leave it out. */
   complete: boolean;

@@ -8,6 +8,7 @@ import {
   soleConsumers,
   totalsOf,
   WEIGHTED_OPS,
+  type ByKind,
   type Costs,
   type LayerResult,
 } from './costs';
@@ -139,12 +140,15 @@ function finishAnalysis(
       );
     }
   }
+  let kinds: ByKind | undefined;
   const analysis: Analysis = {
     graph,
     input: costs.input,
     layers: costs.layers,
     totals: costs.totals,
-    byKind: byKind(costs.layers),
+    get byKind() {
+      return (kinds ??= byKind(costs.layers));
+    },
     diagnostics,
     complete: costs.complete,
     options,

@@ -9,17 +9,15 @@
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
 import { SEVERITIES } from '../../core/diagnostics';
-import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
-import { analyzeFile } from '../document';
+import { checkFiles, workerCount } from '../checkPool';
 import { collectFiles, displayPath, supportedExtensions } from '../files';
-import { colorEnabled, ConfigError, EXIT, painter, UsageError, type Io } from '../io';
+import { colorEnabled, EXIT, painter, UsageError } from '../io';
 import { githubAnnotations } from '../output/github';
 import { checkMarkdown } from '../output/markdown';
 import { sarifLog } from '../output/sarif';
-import { checkText } from '../output/text';
+import { checkFileText, checkSummaryText } from '../output/text';
 import { countSeverities, plural, type CheckFile, type CheckResult } from '../output/types';
-import type { DocumentAnalysis } from '../../engine/analyzeSource';
 import type { Command } from './types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
@@ -85,33 +83,24 @@ export const check: Command = {
         `no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`,
       );
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
+    const workers = workerCount(paths.length, io.env, cli, io.workerScript);
+    // Text findings stream out file by file; the other formats are one document, written at the end.
+    const paint = painter(colorEnabled(io));
     const files: CheckFile[] = [];
     let unchecked = 0;
     try {
-      paths.forEach((path, i) => {
-        const file = displayPath(path, io.cwd);
-        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
-        let doc: DocumentAnalysis;
-        try {
-          doc = analyzeFile(path, file, cli).doc;
-        } catch (e) {
-          // One file that cannot be read or analysed must not cost the others their results.
-          if (e instanceof ConfigError) throw e;
+      checkFiles(paths, io.cwd, cli, workers, io.workerScript, (outcome, i) => {
+        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${displayPath(paths[i]!, io.cwd)}`);
+        if ('failed' in outcome) {
           unchecked++;
-          io.err(
-            `${progress ? '\r\u001b[2K' : ''}layerlint: ${e instanceof UsageError ? e.message : `internal error in ${file}: ${(e as Error).stack ?? String(e)}`}\n`,
-          );
+          io.err(`${progress ? '\r\u001b[2K' : ''}layerlint: ${outcome.failed}\n`);
           return;
         }
-        const a = doc.analysis;
-        files.push({
-          file,
-          format: doc.frontEnd.id,
-          macs: a.totals.macs,
-          params: a.totals.params,
-          complete: a.complete,
-          diagnostics: reportDiagnostics(doc),
-        });
+        files.push(outcome.file);
+        if (format === 'text' && outcome.file.diagnostics.length) {
+          if (progress) io.err('\r\u001b[2K');
+          io.out(checkFileText(outcome.file, paint));
+        }
       });
     } finally {
       if (progress) io.err('\r\u001b[2K');
@@ -131,13 +120,14 @@ export const check: Command = {
         failed,
       },
     };
-    io.out(render(format, result, io));
+    io.out(format === 'text' ? checkSummaryText(result, paint) : render(format, result));
     if (unchecked) io.err(`layerlint: ${plural(unchecked, 'file')} could not be checked (see above)\n`);
     return unchecked ? EXIT.usage : failed ? EXIT.findings : EXIT.ok;
   },
 };
 
-function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): string {
+/** The whole output of the formats that are one document (text streams, see above). */
+function render(format: Exclude<(typeof FORMATS)[number], 'text'>, r: CheckResult): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(r, null, 2)}\n`;
@@ -147,7 +137,5 @@ function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): strin
       return githubAnnotations(r);
     case 'markdown':
       return checkMarkdown(r);
-    default:
-      return checkText(r, painter(colorEnabled(io)));
   }
 }
