@@ -580,7 +580,7 @@ test('fix --dry-run prints a unified diff and writes nothing; --stdout prints th
   assert.equal(dry.code, 1, 'a dry run that would change a file exits 1, so it can gate CI');
   assert.match(dry.stdout, /^--- a\/conv\.layers\n\+\+\+ b\/conv\.layers\n@@ /);
   assert.match(dry.stdout, /^-conv2: {2}conv 64 3x3 \| bn \| relu$/m);
-  assert.match(dry.stdout, /^\+conv2_dw: dwconv 3x3 \| bn \| relu$/m);
+  assert.match(dry.stdout, /^\+conv2_dw: +dwconv 3x3 \| bn \| relu$/m);
   assert.equal(readFileSync(file, 'utf8'), before);
   const out = run(['fix', 'conv.layers', '--stdout'], { cwd: dir });
   assert.equal(out.code, 0);
