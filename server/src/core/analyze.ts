@@ -20,6 +20,8 @@ export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
 import { layerShape, type Fail, type ShapeOptions } from './shapes';
 import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
+import { estimateLatency, type LatencyEstimate } from './latency';
+import { targetProfile, type TargetProfile } from './targets';
 
 export interface Analysis {
   graph: Graph;
@@ -35,14 +37,22 @@ export interface Analysis {
   soleConsumers(): Int32Array;
   /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
   weightedLayers(): LayerResult[];
+  /** The latency target: the command line's, else the file's `target`, else the configuration's. */
+  target: TargetProfile | undefined;
+  /** The estimated latency on `target` (core/latency.ts), computed on first use; undefined without a target. */
+  latency(): LatencyEstimate | undefined;
 }
 
 export interface AnalysisOptions extends ShapeOptions {
   rules?: Partial<RuleOptions>;
   /** Budgets that apply on top of (and override) the file's own `budget` line. */
-  budget?: { macs?: number; params?: number };
+  budget?: { macs?: number; params?: number; latencyMs?: number };
   /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
-  defaultBudget?: { macs?: number; params?: number };
+  defaultBudget?: { macs?: number; params?: number; latencyMs?: number };
+  /** A latency target id (core/targets.ts) that overrides the file's `target` line (the command line). */
+  target?: string;
+  /** A latency target id for files without a `target` line (configuration, editor setting). */
+  defaultTarget?: string;
 }
 
 export function analyzeGraph(
@@ -136,7 +146,10 @@ function finishAnalysis(
 ): Analysis {
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
+  let latency: LatencyEstimate | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
+  const targetId = options.target ?? graph.target?.id ?? options.defaultTarget;
+  const target = targetId === undefined ? undefined : targetProfile(targetId);
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
     if (l.layer.op.kind !== 'unknown') continue;
@@ -175,6 +188,16 @@ function finishAnalysis(
     options,
     soleConsumers: () => (consumers ??= soleConsumers(graph.layers)),
     weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_OPS.has(l.layer.op.kind))),
+    target,
+    latency: () =>
+      target &&
+      (latency ??= estimateLatency(
+        target,
+        costs.layers,
+        analysis.soleConsumers(),
+        graph.input.batch,
+        costs.complete && costs.input !== null,
+      )),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (unknown.length) diagnostics.push(incompleteDiagnostic(graph, costs.layers, unknown));
@@ -209,6 +232,8 @@ function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): Anal
   const budget = { ...options.budget };
   if (d.macs !== undefined && own?.macs === undefined && budget.macs === undefined) budget.macs = d.macs;
   if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
+  if (d.latencyMs !== undefined && own?.latencyMs === undefined && budget.latencyMs === undefined)
+    budget.latencyMs = d.latencyMs;
   return { ...options, budget };
 }
 

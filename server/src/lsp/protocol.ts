@@ -2,6 +2,7 @@
 // Anything another editor needs works with standard LSP alone; these are extras.
 import type { Code, Severity } from '../core/diagnostics';
 import type { RuleOptions } from '../core/rules/types';
+import { TARGET_IDS } from '../core/targets';
 import type { Report } from '../report/model';
 import type { ReportExtras } from '../report/extras';
 
@@ -40,6 +41,8 @@ export interface Settings {
   inlayHints: { enable: boolean };
   /** Milliseconds between the last edit and re-analysis. */
   debounceMs: number;
+  /** Latency target (core/targets.ts) for files without a `target` line; overrides layerlint.json's. */
+  target?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -73,5 +76,6 @@ export function normalizeSettings(raw: unknown): Settings {
     codeLens: { enable: bool(lens.enable, true), estimates: bool(lens.estimates, true) },
     inlayHints: { enable: bool(hints.enable, true) },
     debounceMs: debounce,
+    ...(typeof r.target === 'string' && TARGET_IDS.includes(r.target) ? { target: r.target } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { EngineDiagnostic } from '../diagnostics';
 import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
 import { fcHeavy } from './fcHeavy';
+import { fuseSeparable } from './fuseSeparable';
 import { largeKernel } from './largeKernel';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
@@ -16,6 +17,7 @@ export { dscSavings, isSeparableCandidate } from './separableConv';
 
 const RULES: Rule[] = [
   separableConv,
+  fuseSeparable,
   overBudget,
   fcHeavy,
   largeKernel,
