@@ -11,6 +11,7 @@ import { conventionTotals } from '../../server/src/core/conventions';
 import { buildReport } from '../../server/src/report/model';
 import { exportPyTorch } from '../../server/src/export/pytorch';
 import type { DarknetParsed } from '../../server/src/formats/darknet';
+import { applyEdits } from '../../server/src/formats/types';
 
 const net = (h: number, w: number, c: number, sections: string) =>
   `[net]\nheight=${h}\nwidth=${w}\nchannels=${c}\n\n${sections}`;
@@ -79,6 +80,13 @@ test("[shortcut] across a downsample (ResNet-50): darknet's flat-index sum, no m
   assert.equal(sectionLayers(d)[2]!.otherOps, 500 * 500 * 16); // min(4e6, 8e6) elements added
 });
 
+test('a section that fails (bad from=) leaves the analysis incomplete, even as the last section', () => {
+  const d = analyze(net(1000, 1000, 3, `${conv(8, 3)}${conv(16, 1)}[shortcut]\nfrom=-9\n`));
+  assert.deepEqual(errorCodes(d), ['unknown-name']);
+  assert.equal(d.analysis.complete, false);
+  assert.match(bflops(d), /^at least Total BFLOPS 0\.688 /); // the shortcut's 0.016 is missing
+});
+
 test('[reorg3d] and [reorg]: space to depth and back; sizes that do not divide are an error', () => {
   const d = analyze(
     net(26, 26, 64, '[reorg3d]\nstride=2\n\n[reorg]\nstride=2\nreverse=1\n\n[reorg]\nstride=4\nreverse=1\n'),
@@ -130,6 +138,34 @@ test('share_index: the weights and BN of an earlier conv, so no parameters of it
   assert.deepEqual(errorCodes(forward), ['forward-reference']);
   const notConv = analyze(net(16, 16, 8, `[maxpool]\nsize=2\nstride=1\n\n${bnConv}share_index=0\n`));
   assert.deepEqual(errorCodes(notConv), ['invalid-value']);
+});
+
+test('rules: a [shortcut] is a residual for plain-deep-stack; shared and XNOR convs are not separable candidates', () => {
+  const stack = conv(8, 3).repeat(12);
+  const codes = (text: string) => analyze(text).diagnostics.map((x) => x.code);
+  assert.ok(codes(net(16, 16, 8, stack)).includes('plain-deep-stack'));
+  assert.ok(!codes(net(16, 16, 8, `${stack}[shortcut]\nfrom=-3\n`)).includes('plain-deep-stack'));
+  const separable = (extra: string) =>
+    analyze(net(16, 16, 8, `${conv(8, 3)}${conv(8, 3, extra)}`)).diagnostics.filter((x) => x.code === 'separable-conv')
+      .length;
+  assert.equal(separable(''), 2);
+  assert.equal(separable('share_index=0'), 1);
+  assert.equal(separable('xnor=1'), 1);
+});
+
+test('separable fix: share_index is renumbered; shared, shared-from and XNOR convs are not split', () => {
+  const text = net(16, 16, 8, `${conv(8, 3)}${conv(8, 3)}${conv(8, 3, 'share_index=1')}${conv(8, 3, 'xnor=1')}`);
+  const d = analyze(text);
+  const layerOf = (i: number) => sectionLayers(d)[i]!.layer.index;
+  const split = (i: number) => d.frontEnd.separableEdits(d.parsed, d.analysis, layerOf(i), d.text);
+  assert.equal(split(1), undefined); // its weights are shared by section 2
+  assert.equal(split(2), undefined); // shares section 1's weights
+  assert.equal(split(3), undefined); // XNOR
+  const fixed = applyEdits(text, split(0)!);
+  assert.match(fixed, /share_index=2\n/);
+  const f = analyze(fixed);
+  assert.deepEqual(errorCodes(f), []);
+  assert.deepEqual(shapes(f).slice(1), shapes(d));
 });
 
 test("xnor=1: groups forced to 1, full MACs for LayerLint, darknet's BFLOPS / 32", () => {

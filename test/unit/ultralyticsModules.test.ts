@@ -100,6 +100,11 @@ test('C2PSA with fewer than 64 hidden channels has no attention head: invalid-va
   const d = analyse(model([STEM64, '[-1, 1, C2PSA, [64]]']));
   assert.ok(d.diagnostics.some((x) => x.code === 'invalid-value' && /attention heads/.test(x.message)));
   assert.equal(d.analysis.complete, false);
+  // None of the row's layers built before the failure (its cv1) is kept: the row is one unknown layer.
+  assert.deepEqual(
+    d.analysis.layers.filter((l) => l.layer.name.startsWith('model.1')).map((l) => l.layer.op.kind),
+    ['unknown'],
+  );
 });
 
 test('nn.ZeroPad2d [[0, 1, 0, 1]] then nn.MaxPool2d [2, 1, 0] keeps the size (yolov3-tiny)', () => {
@@ -114,6 +119,21 @@ test('nn.ConvTranspose2d [32, 2, 2, 0] (bias) and nn.Upsample [None, 2, "nearest
   );
   assert.deepEqual(row(d, 1), { params: 64 * 32 * 4 + 32, macs: 320 * 320 * 64 * 32 * 4, shape: [640, 640, 32] });
   assert.deepEqual(row(d, 2), { params: 0, macs: 0, shape: [640, 640, 64] });
+});
+
+test('nn.ReLU, nn.SiLU, nn.Dropout and nn.BatchNorm2d keep the shape; only the BN has parameters', () => {
+  const d = analyse(
+    model([
+      STEM64,
+      '[-1, 1, nn.ReLU, []]',
+      '[-1, 1, nn.SiLU, []]',
+      '[-1, 1, nn.Dropout, [0.1]]',
+      '[-1, 1, nn.BatchNorm2d, []]',
+    ]),
+  );
+  for (const r of [1, 2, 3]) assert.deepEqual(row(d, r), { params: 0, macs: 0, shape: [320, 320, 64] });
+  assert.deepEqual(row(d, 4), { params: 128, macs: 0, shape: [320, 320, 64] });
+  assertInvalid(model([STEM64, '[-1, 1, nn.Dropout, [2]]']), '2', /probability/);
 });
 
 test('ResNetLayer [3, 64, 1, True, 1]: the 7x7/2 stem and a 3x3/2 max pool', () => {
@@ -214,6 +234,14 @@ test('invalid arguments: stride 0, kernel -3 or 3.5, padding -1 or 2.5, Upsample
 test('invalid model settings: ch 1e300, nc 0, a scale out of range; nothing is counted, no 300-digit total', () => {
   assertInvalid(model([STEM64], 'nc: 80\nch: 1e300'), '1e300', /ch must be a positive integer of at most 1,000,000/);
   assertInvalid(model([STEM64], 'nc: 0'), '0', /nc must be a positive integer/);
+  assertInvalid(model([STEM64], 'nc: 80\nreg_max: 2.5'), '2.5', /reg_max must be a positive integer/);
+  assertInvalid(model([STEM64], 'nc: 80\nend2end: maybe'), 'maybe', /end2end must be true or false/);
+  assertInvalid(model([STEM64], 'nc: 80\nkpt_shape: [17]'), '[17]', /kpt_shape must be \[keypoints, dims\]/);
+  assertInvalid(
+    model([STEM64], 'nc: 80\ndepth_multiple: 1e9'),
+    '1e9',
+    /depth_multiple must be a positive number of at most 100/,
+  );
   const scaled = model([STEM64], 'nc: 80\nscales:\n  n: [0.33, 1e300, 1024]\n  s: [0.33, 0.5, 1024]');
   assertInvalid(scaled, '[0.33, 1e300, 1024]', /Scale 'n'/);
   // Another scale of the same file is still costed.
@@ -240,4 +268,14 @@ test('an unknown module in the middle of yolov8: every row after it is uncounted
   assert.match(conventionTotals('ultralytics', d.analysis).display, /^at least /);
   // The whole network would be 3,157,200 parameters: the partial sum is a strict lower bound.
   assert.ok(d.analysis.totals.params < 3_157_200);
+});
+
+test('width estimates: a width at which an attention block does not analyse is left out, not a partial sum', () => {
+  const text = model(['[-1, 1, Conv, [128, 3, 32]]', '[-1, 1, C2PSA, [128]]']);
+  const report = buildReport(analyse(text), 'm.yaml');
+  assert.deepEqual(
+    report.estimates.width.map((w) => w.alpha),
+    [1],
+  );
+  assert.equal(report.estimates.width[0]!.macs, analyse(text).analysis.totals.macs);
 });

@@ -119,7 +119,9 @@ export function estimates(
   const at = memoAt(known);
   const resolutionSidesList = sides ?? resolutionSides(graph, at);
   return {
-    width: alphas.map((a) => ({ alpha: a, ...strip(at(graph, a)) })),
+    // A width at which the network does not analyse (a layer whose channels do not scale, such
+    // as an attention block) has no exact figure: it is left out, never shown as a partial sum.
+    width: alphas.filter((a) => at(graph, a).complete).map((a) => ({ alpha: a, ...strip(at(graph, a)) })),
     resolution: resolutionSidesList.map((s) => ({ input: s, ...strip(at(graph, alpha, s)) })),
   };
 }

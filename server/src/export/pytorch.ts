@@ -80,6 +80,22 @@ class DarknetShortcut(nn.Module):
             part = t.flatten(1)[:, :k] if w is None else t.flatten(1)[:, :k] * scale(i)[:, :k]
             out = torch.cat([out[:, :k] + part, out[:, k:]], 1)
         return out.reshape(shape)
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention over the H x W positions; the input holds, per head, the query,
+    key (key_dim each) and value (head_dim) channels: softmax(QᵀK / sqrt(key_dim))·V per head."""
+
+    def __init__(self, heads, key_dim, head_dim):
+        super().__init__()
+        self.heads, self.key_dim, self.head_dim = heads, key_dim, head_dim
+
+    def forward(self, x):
+        b, _, h, w = x.shape
+        per_head = x.reshape(b, self.heads, 2 * self.key_dim + self.head_dim, h * w)
+        q, k, v = per_head.split([self.key_dim, self.key_dim, self.head_dim], dim=2)
+        weights = ((q.transpose(-2, -1) @ k) * self.key_dim**-0.5).softmax(dim=-1)
+        return (v @ weights.transpose(-2, -1)).reshape(b, self.heads * self.head_dim, h, w)
 `;
 
 const pyStr = (s: string) => JSON.stringify(s);
@@ -230,7 +246,7 @@ function emit(l: LayerResult): Emitted | string {
     case 'pad':
       return { expr: `F.pad($0, (${op.left}, ${op.right}, ${op.top}, ${op.bottom}))` };
     case 'attention':
-      return `layer '${layer.name}' is a multi-head attention, which the PyTorch export does not write yet`;
+      return { module: `Attention(${op.heads}, ${op.keyDim}, ${op.headDim})`, expr: '$m($0)', needsHelpers: true };
     case 'unknown':
       return `layer '${layer.name}' has type '${op.type}', which LayerLint does not know`;
   }

@@ -43,6 +43,9 @@ export function isSeparableCandidate(l: LayerResult, minInputChannels: number): 
   return (
     op.kind === 'conv' &&
     op.groups === 1 &&
+    // Shared weights (darknet share_index) must keep their shape; XNOR convs are not float convs.
+    !op.shared &&
+    !op.xnor &&
     op.kh * op.kw > 1 &&
     !!l.inputs &&
     !!l.output &&

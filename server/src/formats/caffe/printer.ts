@@ -9,7 +9,7 @@ import { uniqueNamer } from '../names';
 import { eolOf, type TextEdit } from '../types';
 import { last, sub } from './fields';
 import type { CaffeParsed } from './index';
-import type { LayerDef } from './lower';
+import type { LayerDef } from './layerDefs';
 import type { Field, Message } from './parser';
 
 /** Geometry fields copied from the original convolution to its depthwise part. */

@@ -4,14 +4,15 @@
 // darknet layer i (0-based) and lowers to one or more IR layers whose span is the section
 // header and whose statement is the whole section; `outputs[i]` is the IR layer holding
 // section i's output, which `[route] layers=` and `from=` resolve against (negative = relative
-// to the section, else absolute). Unsupported sections (the recurrent ones among them) lower
-// to `{kind:'unknown'}`: no shape after them, never counted. One
-// function per section type lives in weighted.ts, pooling.ts, merges.ts and resample.ts.
+// to the section, else absolute). A section that fails (an error at its value) gets one layer
+// without inputs, so without a shape, and `outputs[i]` undefined. Unsupported sections (the
+// recurrent ones among them) lower to `{kind:'unknown'}`: no shape after them, never counted.
+// One function per section type lives in weighted.ts, pooling.ts, merges.ts and resample.ts.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph, Layer } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { inferShapes } from '../../core/shapes';
-import { SectionContext, type LoweringState } from './context';
+import { BROKEN, SectionContext, type LoweringState } from './context';
 import { lowerRoute, lowerScale, lowerShortcut } from './merges';
 import { Options, type Report } from './options';
 import type { CfgFile, CfgSection } from './parser';
@@ -73,7 +74,11 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
     const options = new Options(section, report);
     const next = layerSections[i + 1];
     const s = new SectionContext(i, section, type, options, state);
-    state.outputs.push(lowerSection(s, next && sectionType(next)));
+    const out = lowerSection(s, next && sectionType(next));
+    // A section that failed (its error is reported) still gets a layer, with no inputs and so
+    // no shape: the analysis is incomplete instead of silently short of that section's cost.
+    if (out === undefined) s.add('', section.name, { kind: 'identity' }, [BROKEN]);
+    state.outputs.push(out);
     state.types.push(type);
     options.checkUnused(type);
   }

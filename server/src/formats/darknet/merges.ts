@@ -29,8 +29,9 @@ export function lowerShortcut(s: SectionContext): number | undefined {
     );
     return undefined;
   }
+  // Like darknet, the normalization is only checked when there are weights to normalize.
   const normalization = s.options.str('weights_normalization', 'none');
-  if (!WEIGHTS_NORMALIZATIONS.includes(normalization.value)) {
+  if (weights !== 'none' && !WEIGHTS_NORMALIZATIONS.includes(normalization.value)) {
     s.report(
       'invalid-value',
       normalization.entry!.valueSpan,

@@ -49,6 +49,11 @@ export class LayerBuilder {
     return index;
   }
 
+  /** Drops the layers from `length` on (a row that failed half-way leaves none of its layers). */
+  truncate(length: number): void {
+    for (const l of this.layers.splice(length)) this.usedNames.delete(l.name);
+  }
+
   /** Ultralytics Conv: conv2d (no bias) + BatchNorm2d (+ SiLU); a depthwise op when g = c1 = c2. */
   conv(name: string, x: number, c1: number, c2: number, o: ConvOptions = {}): number {
     const k = o.k ?? 1;

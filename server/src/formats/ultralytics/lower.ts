@@ -183,6 +183,7 @@ function lowerRow(state: LoweringState, row: RowSpec): RowOutput | undefined {
     },
     shapes: () => inferShapes(state.graph).shapes,
   };
+  const start = b.layers.length;
   try {
     if (module.row) return module.row(ctx);
     let c2 = ctx.chs[0]!;
@@ -201,6 +202,7 @@ function lowerRow(state: LoweringState, row: RowSpec): RowOutput | undefined {
     }
     return { out: y, c: c2 };
   } catch (e) {
+    if (e instanceof InvalidArgument || e instanceof BlockError) b.truncate(start);
     if (e instanceof InvalidArgument) return uncosted(`${row.module} (invalid arguments)`, ins);
     if (e instanceof BlockError) {
       state.diagnostics.push(

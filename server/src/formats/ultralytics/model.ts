@@ -126,22 +126,27 @@ export function readModel(text: string): ModelSpec {
     return spec;
   }
   const get = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
-  const num = (key: string, def: number, integer: boolean, max: number = LIMITS.maxDimension): number => {
-    const p = get(key);
-    if (!p) return def;
-    const v = isScalar(p.value) ? p.value.value : undefined;
-    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max && (!integer || Number.isInteger(v))) return v;
+  type Pair = NonNullable<ReturnType<typeof get>>;
+  /** Reports an invalid setting at its value and lists it: the model that depends on it is not costed. */
+  const invalid = (p: Pair, key: string, rule: string) => {
     diagnostics.push(
       makeDiagnostic(
         'invalid-value',
         spanOf(p.value as Node, spanOf(p.key as Node, whole)),
-        `${key} must be a positive ${integer ? 'integer' : 'number'} of at most ${max.toLocaleString('en-US')}; the model is not costed.`,
+        `${key} must be ${rule}; the model is not costed.`,
       ),
     );
     spec.invalid.push(key);
+  };
+  const scalarOf = (p: Pair) => (isScalar(p.value) ? p.value.value : undefined);
+  const num = (key: string, def: number, integer: boolean, max: number = LIMITS.maxDimension): number => {
+    const p = get(key);
+    if (!p) return def;
+    const v = scalarOf(p);
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max && (!integer || Number.isInteger(v))) return v;
+    invalid(p, key, `a positive ${integer ? 'integer' : 'number'} of at most ${max.toLocaleString('en-US')}`);
     return def;
   };
-  const maxDim = LIMITS.maxDimension;
   spec.nc = num('nc', 80, true);
   spec.ch = num('ch', 3, true);
   spec.regMax = num('reg_max', 16, true);
@@ -149,34 +154,16 @@ export function readModel(text: string): ModelSpec {
   spec.widthMultiple = num('width_multiple', 1, false, MAX_MULTIPLE);
   const end2end = get('end2end');
   if (end2end) {
-    const v = isScalar(end2end.value) ? end2end.value.value : undefined;
+    const v = scalarOf(end2end);
     if (typeof v === 'boolean' || v === null) spec.end2end = v === true;
-    else {
-      diagnostics.push(
-        makeDiagnostic(
-          'invalid-value',
-          spanOf(end2end.value as Node, spanOf(end2end.key as Node, whole)),
-          'end2end must be true or false; the model is not costed.',
-        ),
-      );
-      spec.invalid.push('end2end');
-    }
+    else invalid(end2end, 'end2end', 'true or false');
   }
   const kpt = get('kpt_shape');
   if (kpt) {
     const vals = isSeq(kpt.value) ? kpt.value.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
-    if (vals.length === 2 && vals.every((x) => typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= maxDim))
-      spec.kptShape = vals as [number, number];
-    else {
-      diagnostics.push(
-        makeDiagnostic(
-          'invalid-value',
-          spanOf(kpt.value as Node, spanOf(kpt.key as Node, whole)),
-          'kpt_shape must be [keypoints, dims] with positive integers; the model is not costed.',
-        ),
-      );
-      spec.invalid.push('kpt_shape');
-    }
+    const positive = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= LIMITS.maxDimension;
+    if (vals.length === 2 && vals.every(positive)) spec.kptShape = vals as [number, number];
+    else invalid(kpt, 'kpt_shape', '[keypoints, dims] with positive integers');
   }
   const scales = get('scales');
   if (scales && isMap(scales.value)) {

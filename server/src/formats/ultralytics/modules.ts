@@ -355,6 +355,11 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   'nn.Identity': { one: (ctx, name, x) => ctx.b.add(name, 'Identity', { kind: 'identity' }, [x]) },
+  'nn.ReLU': { one: (ctx, name, x) => ctx.b.add(name, 'ReLU', { kind: 'act', fn: 'relu' }, [x]) },
+  'nn.SiLU': { one: (ctx, name, x) => ctx.b.add(name, 'SiLU', { kind: 'act', fn: 'silu' }, [x]) },
+  'nn.Dropout': {
+    one: (ctx, name, x) => ctx.b.add(name, 'Dropout', { kind: 'dropout', p: dropoutP(ctx) }, [x]),
+  },
   'nn.BatchNorm2d': { one: (ctx, name, x) => ctx.b.add(name, 'BatchNorm2d', { kind: 'bn' }, [x]) },
   Concat: {
     row: (ctx) => {
@@ -435,6 +440,13 @@ export const MODULES: Record<string, ModuleSpec> = {
 function classifyChannels(ctx: RowContext): number {
   const raw = a(ctx).int(0, 'classes');
   return raw === ctx.spec.nc ? raw : ctx.scaleChannels(raw);
+}
+
+function dropoutP(ctx: RowContext): number {
+  const v = a(ctx).values[0];
+  if (v === undefined || v === null) return 0.5;
+  if (typeof v === 'number' && v >= 0 && v <= 1) return v;
+  return a(ctx).fail(0, `p must be a probability from 0 to 1, not ${JSON.stringify(v)}.`);
 }
 
 function kernelOf(ctx: RowContext, i: number, v: unknown): number {
