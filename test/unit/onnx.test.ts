@@ -5,7 +5,8 @@
 // unknown), a file that is not ONNX is one diagnostic, and no finding lacks its node's name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeBytes, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
+import { analyzeBytes, analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
+import { exportLayers } from '../../server/src/export/layers';
 import { OnnxBuilder } from '../helpers/onnxModel';
 
 const analyze = (b: OnnxBuilder, opset?: number) => analyzeBytes(b.encode(opset), 'model.onnx');
@@ -246,4 +247,36 @@ test('every finding on a node names it; locations are node lines of the listing'
   const lines = doc.text.split('\n');
   assert.equal(lines.length, 8);
   assert.match(lines[0]!, /^#1 Conv 'stem'/);
+});
+
+test('import: the .layers spec of an expressible model has its exact figures; others say what is left out', () => {
+  const doc = analyze(smallNet());
+  const spec = exportLayers(doc.analysis, 'model.onnx');
+  assert.equal(spec.expressible, true);
+  const again = analyzeSource(spec.text, 'model.layers');
+  assert.deepEqual(
+    again.analysis.layers.map((l) => [l.output?.join('x'), l.macs, l.params]),
+    doc.analysis.layers
+      .filter((l) => l.layer.op.kind !== 'identity')
+      .map((l) => [l.output?.join('x'), l.macs, l.params]),
+  );
+  assert.match(spec.text, /^# flat \(Flatten\): no op, left out\.$/m);
+  const { macs, params, otherOps } = doc.analysis.totals;
+  assert.deepEqual(again.analysis.totals, {
+    macs,
+    params,
+    otherOps,
+    activations: doc.analysis.totals.activations - 32,
+  });
+  const shuffled = new OnnxBuilder()
+    .input('x', [1, 8, 4, 4])
+    .ints('s5', [1, 2, 4, 4, 4])
+    .weight('w', [8, 8, 1, 1])
+    .node({ op: 'Reshape', name: 'r1', inputs: ['x', 's5'], outputs: ['a'] })
+    .node({ op: 'Relu', name: 'act', inputs: ['a'], outputs: ['b'] });
+  const partial = exportLayers(analyze(shuffled).analysis, 'shuffle.onnx');
+  assert.equal(partial.expressible, false);
+  assert.deepEqual(partial.leftOut, ['r1', 'act']);
+  assert.match(partial.text, /# r1 \(Reshape\): not expressible in \.layers: a reshape\./);
+  assert.match(partial.text, /# act \(Relu\): not expressible in \.layers: it depends on r1/);
 });

@@ -714,6 +714,7 @@ function irAxis(rank: number, a: number): 'h' | 'w' | 'c' | undefined {
 function concat(node: NodeProto, ins: (Value | undefined)[], d: number[]): Lowering {
   const axis = axisOf(node, d.length, 1);
   if (ins.some((v) => v?.kind !== 'tensor')) return 'a constant operand';
+  if (ins.length === 1) return [{ op: { kind: 'identity' }, dims: d }];
   const all = ins.map((v) => (v as Tensor).dims);
   if (axis !== 1 || d.length > 4) return `concatenation along axis ${axis}`;
   if (all.some((s) => s.length !== d.length || s.some((v, i) => i !== 1 && v !== d[i])))
