@@ -198,7 +198,10 @@ test('a file named that is no model: one clear line (alone: exit 2; with models:
 
 test('check --format text: file:line:col lines and a summary, no colour when piped', () => {
   const r = run(['check', ...EX]);
-  assert.match(r.stdout, /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] Standard 3x3 conv/m);
+  assert.match(
+    r.stdout,
+    /^examples\/mobilenet_v1_conv\.layers:7:9: warning \[separable-conv\] conv2: depthwise-separable saves 201,908,224 MACs \(-87\.3%\)/m,
+  );
   assert.match(r.stdout, /15 problems \(0 errors, 13 warnings, 2 info, 0 hints\) in 2 of 2 files\n$/);
   assert.doesNotMatch(r.stdout, /\u001b\[/);
   assert.equal(r.stderr, '');
@@ -284,7 +287,7 @@ test('check --format github: one workflow annotation per finding, escaped', () =
     );
   assert.ok(
     lines.includes(
-      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::Standard 3x3 conv: 231.2M MACs; depthwise-separable: 29.3M MACs (ratio 1/64 + 1/9 = 0.127), saving 201,908,224 MACs (-87.3%25).',
+      '::warning file=examples/mobilenet_v1_conv.layers,line=7,col=9,endLine=7,endColumn=20,title=LayerLint [separable-conv]::conv2: depthwise-separable saves 201,908,224 MACs (-87.3%25): 231.2M → 29.3M MACs (standard 3x3 conv, ratio 1/64 + 1/9 = 0.127).',
     ),
   );
 });
@@ -669,7 +672,7 @@ test('ONNX: report, check (SARIF names the node line), estimate and import work 
   assert.equal(rep.complete, true);
   const sarif = run(['check', 'net.onnx', '--format', 'sarif'], { cwd: dir });
   const result = json(sarif).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'separable-conv');
-  assert.match(result.message.text, /^body: Standard 3x3 conv/);
+  assert.match(result.message.text, /^body: depthwise-separable saves/);
   assert.equal(result.locations[0].physicalLocation.region.startLine, 3, 'node 3 of the listing');
   const folder = json(run(['check', '.', '--format', 'json'], { cwd: dir }));
   assert.deepEqual(

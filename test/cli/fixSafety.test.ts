@@ -23,6 +23,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { FIXERS } from '../../server/src/cli/commands/fix';
 import type { Io } from '../../server/src/cli/io';
 import { main } from '../../server/src/cli/main';
@@ -184,4 +185,80 @@ test('a file too large to analyse is not read: one limit-exceeded finding, the o
   assert.match(huge.diagnostics[0].message, /700,000,000 bytes/);
   assert.equal(huge.complete, false);
   assert.ok(files.find((f: { file: string }) => f.file === 'conv.layers').diagnostics.length > 0);
+});
+
+test('--verbose says which configuration each file gets', () => {
+  const dir = temp();
+  mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
+  mkdirSync(join(dir, 'repo', 'sub'));
+  writeFileSync(join(dir, 'layerlint.json'), '{"rules": {"separable-conv": "off"}}');
+  writeFileSync(join(dir, 'repo', 'sub', 'layerlint.json'), '{}');
+  copyFileSync(CONV, join(dir, 'repo', 'a.layers'));
+  copyFileSync(CONV, join(dir, 'repo', 'sub', 'b.layers'));
+  const r = run(['check', '.', '--verbose', '--format', 'json'], join(dir, 'repo'));
+  assert.match(
+    r.stderr,
+    /^layerlint: a\.layers: no configuration file \(the search stopped at the repository root .*repo\)$/m,
+  );
+  assert.match(r.stderr, /^layerlint: sub\/b\.layers: configuration .*repo\/sub\/layerlint\.json$/m);
+  // The config above the repository does not turn separable-conv off.
+  const a = JSON.parse(r.stdout).files.find((f: { file: string }) => f.file === 'a.layers');
+  assert.ok(a.diagnostics.some((d: { code: string }) => d.code === 'separable-conv'));
+});
+
+/** What a file of a generated fix run is. */
+type Situation = 'plain' | 'link' | 'read-only' | 'latin-1' | 'foreign-owner' | 'clean';
+
+test('fuzz: fix over generated folders of links, read-only, non-UTF-8, foreign-owned and clean files', () => {
+  const asRoot = process.getuid?.() === 0;
+  const situations: Situation[] = ['plain', 'link', 'read-only', 'latin-1', 'clean'];
+  if (asRoot) situations.push('foreign-owner');
+  const conv = readFileSync(CONV);
+  const fixed = fixedConv();
+  const clean = 'network n\ninput 8x8x8\nc: conv 8 1x1 | relu\n';
+  let runs = 0;
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...situations), { minLength: 1, maxLength: 6 }), (kinds) => {
+      runs++;
+      const dir = temp();
+      mkdirSync(join(dir, 'targets'));
+      kinds.forEach((k, i) => {
+        const f = join(dir, `f${i}.layers`);
+        if (k === 'link') {
+          writeFileSync(join(dir, 'targets', `t${i}.txt`), conv);
+          symlinkSync(join('targets', `t${i}.txt`), f);
+          return;
+        }
+        writeFileSync(
+          f,
+          k === 'latin-1' ? Buffer.concat([Buffer.from('# \xe9\n', 'latin1'), conv]) : k === 'clean' ? clean : conv,
+        );
+        if (k === 'read-only') chmodSync(f, 0o444);
+        if (k === 'foreign-owner') chownSync(f, 4321, 4321);
+      });
+      const { io, err } = inProcess(dir);
+      const code = main(['fix', ...kinds.map((_, i) => `f${i}.layers`)], io);
+      const refusals = kinds.filter((k) => k === 'read-only' || k === 'latin-1').length;
+      assert.equal(code, refusals ? 2 : 0, err());
+      kinds.forEach((k, i) => {
+        const f = join(dir, `f${i}.layers`);
+        const now = readFileSync(f);
+        if (k === 'read-only' || k === 'latin-1') {
+          assert.match(err(), new RegExp(`refusing to change f${i}\\.layers: `));
+          assert.ok(k === 'read-only' ? now.equals(conv) : now.subarray(4).equals(conv), k);
+        } else if (k === 'clean') assert.equal(now.toString(), clean);
+        else {
+          assert.equal(now.toString(), fixed, k);
+          assert.match(err(), new RegExp(`f${i}\\.layers: fixed 13 findings`));
+        }
+        if (k === 'link') assert.ok(lstatSync(f).isSymbolicLink());
+        if (k === 'foreign-owner') assert.equal(statSync(f).uid, 4321);
+      });
+      assert.match(err(), /layerlint: fixed \d+ files? \(\d+ findings?\)/);
+      const leftovers = readdirSync(dir).filter((n) => n.startsWith('.'));
+      assert.deepEqual(leftovers, []);
+    }),
+    { seed: Number(process.env.PROPS_SEED ?? 20240611), numRuns: Number(process.env.FIX_FUZZ_RUNS ?? 25) },
+  );
+  assert.ok(runs > 0);
 });

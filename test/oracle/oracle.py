@@ -25,6 +25,10 @@ def macs_hook(store, index):
             store[index] += output.numel() * (module.in_channels // module.groups) * kh * kw
         elif isinstance(module, nn.Linear):
             store[index] += x.numel() * module.out_features
+        elif type(module).__name__ == "Attention":
+            # The export's Attention helper: QᵀK (N x N x key_dim) and V·Aᵀ (N x N x head_dim) per head.
+            positions = x.shape[2] * x.shape[3]
+            store[index] += x.shape[0] * module.heads * positions * positions * (module.key_dim + module.head_dim)
     return hook
 
 

@@ -156,6 +156,53 @@ test('pooling: round_mode FLOOR and global pooling', () => {
   assert.deepEqual(layer(g, 'pool1').output, [1, 1, 16]);
 });
 
+test('pooling: ceil_mode false rounds down (and wins over round_mode); Netscope still rounds up', () => {
+  const floor = run(NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 ceil_mode: false }'));
+  assert.deepEqual(layer(floor, 'pool1').output, [15, 15, 16]);
+  assert.equal(layer(floor, 'fc').macs, 15 * 15 * 16 * 10);
+  assert.equal(conventionTotals('netscope', floor.analysis).macs, 16 * 16 * 16 * 10 + 32 * 32 * 16 * 3 * 9);
+  const both = run(
+    NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 round_mode: FLOOR ceil_mode: true }'),
+  );
+  assert.deepEqual(layer(both, 'pool1').output, [16, 16, 16]);
+  const bad = NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 ceil_mode: maybe }');
+  single(run(bad), 'invalid-value', bad.indexOf('maybe'), 'maybe'.length);
+});
+
+test('unknown fields: unknown-field warning at the field name, in the param block and in the layer', () => {
+  const inParam = NET.replace('kernel_size: 3 stride: 2 }', 'kernel_size: 3 stride: 2 bogus_field: 7 }');
+  const d = run(inParam);
+  single(d, 'unknown-field', inParam.indexOf('bogus_field'), 'bogus_field'.length);
+  assert.equal(d.diagnostics.find((x) => x.code === 'unknown-field')?.severity, 'warning');
+  assert.deepEqual(layer(d, 'pool1').output, [16, 16, 16]);
+  const wrongParam = NET.replace('top: "pool1"\n', 'top: "pool1"\n  convolution_param { num_output: 3 }\n');
+  single(run(wrongParam), 'unknown-field', wrongParam.lastIndexOf('convolution_param'), 'convolution_param'.length);
+  const inLayer = NET.replace('top: "fc"\n', 'top: "fc"\n  colour: "red"\n');
+  single(run(inLayer), 'unknown-field', inLayer.indexOf('colour'), 'colour'.length);
+  // Fields that do not change costs (fillers, engine, lr_mult) are understood and quiet.
+  const quiet = NET.replace(
+    'num_output: 16 kernel_size: 3 pad: 1 }',
+    'num_output: 16 kernel_size: 3 pad: 1 engine: CAFFE weight_filler { type: "xavier" } }\n  param { lr_mult: 1 }',
+  );
+  assert.deepEqual(
+    run(quiet).diagnostics.filter((x) => x.code === 'unknown-field'),
+    [],
+  );
+});
+
+test('training-only layers (losses, OHEM, SegAccuracy) are skipped without a word', () => {
+  const text = `${NET}layer { name: "acc" type: "SegAccuracy" bottom: "fc" bottom: "label" top: "acc" }
+layer { name: "ohem" type: "BoxAnnotatorOHEM" bottom: "fc" bottom: "label" top: "w" }
+layer { name: "loss" type: "SoftmaxWithLoss" bottom: "fc" bottom: "w" top: "loss" }
+`;
+  const d = run(text);
+  assert.deepEqual(
+    d.diagnostics.filter((x) => x.severity === 'error' || x.severity === 'warning'),
+    [],
+  );
+  assert.equal(d.analysis.layers.at(-1)?.layer.name, 'fc');
+});
+
 test('syntax error: a stray token is reported at its exact range and the rest is analysed', () => {
   const text = NET.replace(
     '  top: "conv1"\n}\nlayer {\n  name: "pool1"',

@@ -2,6 +2,7 @@
 // search, caching) and the shipped JSON schema, which must describe exactly what
 // parseConfig accepts (every rule code, every threshold).
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,4 +132,69 @@ test('loadConfigFor: nearest layerlint.json or .layerlintrc.json upward; errors 
   const bad = loadConfigFor(join(root, 'x', 'm.layers'));
   assert.equal(bad.errors.length, 1);
   assert.ok(bad.errors[0]!.startsWith(`${join(root, 'x', 'layerlint.json')}: invalid JSON`));
+});
+
+test('loadConfigFor: the search stops at the repository root; a config above it never applies', () => {
+  const root = mkdtempSync(join(tmpdir(), 'layerlint-config-'));
+  writeFileSync(join(root, 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'off' } }));
+  for (const marker of ['.git', '.hg', '.svn']) {
+    const repo = join(root, `repo${marker}`);
+    mkdirSync(join(repo, marker, 'objects'), { recursive: true });
+    mkdirSync(join(repo, 'src', 'deep'), { recursive: true });
+    clearConfigCache();
+    const got = loadConfigFor(join(repo, 'src', 'deep', 'm.layers'));
+    assert.deepEqual(got.config, {}, marker);
+    assert.equal(got.path, undefined);
+    assert.equal(got.stoppedAt, repo);
+  }
+  // A worktree's `.git` is a file: also a repository root.
+  const worktree = join(root, 'wt');
+  mkdirSync(worktree);
+  writeFileSync(join(worktree, '.git'), 'gitdir: /elsewhere\n');
+  clearConfigCache();
+  assert.equal(loadConfigFor(join(worktree, 'm.layers')).stoppedAt, worktree);
+  // Outside a repository the parent's config still applies.
+  mkdirSync(join(root, 'plain'));
+  clearConfigCache();
+  assert.equal(loadConfigFor(join(root, 'plain', 'm.layers')).path, join(root, 'layerlint.json'));
+});
+
+test('fuzz: the config a file gets is the nearest one at or below its repository root', () => {
+  let runs = 0;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 6 }),
+      fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
+      fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+      (depth, hasConfig, repoAt) => {
+        runs++;
+        const root = mkdtempSync(join(tmpdir(), 'layerlint-walk-'));
+        const dirs = [root];
+        for (let i = 1; i <= depth; i++) dirs.push(join(dirs[i - 1]!, `d${i}`));
+        mkdirSync(dirs[depth]!, { recursive: true });
+        dirs.forEach((d, i) => {
+          if (hasConfig[i])
+            writeFileSync(join(d, 'layerlint.json'), JSON.stringify({ thresholds: { largeKernelMax: i } }));
+        });
+        if (repoAt !== undefined && repoAt <= depth) mkdirSync(join(dirs[repoAt]!, '.git'));
+        clearConfigCache();
+        const got = loadConfigFor(join(dirs[depth]!, 'm.layers'));
+        let expected: number | undefined;
+        for (let i = depth; i >= 0; i--) {
+          if (hasConfig[i]) {
+            expected = i;
+            break;
+          }
+          if (repoAt === i) break;
+        }
+        // Folders above the temp root may hold configs of their own: only ours are compared.
+        const level = got.config.thresholds?.largeKernelMax;
+        if (expected !== undefined) assert.equal(level, expected);
+        else if (repoAt !== undefined && repoAt <= depth) assert.equal(got.stoppedAt, dirs[repoAt]);
+        else assert.ok(got.path === undefined || !got.path.startsWith(root));
+      },
+    ),
+    { seed: 20240611, numRuns: Number(process.env.PROPS_RUNS ?? 60) },
+  );
+  assert.ok(runs > 0);
 });

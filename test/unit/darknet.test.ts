@@ -105,7 +105,7 @@ test('route/shortcut: negative and absolute indexes resolve to the right section
   const p = parsedOf(d);
   const layers = d.analysis.graph.layers;
   const shortcut = layers[p.outputs[3]!]!;
-  assert.equal(shortcut.op.kind, 'merge');
+  assert.equal(shortcut.op.kind, 'shortcut');
   assert.deepEqual(shortcut.inputs, [p.outputs[2], p.outputs[1]]);
   const concat = layers[p.outputs[4]!]!;
   assert.deepEqual(concat.inputs, [p.outputs[3], p.outputs[1]]);

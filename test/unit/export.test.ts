@@ -95,3 +95,19 @@ test('layerlint export --pytorch prints the module; usage and I/O errors exit 2'
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /^layerlint: export: choose a target: --pytorch/);
 });
+
+test('an Ultralytics C2PSA (attention) and nn.ZeroPad2d export with the Attention helper and F.pad', () => {
+  const yaml = `nc: 80
+backbone:
+  - [-1, 1, Conv, [128, 3, 32]]
+  - [-1, 1, C2PSA, [128]]
+  - [-1, 1, nn.ZeroPad2d, [[0, 1, 0, 1]]]
+head:
+  - [-1, 1, nn.MaxPool2d, [2, 1, 0]]
+`;
+  const out = exportPyTorch(analyzeSource(yaml, 'm.yaml', { format: 'ultralytics' }).analysis);
+  assert.deepEqual(out.problems, []);
+  assert.match(out.source, /class Attention\(nn\.Module\)/);
+  assert.match(out.source, /Attention\(1, 32, 64\)/);
+  assert.match(out.source, /F\.pad\(y\[\d+\], \(0, 1, 0, 1\)\)  # model\.2/);
+});

@@ -12,7 +12,8 @@ import { baseSide, estimateAt } from '../../server/src/core/estimates';
 import { applyEdits, type TextEdit } from '../../server/src/formats/types';
 import { buildReport } from '../../server/src/report/model';
 import type { LayerResult } from '../../server/src/core/costs';
-import { printNet, validNet } from '../helpers/netgen';
+import { netSpec, printNet, validNet } from '../helpers/netgen';
+import { stageOf } from '../../server/src/core/diagnostics';
 
 const RUNS = Number(process.env.PROPS_RUNS ?? 60);
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -298,4 +299,32 @@ test('arbitrary text: analyzeSource never throws, spans stay in the document, th
     `# fuzz: ${FUZZ_RUNS} mutated documents from ${seeds.length} seeds, slowest analysis + report ${slowest.toFixed(0)} ms`,
   );
   assert.ok(slowest < 10_000, `slowest ${slowest} ms (safety net)`);
+});
+
+test('fuzz: figures at the edges — resolution sides, shapes in messages, budgets — are honest', () => {
+  let runs = 0;
+  fc.assert(
+    fc.property(netSpec, fc.integer({ min: 1, max: 2_000_000 }), (spec, budget) => {
+      runs++;
+      const doc = analyzeSource(printNet(spec), 'gen.layers', { budget: { macs: budget } });
+      const { analysis } = doc;
+      for (const d of doc.diagnostics) {
+        // No negative size, no Infinity or NaN, no figure past 2^53 quoted as exact.
+        if (stageOf(d.code) !== 'syntax') assert.doesNotMatch(d.message, /-\d+x|x-\d|Infinity|NaN/, d.message);
+      }
+      if (!analysis.input) return;
+      const report = buildReport(doc, 'gen.layers');
+      // A network that is not fully costed gets no estimates (they would be partial figures).
+      if (!analysis.complete) return assert.deepEqual(report.estimates, { width: [], resolution: [] });
+      const sides = report.estimates.resolution.map((e) => e.input);
+      assert.equal(sides[0], baseSide(analysis.graph));
+      assert.equal(new Set(sides).size, sides.length, `sides repeat: ${sides}`);
+      for (let i = 1; i < sides.length; i++) {
+        assert.ok(sides[i]! < sides[i - 1]!, `sides: ${sides}`);
+        assert.ok(estimateAt(analysis.graph, analysis.graph.width.alpha, sides[i]).complete, `side ${sides[i]}`);
+      }
+    }),
+    params(FUZZ_RUNS),
+  );
+  assert.equal(runs, FUZZ_RUNS);
 });

@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseQuantity } from '../engine/config';
 import type { CommandLineOptions } from './document';
-import { UsageError } from './io';
+import { UsageError, type Io } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -40,6 +40,15 @@ export function positiveNumber(v: string | undefined, name: string, max: number)
   return n;
 }
 
+/** A whole number in [1, max]: a fraction is an error, not rounded. */
+export function positiveInteger(v: string | undefined, name: string, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 1 && n <= max))
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${v}'`);
+  return n;
+}
+
 export function nonNegativeInteger(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -58,6 +67,11 @@ export function numberList(v: string | undefined, name: string, max: number): nu
   return items.map((s) => positiveNumber(s, name, max)!);
 }
 
+/** `224,160` → [224, 160]; every item checked like positiveInteger. */
+export function integerList(v: string | undefined, name: string, max: number): number[] | undefined {
+  return numberList(v, name, max)?.map((n) => positiveInteger(String(n), name, max)!);
+}
+
 /** `300M`, `4.2M`, `1500000` → a count. */
 export function count(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -73,30 +87,37 @@ export const ANALYSIS_OPTIONS = {
   'max-macs': { type: 'string' },
   'max-params': { type: 'string' },
   config: { type: 'string' },
+  verbose: { type: 'boolean' },
 } as const satisfies Options;
 
 export const ANALYSIS_HELP = `  --width A              width multiplier α in (0, 4] instead of the file's
   --resolution R         input side instead of the file's
   --max-macs N           MACs budget, e.g. 300M (overrides the file and layerlint.json)
   --max-params N         parameter budget, e.g. 4M
-  --config PATH          use this configuration instead of the nearest layerlint.json`;
+  --config PATH          use this configuration instead of the nearest layerlint.json
+  --verbose              say on stderr which configuration each file gets`;
 
-export function analysisOptions(values: {
-  width?: string;
-  resolution?: string;
-  'max-macs'?: string;
-  'max-params'?: string;
-  config?: string;
-}): CommandLineOptions {
+export function analysisOptions(
+  values: {
+    width?: string;
+    resolution?: string;
+    'max-macs'?: string;
+    'max-params'?: string;
+    config?: string;
+    verbose?: boolean;
+  },
+  io: Io,
+): CommandLineOptions {
   const o: CommandLineOptions = {};
   const alpha = positiveNumber(values.width, 'width', 4);
-  const side = positiveNumber(values.resolution, 'resolution', 1_000_000);
+  const side = positiveInteger(values.resolution, 'resolution', 1_000_000);
   const macs = count(values['max-macs'], 'max-macs');
   const params = count(values['max-params'], 'max-params');
   if (alpha !== undefined) o.alpha = alpha;
-  if (side !== undefined) o.side = Math.round(side);
+  if (side !== undefined) o.side = side;
   if (macs !== undefined || params !== undefined)
     o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
   if (values.config !== undefined) o.configPath = values.config;
+  if (values.verbose) o.verbose = (line) => io.err(`layerlint: ${line}\n`);
   return o;
 }

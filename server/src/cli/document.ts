@@ -22,6 +22,16 @@ export interface CommandLineOptions {
   budget?: { macs?: number; params?: number };
   /** `--config PATH`: use this file instead of searching upward. */
   configPath?: string;
+  /** `--verbose`: told, for each file, which configuration applies. */
+  verbose?: (line: string) => void;
+}
+
+/** Which configuration a file gets, for `--verbose`. */
+export function describeConfig(loaded: LoadedConfig): string {
+  if (loaded.path) return `configuration ${loaded.path}`;
+  return loaded.stoppedAt
+    ? `no configuration file (the search stopped at the repository root ${loaded.stoppedAt})`
+    : 'no configuration file (none up to the file system root)';
 }
 
 export interface FileAnalysis {
@@ -62,7 +72,9 @@ export function analyzeFile(
   cli: CommandLineOptions,
   source: SourceFile = readSourceFile(path, file),
 ): FileAnalysis {
-  const { config } = configFor(path, cli.configPath);
+  const loaded = configFor(path, cli.configPath);
+  cli.verbose?.(`${file}: ${describeConfig(loaded)}`);
+  const { config } = loaded;
   const options = engineOptions(config, cli);
   const doc = source.oversized
     ? analyzeUnread(path, source.stat.size, options)

@@ -3,6 +3,7 @@
 // reproduce the figure they know and see why it differs from ours. Each convention maps
 // an analysis to the totals that tool prints, with a note per term.
 import type { Analysis } from './analyze';
+import { computeCosts, WEIGHTED_OPS, type LayerResult } from './costs';
 
 export type ConventionId = 'layerlint' | 'darknet' | 'netscope' | 'ultralytics';
 
@@ -17,12 +18,14 @@ export interface ConventionTotals {
   display: string;
   /** What this convention adds to or leaves out of LayerLint's own count, one line each. */
   notes: string[];
+  /** False when some layers could not be costed: the figures are lower bounds and `display` says so. */
+  complete: boolean;
 }
 
 export interface Convention {
   id: ConventionId;
   label: string;
-  totals(analysis: Analysis): ConventionTotals;
+  totals(analysis: Analysis): Omit<ConventionTotals, 'complete'>;
 }
 
 const layerlint: Convention = {
@@ -46,27 +49,24 @@ const exactInt = (n: number) => n.toLocaleString('en-US');
 /**
  * AlexeyAB darknet's "Total BFLOPS" (parse_network_cfg_custom): the sum over layers of
  * `l.bflops`, each a C float, summed in a float, printed "%5.3f". Per layer: convolutional
- * and connected 2 x MACs; [maxpool]/[local_avgpool] size² x C x H_out x W_out; [shortcut]
- * output elements x number of `from` layers. Everything else (global avgpool, route,
- * upsample, scale_channels, BN, activations) adds 0. Per image: darknet's `batch` is a
- * training setting and the printed figure does not depend on it.
+ * 2 x MACs (XNOR convs / 32); [maxpool]/[local_avgpool] size² x C x H_out x W_out;
+ * [shortcut] output elements x number of `from` layers (x 2 when weighted). Everything else
+ * adds 0, [connected] included (its make_connected_layer sets no bflops), as do global
+ * avgpool, route, upsample, reorg, crop, scale_channels, BN and activations. Per image:
+ * darknet's `batch` is a training setting and the printed figure does not depend on it.
  */
 const darknet: Convention = {
   id: 'darknet',
-  label: 'Darknet (AlexeyAB "Total BFLOPS": 2 x conv/fc MACs + maxpool + shortcut, per image)',
+  label: 'Darknet (AlexeyAB "Total BFLOPS": 2 x conv MACs + maxpool + shortcut, per image)',
   totals: (a) => {
     const batch = Math.max(1, a.graph.input.batch);
     let bflops = 0;
     let weights = 0;
     for (const l of a.layers) {
+      const layerBflops = darknetLayerBflops(l, batch);
+      if (layerBflops > 0) bflops = Math.fround(bflops + layerBflops);
       const op = l.layer.op;
-      let layerFlops = 0;
-      if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
-        layerFlops = (2 * l.macs) / batch;
-        weights += l.params - (op.bias ? (l.output?.[2] ?? 0) : 0);
-      } else if (op.kind === 'pool' && !op.global) layerFlops = l.otherOps / batch;
-      else if (op.kind === 'merge' && op.mode === 'add') layerFlops = l.otherOps / batch;
-      if (layerFlops > 0) bflops = Math.fround(bflops + Math.fround(layerFlops / 1e9));
+      if (WEIGHTED_OPS.has(op.kind)) weights += l.params - ('bias' in op && op.bias ? (l.output?.[2] ?? 0) : 0);
     }
     return {
       convention: 'darknet',
@@ -75,8 +75,8 @@ const darknet: Convention = {
       params: a.totals.params,
       display: `Total BFLOPS ${bflops.toFixed(3)}`,
       notes: [
-        'BFLOPS = 2 x conv/fc MACs + maxpool window ops (size² x output elements) + shortcut additions, / 1e9, per image.',
-        'Global [avgpool], [route], [upsample], [scale_channels], batch norm and activations add nothing.',
+        'BFLOPS = 2 x conv MACs (XNOR convs / 32) + maxpool window ops (size² x output elements) + shortcut additions (x 2 when weighted), / 1e9, per image.',
+        '[connected], global [avgpool], [route], [upsample], [reorg], [crop], [scale_channels], batch norm and activations add nothing.',
         'Summed in single precision and printed with 3 decimals, as darknet does.',
         `Darknet prints no parameter count; conv/fc weights without bias and BN: ${exactInt(weights)}.`,
       ],
@@ -84,27 +84,63 @@ const darknet: Convention = {
   },
 };
 
+/** One layer's `l.bflops` as darknet stores it (a C float), per image. */
+function darknetLayerBflops(l: LayerResult, batch: number): number {
+  const op = l.layer.op;
+  switch (op.kind) {
+    case 'conv':
+    case 'dwconv':
+    case 'deconv': {
+      const bflops = Math.fround((2 * l.macs) / batch / 1e9);
+      return op.kind === 'conv' && op.xnor ? Math.fround(bflops / 32) : bflops;
+    }
+    case 'pool':
+      return op.global ? 0 : Math.fround(l.otherOps / batch / 1e9);
+    case 'merge':
+      return op.mode === 'add' ? Math.fround(l.otherOps / batch / 1e9) : 0;
+    case 'shortcut': {
+      const from = l.layer.inputs.length - 1;
+      const elements = l.activations / batch;
+      return Math.fround((elements * from) / 1e9) * (op.weights === 'none' ? 1 : 2);
+    }
+    default:
+      return 0;
+  }
+}
+
 /**
  * Ultralytics `model.info()` GFLOPs (utils/torch_utils.py get_flops): thop's count x 2 / 1e9,
- * one decimal. thop counts conv/linear MACs (bias ignored) and BatchNorm2d as 4 ops per
- * element (2 x numel, x 2 for the affine part); SiLU, nearest Upsample, MaxPool, Concat and
- * residual adds count 0. Unfused model (BN separate), as the yaml comments print; the fused
- * figures (BN folded into conv biases) are in the notes.
+ * one decimal, profiled on a stride-sized input (32 x 32, 64 x 64 for P6 models) of the
+ * training-mode model and scaled by (H / stride) x (W / stride). thop counts conv/linear MACs
+ * (bias ignored) and BatchNorm2d as 4 ops per element (2 x numel, x 2 for the affine part);
+ * SiLU, nearest Upsample, MaxPool, Concat, residual adds and tensor products (attention's
+ * QᵀK and V·Aᵀ) count 0. The area
+ * scaling multiplies what does not grow with the input, a Linear after the global pool (and
+ * the pool, 2 ops per output element), by the same (H / 32) x (W / 32). Unfused model (BN
+ * separate), as the yaml comments print; the fused figures are in the notes.
  */
 const ultralytics: Convention = {
   id: 'ultralytics',
   label: 'Ultralytics (model.info() GFLOPs: thop x 2, BN 4 ops/element, unfused)',
   totals: (a) => {
     const batch = Math.max(1, a.graph.input.batch);
+    const input = a.input;
+    const area = input ? (input[0] * input[1]) / (32 * 32) : 1;
     let bnElements = 0;
     let bnChannels = 0;
+    let unprofiled = 0;
+    let perImageOps = 0;
     for (const l of a.layers) {
-      if (l.layer.op.kind !== 'bn') continue;
-      bnElements += l.activations / batch;
-      bnChannels += l.output?.[2] ?? 0;
+      const op = l.layer.op;
+      if (op.kind === 'bn') {
+        bnElements += l.activations / batch;
+        bnChannels += l.output?.[2] ?? 0;
+      } else if (op.kind === 'attention') unprofiled += l.macs / batch;
+      else if (op.kind === 'fc') perImageOps += ((area - 1) * l.macs) / batch;
+      else if (op.kind === 'pool' && op.global && op.mode === 'avg' && l.output) perImageOps += 2 * l.output[2] * area;
     }
     const macs = a.totals.macs / batch;
-    const flops = 2 * (macs + 4 * bnElements);
+    const flops = 2 * (macs - unprofiled + perImageOps + 4 * bnElements);
     const fusedParams = a.totals.params - bnChannels;
     return {
       convention: 'ultralytics',
@@ -114,7 +150,8 @@ const ultralytics: Convention = {
       display: `${a.totals.params} parameters, ${(flops / 1e9).toFixed(1)} GFLOPs`,
       notes: [
         'GFLOPs = 2 x (conv/fc MACs + 4 x BatchNorm output elements) / 1e9, per image (thop, as model.info() prints it).',
-        'SiLU, nearest Upsample, MaxPool, Concat and residual adds count 0; conv biases are not counted.',
+        'SiLU, nearest Upsample, MaxPool, Concat, residual adds and attention products count 0; conv biases are not counted.',
+        'Profiled at a 32 x 32 input and scaled to the input area: a Linear after the global pool counts (H / 32) x (W / 32) times.',
         `Fused (BN folded into the convs, as printed at predict/val time): ${fusedParams} parameters, ${((2 * macs) / 1e9).toFixed(1)} GFLOPs.`,
         'Parameters include the DFL conv (16 fixed weights, not trained: "gradients" in the summary is 16 lower).',
       ],
@@ -139,15 +176,28 @@ function netscopeNumber(x: number): string {
  * "param" = conv/fc weights and biases + 2 x C per BatchNorm + 2 per LRN (alpha, beta),
  * Scale layers 0. Batch multiplies macc, not params.
  */
+/**
+ * Netscope sizes every pooling window with ceil((in + 2p - k) / s) + 1, whatever the file's
+ * `ceil_mode` / `round_mode` say: the layers re-costed so when some pooling rounds down.
+ */
+function netscopeLayers(a: Analysis): readonly LayerResult[] {
+  if (!a.graph.layers.some((l) => l.op.kind === 'pool' && !l.op.ceil)) return a.layers;
+  const layers = a.graph.layers.map((l) =>
+    l.op.kind === 'pool' && !l.op.ceil ? { ...l, op: { ...l.op, ceil: true } } : l,
+  );
+  return computeCosts({ ...a.graph, layers }, a.options).layers;
+}
+
 const netscope: Convention = {
   id: 'netscope',
-  label: 'Netscope (macc incl. Scale and LRN; params incl. 2C per BatchNorm)',
+  label: 'Netscope (macc incl. Scale and LRN; params incl. 2C per BatchNorm; pooling always rounded up)',
   totals: (a) => {
     let macs = 0,
       params = 0,
       scale = 0,
       lrn = 0;
-    for (const l of a.layers) {
+    const layers = netscopeLayers(a);
+    for (const l of layers) {
       const op = l.layer.op;
       if (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') {
         macs += l.macs;
@@ -156,6 +206,10 @@ const netscope: Convention = {
         scale += l.activations;
       else if (op.kind === 'lrn') {
         lrn += l.otherOps;
+        params += 2;
+      } else if (op.kind === 'normalize') {
+        // Netscope counts Normalize as an LRN of local_size 1.
+        lrn += l.activations;
         params += 2;
       } else if (op.kind === 'bn' && l.output) params += 2 * l.output[2];
     }
@@ -166,8 +220,13 @@ const netscope: Convention = {
       params,
       display: `macc ${netscopeNumber(total)}, param ${netscopeNumber(params)}`,
       notes: [
-        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
+        `macc adds Scale layers, 1 per output element (${scale.toLocaleString('en-US')}), and LRN, local_size per input element (Normalize: 1) (${lrn.toLocaleString('en-US')}), to the conv and fc MACs.`,
         'param counts 2 x C for every BatchNorm and 0 for Scale (LayerLint: BatchNorm 0, Scale C or 2 x C, so a BatchNorm + Scale pair is 2 x C either way), and 2 per LRN.',
+        ...(layers === a.layers
+          ? []
+          : [
+              'Netscope ignores ceil_mode: false / round_mode: FLOOR and rounds every pooling output size up; so do these totals.',
+            ]),
       ],
     };
   },
@@ -180,6 +239,13 @@ export const CONVENTIONS: Record<ConventionId, Convention> = {
   ultralytics,
 };
 
+/** A convention's totals; on an incomplete analysis the display reads "at least …" and says why. */
 export function conventionTotals(id: ConventionId, analysis: Analysis): ConventionTotals {
-  return CONVENTIONS[id].totals(analysis);
+  const totals = CONVENTIONS[id].totals(analysis);
+  if (analysis.complete) return { ...totals, complete: true };
+  return {
+    ...totals,
+    complete: false,
+    display: `at least ${totals.display} (incomplete: some layers could not be counted)`,
+  };
 }

@@ -126,6 +126,37 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
         otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
         activations,
       };
+    case 'attention': {
+      // QᵀK and V·Aᵀ per head: N² (keyDim + headDim) multiply-accumulates, N = H x W; softmax N² per head.
+      const n = hi * wi;
+      return {
+        kind,
+        macs: op.heads * n * n * (op.keyDim + op.headDim) * batch,
+        params: 0,
+        otherOps: op.heads * n * n * batch,
+        activations,
+      };
+    }
+    case 'shortcut':
+      return {
+        kind,
+        macs: 0,
+        params: shortcutWeights(op.weights, ins.length, co),
+        otherOps: shortcutOps(op.weights, ins, out) * batch,
+        activations,
+      };
+    case 'normalize':
+      // Sum of squares, division and scale: 3 per element; one weight per channel, or one shared.
+      return { kind, macs: 0, params: op.shared ? 1 : co, otherOps: 3 * activations, activations };
+    case 'reorg':
+    case 'crop':
+    case 'cropto':
+    case 'interp':
+    case 'permute':
+    case 'view':
+    case 'priorbox':
+    case 'detections':
+    case 'roipool':
     case 'dropout':
     case 'flatten':
     case 'upsample':
@@ -133,9 +164,23 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'split':
     case 'reshape':
     case 'slice':
+    case 'pad':
     case 'unknown':
       return { kind, macs: 0, params: 0, otherOps: 0, activations };
   }
+}
+
+/** Learned weights of a darknet [shortcut] over `inputs` tensors of `channels` output channels. */
+function shortcutWeights(weights: 'none' | 'per_feature' | 'per_channel', inputs: number, channels: number): number {
+  return weights === 'none' ? 0 : weights === 'per_feature' ? inputs : inputs * channels;
+}
+
+/** One addition per element added (min(N_0, N_i) per other input), plus one multiply per weighted element. */
+function shortcutOps(weights: 'none' | 'per_feature' | 'per_channel', ins: Shape[], out: Shape): number {
+  const n0 = out[0] * out[1] * out[2];
+  let adds = 0;
+  for (let i = 1; i < ins.length; i++) adds += Math.min(n0, ins[i]![0] * ins[i]![1] * ins[i]![2]);
+  return weights === 'none' ? adds : 2 * adds + n0;
 }
 
 /** The MACs formula of a weighted layer, symbolic and with the layer's numbers; undefined for layers without MACs. */
@@ -179,6 +224,14 @@ export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: numbe
       terms = [
         ['in_features', hi * wi * ci],
         ['out_features', op.out],
+      ];
+      break;
+    case 'attention':
+      terms = [
+        ['heads', op.heads],
+        ['N', hi * wi],
+        ['N', hi * wi],
+        ['key_dim + head_dim', op.keyDim + op.headDim],
       ];
       break;
     default:

@@ -24,6 +24,11 @@ export const CODES = {
     summary: 'An op keyword that is neither built in nor a defined block.',
   },
   'unknown-option': { stage: 'syntax', severity: 'error', summary: 'An option the op does not take.' },
+  'unknown-field': {
+    stage: 'syntax',
+    severity: 'warning',
+    summary: 'A field of a layer or its parameter block that LayerLint does not understand: it is ignored.',
+  },
   'invalid-value': {
     stage: 'syntax',
     severity: 'error',
@@ -72,6 +77,11 @@ export const CODES = {
     stage: 'shape',
     severity: 'error',
     summary: 'Some layers could not be costed, so the totals cover only part of the network.',
+  },
+  'per-region': {
+    stage: 'shape',
+    severity: 'info',
+    summary: 'An ROI pooling layer: the layers after it are counted for one region of interest.',
   },
   'cost-overflow': {
     stage: 'cost',

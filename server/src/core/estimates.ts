@@ -91,11 +91,21 @@ export function sideStep(graph: Graph, at: At = estimateAt): number {
   return 1;
 }
 
-/** The input sides of the ρ steps (side × 1, 6/7, 5/7, 4/7), rounded to the granularity the network needs. */
+/**
+ * The input sides of the ρ steps (side × 1, 6/7, 5/7, 4/7): the file's own side, then each
+ * smaller step rounded to the granularity the network needs, when the network analyses at
+ * it, without repeats. A small input may leave fewer than four (never a side above the
+ * file's, never one side twice).
+ */
 export function resolutionSides(graph: Graph, at: At = estimateAt): number[] {
   const side = baseSide(graph);
   const step = sideStep(graph, at);
-  return RESOLUTION_STEPS.map((r) => Math.max(step, Math.round((side * r) / step) * step));
+  const sides = [side];
+  for (const r of RESOLUTION_STEPS.slice(1)) {
+    const s = Math.round((side * r) / step) * step;
+    if (s > 0 && s < side && !sides.includes(s) && at(graph, graph.width.alpha, s).complete) sides.push(s);
+  }
+  return sides;
 }
 
 /** `known`: the totals of the file as written (α and input side unchanged), when the caller has them. */
@@ -109,7 +119,9 @@ export function estimates(
   const at = memoAt(known);
   const resolutionSidesList = sides ?? resolutionSides(graph, at);
   return {
-    width: alphas.map((a) => ({ alpha: a, ...strip(at(graph, a)) })),
+    // A width at which the network does not analyse (a layer whose channels do not scale, such
+    // as an attention block) has no exact figure: it is left out, never shown as a partial sum.
+    width: alphas.filter((a) => at(graph, a).complete).map((a) => ({ alpha: a, ...strip(at(graph, a)) })),
     resolution: resolutionSidesList.map((s) => ({ input: s, ...strip(at(graph, alpha, s)) })),
   };
 }

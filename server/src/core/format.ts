@@ -21,6 +21,9 @@ export function compact(n: number): string {
 export function exact(n: number): string {
   // Integers (nearly every figure) are grouped by hand: toLocaleString is slow on 100k-layer reports.
   if (Number.isSafeInteger(n)) return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+  // Past 2^53 the digits are not the figure's: say so instead of quoting them.
+  if (Math.abs(n) > Number.MAX_SAFE_INTEGER && Number.isFinite(n))
+    return `≈${n.toExponential(3)} (past 2^53, not exact)`;
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 20 }) : String(n);
 }
 

@@ -41,6 +41,8 @@ export type LayerOp =
       bias: boolean;
       fixed: boolean /** Weights shared with an earlier layer (darknet share_index, the Ultralytics DFL per level): no parameters of its own. */;
       shared?: boolean;
+      /** XNOR-net binary weights and inputs (darknet `xnor=1`): the same MACs, which darknet's BFLOPS divide by 32. */
+      xnor?: boolean;
     }
   | {
       kind: 'dwconv';
@@ -88,7 +90,19 @@ export type LayerOp =
   | { kind: 'dropout'; p: number }
   | { kind: 'flatten' }
   | { kind: 'upsample'; factor: number }
-  | { kind: 'merge'; mode: 'add' | 'concat' | 'mul' }
+  /** `axis` (concat only): join along H or W instead of channels (Caffe Concat axis 2 or 3). */
+  | { kind: 'merge'; mode: 'add' | 'concat' | 'mul'; axis?: 'h' | 'w' }
+  /**
+   * Darknet's [shortcut]: input 0's shape; in darknet's C x H x W memory order, input 0 plus
+   * the first min(N_0, N_i) elements of every other input (N = elements per image: the first
+   * min(C_0, C_i) channels when H x W agree). `weights` scales each input by a learned weight
+   * per input (`per_feature`) or per input and output channel (`per_channel`).
+   */
+  | { kind: 'shortcut'; weights: 'none' | 'per_feature' | 'per_channel' }
+  /** The centred h x w window of every channel (darknet [crop] at inference): no cost. */
+  | { kind: 'crop'; h: number; w: number }
+  /** Space-to-depth by `stride` (H/s x W/s x C·s²), or depth-to-space when `reverse` (darknet [reorg], [reorg3d]): no cost. */
+  | { kind: 'reorg'; stride: number; reverse: boolean }
   | { kind: 'identity' }
   /** Channel chunk `index` of `parts` equal chunks (torch.chunk, darknet route groups): no cost. */
   | { kind: 'split'; parts: number; index: number }
@@ -96,6 +110,49 @@ export type LayerOp =
   | { kind: 'reshape'; h: number; c: number }
   /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
   | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
+  /** Zero padding of the spatial sides (nn.ZeroPad2d, F.pad): no cost. */
+  | { kind: 'pad'; top: number; bottom: number; left: number; right: number }
+  /**
+   * Multi-head self-attention over the H x W positions of an input that holds, per head, the
+   * query, key and value channels (keyDim, keyDim, headDim in that order): softmax(QᵀK)·V per
+   * head; output heads x headDim channels. The projections around it are separate conv layers.
+   */
+  | { kind: 'attention'; heads: number; keyDim: number; headDim: number }
+  /**
+   * The first input cut to the second input's size along every axis from `axis` on (1 = C,
+   * 2 = H, 3 = W), starting at `offsets` (C, H, W; 0 on uncut axes): Caffe Crop. No cost.
+   */
+  | { kind: 'cropto'; axis: 1 | 2 | 3; offsets: [number, number, number] }
+  /**
+   * Bilinear resize (Caffe Interp, align-corners): to a fixed size, by integer shrink then zoom
+   * factors of the input cut by `trim` (≥ 0) pixels at the start and `trimEnd` at the end, or
+   * to the second input's H x W. No MACs.
+   */
+  | {
+      kind: 'interp';
+      target:
+        | { kind: 'size'; h: number; w: number }
+        | { kind: 'factors'; zoom: number; shrink: number }
+        | { kind: 'like' };
+      trim: number;
+      trimEnd: number;
+    }
+  /** The non-batch axes reordered: output axis i (C, H, W order) is input axis order[i] (1 = C, 2 = H, 3 = W). No cost. */
+  | { kind: 'permute'; order: [number, number, number] }
+  /**
+   * The same elements as N x dims (Caffe Reshape, torch reshape), 1 to 3 dims after the batch:
+   * 0 copies the input's axis at that place, one -1 takes the rest. A shape of fewer than 3
+   * dims is padded with 1s (N x A x B is [B, 1, A]). No cost.
+   */
+  | { kind: 'view'; dims: number[] }
+  /** SSD PriorBox: `priors` boxes per position of the input map, 4 coordinates and 4 variances each: [H·W·priors·4, 1, 2]. No cost. */
+  | { kind: 'priorbox'; priors: number }
+  /** SSD DetectionOutput: at most `keep` detections of 7 values (image, label, score, box): [keep, 7, 1]. No cost. */
+  | { kind: 'detections'; keep: number }
+  /** SSD Normalize: L2 norm over channels (and H x W with `acrossSpatial`), then a learned scale per channel, or one `shared`. */
+  | { kind: 'normalize'; shared: boolean; acrossSpatial: boolean }
+  /** Fast R-CNN ROIPooling: each region of the first input max-pooled to h x w, so [h, w, C] per region; the layers after it run once per region. */
+  | { kind: 'roipool'; h: number; w: number }
   /**
    * A layer type the front-end cannot shape or cost: never counted, always diagnosed. Its output
    * shape is unknown, and so is every shape downstream of it (no pass-through is invented).

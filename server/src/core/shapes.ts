@@ -3,7 +3,7 @@
 // [H, W, C] or null when an input is unknown or the layer is invalid. Only the first
 // failing layer of a path gets a diagnostic; layers downstream of it stay silent.
 import { makeDiagnostic, type EngineDiagnostic } from './diagnostics';
-import type { Graph, Layer, Padding, Shape } from './ir';
+import type { Graph, Layer, LayerOp, Padding, Shape } from './ir';
 
 export interface ShapeOptions {
   /** Width multiplier; defaults to the file's `width`. */
@@ -111,10 +111,11 @@ export function layerShape(
   const out = outputShape(layer, ins, alpha, divisor, fail);
   if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
     const [h, w] = ins[0]!;
+    const empty = (['height', 'width', 'channels'] as const).filter((_, i) => out[i]! < 1);
     return fail(
       layer,
       'non-positive-size',
-      `${layer.opText} on a ${h}x${w} input gives a ${out[0]}x${out[1]}x${out[2]} output: the window does not fit.`,
+      `${layer.opText} on a ${h}x${w} input gives no output: its ${empty.join(' and ')} would be less than 1 (the window does not fit).`,
     );
   }
   if (out && !(out[0] * out[1] * out[2] * batch <= Number.MAX_SAFE_INTEGER)) {
@@ -166,9 +167,16 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       return [h * op.factor, w * op.factor, c];
     case 'merge': {
       if (op.mode === 'concat') {
-        const bad = ins.find((s) => s[0] !== h || s[1] !== w);
-        if (bad) return fail(layer, 'shape-mismatch', `concat needs equal H x W: ${ins.map(fmt).join(' vs ')}.`);
-        return [h, w, ins.reduce((a, s) => a + s[2], 0)];
+        // The axis joined along, as an index into [H, W, C]; the other two must agree.
+        const along = op.axis === 'h' ? 0 : op.axis === 'w' ? 1 : 2;
+        const bad = ins.find((s) => s.some((v, k) => k !== along && v !== ins[0]![k]));
+        if (bad) {
+          const others = ['W x C', 'H x C', 'H x W'][along];
+          return fail(layer, 'shape-mismatch', `concat needs equal ${others}: ${ins.map(fmt).join(' vs ')}.`);
+        }
+        const out: Shape = [h, w, c];
+        out[along] = ins.reduce((a, s) => a + s[along], 0);
+        return out;
       }
       // add / mul: equal shapes, or a 1x1xC operand broadcast over H x W.
       const full = ins.reduce((a, s) => (s[0] * s[1] > a[0] * a[1] ? s : a), ins[0]!);
@@ -177,6 +185,25 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       );
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
+    }
+    case 'crop':
+      if (op.h > h || op.w > w)
+        return fail(layer, 'shape-mismatch', `crop ${op.h}x${op.w} does not fit a ${h}x${w} input.`);
+      return [op.h, op.w, c];
+    case 'reorg': {
+      const s = op.stride;
+      if (op.reverse) {
+        if (c % (s * s) !== 0)
+          return fail(
+            layer,
+            'channel-mismatch',
+            `reorg reverse stride=${s} needs channels divisible by ${s * s}, not ${c}.`,
+          );
+        return [h * s, w * s, c / (s * s)];
+      }
+      if (h % s !== 0 || w % s !== 0)
+        return fail(layer, 'shape-mismatch', `reorg stride=${s} needs H and W divisible by ${s}, not ${h}x${w}.`);
+      return [h / s, w / s, c * s * s];
     }
     case 'reshape':
       if ((h * w * c) % (op.h * op.c) !== 0)
@@ -206,6 +233,34 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       out[axis] = end - start;
       return out;
     }
+    case 'cropto':
+      return cropShape(layer, ins, op.axis, op.offsets, fail);
+    case 'interp':
+      return interpShape(layer, ins, op, fail);
+    case 'permute': {
+      const byAxis = [0, c, h, w];
+      return [byAxis[op.order[1]]!, byAxis[op.order[2]]!, byAxis[op.order[0]]!];
+    }
+    case 'view':
+      return viewShape(layer, ins[0]!, op.dims, fail);
+    case 'priorbox':
+      return [h * w * op.priors * 4, 1, 2];
+    case 'detections':
+      return [op.keep, 7, 1];
+    case 'roipool':
+      return [op.h, op.w, c];
+    case 'normalize':
+      return ins[0]!;
+    case 'pad':
+      return [h + op.top + op.bottom, w + op.left + op.right, c];
+    case 'attention':
+      if (c !== op.heads * (2 * op.keyDim + op.headDim))
+        return fail(
+          layer,
+          'channel-mismatch',
+          `attention with ${op.heads} heads of ${op.keyDim}+${op.keyDim}+${op.headDim} channels needs ${op.heads * (2 * op.keyDim + op.headDim)} input channels, not ${c}.`,
+        );
+      return [h, w, op.heads * op.headDim];
     case 'unknown':
       // Its output is unknown (diagnosed by the analysis as unknown-layer), not its input's.
       return null;
@@ -215,9 +270,62 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'act':
     case 'dropout':
     case 'identity':
+    case 'shortcut':
       // Shapes are never mutated, so a layer that keeps its input's shape shares the array.
       return ins[0]!;
   }
+}
+
+/** Caffe Crop: the second input's C, H, W from `axis` on, each cut at its offset, which must fit. */
+function cropShape(layer: Layer, ins: Shape[], axis: number, offsets: number[], fail: Fail): Shape | null {
+  const ref = ins[1];
+  if (!ref) return fail(layer, 'shape-mismatch', 'Crop needs a second input, whose size it crops to.');
+  const [h, w, c] = ins[0]!;
+  const from = [c, h, w];
+  const to = [ref[2], ref[0], ref[1]];
+  const out = from.slice();
+  for (let a = axis; a <= 3; a++) {
+    const k = a - 1;
+    if (offsets[k]! + to[k]! > from[k]!)
+      return fail(
+        layer,
+        'shape-mismatch',
+        `Cropping ${fmt(ins[0]!)} to ${fmt(ref)} at offset ${offsets[k]} on axis ${a} does not fit: ${offsets[k]} + ${to[k]} > ${from[k]}.`,
+      );
+    out[k] = to[k]!;
+  }
+  return [out[1]!, out[2]!, out[0]!];
+}
+
+/** Caffe Interp: the trimmed input shrunk (floor((I - 1) / shrink) + 1) then zoomed (I + (I - 1)(zoom - 1)), or a given size. */
+function interpShape(layer: Layer, ins: Shape[], op: Extract<LayerOp, { kind: 'interp' }>, fail: Fail): Shape | null {
+  const [h, w, c] = ins[0]!;
+  const t = op.target;
+  if (t.kind === 'size') return [t.h, t.w, c];
+  if (t.kind === 'like') {
+    const ref = ins[1];
+    if (!ref) return fail(layer, 'shape-mismatch', 'Interp to the size of another blob needs a second input.');
+    return [ref[0], ref[1], c];
+  }
+  const size = (x: number) => {
+    const shrunk = Math.floor((x - op.trim - op.trimEnd - 1) / t.shrink) + 1;
+    return shrunk + (shrunk - 1) * (t.zoom - 1);
+  };
+  return [size(h), size(w), c];
+}
+
+/** A reshape to N x dims: 0 copies the input's axis (C, H, W order), one -1 takes the rest; [H, W, C] from C, H, W. */
+function viewShape(layer: Layer, input: Shape, dims: number[], fail: Fail): Shape | null {
+  const [h, w, c] = input;
+  const from = [c, h, w];
+  const total = h * w * c;
+  const out = dims.map((d, k) => (d === 0 ? from[k]! : d));
+  const known = out.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  const free = out.indexOf(-1);
+  if (free >= 0 && total % known === 0) out[free] = total / known;
+  if (out.reduce((a, d) => a * d, 1) !== total)
+    return fail(layer, 'shape-mismatch', `Cannot reshape ${fmt(input)} (${total} elements) to ${dims.join(' x ')}.`);
+  return [out[1] ?? 1, out[2] ?? 1, out[0]!];
 }
 
 export function fmt(s: Shape): string {

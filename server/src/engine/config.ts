@@ -44,7 +44,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** A budget figure: a positive number or a count string such as "300M", "4.2M", "1500000". */
 export function parseQuantity(v: unknown): number | string {
-  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? Math.round(v) : `${v} is not a positive number`;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : `${v} is not a whole number from 1 to 2^53`;
   if (typeof v !== 'string') return `expected a number or a string such as "300M"`;
   const r = parseCount(v.trim());
   if (!r.ok) return r.error;

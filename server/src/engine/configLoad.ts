@@ -1,5 +1,8 @@
 // The Node half of configuration: find `layerlint.json` (or `.layerlintrc.json`) in the
-// file's folder or the nearest folder above it, read and parse it (./config.ts). Results
+// file's folder or the nearest folder above it, read and parse it (./config.ts). The search
+// stops at the repository root (a folder holding `.git`, `.hg` or `.svn`): a config file
+// outside the project never applies. Outside any repository it goes up to the file
+// system's root. Results
 // are cached per folder for the life of the process (a CLI run, or until
 // `clearConfigCache()` — the language server calls it when a config file changes).
 //
@@ -15,6 +18,8 @@ export interface LoadedConfig {
   path?: string;
   /** Folder of the config file: `ignore` patterns are relative to it. */
   dir?: string;
+  /** Without a config file: the repository root where the search stopped (undefined: it reached the file system's root). */
+  stoppedAt?: string;
   errors: string[];
 }
 
@@ -32,7 +37,18 @@ const isFile = (p: string) => {
   }
 };
 
-/** The config of the folder `dir`: its own config file, else its parent's, up to the root. */
+const REPOSITORY_MARKERS = ['.git', '.hg', '.svn'];
+
+const exists = (p: string) => {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The config of the folder `dir`: its own config file, else its parent's, up to the repository or file system root. */
 export function loadConfigForDir(dir: string): LoadedConfig {
   const abs = resolve(dir);
   const hit = cache.get(abs);
@@ -47,7 +63,8 @@ export function loadConfigForDir(dir: string): LoadedConfig {
   }
   if (!result) {
     const parent = dirname(abs);
-    result = parent === abs ? { config: {}, errors: [] } : loadConfigForDir(parent);
+    if (REPOSITORY_MARKERS.some((m) => exists(join(abs, m)))) result = { config: {}, stoppedAt: abs, errors: [] };
+    else result = parent === abs ? { config: {}, errors: [] } : loadConfigForDir(parent);
   }
   cache.set(abs, result);
   return result;

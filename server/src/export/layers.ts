@@ -58,6 +58,7 @@ function opText(op: LayerOp, inputs: string[]): { text: string } | { why: string
     case 'upsample':
       return { text: `upsample ${op.factor}` };
     case 'merge':
+      if (op.axis) return { why: `a concatenation along ${op.axis}` };
       return inputs.length < 2 ? { why: 'a merge of one operand' } : { text: `${op.mode} ${inputs.join(' ')}` };
     case 'identity':
       return { why: 'no op (an identity)' };
@@ -73,6 +74,8 @@ function opText(op: LayerOp, inputs: string[]): { text: string } | { why: string
       return { why: 'a reshape' };
     case 'unknown':
       return { why: `'${op.type}', which LayerLint cannot cost` };
+    default:
+      return { why: `a ${op.kind} layer, which .layers has no op for` };
   }
 }
 

@@ -55,6 +55,47 @@ class Scale(nn.Module):
     def forward(self, x):
         y = x * self.weight[None, :, None, None]
         return y + self.bias[None, :, None, None] if self.bias is not None else y
+
+
+class DarknetShortcut(nn.Module):
+    """Darknet [shortcut]: in C x H x W order, input 0 plus the first min(N_0, N_i) elements of
+    each other input (the first channels when H x W agree), every input scaled by a learned
+    weight per input ('per_feature') or per input and output channel ('per_channel') when
+    weighted (darknet's weights_normalization is not applied)."""
+
+    def __init__(self, inputs, channels, weights):
+        super().__init__()
+        shape = {'none': None, 'per_feature': (inputs, 1), 'per_channel': (inputs, channels)}[weights]
+        self.weight = nn.Parameter(torch.ones(shape)) if shape else None
+
+    def forward(self, *xs):
+        shape, w = xs[0].shape, self.weight
+
+        def scale(i):
+            return w[i][None, :, None, None].expand(shape).flatten(1)
+
+        out = xs[0].flatten(1) if w is None else xs[0].flatten(1) * scale(0)
+        for i, t in enumerate(xs[1:], 1):
+            k = min(out.shape[1], t[0].numel())
+            part = t.flatten(1)[:, :k] if w is None else t.flatten(1)[:, :k] * scale(i)[:, :k]
+            out = torch.cat([out[:, :k] + part, out[:, k:]], 1)
+        return out.reshape(shape)
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention over the H x W positions; the input holds, per head, the query,
+    key (key_dim each) and value (head_dim) channels: softmax(QᵀK / sqrt(key_dim))·V per head."""
+
+    def __init__(self, heads, key_dim, head_dim):
+        super().__init__()
+        self.heads, self.key_dim, self.head_dim = heads, key_dim, head_dim
+
+    def forward(self, x):
+        b, _, h, w = x.shape
+        per_head = x.reshape(b, self.heads, 2 * self.key_dim + self.head_dim, h * w)
+        q, k, v = per_head.split([self.key_dim, self.key_dim, self.head_dim], dim=2)
+        weights = ((q.transpose(-2, -1) @ k) * self.key_dim**-0.5).softmax(dim=-1)
+        return (v @ weights.transpose(-2, -1)).reshape(b, self.heads * self.head_dim, h, w)
 `;
 
 const pyStr = (s: string) => JSON.stringify(s);
@@ -101,7 +142,7 @@ interface Emitted {
   module?: string;
   /** Python expression of the output, with `$0`, `$1`... standing for the inputs and `$m` for the module. */
   expr: string;
-  /** Uses the `shared` or `Scale` helpers defined at the top of the source. */
+  /** Uses the `shared`, `Scale` or `DarknetShortcut` helpers defined at the top of the source. */
   needsHelpers?: boolean;
 }
 
@@ -151,8 +192,23 @@ function emit(l: LayerResult): Emitted | string {
       return { module: `nn.Upsample(scale_factor=${op.factor}, mode='nearest')`, expr: '$m($0)' };
     case 'merge': {
       const refs = ins.map((_, i) => `$${i}`);
-      if (op.mode === 'concat') return { expr: `torch.cat([${refs.join(', ')}], 1)` };
+      if (op.mode === 'concat')
+        return { expr: `torch.cat([${refs.join(', ')}], ${op.axis === 'h' ? 2 : op.axis === 'w' ? 3 : 1})` };
       return { expr: refs.join(op.mode === 'add' ? ' + ' : ' * ') };
+    }
+    case 'shortcut':
+      return {
+        module: `DarknetShortcut(${ins.length}, ${out[2]}, ${pyStr(op.weights)})`,
+        expr: `$m(${ins.map((_, i) => `$${i}`).join(', ')})`,
+        needsHelpers: true,
+      };
+    case 'reorg':
+      // The same shape as darknet's reorg; darknet orders the moved elements its own way.
+      return { expr: `F.${op.reverse ? 'pixel_shuffle' : 'pixel_unshuffle'}($0, ${op.stride})` };
+    case 'crop': {
+      const top = Math.floor((h - op.h) / 2);
+      const left = Math.floor((w - op.w) / 2);
+      return { expr: `$0[:, :, ${top}:${top + op.h}, ${left}:${left + op.w}]` };
     }
     case 'identity':
       return { module: 'nn.Identity()', expr: '$m($0)' };
@@ -169,6 +225,28 @@ function emit(l: LayerResult): Emitted | string {
         expr: op.axis === 'c' ? `$0[:, ${range}]` : op.axis === 'h' ? `$0[:, :, ${range}]` : `$0[:, :, :, ${range}]`,
       };
     }
+    case 'cropto': {
+      const [oc, oh, ow] = op.offsets;
+      return { expr: `$0[:, ${oc}:${oc + out[2]}, ${oh}:${oh + out[0]}, ${ow}:${ow + out[1]}]` };
+    }
+    case 'interp': {
+      const trimmed =
+        op.trim || op.trimEnd ? `$0[:, :, ${op.trim}:${h - op.trimEnd}, ${op.trim}:${w - op.trimEnd}]` : '$0';
+      return { expr: `F.interpolate(${trimmed}, size=${pair(out[0], out[1])}, mode='bilinear', align_corners=True)` };
+    }
+    case 'permute':
+      return { expr: `$0.permute(0, ${op.order.join(', ')})` };
+    case 'view':
+      return { expr: `$0.reshape($0.shape[0], ${out[2]}, ${out[0]}, ${out[1]})` };
+    case 'priorbox':
+    case 'detections':
+    case 'normalize':
+    case 'roipool':
+      return `layer '${layer.name}' (${layer.opText}) has no PyTorch module here: not exportable`;
+    case 'pad':
+      return { expr: `F.pad($0, (${op.left}, ${op.right}, ${op.top}, ${op.bottom}))` };
+    case 'attention':
+      return { module: `Attention(${op.heads}, ${op.keyDim}, ${op.headDim})`, expr: '$m($0)', needsHelpers: true };
     case 'unknown':
       return `layer '${layer.name}' has type '${op.type}', which LayerLint does not know`;
   }

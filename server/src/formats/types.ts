@@ -1,6 +1,7 @@
 // The contract every format front-end keeps: text in, IR graph (with spans into that same
-// text) and syntax diagnostics out; and, for rewrites decided on the IR, text edits printed
-// in the format's own syntax.
+// text) and syntax diagnostics out; for rewrites decided on the IR, text edits printed in
+// the format's own syntax; and, optionally, editor support (names, completion, outline,
+// folding, formatting) expressed in offsets and spans, with no editor-protocol types.
 import type { Analysis } from '../core/analyze';
 import type { EngineDiagnostic } from '../core/diagnostics';
 import type { ScaleEstimate } from '../core/estimates';
@@ -47,6 +48,78 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   resolutionEdits(parsed: P, text: string, side: number): TextEdit[];
   /** Totals of every variant the file defines (Ultralytics scales), when it defines several. */
   scaleEstimates?(parsed: P): ScaleEstimate[];
+  /** Editor features of the format's own syntax; without it, editors get the IR-based defaults. */
+  editor?: EditorSupport<P>;
+}
+
+/**
+ * What a format offers editors beyond the analysis, in offsets and spans into the parsed
+ * text. Every member is optional: a missing one means the feature is absent (names,
+ * completion, signature help, formatting) or falls back to one entry per IR statement
+ * (outline, folding).
+ */
+export interface EditorSupport<P extends Parsed = Parsed> {
+  /** Every name occurrence (definitions and uses), for definition, references, rename and semantic tokens. */
+  names?(parsed: P): NameOccurrence[];
+  /** Why `newName` cannot replace the occurrence `of`, or undefined when it can. */
+  renameError?(parsed: P, of: NameOccurrence, newName: string): string | undefined;
+  completions?(parsed: P, text: string, offset: number): CompletionEntry[];
+  signatureHelp?(parsed: P, text: string, offset: number): SignatureEntry | undefined;
+  /** The outline; `outputOf(statement)` gives the output shape of the last layer of a statement, if known. */
+  outline?(parsed: P, text: string, outputOf: (statement: Span) => string | undefined): OutlineEntry[];
+  /** Regions that fold, besides runs of comment lines. */
+  folds?(parsed: P): FoldSpan[];
+  /** Edits that format the whole text (none when it is formatted already). */
+  formatEdits?(parsed: P, text: string): TextEdit[];
+}
+
+/** One occurrence of a name. Occurrences with the same `text` and `scope` are the same symbol. */
+export interface NameOccurrence {
+  text: string;
+  span: Span;
+  /** Format-defined; e.g. the file, one block body, block names, one block's parameters. */
+  scope: string;
+  /** What is named, for semantic highlighting. */
+  kind: 'block' | 'layer' | 'parameter';
+  /** A definition, not a use. */
+  def: boolean;
+}
+
+export interface CompletionEntry {
+  label: string;
+  kind: 'op' | 'block' | 'directive' | 'snippet' | 'layer' | 'value' | 'option';
+  detail?: string;
+  /** Plain-text documentation. */
+  documentation?: string;
+  /** Markdown documentation (instead of `documentation`). */
+  markdown?: string;
+  /** A snippet to insert (`${1:placeholder}`, `$0`) instead of the label. */
+  snippet?: string;
+  /** Inserting it asks for completion again (an option's `key=`). */
+  retrigger?: boolean;
+}
+
+export interface SignatureEntry {
+  label: string;
+  documentation: string;
+  parameters: { label: string; documentation: string }[];
+  activeParameter: number;
+}
+
+export interface OutlineEntry {
+  name: string;
+  detail?: string;
+  kind: 'header' | 'layer' | 'repeat' | 'block';
+  span: Span;
+  /** The part to select: the name or keyword. */
+  selection: Span;
+  children?: OutlineEntry[];
+}
+
+export interface FoldSpan {
+  span: Span;
+  /** The span's last line stays visible when folded (a closing brace). */
+  keepLastLine: boolean;
 }
 
 /** Applies non-overlapping edits to a text. */

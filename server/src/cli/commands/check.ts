@@ -68,7 +68,7 @@ export const check: Command = {
     const format = oneOf(values.format, FORMATS, '--format', 'text');
     const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
     const maxWarnings = nonNegativeInteger(values['max-warnings'], 'max-warnings');
-    const cli = analysisOptions(values);
+    const cli = analysisOptions(values, io);
     const notModels: string[] = [];
     const paths = collectFiles(positionals.length ? positionals : ['.'], {
       cwd: io.cwd,

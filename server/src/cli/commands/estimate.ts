@@ -5,9 +5,9 @@
 //
 // Exit: 0; 1 when the file has errors that leave shapes unknown (the diagnostics go to
 // stderr, nothing to stdout); 2 on usage or I/O errors.
-import { baseSide, estimateAt, RESOLUTION_STEPS, WIDTH_STEPS } from '../../core/estimates';
+import { baseSide, estimateAt, resolutionSides, WIDTH_STEPS } from '../../core/estimates';
 import { reportDiagnostics } from '../../report/model';
-import { ANALYSIS_OPTIONS, numberList, oneOf, parseCommandArgs } from '../args';
+import { ANALYSIS_OPTIONS, analysisOptions, integerList, numberList, oneOf, parseCommandArgs } from '../args';
 import { EXIT, painter, colorEnabled } from '../io';
 import { estimateCsv } from '../output/csv';
 import { estimateMarkdown } from '../output/markdown';
@@ -29,6 +29,7 @@ Options:
                          5/7, 4/7)
   --format FORMAT        text (default), json, csv, markdown
   --config PATH          use this configuration instead of the nearest layerlint.json
+  --verbose              say on stderr which configuration the file gets
   -h, --help             this help
 
 Exit codes: 0, 1 the file has errors that leave shapes unknown, 2 usage or I/O error.
@@ -44,6 +45,7 @@ export const estimate: Command = {
       width: { type: 'string' },
       resolution: { type: 'string' },
       config: ANALYSIS_OPTIONS.config,
+      verbose: ANALYSIS_OPTIONS.verbose,
     });
     if (values.help) {
       io.out(HELP);
@@ -51,12 +53,12 @@ export const estimate: Command = {
     }
     const format = oneOf(values.format, FORMATS, '--format', 'text');
     const widths = numberList(values.width, 'width', 4) ?? [...WIDTH_STEPS];
-    const sidesArg = numberList(values.resolution, 'resolution', 1_000_000)?.map(Math.round);
+    const sidesArg = integerList(values.resolution, 'resolution', 1_000_000);
     const fa = analyzeOne(
       'estimate',
       positionals,
       io,
-      values.config !== undefined ? { configPath: values.config } : {},
+      analysisOptions({ config: values.config, verbose: values.verbose }, io),
     );
     const { analysis } = fa.doc;
     if (!analysis.input || !analysis.complete) {
@@ -68,7 +70,7 @@ export const estimate: Command = {
     }
     const graph = analysis.graph;
     const side = baseSide(graph);
-    const sides = sidesArg ?? RESOLUTION_STEPS.map((r) => Math.round(side * r));
+    const sides = sidesArg ?? resolutionSides(graph);
     const grid: EstimateGrid = {
       file: fa.file,
       network: graph.name,

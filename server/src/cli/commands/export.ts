@@ -36,7 +36,7 @@ export const exportCommand: Command = {
       return EXIT.ok;
     }
     if (!values.pytorch) throw new UsageError('export: choose a target: --pytorch');
-    const fa = analyzeOne('export', positionals, io, analysisOptions(values));
+    const fa = analyzeOne('export', positionals, io, analysisOptions(values, io));
     const errors = fa.doc.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) io.err(`${fa.file}: error [${d.code}] ${d.message}\n`);
     const result = exportPyTorch(fa.doc.analysis, fa.file);

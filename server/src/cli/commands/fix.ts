@@ -84,7 +84,7 @@ export const fix: Command = {
         throw new UsageError(`fix: rule '${r}' has no automatic fix (fixable: ${Object.keys(FIXERS).join(', ')})`);
       return r as Code;
     });
-    const cli = analysisOptions(values);
+    const cli = analysisOptions(values, io);
     const paths = collectFiles(positionals, {
       cwd: io.cwd,
       ignorePatterns: values['ignore-pattern'] ?? [],

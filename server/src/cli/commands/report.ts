@@ -70,7 +70,7 @@ export const report: Command = {
       values.convention === undefined
         ? undefined
         : oneOf(values.convention, CONVENTION_IDS, '--convention', 'layerlint');
-    const fa = analyzeOne('report', positionals, io, analysisOptions(values));
+    const fa = analyzeOne('report', positionals, io, analysisOptions(values, io));
     const r = buildReport(fa.doc, fa.file);
     const convention = conventionArg ?? fa.config.convention;
     if (convention) withConvention(r, convention, fa);

@@ -181,10 +181,13 @@ function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
   return `${compact(c.macs)} / ${compact(c.params)}${c.complete ? '' : '?'}`;
 }
 
-/** What an incomplete report leaves out: the layers not costed and the share of layers with figures. */
-export function incompleteLine(r: Report): string {
+/**
+ * What an incomplete report leaves out: the layers not costed and the share of layers with
+ * figures. Names and op text from the file go through `inert` (one plain line by default).
+ */
+export function incompleteLine(r: Report, inert: (s: string) => string = singleLine): string {
   const { counted, total } = r.coverage;
-  const names = r.missing.slice(0, 5).map((m) => `${singleLine(m.name)} (${singleLine(m.op)}, line ${m.line})`);
+  const names = r.missing.slice(0, 5).map((m) => `${inert(m.name)} (${inert(m.op)}, line ${m.line})`);
   const more = r.missing.length > names.length ? ` and ${r.missing.length - names.length} more` : '';
   const what = r.missing.length ? `not costed: ${names.join(', ')}${more}; ` : 'some shapes are unknown; ';
   return `${what}the totals cover ${counted} of ${total} layers and are a lower bound.`;

@@ -1,5 +1,5 @@
-// plain-deep-stack: a network with many convolutions and no residual (`add`) or dense
-// (`concat`) shortcut anywhere. Shortcuts buy accuracy at equal cost (ResNet, DenseNet).
+// plain-deep-stack: a network with many convolutions and no residual (`add`, darknet
+// `shortcut`) or dense (`concat`) shortcut anywhere. Shortcuts buy accuracy at equal cost (ResNet, DenseNet).
 import { makeDiagnostic } from '../diagnostics';
 import type { Rule } from './types';
 
@@ -7,7 +7,7 @@ export const plainDeepStack: Rule = (analysis, options) => {
   let convs = 0;
   for (const l of analysis.layers) {
     const k = l.layer.op.kind;
-    if (k === 'merge') return [];
+    if (k === 'merge' || k === 'shortcut') return [];
     if (k === 'conv' || k === 'dwconv' || k === 'deconv') convs++;
   }
   if (convs < options.plainStackDepth) return [];

@@ -40,6 +40,9 @@ export function isSeparableCandidate(l: LayerResult, minInputChannels: number): 
   return (
     op.kind === 'conv' &&
     op.groups === 1 &&
+    // Shared weights (darknet share_index) must keep their shape; XNOR convs are not float convs.
+    !op.shared &&
+    !op.xnor &&
     op.kh * op.kw > 1 &&
     !!l.inputs &&
     !!l.output &&
@@ -101,8 +104,9 @@ export const separableConv: Rule = (analysis, options) => {
       makeDiagnostic(
         'separable-conv',
         first.layer.span,
-        `Standard ${op.kh}x${op.kw} conv${times}: ${compact(s.macs)} MACs; depthwise-separable: ${compact(s.separableMacs)} MACs ` +
-          `(ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}), saving ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%).`,
+        // The layer and the saving first: Problems panel rows are cut at the right.
+        `${first.layer.name}: depthwise-separable saves ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%): ` +
+          `${compact(s.macs)} → ${compact(s.separableMacs)} MACs (standard ${op.kh}x${op.kw} conv${times}, ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}).`,
         {
           kind: 'separable',
           layer: first.layer.index,

@@ -61,6 +61,17 @@ export class Reader {
     return out;
   }
 
+  /** Every value of a repeated number field (a trailing `f` allowed). */
+  numbers(msg: Message | undefined, name: string): number[] {
+    const out: number[] = [];
+    for (const s of scalars(msg, name)) {
+      const v = s.type === 'number' ? Number(s.value.replace(/[fF]$/, '')) : NaN;
+      if (Number.isFinite(v)) out.push(v);
+      else this.diag('invalid-value', s.span, `${name}: expected a number, found '${s.value}'.`);
+    }
+    return out;
+  }
+
   number(msg: Message | undefined, name: string, def: number): number {
     const s = last(msg, name);
     if (!s) return def;

@@ -3,7 +3,8 @@
 // size/stride/pad/dilation kept, batch_normalize=1, the original activation) inserted
 // before it, and becomes the 1x1 pointwise conv itself (filters kept, batch_normalize=1,
 // activation kept). The inserted section shifts darknet's layer numbering, so every
-// `layers=`/`from=` index that crosses an insertion point is renumbered in the same edit.
+// `layers=`/`from=`/`share_index=` index that crosses an insertion point is renumbered in the
+// same edit. Convs on either side of a `share_index` and XNOR convs are not split.
 // Width: scales `filters=` of every conv but the detection-head ones (before [yolo] etc.).
 // Resolution: sets `width=`/`height=` in [net].
 import type { Analysis } from '../../core/analyze';
@@ -12,15 +13,28 @@ import { eolOf, type TextEdit } from '../types';
 import { shiftReferenceText } from '../indexShift';
 import type { DarknetParsed } from './index';
 import type { CfgSection } from './parser';
-import { sectionType } from './lower';
+import { sectionType } from './sections';
 
 const DW_KEYS = ['stride', 'stride_x', 'stride_y', 'pad', 'padding', 'dilation'];
+/** Options that hold darknet layer indexes, per section type. */
 const REFERENCE_KEYS: Record<string, string> = {
   route: 'layers',
   shortcut: 'from',
   scale_channels: 'from',
   sam: 'from',
+  convolutional: 'share_index',
 };
+
+/** Darknet indexes of the convs whose weights another conv shares (`share_index`). */
+function sharedTargets(parsed: DarknetParsed): Set<number> {
+  const targets = new Set<number>();
+  parsed.layerSections.forEach((sec, own) => {
+    const e = sec.entries.find((x) => x.key === 'share_index');
+    const n = e && /^[+-]?\d+$/.test(e.value) ? Number(e.value) : NaN;
+    if (Number.isSafeInteger(n)) targets.add(n < 0 ? own + n : n);
+  });
+  return targets;
+}
 
 function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
@@ -40,8 +54,11 @@ function candidate(
   const l = analysis.layers[layerIndex];
   const op = l?.layer.op;
   if (!l || !op || op.kind !== 'conv' || op.groups !== 1 || op.kh * op.kw <= 1 || !l.inputs?.[0]) return undefined;
+  // Weights shared with another conv must keep their shape; an XNOR conv is not a float conv.
+  if (op.shared || op.xnor) return undefined;
   const index = parsed.layerSections.findIndex((s) => s.header.start === l.layer.span.start);
   if (index < 0 || sectionType(parsed.layerSections[index]!) !== 'convolutional') return undefined;
+  if (sharedTargets(parsed).has(index)) return undefined;
   return { index, cin: l.inputs[0][2] };
 }
 

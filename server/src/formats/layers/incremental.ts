@@ -20,7 +20,7 @@ import { implicitBiasOf } from './lower/implicitBias';
 import { LoweredLayer } from './lower/naming';
 import { isSpace } from './lexer';
 import { parseLayers } from './parser';
-import type { LayersParsed } from './index';
+import type { LayersParsed } from './parsed';
 
 const NO_PARAMS = new Map<string, never>();
 

@@ -1,14 +1,12 @@
 // The `.layers` front-end: parse → lower to IR, and print rewrites back as `.layers` text.
 import { makeDiagnostic } from '../../core/diagnostics';
-import type { FrontEnd, Parsed } from '../types';
-import { parseLayers } from './parser';
-import { lowerLayers, type Lowered } from './lower';
-import { separableEdits, setDirectiveEdits } from './printer';
+import type { FrontEnd } from '../types';
+import { layersEditor } from './editor';
 import { updateLayers } from './incremental';
-
-export interface LayersParsed extends Parsed, Lowered {
-  ast: ReturnType<typeof parseLayers>;
-}
+import { lowerLayers } from './lower';
+import type { LayersParsed } from './parsed';
+import { parseLayers } from './parser';
+import { separableEdits, setDirectiveEdits } from './printer';
 
 export const layersFrontEnd: FrontEnd<LayersParsed> = {
   id: 'layers',
@@ -37,4 +35,5 @@ export const layersFrontEnd: FrontEnd<LayersParsed> = {
   },
   resolutionEdits: (parsed, text, side) =>
     setDirectiveEdits(parsed, text, 'resolution', side === parsed.graph.input.h ? undefined : `resolution ${side}`),
+  editor: layersEditor,
 };

@@ -252,3 +252,8 @@ for (const fn of ACTIVATIONS) {
     build: () => op,
   };
 }
+
+/** Whether the op takes layer names as positional operands (the merges: add, concat, mul). */
+export function takesLayerNames(keyword: string): boolean {
+  return !!OPS[keyword]?.rest;
+}

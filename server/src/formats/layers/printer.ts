@@ -5,7 +5,7 @@ import { ACTIVATIONS } from '../../core/ir';
 import { eolOf, type TextEdit } from '../types';
 import type { OpNode } from './ast';
 import { findOpSite } from './opSite';
-import type { LayersParsed } from './index';
+import type { LayersParsed } from './parsed';
 
 const ACTS = new Set<string>(ACTIVATIONS);
 const DW_OPTIONS = new Set(['stride', 'padding', 'dilation']);

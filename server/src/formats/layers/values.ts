@@ -28,8 +28,13 @@ export function resolveWord(text: string, env: Env): Result<Scalar> {
 export function parseCount(text: string): Result<number> {
   const m = COUNT_RE.exec(text);
   if (!m) return fail(`'${text}' is not a count (examples: 300M, 4.2M, 1500000).`);
-  const v = Number(m[1]) * (m[2] ? SUFFIX[m[2]]! : 1);
-  return Number.isFinite(v) ? ok(Math.round(v)) : fail(`'${text}' is too large.`);
+  // Exact decimal scaling (4.2M is 4200000, not 4199999.9999999995); a fraction of one is not a count.
+  const [whole, rawFraction = ''] = m[1]!.split('.');
+  const fraction = rawFraction.replace(/0+$/, '');
+  const zeros = m[2] ? Math.round(Math.log10(SUFFIX[m[2]]!)) : 0;
+  if (fraction.length > zeros) return fail(`'${text}' is not a whole count.`);
+  const v = Number(`${whole}${fraction.padEnd(zeros, '0')}`);
+  return Number.isSafeInteger(v) ? ok(v) : fail(`'${text}' is too large: counts are exact up to 2^53.`);
 }
 
 export function parseDims(text: string): number[] | undefined {

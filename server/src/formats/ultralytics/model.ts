@@ -1,12 +1,18 @@
 // Reads an Ultralytics model `.yaml` (parsed by the `yaml` package, whose nodes carry
-// source ranges) into a plain model spec: `nc`, `scales`, optional `depth_multiple` /
-// `width_multiple`, `ch`, and the `backbone` + `head` rows `[from, repeats, module, args]`
-// with the span of each part. Contract: never throws; YAML errors and malformed rows become
-// diagnostics at their exact range, and a malformed row still takes its index (later `from`
-// indexes keep their meaning) but lowers to nothing.
+// source ranges) into a plain model spec: `nc`, `ch`, `scales`, optional `depth_multiple` /
+// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, and the `backbone` + `head` rows
+// `[from, repeats, module, args]` with the span of each part and of each argument. Contract:
+// never throws; YAML errors and malformed rows become diagnostics at their exact range, and a
+// malformed row still takes its index (later `from` indexes keep their meaning) but lowers to
+// nothing; an invalid setting is an `invalid-value` at its value and is listed in `invalid`
+// (the model that depends on it is not costed), never replaced by a default silently.
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Span } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
+
+/** The largest depth or width multiple read (a larger one is an `invalid-value`). */
+const MAX_MULTIPLE = 100;
 
 export interface ScaleSpec {
   name: string;
@@ -32,11 +38,26 @@ export interface RowSpec {
   moduleSpan: Span;
   args: ArgValue[];
   argsSpan: Span;
+  /** The span of each top-level argument. */
+  argSpans: Span[];
 }
 
 export interface ModelSpec {
   nc: number;
   ch: number;
+  /** `reg_max`: box distribution bins of the Detect heads (16 unless the file sets it). */
+  regMax: number;
+  /** `end2end`: Detect heads get the one-to-one branch copies (v10Detect always has them). */
+  end2end: boolean;
+  /** `kpt_shape`: keypoints x dims of Pose heads, when the file sets it. */
+  kptShape?: [number, number];
+  /**
+   * Model settings whose value is invalid (`nc`, `ch`, ..., `scale:NAME`), each diagnosed: a
+   * model that depends on one is not costed (its figures would be those of another model).
+   */
+  invalid: string[];
+  /** The first key of `scales:` (parse_model's scale when the file name gives none), valid or not. */
+  firstScale?: string;
   scales: ScaleSpec[];
   depthMultiple: number;
   widthMultiple: number;
@@ -66,6 +87,9 @@ export function readModel(text: string): ModelSpec {
   const spec: ModelSpec = {
     nc: 80,
     ch: 3,
+    regMax: 16,
+    end2end: false,
+    invalid: [],
     scales: [],
     depthMultiple: 1,
     widthMultiple: 1,
@@ -102,39 +126,66 @@ export function readModel(text: string): ModelSpec {
     return spec;
   }
   const get = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
-  const num = (key: string, def: number, integer: boolean): number => {
-    const p = get(key);
-    if (!p) return def;
-    const v = isScalar(p.value) ? p.value.value : undefined;
-    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v))) return v;
+  type Pair = NonNullable<ReturnType<typeof get>>;
+  /** Reports an invalid setting at its value and lists it: the model that depends on it is not costed. */
+  const invalid = (p: Pair, key: string, rule: string) => {
     diagnostics.push(
       makeDiagnostic(
         'invalid-value',
         spanOf(p.value as Node, spanOf(p.key as Node, whole)),
-        `${key} must be a positive ${integer ? 'integer' : 'number'}; using ${def}.`,
+        `${key} must be ${rule}; the model is not costed.`,
       ),
     );
+    spec.invalid.push(key);
+  };
+  const scalarOf = (p: Pair) => (isScalar(p.value) ? p.value.value : undefined);
+  const num = (key: string, def: number, integer: boolean, max: number = LIMITS.maxDimension): number => {
+    const p = get(key);
+    if (!p) return def;
+    const v = scalarOf(p);
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max && (!integer || Number.isInteger(v))) return v;
+    invalid(p, key, `a positive ${integer ? 'integer' : 'number'} of at most ${max.toLocaleString('en-US')}`);
     return def;
   };
   spec.nc = num('nc', 80, true);
   spec.ch = num('ch', 3, true);
-  spec.depthMultiple = num('depth_multiple', 1, false);
-  spec.widthMultiple = num('width_multiple', 1, false);
+  spec.regMax = num('reg_max', 16, true);
+  spec.depthMultiple = num('depth_multiple', 1, false, MAX_MULTIPLE);
+  spec.widthMultiple = num('width_multiple', 1, false, MAX_MULTIPLE);
+  const end2end = get('end2end');
+  if (end2end) {
+    const v = scalarOf(end2end);
+    if (typeof v === 'boolean' || v === null) spec.end2end = v === true;
+    else invalid(end2end, 'end2end', 'true or false');
+  }
+  const kpt = get('kpt_shape');
+  if (kpt) {
+    const vals = isSeq(kpt.value) ? kpt.value.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
+    const positive = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= LIMITS.maxDimension;
+    if (vals.length === 2 && vals.every(positive)) spec.kptShape = vals as [number, number];
+    else invalid(kpt, 'kpt_shape', '[keypoints, dims] with positive integers');
+  }
   const scales = get('scales');
   if (scales && isMap(scales.value)) {
     for (const p of scales.value.items) {
       const name = isScalar(p.key) ? String(p.key.value) : '';
+      spec.firstScale ??= name;
       const v = p.value;
       const vals = isSeq(v) ? v.items.map((x) => (isScalar(x) ? x.value : undefined)) : [];
       const span = spanOf(v as Node, spanOf(p.key as Node, whole));
-      if (vals.length < 3 || !vals.slice(0, 3).every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
+      const bounds = [MAX_MULTIPLE, MAX_MULTIPLE, LIMITS.maxDimension];
+      if (
+        vals.length < 3 ||
+        !vals.slice(0, 3).every((x, k) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= bounds[k]!)
+      ) {
         diagnostics.push(
           makeDiagnostic(
             'invalid-value',
             span,
-            `Scale '${name}' must be [depth, width, max_channels] with positive numbers.`,
+            `Scale '${name}' must be [depth, width, max_channels] with positive numbers (depth and width at most ${MAX_MULTIPLE}, max_channels at most ${LIMITS.maxDimension.toLocaleString('en-US')}); this scale is not costed.`,
           ),
         );
+        spec.invalid.push(`scale:${name}`);
         continue;
       }
       const [depth, width, maxChannels] = vals as number[];
@@ -206,5 +257,6 @@ function readRow(node: Node, index: number, diagnostics: EngineDiagnostic[], who
     moduleSpan: spanOf(m, span),
     args: a.items.map(toArg),
     argsSpan: spanOf(a, span),
+    argSpans: a.items.map((x) => spanOf(x as Node, spanOf(a, span))),
   };
 }

@@ -1,7 +1,9 @@
 // Code lenses: on each line with weighted layers, their MACs and share of the total and,
 // for a depthwise-separable candidate, what the separable form would cost (clicking
-// applies it); on the network line, totals and the α and ρ estimates (clicking applies
-// that α or ρ to the file) and, with a budget, which α or ρ fits it.
+// applies it); on the network line, kept short enough to read beside the code (about 90
+// characters): totals, the two nearest α and the two nearest smaller input sides with their
+// MACs (clicking applies that α or ρ to the file; the full grid is in the cost report and
+// `layerlint estimate`) and, with a budget, which α or ρ fits it.
 // The estimate lenses come unresolved: their figures need extra shape-and-cost passes, so
 // they are computed on codeLens/resolve, i.e. only when the network line is on screen.
 import type { CodeLens } from 'vscode-languageserver';
@@ -9,6 +11,9 @@ import { fitBudget, RESOLUTION_STEPS, WIDTH_STEPS } from '../../core/estimates';
 import { compact, percent } from '../../core/format';
 import { COMMANDS } from '../protocol';
 import { toRange, type FeatureDoc } from './context';
+
+/** How many α and how many ρ estimates the network line shows. */
+const NETWORK_LINE_STEPS = 2;
 
 export function codeLenses(doc: FeatureDoc): CodeLens[] {
   if (!doc.settings.codeLens.enable) return [];
@@ -76,8 +81,8 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     range,
     command: {
       title: doc.analysis.complete
-        ? `Total ${compact(t.macs)} MACs · ${compact(t.params)} params · ${compact(t.activations)} activations`
-        : `Incomplete: at least ${compact(t.macs)} MACs · ${compact(t.params)} params (some layers not costed)`,
+        ? `Total ${compact(t.macs)} MACs · ${compact(t.params)} params`
+        : `Incomplete: at least ${compact(t.macs)} MACs · ${compact(t.params)} params`,
       command: '',
     },
   });
@@ -86,8 +91,12 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const extra: CodeLens[] = [];
   const slot = (s: EstimateSlot) =>
     extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });
-  for (const alpha of WIDTH_STEPS) if (alpha !== g.width.alpha) slot({ kind: 'width', alpha });
-  for (let i = 1; i < RESOLUTION_STEPS.length; i++) slot({ kind: 'resolution', index: i });
+  const current = g.width.alpha;
+  const nearest = WIDTH_STEPS.filter((a) => a !== current)
+    .sort((a, b) => Math.abs(a - current) - Math.abs(b - current) || b - a)
+    .slice(0, NETWORK_LINE_STEPS);
+  for (const alpha of nearest) slot({ kind: 'width', alpha });
+  for (let i = 1; i <= NETWORK_LINE_STEPS && i < RESOLUTION_STEPS.length; i++) slot({ kind: 'resolution', index: i });
   const budget = g.budget;
   if (budget) {
     const over =
@@ -126,7 +135,7 @@ export function resolveCodeLens(doc: FeatureDoc, lens: CodeLens): CodeLens {
     const w = est.width.find((x) => x.alpha === s.alpha);
     command = w
       ? {
-          title: `α ${w.alpha}: ${compact(w.macs)} / ${compact(w.params)}`,
+          title: `α ${w.alpha}: ${compact(w.macs)}`,
           command: COMMANDS.setWidth,
           arguments: [doc.uri, w.alpha],
         }
@@ -135,7 +144,9 @@ export function resolveCodeLens(doc: FeatureDoc, lens: CodeLens): CodeLens {
     const r = est.resolution[s.index];
     command = r
       ? { title: `ρ ${r.input}: ${compact(r.macs)}`, command: COMMANDS.setResolution, arguments: [doc.uri, r.input] }
-      : undefined;
+      : s.index === est.resolution.length
+        ? { title: 'no smaller input side analyses', command: '' }
+        : undefined;
   } else {
     const g = doc.analysis.graph;
     const fit = doc.cached('budgetFit', () => fitBudget(g, g.budget ?? {}));

@@ -1,76 +1,9 @@
-// Formatting for `.layers`: two-space indentation per `{` level, single spaces between
-// arguments, ` | ` between ops, `key=value` without spaces, trailing spaces removed, and
-// the chains of consecutive named statements aligned in one column. Lines that do not
-// lex cleanly are left exactly as written.
+// Document formatting: the edits the document's front-end offers (EditorSupport
+// formatEdits) as LSP text edits; none for a format without them.
 import type { TextEdit } from 'vscode-languageserver';
-import { lexLines, type Token } from '../../formats/layers/lexer';
-import type { FeatureDoc } from './context';
-
-interface Out {
-  indent: string;
-  name?: string;
-  body: string;
-  comment: string;
-  raw?: string;
-}
-
-function join(tokens: Token[]): string {
-  let s = '';
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const prev = tokens[i - 1];
-    if (i > 0 && t.kind !== 'eq' && prev!.kind !== 'eq') s += ' ';
-    s += t.text;
-  }
-  return s;
-}
-
-export function formatLayersText(text: string, indentUnit = '  '): string {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const out: Out[] = [];
-  let depth = 0;
-  for (const line of lexLines(text)) {
-    const raw = text.slice(line.start, line.end);
-    const comment = line.commentStart >= 0 ? text.slice(line.commentStart, line.end).trimEnd() : '';
-    const toks = line.tokens;
-    if (toks.some((t) => t.kind === 'error')) {
-      out.push({ indent: '', body: '', comment: '', raw: raw.trimEnd() });
-      continue;
-    }
-    if (toks[0]?.kind === 'rbrace') depth = Math.max(0, depth - 1);
-    const indent = indentUnit.repeat(depth);
-    if (toks[toks.length - 1]?.kind === 'lbrace') depth++;
-    if (toks.length >= 2 && toks[0]!.kind === 'word' && toks[1]!.kind === 'colon')
-      out.push({ indent, name: `${toks[0]!.text}:`, body: join(toks.slice(2)), comment });
-    else out.push({ indent, body: join(toks), comment });
-  }
-  // Align chains of consecutive named statements at the same indentation.
-  for (let i = 0; i < out.length; ) {
-    let j = i;
-    while (j < out.length && out[j]!.name !== undefined && out[j]!.indent === out[i]!.indent) j++;
-    if (j === i) {
-      i++;
-      continue;
-    }
-    const width = Math.max(...out.slice(i, j).map((o) => o.name!.length));
-    for (let k = i; k < j; k++) out[k]!.name = out[k]!.name!.padEnd(width);
-    i = j;
-  }
-  return out
-    .map((o) => {
-      if (o.raw !== undefined) return o.raw;
-      const code = o.name !== undefined ? `${o.name} ${o.body}` : o.body;
-      if (!code) return o.comment ? o.indent + o.comment : '';
-      return o.indent + code + (o.comment ? ` ${o.comment}` : '');
-    })
-    .join(eol);
-}
+import { toRange, type FeatureDoc } from './context';
 
 export function formatDocument(doc: FeatureDoc): TextEdit[] {
-  if (doc.frontEnd.id !== 'layers') return [];
-  const formatted = formatLayersText(doc.text);
-  if (formatted === doc.text) return [];
-  return [
-    { range: { start: { line: 0, character: 0 }, end: doc.lines.positionAt(doc.text.length) }, newText: formatted },
-  ];
+  const edits = doc.frontEnd.editor?.formatEdits?.(doc.parsed, doc.text) ?? [];
+  return edits.map((e) => ({ range: toRange(doc.lines, e.span), newText: e.newText }));
 }

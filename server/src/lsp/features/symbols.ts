@@ -1,12 +1,12 @@
-// Document symbols (outline) and folding ranges. For `.layers` they follow the syntax
-// tree (blocks, repeats, named statements); for other formats, one symbol per statement
-// of the IR (a Caffe layer block, a Darknet section, an Ultralytics row).
+// Document symbols (outline) and folding ranges: the document front-end's own (EditorSupport
+// outline, folds) when it has them, otherwise one symbol and fold per statement of the IR
+// (a Caffe layer block, a Darknet section, an Ultralytics row); runs of comment lines fold
+// in every format.
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { Span } from '../../core/ir';
 import { fmt } from '../../core/shapes';
 import { singleLine } from '../../core/safeText';
-import type { LayersParsed } from '../../formats/layers';
-import type { Stmt } from '../../formats/layers/ast';
+import type { FoldSpan, OutlineEntry } from '../../formats/types';
 import type { LayerResult } from '../../core/costs';
 import { toRange, type FeatureDoc } from './context';
 
@@ -24,14 +24,31 @@ function outputOf(doc: FeatureDoc, span: Span): string | undefined {
   return l && l.layer.statement.end <= span.end ? fmt(l.output!) : undefined;
 }
 
+const SYMBOL_KINDS: Record<OutlineEntry['kind'], SymbolKind> = {
+  header: SymbolKind.Property,
+  layer: SymbolKind.Variable,
+  repeat: SymbolKind.Namespace,
+  block: SymbolKind.Function,
+};
+
+function toSymbol(doc: FeatureDoc, e: OutlineEntry): DocumentSymbol {
+  const symbol: DocumentSymbol = {
+    name: e.name,
+    kind: SYMBOL_KINDS[e.kind],
+    range: toRange(doc.lines, e.span),
+    selectionRange: toRange(doc.lines, e.selection),
+  };
+  if (e.detail !== undefined) symbol.detail = e.detail;
+  if (e.children) symbol.children = e.children.map((c) => toSymbol(doc, c));
+  return symbol;
+}
+
 export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {
-  if (doc.frontEnd.id === 'layers')
-    return (doc.parsed as LayersParsed).ast.statements.flatMap((s) => layersSymbol(doc, s));
-  const seen = new Set<number>();
+  const outline = doc.frontEnd.editor?.outline;
+  if (outline)
+    return outline(doc.parsed, doc.text, (statement) => outputOf(doc, statement)).map((e) => toSymbol(doc, e));
   const out: DocumentSymbol[] = [];
-  for (const l of doc.analysis.layers) {
-    if (seen.has(l.layer.statement.start)) continue;
-    seen.add(l.layer.statement.start);
+  for (const l of statementLayers(doc))
     out.push({
       name: singleLine(l.layer.name),
       detail: `${singleLine(l.layer.opText)}${l.output ? ` → ${fmt(l.output)}` : ''}`,
@@ -39,89 +56,28 @@ export function documentSymbols(doc: FeatureDoc): DocumentSymbol[] {
       range: toRange(doc.lines, l.layer.statement),
       selectionRange: toRange(doc.lines, l.layer.span),
     });
-  }
   return out;
 }
 
-function layersSymbol(doc: FeatureDoc, s: Stmt): DocumentSymbol[] {
-  const range = toRange(doc.lines, s.span);
-  switch (s.kind) {
-    case 'directive':
-      return s.keyword.text === 'network' || s.keyword.text === 'input'
-        ? [
-            {
-              name: doc.text.slice(s.span.start, s.span.end),
-              kind: SymbolKind.Property,
-              range,
-              selectionRange: toRange(doc.lines, s.keyword.span),
-            },
-          ]
-        : [];
-    case 'layer': {
-      if (!s.name) return [];
-      const out = outputOf(doc, s.span);
-      return [
-        {
-          name: s.name.text,
-          detail: `${s.chain.map((o) => o.keyword.text).join(' | ')}${out ? ` → ${out}` : ''}`,
-          kind: SymbolKind.Variable,
-          range,
-          selectionRange: toRange(doc.lines, s.name.span),
-        },
-      ];
-    }
-    case 'repeat': {
-      const children = (s.body ?? (s.chain ? [s.chain] : [])).flatMap((c) => layersSymbol(doc, c));
-      return [
-        {
-          name: `repeat ${s.count.text}`,
-          kind: SymbolKind.Namespace,
-          range,
-          selectionRange: toRange(doc.lines, s.keyword.span),
-          children,
-        },
-      ];
-    }
-    case 'block':
-      return [
-        {
-          name: s.name.text,
-          detail: `block(${s.params.map((p) => p.name.text).join(', ')})`,
-          kind: SymbolKind.Function,
-          range,
-          selectionRange: toRange(doc.lines, s.name.span),
-          children: s.body.flatMap((c) => layersSymbol(doc, c)),
-        },
-      ];
-  }
+/** The first layer of each IR statement. */
+function statementLayers(doc: FeatureDoc): LayerResult[] {
+  const seen = new Set<number>();
+  return doc.analysis.layers.filter((l) => {
+    if (seen.has(l.layer.statement.start)) return false;
+    seen.add(l.layer.statement.start);
+    return true;
+  });
 }
 
 export function foldingRanges(doc: FeatureDoc): FoldingRange[] {
-  const spans: Span[] = [];
-  if (doc.frontEnd.id === 'layers') {
-    const walk = (stmts: Stmt[]) => {
-      for (const s of stmts) {
-        if (s.kind === 'block' || (s.kind === 'repeat' && s.body)) {
-          spans.push(s.span);
-          walk(s.kind === 'block' ? s.body : s.body!);
-        }
-      }
-    };
-    walk((doc.parsed as LayersParsed).ast.statements);
-  } else {
-    const seen = new Set<number>();
-    for (const l of doc.analysis.layers)
-      if (!seen.has(l.layer.statement.start)) {
-        seen.add(l.layer.statement.start);
-        spans.push(l.layer.statement);
-      }
-  }
+  const folds: FoldSpan[] =
+    doc.frontEnd.editor?.folds?.(doc.parsed) ??
+    statementLayers(doc).map((l) => ({ span: l.layer.statement, keepLastLine: false }));
   const out: FoldingRange[] = [];
-  for (const s of spans) {
-    const a = doc.lines.positionAt(s.start).line;
-    const b = doc.lines.positionAt(s.end).line;
-    if (b > a)
-      out.push({ startLine: a, endLine: doc.frontEnd.id === 'layers' ? b - 1 : b, kind: FoldingRangeKind.Region });
+  for (const f of folds) {
+    const a = doc.lines.positionAt(f.span.start).line;
+    const b = doc.lines.positionAt(f.span.end).line;
+    if (b > a) out.push({ startLine: a, endLine: f.keepLastLine ? b - 1 : b, kind: FoldingRangeKind.Region });
   }
   // Runs of comment lines fold too.
   let start = -1;

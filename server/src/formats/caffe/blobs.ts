@@ -1,0 +1,34 @@
+// Caffe blob names → the IR layer that last wrote them. A layer whose top is its bottom
+// (in-place ReLU, BatchNorm, Scale, Dropout) rewrites the name, so later readers chain in
+// file order. Auxiliary blobs (labels, loss outputs, extra inputs) are known but not
+// followed: reading one is quiet; reading a name nobody wrote is an `unknown-name` error.
+import type { Diag } from './fields';
+import type { Scalar } from './parser';
+
+/** The producer of the network input. */
+export const NETWORK_INPUT = -1;
+
+export class BlobTable {
+  private readonly producers = new Map<string, number>();
+  private readonly aux = new Set<string>();
+
+  constructor(private readonly diag: Diag) {}
+
+  write(name: string, layer: number): void {
+    this.producers.set(name, layer);
+  }
+
+  /** A blob LayerLint does not follow (a label, a loss output, a second input). */
+  markAux(name: string): void {
+    this.aux.add(name);
+  }
+
+  /** The layer that wrote `b` last, or undefined (after `unknown-name` unless it is auxiliary). */
+  resolve(b: Scalar): number | undefined {
+    const found = this.producers.get(b.value);
+    if (found !== undefined) return found;
+    if (!this.aux.has(b.value))
+      this.diag('unknown-name', b.span, `No layer or input writes a blob named '${b.value}' above this layer.`);
+    return undefined;
+  }
+}

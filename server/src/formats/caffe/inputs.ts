@@ -1,0 +1,122 @@
+// The network input of a Caffe net: legacy `input:` + `input_dim` / `input_shape` at the
+// top level, or an Input / Data-style layer (`input_param { shape }`, `transform_param
+// { crop_size }`, `image_data_param { new_height new_width }`, `memory_data_param`,
+// `dummy_data_param { shape }`). The first input found is the network input; the tops of
+// any later one are auxiliary. Records which values hold H and W, for ρ edits.
+import type { Graph, NetworkInput, Span } from '../../core/ir';
+import { type BlobTable, NETWORK_INPUT } from './blobs';
+import { type Diag, fieldsOf, last, type Reader, scalars, sub } from './fields';
+import type { LayerDef } from './layerDefs';
+import type { Message, Scalar } from './parser';
+
+export class InputReader {
+  found = false;
+  /** The values that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
+  readonly sizeValues: Scalar[] = [];
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly blobs: BlobTable,
+    private readonly r: Reader,
+    private readonly diag: Diag,
+  ) {}
+
+  private set(input: NetworkInput, blob: string | undefined, size: Scalar[]): void {
+    if (this.found) {
+      if (blob !== undefined) this.blobs.markAux(blob);
+      return;
+    }
+    this.found = true;
+    this.graph.input = input;
+    if (blob !== undefined) this.blobs.write(blob, NETWORK_INPUT);
+    this.sizeValues.push(...size);
+    if (this.graph.headerSpan.end === 0 && input.span) this.graph.headerSpan = input.span;
+  }
+
+  /** N, C, H, W (or N, C) from dim values; reports a shape of any other length. */
+  private fromDims(dims: Scalar[], span: Span, blob: string | undefined) {
+    const v = dims.map((d) => this.r.int(d, 1, 'dim'));
+    if (v.some((x) => x === undefined)) return;
+    if (v.length !== 4 && v.length !== 2) {
+      this.diag(
+        'invalid-value',
+        dims[0]?.span ?? span,
+        `An input shape needs 4 dims (N, C, H, W), or 2 (N, C); found ${v.length}.`,
+      );
+      return;
+    }
+    const [n, c, h, w] = v as number[];
+    this.set({ batch: n!, c: c!, h: h ?? 1, w: w ?? 1, span }, blob, dims.length === 4 ? [dims[2]!, dims[3]!] : []);
+  }
+
+  /** `input:` blobs of the net, sized by `input_shape` blocks or groups of four `input_dim`. */
+  readTopLevel(root: Message): void {
+    const inputDims = scalars(root, 'input_dim');
+    const inputShapes = fieldsOf(root, 'input_shape');
+    fieldsOf(root, 'input').forEach((f, k) => {
+      const blob = f.value.kind === 'scalar' ? f.value.value : undefined;
+      const shape = inputShapes[k];
+      const span = {
+        start: f.span.start,
+        end: Math.max(f.span.end, shape?.span.end ?? 0, k === 0 ? (inputDims[3]?.span.end ?? 0) : 0),
+      };
+      if (shape && shape.value.kind === 'message') this.fromDims(scalars(shape.value, 'dim'), span, blob);
+      else if (inputDims.length >= 4 * (k + 1) || (k === 0 && inputDims.length === 2))
+        this.fromDims(inputDims.slice(4 * k, 4 * k + 4), span, blob);
+      else if (blob !== undefined) {
+        if (k === 0)
+          this.diag(
+            'missing-input',
+            f.span,
+            `Input '${blob}' has no size: add four input_dim lines (N, C, H, W) or an input_shape { dim: ... } block.`,
+          );
+        this.blobs.markAux(blob);
+      }
+    });
+  }
+
+  /** An Input or Data-style layer; its first top is the network input when it says its size. */
+  readLayer(d: LayerDef): void {
+    this.readLayerSize(d);
+    for (const t of d.tops.slice(1)) this.blobs.markAux(t.value);
+  }
+
+  private readLayerSize(d: LayerDef) {
+    const { r } = this;
+    const shape = sub(sub(d.msg, 'input_param'), 'shape') ?? sub(sub(d.msg, 'dummy_data_param'), 'shape');
+    const span = d.field.span;
+    const top = d.tops[0]?.value;
+    if (shape) return this.fromDims(scalars(shape, 'dim'), span, top);
+    const mem = sub(d.msg, 'memory_data_param');
+    if (mem) {
+      const c = r.intField(mem, 'channels', 0, 1),
+        h = r.intField(mem, 'height', 0, 1),
+        w = r.intField(mem, 'width', 0, 1);
+      if (c && h && w)
+        return this.set({ batch: r.intField(mem, 'batch_size', 1, 1), c, h, w, span }, top, [
+          last(mem, 'height')!,
+          last(mem, 'width')!,
+        ]);
+    }
+    // Data layers: the crop (or resize) is the network input; 3 channels; data_param.batch_size
+    // is the loader's mini-batch, not the deployed batch, so the net is analysed per image.
+    const crop = last(sub(d.msg, 'transform_param'), 'crop_size');
+    const img = sub(d.msg, 'image_data_param');
+    if (crop) {
+      const side = r.int(crop, 1, 'crop_size');
+      if (side) return this.set({ batch: 1, c: 3, h: side, w: side, span }, top, [crop]);
+    } else if (last(img, 'new_height') && last(img, 'new_width')) {
+      const h = r.intField(img, 'new_height', 0, 1),
+        w = r.intField(img, 'new_width', 0, 1);
+      if (h && w)
+        return this.set({ batch: 1, c: 3, h, w, span }, top, [last(img, 'new_height')!, last(img, 'new_width')!]);
+    }
+    if (!this.found)
+      this.diag(
+        'missing-input',
+        d.typeField?.span ?? d.field.nameSpan,
+        `This ${d.type?.value ?? 'data'} layer does not say the input size: add transform_param { crop_size: ... } or an Input layer with input_param { shape { dim: ... } }.`,
+      );
+    if (top !== undefined) this.blobs.markAux(top);
+  }
+}

@@ -1,0 +1,117 @@
+// The layer blocks of a parsed Caffe net and which of them make up the TEST (deploy) net:
+// each `layer { }` / legacy `layers { }` with its name, type, bottoms and tops; TRAIN-only
+// layers that have a TEST twin are dropped; a solver definition is not a net at all.
+import { fieldsOf, scalars } from './fields';
+import type { Document, Field, Message, Scalar } from './parser';
+
+export interface LayerDef {
+  /** The `layer { ... }` (or legacy `layers { ... }`) field. */
+  field: Field;
+  msg: Message;
+  legacy: boolean;
+  name?: Scalar;
+  nameField?: Field;
+  type?: Scalar;
+  typeField?: Field;
+  /** Normalised type: lower case, no underscores (`INNER_PRODUCT` → `innerproduct`). */
+  key: string;
+  bottoms: Scalar[];
+  tops: Scalar[];
+}
+
+function normaliseType(type: string): string {
+  return type.toLowerCase().replace(/_/g, '');
+}
+
+/** Fields of NetParameter that LayerLint reads or knows to be irrelevant to costs. */
+export const NET_FIELDS = new Set([
+  'name',
+  'input',
+  'input_dim',
+  'input_shape',
+  'force_backward',
+  'state',
+  'debug_info',
+  'layer',
+  'layers',
+]);
+
+const SOLVER_FIELDS = new Set([
+  'net',
+  'net_param',
+  'train_net',
+  'test_net',
+  'base_lr',
+  'lr_policy',
+  'max_iter',
+  'solver_mode',
+  'snapshot_prefix',
+  'test_iter',
+]);
+
+/** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
+export function isSolver(root: Message): boolean {
+  return (
+    !root.fields.some((f) => NET_FIELDS.has(f.name) && f.name !== 'name') &&
+    root.fields.some((f) => SOLVER_FIELDS.has(f.name))
+  );
+}
+
+function phasesOf(msg: Message, name: 'include' | 'exclude'): string[] {
+  return fieldsOf(msg, name).flatMap((f) =>
+    f.value.kind === 'message' ? scalars(f.value, 'phase').map((s) => s.value.toUpperCase()) : [],
+  );
+}
+
+/** Whether a layer takes part only in training: `include { phase: TRAIN }` or `exclude { phase: TEST }`. */
+function trainOnly(msg: Message): boolean {
+  const inc = phasesOf(msg, 'include');
+  return (
+    (inc.length > 0 && inc.every((p) => p === 'TRAIN' || p === '0')) ||
+    phasesOf(msg, 'exclude').some((p) => p === 'TEST' || p === '1')
+  );
+}
+
+export function layerDefs(doc: Document): LayerDef[] {
+  const defs: LayerDef[] = [];
+  for (const f of doc.root.fields) {
+    if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
+    const msg = f.value;
+    const nameField = msg.fields.filter((x) => x.name === 'name' && x.value.kind === 'scalar').pop();
+    const typeField = msg.fields.filter((x) => x.name === 'type' && x.value.kind === 'scalar').pop();
+    const def: LayerDef = {
+      field: f,
+      msg,
+      legacy: f.name === 'layers',
+      key: typeField ? normaliseType((typeField.value as Scalar).value) : '',
+      bottoms: scalars(msg, 'bottom'),
+      tops: scalars(msg, 'top'),
+    };
+    if (nameField) {
+      def.nameField = nameField;
+      def.name = nameField.value as Scalar;
+    }
+    if (typeField) {
+      def.typeField = typeField;
+      def.type = typeField.value as Scalar;
+    }
+    defs.push(def);
+  }
+  return defs;
+}
+
+/** TRAIN-only layers that have a twin (same name, or same new tops) in the TEST net. */
+export function droppedTwins(defs: LayerDef[]): Set<LayerDef> {
+  const dropped = new Set<LayerDef>();
+  const keyOf = (d: LayerDef) => {
+    const ins = new Set(d.bottoms.map((b) => b.value));
+    return [
+      d.name ? `n:${d.name.value}` : '',
+      ...d.tops.filter((t) => !ins.has(t.value)).map((t) => `t:${t.value}`),
+    ].filter(Boolean);
+  };
+  const testKeys = new Set<string>();
+  for (const d of defs) if (!trainOnly(d.msg)) for (const k of keyOf(d)) testKeys.add(k);
+  for (const d of defs) if (trainOnly(d.msg) && keyOf(d).some((k) => testKeys.has(k))) dropped.add(d);
+  return dropped;
+}

@@ -1,0 +1,221 @@
+// The table of Caffe layer types LayerLint understands: for each normalised type name, the
+// `*_param` block it reads, every field of that block LayerLint understands (read, or known
+// not to change shapes or costs: fillers, engines), and the function that lowers it. Also
+// the input layer types, and the training-only types that are skipped without a word.
+import { BUILDERS, type OpBuilder } from './ops';
+
+export interface FieldSpec {
+  /** The `*_param` block the type reads (none for parameterless types). */
+  param?: string;
+  /** Fields of `param` LayerLint understands; any other field gets `unknown-field`. */
+  fields: readonly string[];
+}
+
+export interface LayerType extends FieldSpec {
+  build: OpBuilder;
+  /** How many of the bottoms are tensors the op reads (the rest are read for their names only); all when absent. */
+  tensorInputs?: number;
+}
+
+/** Types whose tops are views of their bottom, lowered by the blob bookkeeping itself. */
+export const ALIAS_TYPES: Record<string, FieldSpec> = {
+  split: { fields: [] },
+  slice: { param: 'slice_param', fields: ['axis', 'slice_point', 'slice_dim'] },
+};
+
+/** Fields of LayerParameter (and V1LayerParameter) that say nothing about shapes or costs. */
+export const LAYER_FIELDS = new Set([
+  'name',
+  'type',
+  'bottom',
+  'top',
+  'phase',
+  'loss_weight',
+  'param',
+  'blobs',
+  'propagate_down',
+  'include',
+  'exclude',
+  'transform_param',
+  'loss_param',
+  // V1 (`layers { }`) training fields.
+  'blobs_lr',
+  'weight_decay',
+  'blob_share_mode',
+]);
+
+/** Layers that provide the network input (or labels). */
+export const INPUT_TYPES = new Set([
+  'input',
+  'data',
+  'imagedata',
+  'imagesegdata',
+  'hdf5data',
+  'memorydata',
+  'windowdata',
+  'dummydata',
+  'annotateddata',
+  'videodata',
+]);
+
+const TRAINING_ONLY = new Set(['accuracy', 'segaccuracy', 'silence', 'hdf5output', 'detectionevaluate']);
+
+/**
+ * Loss, accuracy, evaluation and sink layers (`*Loss`, `*OHEM`, `Accuracy`, `SegAccuracy`, ...):
+ * training-time heads that LayerLint neither counts nor reports.
+ */
+export function isTrainingOnly(key: string): boolean {
+  return key.endsWith('loss') || key.endsWith('ohem') || TRAINING_ONLY.has(key);
+}
+
+/** The sliding-window fields shared by convolution_param and pooling_param. */
+const WINDOW_FIELDS = [
+  'pad',
+  'pad_h',
+  'pad_w',
+  'kernel_size',
+  'kernel_h',
+  'kernel_w',
+  'stride',
+  'stride_h',
+  'stride_w',
+];
+const CONV_FIELDS = [
+  ...WINDOW_FIELDS,
+  'num_output',
+  'bias_term',
+  'dilation',
+  'group',
+  'axis',
+  'weight_filler',
+  'bias_filler',
+  'engine',
+  'force_nd_im2col',
+];
+const convolution: LayerType = { param: 'convolution_param', fields: CONV_FIELDS, build: BUILDERS.convolution };
+
+/** An element-wise type lowered as activation `fn`, with the fields of its param block. */
+const act = (fn: Parameters<typeof BUILDERS.activation>[0], param?: string, ...fields: string[]): LayerType => ({
+  param,
+  fields,
+  build: BUILDERS.activation(fn),
+});
+
+export const LAYER_TYPES: Record<string, LayerType> = {
+  convolution,
+  deconvolution: convolution,
+  depthwiseconvolution: convolution,
+  convolutiondepthwise: convolution,
+  innerproduct: {
+    param: 'inner_product_param',
+    fields: ['num_output', 'bias_term', 'axis', 'transpose', 'weight_filler', 'bias_filler'],
+    build: BUILDERS.innerProduct,
+  },
+  pooling: {
+    param: 'pooling_param',
+    fields: [...WINDOW_FIELDS, 'pool', 'global_pooling', 'round_mode', 'ceil_mode', 'engine'],
+    build: BUILDERS.pooling,
+  },
+  batchnorm: {
+    param: 'batch_norm_param',
+    fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler'],
+    build: BUILDERS.batchNorm,
+  },
+  bn: { param: 'bn_param', fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine'], build: BUILDERS.bn },
+  scale: {
+    param: 'scale_param',
+    fields: ['axis', 'num_axes', 'filler', 'bias_term', 'bias_filler'],
+    build: BUILDERS.scale,
+  },
+  lrn: {
+    param: 'lrn_param',
+    fields: ['local_size', 'alpha', 'beta', 'norm_region', 'k', 'engine'],
+    build: BUILDERS.lrn,
+  },
+  relu: { param: 'relu_param', fields: ['negative_slope', 'engine'], build: BUILDERS.relu },
+  dropout: { param: 'dropout_param', fields: ['dropout_ratio', 'scale_train'], build: BUILDERS.dropout },
+  flatten: { param: 'flatten_param', fields: ['axis', 'end_axis'], build: BUILDERS.flatten },
+  eltwise: { param: 'eltwise_param', fields: ['operation', 'coeff', 'stable_prod_grad'], build: BUILDERS.eltwise },
+  concat: { param: 'concat_param', fields: ['axis', 'concat_dim'], build: BUILDERS.concat },
+  upsample: { param: 'upsample_param', fields: ['scale'], build: BUILDERS.upsample },
+  shufflechannel: { param: 'shuffle_channel_param', fields: ['group'], build: BUILDERS.identity },
+  reshape: { param: 'reshape_param', fields: ['shape', 'axis', 'num_axes'], build: BUILDERS.reshape },
+  permute: { param: 'permute_param', fields: ['order'], build: BUILDERS.permute },
+  crop: { param: 'crop_param', fields: ['axis', 'offset'], build: BUILDERS.crop },
+  interp: {
+    param: 'interp_param',
+    fields: ['zoom_factor', 'shrink_factor', 'height', 'width', 'pad_beg', 'pad_end'],
+    build: BUILDERS.interp,
+  },
+  normalize: {
+    param: 'norm_param',
+    fields: ['across_spatial', 'channel_shared', 'scale_filler', 'eps'],
+    build: BUILDERS.normalize,
+  },
+  priorbox: {
+    param: 'prior_box_param',
+    fields: [
+      'min_size',
+      'max_size',
+      'aspect_ratio',
+      'flip',
+      'clip',
+      'variance',
+      'img_size',
+      'img_h',
+      'img_w',
+      'step',
+      'step_h',
+      'step_w',
+      'offset',
+    ],
+    // The second bottom (the image) gives only the box scale, not the shape.
+    tensorInputs: 1,
+    build: BUILDERS.priorBox,
+  },
+  detectionoutput: {
+    param: 'detection_output_param',
+    fields: [
+      'num_classes',
+      'share_location',
+      'background_label_id',
+      'nms_param',
+      'save_output_param',
+      'code_type',
+      'variance_encoded_in_target',
+      'keep_top_k',
+      'confidence_threshold',
+      'visualize',
+      'visualize_threshold',
+      'save_file',
+    ],
+    tensorInputs: 1,
+    build: BUILDERS.detectionOutput,
+  },
+  roipooling: {
+    param: 'roi_pooling_param',
+    fields: ['pooled_h', 'pooled_w', 'spatial_scale'],
+    // The second bottom holds the regions (from a proposal layer): its count is not a shape.
+    tensorInputs: 1,
+    build: BUILDERS.roiPooling,
+  },
+  relu6: act('relu6'),
+  prelu: act('leaky', 'prelu_param', 'filler', 'channel_shared'),
+  elu: act('leaky', 'elu_param', 'alpha'),
+  sigmoid: act('sigmoid', 'sigmoid_param', 'engine'),
+  tanh: act('tanh', 'tanh_param', 'engine'),
+  swish: act('silu', 'swish_param', 'beta'),
+  hswish: act('hswish'),
+  hardswish: act('hswish'),
+  mish: act('mish'),
+  gelu: act('gelu'),
+  softmax: act('softmax', 'softmax_param', 'engine', 'axis'),
+  absval: act('linear'),
+  bnll: act('linear'),
+  power: act('linear', 'power_param', 'power', 'scale', 'shift'),
+  exp: act('linear', 'exp_param', 'base', 'scale', 'shift'),
+  log: act('linear', 'log_param', 'base', 'scale', 'shift'),
+  threshold: act('linear', 'threshold_param', 'threshold'),
+  clip: act('relu6', 'clip_param', 'min', 'max'),
+  mvn: act('linear', 'mvn_param', 'normalize_variance', 'across_channels', 'eps'),
+};

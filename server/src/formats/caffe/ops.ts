@@ -1,0 +1,359 @@
+// Per-layer-type lowering: one function per Caffe layer type, from its `*_param` block to an
+// IR op. A missing required value (num_output, kernel_size) gives `invalid-value` and
+// `undefined` (the layer loses its shape); a setting LayerLint cannot cost exactly (an
+// unsupported axis) gives an `unknown` op, never a guess.
+import type { Activation, LayerOp } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
+import { type Diag, last, type Reader, sub } from './fields';
+import type { LayerDef } from './layerDefs';
+import type { Message } from './parser';
+
+export interface OpInput {
+  d: LayerDef;
+  r: Reader;
+  diag: Diag;
+  /** How many bottoms resolved to a layer or the input. */
+  nInputs: number;
+}
+
+export type OpBuilder = (x: OpInput) => LayerOp | undefined;
+
+/** Caffe's axes of an N, C, H, W blob (also counted from the end) as IR axes. */
+export const AXES: Record<string, 'c' | 'h' | 'w'> = { '1': 'c', '-3': 'c', '2': 'h', '-2': 'h', '3': 'w', '-1': 'w' };
+
+/** The layer's type as written, for messages. */
+const typeOf = (d: LayerDef) => d.type?.value ?? '?';
+
+/** An op for a setting LayerLint does not cost: the layer is reported and not counted. */
+const unsupported = (d: LayerDef, what: string): LayerOp => ({ kind: 'unknown', type: `${typeOf(d)} (${what})` });
+
+function needOut({ d, r, diag }: OpInput, p: Message | undefined): number | undefined {
+  const s = last(p, 'num_output');
+  if (s) return r.int(s, 1, 'num_output');
+  diag('invalid-value', d.typeField?.span ?? d.field.nameSpan, `This ${typeOf(d)} layer needs num_output.`);
+  return undefined;
+}
+
+/** `axis` of a layer that LayerLint supports only along the channels (axis 1). */
+function channelAxis(r: Reader, p: Message | undefined): number {
+  return r.intField(p, 'axis', 1, -4);
+}
+
+interface Geometry {
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+}
+
+/** kernel_size / pad / stride / dilation, repeated (one value, or H and W) or as `_h` / `_w`. */
+function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | undefined {
+  /** A repeated field (one value for both axes, or H then W), overridden by NAME_h / NAME_w. */
+  const pair = (name: string, hw: string, def: number, min: number): [number, number] => {
+    const v = r.ints(p, name, min);
+    const h = last(p, `${hw}_h`) ? r.intField(p, `${hw}_h`, def, min) : (v[0] ?? def);
+    const w = last(p, `${hw}_w`) ? r.intField(p, `${hw}_w`, def, min) : (v[1] ?? v[0] ?? def);
+    return [h, w];
+  };
+  const [kh, kw] = pair('kernel_size', 'kernel', 0, 1);
+  if (!kh || !kw) {
+    diag(
+      'invalid-value',
+      d.typeField?.span ?? d.field.nameSpan,
+      `This ${typeOf(d)} layer needs kernel_size (or kernel_h and kernel_w).`,
+    );
+    return undefined;
+  }
+  const [ph, pw] = pair('pad', 'pad', 0, 0);
+  const [sh, sw] = pair('stride', 'stride', 1, 1);
+  const [dh, dw] = pair('dilation', 'dilation', 1, 1);
+  return { kh, kw, sh, sw, ph, pw, dh, dw };
+}
+
+/** Convolution, Deconvolution and the depthwise fork types, all read from `convolution_param`. */
+function convolution(x: OpInput): LayerOp | undefined {
+  const { d, r } = x;
+  const p = sub(d.msg, 'convolution_param');
+  const out = needOut(x, p);
+  const g = geometry(x, p);
+  if (!out || !g) return undefined;
+  if (channelAxis(r, p) !== 1) return unsupported(d, `axis ${channelAxis(r, p)}`);
+  const common = {
+    kh: g.kh,
+    kw: g.kw,
+    sh: g.sh,
+    sw: g.sw,
+    dh: g.dh,
+    dw: g.dw,
+    padding: { kind: 'explicit' as const, h: g.ph, w: g.pw },
+    bias: r.bool(p, 'bias_term', true),
+  };
+  if (d.key === 'depthwiseconvolution' || d.key === 'convolutiondepthwise')
+    return { kind: 'dwconv', ...common, multiplier: 1 };
+  const groups = r.intField(p, 'group', 1, 1);
+  return { kind: d.key === 'deconvolution' ? 'deconv' : 'conv', out, ...common, groups, fixed: false };
+}
+
+function innerProduct(x: OpInput): LayerOp | undefined {
+  const { d, r } = x;
+  const p = sub(d.msg, 'inner_product_param');
+  const out = needOut(x, p);
+  if (!out) return undefined;
+  if (channelAxis(r, p) !== 1) return unsupported(d, `axis ${channelAxis(r, p)}`);
+  return { kind: 'fc', out, bias: r.bool(p, 'bias_term', true) };
+}
+
+function pooling(x: OpInput): LayerOp | undefined {
+  const { d, r } = x;
+  const p = sub(d.msg, 'pooling_param');
+  const mode = r.enumField(p, 'pool', ['MAX', 'AVE', 'STOCHASTIC'] as const, 'MAX') === 'MAX' ? 'max' : 'avg';
+  // `ceil_mode` (a common fork field, PyTorch's name) wins over BVLC's `round_mode`; default CEIL.
+  const ceil = last(p, 'ceil_mode')
+    ? r.bool(p, 'ceil_mode', true)
+    : r.enumField(p, 'round_mode', ['CEIL', 'FLOOR'] as const, 'CEIL') === 'CEIL';
+  if (r.bool(p, 'global_pooling', false))
+    return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil };
+  const g = geometry(x, p);
+  if (!g) return undefined;
+  const { kh, kw, sh, sw } = g;
+  return { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: { kind: 'explicit', h: g.ph, w: g.pw }, ceil };
+}
+
+function scale({ d, r, nInputs }: OpInput): LayerOp {
+  const p = sub(d.msg, 'scale_param');
+  const axis = channelAxis(r, p);
+  const axes = r.intField(p, 'num_axes', 1, -1);
+  if (axis !== 1 || axes !== 1) return unsupported(d, `axis ${axis}, num_axes ${axes}`);
+  if (nInputs >= 2) return { kind: 'merge', mode: 'mul' };
+  return { kind: 'scale', bias: r.bool(p, 'bias_term', false) };
+}
+
+function eltwise({ d, r }: OpInput): LayerOp {
+  const op = r.enumField(sub(d.msg, 'eltwise_param'), 'operation', ['PROD', 'SUM', 'MAX'] as const, 'SUM');
+  return { kind: 'merge', mode: op === 'PROD' ? 'mul' : 'add' };
+}
+
+function concat({ d, r }: OpInput): LayerOp {
+  const p = sub(d.msg, 'concat_param');
+  const axis = last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'concat_dim', 1, -4);
+  const along = AXES[String(axis)];
+  if (!along) return unsupported(d, `axis ${axis}`);
+  return along === 'c' ? { kind: 'merge', mode: 'concat' } : { kind: 'merge', mode: 'concat', axis: along };
+}
+
+/** A Caffe axis (negative: from the end of N, C, H, W) as 0 to 3, or undefined past the ends. */
+const blobAxis = (axis: number): number | undefined => (axis >= -4 && axis <= 3 ? (axis + 4) % 4 : undefined);
+
+/** Flatten of axes `axis` to `end_axis` into one: all of C, H, W is `flatten`; fewer, a view. */
+function flatten({ d, r }: OpInput): LayerOp {
+  const p = sub(d.msg, 'flatten_param');
+  const axisText = r.intField(p, 'axis', 1, -4);
+  const endText = r.intField(p, 'end_axis', -1, -4);
+  const axis = blobAxis(axisText);
+  const end = blobAxis(endText);
+  if (!axis || !end || end < axis) return unsupported(d, `axis ${axisText} to ${endText}`);
+  if (axis === 1 && end === 3) return { kind: 'flatten' };
+  const dims = [1, 2, 3].filter((a) => a <= axis || a > end).map((a) => (a === axis ? -1 : 0));
+  return { kind: 'view', dims };
+}
+
+/** Reshape of the whole blob (axis 0, num_axes -1) that keeps the batch (`dim: 0` first). */
+function reshape({ d, r }: OpInput): LayerOp {
+  const p = sub(d.msg, 'reshape_param');
+  const dims = r.ints(sub(p, 'shape'), 'dim', -1);
+  const axis = r.intField(p, 'axis', 0, -4);
+  const numAxes = r.intField(p, 'num_axes', -1, -1);
+  if (axis !== 0 || numAxes !== -1) return unsupported(d, `axis ${axis}, num_axes ${numAxes}`);
+  if (dims[0] !== 0 || dims.length < 2 || dims.length > 4 || dims.filter((x) => x === -1).length > 1)
+    return unsupported(
+      d,
+      `shape ${dims.join(' x ') || 'missing'}; LayerLint reshapes only with dim: 0 (the batch) first`,
+    );
+  return { kind: 'view', dims: dims.slice(1) };
+}
+
+/** Permute: the listed axes first, then the others in order (Caffe's rule); the batch must stay first. */
+function permute({ d, r }: OpInput): LayerOp {
+  const order = r.ints(sub(d.msg, 'permute_param'), 'order', 0);
+  const full = [...order];
+  for (let a = 0; a < 4; a++) if (!full.includes(a)) full.push(a);
+  if (full.length !== 4 || new Set(full).size !== 4 || full[0] !== 0)
+    return unsupported(d, `order ${order.join(', ')}`);
+  return { kind: 'permute', order: [full[1]!, full[2]!, full[3]!] };
+}
+
+/** Crop to the second bottom's size from `axis` (default 2) on; one offset for all axes or one each. */
+function crop({ d, r, diag }: OpInput): LayerOp {
+  const p = sub(d.msg, 'crop_param');
+  const axisText = r.intField(p, 'axis', 2, -4);
+  const axis = blobAxis(axisText);
+  if (!axis) return unsupported(d, `axis ${axisText}`);
+  const given = r.ints(p, 'offset', 0);
+  const cut = 4 - axis;
+  if (given.length > 1 && given.length !== cut)
+    diag(
+      'invalid-value',
+      last(p, 'offset')!.span,
+      `Crop from axis ${axis} cuts ${cut} axes: give one offset for all, or ${cut}; found ${given.length}.`,
+    );
+  const offsets: [number, number, number] = [0, 0, 0];
+  for (let k = 0; k < cut; k++) offsets[axis - 1 + k] = given.length === 1 ? given[0]! : (given[k] ?? 0);
+  return { kind: 'cropto', axis: axis as 1 | 2 | 3, offsets };
+}
+
+/** Interp (DeepLab): zoom_factor / shrink_factor, else height and width, else the second bottom's size. */
+function interp({ d, r, diag, nInputs }: OpInput): LayerOp | undefined {
+  const p = sub(d.msg, 'interp_param');
+  const trimOf = (name: string) => {
+    const s = last(p, name);
+    const v = s ? r.int(s, -LIMITS.maxDimension, name) : 0;
+    if (s && v !== undefined && v > 0)
+      diag('invalid-value', s.span, `${name}: Interp supports only cropping (0 or less), found ${v}.`);
+    return v === undefined || v > 0 ? 0 : -v;
+  };
+  const trim = trimOf('pad_beg');
+  const trimEnd = trimOf('pad_end');
+  if (last(p, 'zoom_factor') || last(p, 'shrink_factor'))
+    return {
+      kind: 'interp',
+      target: {
+        kind: 'factors',
+        zoom: r.intField(p, 'zoom_factor', 1, 1),
+        shrink: r.intField(p, 'shrink_factor', 1, 1),
+      },
+      trim,
+      trimEnd,
+    };
+  if (last(p, 'height') && last(p, 'width')) {
+    const h = r.intField(p, 'height', 0, 1);
+    const w = r.intField(p, 'width', 0, 1);
+    return h && w ? { kind: 'interp', target: { kind: 'size', h, w }, trim, trimEnd } : undefined;
+  }
+  if (nInputs >= 2) return { kind: 'interp', target: { kind: 'like' }, trim, trimEnd };
+  diag(
+    'invalid-value',
+    d.typeField?.span ?? d.field.nameSpan,
+    `This ${typeOf(d)} layer needs zoom_factor, shrink_factor, height and width, or a second bottom to take the size of.`,
+  );
+  return undefined;
+}
+
+/** SSD Normalize (`norm_param`): across_spatial and channel_shared both default to true. */
+const normalize = ({ d, r }: OpInput): LayerOp => {
+  const p = sub(d.msg, 'norm_param');
+  return {
+    kind: 'normalize',
+    shared: r.bool(p, 'channel_shared', true),
+    acrossSpatial: r.bool(p, 'across_spatial', true),
+  };
+};
+
+/** SSD PriorBox: (1 + distinct aspect ratios, doubled by flip) x min sizes + max sizes priors per position. */
+function priorBox({ d, r, diag }: OpInput): LayerOp | undefined {
+  const p = sub(d.msg, 'prior_box_param');
+  const minSizes = r.numbers(p, 'min_size');
+  const maxSizes = r.numbers(p, 'max_size');
+  if (!minSizes.length) {
+    diag('invalid-value', d.typeField?.span ?? d.field.nameSpan, `This ${typeOf(d)} layer needs min_size.`);
+    return undefined;
+  }
+  if (maxSizes.length && maxSizes.length !== minSizes.length) {
+    diag(
+      'invalid-value',
+      last(p, 'max_size')!.span,
+      `PriorBox needs as many max_size values as min_size values (${minSizes.length}), found ${maxSizes.length}.`,
+    );
+    return undefined;
+  }
+  const flip = r.bool(p, 'flip', true);
+  const ratios = [1];
+  for (const ar of r.numbers(p, 'aspect_ratio')) {
+    if (ratios.some((x) => Math.abs(x - ar) < 1e-6)) continue;
+    ratios.push(ar);
+    if (flip) ratios.push(1 / ar);
+  }
+  return { kind: 'priorbox', priors: ratios.length * minSizes.length + maxSizes.length };
+}
+
+/** SSD DetectionOutput: at most keep_top_k detections; without it the count depends on the image. */
+function detectionOutput({ d, r }: OpInput): LayerOp {
+  const keep = r.intField(sub(d.msg, 'detection_output_param'), 'keep_top_k', -1, -1);
+  return keep >= 1
+    ? { kind: 'detections', keep }
+    : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
+}
+
+/** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
+function roiPooling({ d, r, diag }: OpInput): LayerOp | undefined {
+  const p = sub(d.msg, 'roi_pooling_param');
+  const h = r.intField(p, 'pooled_h', 0, 1);
+  const w = r.intField(p, 'pooled_w', 0, 1);
+  const at = d.typeField?.span ?? d.field.nameSpan;
+  if (!h || !w) {
+    diag('invalid-value', at, `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
+    return undefined;
+  }
+  diag(
+    'per-region',
+    at,
+    `The layers after this ${typeOf(d)} run once per region of interest: their shapes, MACs and activations are for one region (x the number of regions at run time); their parameters are counted once.`,
+  );
+  return { kind: 'roipool', h, w };
+}
+
+const relu = ({ d, r }: OpInput): LayerOp =>
+  r.number(sub(d.msg, 'relu_param'), 'negative_slope', 0) !== 0
+    ? { kind: 'act', fn: 'leaky' }
+    : { kind: 'act', fn: 'relu' };
+
+const dropout = ({ d, r }: OpInput): LayerOp => ({
+  kind: 'dropout',
+  p: Math.min(0.999, Math.max(0, r.number(sub(d.msg, 'dropout_param'), 'dropout_ratio', 0.5))),
+});
+
+const lrn = ({ d, r }: OpInput): LayerOp => ({
+  kind: 'lrn',
+  size: r.intField(sub(d.msg, 'lrn_param'), 'local_size', 5, 1),
+});
+
+const upsample = ({ d, r }: OpInput): LayerOp => ({
+  kind: 'upsample',
+  factor: r.intField(sub(d.msg, 'upsample_param'), 'scale', 2, 1),
+});
+
+/** Element-wise layers, each counted as the activation it is closest to (one op per element). */
+const activation =
+  (fn: Activation): OpBuilder =>
+  () => ({ kind: 'act', fn });
+
+export const BUILDERS = {
+  reshape,
+  permute,
+  crop,
+  interp,
+  normalize,
+  priorBox,
+  detectionOutput,
+  roiPooling,
+  convolution,
+  innerProduct,
+  pooling,
+  scale,
+  eltwise,
+  concat,
+  flatten,
+  relu,
+  dropout,
+  lrn,
+  upsample,
+  activation,
+  /** Caffe BatchNorm: normalisation only; its Scale layer holds γ and β. */
+  batchNorm: (): LayerOp => ({ kind: 'bn', affine: false }),
+  /** The "BN" layer of several forks normalises and scales/shifts in one layer. */
+  bn: (): LayerOp => ({ kind: 'bn' }),
+  identity: (): LayerOp => ({ kind: 'identity' }),
+};

@@ -1,0 +1,27 @@
+// Field validation of a layer block whose type LayerLint knows: every field of the layer,
+// and every field of its `*_param` block, must be one LayerLint understands (reads, or knows
+// not to change shapes or costs); any other gets an `unknown-field` warning at its name, so
+// a misspelt or unsupported setting never passes silently. Nested messages inside the param
+// block (fillers, `shape`) are not checked field by field.
+import type { Diag } from './fields';
+import type { LayerDef } from './layerDefs';
+import { type FieldSpec, LAYER_FIELDS } from './layerTypes';
+
+export function checkLayerFields(d: LayerDef, spec: FieldSpec, diag: Diag): void {
+  const type = d.type?.value ?? '?';
+  for (const f of d.msg.fields) {
+    if (LAYER_FIELDS.has(f.name)) continue;
+    if (f.name === spec.param) {
+      if (f.value.kind !== 'message') continue;
+      for (const inner of f.value.fields)
+        if (!spec.fields.includes(inner.name))
+          diag(
+            'unknown-field',
+            inner.nameSpan,
+            `'${inner.name}' is not a field of ${spec.param} that LayerLint understands: it is ignored, and the figures of this ${type} layer do not take it into account.`,
+          );
+    } else if (f.name.endsWith('_param'))
+      diag('unknown-field', f.nameSpan, `${f.name} does not apply to a ${type} layer: it is ignored.`);
+    else diag('unknown-field', f.nameSpan, `'${f.name}' is not a field of a Caffe layer: it is ignored.`);
+  }
+}

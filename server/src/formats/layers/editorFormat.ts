@@ -1,0 +1,73 @@
+// Formatting of `.layers` text: two-space indentation per `{` level, single spaces between
+// arguments, ` | ` between ops, `key=value` without spaces, trailing spaces removed, and
+// the chains of consecutive named statements aligned in one column. Lines that do not
+// lex cleanly are left exactly as written.
+import { eolOf, type TextEdit } from '../types';
+import { lexLines, type Token } from './lexer';
+import type { LayersParsed } from './parsed';
+
+interface Out {
+  indent: string;
+  name?: string;
+  body: string;
+  comment: string;
+  raw?: string;
+}
+
+function join(tokens: Token[]): string {
+  let s = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const prev = tokens[i - 1];
+    if (i > 0 && t.kind !== 'eq' && prev!.kind !== 'eq') s += ' ';
+    s += t.text;
+  }
+  return s;
+}
+
+export function formatLayersText(text: string, indentUnit = '  '): string {
+  const eol = eolOf(text);
+  const out: Out[] = [];
+  let depth = 0;
+  for (const line of lexLines(text)) {
+    const raw = text.slice(line.start, line.end);
+    const comment = line.commentStart >= 0 ? text.slice(line.commentStart, line.end).trimEnd() : '';
+    const toks = line.tokens;
+    if (toks.some((t) => t.kind === 'error')) {
+      out.push({ indent: '', body: '', comment: '', raw: raw.trimEnd() });
+      continue;
+    }
+    if (toks[0]?.kind === 'rbrace') depth = Math.max(0, depth - 1);
+    const indent = indentUnit.repeat(depth);
+    if (toks[toks.length - 1]?.kind === 'lbrace') depth++;
+    if (toks.length >= 2 && toks[0]!.kind === 'word' && toks[1]!.kind === 'colon')
+      out.push({ indent, name: `${toks[0]!.text}:`, body: join(toks.slice(2)), comment });
+    else out.push({ indent, body: join(toks), comment });
+  }
+  // Align chains of consecutive named statements at the same indentation.
+  for (let i = 0; i < out.length; ) {
+    let j = i;
+    while (j < out.length && out[j]!.name !== undefined && out[j]!.indent === out[i]!.indent) j++;
+    if (j === i) {
+      i++;
+      continue;
+    }
+    const width = Math.max(...out.slice(i, j).map((o) => o.name!.length));
+    for (let k = i; k < j; k++) out[k]!.name = out[k]!.name!.padEnd(width);
+    i = j;
+  }
+  return out
+    .map((o) => {
+      if (o.raw !== undefined) return o.raw;
+      const code = o.name !== undefined ? `${o.name} ${o.body}` : o.body;
+      if (!code) return o.comment ? o.indent + o.comment : '';
+      return o.indent + code + (o.comment ? ` ${o.comment}` : '');
+    })
+    .join(eol);
+}
+
+/** One edit replacing the whole text by its formatted form; none when it is formatted already. */
+export function layersFormatEdits(_parsed: LayersParsed, text: string): TextEdit[] {
+  const formatted = formatLayersText(text);
+  return formatted === text ? [] : [{ span: { start: 0, end: text.length }, newText: formatted }];
+}
