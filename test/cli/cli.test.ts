@@ -18,6 +18,7 @@ import { main } from '../../server/src/cli/main';
 import { FIXERS } from '../../server/src/cli/commands/fix';
 import type { Io } from '../../server/src/cli/io';
 import { supportedExtensions } from '../../server/src/cli/files';
+import { OnnxBuilder } from '../helpers/onnxModel';
 
 const CLI = resolve('dist/cli.js');
 const ROOT = resolve('.');
@@ -67,7 +68,7 @@ test('--version prints package.json version', () => {
 test('--help for the tool and every command', () => {
   const top = run(['--help']);
   assert.equal(top.code, 0);
-  for (const c of ['check', 'report', 'fix', 'estimate']) {
+  for (const c of ['check', 'report', 'fix', 'estimate', 'export', 'import']) {
     assert.match(top.stdout, new RegExp(`\\n  ${c} `));
     const r = run([c, '--help']);
     assert.equal(r.code, 0, c);
@@ -638,4 +639,57 @@ test('check: a layer LayerLint cannot cost makes the result incomplete: exit 1, 
   assert.match(text, /Incomplete: +not costed: /);
   writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'incomplete-analysis': 'warning' } }));
   assert.equal(run(['check', 'net.cfg'], { cwd: dir }).code, 0);
+});
+
+// --- ONNX ------------------------------------------------------------------------------------
+
+/** A temp folder holding net.onnx: a conv, its BN and ReLU, a 3x3 conv with 64 inputs (a separable-conv finding), GAP, Gemm. */
+function onnxFolder() {
+  const dir = temp();
+  const bytes = new OnnxBuilder()
+    .input('x', ['batch', 3, 32, 32])
+    .weight('w1', [64, 3, 3, 3])
+    .weight('b1', [64])
+    .weight('w2', [64, 64, 3, 3])
+    .weight('wfc', [10, 64])
+    .node({ op: 'Conv', name: 'stem', inputs: ['x', 'w1', 'b1'], outputs: ['a'], attrs: { pads: [1, 1, 1, 1] } })
+    .node({ op: 'Relu', name: 'relu', inputs: ['a'], outputs: ['b'] })
+    .node({ op: 'Conv', name: 'body', inputs: ['b', 'w2'], outputs: ['c'], attrs: { pads: [1, 1, 1, 1] } })
+    .node({ op: 'GlobalAveragePool', name: 'gap', inputs: ['c'], outputs: ['g'] })
+    .node({ op: 'Flatten', name: 'flat', inputs: ['g'], outputs: ['f'] })
+    .node({ op: 'Gemm', name: 'fc', inputs: ['f', 'wfc'], outputs: ['y'], attrs: { transB: 1 } })
+    .encode();
+  writeFileSync(join(dir, 'net.onnx'), bytes);
+  return dir;
+}
+const ONNX_MACS = 32 * 32 * 64 * 3 * 9 + 32 * 32 * 64 * 64 * 9 + 640;
+
+test('ONNX: report, check (SARIF names the node line), estimate and import work on a .onnx file', () => {
+  const dir = onnxFolder();
+  const rep = json(run(['report', 'net.onnx', '--format', 'json'], { cwd: dir }));
+  assert.equal(rep.totals.macs, ONNX_MACS);
+  assert.equal(rep.totals.params, 64 * 27 + 64 + 64 * 64 * 9 + 640);
+  assert.equal(rep.complete, true);
+  const sarif = run(['check', 'net.onnx', '--format', 'sarif'], { cwd: dir });
+  const result = json(sarif).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'separable-conv');
+  assert.match(result.message.text, /^body: depthwise-separable saves/);
+  assert.equal(result.locations[0].physicalLocation.region.startLine, 3, 'node 3 of the listing');
+  const folder = json(run(['check', '.', '--format', 'json'], { cwd: dir }));
+  assert.deepEqual(
+    folder.files.map((f: { file: string }) => f.file),
+    ['net.onnx'],
+  );
+  const est = json(
+    run(['estimate', 'net.onnx', '--width', '1', '--resolution', '32', '--format', 'json'], { cwd: dir }),
+  );
+  assert.equal(est.cells[0].macs, ONNX_MACS);
+  const imported = run(['import', 'net.onnx', '-o', 'net.layers'], { cwd: dir });
+  assert.equal(imported.code, 0, imported.stderr);
+  const again = json(run(['report', 'net.layers', '--format', 'json'], { cwd: dir }));
+  assert.equal(again.totals.macs, ONNX_MACS);
+  assert.equal(again.totals.params, rep.totals.params);
+  writeFileSync(join(dir, 'broken.onnx'), 'not a model');
+  const broken = run(['check', 'broken.onnx'], { cwd: dir });
+  assert.equal(broken.code, 1);
+  assert.match(broken.stdout, /syntax-error.*broken\.onnx cannot be read/);
 });

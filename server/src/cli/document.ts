@@ -6,7 +6,13 @@
 import { resolve } from 'node:path';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
-import { analyzeSource, analyzeUnread, type DocumentAnalysis, type EngineOptions } from '../engine/analyzeSource';
+import {
+  analyzeBytes,
+  analyzeSource,
+  analyzeUnread,
+  type DocumentAnalysis,
+  type EngineOptions,
+} from '../engine/analyzeSource';
 import { UsageError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
@@ -74,6 +80,8 @@ export function analyzeFile(
   const options = engineOptions(config, cli);
   const doc = source.oversized
     ? analyzeUnread(path, source.stat.size, options)
-    : analyzeSource(source.text, path, options);
+    : source.binary
+      ? analyzeBytes(source.bytes, path, options)
+      : analyzeSource(source.text, path, options);
   return { path, file, doc, config };
 }

@@ -1,5 +1,5 @@
 // `layerlint` command line: a small dispatcher (the process entry is ./bin.ts). `layerlint COMMAND [args]` runs one of
-// check, report, fix, estimate, export, targets (each in ./commands/); `--version` prints package.json's
+// check, report, fix, estimate, export, import and targets, each in ./commands/; `--version` prints package.json's
 // version (bundled at build time), `--help` the command list, `COMMAND --help` its options.
 //
 // Contract: stdout carries only the command's output; messages go to stderr. Exit codes:
@@ -12,11 +12,12 @@ import { fix } from './commands/fix';
 import { report } from './commands/report';
 import { exportCommand } from './commands/export';
 import { targets } from './commands/targets';
+import { importCommand } from './commands/import';
 import type { Command } from './commands/types';
 import { EXIT, UsageError, type Io } from './io';
 
 export const VERSION: string = version;
-export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand, targets];
+export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand, importCommand, targets];
 
 const HELP = `layerlint ${VERSION}: per-layer MACs, parameters and shapes of neural-network layer specs.
 

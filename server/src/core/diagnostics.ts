@@ -63,6 +63,11 @@ export const CODES = {
     summary: 'A layer whose output would have a zero or negative size.',
   },
   'channel-mismatch': { stage: 'shape', severity: 'error', summary: 'Groups that do not divide the channel counts.' },
+  'assumed-dimension': {
+    stage: 'shape',
+    severity: 'info',
+    summary: 'A symbolic dimension (an ONNX batch size) that LayerLint takes as 1.',
+  },
   'unknown-layer': {
     stage: 'shape',
     severity: 'warning',

@@ -212,7 +212,7 @@ export interface Graph {
   headerSpan: Span;
 }
 
-export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics';
+export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx';
 
 /** Input shape convention: [H, W, C] of one batch item. */
 export type Shape = [number, number, number];
