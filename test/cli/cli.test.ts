@@ -693,3 +693,40 @@ test('ONNX: report, check (SARIF names the node line), estimate and import work 
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /syntax-error.*broken\.onnx cannot be read/);
 });
+
+test('bench: the network measured with ONNX Runtime, whole and per layer by line, with the target’s estimate beside it', () => {
+  const dir = temp();
+  write(
+    join(dir, 'n.layers'),
+    'network n\ninput 32x32x16\nc1: conv 32 3x3 | bn | relu\nd: dwconv 3x3 | bn | relu\np: conv 64 1x1\ng: avgpool global\nf: fc 10\n',
+  );
+  const r = run(['bench', 'n.layers', '--format', 'json', '--warmup', '1', '--repeats', '3', '--target', 'xeon-1t'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const b = json(r);
+  assert.match(b.runtime, /^onnxruntime-node /);
+  assert.equal(b.threads, 1);
+  assert.equal(b.repeats, 3);
+  assert.ok(b.medianMs > 0 && b.minMs <= b.medianMs && b.medianMs <= b.maxMs);
+  // The conv, BN and ReLU of line 3 run as one kernel, timed on the conv; every weighted layer is timed on its line.
+  assert.deepEqual(
+    b.layers.filter((l: { macs: number }) => l.macs > 0).map((l: { name: string; line: number }) => [l.name, l.line]),
+    [
+      ['c1', 3],
+      ['d', 4],
+      ['p', 5],
+      ['f', 7],
+    ],
+  );
+  for (const l of b.layers) assert.ok(l.measuredMs > 0 && l.estimatedMs >= 0, l.name);
+  assert.equal(b.target, 'xeon-1t');
+  const text = run(['bench', 'n.layers', '--warmup', '1', '--repeats', '2'], { cwd: dir });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Whole network: .* ms median of 2 runs after 1 warm-up \(min .* ms, max .* ms\)/);
+  write(join(dir, 'u.layers'), 'input 8x8x4\nu: deconv 8 2x2 stride=2\n');
+  const refused = run(['bench', 'u.layers'], { cwd: dir });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /cannot be measured:\n {2}u: deconv/);
+  assert.equal(run(['bench', 'n.layers', '--threads', '0'], { cwd: dir }).code, 2);
+});

@@ -2,7 +2,7 @@
 // here; everything testable is in main.ts and below.
 import { main } from './main';
 
-process.exitCode = main(process.argv.slice(2), {
+const code = main(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   stdoutIsTTY: process.stdout.isTTY === true,
@@ -10,3 +10,5 @@ process.exitCode = main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
 });
+if (typeof code === 'number') process.exitCode = code;
+else void code.then((c) => (process.exitCode = c));
