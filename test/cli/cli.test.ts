@@ -729,4 +729,22 @@ test('bench: the network measured with ONNX Runtime, whole and per layer by line
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /cannot be measured:\n {2}u: deconv/);
   assert.equal(run(['bench', 'n.layers', '--threads', '0'], { cwd: dir }).code, 2);
+  // --compare separable: the file and its separable rewrite (c1's 3x3 conv), both measured.
+  const c = run(
+    ['bench', 'n.layers', '--compare', 'separable', '--format', 'json', '--warmup', '1', '--repeats', '2'],
+    {
+      cwd: dir,
+    },
+  );
+  assert.equal(c.code, 0, c.stderr);
+  const cmp = json(c).compare;
+  assert.equal(cmp.rewrite, 'separable');
+  assert.equal(cmp.convs, 1);
+  assert.ok(cmp.separableMacs < cmp.macs && cmp.medianMs > 0 && cmp.separableMedianMs > 0);
+  const plain = run(['bench', 'n.layers', '--compare', 'separable', '--warmup', '1', '--repeats', '2'], { cwd: dir });
+  assert.match(
+    plain.stdout,
+    /Separable rewrite \(1 conv\): MACs .* \(-\d+%\), measured .* ms → .* ms \([-+]?\d+%\) on this machine, 1 thread/,
+  );
+  assert.equal(run(['bench', 'n.layers', '--compare', 'fused'], { cwd: dir }).code, 2);
 });
