@@ -748,3 +748,17 @@ test('bench: the network measured with ONNX Runtime, whole and per layer by line
   );
   assert.equal(run(['bench', 'n.layers', '--compare', 'fused'], { cwd: dir }).code, 2);
 });
+
+test('estimate --target: every cell has its estimated latency, and the grid names the target', () => {
+  const r = run(['estimate', V1, '--target', 'xeon-1t', '--format', 'json', '--width', '1,0.5']);
+  assert.equal(r.code, 0, r.stderr);
+  const g = json(r);
+  assert.equal(g.target, 'xeon-1t');
+  for (const c of g.cells) assert.ok(c.latencyMs > 0, JSON.stringify(c));
+  const own = json(run(['report', V1, '--target', 'xeon-1t', '--format', 'json']));
+  assert.equal(
+    g.cells.find((c: { alpha: number; side: number }) => c.alpha === 1 && c.side === 224).latencyMs,
+    own.totals.latencyMs,
+  );
+  assert.equal(run(['estimate', V1, '--target', 'abacus']).code, 2);
+});

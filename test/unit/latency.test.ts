@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource, type EngineOptions } from '../../server/src/engine/analyzeSource';
 import { buildReport } from '../../server/src/report/model';
-import { ms } from '../../server/src/core/latency';
+import { latencyAt, ms } from '../../server/src/core/latency';
 import { TARGETS, TARGET_IDS, targetProfile, type TargetProfile } from '../../server/src/core/targets';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
@@ -280,4 +280,18 @@ test('editor: lenses carry each line’s estimated ms and the total, the hover f
   // The setting names the target for files without a target line; unknown names are dropped.
   assert.equal(normalizeSettings({ target: 'h200-fp16-b1' }).target, 'h200-fp16-b1');
   assert.equal(normalizeSettings({ target: 'abacus' }).target, undefined);
+});
+
+test('the α × ρ grid in ms: the file’s own cell is the analysis’ total; on a CPU core it falls with α and side, at GPU batch 1 it barely moves', () => {
+  const text = readFileSync('examples/mobilenet_v1.layers', 'utf8');
+  for (const id of ['xeon-1t', 'h200-fp16-b1']) {
+    const doc = analyzeSource(text, 'm.layers', { target: id });
+    const g = doc.analysis.graph;
+    assert.equal(latencyAt(profile(id), g, 1, 224).ms, doc.analysis.latency()!.totalMs);
+  }
+  const g = analyzeSource(text, 'm.layers').analysis.graph;
+  const cpu = [1, 0.75, 0.5, 0.25].map((a) => latencyAt(profile('xeon-1t'), g, a, 224).ms);
+  for (let i = 1; i < cpu.length; i++) assert.ok(cpu[i]! < cpu[i - 1]!, `${cpu}`);
+  const gpu = [1, 0.25].map((a) => latencyAt(profile('h200-fp16-b1'), g, a, 128).ms);
+  assert.ok(Math.abs(gpu[0]! - gpu[1]!) / gpu[0]! < 0.05, `${gpu}`);
 });

@@ -6,6 +6,8 @@ export interface EstimateCell {
   macs: number;
   params: number;
   complete: boolean;
+  /** With a target: the estimated latency in ms (docs/latency.md). */
+  latencyMs?: number;
 }
 
 export interface EstimateGrid {
@@ -15,4 +17,6 @@ export interface EstimateGrid {
   widths: number[];
   sides: number[];
   cells: EstimateCell[];
+  /** The latency target of the cells' `latencyMs`. */
+  target?: string;
 }

@@ -7,8 +7,8 @@
 // profile's precision. A BN, scale or activation that the profile fuses into the layer before
 // it costs nothing of its own. A layer that cannot be estimated (no shape, an op whose work
 // depends on the data) gets null, never 0, and makes the total incomplete.
-import { costKind, type LayerResult } from './costs';
-import type { Layer, Shape } from './ir';
+import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
+import type { Graph, Layer, Shape } from './ir';
 import type { RateKind, TargetProfile } from './targets';
 
 export type Dominant = 'compute' | 'memory' | 'overhead';
@@ -198,6 +198,24 @@ export function ms(x: number): string {
   if (x >= 10) return `${x.toFixed(1)} ms`;
   if (x >= 1) return `${x.toFixed(2)} ms`;
   return `${x.toPrecision(3)} ms`;
+}
+
+/** The estimated total on target `t` of `graph` at width α and input side `side` (an α × ρ grid cell). */
+export function latencyAt(
+  t: TargetProfile,
+  graph: Graph,
+  alpha: number,
+  side?: number,
+): { ms: number; complete: boolean } {
+  const costs = computeCosts(graph, side === undefined ? { alpha } : { alpha, side });
+  const est = estimateLatency(
+    t,
+    costs.layers,
+    soleConsumers(graph.layers),
+    graph.input.batch,
+    costs.complete && costs.input !== null,
+  );
+  return { ms: est.totalMs, complete: est.complete };
 }
 
 /** BN then activation as kernels of their own over `n` elements, unless the target fuses them. */

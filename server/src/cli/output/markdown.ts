@@ -129,7 +129,7 @@ export function reportMarkdown(r: Report, note?: string): string {
 
 export function estimateMarkdown(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `### ${markdownText(g.network)}: MACs / params at width α and input side\n\n${mdTable(
+  return `### ${markdownText(g.network)}: MACs / params${g.target ? ` / estimated ms on ${markdownText(g.target)}` : ''} at width α and input side\n\n${mdTable(
     rows,
     rows[0]!.map((_, i) => i > 0),
   )}\n`;

@@ -188,7 +188,7 @@ export function checkText(r: CheckResult, paint: Paint): string {
 /** Rows α, columns input side; each cell `MACs / params`. */
 export function estimateText(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `${singleLine(g.file)}: ${singleLine(g.network)}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
+  return `${singleLine(g.file)}: ${singleLine(g.network)}, MACs / params${g.target ? ` / estimated ms on ${g.target}` : ''} at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
     rows,
     rows[0]!.map((_, i) => i > 0),
   )}\n`;
@@ -204,7 +204,8 @@ export function estimateRows(g: EstimateGrid): string[][] {
 
 function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
   const c = g.cells.find((x) => x.alpha === alpha && x.side === side)!;
-  return `${compact(c.macs)} / ${compact(c.params)}${c.complete ? '' : '?'}`;
+  const latency = c.latencyMs === undefined ? '' : ` / ${c.latencyMs.toPrecision(3)}`;
+  return `${compact(c.macs)} / ${compact(c.params)}${latency}${c.complete ? '' : '?'}`;
 }
 
 /**
