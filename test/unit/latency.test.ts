@@ -295,3 +295,17 @@ test('the α × ρ grid in ms: the file’s own cell is the analysis’ total; o
   const gpu = [1, 0.25].map((a) => latencyAt(profile('h200-fp16-b1'), g, a, 128).ms);
   assert.ok(Math.abs(gpu[0]! - gpu[1]!) / gpu[0]! < 0.05, `${gpu}`);
 });
+
+test('channel alignment follows the target: 24 channels are fine at 8 (no target, fp16 GPU) and at 4 (NEON), not at 16 (AVX-512)', () => {
+  const text = `input 16x16x16\nc: conv 24 3x3\n`;
+  const codes = (target?: string) =>
+    analyzeSource(text, 'n.layers', target ? { target } : {}).diagnostics.filter(
+      (d) => d.code === 'channels-not-multiple-of-8',
+    );
+  assert.equal(codes().length, 0);
+  assert.equal(codes('h200-fp16-b1').length, 0);
+  assert.equal(codes('phone-big-core').length, 0);
+  const cpu = codes('xeon-1t');
+  assert.equal(cpu.length, 1);
+  assert.match(cpu[0]!.message, /not a multiple of 16, the channel granularity of xeon-1t: it runs as 32/);
+});
