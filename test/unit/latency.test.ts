@@ -15,6 +15,8 @@ import { parseConfig, configToEngineOptions } from '../../server/src/engine/conf
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/protocol';
 import { hover } from '../../server/src/lsp/features/hover';
+import { renderReportBody, targetRidge, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
+import { reportExtras } from '../../server/src/report/extras';
 import { codeLenses } from '../../server/src/lsp/features/codeLens';
 
 const report = (text: string, options: EngineOptions = {}) =>
@@ -308,4 +310,18 @@ test('channel alignment follows the target: 24 channels are fine at 8 (no target
   const cpu = codes('xeon-1t');
   assert.equal(cpu.length, 1);
   assert.match(cpu[0]!.message, /not a multiple of 16, the channel granularity of xeon-1t: it runs as 32/);
+});
+
+test('the HTML report’s roofline chart uses the target’s own ridge point and names it', () => {
+  const text = readFileSync('examples/mobilenet_v1.layers', 'utf8');
+  const html = (options: EngineOptions) => {
+    const doc = analyzeSource(text, 'm.layers', options);
+    return renderReportBody(buildReport(doc, 'm'), reportExtras(doc), { mode: 'standalone' });
+  };
+  for (const t of TARGETS) {
+    const ridge = targetRidge(t);
+    assert.equal(ridge, Number(((t.rates.dense / t.bytesPerMs) * (t.bytesPerElement / 4)).toPrecision(3)));
+    assert.ok(html({ target: t.id }).includes(`(ridge ${ridge} MACs/byte on ${t.id})`), t.id);
+  }
+  assert.ok(html({}).includes(`(ridge ${RIDGE_MACS_PER_BYTE} MACs/byte)`));
 });
