@@ -325,3 +325,31 @@ test('the HTML report’s roofline chart uses the target’s own ridge point and
   }
   assert.ok(html({}).includes(`(ridge ${RIDGE_MACS_PER_BYTE} MACs/byte)`));
 });
+
+test('kernel-overhead and elementwise-share: where the estimate goes, on targets where it matters, silent where conv + BN + activation fuse', () => {
+  const text = readFileSync('examples/mobilenet_v1.layers', 'utf8');
+  const find = (target: string, code: string) =>
+    analyzeSource(text, 'm.layers', { target }).diagnostics.filter((d) => d.code === code);
+  for (const code of ['kernel-overhead', 'elementwise-share']) {
+    assert.equal(find('xeon-1t', code).length, 0, code);
+    assert.equal(find('phone-big-core', code).length, 0, code);
+    assert.equal(analyzeSource(text, 'm.layers').diagnostics.filter((d) => d.code === code).length, 0);
+  }
+  const doc = analyzeSource(text, 'm.layers', { target: 'h200-fp16-b1' });
+  const est = doc.analysis.latency()!;
+  const kernels = est.layers.filter((l) => l?.runs === 'kernel');
+  const overhead = doc.diagnostics.find((d) => d.code === 'kernel-overhead')!;
+  const overheadMs = kernels.reduce((s, l) => s + (l!.runs === 'kernel' ? l!.overheadMs : 0), 0);
+  assert.deepEqual(overhead.data, {
+    kind: 'share',
+    target: 'h200-fp16-b1',
+    share: overheadMs / est.totalMs,
+    kernels: kernels.length,
+    ms: overheadMs,
+  });
+  assert.ok(Math.abs(overheadMs - kernels.length * 0.025) < 1e-9);
+  const ew = doc.diagnostics.find((d) => d.code === 'elementwise-share')!;
+  const elementwise = kernels.filter((l) => l!.runs === 'kernel' && l!.kind === 'elementwise');
+  assert.equal(ew.data?.kind === 'share' && ew.data.kernels, elementwise.length);
+  assert.match(ew.message, /^On h200-fp16-b1, element-wise layers .* are \d+% of the estimated/);
+});

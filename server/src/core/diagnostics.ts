@@ -103,6 +103,16 @@ export const CODES = {
     severity: 'warning',
     summary: 'A latency budget that cannot be checked: no target, or layers without a latency estimate.',
   },
+  'kernel-overhead': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'Per-kernel overhead is at least half of the estimated latency on the target (fragmentation).',
+  },
+  'elementwise-share': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'Element-wise kernels take at least a quarter of the estimated latency on the target.',
+  },
   'fuse-separable': {
     stage: 'cost',
     severity: 'info',
@@ -158,6 +168,8 @@ export type DiagnosticData =
       alpha?: number;
       side?: number;
     }
+  /** A share of the estimated latency on `target`: `ms` of it, over `kernels` kernels. */
+  | { kind: 'share'; target: string; share: number; kernels: number; ms: number }
   /** The depthwise layer, the pointwise layer after it, and the estimated latency of the pair and of one KxK conv. */
   | {
       kind: 'fuse';

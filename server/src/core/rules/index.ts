@@ -7,6 +7,7 @@ import { channelsMultipleOf8 } from './channelsMultipleOf8';
 import { fcHeavy } from './fcHeavy';
 import { fuseSeparable } from './fuseSeparable';
 import { largeKernel } from './largeKernel';
+import { latencyShares } from './latencyShares';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
 import { separableConv } from './separableConv';
@@ -18,6 +19,7 @@ export { dscSavings, isSeparableCandidate } from './separableConv';
 const RULES: Rule[] = [
   separableConv,
   fuseSeparable,
+  latencyShares,
   overBudget,
   fcHeavy,
   largeKernel,
