@@ -107,7 +107,14 @@ if (args.has('--bench')) {
       ...common,
       sourcemap: true,
       minify: false,
-      entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' },
+      entryPoints: {
+        run: 'bench/run.ts',
+        cpu: 'bench/cpu.ts',
+        mem: 'bench/mem.ts',
+        formats: 'bench/formatsMain.ts',
+        peer: 'bench/peerMain.ts',
+        tree: 'bench/treeMain.ts',
+      },
       outdir: 'out/bench',
     }),
   );

@@ -91,3 +91,19 @@ test('a repeated conv whose first iteration reads the RGB input: the prediction 
   assert.equal(before.analysis.totals.macs - after.analysis.totals.macs, predictedDrop(before));
   assert.equal(predictedDrop(before), 4140);
 });
+
+test('the separable rewrite keeps the activation placement: a residual branch stays linear', () => {
+  const text =
+    'input 16x16x16\np: conv 16 1x1 | relu\na: conv 16 3x3 from=p | bn\nb: conv 16 3x3 from=p\nc: conv 16 3x3 from=p | relu6\nd: conv 16 3x3 from=p | bn | silu\nm: add a b c d\n';
+  const doc = analyzeSource(text, 'r.layers');
+  const fixed = applyEdits(text, separableFixEdits(doc));
+  assert.equal(
+    fixed,
+    'input 16x16x16\np: conv 16 1x1 | relu\n' +
+      'a_dw: dwconv 3x3 from=p | bn | relu\na: conv 16 1x1 | bn\n' +
+      'b_dw: dwconv 3x3 from=p | bn | relu\nb: conv 16 1x1 | bn\n' +
+      'c_dw: dwconv 3x3 from=p | bn | relu6\nc: conv 16 1x1 | bn | relu6\n' +
+      'd_dw: dwconv 3x3 from=p | bn | silu\nd: conv 16 1x1 | bn | silu\nm: add a b c d\n',
+  );
+  assert.deepEqual(analyzeSource(fixed, 'r.layers').analysis.layers.at(-1)!.output, [16, 16, 16]);
+});

@@ -13,7 +13,7 @@ import {
   type DocumentAnalysis,
   type EngineOptions,
 } from '../engine/analyzeSource';
-import { UsageError } from './io';
+import { ConfigError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
@@ -55,7 +55,7 @@ export function configFor(path: string, configPath: string | undefined): LoadedC
     loaded = explicit.get(abs) ?? readConfigFile(abs);
     explicit.set(abs, loaded);
   } else loaded = loadConfigFor(path);
-  if (loaded.errors.length) throw new UsageError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
+  if (loaded.errors.length) throw new ConfigError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
   return loaded;
 }
 

@@ -1,14 +1,9 @@
 // The data the CLI's commands hand to its output renderers (cli/output/*) that is not the
 // report model itself: the estimate grid.
-export interface EstimateCell {
-  alpha: number;
-  side: number;
-  macs: number;
-  params: number;
-  complete: boolean;
-  /** With a target: the estimated latency in ms (docs/latency.md). */
-  latencyMs?: number;
-}
+import type { EstimateCell } from '../core/estimates';
+
+/** A grid cell, and with a target its estimated latency in ms (docs/latency.md). */
+export type EstimateGridCell = EstimateCell & { latencyMs?: number };
 
 export interface EstimateGrid {
   file: string;
@@ -16,7 +11,7 @@ export interface EstimateGrid {
   base: { alpha: number; side: number };
   widths: number[];
   sides: number[];
-  cells: EstimateCell[];
+  cells: EstimateGridCell[];
   /** The latency target of the cells' `latencyMs`. */
   target?: string;
 }

@@ -11,49 +11,17 @@ import {
   type ByKind,
   type Costs,
   type LayerResult,
-  type Totals,
 } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
-import type { Graph, Shape } from './ir';
+import type { Graph } from './ir';
 
-export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
-import { layerShape, type Fail, type ShapeOptions } from './shapes';
-import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
+import { layerShape, type Fail } from './shapes';
+import type { Analysis, AnalysisOptions } from './analysis';
+import { runRules } from './rules';
+import { DEFAULT_RULE_OPTIONS } from './rules/options';
 import { estimateLatency, type LatencyEstimate } from './latency';
-import { targetProfile, type TargetProfile } from './targets';
-
-export interface Analysis {
-  graph: Graph;
-  input: Shape | null;
-  layers: LayerResult[];
-  totals: Totals;
-  byKind: ByKind;
-  diagnostics: EngineDiagnostic[];
-  /** False when some layer's shape could not be inferred, so totals leave it out. */
-  complete: boolean;
-  options: AnalysisOptions;
-  /** soleConsumers(graph.layers), computed on first use. */
-  soleConsumers(): Int32Array;
-  /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
-  weightedLayers(): LayerResult[];
-  /** The latency target: the command line's, else the file's `target`, else the configuration's. */
-  target: TargetProfile | undefined;
-  /** The estimated latency on `target` (core/latency.ts), computed on first use; undefined without a target. */
-  latency(): LatencyEstimate | undefined;
-}
-
-export interface AnalysisOptions extends ShapeOptions {
-  rules?: Partial<RuleOptions>;
-  /** Budgets that apply on top of (and override) the file's own `budget` line. */
-  budget?: { macs?: number; params?: number; latencyMs?: number };
-  /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
-  defaultBudget?: { macs?: number; params?: number; latencyMs?: number };
-  /** A latency target id (core/targets.ts) that overrides the file's `target` line (the command line). */
-  target?: string;
-  /** A latency target id for files without a `target` line (configuration, editor setting). */
-  defaultTarget?: string;
-}
+import { targetProfile } from './targets';
 
 export function analyzeGraph(
   graph: Graph,
@@ -177,12 +145,15 @@ function finishAnalysis(
       );
     }
   }
+  let kinds: ByKind | undefined;
   const analysis: Analysis = {
     graph,
     input: costs.input,
     layers: costs.layers,
     totals: costs.totals,
-    byKind: byKind(costs.layers),
+    get byKind() {
+      return (kinds ??= byKind(costs.layers));
+    },
     diagnostics,
     complete: costs.complete,
     options,

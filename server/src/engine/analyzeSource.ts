@@ -1,7 +1,8 @@
 // The one entry point the server, the CLI and the browser build share: text + file name +
 // options → parsed front-end result and analysis. Also applies rule severities and inline
 // suppression comments, which are the same for every format.
-import { analyzeGraph, reanalyzeGraph, type Analysis, type AnalysisOptions } from '../core/analyze';
+import type { Analysis, AnalysisOptions } from '../core/analysis';
+import { analyzeGraph, reanalyzeGraph } from '../core/analyze';
 import { makeDiagnostic, type Code, type EngineDiagnostic, type Severity } from '../core/diagnostics';
 import { exact } from '../core/format';
 import { LIMITS } from '../core/limits';
@@ -38,8 +39,20 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
       options,
       `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`,
     );
-  const parsed = frontEnd.parse(text, fileName);
-  return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
+  try {
+    const parsed = frontEnd.parse(text, fileName);
+    return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
+  } catch (e) {
+    // Every walk is bounded (LIMITS.maxNesting, explicit stacks); should one still run out of
+    // stack, the document gets a limit-exceeded finding instead of costing the caller its run.
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    return notAnalysed(
+      text,
+      fileName,
+      options,
+      'The document is nested too deeply to analyse (the analysis ran out of stack); nest fewer blocks or repeats.',
+    );
+  }
 }
 
 /**

@@ -7,7 +7,8 @@
 // profiler's per-node times map back to layers; padding the engine writes as `same` becomes
 // explicit, possibly asymmetric pads (as the PyTorch export computes them). Layers that have
 // no ONNX form here make `problems` name them and no bytes are written.
-import type { Analysis, LayerResult } from '../core/analyze';
+import type { Analysis } from '../core/analysis';
+import type { LayerResult } from '../core/costs';
 import type { Shape } from '../core/ir';
 import { onnx } from '../formats/onnx/proto/onnx.js';
 import { padsFor } from './pytorch';

@@ -9,7 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Analysis } from '../../core/analyze';
+import type { Analysis } from '../../core/analysis';
 
 export interface BenchOptions {
   threads: number;

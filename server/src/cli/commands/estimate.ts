@@ -14,7 +14,7 @@ import { estimateCsv } from '../output/csv';
 import { estimateMarkdown } from '../output/markdown';
 import { diagnosticLine, estimateText } from '../output/text';
 import { analyzeOne } from '../oneFile';
-import type { EstimateCell, EstimateGrid } from '../model';
+import type { EstimateGrid, EstimateGridCell } from '../model';
 import { latencyAt } from '../../core/latency';
 import type { Command } from './types';
 
@@ -85,7 +85,7 @@ export const estimate: Command = {
       sides,
       cells: widths.flatMap((alpha) =>
         sides.map((s) => {
-          const cell: EstimateCell = { alpha, side: s, ...estimateAt(graph, alpha, s) };
+          const cell: EstimateGridCell = { alpha, side: s, ...estimateAt(graph, alpha, s) };
           if (target) cell.latencyMs = latencyAt(target, graph, alpha, s).ms;
           return cell;
         }),

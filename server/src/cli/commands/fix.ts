@@ -10,7 +10,8 @@
 //
 // Fixable rules: separable-conv (default: depthwise + pointwise rewrite) and over-budget
 // (only with --rule over-budget: sets the width multiplier to the largest α that fits).
-// Exit: 0 (fixed, or nothing to fix); 2 on usage errors, or when a file was refused (that
+// Exit: 0 (fixed, or nothing to fix); with --dry-run, 1 when a file would change (as
+// `prettier --check`, so it can gate CI); 2 on usage errors, or when a file was refused (that
 // file is left untouched; the others are fixed).
 import { isAbsolute } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -22,7 +23,7 @@ import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } fr
 import { analyzeFile, configFor, engineOptions, type CommandLineOptions } from '../document';
 import { collectFiles, displayPath } from '../files';
 import { separableFixEdits } from '../../engine/fixes';
-import { EXIT, UsageError } from '../io';
+import { ConfigError, EXIT, UsageError } from '../io';
 import { plural } from '../output/types';
 import { rewriteFile } from '../safeWrite';
 import { readSourceFile } from '../sourceFile';
@@ -56,8 +57,9 @@ Options:
 ${ANALYSIS_HELP}
   -h, --help             this help
 
-Exit codes: 0 fixed or nothing to fix, 2 usage or I/O error, or a fix refused because
-the result would not parse (the file is left as it was).
+Exit codes: 0 fixed or nothing to fix; with --dry-run, 1 when a file would change;
+2 usage or I/O error, or a fix refused because the result would not parse (the file is
+left as it was).
 `;
 
 export const fix: Command = {
@@ -102,8 +104,11 @@ export const fix: Command = {
       try {
         outcome = fixFile(path, file, rules, cli, mode);
       } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        outcome = { problem: e.message };
+        // A file that cannot be fixed is reported and the others go on; a bad configuration stops the run.
+        if (e instanceof ConfigError) throw e;
+        outcome = {
+          problem: e instanceof UsageError ? e.message : `internal error: ${(e as Error).stack ?? String(e)}`,
+        };
       }
       if ('problem' in outcome) {
         io.err(`layerlint: fix: refusing to change ${file}: ${outcome.problem}\n`);
@@ -127,7 +132,7 @@ export const fix: Command = {
       io.err(
         `layerlint: ${mode === 'dry-run' ? 'would fix' : 'fixed'} ${plural(changed, 'file')} (${plural(findings, 'finding')})${refused ? `, refused ${refused}` : ''}, ${paths.length - changed - refused} unchanged\n`,
       );
-    return refused ? EXIT.usage : EXIT.ok;
+    return refused ? EXIT.usage : mode === 'dry-run' && changed ? EXIT.findings : EXIT.ok;
   },
 };
 

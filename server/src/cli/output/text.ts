@@ -11,7 +11,7 @@ import { lineStart, singleLine } from '../../core/safeText';
 import type { Report, ReportDiagnostic } from '../../report/model';
 import type { EstimateGrid } from '../model';
 import { painter, type Paint } from '../io';
-import { type CheckResult, plural } from './types';
+import { type CheckFile, type CheckResult, plural } from './types';
 
 /** A table cell shows at most this many characters (a longer one ends in `…`), so a table grows linearly with its rows. */
 export const MAX_CELL_LENGTH = 64;
@@ -169,20 +169,25 @@ export function conventionLine(c: NonNullable<Report['convention']>): string {
 }
 
 export function checkText(r: CheckResult, paint: Paint): string {
-  const out: string[] = [];
-  for (const f of r.files) for (const d of f.diagnostics) out.push(diagnosticLine(f.file, d, paint));
+  return r.files.map((f) => checkFileText(f, paint)).join('') + checkSummaryText(r, paint);
+}
+
+/** The lines of one file's findings (streamed by `check` as each file is done). */
+export function checkFileText(f: CheckFile, paint: Paint): string {
+  return f.diagnostics.map((d) => `${diagnosticLine(f.file, d, paint)}\n`).join('');
+}
+
+/** The summary line, after a blank line when any finding was printed before it. */
+export function checkSummaryText(r: CheckResult, paint: Paint): string {
   const s = r.summary;
   const total = s.error + s.warning + s.info + s.hint;
-  if (out.length) out.push('');
-  out.push(
-    total
-      ? paint(
-          s.failed ? 'red' : 'yellow',
-          `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}) in ${s.filesWithProblems} of ${plural(s.files, 'file')}`,
-        )
-      : paint('green', `No problems in ${plural(s.files, 'file')}`),
-  );
-  return `${out.join('\n')}\n`;
+  const line = total
+    ? paint(
+        s.failed ? 'red' : 'yellow',
+        `${plural(total, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info, ${plural(s.hint, 'hint')}) in ${s.filesWithProblems} of ${plural(s.files, 'file')}`,
+      )
+    : paint('green', `No problems in ${plural(s.files, 'file')}`);
+  return `${r.files.some((f) => f.diagnostics.length) ? '\n' : ''}${line}\n`;
 }
 
 /** Rows α, columns input side; each cell `MACs / params`. */

@@ -30,7 +30,7 @@ const NETWORK_INPUT = -1;
 
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const layers: Layer[] = [];
-  const naming = new Naming(layers, text);
+  const naming = new Naming(layers);
   const graph: Graph = {
     format: 'layers',
     name: 'network',
@@ -62,6 +62,7 @@ function lowerStatements(statements: Stmt[], graph: Graph, lowering: Lowering, d
     scope: new Scope(undefined, statements),
     names: { naming: lowering.naming, suffix: '' },
     callStack: [],
+    depth: 0,
   };
   let prev = NETWORK_INPUT;
   for (const s of statements) {
