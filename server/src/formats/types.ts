@@ -25,6 +25,10 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   languageId: string;
   /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
   parse(text: string, fileName?: string): P;
+  /** A binary format (ONNX): the engine reads the file's bytes and calls parseBytes, not parse. */
+  binary?: boolean;
+  /** Bytes → IR; `text` is what the spans point into (a readable listing of the file). */
+  parseBytes?(bytes: Uint8Array, fileName?: string): P & { text: string };
   /**
    * An incremental parse: `prev` (parsed from `prevText`) updated to `text`, equal to
    * `parse(text)`, or undefined when this edit needs a full parse. Layers the edit leaves
