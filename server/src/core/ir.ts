@@ -208,7 +208,7 @@ export interface Graph {
   headerSpan: Span;
 }
 
-export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx';
+export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx' | 'keras';
 
 /** Input shape convention: [H, W, C] of one batch item. */
 export type Shape = [number, number, number];
