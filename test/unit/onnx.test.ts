@@ -280,3 +280,30 @@ test('import: the .layers spec of an expressible model has its exact figures; ot
   assert.match(partial.text, /# r1 \(Reshape\): not expressible in \.layers: a reshape\./);
   assert.match(partial.text, /# act \(Relu\): not expressible in \.layers: it depends on r1/);
 });
+
+test('truncated and mutated models: a diagnostic or figures, never a throw, a NaN or a fraction', () => {
+  const good = smallNet().encode();
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const variants: Uint8Array[] = [];
+  for (let cut = 0; cut < good.length; cut += 7) variants.push(good.slice(0, cut));
+  for (let k = 0; k < 300; k++) {
+    const bytes = good.slice();
+    for (let m = 0; m < 3; m++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+    variants.push(bytes);
+  }
+  for (const bytes of variants) {
+    const doc = analyzeBytes(bytes, 'fuzz.onnx');
+    for (const l of doc.analysis.layers) {
+      assert.ok(
+        Number.isSafeInteger(l.macs) && Number.isSafeInteger(l.params),
+        `${l.layer.name}: ${l.macs} ${l.params}`,
+      );
+      if (l.output)
+        assert.ok(
+          l.output.every((d) => Number.isSafeInteger(d) && d > 0),
+          l.output.join('x'),
+        );
+    }
+  }
+});
