@@ -307,3 +307,27 @@ test('truncated and mutated models: a diagnostic or figures, never a throw, a Na
     }
   }
 });
+
+test('dead-depthwise-kernel: zero kernels and a following BN with γ = 0, counted, named and costed; silent without weights', () => {
+  const kernel = (v: number) => new Array(9).fill(v);
+  const b = new OnnxBuilder()
+    .input('x', [1, 4, 8, 8])
+    .floats('wd', [...kernel(0.5), ...kernel(0), ...kernel(-0.2), ...kernel(0.3)], [4, 1, 3, 3])
+    .floats('gamma', [1, 1, 0, 1])
+    .floats('beta', [0, 0, 0, 0])
+    .floats('mean', [0, 0, 0, 0])
+    .floats('var', [1, 1, 1, 1])
+    .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['a'], attrs: { group: 4, pads: [1, 1, 1, 1] } })
+    .node({ op: 'BatchNormalization', name: 'bn', inputs: ['a', 'gamma', 'beta', 'mean', 'var'], outputs: ['y'] });
+  const doc = analyze(b);
+  const found = doc.diagnostics.filter((d) => d.code === 'dead-depthwise-kernel');
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0]!.data, { kind: 'dead-kernels', layer: 'dw', dead: 2, total: 4 });
+  assert.match(found[0]!.message, /^dw: 2 of 4 depthwise kernels .* saves 1,152 MACs and 18 weights/);
+  assert.match(found[0]!.message, /1 have all-zero weights and 1 a batch-norm γ ≈ 0/);
+  const noWeights = new OnnxBuilder()
+    .input('x', [1, 4, 8, 8])
+    .weight('wd', [4, 1, 3, 3])
+    .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['a'], attrs: { group: 4 } });
+  assert.ok(!codes(analyze(noWeights)).includes('dead-depthwise-kernel'));
+});

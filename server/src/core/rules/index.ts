@@ -4,6 +4,7 @@ import type { Analysis } from '../analyze';
 import type { EngineDiagnostic } from '../diagnostics';
 import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
+import { deadDepthwiseKernel } from './deadDepthwiseKernel';
 import { fcHeavy } from './fcHeavy';
 import { largeKernel } from './largeKernel';
 import { overBudget } from './overBudget';
@@ -21,6 +22,7 @@ const RULES: Rule[] = [
   largeKernel,
   channelsMultipleOf8,
   biasBeforeBn,
+  deadDepthwiseKernel,
   plainDeepStack,
 ];
 
