@@ -1,9 +1,12 @@
 // Runs every compiled test file under out/test with Node's built-in test runner.
 // `node esbuild.mjs --tests` compiles test/**/*.test.ts to out/test/**/*.test.js first.
 // Pass a tier folder (unit, golden, protocol, ...) to run only that tier. The `oracle` tier
-// (PyTorch, slow) runs only when named: `npm run test:oracle`.
+// (PyTorch, slow) runs only when named: `npm run test:oracle`. Output: dots, the failures in
+// full and a one-line summary (test/summaryReporter.mjs); TAP when CI is set (as in CI
+// services and .ci/run) or LAYERLINT_TAP=1.
 import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
 const tiers = process.argv.slice(2);
@@ -24,5 +27,14 @@ if (files.length === 0) {
   console.error(`no test files under ${root}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', ...files], { stdio: 'inherit' });
+const tap = !!process.env.CI || process.env.LAYERLINT_TAP === '1';
+const reporters = tap
+  ? ['--test-reporter=tap']
+  : [
+      '--test-reporter=dot',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${pathToFileURL(resolve('test/summaryReporter.mjs')).href}`,
+      '--test-reporter-destination=stdout',
+    ];
+const r = spawnSync(process.execPath, ['--enable-source-maps', '--test', ...reporters, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

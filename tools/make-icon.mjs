@@ -1,17 +1,22 @@
-// Writes images/icon.png (128x128 RGBA): the extension icon, a rounded square with stacked
-// layer bars narrowing downwards. Dependency-free (node:zlib); run `node tools/make-icon.mjs`.
+// Writes images/icon.png (128x128 RGBA): the extension icon, a rounded square with three
+// thick layer bars narrowing downwards, drawn in a 128-unit design grid so that it still
+// reads at 32 px (each bar 6 px tall there, 2 px apart). Dependency-free (node:zlib):
+//   node tools/make-icon.mjs [SIZE] [OUT]   (default 128 images/icon.png; 32 to preview)
 import { deflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-const N = 128;
+const N = Number(process.argv[2] ?? 128);
+const OUT = process.argv[3] ?? 'images/icon.png';
+const UNIT = 128 / N; // design units per pixel
 const SS = 4; // supersampling per axis, for anti-aliased edges
-const bg = [30, 58, 95];
+const bg = [22, 40, 68];
 const bars = [
-  { y: 26, w: 92, c: [78, 201, 176] },
-  { y: 50, w: 74, c: [86, 182, 224] },
-  { y: 74, w: 56, c: [240, 190, 80] },
-  { y: 98, w: 38, c: [240, 120, 80] },
+  { y: 30, w: 104, c: [78, 214, 186] },
+  { y: 64, w: 76, c: [255, 196, 70] },
+  { y: 98, w: 44, c: [255, 110, 80] },
 ];
+const HALF = 12; // half a bar's height
 
 function inRounded(x, y, x0, y0, x1, y1, r) {
   const cx = Math.min(Math.max(x, x0 + r), x1 - r);
@@ -19,10 +24,10 @@ function inRounded(x, y, x0, y0, x1, y1, r) {
   return (x - cx) ** 2 + (y - cy) ** 2 <= r * r && x >= x0 && x <= x1 && y >= y0 && y <= y1;
 }
 
-// colour (or null) of one subsample point
+// colour (or null) of one subsample point, in design units
 function sample(x, y) {
-  if (!inRounded(x, y, 2, 2, N - 2, N - 2, 22)) return null;
-  for (const b of bars) if (inRounded(x, y, (N - b.w) / 2, b.y - 8, (N + b.w) / 2, b.y + 8, 5)) return b.c;
+  if (!inRounded(x, y, 0, 0, 128, 128, 20)) return null;
+  for (const b of bars) if (inRounded(x, y, (128 - b.w) / 2, b.y - HALF, (128 + b.w) / 2, b.y + HALF, 6)) return b.c;
   return bg;
 }
 
@@ -36,7 +41,7 @@ for (let py = 0; py < N; py++) {
       a = 0;
     for (let sy = 0; sy < SS; sy++)
       for (let sx = 0; sx < SS; sx++) {
-        const c = sample(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);
+        const c = sample((px + (sx + 0.5) / SS) * UNIT, (py + (sy + 0.5) / SS) * UNIT);
         if (c) [r, g, b, a] = [r + c[0], g + c[1], b + c[2], a + 1];
       }
     const o = py * (N * 4 + 1) + 1 + px * 4;
@@ -72,6 +77,6 @@ const png = Buffer.concat([
   chunk('IDAT', deflateSync(raw, { level: 9 })),
   chunk('IEND', Buffer.alloc(0)),
 ]);
-mkdirSync('images', { recursive: true });
-writeFileSync('images/icon.png', png);
-console.log(`images/icon.png: ${png.length} bytes`);
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, png);
+console.log(`${OUT}: ${N}x${N}, ${png.length} bytes`);

@@ -156,13 +156,15 @@ class ReportView {
       );
       return;
     }
+    // The header names the file as the workspace does (models/yolo.cfg), not by its URI.
+    const shown = { ...result, file: vscode.workspace.asRelativePath(target, false) };
     if (full || !this.ready) {
       this.setHtml(
         panel,
-        renderHtmlReport(result, result.extras, { mode: 'webview', nonce: nonce(), generator: 'LayerLint' }),
+        renderHtmlReport(shown, result.extras, { mode: 'webview', nonce: nonce(), generator: 'LayerLint' }),
       );
     } else {
-      const body = renderReportBody(result, result.extras, { mode: 'webview' });
+      const body = renderReportBody(shown, result.extras, { mode: 'webview' });
       this.html = body;
       void panel.webview.postMessage({ type: 'update', body });
     }

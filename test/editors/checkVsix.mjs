@@ -1,7 +1,8 @@
 // Checks layerlint.vsix against its manifest: every file package.json points at (main, browser, icon,
 // grammars, language configurations, JSON schemas) is inside, and nothing is that should not be
-// (source maps, sources, tests, node_modules). The extension-host suite cannot notice a missing
-// schema or grammar, so this does. Exits non-zero listing the problems.
+// (source maps, sources, tests, node_modules); the readme (the Marketplace page) is the user
+// README with its images inside, and a changelog ships. The extension-host suite cannot notice
+// a missing schema, grammar or image, so this does. Exits non-zero listing the problems.
 //   node test/editors/checkVsix.mjs [layerlint.vsix]
 import { execFileSync } from 'node:child_process';
 import { resolve, posix } from 'node:path';
@@ -29,6 +30,17 @@ const referenced = [
   .map(norm);
 const problems = [];
 for (const p of new Set(referenced)) if (!files.has(p)) problems.push(`missing: ${p} (referenced by package.json)`);
+// The Marketplace page is the VSIX's readme: for users (not the developer README), with
+// every image inside the VSIX (a relative link the page resolves) and a changelog beside it.
+const readme = listing.includes('extension/readme.md')
+  ? execFileSync('unzip', ['-p', vsix, 'extension/readme.md'], { encoding: 'utf8' })
+  : '';
+if (!readme) problems.push('missing: readme.md');
+for (const dev of ['npm ci', '.ci/', 'npm test'])
+  if (readme.includes(dev)) problems.push(`readme.md is the developer README: it has "${dev}"`);
+for (const [, src] of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g))
+  if (!files.has(norm(src))) problems.push(`readme.md image not in the VSIX: ${src}`);
+if (!listing.includes('extension/changelog.md')) problems.push('missing: changelog.md');
 for (const f of files) {
   if (/\.map$|\.ts$|^(node_modules|test|out|server|client|tools|bench)\//.test(f))
     problems.push(`should not ship: ${f}`);

@@ -15,17 +15,7 @@ const TESTS = [
   {
     name: 'nvim',
     cmd: 'nvim',
-    args: [
-      '--headless',
-      '-u',
-      'NONE',
-      '-i',
-      'NONE',
-      '-n',
-      '-c',
-      'luafile test/editors/nvim/test.lua',
-      'examples/mobilenet_v1_conv.layers',
-    ],
+    args: ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', 'luafile test/editors/nvim/test.lua'],
     timeoutS: 60,
   },
   { name: 'emacs', cmd: 'emacs', args: ['-Q', '--batch', '-l', 'test/editors/emacs/test.el'], timeoutS: 60 },

@@ -21,6 +21,8 @@ export interface TestServer {
   proc: ChildProcessWithoutNullStreams;
   init: InitializeResult;
   stderr: () => string;
+  /** The window/logMessage lines so far (what VS Code shows in the LayerLint output channel). */
+  logs: () => string[];
   /** Resolves with the next publishDiagnostics for `uri` (with `version` if given). */
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(path: string, text?: string, languageId?: string): { uri: string; text: string };
@@ -45,6 +47,10 @@ export async function startTestServer(
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(p);
     else seen.push(p);
   });
+  const logs: string[] = [];
+  conn.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) =>
     p.items.map(() => options.configuration ?? null),
   );
@@ -64,6 +70,7 @@ export async function startTestServer(
   return {
     conn,
     proc,
+    logs: () => logs,
     init,
     stderr: () => err,
     diagnostics(uri, version, timeoutMs = 10_000) {

@@ -62,6 +62,42 @@ test('initialize declares the features and the server version', () => {
     assert.ok(caps[k], k);
 });
 
+test('the output channel says what runs: version and client at start-up, settings, each opened file with its timing', async () => {
+  const { uri } = server.open('mem/logged.layers', 'network logged\ninput 8x8x3\nc: conv 8 3x3\n');
+  await server.diagnostics(uri, 1);
+  const logs = server.logs();
+  const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+  assert.ok(
+    logs.some((l) => l.startsWith(`LayerLint ${version} language server started`)),
+    JSON.stringify(logs),
+  );
+  assert.ok(
+    logs.some((l) => l.startsWith('settings: {')),
+    JSON.stringify(logs),
+  );
+  assert.ok(
+    logs.some((l) => /^opened logged\.layers v1 \(layers\): 1 layers, \d+ diagnostics in \d+\.\d ms$/.test(l)),
+    JSON.stringify(logs),
+  );
+});
+
+test('an edit to a small file is re-analysed long before the debounceMs ceiling', async () => {
+  const slow = await startTestServer({ initializationOptions: { settings: { debounceMs: 10_000 } } });
+  try {
+    const { uri, text } = slow.open('mem/quick.layers', 'network quick\ninput 8x8x8\nc: conv 8 3x3\n');
+    await slow.diagnostics(uri, 1);
+    await slow.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: text.replace('conv 8 3x3', 'conv 16 3x3') }],
+    });
+    // Waiting the 10 s ceiling would time out here.
+    const d2 = await slow.diagnostics(uri, 2, 5_000);
+    assert.equal(d2.version, 2);
+  } finally {
+    await slow.stop();
+  }
+});
+
 test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.layers', async () => {
   const { uri, text } = server.open('examples/mobilenet_v1_conv.layers');
   const diags = await server.diagnostics(uri, 1);

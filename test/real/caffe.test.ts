@@ -6,17 +6,11 @@
 // LayerLint did not understand, is wrong. Prints one summary line and fails on any wrong file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conventionTotals } from '../../server/src/core/conventions';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
-
-function corpusDir(): string | undefined {
-  return [process.env.LAYERLINT_CORPUS, '../shared/corpus', '/work/shared/corpus']
-    .filter((d): d is string => !!d)
-    .map((d) => join(d, 'real', 'caffe'))
-    .find((d) => existsSync(d));
-}
+import { corpusDir } from '../helpers/corpus';
 
 interface Reference {
   netscopeMacc?: number;
@@ -76,7 +70,8 @@ function judge(text: string, file: string, ref: Reference): { verdict: Verdict; 
   return { verdict: compared ? 'exact' : 'unreferenced', why };
 }
 
-const dir = corpusDir();
+const corpus = corpusDir('real/caffe');
+const dir = corpus && join(corpus, 'real', 'caffe');
 
 test('real Caffe files: equal to Netscope and torchvision, or honestly incomplete', () => {
   assert.ok(dir, 'the shared corpus (real/caffe/) is not found: set LAYERLINT_CORPUS to its corpus folder');

@@ -7,20 +7,14 @@
 // is wrong, and one wrong file fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { conventionTotals } from '../../server/src/core/conventions';
+import { corpusDir } from '../helpers/corpus';
 
 /** Sections docs/formats/darknet.md lists as not supported: the only acceptable reason to be incomplete. */
 const UNSUPPORTED = /^\[(rnn|lstm|gru|crnn|conv_lstm|history|local|implicit|deconvolutional)\]$/i;
-
-function corpusDir(): string | undefined {
-  return [process.env.LAYERLINT_CORPUS, '../shared/corpus', '/work/shared/corpus']
-    .filter((d): d is string => !!d)
-    .map((d) => join(d, 'real', 'darknet'))
-    .find((d) => existsSync(join(d, 'REFERENCE.tsv')));
-}
 
 function references(dir: string): Map<string, string> {
   const rows = new Map<string, string>();
@@ -56,7 +50,8 @@ function judge(text: string, file: string, expected: string): Verdict {
 }
 
 test('darknet: every corpus cfg gives darknet\'s "Total BFLOPS" or is honestly incomplete', () => {
-  const dir = corpusDir();
+  const corpus = corpusDir('real/darknet/REFERENCE.tsv');
+  const dir = corpus && join(corpus, 'real', 'darknet');
   assert.ok(dir, 'the real-world corpus is missing: set LAYERLINT_CORPUS to the folder holding real/darknet/');
   const refs = references(dir);
   const files = readdirSync(dir)

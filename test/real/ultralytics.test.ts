@@ -9,12 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { conventionTotals } from '../../server/src/core/conventions';
-
-function corpusDir(): string | undefined {
-  return [process.env.LAYERLINT_CORPUS, '../shared/corpus', '/work/shared/corpus'].find(
-    (d): d is string => !!d && existsSync(join(d, 'real', 'ultralytics', 'REFERENCE.tsv')),
-  );
-}
+import { corpusDir } from '../helpers/corpus';
 
 interface ReferenceRow {
   /** `FAMILY/file-as-named.yaml`, the name Ultralytics read the file under (its scale letter included). */
@@ -42,7 +37,7 @@ function sourceFile(dir: string, row: ReferenceRow): string {
   return join(dir, `${family}__${name.replace(new RegExp(`(\\d)${row.scale}`), '$1')}`);
 }
 
-const corpus = corpusDir();
+const corpus = corpusDir('real/ultralytics/REFERENCE.tsv');
 
 test('Ultralytics 8.3.220 reference: every file x scale exact or honestly incomplete, none wrong', () => {
   assert.ok(corpus, 'the shared corpus (real/ultralytics/REFERENCE.tsv) is not found');

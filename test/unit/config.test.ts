@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CODES } from '../../server/src/core/diagnostics';
-import { DEFAULT_RULE_OPTIONS } from '../../server/src/core/rules/types';
+import { DEFAULT_RULE_OPTIONS } from '../../server/src/core/rules/options';
 import { configToEngineOptions, parseConfig, parseQuantity } from '../../server/src/engine/config';
 import { clearConfigCache, loadConfigFor } from '../../server/src/engine/configLoad';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
@@ -54,6 +54,7 @@ const INVALID = [
   { rules: { 'no-such-rule': 'error' } },
   { thresholds: { nope: 1 } },
   { thresholds: { fcHeavyShare: 'half' } },
+  { thresholds: { largeKernelMax: 5.5 } },
   { convention: 'caffe' },
   { ignore: 'build/' },
   { budget: { macs: 'lots' } },

@@ -1,5 +1,6 @@
 // The docs stay true: every diagnostic code has its section in docs/rules.md (the target
-// of codeDescription links), and every built-in op is documented in docs/language.md.
+// of codeDescription links), every built-in op is documented in docs/language.md, and the
+// README's Neovim recipe is the file the Neovim test runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -21,4 +22,13 @@ test('docs/rules.md has a section for every code, with its default severity in t
 test('docs/language.md mentions every built-in op', () => {
   const md = readFileSync('docs/language.md', 'utf8');
   for (const op of Object.keys(OPS)) assert.ok(md.includes(op), op);
+});
+
+test("the README's Neovim recipe is editors/neovim/layerlint.lua, which test/editors/nvim/test.lua runs", () => {
+  const recipe = readFileSync('editors/neovim/layerlint.lua', 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('--'))
+    .join('\n')
+    .trim();
+  assert.ok(readFileSync('README.md', 'utf8').includes(`\`\`\`lua\n${recipe}\n\`\`\``));
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { makeFeatureDoc, type FeatureDoc } from '../../server/src/lsp/features/context';
-import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/settings';
 import { hover } from '../../server/src/lsp/features/hover';
 import { codeLenses, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { completion, signatureHelp } from '../../server/src/lsp/features/completion';
@@ -16,6 +16,7 @@ import { codeActions } from '../../server/src/lsp/features/codeActions';
 import { diagnostics } from '../../server/src/lsp/features/diagnostics';
 import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
+import { debounceDelay, MIN_DEBOUNCE_MS } from '../../server/src/lsp/documents';
 import { parseMarkers, positionOf } from '../helpers/markers';
 
 function docOf(
@@ -182,6 +183,22 @@ test('inlay hints: shape after each statement, before a trailing comment', () =>
   );
 });
 
+test('inlay hints in a block body used at two sizes show both shapes, in order; the uses show theirs', () => {
+  const { doc } = docOf(
+    'input 32x32x8\nblock down out {\n  conv out 3x3 stride=2 | relu\n}\na: down 16\nb: down 32\nrepeat 2 conv 32 1x1\n',
+  );
+  const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } });
+  assert.deepEqual(
+    hints.map((h) => [h.position.line, h.label]),
+    [
+      [2, '→ 16x16x16, 8x8x32'],
+      [4, '→ 16x16x16'],
+      [5, '→ 8x8x32'],
+      [6, '→ 8x8x32'],
+    ],
+  );
+});
+
 test('code actions match on code and data: quick fix, suppression, budget fixes', () => {
   const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
   const diags = diagnostics(doc);
@@ -193,7 +210,7 @@ test('code actions match on code and data: quick fix, suppression, budget fixes'
   });
   assert.deepEqual(
     actions.map((a) => a.title),
-    ['Rewrite as depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line'],
+    ['Make depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line'],
   );
   const renamedMessage = { ...sep, message: 'anything at all' };
   assert.equal(
@@ -229,4 +246,23 @@ test('semantic tokens mark block invocations, layer references and parameters', 
     semanticTokens(doc).data,
     [1, 6, 1, 0, 1, 0, 2, 1, 2, 1, 1, 7, 1, 2, 0, 2, 0, 1, 1, 1, 0, 3, 1, 0, 0, 1, 0, 1, 1, 1, 0, 19, 1, 1, 0],
   );
+});
+
+test('the wait after an edit is proportional to the last analysis, within [MIN_DEBOUNCE_MS, debounceMs]', () => {
+  assert.equal(debounceDelay(undefined, 150), 150, 'before the first analysis: the setting');
+  assert.equal(debounceDelay(0.4, 150), MIN_DEBOUNCE_MS, 'a small file: almost at once');
+  assert.equal(debounceDelay(20, 150), 60, 'three times the analysis');
+  assert.equal(debounceDelay(400, 150), 150, 'a large file: the setting is the ceiling');
+  assert.equal(debounceDelay(20, 0), 0, 'debounceMs 0 still means no wait');
+});
+
+test('code lenses: "×N" only for instances of one op, not for a module row of different layers (C2f)', () => {
+  const text = readFileSync('examples/yolov8n.yaml', 'utf8');
+  const doc = makeFeatureDoc(analyzeSource(text, 'yolov8n.yaml'), 'file:///yolov8n.yaml', 1, DEFAULT_SETTINGS);
+  const c2f = text.split('\n').findIndex((l) => l.includes('C2f, [256'));
+  const lens = codeLenses(doc).find((l) => l.range.start.line === c2f && l.command?.title.includes('MACs'));
+  assert.ok(lens, 'a lens on the C2f row');
+  assert.doesNotMatch(lens.command!.title, /×/);
+  const { doc: rep } = docOf('input 8x8x8\nrepeat 3 conv 8 1x1\n');
+  assert.ok(codeLenses(rep).some((l) => l.command?.title.includes('(×3)')));
 });

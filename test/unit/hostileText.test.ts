@@ -17,7 +17,7 @@ import { painter } from '../../server/src/cli/io';
 import { displayPath } from '../../server/src/cli/files';
 import { layerHover, networkHover } from '../../server/src/lsp/features/hover';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
-import { DEFAULT_SETTINGS } from '../../server/src/lsp/protocol';
+import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 import { markdownCode, markdownText, singleLine } from '../../server/src/core/safeText';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 150);

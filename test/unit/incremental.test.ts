@@ -64,19 +64,19 @@ test('CRLF files: channel edits and inserted lines update incrementally, with th
   }
 });
 
-test('layer names named after their line follow a statement that moves to another line', () => {
+test('names of unnamed statements stay when a statement moves to another line', () => {
   const text = 'network t\ninput 8x8x8\n# c\nconv 8 3x3\nrelu\n';
   const next = 'network t\ninput 8x8x8\nconv 8 3x3\n# c\nrelu\n';
   const prev = analyzeSource(text, FILE);
   assert.deepEqual(
     prev.analysis.graph.layers.map((l) => l.name),
-    ['conv_4', 'relu_5'],
+    ['conv.1', 'relu.1'],
   );
   const updated = updateSource(prev, next, FILE);
   assert.ok(updated);
   assert.deepEqual(
     updated.analysis.graph.layers.map((l) => l.name),
-    ['conv_3', 'relu_5'],
+    ['conv.1', 'relu.1'],
   );
 });
 

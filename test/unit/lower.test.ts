@@ -45,3 +45,11 @@ test('ops whose arguments use block parameters are checked per invocation', () =
     [16, 24],
   );
 });
+
+test('unnamed statements get names from their first op and rank, which lines moving does not change', () => {
+  const text = 'network t\ninput 8x8x8\nrepeat 2 {\n  dwconv 3x3 | bn\n  conv 8 1x1\n}\nconv 8 1x1\n';
+  const names = (t: string) => analyzeSource(t, 't.layers').analysis.graph.layers.map((l) => l.name);
+  const expected = ['dwconv.1#1', 'dwconv.1/bn#1', 'conv.1#1', 'dwconv.1#2', 'dwconv.1/bn#2', 'conv.1#2', 'conv.2'];
+  assert.deepEqual(names(text), expected);
+  assert.deepEqual(names(text.replace('repeat 2', '# five blocks\n\nrepeat 2')), expected);
+});

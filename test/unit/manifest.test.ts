@@ -1,5 +1,7 @@
 // The extension manifest stays consistent: every grammar and language configuration it
-// names exists, every grammar's patterns compile, and grammars belong to declared languages.
+// names exists, every grammar's patterns compile, and grammars belong to declared languages;
+// the Marketplace listing has what a user looks for (categories, keywords, links, banner)
+// and its README's images ship in the VSIX.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,4 +34,24 @@ test('every grammar exists, compiles and belongs to a declared language', () => 
   }
   for (const l of pkg.contributes.languages)
     if (l.configuration) assert.ok(existsSync(l.configuration), l.configuration);
+});
+
+test('the Marketplace listing: ML categories, keywords, homepage, bugs, banner, a user README whose images ship', () => {
+  const m = JSON.parse(readFileSync('package.json', 'utf8'));
+  for (const c of ['Machine Learning', 'Data Science', 'Linters', 'Visualization'])
+    assert.ok(m.categories.includes(c), `category ${c}`);
+  assert.ok(m.keywords.length >= 5 && m.keywords.length <= 30, 'keywords (vsce allows at most 30)');
+  assert.match(m.homepage, /^https:\/\//);
+  assert.match(m.bugs.url, /^https:\/\//);
+  assert.match(m.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+  assert.ok(existsSync('CHANGELOG.md'));
+  assert.match(m.scripts.package, /--readme-path marketplace\/README\.md --no-rewrite-relative-links/);
+  const readme = readFileSync('marketplace/README.md', 'utf8');
+  const shipped = readFileSync('.vscodeignore', 'utf8').split('\n');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((x) => x[1]!);
+  assert.ok(images.length >= 2, 'features with pictures');
+  for (const src of images) {
+    assert.ok(existsSync(src), src);
+    assert.ok(shipped.includes(`!${src}`), `${src} is allow-listed in .vscodeignore`);
+  }
 });

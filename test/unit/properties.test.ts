@@ -4,7 +4,7 @@
 // PROPS_SEED picks another seed. docs/reliability.md reports the figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
@@ -14,6 +14,7 @@ import { buildReport } from '../../server/src/report/model';
 import type { LayerResult } from '../../server/src/core/costs';
 import { netSpec, printNet, validNet } from '../helpers/netgen';
 import { stageOf } from '../../server/src/core/diagnostics';
+import { corpusDir } from '../helpers/corpus';
 
 const RUNS = Number(process.env.PROPS_RUNS ?? 60);
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -134,12 +135,6 @@ test('every depthwise-separable rewrite keeps every other layer’s shapes, pars
 });
 
 // ---- arbitrary text -------------------------------------------------------------------
-
-function corpusDir(): string | undefined {
-  return [process.env.LAYERLINT_CORPUS, '../shared/corpus', '/work/shared/corpus'].find(
-    (d): d is string => !!d && existsSync(d),
-  );
-}
 
 function seedTexts(): string[] {
   const texts = readdirSync('examples').map((f) => readFileSync(join('examples', f), 'utf8'));

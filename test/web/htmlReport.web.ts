@@ -5,11 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import type { Report } from '../../server/src/report/model';
+import { buildReport, type Report } from '../../server/src/report/model';
+import { reportExtras } from '../../server/src/report/extras';
+import { renderHtmlReport } from '../../server/src/report/html';
+import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { launchChromium } from './chromium';
 
 const OUT = 'out/web/html';
@@ -137,4 +140,38 @@ test('screenshot for the README: mobilenet_v1_conv, top of the report', async ()
   await page.close();
   if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, SCREENSHOT);
   assert.ok(statSync(SCREENSHOT).size < 300 * 1024, `${SCREENSHOT} under 300 KB`);
+});
+
+test('at half a screen (540 px, the report beside the editor) the layer chart, its labels and both columns, and the apply buttons are in view', async () => {
+  const file = 'examples/mobilenet_v1_conv.layers';
+  const doc = analyzeSource(readFileSync(file, 'utf8'), file);
+  const report = buildReport(doc, file);
+  const extras = reportExtras(doc);
+  for (const mode of ['standalone', 'webview'] as const) {
+    const page = await browser.newPage({ viewport: { width: 540, height: 900 } });
+    const html = renderHtmlReport(report, extras, { mode, nonce: 'n0nce', generator: 'test' });
+    const path = resolve(OUT, `narrow-${mode}.html`);
+    writeFileSync(path, html);
+    await page.goto(pathToFileURL(path).toString());
+    const outside = await page.evaluate(() => {
+      const out: string[] = [];
+      const right = document.documentElement.clientWidth;
+      const check = (what: string, el: Element) => {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && (r.left < 0 || r.right > right))
+          out.push(`${what} at ${Math.round(r.left)}..${Math.round(r.right)}`);
+      };
+      document.querySelectorAll('#layers text').forEach((t) => check(`chart text "${t.textContent}"`, t));
+      document
+        .querySelectorAll('#candidates tr.cand-row > *')
+        .forEach((c) => getComputedStyle(c).display !== 'none' && check('candidate cell', c));
+      document.querySelectorAll('button.apply').forEach((b) => check('apply button', b));
+      return out;
+    });
+    assert.deepEqual(outside, [], `${mode}: ${outside.slice(0, 5).join('; ')}`);
+    const axis = await page.$$eval('#layers text.axis', (ts) => ts.map((t) => t.textContent));
+    assert.deepEqual(axis, ['MACs', 'Parameters']);
+    if (mode === 'webview') assert.equal(await page.locator('button.apply').count(), 13);
+    await page.close();
+  }
 });

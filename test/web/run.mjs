@@ -3,6 +3,7 @@
 // platform) into out/web/suite/, then runs the Node files with node's test runner.
 // Needs Debian chromium and the tools in test/web/tools (see .ci/install-chromium.sh).
 import * as esbuild from 'esbuild';
+import { TEXT_LOADERS } from '../../tools/loaders.mjs';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ await Promise.all([
     entryPoints: nodeTests,
     outdir: 'out/web',
     bundle: true,
+    loader: TEXT_LOADERS,
     packages: 'external',
     platform: 'node',
     format: 'cjs',

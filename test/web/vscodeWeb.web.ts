@@ -116,7 +116,7 @@ test('VS Code for the Web: diagnostics, hover, code lenses and the cost report v
   assert.match(output, /web extension: 6 passed, 0 failed/);
 });
 
-test('VS Code for the Web UI: the editor-title button opens the report; a bar reveals its line; Make separable rewrites and the view updates', async () => {
+test('VS Code for the Web UI: the editor-title button opens the report; a bar reveals its line; Make depthwise-separable rewrites and the view updates', async () => {
   setUpCodeOss();
   const server = spawn(
     process.execPath,

@@ -5,7 +5,6 @@
 // Contract: stdout carries only the command's output; messages go to stderr. Exit codes:
 // 0 success, 1 findings (see each command), 2 usage, I/O, configuration or internal error
 // (one `layerlint: ...` line on stderr; an internal error adds its stack).
-import { version } from '../../../package.json';
 import { check } from './commands/check';
 import { estimate } from './commands/estimate';
 import { fix } from './commands/fix';
@@ -13,9 +12,9 @@ import { report } from './commands/report';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import type { Command } from './commands/types';
+import { VERSION } from '../engine/version';
 import { EXIT, UsageError, type Io } from './io';
 
-export const VERSION: string = version;
 export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand, importCommand];
 
 const HELP = `layerlint ${VERSION}: per-layer MACs, parameters and shapes of neural-network layer specs.
@@ -29,7 +28,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
   layerlint --version        the version
 
 Configuration: layerlint.json or .layerlintrc.json in the file's folder or above.
-Exit codes: 0 success, 1 findings, 2 usage or I/O error.
+Exit codes: 0 success, 1 findings (check: errors, or what --fail-on names), 2 usage or I/O error.
 `;
 
 export function main(argv: string[], io: Io): number {

@@ -1,12 +1,6 @@
 // The data the CLI's commands hand to its output renderers (cli/output/*) that is not the
 // report model itself: the estimate grid.
-export interface EstimateCell {
-  alpha: number;
-  side: number;
-  macs: number;
-  params: number;
-  complete: boolean;
-}
+import type { EstimateCell } from '../core/estimates';
 
 export interface EstimateGrid {
   file: string;

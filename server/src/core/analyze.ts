@@ -8,42 +8,17 @@ import {
   soleConsumers,
   totalsOf,
   WEIGHTED_OPS,
-  type ByKind,
   type Costs,
   type LayerResult,
-  type Totals,
 } from './costs';
 import { makeDiagnostic, stageOf, type EngineDiagnostic } from './diagnostics';
-import type { Graph, Shape } from './ir';
+import type { Graph } from './ir';
 
-export type { ByKind, LayerResult, Totals } from './costs';
 import { LineIndex } from './lineIndex';
-import { layerShape, type Fail, type ShapeOptions } from './shapes';
-import { runRules, DEFAULT_RULE_OPTIONS, type RuleOptions } from './rules';
-
-export interface Analysis {
-  graph: Graph;
-  input: Shape | null;
-  layers: LayerResult[];
-  totals: Totals;
-  byKind: ByKind;
-  diagnostics: EngineDiagnostic[];
-  /** False when some layer's shape could not be inferred, so totals leave it out. */
-  complete: boolean;
-  options: AnalysisOptions;
-  /** soleConsumers(graph.layers), computed on first use. */
-  soleConsumers(): Int32Array;
-  /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
-  weightedLayers(): LayerResult[];
-}
-
-export interface AnalysisOptions extends ShapeOptions {
-  rules?: Partial<RuleOptions>;
-  /** Budgets that apply on top of (and override) the file's own `budget` line. */
-  budget?: { macs?: number; params?: number };
-  /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
-  defaultBudget?: { macs?: number; params?: number };
-}
+import { layerShape, type Fail } from './shapes';
+import type { Analysis, AnalysisOptions } from './analysis';
+import { runRules } from './rules';
+import { DEFAULT_RULE_OPTIONS } from './rules/options';
 
 export function analyzeGraph(
   graph: Graph,

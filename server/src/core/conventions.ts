@@ -2,7 +2,7 @@
 // compare against (Darknet's BFLOPs, Netscope's macc, Ultralytics' GFLOPs), so a user can
 // reproduce the figure they know and see why it differs from ours. Each convention maps
 // an analysis to the totals that tool prints, with a note per term.
-import type { Analysis } from './analyze';
+import type { Analysis } from './analysis';
 import { computeCosts, WEIGHTED_OPS, type LayerResult } from './costs';
 
 export type ConventionId = 'layerlint' | 'darknet' | 'netscope' | 'ultralytics';

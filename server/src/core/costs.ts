@@ -9,6 +9,9 @@ import { inferShapes, type ShapeOptions } from './shapes';
 
 export type CostKind = 'standard' | 'pointwise' | 'depthwise' | 'fc' | 'other';
 
+/** Bytes per tensor element and per parameter: memory figures assume fp32 (docs/counting.md#memory). */
+export const BYTES_PER_VALUE = 4;
+
 export const KIND_LABELS: Record<CostKind, string> = {
   standard: 'Conv KxK (standard)',
   pointwise: 'Conv 1x1 (pointwise)',

@@ -6,6 +6,8 @@ import { LIMITS } from './limits';
 import { singleLine } from './safeText';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
+/** Every severity, most severe first. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 export type Stage = 'syntax' | 'shape' | 'cost';
 
 export interface CodeInfo {

@@ -7,6 +7,16 @@ import type { Graph } from './ir';
 export const WIDTH_STEPS = [1, 0.75, 0.5, 0.25] as const;
 export const RESOLUTION_STEPS = [1, 6 / 7, 5 / 7, 4 / 7] as const;
 
+/** The exact totals of one (α, input side) variant of a network. */
+export interface EstimateCell {
+  alpha: number;
+  side: number;
+  macs: number;
+  params: number;
+  /** False when some layer's shape is unknown at this variant, so the totals leave it out. */
+  complete: boolean;
+}
+
 export interface WidthEstimate {
   alpha: number;
   macs: number;

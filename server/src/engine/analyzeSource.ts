@@ -1,7 +1,8 @@
 // The one entry point the server, the CLI and the browser build share: text + file name +
 // options → parsed front-end result and analysis. Also applies rule severities and inline
 // suppression comments, which are the same for every format.
-import { analyzeGraph, reanalyzeGraph, type Analysis, type AnalysisOptions } from '../core/analyze';
+import type { Analysis, AnalysisOptions } from '../core/analysis';
+import { analyzeGraph, reanalyzeGraph } from '../core/analyze';
 import { makeDiagnostic, type Code, type EngineDiagnostic, type Severity } from '../core/diagnostics';
 import { exact } from '../core/format';
 import { LIMITS } from '../core/limits';

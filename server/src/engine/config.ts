@@ -1,21 +1,21 @@
 // LayerLint configuration (`layerlint.json` / `.layerlintrc.json`), the pure half: validate
 // parsed JSON into a typed config, and turn a config into the engine's options. No fs, no
 // Node APIs: the browser build and the language server reuse it. The file search lives in
-// ./load.ts. The shape here is the one schemas/layerlint.schema.json describes; a unit test
+// ./configLoad.ts. The shape here is the one schemas/layerlint.schema.json describes; a unit test
 // keeps the two in step.
 //
 // Contract: parseConfig never throws; every problem becomes one message in `errors` naming
 // the JSON path, and the offending entry is left out of `config` (the rest still applies).
-import { CODES, type Code, type Severity } from '../core/diagnostics';
+import { CODES, SEVERITIES, type Code, type Severity } from '../core/diagnostics';
 import type { ConventionId } from '../core/conventions';
-import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rules/types';
+import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
 import { parseCount } from '../formats/layers/values';
 
 export const CONFIG_FILE_NAMES = ['layerlint.json', '.layerlintrc.json'] as const;
 
 export type RuleSetting = Severity | 'off';
-export const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'hint', 'off'];
+export const RULE_SETTINGS: readonly RuleSetting[] = [...SEVERITIES, 'off'];
 export const CONVENTION_IDS: readonly ConventionId[] = ['layerlint', 'darknet', 'netscope', 'ultralytics'];
 
 export interface Budget {
@@ -26,7 +26,7 @@ export interface Budget {
 export interface LayerlintConfig {
   /** Per-code severity; 'off' drops the code. */
   rules?: Partial<Record<Code, RuleSetting>>;
-  /** Rule thresholds (core/rules/types.ts RuleOptions). */
+  /** Rule thresholds (core/rules/options.ts RuleOptions). */
   thresholds?: Partial<RuleOptions>;
   convention?: ConventionId;
   /** gitignore-style patterns, relative to the folder of the config file. */
@@ -51,6 +51,49 @@ export function parseQuantity(v: unknown): number | string {
   return r.value > 0 ? r.value : `'${v}' is not positive`;
 }
 
+/**
+ * The `rules` block (layerlint.json) or setting (`layerlint.rules`): code → severity or off.
+ * Unknown codes and settings become messages in `errors` and are left out; undefined when
+ * the value is no object.
+ */
+export function parseRuleSettings(value: unknown, errors: string[]): LayerlintConfig['rules'] | undefined {
+  if (!isObject(value)) {
+    errors.push(`'rules' must be an object of code → ${RULE_SETTINGS.join('|')}`);
+    return undefined;
+  }
+  const rules: LayerlintConfig['rules'] = {};
+  for (const [code, setting] of Object.entries(value)) {
+    if (!Object.hasOwn(CODES, code)) errors.push(`rules: unknown rule code '${code}'`);
+    else if (!RULE_SETTINGS.includes(setting as RuleSetting))
+      errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
+    else rules[code as Code] = setting as RuleSetting;
+  }
+  return rules;
+}
+
+/**
+ * The `thresholds` block (layerlint.json) or setting (`layerlint.thresholds`): known rule
+ * thresholds (core/rules/options.ts), each a non-negative number, whole for the counts
+ * (INTEGER_THRESHOLDS). Problems as for rules.
+ */
+export function parseThresholds(value: unknown, errors: string[]): Partial<RuleOptions> | undefined {
+  if (!isObject(value)) {
+    errors.push(`'thresholds' must be an object`);
+    return undefined;
+  }
+  const thresholds: Partial<RuleOptions> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!Object.hasOwn(DEFAULT_RULE_OPTIONS, key))
+      errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
+    else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      errors.push(`thresholds.${key}: expected a non-negative number`);
+    else if (INTEGER_THRESHOLDS.has(key as keyof RuleOptions) && !Number.isInteger(v))
+      errors.push(`thresholds.${key}: expected a whole number`);
+    else thresholds[key as keyof RuleOptions] = v;
+  }
+  return thresholds;
+}
+
 export function parseConfig(json: unknown): ConfigResult {
   const errors: string[] = [];
   const config: LayerlintConfig = {};
@@ -60,31 +103,12 @@ export function parseConfig(json: unknown): ConfigResult {
       errors.push(`unknown key '${key}'`);
   }
   if (json.rules !== undefined) {
-    if (!isObject(json.rules)) errors.push(`'rules' must be an object of code → ${RULE_SETTINGS.join('|')}`);
-    else {
-      const rules: LayerlintConfig['rules'] = {};
-      for (const [code, setting] of Object.entries(json.rules)) {
-        if (!Object.hasOwn(CODES, code)) errors.push(`rules: unknown rule code '${code}'`);
-        else if (!RULE_SETTINGS.includes(setting as RuleSetting))
-          errors.push(`rules.${code}: '${String(setting)}' is not one of ${RULE_SETTINGS.join(', ')}`);
-        else rules[code as Code] = setting as RuleSetting;
-      }
-      config.rules = rules;
-    }
+    const rules = parseRuleSettings(json.rules, errors);
+    if (rules) config.rules = rules;
   }
   if (json.thresholds !== undefined) {
-    if (!isObject(json.thresholds)) errors.push(`'thresholds' must be an object`);
-    else {
-      const thresholds: Partial<RuleOptions> = {};
-      for (const [key, value] of Object.entries(json.thresholds)) {
-        if (!Object.hasOwn(DEFAULT_RULE_OPTIONS, key))
-          errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
-        else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-          errors.push(`thresholds.${key}: expected a non-negative number`);
-        else thresholds[key as keyof RuleOptions] = value;
-      }
-      config.thresholds = thresholds;
-    }
+    const thresholds = parseThresholds(json.thresholds, errors);
+    if (thresholds) config.thresholds = thresholds;
   }
   if (json.convention !== undefined) {
     if (!CONVENTION_IDS.includes(json.convention as ConventionId))

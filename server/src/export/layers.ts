@@ -9,7 +9,8 @@
 // which the header says), and every layer that depends on a shape-changing one is a comment too.
 // `expressible` is true when nothing was left out, and then MACs, parameters and other ops
 // are equal (activations less the outputs of the identities left out).
-import type { Analysis, LayerResult } from '../core/analyze';
+import type { Analysis } from '../core/analysis';
+import type { LayerResult } from '../core/costs';
 import type { LayerOp, Padding } from '../core/ir';
 import { singleLine } from '../core/safeText';
 

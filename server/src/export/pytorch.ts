@@ -9,7 +9,8 @@
 // `dwconv` a grouped Conv2d, `deconv` ConvTranspose2d with padding/output_padding. α and
 // ρ are whatever the analysis applied (its input side and conv output channels).
 // `forward_all(x)` returns every layer's output, index-aligned with LAYER_NAMES.
-import type { Analysis, LayerResult } from '../core/analyze';
+import type { Analysis } from '../core/analysis';
+import type { LayerResult } from '../core/costs';
 import type { LayerOp, Padding, Shape } from '../core/ir';
 import { poolOutSize } from '../core/shapes';
 

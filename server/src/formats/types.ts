@@ -2,7 +2,7 @@
 // text) and syntax diagnostics out; for rewrites decided on the IR, text edits printed in
 // the format's own syntax; and, optionally, editor support (names, completion, outline,
 // folding, formatting) expressed in offsets and spans, with no editor-protocol types.
-import type { Analysis } from '../core/analyze';
+import type { Analysis } from '../core/analysis';
 import type { EngineDiagnostic } from '../core/diagnostics';
 import type { ScaleEstimate } from '../core/estimates';
 import type { FormatId, Graph, Span } from '../core/ir';

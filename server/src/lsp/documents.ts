@@ -1,12 +1,14 @@
 // Open documents and their analyses. Each (uri, version) is parsed and analysed at most
 // once, on first use, and every feature reads that one result; a new version is analysed
 // incrementally from the previous one when the edit allows (engine.ts, reanalyzeSource). Validation is debounced
-// per document; a result for a version that has since changed is dropped, not published.
+// per document, for a time proportional to the work (`debounceDelay`: a few times the
+// document's last analysis, at most the `debounceMs` setting); a result for a version that
+// has since changed is dropped, not published.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, reanalyzeSource, type EngineOptions } from '../engine/analyzeSource';
 import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
-import type { Settings } from './protocol';
+import type { Settings } from './settings';
 
 /** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`). */
 export function fileNameOf(uri: string): string {
@@ -18,8 +20,23 @@ export function fileNameOf(uri: string): string {
   }
 }
 
+/** The shortest wait after an edit: a keystroke burst still makes one analysis. */
+export const MIN_DEBOUNCE_MS = 15;
+
+/**
+ * How long to wait after an edit before analysing: three times the document's last analysis
+ * (a small file is re-checked almost at once, a large one waits for typing to pause), between
+ * MIN_DEBOUNCE_MS and `maxMs` (the `layerlint.debounceMs` setting); `maxMs` before the first.
+ */
+export function debounceDelay(lastAnalysisMs: number | undefined, maxMs: number): number {
+  if (lastAnalysisMs === undefined) return maxMs;
+  return Math.min(maxMs, Math.max(MIN_DEBOUNCE_MS, Math.ceil(3 * lastAnalysisMs)));
+}
+
 export class AnalysisCache {
   private readonly entries = new Map<string, FeatureDoc>();
+  /** Milliseconds the last analysis of each document took. */
+  private readonly durations = new Map<string, number>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
@@ -50,10 +67,12 @@ export class AnalysisCache {
     // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
     const raw: unknown = doc.getText();
     const text = typeof raw === 'string' ? raw : '';
+    const t0 = performance.now();
     const analysis =
       hit && hit.version < doc.version
         ? reanalyzeSource(hit, text, fileName, options)
         : analyzeSource(text, fileName, options);
+    this.durations.set(doc.uri, performance.now() - t0);
     const analysed = makeFeatureDoc(analysis, doc.uri, doc.version, settings);
     this.entries.set(doc.uri, analysed);
     return analysed;
@@ -77,11 +96,17 @@ export class AnalysisCache {
     );
   }
 
+  /** How long the last analysis of this document took, in milliseconds (undefined before the first). */
+  lastDuration(uri: string): number | undefined {
+    return this.durations.get(uri);
+  }
+
   forget(uri: string): void {
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
     this.entries.delete(uri);
+    this.durations.delete(uri);
   }
 
   /** Settings changed: every cached analysis is stale. */

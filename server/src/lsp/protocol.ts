@@ -1,7 +1,5 @@
-// Custom protocol shared by the server and the VS Code client, and the settings shape.
-// Anything another editor needs works with standard LSP alone; these are extras.
-import type { Code, Severity } from '../core/diagnostics';
-import type { RuleOptions } from '../core/rules/types';
+// Custom protocol shared by the server and the VS Code client. Anything another editor
+// needs works with standard LSP alone; these are extras. (The settings: ./settings.ts.)
 import type { Report } from '../report/model';
 import type { ReportExtras } from '../report/extras';
 
@@ -31,47 +29,3 @@ export const COMMANDS = {
   setWidth: 'layerlint.setWidth',
   setResolution: 'layerlint.setResolution',
 } as const;
-
-export interface Settings {
-  /** Per-code severity, or 'off'. */
-  rules: Partial<Record<Code, Severity | 'off'>>;
-  thresholds: Partial<RuleOptions>;
-  codeLens: { enable: boolean; estimates: boolean };
-  inlayHints: { enable: boolean };
-  /** Milliseconds between the last edit and re-analysis. */
-  debounceMs: number;
-}
-
-export const DEFAULT_SETTINGS: Settings = {
-  rules: {},
-  thresholds: {},
-  codeLens: { enable: true, estimates: true },
-  inlayHints: { enable: true },
-  debounceMs: 150,
-};
-
-/** Merges a (possibly partial or malformed) client settings object over the defaults. */
-export function normalizeSettings(raw: unknown): Settings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
-  const lens = obj(r.codeLens);
-  const hints = obj(r.inlayHints);
-  const rules: Settings['rules'] = {};
-  for (const [k, v] of Object.entries(obj(r.rules)))
-    if (['error', 'warning', 'info', 'hint', 'off'].includes(v as string)) rules[k as Code] = v as Severity | 'off';
-  const thresholds: Partial<RuleOptions> = {};
-  for (const [k, v] of Object.entries(obj(r.thresholds)))
-    if (typeof v === 'number' && Number.isFinite(v)) (thresholds as Record<string, number>)[k] = v;
-  const debounce =
-    typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000
-      ? r.debounceMs
-      : DEFAULT_SETTINGS.debounceMs;
-  return {
-    rules,
-    thresholds,
-    codeLens: { enable: bool(lens.enable, true), estimates: bool(lens.estimates, true) },
-    inlayHints: { enable: bool(hints.enable, true) },
-    debounceMs: debounce,
-  };
-}

@@ -1,50 +1,31 @@
-// startServer(connection): declares capabilities and wires LSP requests to the feature
-// providers. No analysis logic lives here. Works over any transport (stdio, IPC, a web
+// startServer(connection): the server's state (settings, analysis cache, published
+// diagnostics), document lifecycle and commands; the capabilities and the feature requests
+// are wired in handlers.ts. No analysis logic lives here. Works over any transport (stdio, IPC, a web
 // worker) and with any client: settings come from workspace/configuration when the
 // client supports it, defaults otherwise.
 import {
-  CodeActionKind,
   ErrorCodes,
   LSPErrorCodes,
   ResponseError,
-  TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
-  type CodeLens,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache } from './documents';
-import { codeActions, FIX_ALL_KIND, toWorkspaceEdit } from './features/codeActions';
-import { codeLenses, resolveCodeLens, type EstimateLensData } from './features/codeLens';
-import { completion, signatureHelp } from './features/completion';
+import type { EngineOptions } from '../engine/analyzeSource';
+import { VERSION } from '../engine/version';
+import { modelFormat } from '../formats/sniff';
+import { AnalysisCache, debounceDelay, fileNameOf } from './documents';
+import { toWorkspaceEdit } from './features/codeActions';
 import type { FeatureDoc } from './features/context';
 import { diagnostics } from './features/diagnostics';
-import { formatDocument } from './features/formatting';
-import { hover } from './features/hover';
-import { inlayHints } from './features/inlayHints';
-import { definition, prepareRename, references, rename } from './features/navigation';
-import { documentSymbols, foldingRanges } from './features/symbols';
-import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
-import {
-  COMMANDS,
-  DEFAULT_SETTINGS,
-  normalizeSettings,
-  REPORT_REQUEST,
-  STATS_NOTIFICATION,
-  type ReportParams,
-  type ReportResult,
-  type Settings,
-  type StatsParams,
-} from './protocol';
-import { buildReport } from '../report/model';
-import { reportExtras } from '../report/extras';
-import { VERSION } from '../engine/version';
-import type { TextEdit } from '../formats/types';
-import type { EngineOptions } from '../engine/analyzeSource';
-import { modelFormat } from '../formats/sniff';
-import { fileNameOf } from './documents';
+import { commandEdits, registerFeatures, serverCapabilities } from './handlers';
+import { STATS_NOTIFICATION, type StatsParams } from './protocol';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+
+/** An analysis at least this long is logged to the client's output channel. */
+const SLOW_ANALYSIS_MS = 100;
 
 /** What the server may need from its host process; the browser build provides none of it. */
 export interface ServerHost {
@@ -59,8 +40,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   let canConfigure = false;
   let settings: Settings = DEFAULT_SETTINGS;
   const reported = new Set<string>();
-  /** Documents whose diagnostics were published (to clear them when one stops being a model). */
-  const withDiagnostics = new Set<string>();
+  /** The version of each document whose diagnostics were last published (to clear them when one stops being a model). */
+  const published = new Map<string, number>();
   const configFor = (uri: string): EngineOptions => {
     if (!host.configFor) return {};
     const { options, errors } = host.configFor(uri);
@@ -75,6 +56,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
+  let clientName = 'a client';
 
   /**
    * The analysis of a document LayerLint serves. A file whose extension other tools share
@@ -118,15 +100,17 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
+    const t0 = performance.now();
     const analysed = served(doc);
+    if (analysed) logAnalysis(analysed, performance.now() - t0, !published.has(uri));
     if (!analysed) {
       // No longer a model (its [net] section was deleted): take back what was shown.
-      if (withDiagnostics.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+      if (published.delete(uri)) void connection.sendDiagnostics({ uri, version, diagnostics: [] });
       return;
     }
     // Drop the result if the document moved on while we worked.
     if (documents.get(uri)?.version !== version) return;
-    withDiagnostics.add(uri);
+    published.set(uri, version);
     void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics(analysed) });
     const t = analysed.analysis.totals;
     const stats: StatsParams = {
@@ -140,6 +124,16 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     void connection.sendNotification(STATS_NOTIFICATION, stats);
   }
 
+  /** To the client's output channel: each document's first analysis, and any slow one after. */
+  function logAnalysis(d: FeatureDoc, ms: number, first: boolean): void {
+    if (!first && ms < SLOW_ANALYSIS_MS) return;
+    const a = d.analysis;
+    connection.console.info(
+      `${first ? 'opened' : 'slow analysis of'} ${fileNameOf(d.uri)} v${d.version} (${d.frontEnd.id}): ` +
+        `${a.layers.length} layers, ${d.diagnostics.length} diagnostics in ${ms.toFixed(1)} ms`,
+    );
+  }
+
   async function refreshSettings(): Promise<void> {
     if (canConfigure) {
       try {
@@ -149,6 +143,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
         settings = DEFAULT_SETTINGS;
       }
     }
+    logSettings();
     cache.clear();
     for (const d of documents.all()) validate(d.uri);
     void connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -156,36 +151,30 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   connection.onInitialize((params): InitializeResult => {
     initialized = true;
+    clientName = params.clientInfo ? `${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trim() : 'a client';
     canConfigure = !!params.capabilities.workspace?.configuration;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
     return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        hoverProvider: true,
-        codeLensProvider: { resolveProvider: true },
-        codeActionProvider: {
-          codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite],
-          resolveProvider: false,
-        },
-        inlayHintProvider: true,
-        documentSymbolProvider: true,
-        foldingRangeProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-        completionProvider: { triggerCharacters: ['=', '|', ' '] },
-        signatureHelpProvider: { triggerCharacters: [' ', '='] },
-        documentFormattingProvider: true,
-        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
-        executeCommandProvider: { commands: Object.values(COMMANDS) },
-      },
+      capabilities: serverCapabilities(),
       serverInfo: { name: 'layerlint-language-server', version: VERSION },
     };
   });
 
+  let loggedSettings = '';
+  function logSettings(): void {
+    const shown = JSON.stringify(settings);
+    if (shown === loggedSettings) return;
+    loggedSettings = shown;
+    connection.console.info(`settings: ${shown}`);
+  }
+
   connection.onInitialized(() => {
+    connection.console.info(
+      `LayerLint ${VERSION} language server started for ${clientName}; debounce up to ${settings.debounceMs} ms, proportional to each file's analysis time`,
+    );
     if (canConfigure) void refreshSettings();
+    else logSettings();
   });
   connection.onDidChangeConfiguration((change) => {
     if (!canConfigure) {
@@ -203,61 +192,19 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
 
   documents.onDidOpen((e) => validate(e.document.uri));
-  documents.onDidChangeContent((e) =>
-    cache.debounce(e.document.uri, settings.debounceMs, () => validate(e.document.uri)),
-  );
+  documents.onDidChangeContent((e) => {
+    const uri = e.document.uri;
+    // Also fired on open, which onDidOpen has just published: nothing new to say.
+    if (published.get(uri) === e.document.version) return;
+    cache.debounce(uri, debounceDelay(cache.lastDuration(uri), settings.debounceMs), () => validate(uri));
+  });
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
-    withDiagnostics.delete(e.document.uri);
+    published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (d) => hover(d, p.position)));
-  connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d)));
-  connection.onCodeLensResolve((lens, token) => {
-    const data = lens.data as EstimateLensData | undefined;
-    const stale: CodeLens = { ...lens, command: { title: '…', command: '' } };
-    if (!data || typeof data.uri !== 'string') return lens;
-    if (documents.get(data.uri)?.version !== data.version) return stale; // a lens of an older version
-    return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens));
-  });
-  connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeActions(d, p)));
-  connection.languages.inlayHint.on((p, token) =>
-    withDoc(p.textDocument.uri, token, [], (d) => inlayHints(d, p.range)),
-  );
-  connection.onDocumentSymbol((p, token) => withDoc(p.textDocument.uri, token, [], (d) => documentSymbols(d)));
-  connection.onFoldingRanges((p, token) => withDoc(p.textDocument.uri, token, [], (d) => foldingRanges(d)));
-  connection.onDefinition((p, token) => withDoc(p.textDocument.uri, token, [], (d) => definition(d, p.position)));
-  connection.onReferences((p, token) =>
-    withDoc(p.textDocument.uri, token, [], (d) => references(d, p.position, p.context.includeDeclaration)),
-  );
-  connection.onPrepareRename((p, token) =>
-    withDoc(p.textDocument.uri, token, null, (d) => prepareRename(d, p.position)),
-  );
-  connection.onRenameRequest((p, token) =>
-    withDoc(p.textDocument.uri, token, null, (d) => {
-      const r = rename(d, p.position, p.newName);
-      if (r && 'error' in r) return new ResponseError(-32602, r.error);
-      return r?.edit ?? null;
-    }),
-  );
-  connection.onCompletion((p, token) => withDoc(p.textDocument.uri, token, [], (d) => completion(d, p.position)));
-  connection.onSignatureHelp((p, token) =>
-    withDoc(p.textDocument.uri, token, null, (d) => signatureHelp(d, p.position)),
-  );
-  connection.onDocumentFormatting((p, token) => withDoc(p.textDocument.uri, token, [], (d) => formatDocument(d)));
-  connection.languages.semanticTokens.on((p, token) =>
-    withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)),
-  );
-  connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) =>
-    withDoc(
-      p?.uri,
-      token,
-      null,
-      (d): ReportResult =>
-        p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri),
-    ),
-  );
+  registerFeatures(connection, documents, withDoc);
 
   connection.onExecuteCommand(async (p) => {
     const args = p.arguments ?? [];
@@ -266,15 +213,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     if (!doc) return null;
     const d = served(doc);
     if (!d) return null;
-    let edits: TextEdit[] | undefined;
-    if (p.command === COMMANDS.applySeparable) {
-      if (args[1] !== doc.version || typeof args[2] !== 'number') return null; // a stale lens
-      edits = d.frontEnd.separableEdits(d.parsed, d.analysis, args[2], d.text);
-    } else if (p.command === COMMANDS.setWidth && typeof args[1] === 'number' && args[1] > 0 && args[1] <= 4) {
-      edits = d.frontEnd.widthEdits(d.parsed, d.text, args[1]);
-    } else if (p.command === COMMANDS.setResolution && Number.isInteger(args[1]) && (args[1] as number) > 0) {
-      edits = d.frontEnd.resolutionEdits(d.parsed, d.text, args[1] as number);
-    }
+    const edits = commandEdits(d, doc.version, p.command, args);
     if (!edits?.length) return null;
     await connection.workspace.applyEdit({ label: p.command, edit: toWorkspaceEdit(d, edits) });
     return null;

@@ -5,21 +5,13 @@
 // Contract: pure function of one DocumentAnalysis; reads core results, never changes them.
 // `traffic` is aligned with Report.layers (same order, same length: analysis.layers).
 // Every figure is an exact integer except `intensity` (MACs per byte, a ratio).
-import { estimateAt, resolutionSides, RESOLUTION_STEPS, WIDTH_STEPS } from '../core/estimates';
-import { WEIGHTED_OPS } from '../core/costs';
+import { estimateAt, resolutionSides, RESOLUTION_STEPS, WIDTH_STEPS, type EstimateCell } from '../core/estimates';
+import { BYTES_PER_VALUE, WEIGHTED_OPS } from '../core/costs';
 import { dscSavings } from '../core/rules/separableConv';
 import type { DocumentAnalysis } from '../engine/analyzeSource';
 import { LineIndex } from '../core/lineIndex';
 
-/** Bytes per element and per parameter: fp32. */
-export const BYTES_PER_VALUE = 4;
-
-export interface GridCell {
-  alpha: number;
-  side: number;
-  macs: number;
-  params: number;
-  complete: boolean;
+export interface GridCell extends EstimateCell {
   /** Above the file's (or the override's) MACs or parameter budget. */
   overBudget: boolean;
 }

@@ -146,7 +146,7 @@ function header(ctx: Ctx): string {
   return `<header>
 <h1>${esc(r.network || r.file)} <span class="muted">cost report</span></h1>
 <p class="meta">${meta}</p>
-<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', 4 * t.activations, 'B')}</dl>
+<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', t.activationBytes, 'B')}</dl>
 ${budget}${warn}
 </header>`;
 }
@@ -166,6 +166,8 @@ function weightedRows(ctx: Ctx): { l: ReportLayer; i: number }[] {
 const ROW = 20;
 const BAR = 14;
 const W = 960;
+/** The per-layer chart's width: MACs and parameters side by side in about 600 px, so a report beside the editor (half a screen) shows both, with their labels. */
+const LAYER_CHART_W = 610;
 
 function layerChart(ctx: Ctx): string {
   const rows = weightedRows(ctx);
@@ -173,9 +175,9 @@ function layerChart(ctx: Ctx): string {
     return `<section id="layers"><h2>Cost per layer</h2><p class="muted">No weighted layers (conv, dwconv, deconv, fc) with a known shape.</p></section>`;
   const maxMacs = Math.max(1, ...rows.map(({ l }) => l.macs));
   const maxParams = Math.max(1, ...rows.map(({ l }) => l.params));
-  const labelW = 190,
-    colW = 330,
-    gap = 55,
+  const labelW = 160,
+    colW = 180,
+    gap = 50,
     x1 = labelW,
     x2 = labelW + colW + gap;
   const top = 22;
@@ -194,8 +196,8 @@ function layerChart(ctx: Ctx): string {
       : '';
     const inner =
       `<title>${esc(title)}</title>` +
-      `<rect class="hit" x="0" y="${y - 2}" width="${W}" height="${ROW}"/>` +
-      `<text class="name" x="${labelW - 48}" y="${y + 11}" text-anchor="end">${sep ? '<tspan class="mark">◆ </tspan>' : ''}${esc(truncate(l.name, 24))}</text>` +
+      `<rect class="hit" x="0" y="${y - 2}" width="${LAYER_CHART_W}" height="${ROW}"/>` +
+      `<text class="name" x="${labelW - 44}" y="${y + 11}" text-anchor="end">${sep ? '<tspan class="mark">◆ </tspan>' : ''}${esc(truncate(l.name, 18))}</text>` +
       `<text class="lineno" x="${labelW - 8}" y="${y + 11}" text-anchor="end">L${l.line}</text>` +
       `<rect class="bar" x="${x1}" y="${y}" width="${num(Math.max(wm, l.macs > 0 ? 1 : 0))}" height="${BAR}" rx="2"/>${ghost}` +
       `<text class="val" x="${num(x1 + wm + 4)}" y="${y + 11}">${compact(l.macs)}</text>` +
@@ -211,7 +213,7 @@ function layerChart(ctx: Ctx): string {
   return `<section id="layers">
 <h2>Cost per layer <span class="muted">(network order, weighted layers)</span></h2>
 ${legend(candNote)}
-<div class="scroll"><svg class="chart" viewBox="0 0 ${W} ${h}" role="img" aria-label="MACs and parameters per layer">${out.join('')}</svg></div>
+<div class="scroll"><svg class="chart layer-chart" viewBox="0 0 ${LAYER_CHART_W} ${h}" role="img" aria-label="MACs and parameters per layer">${out.join('')}</svg></div>
 <p class="note">${ctx.webview ? 'Click a bar to go to its line.' : 'Click a bar for the layer’s row in the table below; hover for exact figures.'}</p>
 </section>`;
 }
@@ -382,15 +384,16 @@ function candidatesSection(ctx: Ctx): string {
   const saved = cs.reduce((a, c) => a + c.macs - c.separableMacs, 0);
   const rows = cs.map((c) => {
     const s = c.macs - c.separableMacs;
+    // The button sits by the layer's name: at half a screen the right-hand columns scroll, it must not.
     const apply = ctx.webview
-      ? `<td><button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make separable</button></td>`
+      ? ` <button class="apply" data-apply="${c.layer}" title="Rewrite as depthwise + BN + activation + pointwise + BN">Make depthwise-separable</button>`
       : '';
-    return `<tr class="cand-row" data-layer="${c.layer}" data-line="${c.line}" data-macs="${c.macs}" data-separable-macs="${c.separableMacs}"><th scope="row">${lineLink(ctx, c.layers[0]!, c.line, esc(c.name))}${c.layers.length > 1 ? ` <span class="muted">×${c.layers.length}</span>` : ''}</th><td class="num">${c.line}</td><td class="num">${exact(c.macs)}</td><td class="num">${exact(c.separableMacs)}</td><td class="num saved">−${exact(s)} <span class="muted">(−${((100 * s) / c.macs).toFixed(1)}%)</span></td><td class="num">${exact(c.params)} → ${exact(c.separableParams)}</td><td class="num">${c.ratio.toFixed(3)}</td>${apply}</tr>`;
+    return `<tr class="cand-row" data-layer="${c.layer}" data-line="${c.line}" data-macs="${c.macs}" data-separable-macs="${c.separableMacs}"><th scope="row">${lineLink(ctx, c.layers[0]!, c.line, esc(c.name))}${c.layers.length > 1 ? ` <span class="muted">×${c.layers.length}</span>` : ''}${apply}</th><td class="num saved">−${exact(s)} <span class="muted">(−${((100 * s) / c.macs).toFixed(1)}%)</span></td><td class="num">${exact(c.macs)}</td><td class="num wide">${exact(c.separableMacs)}</td><td class="num wide">${c.line}</td><td class="num wide">${exact(c.params)} → ${exact(c.separableParams)}</td><td class="num wide">${c.ratio.toFixed(3)}</td></tr>`;
   });
   return `<section id="candidates">
 <h2>Depthwise-separable candidates <span class="muted">(${cs.length})</span></h2>
 <p class="note">Rewriting all of them saves ${exact(saved)} MACs: ${exact(r.totals.macs)} → ${exact(r.totals.macs - saved)} (−${pct(saved, r.totals.macs, 1)}). Ratio = 1/N + 1/K².</p>
-<table class="data"><thead><tr><th>Layer</th><th class="num">line</th><th class="num">MACs now</th><th class="num">separable</th><th class="num">saved</th><th class="num">params now → separable</th><th class="num">ratio</th>${ctx.webview ? '<th></th>' : ''}</tr></thead>
+<table class="data"><thead><tr><th>Layer</th><th class="num">saved</th><th class="num">MACs now</th><th class="num wide">separable</th><th class="num wide">line</th><th class="num wide">params now → separable</th><th class="num wide">ratio</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table>
 </section>`;
 }

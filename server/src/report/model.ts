@@ -1,6 +1,6 @@
 // The report every output is built from (CLI text/JSON, HTML, webview): plain data with
 // 1-based lines, exact integers and the formula behind each MACs figure.
-import { macsFormula, type CostKind } from '../core/costs';
+import { BYTES_PER_VALUE, macsFormula, type CostKind } from '../core/costs';
 import type { ConventionTotals } from '../core/conventions';
 import type { Severity } from '../core/diagnostics';
 import { estimates, fitBudget, type Estimates, type BudgetFit } from '../core/estimates';
@@ -74,9 +74,6 @@ export interface Report {
   convention?: (ConventionTotals & { available: true }) | { convention: string; available: false };
 }
 
-/** Memory figures assume fp32 tensors (docs/counting.md#memory). */
-export const BYTES_PER_ELEMENT = 4;
-
 const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
 
 export function buildReport(
@@ -110,8 +107,8 @@ export function buildReport(
       params: t.params,
       otherOps: t.otherOps,
       activations: t.activations,
-      activationBytes: BYTES_PER_ELEMENT * t.activations,
-      weightBytes: BYTES_PER_ELEMENT * t.params,
+      activationBytes: BYTES_PER_VALUE * t.activations,
+      weightBytes: BYTES_PER_VALUE * t.params,
     },
     byKind,
     layers: analysis.layers.map((l) => {
@@ -126,8 +123,8 @@ export function buildReport(
         params: l.params,
         otherOps: l.otherOps,
         activations: l.activations,
-        activationBytes: BYTES_PER_ELEMENT * l.activations,
-        weightBytes: BYTES_PER_ELEMENT * l.params,
+        activationBytes: BYTES_PER_VALUE * l.activations,
+        weightBytes: BYTES_PER_VALUE * l.params,
         share: share(l.macs, t.macs),
       };
       if (f) row.formula = `${f.symbolic} = ${f.filled}`;

@@ -1,8 +1,11 @@
--- Real-editor test: Neovim 0.7 (headless, built-in LSP client, no plugins) runs the bundled
--- language server over stdio on the file it was opened with, waits (polling, with a deadline)
--- for 13 separable-conv diagnostics, and checks the hover on conv2. Exits 0 on success, 1 on
--- any failure or error. Run from the repo root (test/editors/run.mjs does):
---   nvim --headless -u NONE -i NONE -n -c 'luafile test/editors/nvim/test.lua' examples/mobilenet_v1_conv.layers
+-- Real-editor test: Neovim 0.7 (headless, built-in LSP client, no plugins) with the README's
+-- recipe, editors/neovim/layerlint.lua, loaded as it is: `layerlint-language-server` on PATH
+-- is a shim that runs the bundled server. Opens examples/mobilenet_v1_conv.layers, waits
+-- (polling, with a deadline) for 13 separable-conv diagnostics and checks the hover on conv2;
+-- then examples/yolov3-tiny.cfg (Darknet, under Neovim's own `cfg` filetype) gets
+-- diagnostics, and a setup.cfg gets none. Exits 0 on success, 1 on any failure or error.
+-- Run from the repo root (test/editors/run.mjs does):
+--   nvim --headless -u NONE -i NONE -n -c 'luafile test/editors/nvim/test.lua'
 -- Environment: LAYERLINT_NODE (default "node"), LAYERLINT_SERVER (default dist/server.js).
 local TIMEOUT_MS = 20000
 
@@ -16,29 +19,42 @@ local function code_of(d)
   return lsp and lsp.code
 end
 
-local function main()
-  local bufnr = vim.api.nvim_get_current_buf()
-  assert(vim.api.nvim_buf_get_name(bufnr):match("mobilenet_v1_conv%.layers$"), "open examples/mobilenet_v1_conv.layers")
-  vim.bo[bufnr].filetype = "layerspec"
-  local root = vim.fn.getcwd()
-  local id = vim.lsp.start_client({
-    name = "layerlint",
-    cmd = { os.getenv("LAYERLINT_NODE") or "node", os.getenv("LAYERLINT_SERVER") or (root .. "/dist/server.js"), "--stdio" },
-    root_dir = root,
-  })
-  assert(id, "start_client failed")
-  assert(vim.lsp.buf_attach_client(bufnr, id), "buf_attach_client failed")
-
-  local function separable()
-    local out = {}
-    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-      if code_of(d) == "separable-conv" then table.insert(out, d) end
-    end
-    return out
+local function with_code(bufnr, code)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if code_of(d) == code then table.insert(out, d) end
   end
+  return out
+end
+
+--- A folder with a `layerlint-language-server` that runs the bundled server, for PATH.
+local function server_shim(root)
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, "p")
+  local node = os.getenv("LAYERLINT_NODE") or "node"
+  local server = os.getenv("LAYERLINT_SERVER") or (root .. "/dist/server.js")
+  local path = dir .. "/layerlint-language-server"
+  vim.fn.writefile({ "#!/bin/sh", ("exec '%s' '%s' \"$@\""):format(node, server) }, path)
+  vim.fn.setfperm(path, "rwxr-xr-x")
+  return dir
+end
+
+local function open(path)
+  vim.cmd("edit " .. vim.fn.fnameescape(path))
+  return vim.api.nvim_get_current_buf()
+end
+
+local function main()
+  local root = vim.fn.getcwd()
+  vim.env.PATH = server_shim(root) .. ":" .. vim.env.PATH
+  vim.cmd("filetype on")
+  dofile(root .. "/editors/neovim/layerlint.lua")
+
+  local bufnr = open("examples/mobilenet_v1_conv.layers")
+  assert(vim.bo[bufnr].filetype == "layerspec", "the recipe maps .layers to layerspec")
   local t0 = vim.loop.now()
-  local ok = vim.wait(TIMEOUT_MS, function() return #separable() == 13 end, 50)
-  assert(ok, ("expected 13 separable-conv diagnostics within %d ms, got %d (all: %d)"):format(TIMEOUT_MS, #separable(), #vim.diagnostic.get(bufnr)))
+  local ok = vim.wait(TIMEOUT_MS, function() return #with_code(bufnr, "separable-conv") == 13 end, 50)
+  assert(ok, ("expected 13 separable-conv diagnostics within %d ms, got %d (all: %d)"):format(TIMEOUT_MS, #with_code(bufnr, "separable-conv"), #vim.diagnostic.get(bufnr)))
   say(("ok 13 separable-conv diagnostics (%d ms)"):format(vim.loop.now() - t0))
 
   local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
@@ -47,7 +63,8 @@ local function main()
     if l:match("^conv2:") then line, col = i - 1, l:find("conv 64") end
   end
   assert(line and col, "conv2 line not found")
-  local client = vim.lsp.get_client_by_id(id)
+  local client = vim.lsp.get_active_clients({ name = "layerlint" })[1]
+  assert(client, "the layerlint client is running")
   local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) }, position = { line = line, character = col - 1 + 2 } }
   local resp, err = client.request_sync("textDocument/hover", params, TIMEOUT_MS, bufnr)
   assert(resp and not resp.err, "hover request failed: " .. vim.inspect(err or (resp and resp.err)))
@@ -55,7 +72,20 @@ local function main()
   local text = type(contents) == "table" and (contents.value or vim.inspect(contents)) or tostring(contents)
   assert(text:find("231,211,008", 1, true), "hover on conv2 lacks 231,211,008: " .. text)
   say("ok hover on conv2 contains 231,211,008")
-  vim.lsp.stop_client(id)
+
+  local setup_path = vim.fn.tempname() .. "-setup.cfg"
+  vim.fn.writefile({ "[metadata]", "name = demo" }, setup_path)
+  local setup = open(setup_path)
+  local cfg = open("examples/yolov3-tiny.cfg")
+  assert(vim.bo[cfg].filetype == "cfg", "Neovim's own filetype for .cfg: " .. vim.bo[cfg].filetype)
+  ok = vim.wait(TIMEOUT_MS, function() return #with_code(cfg, "separable-conv") > 0 end, 50)
+  assert(ok, "expected separable-conv diagnostics on yolov3-tiny.cfg")
+  say(("ok %d separable-conv diagnostics on yolov3-tiny.cfg"):format(#with_code(cfg, "separable-conv")))
+  local lenses = client.request_sync("textDocument/codeLens", { textDocument = { uri = vim.uri_from_bufnr(setup) } }, TIMEOUT_MS, setup)
+  assert(lenses and not lenses.err and #(lenses.result or {}) == 0, "no lenses on setup.cfg: " .. vim.inspect(lenses))
+  assert(#vim.diagnostic.get(setup) == 0, "no diagnostics on setup.cfg")
+  say("ok setup.cfg left alone")
+  vim.lsp.stop_client(client.id)
 end
 
 local ok, err = xpcall(main, debug.traceback)

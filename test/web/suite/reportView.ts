@@ -29,6 +29,11 @@ export function reportViewChecks(uri: vscode.Uri, totals: { macs: number; params
       ]) {
         if (!state.html.includes(s)) throw new Error(`webview html lacks ${s}`);
       }
+      // The header names the file as the workspace does, not by its URI.
+      if (state.html.includes(uri.toString()) || state.html.includes('file://'))
+        throw new Error('the webview shows a URI');
+      const relative = vscode.workspace.asRelativePath(uri, false);
+      if (!state.html.includes(`<p class="meta">${relative} · `)) throw new Error(`webview header lacks ${relative}`);
       const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
       const tab = await poll(
         `a "Cost: …" webview tab`,

@@ -6,7 +6,7 @@
 // warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors.
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
-import type { Severity } from '../../core/diagnostics';
+import { SEVERITIES } from '../../core/diagnostics';
 import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
 import { analyzeFile } from '../document';
@@ -20,8 +20,6 @@ import { countSeverities, type CheckFile, type CheckResult } from '../output/typ
 import type { Command } from './types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
-const FAIL_ON = ['error', 'warning', 'info', 'hint'] as const;
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 export const PROGRESS_MIN = 10;
 
 const HELP = `Usage: layerlint check [PATHS...] [options]
@@ -50,7 +48,7 @@ Exit codes: 0 no failing findings, 1 failing findings, 2 usage, I/O or configura
 
 export const check: Command = {
   name: 'check',
-  summary: 'lint files and folders; exit 1 on findings (text, json, sarif, github, markdown)',
+  summary: 'lint files and folders; exit 1 on errors, --fail-on warning for more (text, json, sarif, ...)',
   help: HELP,
   run(argv, io, version) {
     const { values, positionals } = parseCommandArgs('check', argv, {
@@ -66,7 +64,7 @@ export const check: Command = {
       return EXIT.ok;
     }
     const format = oneOf(values.format, FORMATS, '--format', 'text');
-    const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
+    const failOn = oneOf(values['fail-on'], SEVERITIES, '--fail-on', 'error');
     const maxWarnings = nonNegativeInteger(values['max-warnings'], 'max-warnings');
     const cli = analysisOptions(values, io);
     const notModels: string[] = [];
@@ -106,7 +104,8 @@ export const check: Command = {
     const all = files.flatMap((f) => f.diagnostics);
     const counts = countSeverities(all);
     const failed =
-      all.some((d) => RANK[d.severity] <= RANK[failOn]) || (maxWarnings !== undefined && counts.warning > maxWarnings);
+      all.some((d) => SEVERITIES.indexOf(d.severity) <= SEVERITIES.indexOf(failOn)) ||
+      (maxWarnings !== undefined && counts.warning > maxWarnings);
     const result: CheckResult = {
       tool: { name: 'layerlint', version },
       files,

@@ -10,7 +10,8 @@
 //
 // Fixable rules: separable-conv (default: depthwise + pointwise rewrite) and over-budget
 // (only with --rule over-budget: sets the width multiplier to the largest α that fits).
-// Exit: 0 (fixed, or nothing to fix); 2 on usage errors, or when a file was refused (that
+// Exit: 0 (fixed, or nothing to fix); with --dry-run, 1 when a file would change (as
+// `prettier --check`, so it can gate CI); 2 on usage errors, or when a file was refused (that
 // file is left untouched; the others are fixed).
 import { isAbsolute } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -56,8 +57,9 @@ Options:
 ${ANALYSIS_HELP}
   -h, --help             this help
 
-Exit codes: 0 fixed or nothing to fix, 2 usage or I/O error, or a fix refused because
-the result would not parse (the file is left as it was).
+Exit codes: 0 fixed or nothing to fix; with --dry-run, 1 when a file would change;
+2 usage or I/O error, or a fix refused because the result would not parse (the file is
+left as it was).
 `;
 
 export const fix: Command = {
@@ -127,7 +129,7 @@ export const fix: Command = {
       io.err(
         `layerlint: ${mode === 'dry-run' ? 'would fix' : 'fixed'} ${plural(changed, 'file')} (${plural(findings, 'finding')})${refused ? `, refused ${refused}` : ''}, ${paths.length - changed - refused} unchanged\n`,
       );
-    return refused ? EXIT.usage : EXIT.ok;
+    return refused ? EXIT.usage : mode === 'dry-run' && changed ? EXIT.findings : EXIT.ok;
   },
 };
 

@@ -1,6 +1,6 @@
 // The rule set, run in a fixed order after shapes and costs. Each rule lives in its own
 // file with its stable code; docs/rules.md documents every code.
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
@@ -10,9 +10,9 @@ import { largeKernel } from './largeKernel';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
 import { separableConv } from './separableConv';
-import type { Rule, RuleOptions } from './types';
+import type { RuleOptions } from './options';
+import type { Rule } from './types';
 
-export { DEFAULT_RULE_OPTIONS, type RuleOptions } from './types';
 export { dscSavings, isSeparableCandidate } from './separableConv';
 
 const RULES: Rule[] = [

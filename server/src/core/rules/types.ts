@@ -1,26 +1,6 @@
 // What a rule sees and returns. A rule is a pure function of the analysis and its options.
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
-
-export interface RuleOptions {
-  /** separable-conv: skip convolutions reading at most this many channels (the RGB stem). */
-  separableMinInputChannels: number;
-  /** separable-conv: skip convolutions below this many MACs. */
-  separableMinMacs: number;
-  /** fc-heavy: share of all parameters held by fc layers above which the rule fires. */
-  fcHeavyShare: number;
-  /** large-kernel: largest kernel side that is not reported. */
-  largeKernelMax: number;
-  /** plain-deep-stack: number of convolutions from which a network without shortcuts is reported. */
-  plainStackDepth: number;
-}
-
-export const DEFAULT_RULE_OPTIONS: RuleOptions = {
-  separableMinInputChannels: 3,
-  separableMinMacs: 0,
-  fcHeavyShare: 0.5,
-  largeKernelMax: 5,
-  plainStackDepth: 10,
-};
+import type { RuleOptions } from './options';
 
 export type Rule = (analysis: Analysis, options: RuleOptions) => EngineDiagnostic[];

@@ -1,14 +1,13 @@
 // The Caffe `.prototxt` front-end: protobuf text format → IR graph, and rewrites printed
 // back as prototxt text (depthwise-separable split, width α via num_output, input side ρ).
 import { makeDiagnostic } from '../../core/diagnostics';
-import type { FrontEnd, Parsed } from '../types';
-import { lowerCaffe, type Lowered } from './lower';
-import { parseTextProto, type Document } from './parser';
+import type { FrontEnd } from '../types';
+import { lowerCaffe } from './lower';
+import { parseTextProto } from './parser';
+import type { CaffeParsed } from './parsed';
 import { resolutionEdits, separableEdits, widthEdits } from './printer';
 
-export interface CaffeParsed extends Parsed, Lowered {
-  doc: Document;
-}
+export type { CaffeParsed } from './parsed';
 
 export const caffeFrontEnd: FrontEnd<CaffeParsed> = {
   id: 'caffe',

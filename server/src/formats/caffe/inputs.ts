@@ -75,6 +75,28 @@ export class InputReader {
     });
   }
 
+  /** H and W from two fields of `msg`, with the values that hold them (for ρ edits). */
+  private sizeOf(msg: Message | undefined, hName: string, wName: string) {
+    const hs = last(msg, hName);
+    const ws = last(msg, wName);
+    const h = hs && this.r.int(hs, 1, hName);
+    const w = ws && this.r.int(ws, 1, wName);
+    return h && w ? { h, w, values: [hs, ws] } : undefined;
+  }
+
+  /**
+   * SSD's `transform_param { resize_param { height width } }`: every image resized to that size
+   * in the WARP and FIT_LARGE_SIZE_AND_PAD modes; FIT_SMALL_SIZE keeps the aspect ratio, so the
+   * size depends on the image and is not an input size.
+   */
+  private resizedTo(transform: Message | undefined) {
+    const p = sub(transform, 'resize_param');
+    if (!p) return undefined;
+    const modes = ['WARP', 'FIT_SMALL_SIZE', 'FIT_LARGE_SIZE_AND_PAD'] as const;
+    if (this.r.enumField(p, 'resize_mode', modes, 'WARP') === 'FIT_SMALL_SIZE') return undefined;
+    return this.sizeOf(p, 'height', 'width');
+  }
+
   /** An Input or Data-style layer; its first top is the network input when it says its size. */
   readLayer(d: LayerDef): void {
     this.readLayerSize(d);
@@ -100,17 +122,16 @@ export class InputReader {
     }
     // Data layers: the crop (or resize) is the network input; 3 channels; data_param.batch_size
     // is the loader's mini-batch, not the deployed batch, so the net is analysed per image.
-    const crop = last(sub(d.msg, 'transform_param'), 'crop_size');
-    const img = sub(d.msg, 'image_data_param');
+    const transform = sub(d.msg, 'transform_param');
+    const crop = last(transform, 'crop_size');
     if (crop) {
       const side = r.int(crop, 1, 'crop_size');
       if (side) return this.set({ batch: 1, c: 3, h: side, w: side, span }, top, [crop]);
-    } else if (last(img, 'new_height') && last(img, 'new_width')) {
-      const h = r.intField(img, 'new_height', 0, 1),
-        w = r.intField(img, 'new_width', 0, 1);
-      if (h && w)
-        return this.set({ batch: 1, c: 3, h, w, span }, top, [last(img, 'new_height')!, last(img, 'new_width')!]);
     }
+    const resized = crop
+      ? undefined
+      : (this.resizedTo(transform) ?? this.sizeOf(sub(d.msg, 'image_data_param'), 'new_height', 'new_width'));
+    if (resized) return this.set({ batch: 1, c: 3, h: resized.h, w: resized.w, span }, top, resized.values);
     if (!this.found)
       this.diag(
         'missing-input',

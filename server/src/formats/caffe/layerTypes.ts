@@ -44,6 +44,9 @@ export const LAYER_FIELDS = new Set([
   'blob_share_mode',
 ]);
 
+/** The fields of an Input layer (the other input types carry loader settings of many forks, unchecked). */
+export const INPUT_LAYER: FieldSpec = { param: 'input_param', fields: ['shape'] };
+
 /** Layers that provide the network input (or labels). */
 export const INPUT_TYPES = new Set([
   'input',

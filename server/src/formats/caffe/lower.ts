@@ -13,13 +13,11 @@ import { BlobTable } from './blobs';
 import { last, Reader, sub } from './fields';
 import { InputReader } from './inputs';
 import { droppedTwins, isSolver, type LayerDef, layerDefs, NET_FIELDS } from './layerDefs';
-import { ALIAS_TYPES, INPUT_TYPES, isTrainingOnly, LAYER_TYPES } from './layerTypes';
+import { ALIAS_TYPES, INPUT_LAYER, INPUT_TYPES, isTrainingOnly, LAYER_TYPES } from './layerTypes';
 import { AXES } from './ops';
 import { markClassifiers, settleDepthwise } from './settle';
 import type { Document, Scalar } from './parser';
 import { checkLayerFields } from './validate';
-
-export type { LayerDef } from './layerDefs';
 
 export interface Lowered {
   graph: Graph;
@@ -134,6 +132,7 @@ export function lowerCaffe(doc: Document): Lowered {
     }
     const key = d.key;
     if (INPUT_TYPES.has(key)) {
+      if (key === 'input') checkLayerFields(d, INPUT_LAYER, diag);
       inputs.readLayer(d);
       continue;
     }

@@ -34,9 +34,10 @@ function needOut({ d, r, diag }: OpInput, p: Message | undefined): number | unde
   return undefined;
 }
 
-/** `axis` of a layer that LayerLint supports only along the channels (axis 1). */
-function channelAxis(r: Reader, p: Message | undefined): number {
-  return r.intField(p, 'axis', 1, -4);
+/** `axis` of a layer that LayerLint supports only along the channels (1, or -3 from the end). */
+function channelAxis(r: Reader, p: Message | undefined): { axis: number; ok: boolean } {
+  const axis = r.intField(p, 'axis', 1, -4);
+  return { axis, ok: axis === 1 || axis === -3 };
 }
 
 interface Geometry {
@@ -81,7 +82,8 @@ function convolution(x: OpInput): LayerOp | undefined {
   const out = needOut(x, p);
   const g = geometry(x, p);
   if (!out || !g) return undefined;
-  if (channelAxis(r, p) !== 1) return unsupported(d, `axis ${channelAxis(r, p)}`);
+  const { axis, ok } = channelAxis(r, p);
+  if (!ok) return unsupported(d, `axis ${axis}`);
   const common = {
     kh: g.kh,
     kw: g.kw,
@@ -103,7 +105,8 @@ function innerProduct(x: OpInput): LayerOp | undefined {
   const p = sub(d.msg, 'inner_product_param');
   const out = needOut(x, p);
   if (!out) return undefined;
-  if (channelAxis(r, p) !== 1) return unsupported(d, `axis ${channelAxis(r, p)}`);
+  const { axis, ok } = channelAxis(r, p);
+  if (!ok) return unsupported(d, `axis ${axis}`);
   return { kind: 'fc', out, bias: r.bool(p, 'bias_term', true) };
 }
 
@@ -125,9 +128,9 @@ function pooling(x: OpInput): LayerOp | undefined {
 
 function scale({ d, r, nInputs }: OpInput): LayerOp {
   const p = sub(d.msg, 'scale_param');
-  const axis = channelAxis(r, p);
+  const { axis, ok } = channelAxis(r, p);
   const axes = r.intField(p, 'num_axes', 1, -1);
-  if (axis !== 1 || axes !== 1) return unsupported(d, `axis ${axis}, num_axes ${axes}`);
+  if (!ok || axes !== 1) return unsupported(d, `axis ${axis}, num_axes ${axes}`);
   if (nInputs >= 2) return { kind: 'merge', mode: 'mul' };
   return { kind: 'scale', bias: r.bool(p, 'bias_term', false) };
 }

@@ -2,14 +2,14 @@
 // quotes, `layer` or legacy `layers`, its BatchNorm/Scale/activation blocks):
 // the depthwise-separable split of a Convolution, the width multiplier α (scales
 // num_output of every convolution but the classifier) and the input side ρ.
-import type { Analysis } from '../../core/analyze';
+import type { Analysis } from '../../core/analysis';
 import type { Layer, OpKind } from '../../core/ir';
 import { applyWidthMultiplier, inferShapes } from '../../core/shapes';
 import { uniqueNamer } from '../names';
 import { eolOf, type TextEdit } from '../types';
 import { last, sub } from './fields';
-import type { CaffeParsed } from './index';
-import type { LayerDef } from './lower';
+import type { LayerDef } from './layerDefs';
+import type { CaffeParsed } from './parsed';
 import type { Field, Message } from './parser';
 
 /** Geometry fields copied from the original convolution to its depthwise part. */

@@ -2,14 +2,13 @@
 // rewrites back as `.cfg` text (printer.ts). Analysis is per image (darknet's `batch=` is a
 // training setting); see docs/formats/darknet.md.
 import { makeDiagnostic } from '../../core/diagnostics';
-import type { FrontEnd, Parsed } from '../types';
-import { lowerDarknet, type DarknetLowered } from './lower';
-import { parseCfg, type CfgFile } from './parser';
+import type { FrontEnd } from '../types';
+import { lowerDarknet } from './lower';
+import { parseCfg } from './parser';
+import type { DarknetParsed } from './parsed';
 import { darknetResolutionEdits, darknetSeparableEdits, darknetSeparableEditsAll, darknetWidthEdits } from './printer';
 
-export interface DarknetParsed extends Parsed, DarknetLowered {
-  cfg: CfgFile;
-}
+export type { DarknetParsed } from './parsed';
 
 export const darknetFrontEnd: FrontEnd<DarknetParsed> = {
   id: 'darknet',

@@ -7,11 +7,11 @@
 // same edit. Convs on either side of a `share_index` and XNOR convs are not split.
 // Width: scales `filters=` of every conv but the detection-head ones (before [yolo] etc.).
 // Resolution: sets `width=`/`height=` in [net].
-import type { Analysis } from '../../core/analyze';
+import type { Analysis } from '../../core/analysis';
 import { inferShapes } from '../../core/shapes';
 import { eolOf, type TextEdit } from '../types';
 import { shiftReferenceText } from '../indexShift';
-import type { DarknetParsed } from './index';
+import type { DarknetParsed } from './parsed';
 import type { CfgSection } from './parser';
 import { sectionType } from './sections';
 

@@ -5,8 +5,8 @@
 // spacing and comments may differ; comment and blank lines may come and go), the previous
 // syntax tree and IR are reused: unchanged statements keep their nodes with offsets shifted
 // in place, the changed ones' layers get freshly checked ops, and every other layer object
-// is kept, so the analysis can recompute only what changed. Layer names are kept when no
-// statement changes line (unnamed layers are named after their line).
+// is kept, so the analysis can recompute only what changed. Layer names are kept: they
+// depend on statement names, op keywords and order, which such an edit leaves alone.
 // Anything else (a new or removed statement, a block, repeat or directive edited, any
 // diagnostic before or after) returns undefined, and the caller parses from scratch.
 // The result equals a full parse and lowering of the new text (test/unit/incremental.test.ts,
@@ -66,21 +66,9 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
     reported = true;
   };
   let cursor = from;
-  /** Whether every statement of the edited lines stays on its line (then so do all others, and the layer names). */
-  let sameLines = lineBreaks(prevText, from, end0) === lineBreaks(text, from, end1);
-  // Line breaks from `from` up to the last statement compared, before and after the edit.
-  let oldAt = from,
-    oldLine = 0,
-    newAt = from,
-    newLine = 0;
   for (const old of before) {
     const at = nextStatement(text, cursor, end1);
     if (at < 0) return undefined;
-    if (sameLines) {
-      oldLine += lineBreaks(prevText, oldAt, (oldAt = old.span.start));
-      newLine += lineBreaks(text, newAt, (newAt = at));
-      sameLines = oldLine === newLine;
-    }
     const length = old.span.end - old.span.start;
     if (at + length <= end1 && sameText(prevText, old.span.start, text, at, length) && restIsBlank(text, at + length)) {
       statements.push(old);
@@ -139,7 +127,7 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   for (const [st, by] of moves) if (by) shiftStmt(st, by);
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
-  prev.naming.rebind(layers, text, !sameLines);
+  prev.naming.rebind(layers);
   return {
     ...prev,
     graph,
@@ -167,12 +155,6 @@ function commonSuffix(a: string, b: string, max: number): number {
     s += CHUNK;
   while (s < max && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return s;
-}
-
-function lineBreaks(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 function firstIndex(stmts: Stmt[], pred: (s: Stmt) => boolean): number {

@@ -1,6 +1,6 @@
 // Prints IR-level rewrites as `.layers` text edits: the depthwise-separable rewrite of a
 // conv, and setting or removing the `width` / `resolution` directives.
-import type { Analysis } from '../../core/analyze';
+import type { Analysis } from '../../core/analysis';
 import { ACTIVATIONS } from '../../core/ir';
 import { eolOf, type TextEdit } from '../types';
 import type { OpNode } from './ast';

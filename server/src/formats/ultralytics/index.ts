@@ -2,15 +2,13 @@
 // (lower.ts), print rewrites back as YAML rows (printer.ts), and estimate every scale.
 // Scale: guessed from the file name as ultralytics does (yolov8n.yaml → n), else the first.
 import { computeCosts } from '../../core/costs';
-import type { FrontEnd, Parsed } from '../types';
-import { guessScale, lowerModel, type UltralyticsLowered } from './lower';
-import { readModel, type ModelSpec } from './model';
+import type { FrontEnd } from '../types';
+import { guessScale, lowerModel } from './lower';
+import { readModel } from './model';
+import type { UltralyticsParsed } from './parsed';
 import { ultralyticsSeparableEdits, ultralyticsSeparableEditsAll, ultralyticsWidthEdits } from './printer';
 
-export interface UltralyticsParsed extends Parsed, UltralyticsLowered {
-  spec: ModelSpec;
-  fileName?: string;
-}
+export type { UltralyticsParsed } from './parsed';
 
 export const ultralyticsFrontEnd: FrontEnd<UltralyticsParsed> = {
   id: 'ultralytics',

@@ -5,11 +5,11 @@
 // index, so absolute `from` indexes at or after it, and negative ones that cross it, are
 // renumbered in the same edit. Width α: scales the selected scale's width (or
 // `width_multiple`); none in the file → no edit.
-import type { Analysis } from '../../core/analyze';
+import type { Analysis } from '../../core/analysis';
 import { shiftReferenceText, shiftedReference } from '../indexShift';
 import { eolOf, type TextEdit } from '../types';
 import { makeDivisible } from './lower';
-import type { UltralyticsParsed } from './index';
+import type { UltralyticsParsed } from './parsed';
 import type { RowSpec } from './model';
 
 function lineStartOf(text: string, offset: number): number {

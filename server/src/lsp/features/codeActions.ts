@@ -11,7 +11,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { DiagnosticData } from '../../core/diagnostics';
-import type { TextEdit } from '../../formats/types';
+import { eolOf, type TextEdit } from '../../formats/types';
 import { separableFixEdits } from '../../engine/fixes';
 import { toRange, type FeatureDoc } from './context';
 
@@ -38,7 +38,7 @@ export function codeActions(doc: FeatureDoc, params: CodeActionParams): CodeActi
         const edits = fe.separableEdits(doc.parsed, doc.analysis, data.layer, doc.text);
         if (edits)
           actions.push({
-            title: `Rewrite as depthwise-separable (saves ${(data.macs - data.separableMacs).toLocaleString('en-US')} MACs)`,
+            title: `Make depthwise-separable (saves ${(data.macs - data.separableMacs).toLocaleString('en-US')} MACs)`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diag],
             isPreferred: true,
@@ -81,7 +81,7 @@ function suppressAction(doc: FeatureDoc, diag: Diagnostic): CodeAction {
   const line = diag.range.start.line;
   const start = doc.lines.lineStart(line);
   const indent = /^[ \t]*/.exec(doc.text.slice(start, doc.lines.lineEnd(line)))![0];
-  const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(doc.text);
   return {
     title: `Disable ${diag.code} for this line`,
     kind: CodeActionKind.QuickFix,

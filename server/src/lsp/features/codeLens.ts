@@ -34,6 +34,9 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const layersOf = new Int32Array(lineCount);
   /** Distinct ops (span starts) per line: more layers than ops means repeated instances. */
   const opsOf = new Int32Array(lineCount);
+  /** Lines whose layers differ in MACs: a module of several layers (a C2f row), not instances of one op. */
+  const mixed = new Uint8Array(lineCount);
+  const firstMacs = new Float64Array(lineCount).fill(-1);
   const candidateOf = new Map<number, { macs: number; separableMacs: number; layer: number }>();
   const seenOps = new Set<number>();
   for (const l of doc.analysis.weightedLayers()) {
@@ -42,6 +45,8 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     macsOf[line] += l.macs;
     paramsOf[line] += l.params;
     layersOf[line]++;
+    if (firstMacs[line]! < 0) firstMacs[line] = l.macs;
+    else if (firstMacs[line] !== l.macs) mixed[line] = 1;
     if (seenOps.has(start)) continue;
     seenOps.add(start);
     opsOf[line]++;
@@ -55,7 +60,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     // One position object for both ends: the range is empty and never mutated.
     const at = { line, character: 0 };
     const range = { start: at, end: at };
-    const times = opsOf[line]! < layersOf[line]! ? ` (×${layersOf[line]! / opsOf[line]!})` : '';
+    const times = opsOf[line]! < layersOf[line]! && !mixed[line] ? ` (×${layersOf[line]! / opsOf[line]!})` : '';
     let title = `${compact(macs)} MACs (${percent(macs, total)})${times} · ${compact(params)} params`;
     const cand = candidateOf.get(line);
     if (cand)

@@ -7,7 +7,7 @@ import type { DocumentAnalysis } from '../../engine/analyzeSource';
 import type { Estimates } from '../../core/estimates';
 import { estimates as computeEstimates } from '../../core/estimates';
 import type { LayerResult } from '../../core/costs';
-import type { Settings } from '../protocol';
+import type { Settings } from '../settings';
 
 export interface FeatureDoc extends DocumentAnalysis {
   uri: string;

@@ -7,13 +7,12 @@
 // times: the iterations' sum and each iteration. On the network or input line: totals and
 // the per-kind breakdown.
 import type { Hover, Position } from 'vscode-languageserver';
-import { KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
+import { BYTES_PER_VALUE, KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
-import { BYTES_PER_ELEMENT } from '../../report/model';
 
 /** Parts listed in a module hover before the rest is summed into one row. */
 const MAX_PARTS = 12;
@@ -86,7 +85,7 @@ export function layerHover(
   }
   lines.push(
     '',
-    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_ELEMENT)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
+    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
   );
   return lines.join('\n');
 }
@@ -213,7 +212,7 @@ export function networkHover(doc: FeatureDoc): string {
     '|---|---|',
     row('MACs', `${exact(t.macs)} (${compact(t.macs)}; FLOPs ${compact(2 * t.macs)})`),
     row('params', `${exact(t.params)} (${compact(t.params)})`),
-    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_ELEMENT)}B fp32)`),
+    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
     row('other ops', exact(t.otherOps)),
     '',
     '| kind | MACs | share | params |',

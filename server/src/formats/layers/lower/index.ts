@@ -30,7 +30,7 @@ const NETWORK_INPUT = -1;
 
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const layers: Layer[] = [];
-  const naming = new Naming(layers, text);
+  const naming = new Naming(layers);
   const graph: Graph = {
     format: 'layers',
     name: 'network',

@@ -1,9 +1,11 @@
 // Layer names of a `.layers` lowering and the layer objects that carry them. A layer is a
 // view of its chain op in the syntax tree; its unique name is computed on first read, for
 // the whole graph at once: inside a block invocation the invocation's name and `/` come
-// first, inside a repeat iteration `#N` comes last, an unnamed op is named after its line.
+// first, inside a repeat iteration `#N` comes last. A statement without a name is named
+// after its first op and how many unnamed statements starting with that op come before it
+// (`dwconv.1`, `conv.2`): names that stay when lines move (comments, blank lines, edits
+// elsewhere) and say what the layer is; the chain's later ops add `/op` (`dwconv.1/bn`).
 import type { Layer, LayerOp, Span } from '../../../core/ir';
-import { LineIndex } from '../../../core/lineIndex';
 import { uniqueNamer } from '../../names';
 import type { LayerStmt } from '../ast';
 
@@ -63,56 +65,53 @@ export class LoweredLayer implements Layer {
 
 /**
  * Unique names for all layers of one lowering, in layer order: deterministic whenever they
- * are read. An incremental update (incremental.ts) rebinds it to the new graph and text,
- * since unnamed layers are named after their line.
+ * are read. An incremental update (incremental.ts) rebinds it to the new graph; the names
+ * stay, since they depend on statement names, op keywords and order, not on offsets or lines.
  */
 export class Naming {
   private names: string[] | undefined;
-  private lines: LineIndex | undefined;
   /** Base names of block invocations (the prefix of every layer inside them), once computed. */
   private readonly bases = new Map<NameSite, string>();
-  constructor(
-    private layers: Layer[],
-    private text: string,
-  ) {}
+  /** The name of each unnamed statement, in the order statements are first met. */
+  private readonly unnamed = new Map<LayerStmt, string>();
+  /** Unnamed statements met so far, per first op keyword. */
+  private readonly counts = new Map<string, number>();
+  constructor(private layers: Layer[]) {}
   name(index: number): string {
     return (this.names ??= this.compute())[index]!;
   }
-  /** After an incremental update; names are kept when no line moved (they depend on line numbers, not offsets). */
-  rebind(layers: Layer[], text: string, linesMoved: boolean): void {
+  /** After an incremental update: the same statements, new layer objects for the changed ones. */
+  rebind(layers: Layer[]): void {
     this.layers = layers;
-    this.text = text;
-    if (!linesMoved) return;
-    this.names = undefined;
-    this.bases.clear();
+  }
+  private statementName(stmt: LayerStmt): string {
+    if (stmt.name) return stmt.name.text;
+    let name = this.unnamed.get(stmt);
+    if (name === undefined) {
+      const kw = stmt.chain[0]!.keyword.text;
+      const n = (this.counts.get(kw) ?? 0) + 1;
+      this.counts.set(kw, n);
+      this.unnamed.set(stmt, (name = `${kw}.${n}`));
+    }
+    return name;
   }
   private siteName(site: NameSite): string {
     let base = this.bases.get(site);
-    if (base === undefined)
-      this.bases.set(
-        site,
-        (base = this.baseName(site.ctx, site.stmt, site.opIndex, site.kw, site.stmt.chain[site.opIndex]!.span.start)),
-      );
+    if (base === undefined) this.bases.set(site, (base = this.baseName(site.ctx, site.stmt, site.opIndex, site.kw)));
     return base;
   }
-  private baseName(ctx: NameCtx, stmt: LayerStmt, opIndex: number, kw: string, start: number): string {
+  private baseName(ctx: NameCtx, stmt: LayerStmt, opIndex: number, kw: string): string {
     const prefix = ctx.invocation ? `${this.siteName(ctx.invocation)}/` : '';
-    const local = stmt.name
-      ? opIndex === 0
-        ? stmt.name.text
-        : `${stmt.name.text}/${kw}`
-      : `${kw}_${(this.lines ??= new LineIndex(this.text)).lineAt(start) + 1}`;
-    return prefix + local + ctx.suffix;
+    const own = this.statementName(stmt);
+    return prefix + (opIndex === 0 ? own : `${own}/${kw}`) + ctx.suffix;
   }
   private compute(): string[] {
     const unique = uniqueNamer();
     const out: string[] = new Array(this.layers.length);
     for (let i = 0; i < this.layers.length; i++) {
       const l = this.layers[i] as LoweredLayer;
-      const node = l.stmt.chain[l.opIndex]!;
-      out[i] = unique(this.baseName(l.ctx, l.stmt, l.opIndex, node.keyword.text, node.span.start));
+      out[i] = unique(this.baseName(l.ctx, l.stmt, l.opIndex, l.stmt.chain[l.opIndex]!.keyword.text));
     }
-    this.lines = undefined;
     return out;
   }
 }

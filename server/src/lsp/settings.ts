@@ -1,0 +1,57 @@
+// The editor settings (section `layerlint`, package.json `contributes.configuration`): their
+// shape, defaults, and the one normalization of whatever a client sends. Rule severities and
+// thresholds go through the same validators as layerlint.json (engine/config.ts), so an
+// entry the file would reject is dropped here too; test/unit/settings.test.ts keeps these
+// defaults, package.json, the JSON schema and the docs in step.
+import type { Code } from '../core/diagnostics';
+import type { RuleOptions } from '../core/rules/options';
+import { parseRuleSettings, parseThresholds, type RuleSetting } from '../engine/config';
+
+export interface Settings {
+  /** Per-code severity, or 'off'. */
+  rules: Partial<Record<Code, RuleSetting>>;
+  thresholds: Partial<RuleOptions>;
+  codeLens: { enable: boolean; estimates: boolean };
+  inlayHints: { enable: boolean };
+  /** Milliseconds between the last edit and re-analysis. */
+  debounceMs: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  rules: {},
+  thresholds: {},
+  codeLens: { enable: true, estimates: true },
+  inlayHints: { enable: true },
+  debounceMs: 150,
+};
+
+/** The range `layerlint.debounceMs` may take; a value outside it keeps the default. */
+export const DEBOUNCE_RANGE = { minimum: 0, maximum: 10_000 } as const;
+
+/**
+ * Merges a (possibly partial or malformed) client settings object over the defaults.
+ * Invalid entries are dropped, each on its own: the problems parseRuleSettings and
+ * parseThresholds name are not shown (an editor reports its own settings' schema errors).
+ */
+export function normalizeSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+  const lens = obj(r.codeLens);
+  const hints = obj(r.inlayHints);
+  const ignored: string[] = [];
+  const debounce =
+    typeof r.debounceMs === 'number' && r.debounceMs >= DEBOUNCE_RANGE.minimum && r.debounceMs <= DEBOUNCE_RANGE.maximum
+      ? r.debounceMs
+      : DEFAULT_SETTINGS.debounceMs;
+  return {
+    rules: parseRuleSettings(r.rules ?? {}, ignored) ?? {},
+    thresholds: parseThresholds(r.thresholds ?? {}, ignored) ?? {},
+    codeLens: {
+      enable: bool(lens.enable, DEFAULT_SETTINGS.codeLens.enable),
+      estimates: bool(lens.estimates, DEFAULT_SETTINGS.codeLens.estimates),
+    },
+    inlayHints: { enable: bool(hints.enable, DEFAULT_SETTINGS.inlayHints.enable) },
+    debounceMs: debounce,
+  };
+}

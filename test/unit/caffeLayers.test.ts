@@ -1,0 +1,355 @@
+// Caffe layer types beyond convolution and pooling (docs/formats/caffe.md, docs/counting.md):
+// Crop, Interp, Permute, Reshape, Flatten axes, Concat along H/W, SSD Normalize, PriorBox and
+// DetectionOutput, ROIPooling, Python; their PyTorch export; and an unknown layer dropped into
+// the middle of a real network, after which no figure may be presented as exact.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { conventionTotals } from '../../server/src/core/conventions';
+import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
+import { exportPyTorch } from '../../server/src/export/pytorch';
+import { buildReport } from '../../server/src/report/model';
+
+const run = (text: string) => analyzeSource(text, 'net.prototxt');
+const layer = (d: DocumentAnalysis, name: string) => {
+  const l = d.analysis.layers.find((x) => x.layer.name === name);
+  assert.ok(l, `no layer ${name}`);
+  return l;
+};
+const problems = (d: DocumentAnalysis) =>
+  d.diagnostics.filter((x) => x.severity === 'error' || x.severity === 'warning');
+
+/** A 3 x 8 x 4 (C, H, W) input, a 16-channel 3x3 conv (8 x 4 x 16) and a 2x2 max pooling (4 x 2 x 16), then `rest`. */
+const net = (rest: string) => `name: "t"
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 4 }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
+  convolution_param { num_output: 16 kernel_size: 3 pad: 1 } }
+layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool"
+  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+${rest}`;
+
+test('Crop: the second bottom size from axis 2 at the offset; an offset that does not fit is a shape-mismatch', () => {
+  const d = run(
+    net('layer { name: "crop" type: "Crop" bottom: "conv" bottom: "pool" top: "crop" crop_param { offset: 2 } }'),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'crop').output, [4, 2, 16]);
+  assert.equal(layer(d, 'crop').macs, 0);
+  const v1 = run(net('layers { name: "crop" type: CROP bottom: "conv" bottom: "pool" top: "crop" }'));
+  assert.deepEqual(layer(v1, 'crop').output, [4, 2, 16]);
+  const tooFar = net(
+    'layer { name: "crop" type: "Crop" bottom: "conv" bottom: "pool" top: "crop" crop_param { offset: 3 } }',
+  );
+  const bad = run(tooFar);
+  assert.deepEqual(
+    bad.diagnostics.filter((x) => x.code === 'shape-mismatch').map((x) => x.span.start),
+    [tooFar.indexOf('name: "crop"')],
+  );
+  assert.equal(layer(bad, 'crop').output, null);
+});
+
+test('Interp: zoom, shrink, both, a fixed size, trimming and the second bottom size', () => {
+  const interp = (param: string, bottoms = 'bottom: "pool"') =>
+    layer(run(net(`layer { name: "up" type: "Interp" ${bottoms} top: "up" interp_param { ${param} } }`)), 'up').output;
+  // pool is 4 x 2: zoom 2 gives I + (I - 1)(2 - 1).
+  assert.deepEqual(interp('zoom_factor: 2'), [7, 3, 16]);
+  assert.deepEqual(interp('shrink_factor: 2'), [2, 1, 16]);
+  assert.deepEqual(interp('shrink_factor: 2 zoom_factor: 3'), [4, 1, 16]);
+  assert.deepEqual(interp('height: 10 width: 6'), [10, 6, 16]);
+  // conv is 8 x 4: one pixel trimmed at each end, then zoom 2.
+  assert.deepEqual(interp('zoom_factor: 2 pad_beg: -1 pad_end: -1', 'bottom: "conv"'), [11, 3, 16]);
+  assert.deepEqual(
+    layer(run(net('layer { name: "up" type: "Interp" bottom: "pool" bottom: "conv" top: "up" }')), 'up').output,
+    [8, 4, 16],
+  );
+  const none = net('layer { name: "up" type: "Interp" bottom: "pool" top: "up" }');
+  const d = run(none);
+  assert.deepEqual(
+    d.diagnostics.filter((x) => x.code === 'invalid-value').map((x) => x.span.start),
+    [none.indexOf('type: "Interp"')],
+  );
+  const positive = net(
+    'layer { name: "up" type: "Interp" bottom: "pool" top: "up" interp_param { zoom_factor: 2 pad_beg: 1 } }',
+  );
+  assert.deepEqual(
+    run(positive)
+      .diagnostics.filter((x) => x.code === 'invalid-value')
+      .map((x) => x.span.start),
+    [positive.indexOf('pad_beg: 1') + 'pad_beg: '.length],
+  );
+});
+
+test('Permute, Reshape and Flatten move no data: shapes as Caffe gives them, unsupported forms unknown', () => {
+  const d = run(
+    net(`layer { name: "perm" type: "Permute" bottom: "conv" top: "perm" permute_param { order: 0 order: 2 order: 3 order: 1 } }
+layer { name: "flat" type: "Flatten" bottom: "perm" top: "flat" }
+layer { name: "resh" type: "Reshape" bottom: "flat" top: "resh" reshape_param { shape { dim: 0 dim: -1 dim: 16 } } }
+layer { name: "soft" type: "Softmax" bottom: "resh" top: "soft" softmax_param { axis: 2 } }
+layer { name: "flat2" type: "Flatten" bottom: "conv" top: "flat2" flatten_param { axis: 2 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  // conv is C x H x W = 16 x 8 x 4; permuted to 8 x 4 x 16, i.e. [H, W, C] = [4, 16, 8].
+  assert.deepEqual(layer(d, 'perm').output, [4, 16, 8]);
+  assert.deepEqual(layer(d, 'flat').output, [1, 1, 512]);
+  // N x 32 x 16 is [16, 1, 32].
+  assert.deepEqual(layer(d, 'resh').output, [16, 1, 32]);
+  assert.deepEqual(layer(d, 'soft').output, [16, 1, 32]);
+  // Flatten from axis 2: N x 16 x 32.
+  assert.deepEqual(layer(d, 'flat2').output, [32, 1, 16]);
+  const batchFolded = run(
+    net(
+      'layer { name: "resh" type: "Reshape" bottom: "conv" top: "resh" reshape_param { shape { dim: -1 dim: 16 } } }',
+    ),
+  );
+  assert.deepEqual(
+    batchFolded.diagnostics.filter((x) => x.code === 'unknown-layer').length,
+    1,
+    'a Reshape that folds the batch is not costed on a guess',
+  );
+  assert.equal(batchFolded.analysis.complete, false);
+  const wrongCount = run(
+    net(
+      'layer { name: "resh" type: "Reshape" bottom: "conv" top: "resh" reshape_param { shape { dim: 0 dim: -1 dim: 15 } } }',
+    ),
+  );
+  assert.equal(wrongCount.diagnostics.filter((x) => x.code === 'shape-mismatch').length, 1);
+});
+
+test('Concat along H; SSD Normalize parameters; PriorBox priors; DetectionOutput rows', () => {
+  const d = run(
+    net(`layer { name: "cat" type: "Concat" bottom: "conv" bottom: "conv" top: "cat" concat_param { axis: 2 } }
+layer { name: "norm" type: "Normalize" bottom: "conv" top: "norm" norm_param { channel_shared: false } }
+layer { name: "norm1" type: "Normalize" bottom: "conv" top: "norm1" }
+layer { name: "prior" type: "PriorBox" bottom: "pool" bottom: "data" top: "prior"
+  prior_box_param { min_size: 60 max_size: 90 aspect_ratio: 2 aspect_ratio: 3 aspect_ratio: 2 flip: true } }
+layer { name: "det" type: "DetectionOutput" bottom: "pool" bottom: "prior" top: "det"
+  detection_output_param { num_classes: 2 keep_top_k: 100 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'cat').output, [16, 4, 16]);
+  assert.equal(layer(d, 'norm').params, 16);
+  assert.equal(layer(d, 'norm').otherOps, 3 * 8 * 4 * 16);
+  assert.equal(layer(d, 'norm1').params, 1);
+  // Ratios 1, 2, 1/2, 3, 1/3 (the repeated 2 once) for one min size, plus one max size: 6 priors.
+  assert.deepEqual(layer(d, 'prior').output, [4 * 2 * 6 * 4, 1, 2]);
+  assert.deepEqual(layer(d, 'det').output, [100, 7, 1]);
+  for (const name of ['cat', 'prior', 'det']) assert.equal(layer(d, name).macs + layer(d, name).params, 0);
+  // Netscope counts Normalize as an LRN of size 1: 1 macc per element and 2 parameters.
+  const ns = conventionTotals('netscope', d.analysis);
+  assert.equal(ns.macs, d.analysis.totals.macs + 2 * 8 * 4 * 16);
+  const noKeep = run(net('layer { name: "det" type: "DetectionOutput" bottom: "pool" top: "det" }'));
+  assert.equal(noKeep.analysis.complete, false);
+});
+
+test('ROIPooling: per region from the pooled size, a per-region note, the head costed once; Python is unknown', () => {
+  const text = net(`layer { name: "rois" type: "Python" bottom: "pool" top: "rois"
+  python_param { module: "rpn.proposal_layer" layer: "ProposalLayer" } }
+layer { name: "roi" type: "ROIPooling" bottom: "conv" bottom: "rois" top: "roi"
+  roi_pooling_param { pooled_h: 3 pooled_w: 3 spatial_scale: 0.0625 } }
+layer { name: "fc6" type: "InnerProduct" bottom: "roi" top: "fc6" inner_product_param { num_output: 10 } }`);
+  const d = run(text);
+  const note = d.diagnostics.filter((x) => x.code === 'per-region');
+  assert.equal(note.length, 1);
+  assert.equal(note[0]!.severity, 'info');
+  assert.equal(note[0]!.span.start, text.indexOf('type: "ROIPooling"'));
+  assert.deepEqual(layer(d, 'roi').output, [3, 3, 16]);
+  assert.equal(layer(d, 'fc6').params, 3 * 3 * 16 * 10 + 10);
+  assert.equal(layer(d, 'fc6').macs, 3 * 3 * 16 * 10);
+  // The proposal layer cannot be costed: the analysis says so, naming it with its module.
+  assert.equal(d.analysis.complete, false);
+  assert.match(d.diagnostics.find((x) => x.code === 'unknown-layer')!.message, /rpn\.proposal_layer/);
+  assert.deepEqual(
+    buildReport(d, 'net.prototxt').missing.map((m) => m.name),
+    ['rois'],
+  );
+});
+
+test('PyTorch export: ceil_mode false pooling, crop, interp, permute and reshape give the analysed shapes', () => {
+  const d = run(
+    net(`layer { name: "pool3" type: "Pooling" bottom: "conv" top: "pool3" pooling_param { pool: MAX kernel_size: 3 stride: 2 ceil_mode: false } }
+layer { name: "crop" type: "Crop" bottom: "conv" bottom: "pool" top: "crop" crop_param { offset: 1 } }
+layer { name: "up" type: "Interp" bottom: "pool" top: "up" interp_param { zoom_factor: 2 } }
+layer { name: "perm" type: "Permute" bottom: "conv" top: "perm" permute_param { order: 0 order: 2 order: 3 order: 1 } }
+layer { name: "resh" type: "Reshape" bottom: "perm" top: "resh" reshape_param { shape { dim: 0 dim: -1 dim: 16 } } }`),
+  );
+  assert.deepEqual(layer(d, 'pool3').output, [3, 1, 16]);
+  const out = exportPyTorch(d.analysis);
+  assert.deepEqual(out.problems, []);
+  assert.match(out.source, /nn\.MaxPool2d\(kernel_size=\(3, 3\), stride=\(2, 2\), padding=\(0, 0\), ceil_mode=False\)/);
+  assert.match(out.source, /\[:, 0:16, 1:5, 1:3\]/);
+  assert.match(out.source, /F\.interpolate\([^)]*size=\(7, 3\), mode='bilinear', align_corners=True\)/);
+  assert.match(out.source, /\.permute\(0, 2, 3, 1\)/);
+  // N x 32 x 16 as N x C x H x W = N x 32 x 16 x 1.
+  assert.match(out.source, /\.reshape\([^)]*, 32, 16, 1\)/);
+  const ssd = run(net('layer { name: "norm" type: "Normalize" bottom: "conv" top: "norm" }'));
+  assert.match(exportPyTorch(ssd.analysis).problems.join(), /norm.*not exportable/);
+});
+
+test('an unknown layer in the middle of a real network: nothing after it that depends on it is presented as exact', () => {
+  const real = readFileSync('test/data/corpus/dgschwend__netscope__resnet-50.prototxt', 'utf8');
+  const whole = run(real);
+  assert.equal(whole.analysis.complete, true);
+  // In place on res3a's output: everything from res3a on depends on it.
+  const at = real.indexOf('layer {', real.indexOf('name: "res3a_relu"'));
+  const text = `${real.slice(0, at)}layer {\n  name: "mystery"\n  type: "FancyAttention"\n  bottom: "res3a"\n  top: "res3a"\n}\n${real.slice(at)}`;
+  const d = run(text);
+  const a = d.analysis;
+  assert.equal(a.complete, false);
+  const index = layer(d, 'mystery').layer.index;
+  assert.equal(layer(d, 'mystery').output, null);
+  const after = a.layers.slice(index + 1);
+  assert.ok(after.length > 100);
+  for (const l of after) {
+    assert.equal(l.output, null, `${l.layer.name} has a shape after the unknown layer`);
+    assert.equal(l.macs + l.params, 0, `${l.layer.name} is counted after the unknown layer`);
+  }
+  const before = a.layers.slice(0, index);
+  assert.equal(
+    a.totals.macs,
+    before.reduce((s, l) => s + l.macs, 0),
+  );
+  assert.ok(a.totals.macs < whole.analysis.totals.macs);
+  const report = buildReport(d, 'net.prototxt');
+  assert.equal(report.complete, false);
+  assert.deepEqual(
+    report.missing.map((m) => m.name),
+    ['mystery'],
+  );
+  assert.ok(report.layers.slice(index).every((l) => l.counted === false));
+  assert.equal(d.diagnostics.filter((x) => x.code === 'incomplete-analysis').length, 1);
+  assert.equal(conventionTotals('netscope', a).complete, false);
+});
+
+test('SSD AnnotatedData: transform_param resize_param gives the input size, except FIT_SMALL_SIZE', () => {
+  const data = (mode: string) => `name: "t"
+layer { name: "data" type: "AnnotatedData" top: "data" top: "label"
+  transform_param { resize_param { ${mode} height: 30 width: 20 } } data_param { batch_size: 8 } }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 1 } }
+`;
+  const warp = run(data('resize_mode: WARP'));
+  assert.deepEqual(warp.analysis.input, [30, 20, 3]);
+  assert.equal(warp.analysis.graph.input.batch, 1);
+  assert.deepEqual(layer(warp, 'conv').output, [30, 20, 4]);
+  const fit = run(data('resize_mode: FIT_SMALL_SIZE'));
+  assert.equal(fit.analysis.input, null);
+  assert.equal(fit.diagnostics.filter((x) => x.code === 'missing-input').length, 1);
+});
+
+/** py-faster-rcnn's VGG16 end-to-end test net, written out: VGG16 convs, the RPN, the proposal layer, the ROI head. */
+function fasterRcnnVgg16(): string {
+  const conv = (name: string, bottom: string, out: number, k = 3, pad = 1) =>
+    `layer { name: "${name}" type: "Convolution" bottom: "${bottom}" top: "${name}" convolution_param { num_output: ${out} kernel_size: ${k} pad: ${pad} stride: 1 } }
+layer { name: "relu_${name}" type: "ReLU" bottom: "${name}" top: "${name}" }\n`;
+  const pool = (name: string, bottom: string) =>
+    `layer { name: "${name}" type: "Pooling" bottom: "${bottom}" top: "${name}" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n`;
+  const blocks: [number, number][] = [
+    [2, 64],
+    [2, 128],
+    [3, 256],
+    [3, 512],
+    [3, 512],
+  ];
+  let text = `name: "VGG_ILSVRC_16_layers"
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 224 dim: 224 }
+input: "im_info"
+input_shape { dim: 1 dim: 3 }
+`;
+  let last = 'data';
+  blocks.forEach(([n, c], b) => {
+    for (let i = 1; i <= n; i++) {
+      const name = `conv${b + 1}_${i}`;
+      text += conv(name, last, c);
+      last = name;
+    }
+    if (b < 4) {
+      text += pool(`pool${b + 1}`, last);
+      last = `pool${b + 1}`;
+    }
+  });
+  text += conv('rpn_conv', 'conv5_3', 512);
+  text += `layer { name: "rpn_cls_score" type: "Convolution" bottom: "rpn_conv" top: "rpn_cls_score" convolution_param { num_output: 18 kernel_size: 1 pad: 0 stride: 1 } }
+layer { name: "rpn_bbox_pred" type: "Convolution" bottom: "rpn_conv" top: "rpn_bbox_pred" convolution_param { num_output: 36 kernel_size: 1 pad: 0 stride: 1 } }
+layer { bottom: "rpn_cls_score" top: "rpn_cls_score_reshape" name: "rpn_cls_score_reshape" type: "Reshape" reshape_param { shape { dim: 0 dim: 2 dim: -1 dim: 0 } } }
+layer { name: "rpn_cls_prob" type: "Softmax" bottom: "rpn_cls_score_reshape" top: "rpn_cls_prob" }
+layer { name: "rpn_cls_prob_reshape" type: "Reshape" bottom: "rpn_cls_prob" top: "rpn_cls_prob_reshape" reshape_param { shape { dim: 0 dim: 18 dim: -1 dim: 0 } } }
+layer { name: "proposal" type: "Python" bottom: "rpn_cls_prob_reshape" bottom: "rpn_bbox_pred" bottom: "im_info" top: "rois"
+  python_param { module: "rpn.proposal_layer" layer: "ProposalLayer" param_str: "'feat_stride': 16" } }
+layer { name: "roi_pool5" type: "ROIPooling" bottom: "conv5_3" bottom: "rois" top: "pool5" roi_pooling_param { pooled_w: 7 pooled_h: 7 spatial_scale: 0.0625 } }
+layer { name: "fc6" type: "InnerProduct" bottom: "pool5" top: "fc6" inner_product_param { num_output: 4096 } }
+layer { name: "relu6" type: "ReLU" bottom: "fc6" top: "fc6" }
+layer { name: "fc7" type: "InnerProduct" bottom: "fc6" top: "fc7" inner_product_param { num_output: 4096 } }
+layer { name: "relu7" type: "ReLU" bottom: "fc7" top: "fc7" }
+layer { name: "cls_score" type: "InnerProduct" bottom: "fc7" top: "cls_score" inner_product_param { num_output: 21 } }
+layer { name: "bbox_pred" type: "InnerProduct" bottom: "fc7" top: "bbox_pred" inner_product_param { num_output: 84 } }
+layer { name: "cls_prob" type: "Softmax" bottom: "cls_score" top: "cls_prob" }
+`;
+  return text;
+}
+
+test('Faster R-CNN VGG16: the ROI head is counted (137,078,239 parameters, not 17.1M), the proposal layer is named as missing', () => {
+  const d = run(fasterRcnnVgg16());
+  const a = d.analysis;
+  // VGG16 convs 14,714,688 + RPN 2,387,510 + fc6 102,764,544 + fc7 16,781,312 + cls 86,037 + bbox 344,148.
+  assert.equal(a.totals.params, 137_078_239);
+  assert.deepEqual(layer(d, 'rpn_cls_score_reshape').output, [14 * 9, 14, 2]);
+  assert.deepEqual(layer(d, 'roi_pool5').output, [7, 7, 512]);
+  assert.equal(layer(d, 'fc6').macs, 7 * 7 * 512 * 4096);
+  assert.equal(a.complete, false);
+  assert.deepEqual(
+    buildReport(d, 'net.prototxt').missing.map((m) => m.name),
+    ['proposal'],
+  );
+  // Besides the rule findings on VGG16 itself, exactly what the ROI head and the proposal layer call for.
+  const rules = new Set(['separable-conv', 'fc-heavy', 'plain-deep-stack']);
+  assert.deepEqual(
+    d.diagnostics
+      .filter((x) => !rules.has(x.code))
+      .map((x) => x.code)
+      .sort(),
+    ['incomplete-analysis', 'per-region', 'unknown-layer'],
+  );
+});
+
+test('Input layer fields are checked like any known type', () => {
+  const text = `layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } mean: 3 } }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 1 } }
+`;
+  const d = run(text);
+  assert.deepEqual(
+    d.diagnostics.filter((x) => x.code === 'unknown-field').map((x) => x.span.start),
+    [text.indexOf('mean')],
+  );
+  assert.deepEqual(layer(d, 'conv').output, [8, 8, 4]);
+});
+
+test('axis other than the channels: Convolution, InnerProduct and Scale are unknown, not costed on a guess; -3 is the channels', () => {
+  const conv = (axis: string) =>
+    run(
+      net(
+        `layer { name: "c2" type: "Convolution" bottom: "pool" top: "c2" convolution_param { num_output: 4 kernel_size: 1 axis: ${axis} } }`,
+      ),
+    );
+  assert.deepEqual(layer(conv('-3'), 'c2').output, [4, 2, 4]);
+  const off = conv('2');
+  assert.equal(layer(off, 'c2').output, null);
+  assert.match(off.diagnostics.find((x) => x.code === 'unknown-layer')!.message, /axis 2/);
+  const fc = run(
+    net(
+      'layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc" inner_product_param { num_output: 4 axis: 2 } }',
+    ),
+  );
+  assert.equal(fc.analysis.complete, false);
+  const scale = run(net('layer { name: "s" type: "Scale" bottom: "pool" top: "s" scale_param { num_axes: 3 } }'));
+  assert.equal(layer(scale, 's').output, null);
+  const bad = net(
+    'layer { name: "fc" type: "InnerProduct" bottom: "pool" top: "fc" inner_product_param { num_output: 4 axis: -7 } }',
+  );
+  assert.deepEqual(
+    run(bad)
+      .diagnostics.filter((x) => x.code === 'invalid-value')
+      .map((x) => x.span.start),
+    [bad.indexOf('-7 }')],
+  );
+});
