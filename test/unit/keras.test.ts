@@ -3,7 +3,8 @@
 // figures worked out by hand; what is not costed is named; other JSON is not a model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSource } from '../../server/src/engine/analyzeSource';
+import { strToU8, zipSync } from 'fflate';
+import { analyzeBytes, analyzeSource } from '../../server/src/engine/analyzeSource';
 import { detectFrontEnd } from '../../server/src/formats';
 import { modelFormat } from '../../server/src/formats/sniff';
 
@@ -132,4 +133,22 @@ test('other JSON is not a model; a TensorFlow.js graph model says it is not read
   assert.match(graph.diagnostics[0]!.message, /graph model .* not read/);
   const broken = analyzeSource('{"class_name": "Functional", "config": {', 'm.json');
   assert.ok(broken.diagnostics.some((d) => d.code === 'syntax-error'));
+});
+
+test('a .keras archive: its config.json is read (spans into it); a zip bomb or a broken zip is one diagnostic', () => {
+  const config = JSON.stringify(functional, null, 1);
+  const zip = zipSync({
+    'metadata.json': strToU8('{}'),
+    'config.json': strToU8(config),
+    'model.weights.h5': new Uint8Array(64),
+  });
+  const doc = analyzeBytes(zip, 'tiny.keras');
+  assert.equal(doc.analysis.totals.macs, MACS);
+  assert.equal(doc.text, config);
+  const stem = doc.analysis.layers[0]!.layer;
+  assert.equal(doc.text.slice(stem.span.start, stem.span.end), '"stem"');
+  const bomb = zipSync({ 'config.json': new Uint8Array(3_000_000) }, { level: 9 });
+  assert.match(analyzeBytes(bomb, 'bomb.keras').diagnostics[0]!.message, /would inflate to 3000000 bytes/);
+  assert.match(analyzeBytes(strToU8('PK nope'), 'x.keras').diagnostics[0]!.message, /cannot be read/);
+  assert.match(analyzeBytes(zipSync({ 'a.txt': strToU8('x') }), 'x.keras').diagnostics[0]!.message, /no config\.json/);
 });

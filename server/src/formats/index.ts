@@ -4,7 +4,7 @@ import type { FormatId } from '../core/ir';
 import { darknetFrontEnd } from './darknet';
 import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
-import { kerasFrontEnd } from './keras';
+import { kerasArchiveFrontEnd, kerasFrontEnd } from './keras';
 import { onnxFrontEnd } from './onnx';
 import { looksLikeKeras, looksLikeUltralytics } from './sniff';
 import { ultralyticsFrontEnd } from './ultralytics';
@@ -17,6 +17,7 @@ export const FRONT_ENDS: FrontEnd[] = [
   ultralyticsFrontEnd as unknown as FrontEnd,
   onnxFrontEnd as unknown as FrontEnd,
   kerasFrontEnd as unknown as FrontEnd,
+  kerasArchiveFrontEnd as unknown as FrontEnd,
 ];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {
@@ -36,7 +37,7 @@ export function detectFrontEnd(fileName: string, text: string): FrontEnd {
   if (
     byExt &&
     (byExt.id !== 'ultralytics' || looksLikeUltralytics(text)) &&
-    (byExt.id !== 'keras' || looksLikeKeras(text))
+    (!byExt.extensions.includes('.json') || looksLikeKeras(text))
   )
     return byExt;
   const head = text.slice(0, 4000);

@@ -2,12 +2,14 @@
 // (`model.to_json()`, Sequential or Functional, Keras 2 or 3), or a TensorFlow.js layers
 // model (`model.json` with `"format": "layers-model"`, whose modelTopology is such a config).
 // JSON is read with the `yaml` parser (JSON is YAML) for source ranges: each layer's span is
-// its `"name"` value, its statement the whole layer object. Weights are not read. A model
+// its `"name"` value, its statement the whole layer object. A `.keras` archive is read as
+// bytes (./archive.ts) and its config.json is the document. Weights are not read. A model
 // is not rewritten in place: there are no fix edits.
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph, Span } from '../../core/ir';
 import type { FrontEnd, Parsed } from '../types';
+import { archiveConfig } from './archive';
 import { lowerKeras, type KerasLayer } from './lower';
 
 export type KerasParsed = Parsed;
@@ -95,6 +97,32 @@ export function parseKeras(text: string, fileName?: string): KerasParsed {
   });
   return { graph: lowered.graph, diagnostics: [...diagnostics, ...lowered.diagnostics] };
 }
+
+/** A `.keras` archive: its config.json is the document (spans point into it). */
+export function parseKerasArchive(bytes: Uint8Array, fileName?: string): KerasParsed & { text: string } {
+  const { text, error } = archiveConfig(bytes);
+  if (text !== undefined) return { ...parseKeras(text, fileName), text };
+  const name = (fileName ?? 'model.keras').replace(/^.*[\\/]/, '');
+  const at = { start: 0, end: 0 };
+  return {
+    graph: emptyGraph(name, at),
+    diagnostics: [makeDiagnostic('syntax-error', at, `${name} cannot be read: ${error}.`)],
+    text: '',
+  };
+}
+
+export const kerasArchiveFrontEnd: FrontEnd<KerasParsed> = {
+  id: 'keras',
+  extensions: ['.keras'],
+  languageId: 'keras-archive',
+  binary: true,
+  // Read as bytes only (parseBytes); a text view of the zip holds nothing to analyse.
+  parse: (_text, fileName) => ({ graph: emptyGraph(fileName ?? 'model', { start: 0, end: 0 }), diagnostics: [] }),
+  parseBytes: parseKerasArchive,
+  separableEdits: () => undefined,
+  widthEdits: () => [],
+  resolutionEdits: () => [],
+};
 
 export const kerasFrontEnd: FrontEnd<KerasParsed> = {
   id: 'keras',
