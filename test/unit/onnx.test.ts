@@ -331,3 +331,21 @@ test('dead-depthwise-kernel: zero kernels and a following BN with γ = 0, counte
     .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['a'], attrs: { group: 4 } });
   assert.ok(!codes(analyze(noWeights)).includes('dead-depthwise-kernel'));
 });
+
+test('instance and group norms with a per-channel scale cost as a batch norm; a layer norm over a map is unknown', () => {
+  const norm = (op: string, scaleDims: number[], x: number[], attrs = {}) =>
+    analyze(
+      new OnnxBuilder()
+        .input('x', x)
+        .weight('s', scaleDims)
+        .weight('b', scaleDims)
+        .node({ op, name: 'n', inputs: ['x', 's', 'b'], outputs: ['y'], attrs }),
+      21,
+    ).analysis.layers[0]!;
+  const inst = norm('InstanceNormalization', [8], [1, 8, 4, 4]);
+  assert.deepEqual([inst.params, inst.otherOps, inst.layer.op.kind], [16, 2 * 128, 'bn']);
+  assert.equal(norm('GroupNormalization', [8], [1, 8, 4, 4], { num_groups: 2 }).params, 16);
+  assert.equal(norm('GroupNormalization', [2], [1, 8, 4, 4], { num_groups: 2 }).layer.op.kind, 'unknown');
+  assert.equal(norm('LayerNormalization', [10], [1, 10], { axis: -1 }).params, 20);
+  assert.equal(norm('LayerNormalization', [8, 4, 4], [1, 8, 4, 4], { axis: 1 }).layer.op.kind, 'unknown');
+});

@@ -555,6 +555,19 @@ function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: number, o
         return 'scale is not a per-channel constant';
       return same({ kind: 'bn' });
     }
+    case 'InstanceNormalization':
+    case 'GroupNormalization':
+    case 'LayerNormalization': {
+      // One scale and shift per channel: the cost of a batch norm (2 ops per element, 2 x C parameters).
+      const scale = ins[1];
+      const perChannel =
+        op === 'LayerNormalization' ? d.length === 2 && axisOf(node, 2, -1) === 1 : d.length === 4 || d.length === 3;
+      if (!perChannel || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
+        return op === 'LayerNormalization'
+          ? 'a layer norm over more than the features of a [N, F] tensor'
+          : 'a scale that is not one value per channel';
+      return same({ kind: 'bn' });
+    }
     case 'MaxPool':
     case 'AveragePool':
       return pool(node, x, op === 'MaxPool' ? 'max' : 'avg');
