@@ -84,9 +84,12 @@ export async function activateCommon(
   };
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(consider),
-    // A `.cfg` that becomes a network as it is typed, a YAML file that becomes a model.
+    // A `.cfg` that becomes a network as it is typed, a YAML or JSON file that becomes a model.
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (CFG_LANGUAGES.has(e.document.languageId) || (!started && e.document.languageId === 'yaml'))
+      if (
+        CFG_LANGUAGES.has(e.document.languageId) ||
+        (!started && (e.document.languageId === 'yaml' || e.document.languageId === 'json'))
+      )
         consider(e.document);
     }),
   );

@@ -463,3 +463,41 @@ test('edits sent with didChange (analysed incrementally) give what opening the f
     );
   }
 });
+
+test('JSON: a Keras config gets diagnostics at layer names, hover and lenses; package.json is left alone', async () => {
+  const pkg = server.open('mem/package.json', '{\n  "name": "demo",\n  "version": "1.0.0"\n}\n', 'json');
+  assert.deepEqual(await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: pkg.uri } }), []);
+  const conv = (name: string, filters: number, from: string) => ({
+    class_name: 'Conv2D',
+    config: { name, filters, kernel_size: [3, 3], padding: 'same', activation: 'relu' },
+    inbound_nodes: [[[from, 0, 0, {}]]],
+  });
+  const model = {
+    class_name: 'Functional',
+    config: {
+      name: 'tiny',
+      layers: [
+        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 32, 32, 16] }, inbound_nodes: [] },
+        conv('c1', 32, 'in'),
+        conv('c2', 64, 'c1'),
+      ],
+    },
+  };
+  const text = JSON.stringify(model, null, 2);
+  const { uri } = server.open('mem/tiny.json', text, 'json');
+  const d = await server.diagnostics(uri, 1);
+  const seps = d.diagnostics.filter((x) => x.code === 'separable-conv');
+  const lines = text.split('\n');
+  assert.deepEqual(
+    seps.map((x) => lines[x.range.start.line]!.slice(x.range.start.character, x.range.end.character)),
+    ['"c1"', '"c2"'],
+  );
+  const sep = seps[1]!;
+  const lenses = (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as unknown[];
+  assert.ok(lenses.length > 0);
+  const h = (await server.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: sep.range.start,
+  })) as { contents: { value: string } } | null;
+  assert.match(h?.contents.value ?? '', /MACs/);
+});
