@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { compact } from '../../server/src/core/format';
 import { STATS_NOTIFICATION, type StatsParams } from '../../server/src/lsp/protocol';
+import { registerModelEditor } from './modelEditor';
 import { registerReportView } from './reportView';
 import { DOCUMENT_SELECTOR } from './selector';
 import { CFG_LANGUAGES, isDarknetUnderOtherLanguage, isModelDocument } from './models';
@@ -65,6 +66,7 @@ export async function activateCommon(
     vscode.commands.registerCommand('layerlint.restartServer', () => (started ? restart() : start())),
     vscode.commands.registerCommand('layerlint.showOutput', () => client.outputChannel.show()),
     registerReportView(client, statsEvent.event),
+    registerModelEditor(client, () => start()),
   );
   let started: Promise<void> | undefined;
   const start = (): Promise<void> =>

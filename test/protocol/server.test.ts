@@ -15,6 +15,8 @@ import type {
   Location,
 } from 'vscode-languageserver-protocol';
 import { startTestServer, SERVER, type TestServer } from './lspClient';
+import { MODEL_REPORT_REQUEST, type ReportResult } from '../../server/src/lsp/protocol';
+import { OnnxBuilder } from '../helpers/onnxModel';
 
 let server: TestServer;
 before(async () => {
@@ -500,4 +502,20 @@ test('JSON: a Keras config gets diagnostics at layer names, hover and lenses; pa
     position: sep.range.start,
   })) as { contents: { value: string } } | null;
   assert.match(h?.contents.value ?? '', /MACs/);
+});
+
+test('layerlint/modelReport: the report of a binary model the client read; null for data that is not base64', async () => {
+  const bytes = new OnnxBuilder()
+    .input('x', [1, 3, 8, 8])
+    .weight('w', [4, 3, 3, 3])
+    .node({ op: 'Conv', name: 'stem', inputs: ['x', 'w'], outputs: ['y'], attrs: { pads: [1, 1, 1, 1] } })
+    .encode();
+  const result = (await server.conn.sendRequest(MODEL_REPORT_REQUEST, {
+    name: 'tiny.onnx',
+    data: Buffer.from(bytes).toString('base64'),
+  })) as ReportResult;
+  assert.equal(result.totals.macs, 8 * 8 * 4 * 27);
+  assert.equal(result.format, 'onnx');
+  assert.ok(result.extras);
+  assert.equal(await server.conn.sendRequest(MODEL_REPORT_REQUEST, { name: 'x.onnx', data: '%%%' }), null);
 });

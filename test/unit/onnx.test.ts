@@ -7,6 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeBytes, analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { exportLayers } from '../../server/src/export/layers';
+import { reportExtras } from '../../server/src/report/extras';
+import { renderHtmlReport } from '../../server/src/report/html';
+import { buildReport } from '../../server/src/report/model';
+import { readFileSync } from 'node:fs';
 import { OnnxBuilder } from '../helpers/onnxModel';
 
 const analyze = (b: OnnxBuilder, opset?: number) => analyzeBytes(b.encode(opset), 'model.onnx');
@@ -348,4 +352,21 @@ test('instance and group norms with a per-channel scale cost as a batch norm; a 
   assert.equal(norm('GroupNormalization', [2], [1, 8, 4, 4], { num_groups: 2 }).layer.op.kind, 'unknown');
   assert.equal(norm('LayerNormalization', [10], [1, 10], { axis: -1 }).params, 20);
   assert.equal(norm('LayerNormalization', [8, 4, 4], [1, 8, 4, 4], { axis: 1 }).layer.op.kind, 'unknown');
+});
+
+test('the read-only model editor page: the standalone HTML report of a .onnx, totals and node names, no script', () => {
+  const doc = analyze(smallNet());
+  const html = renderHtmlReport(buildReport(doc, 'model.onnx'), reportExtras(doc), { mode: 'standalone' });
+  assert.match(html, /278,848/);
+  assert.match(html, /stem/);
+  assert.doesNotMatch(html, /<script/);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  assert.deepEqual(
+    pkg.contributes.customEditors.map((e: { viewType: string; selector: { filenamePattern: string }[] }) => [
+      e.viewType,
+      e.selector.map((s) => s.filenamePattern),
+    ]),
+    [['layerlint.modelReport', ['*.onnx', '*.keras']]],
+  );
+  assert.ok(pkg.activationEvents.includes('onCustomEditor:layerlint.modelReport'));
 });
