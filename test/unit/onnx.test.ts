@@ -370,3 +370,18 @@ test('the read-only model editor page: the standalone HTML report of a .onnx, to
   );
   assert.ok(pkg.activationEvents.includes('onCustomEditor:layerlint.modelReport'));
 });
+
+test('Einsum: a matrix product by a constant ("bi,ij->bj") is an fc; any other equation is unknown with it', () => {
+  const einsum = (equation: string) =>
+    analyze(
+      new OnnxBuilder()
+        .input('x', [1, 6])
+        .weight('w', [6, 4])
+        .node({ op: 'Einsum', name: 'e', inputs: ['x', 'w'], outputs: ['y'], attrs: { equation } }),
+    ).analysis.layers[0]!;
+  const fc = einsum('bi, ij -> bj');
+  assert.deepEqual([fc.layer.op.kind, fc.macs, fc.params], ['fc', 24, 24]);
+  const other = einsum('bi,ij->bij');
+  assert.equal(other.layer.op.kind, 'unknown');
+  assert.match((other.layer.op as { type: string }).type, /equation 'bi,ij->bij'/);
+});

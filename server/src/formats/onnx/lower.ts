@@ -549,6 +549,12 @@ function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: number, o
       return gemm(node, d, ins[1], ins[2]);
     case 'MatMul':
       return matmul(d, ins[1]);
+    case 'Einsum': {
+      // Only x·W of a [N, F] tensor by a constant matrix ("bi,ij->bj"): a fully connected layer.
+      const eq = stringAttr(node, 'equation', '').replace(/\s/g, '');
+      const m = /^([a-z])([a-z]),\2([a-z])->\1\3$/.exec(eq);
+      return m && new Set(m.slice(1)).size === 3 ? matmul(d, ins[1]) : `equation '${eq}'`;
+    }
     case 'BatchNormalization': {
       const scale = ins[1];
       if (d.length < 2 || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
