@@ -81,6 +81,8 @@ const builds = [
   esbuild.build({
     ...common,
     entryPoints: { server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/bin.ts' },
+    // The optional ONNX Runtime (layerlint bench) is loaded from node_modules when present.
+    external: ['onnxruntime-node'],
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   }),
@@ -95,7 +97,7 @@ if (args.has('--tests')) {
       entryPoints: [...walk('test'), 'test/fuzz/incremental.ts'],
       outdir: 'out/test',
       outbase: 'test',
-      external: ['vscode'],
+      external: ['vscode', 'onnxruntime-node'],
     }),
   );
 }
@@ -105,7 +107,14 @@ if (args.has('--bench')) {
       ...common,
       sourcemap: true,
       minify: false,
-      entryPoints: { run: 'bench/run.ts', cpu: 'bench/cpu.ts', mem: 'bench/mem.ts' },
+      entryPoints: {
+        run: 'bench/run.ts',
+        cpu: 'bench/cpu.ts',
+        mem: 'bench/mem.ts',
+        formats: 'bench/formatsMain.ts',
+        peer: 'bench/peerMain.ts',
+        tree: 'bench/treeMain.ts',
+      },
       outdir: 'out/bench',
     }),
   );

@@ -7,14 +7,7 @@ import { analyzeSource } from '../server/src/engine/analyzeSource';
 import { lowerLayers } from '../server/src/formats/layers/lower';
 import { parseLayers } from '../server/src/formats/layers/parser';
 import { generateLayers } from './generate';
-import { summarize } from './stats';
-
-function cpuMs(f: () => void): number {
-  const c = process.cpuUsage();
-  f();
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1000;
-}
+import { cpuMs, summarize } from './stats';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const sizes = (arg('sizes') ?? '1000,10000,100000').split(',').map(Number);

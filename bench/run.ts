@@ -3,6 +3,9 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { engineBench } from './engine';
+import { formatsBench } from './formats';
+import { peerBench } from './peer';
+import { treeBench } from './tree';
 import { serverBench } from './server';
 import { printFigure, type Figure } from './stats';
 
@@ -36,6 +39,9 @@ async function main() {
   };
   await run('size', sizes);
   await run('engine', engineBench);
+  await run('formats', formatsBench);
+  await run('peer', peerBench);
+  await run('tree', treeBench);
   await run('server', serverBench);
   if (json)
     writeFileSync(

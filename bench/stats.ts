@@ -4,8 +4,16 @@ export interface Figure {
   value: number;
   unit: string;
   /** Target from docs/performance.md, when there is one. */
-  target?: { op: '<' | '<='; value: number };
+  target?: { op: '<' | '<=' | '>='; value: number };
   note?: string;
+}
+
+/** CPU milliseconds `f` takes (process.cpuUsage: time other processes take does not count). */
+export function cpuMs(f: () => void): number {
+  const c = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
 }
 
 export function quantile(sorted: number[], q: number): number {
@@ -36,7 +44,13 @@ export function summarize(samples: number[]): {
 export function printFigure(f: Figure): void {
   const v = f.value >= 100 ? f.value.toFixed(0) : f.value >= 10 ? f.value.toFixed(1) : f.value.toFixed(3);
   const verdict = f.target
-    ? (f.target.op === '<' ? f.value < f.target.value : f.value <= f.target.value)
+    ? (
+        f.target.op === '<'
+          ? f.value < f.target.value
+          : f.target.op === '<='
+            ? f.value <= f.target.value
+            : f.value >= f.target.value
+      )
       ? `  [target ${f.target.op} ${f.target.value}: met]`
       : `  [target ${f.target.op} ${f.target.value}: MISSED]`
     : '';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -17,8 +17,9 @@ import { CODES } from '../../server/src/core/diagnostics';
 import { main } from '../../server/src/cli/main';
 import { FIXERS } from '../../server/src/cli/commands/fix';
 import type { Io } from '../../server/src/cli/io';
-import { supportedExtensions } from '../../server/src/cli/files';
+import { collectFiles, supportedExtensions } from '../../server/src/cli/files';
 import { OnnxBuilder } from '../helpers/onnxModel';
+import { checkFiles, workerCount, WORKERS_MIN_FILES } from '../../server/src/cli/checkPool';
 import { buildReport } from '../../server/src/report/model';
 import { compactReport } from '../golden/compact';
 
@@ -580,7 +581,7 @@ test('fix --dry-run prints a unified diff and writes nothing; --stdout prints th
   assert.equal(dry.code, 1, 'a dry run that would change a file exits 1, so it can gate CI');
   assert.match(dry.stdout, /^--- a\/conv\.layers\n\+\+\+ b\/conv\.layers\n@@ /);
   assert.match(dry.stdout, /^-conv2: {2}conv 64 3x3 \| bn \| relu$/m);
-  assert.match(dry.stdout, /^\+conv2_dw: dwconv 3x3 \| bn \| relu$/m);
+  assert.match(dry.stdout, /^\+conv2_dw: +dwconv 3x3 \| bn \| relu$/m);
   assert.equal(readFileSync(file, 'utf8'), before);
   const out = run(['fix', 'conv.layers', '--stdout'], { cwd: dir });
   assert.equal(out.code, 0);
@@ -716,4 +717,144 @@ test('ONNX: report, check (SARIF names the node line), estimate and import work 
   const broken = run(['check', 'broken.onnx'], { cwd: dir });
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /syntax-error.*broken\.onnx cannot be read/);
+});
+
+test('bench: the network measured with ONNX Runtime, whole and per layer by line, with the target’s estimate beside it', () => {
+  const dir = temp();
+  write(
+    join(dir, 'n.layers'),
+    'network n\ninput 32x32x16\nc1: conv 32 3x3 | bn | relu\nd: dwconv 3x3 | bn | relu\np: conv 64 1x1\ng: avgpool global\nf: fc 10\n',
+  );
+  const r = run(['bench', 'n.layers', '--format', 'json', '--warmup', '1', '--repeats', '3', '--target', 'xeon-1t'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const b = json(r);
+  assert.match(b.runtime, /^onnxruntime-node /);
+  assert.equal(b.threads, 1);
+  assert.equal(b.repeats, 3);
+  assert.ok(b.medianMs > 0 && b.minMs <= b.medianMs && b.medianMs <= b.maxMs);
+  // The conv, BN and ReLU of line 3 run as one kernel, timed on the conv; every weighted layer is timed on its line.
+  assert.deepEqual(
+    b.layers.filter((l: { macs: number }) => l.macs > 0).map((l: { name: string; line: number }) => [l.name, l.line]),
+    [
+      ['c1', 3],
+      ['d', 4],
+      ['p', 5],
+      ['f', 7],
+    ],
+  );
+  for (const l of b.layers) assert.ok(l.measuredMs > 0 && l.estimatedMs >= 0, l.name);
+  assert.equal(b.target, 'xeon-1t');
+  const text = run(['bench', 'n.layers', '--warmup', '1', '--repeats', '2'], { cwd: dir });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Whole network: .* ms median of 2 runs after 1 warm-up \(min .* ms, max .* ms\)/);
+  write(join(dir, 'u.layers'), 'input 8x8x4\nu: deconv 8 2x2 stride=2\n');
+  const refused = run(['bench', 'u.layers'], { cwd: dir });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /cannot be measured:\n {2}u: deconv/);
+  assert.equal(run(['bench', 'n.layers', '--threads', '0'], { cwd: dir }).code, 2);
+  // --compare separable: the file and its separable rewrite (c1's 3x3 conv), both measured.
+  const c = run(
+    ['bench', 'n.layers', '--compare', 'separable', '--format', 'json', '--warmup', '1', '--repeats', '2'],
+    {
+      cwd: dir,
+    },
+  );
+  assert.equal(c.code, 0, c.stderr);
+  const cmp = json(c).compare;
+  assert.equal(cmp.rewrite, 'separable');
+  assert.equal(cmp.convs, 1);
+  assert.ok(cmp.separableMacs < cmp.macs && cmp.medianMs > 0 && cmp.separableMedianMs > 0);
+  const plain = run(['bench', 'n.layers', '--compare', 'separable', '--warmup', '1', '--repeats', '2'], { cwd: dir });
+  assert.match(
+    plain.stdout,
+    /Separable rewrite \(1 conv\): MACs .* \(-\d+%\), measured .* ms → .* ms \([-+]?\d+%\) on this machine, 1 thread/,
+  );
+  assert.equal(run(['bench', 'n.layers', '--compare', 'fused'], { cwd: dir }).code, 2);
+});
+
+test('estimate --target: every cell has its estimated latency, and the grid names the target', () => {
+  const r = run(['estimate', V1, '--target', 'xeon-1t', '--format', 'json', '--width', '1,0.5']);
+  assert.equal(r.code, 0, r.stderr);
+  const g = json(r);
+  assert.equal(g.target, 'xeon-1t');
+  for (const c of g.cells) assert.ok(c.latencyMs > 0, JSON.stringify(c));
+  const own = json(run(['report', V1, '--target', 'xeon-1t', '--format', 'json']));
+  assert.equal(
+    g.cells.find((c: { alpha: number; side: number }) => c.alpha === 1 && c.side === 224).latencyMs,
+    own.totals.latencyMs,
+  );
+  assert.equal(run(['estimate', V1, '--target', 'abacus']).code, 2);
+});
+
+// --- check in worker threads (cli/checkPool.ts) -------------------------------------------
+
+test('check in worker threads: the same results, in input order, as in one thread', () => {
+  const dir = temp();
+  const examples = readdirSync(resolve(ROOT, 'examples')).filter((f) => /\.(layers|prototxt|cfg|yaml)$/.test(f));
+  for (let i = 0; i < 5; i++)
+    for (const f of examples)
+      write(join(dir, `d${i % 2}`, `${i}_${f}`), readFileSync(resolve(ROOT, 'examples', f), 'utf8'));
+  write(join(dir, 'broken.layers'), 'network broken\ninput 8x8x3\nconv 8 3x3 stride=0\n');
+  const paths = collectFiles(['.'], { cwd: dir, ignorePatterns: [], gitignore: false });
+  const order = (workers: number) => {
+    const seen: number[] = [];
+    const files = checkFiles(paths, dir, {}, workers, CLI, (_, i) => seen.push(i));
+    return { files, seen };
+  };
+  const one = order(0);
+  const three = order(3);
+  assert.equal(one.files.length, paths.length);
+  assert.deepEqual(three.files, one.files);
+  assert.deepEqual(three.seen, [...paths.keys()]);
+  assert.ok(one.files.some((o) => 'file' in o && o.file.diagnostics.some((d) => d.severity === 'error')));
+  for (const format of ['text', 'json', 'sarif']) {
+    const a = run(['check', '.', '--format', format], { cwd: dir, env: { LAYERLINT_WORKERS: '0' } });
+    const b = run(['check', '.', '--format', format], { cwd: dir, env: { LAYERLINT_WORKERS: '2' } });
+    assert.equal(a.code, 1);
+    assert.deepEqual(b, a);
+  }
+});
+
+test('check in worker threads: when workers die or never answer, this thread analyses what is missing', {
+  timeout: 60_000,
+}, () => {
+  const dir = temp();
+  for (let i = 0; i < 6; i++) write(join(dir, `m${i}.layers`), SMALL());
+  write(join(dir, 'bad.layers'), 'network bad\ninput 8x8x3\nconv 8 3x3 stride=0\n');
+  const paths = collectFiles(['.'], { cwd: dir, ignorePatterns: [], gitignore: false });
+  const expected = checkFiles(paths, dir, {}, 0, undefined, () => {});
+  for (const script of ['// answers nothing\n', 'throw new Error("a worker that fails");\n']) {
+    const path = join(dir, 'worker.js');
+    writeFileSync(path, script);
+    const seen: number[] = [];
+    assert.deepEqual(
+      checkFiles(paths, dir, {}, 2, path, (_, i) => seen.push(i), 20),
+      expected,
+    );
+    assert.deepEqual(seen, [...paths.keys()]);
+  }
+});
+
+test('check in worker threads: an invalid configuration stops the run at the same file, after the same output', () => {
+  const dir = temp();
+  for (let i = 0; i < 8; i++) write(join(dir, `a${i}`, 'm.layers'), SMALL());
+  write(join(dir, 'a5', 'layerlint.json'), JSON.stringify({ rules: { 'separable-conv': 'loud' } }));
+  const a = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '0' } });
+  const b = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '3' } });
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /a5[\\/]layerlint\.json: rules\.separable-conv/);
+  assert.deepEqual(b, a);
+});
+
+test('check in worker threads: how many', () => {
+  const script = '/x/cli.js';
+  assert.equal(workerCount(10, {}, {}, script), 0);
+  assert.equal(workerCount(WORKERS_MIN_FILES, {}, {}, script), availableParallelism() > 1 ? availableParallelism() : 0);
+  assert.equal(workerCount(10, { LAYERLINT_WORKERS: '3' }, {}, script), 3);
+  assert.equal(workerCount(2, { LAYERLINT_WORKERS: '3' }, {}, script), 2);
+  assert.equal(workerCount(500, { LAYERLINT_WORKERS: '1' }, {}, script), 0);
+  assert.equal(workerCount(500, { LAYERLINT_WORKERS: '4' }, {}, undefined), 0);
+  assert.equal(workerCount(500, { LAYERLINT_WORKERS: '4' }, { verbose: () => {} }, script), 0);
 });

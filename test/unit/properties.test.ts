@@ -15,6 +15,7 @@ import type { LayerResult } from '../../server/src/core/costs';
 import { netSpec, printNet, validNet } from '../helpers/netgen';
 import { stageOf } from '../../server/src/core/diagnostics';
 import { corpusDir } from '../helpers/corpus';
+import { separableFixEdits } from '../../server/src/engine/fixes';
 
 const RUNS = Number(process.env.PROPS_RUNS ?? 60);
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -102,15 +103,12 @@ test('every depthwise-separable rewrite keeps every other layer’s shapes, pars
     fc.property(validNet, (spec) => {
       const text = printNet(spec);
       const before = analyse(text);
-      const edits: TextEdit[] = [];
+      // Every rewrite at once, as fix-all does (single rewrites may realign the same group of
+      // lines, so they are not merged by hand).
+      const edits: TextEdit[] = separableFixEdits(before);
       let predicted = 0;
-      for (const d of before.diagnostics) {
-        if (d.data?.kind !== 'separable') continue;
-        const e = before.frontEnd.separableEdits(before.parsed, before.analysis, d.data.layer, text);
-        if (!e) continue;
-        edits.push(...e);
-        predicted += d.data.macs - d.data.separableMacs;
-      }
+      for (const d of before.diagnostics)
+        if (d.data?.kind === 'separable') predicted += d.data.macs - d.data.separableMacs;
       if (!edits.length) return;
       rewritten++;
       const fixed = applyEdits(text, edits);
@@ -322,4 +320,49 @@ test('fuzz: figures at the edges — resolution sides, shapes in messages, budge
     params(FUZZ_RUNS),
   );
   assert.equal(runs, FUZZ_RUNS);
+});
+
+/** Each statement's name → the activation it ends with, or 'none'; a chain's later ops are named `NAME/…`. */
+function statementEnds(doc: DocumentAnalysis): Map<string, string> {
+  const ends = new Map<string, string>();
+  for (const l of doc.analysis.layers)
+    ends.set(l.layer.name.split('/')[0]!, l.layer.op.kind === 'act' ? l.layer.op.fn : 'none');
+  return ends;
+}
+
+/** Residual blocks of parallel convs, each with its own tail (nothing, bn, an activation, both), merged by add. */
+const residualNet = fc
+  .record({
+    c: fc.constantFrom(8, 16),
+    side: fc.integer({ min: 4, max: 12 }),
+    branches: fc.array(
+      fc.record({
+        k: fc.constantFrom(3, 5),
+        tail: fc.constantFrom('', ' | bn', ' | relu', ' | bn | relu', ' | bn | relu6', ' | silu', ' | bn | sigmoid'),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+  })
+  .map(({ c, side, branches }) => {
+    const lines = [`input ${side}x${side}x${c}`, `p: conv ${c} 1x1 | relu`];
+    branches.forEach((b, i) => lines.push(`b${i}: conv ${c} ${b.k}x${b.k} from=p${b.tail}`));
+    lines.push(`m: add p ${branches.map((_, i) => `b${i}`).join(' ')}`);
+    return `${lines.join('\n')}\n`;
+  });
+
+test('fuzz: the separable rewrite keeps every statement’s final activation (none added, none removed)', () => {
+  let rewritten = 0;
+  fc.assert(
+    fc.property(fc.oneof(residualNet, validNet.map(printNet)), (text) => {
+      const before = analyse(text);
+      const edits = separableFixEdits(before);
+      if (!edits.length) return;
+      rewritten++;
+      const after = analyse(applyEdits(text, edits));
+      const ends = statementEnds(after);
+      for (const [name, end] of statementEnds(before)) if (ends.has(name)) assert.equal(ends.get(name), end, name);
+    }),
+    params(FUZZ_RUNS),
+  );
+  assert.ok(rewritten > 0);
 });

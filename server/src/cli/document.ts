@@ -2,7 +2,7 @@
 // read failure is a UsageError, exit 2; a file too large to read is one limit-exceeded finding), find its layerlint.json (or use `--config`), merge the config's
 // options with the command line's and analyse. Precedence, lowest first: the config
 // (severities, thresholds, default budget) < the file's own directives < the command line
-// (--width, --resolution, --max-macs, --max-params).
+// (--width, --resolution, --max-macs, --max-params, --max-latency, --target).
 import { resolve } from 'node:path';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
@@ -13,13 +13,15 @@ import {
   type DocumentAnalysis,
   type EngineOptions,
 } from '../engine/analyzeSource';
-import { UsageError } from './io';
+import { ConfigError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
   alpha?: number;
   side?: number;
-  budget?: { macs?: number; params?: number };
+  budget?: { macs?: number; params?: number; latencyMs?: number };
+  /** `--target NAME`: the latency target, over the file's and the configuration's. */
+  target?: string;
   /** `--config PATH`: use this file instead of searching upward. */
   configPath?: string;
   /** `--verbose`: told, for each file, which configuration applies. */
@@ -53,7 +55,7 @@ export function configFor(path: string, configPath: string | undefined): LoadedC
     loaded = explicit.get(abs) ?? readConfigFile(abs);
     explicit.set(abs, loaded);
   } else loaded = loadConfigFor(path);
-  if (loaded.errors.length) throw new UsageError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
+  if (loaded.errors.length) throw new ConfigError(`invalid configuration:\n  ${loaded.errors.join('\n  ')}`);
   return loaded;
 }
 
@@ -61,8 +63,8 @@ export function engineOptions(config: LayerlintConfig, cli: CommandLineOptions):
   const options = configToEngineOptions(config);
   if (cli.alpha !== undefined) options.alpha = cli.alpha;
   if (cli.side !== undefined) options.side = cli.side;
-  if (cli.budget && (cli.budget.macs !== undefined || cli.budget.params !== undefined))
-    options.budget = { ...cli.budget };
+  if (cli.budget && Object.values(cli.budget).some((v) => v !== undefined)) options.budget = { ...cli.budget };
+  if (cli.target !== undefined) options.target = cli.target;
   return options;
 }
 

@@ -14,9 +14,14 @@ export interface Io {
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The CLI bundle, when this process runs it: `check` may start worker threads on it. */
+  workerScript?: string;
 }
 
 export class UsageError extends Error {}
+
+/** An invalid layerlint.json: it stops the whole command, whichever file found it. */
+export class ConfigError extends UsageError {}
 
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 

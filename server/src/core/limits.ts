@@ -15,6 +15,8 @@ export const LIMITS = {
   maxBinaryBytes: 1 << 30,
   /** Diagnostics reported for one document; the rest are counted in one last diagnostic. */
   maxDiagnostics: 1_000,
+  /** `repeat` and `block` bodies (and Caffe blocks) nested in one another, and repeats and block invocations lowered one inside another: bounds every walk of a syntax tree and the recursion of lowering. */
+  maxNesting: 100,
   /** Characters of one block-parameter expression. */
   maxExpressionLength: 1_000,
   /** Characters of a diagnostic message (messages quote the source). */

@@ -39,8 +39,20 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
       options,
       `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`,
     );
-  const parsed = frontEnd.parse(text, fileName);
-  return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
+  try {
+    const parsed = frontEnd.parse(text, fileName);
+    return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
+  } catch (e) {
+    // Every walk is bounded (LIMITS.maxNesting, explicit stacks); should one still run out of
+    // stack, the document gets a limit-exceeded finding instead of costing the caller its run.
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    return notAnalysed(
+      text,
+      fileName,
+      options,
+      'The document is nested too deeply to analyse (the analysis ran out of stack); nest fewer blocks or repeats.',
+    );
+  }
 }
 
 /**

@@ -1,7 +1,15 @@
 // `layerlint-language-server`: the language server over stdio (or node IPC), for VS Code
-// and any other LSP client. Never writes to stdout outside the protocol.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+// and any other LSP client. Never writes to stdout outside the protocol. Over stdio, the
+// input's framing is checked (./framing.ts): at a framing error the server logs it on
+// stderr and exits with code 1, so the client restarts it, rather than wait forever.
+import {
+  createConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
+import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
 import { clearConfigCache, loadConfigFor } from '../engine/configLoad';
 import { startServer } from './server';
@@ -36,10 +44,30 @@ if (args.includes('--version') || args.includes('-v')) {
 } else {
   // Anything a stray console.log would print must not corrupt the protocol stream.
   console.log = console.info = (...a: unknown[]) => console.error(...a);
-  startServer(createConnection(ProposedFeatures.all), {
+  const connection = args.includes('--stdio')
+    ? createConnection(
+        ProposedFeatures.all,
+        new StreamMessageReader(
+          process.stdin.pipe(
+            new FramingGuard((message) => {
+              process.stderr.write(`layerlint-language-server: framing error on stdin: ${message}; exiting\n`);
+              process.exit(1);
+            }),
+          ),
+        ),
+        new StreamMessageWriter(process.stdout),
+      )
+    : createConnection(ProposedFeatures.all);
+  startServer(connection, {
     configFor(uri) {
-      if (!uri.startsWith('file:')) return { options: {}, errors: [] };
-      const loaded = loadConfigFor(fileURLToPath(uri));
+      let path: string;
+      try {
+        path = fileURLToPath(uri);
+      } catch {
+        // Not a local file (another scheme, a host, an encoded separator): no configuration file.
+        return { options: {}, errors: [] };
+      }
+      const loaded = loadConfigFor(path);
       return { options: configToEngineOptions(loaded.config), errors: loaded.errors };
     },
     clearConfig: clearConfigCache,

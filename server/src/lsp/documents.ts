@@ -10,9 +10,9 @@ import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Settings } from './settings';
 
-/** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`). */
+/** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`), percent-decoded when it is valid (`100%.layers` is kept as it is). */
 export function fileNameOf(uri: string): string {
-  const last = uri.split('/').pop() ?? uri;
+  const last = uri.split('/').pop() || uri;
   try {
     return decodeURIComponent(last);
   } catch {
@@ -48,7 +48,11 @@ export class AnalysisCache {
   /** The analysis of exactly this document version, computed now if not cached. */
   get(doc: TextDocument): FeatureDoc {
     const hit = this.entries.get(doc.uri);
-    if (hit && hit.version === doc.version) return hit;
+    // A client may send a change without a new version: the text decides, not the number.
+    const raw: unknown = doc.getText();
+    // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
+    const text = typeof raw === 'string' ? raw : '';
+    if (hit && hit.version === doc.version && hit.text === text) return hit;
     // The previous version's analysis is the base of the new one (an incremental update keeps
     // what the edit left alone, and may change it in place) and is dropped from here on, so a
     // large file's two analyses never have to fit in memory at once.
@@ -61,12 +65,10 @@ export class AnalysisCache {
       ...config,
       severities: { ...config.severities, ...settings.rules },
       rules: { ...config.rules, ...settings.thresholds },
+      ...(settings.target ? { defaultTarget: settings.target } : {}),
       ...(format ? { format } : {}),
     };
     const fileName = fileNameOf(doc.uri);
-    // A client can send anything as the text (didOpen with `text: 42`): analyse it as text.
-    const raw: unknown = doc.getText();
-    const text = typeof raw === 'string' ? raw : '';
     const t0 = performance.now();
     const analysis =
       hit && hit.version < doc.version

@@ -72,12 +72,16 @@ export function registerFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   withDoc: WithDoc,
+  /** Why no request can be served now (before initialize, after shutdown), or undefined. */
+  refusal: () => ResponseError<void> | undefined,
 ): void {
   connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (d) => hover(d, p.position)));
   connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d)));
   connection.onCodeLensResolve((lens, token) => {
     const data = lens.data as EstimateLensData | undefined;
     const stale: CodeLens = { ...lens, command: { title: '…', command: '' } };
+    const refused = refusal();
+    if (refused) return refused;
     if (!data || typeof data.uri !== 'string') return lens;
     if (documents.get(data.uri)?.version !== data.version) return stale; // a lens of an older version
     return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens));

@@ -57,6 +57,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
   let clientName = 'a client';
+  let shutDown = false;
+  /** Why a request cannot be served now (before initialize, after shutdown), or undefined. */
+  const refusal = (): ResponseError<void> | undefined =>
+    !initialized
+      ? new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.')
+      : shutDown
+        ? new ResponseError(ErrorCodes.InvalidRequest, 'The server is shut down: only exit is accepted.')
+        : undefined;
 
   /**
    * The analysis of a document LayerLint serves. A file whose extension other tools share
@@ -82,7 +90,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     fallback: T,
     f: (doc: FeatureDoc) => T,
   ): T | ResponseError<void> {
-    if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
+    const refused = refusal();
+    if (refused) return refused;
     const doc = documents.get(uri);
     if (!doc) return fallback;
     if (token?.isCancellationRequested) return cancelled();
@@ -152,7 +161,8 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     void connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize((params): InitializeResult | ResponseError<never> => {
+    if (initialized) return new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized.');
     initialized = true;
     clientName = params.clientInfo ? `${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trim() : 'a client';
     canConfigure = !!params.capabilities.workspace?.configuration;
@@ -171,6 +181,12 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     loggedSettings = shown;
     connection.console.info(`settings: ${shown}`);
   }
+  connection.onShutdown(() => {
+    const refused = refusal();
+    if (refused) return refused;
+    shutDown = true;
+    return undefined;
+  });
 
   connection.onInitialized(() => {
     connection.console.info(
@@ -207,9 +223,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  registerFeatures(connection, documents, withDoc);
+  registerFeatures(connection, documents, withDoc, refusal);
 
   connection.onExecuteCommand(async (p) => {
+    const refused = refusal();
+    if (refused) return refused;
     const args = p.arguments ?? [];
     const uri = typeof args[0] === 'string' ? args[0] : '';
     const doc = documents.get(uri);

@@ -3,20 +3,21 @@
 // ignore), suppression comments and command-line budgets.
 //
 // Exit: 0 when nothing reaches the failing severity (`--fail-on`, default error) and the
-// warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors.
+// warnings are within `--max-warnings`; 1 otherwise; 2 on usage, I/O or config errors. A
+// file that cannot be read or analysed is reported on stderr and the others are still
+// checked and printed (then the exit is 2).
 // stdout carries only the chosen format; a progress line goes to stderr on a TTY when
 // more than PROGRESS_MIN files are checked.
 import { SEVERITIES } from '../../core/diagnostics';
-import { reportDiagnostics } from '../../report/model';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, nonNegativeInteger, oneOf, parseCommandArgs } from '../args';
-import { analyzeFile } from '../document';
+import { checkFiles, workerCount } from '../checkPool';
 import { collectFiles, displayPath, supportedExtensions } from '../files';
-import { colorEnabled, EXIT, painter, UsageError, type Io } from '../io';
+import { colorEnabled, EXIT, painter, UsageError } from '../io';
 import { githubAnnotations } from '../output/github';
 import { checkMarkdown } from '../output/markdown';
 import { sarifLog } from '../output/sarif';
-import { checkText } from '../output/text';
-import { countSeverities, type CheckFile, type CheckResult } from '../output/types';
+import { checkFileText, checkSummaryText } from '../output/text';
+import { countSeverities, plural, type CheckFile, type CheckResult } from '../output/types';
 import type { Command } from './types';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
@@ -82,21 +83,24 @@ export const check: Command = {
         `no files to check in ${positionals.join(' ') || '.'} (extensions: ${supportedExtensions().join(', ')})`,
       );
     const progress = io.stderrIsTTY && paths.length > PROGRESS_MIN;
+    const workers = workerCount(paths.length, io.env, cli, io.workerScript);
+    // Text findings stream out file by file; the other formats are one document, written at the end.
+    const paint = painter(colorEnabled(io));
     const files: CheckFile[] = [];
+    let unchecked = 0;
     try {
-      paths.forEach((path, i) => {
-        const file = displayPath(path, io.cwd);
-        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${file}`);
-        const { doc } = analyzeFile(path, file, cli);
-        const a = doc.analysis;
-        files.push({
-          file,
-          format: doc.frontEnd.id,
-          macs: a.totals.macs,
-          params: a.totals.params,
-          complete: a.complete,
-          diagnostics: reportDiagnostics(doc),
-        });
+      checkFiles(paths, io.cwd, cli, workers, io.workerScript, (outcome, i) => {
+        if (progress) io.err(`\r\u001b[2K[${i + 1}/${paths.length}] ${displayPath(paths[i]!, io.cwd)}`);
+        if ('failed' in outcome) {
+          unchecked++;
+          io.err(`${progress ? '\r\u001b[2K' : ''}layerlint: ${outcome.failed}\n`);
+          return;
+        }
+        files.push(outcome.file);
+        if (format === 'text' && outcome.file.diagnostics.length) {
+          if (progress) io.err('\r\u001b[2K');
+          io.out(checkFileText(outcome.file, paint));
+        }
       });
     } finally {
       if (progress) io.err('\r\u001b[2K');
@@ -116,12 +120,14 @@ export const check: Command = {
         failed,
       },
     };
-    io.out(render(format, result, io));
-    return failed ? EXIT.findings : EXIT.ok;
+    io.out(format === 'text' ? checkSummaryText(result, paint) : render(format, result));
+    if (unchecked) io.err(`layerlint: ${plural(unchecked, 'file')} could not be checked (see above)\n`);
+    return unchecked ? EXIT.usage : failed ? EXIT.findings : EXIT.ok;
   },
 };
 
-function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): string {
+/** The whole output of the formats that are one document (text streams, see above). */
+function render(format: Exclude<(typeof FORMATS)[number], 'text'>, r: CheckResult): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(r, null, 2)}\n`;
@@ -131,7 +137,5 @@ function render(format: (typeof FORMATS)[number], r: CheckResult, io: Io): strin
       return githubAnnotations(r);
     case 'markdown':
       return checkMarkdown(r);
-    default:
-      return checkText(r, painter(colorEnabled(io)));
   }
 }

@@ -23,7 +23,7 @@ import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, parseCommandArgs } fr
 import { analyzeFile, configFor, engineOptions, type CommandLineOptions } from '../document';
 import { collectFiles, displayPath } from '../files';
 import { separableFixEdits } from '../../engine/fixes';
-import { EXIT, UsageError } from '../io';
+import { ConfigError, EXIT, UsageError } from '../io';
 import { plural } from '../output/types';
 import { rewriteFile } from '../safeWrite';
 import { readSourceFile } from '../sourceFile';
@@ -104,8 +104,11 @@ export const fix: Command = {
       try {
         outcome = fixFile(path, file, rules, cli, mode);
       } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        outcome = { problem: e.message };
+        // A file that cannot be fixed is reported and the others go on; a bad configuration stops the run.
+        if (e instanceof ConfigError) throw e;
+        outcome = {
+          problem: e instanceof UsageError ? e.message : `internal error: ${(e as Error).stack ?? String(e)}`,
+        };
       }
       if ('problem' in outcome) {
         io.err(`layerlint: fix: refusing to change ${file}: ${outcome.problem}\n`);

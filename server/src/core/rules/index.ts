@@ -6,7 +6,9 @@ import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
 import { deadDepthwiseKernel } from './deadDepthwiseKernel';
 import { fcHeavy } from './fcHeavy';
+import { fuseSeparable } from './fuseSeparable';
 import { largeKernel } from './largeKernel';
+import { latencyShares } from './latencyShares';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
 import { separableConv } from './separableConv';
@@ -17,6 +19,8 @@ export { dscSavings, isSeparableCandidate } from './separableConv';
 
 const RULES: Rule[] = [
   separableConv,
+  fuseSeparable,
+  latencyShares,
   overBudget,
   fcHeavy,
   largeKernel,

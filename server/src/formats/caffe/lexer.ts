@@ -1,29 +1,35 @@
 // Tokenizer for protobuf text format (what Caffe's .prototxt files are written in).
 // Total: every character of the input ends up in a token, in whitespace or in a comment;
-// characters that start no token become 'error' tokens, an unterminated string runs to the
+// characters that start no token become error tokens, an unterminated string runs to the
 // end of its line and is flagged. Offsets are UTF-16 code units into the original text.
+// Tokens are columns of typed arrays (kind, start, end, line), read on char codes with no
+// object per token; a token's text is sliced only when the parser asks for it.
 
-export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'error';
+import { isJsSpace } from '../chars';
 
-export interface Token {
-  kind: TokenKind;
-  /** Source text of the token (for strings: with the quotes). */
-  text: string;
-  start: number;
-  end: number;
+export const IDENT = 0;
+export const NUMBER = 1;
+export const STRING = 2;
+export const PUNCT = 3;
+export const ERROR = 4;
+
+export interface Tokens {
+  count: number;
+  /** IDENT, NUMBER, STRING, PUNCT or ERROR per token. */
+  kind: Uint8Array;
+  start: Uint32Array;
+  end: Uint32Array;
   /** Zero-based line of `start`, to tell a value on the same line from the next field. */
-  line: number;
-  /** Strings: the unquoted, unescaped value. */
-  value?: string;
-  /** Strings without a closing quote. */
-  unterminated?: boolean;
+  line: Uint32Array;
+  /** STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. */
+  value: Uint32Array;
+  strings: string[];
+  /** Indexes of the error tokens and unterminated strings, in text order. */
+  problems: number[];
+  /** Indexes of the unterminated strings (a subset of `problems`). */
+  unterminated: Set<number>;
 }
 
-const PUNCT = new Set(['{', '}', '<', '>', ':', '[', ']', ',', ';']);
-const IDENT_START = /[A-Za-z_]/;
-const IDENT_PART = /[A-Za-z0-9_.]/;
-const NUMBER_RE =
-  /^-?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fF]?|inf(?:inity)?|nan)(?![A-Za-z0-9_])/i;
 const ESCAPES: Record<string, string> = {
   n: '\n',
   t: '\t',
@@ -38,72 +44,133 @@ const ESCAPES: Record<string, string> = {
   v: '\v',
 };
 
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+/** `-?(0x hex | decimal with optional fraction, exponent and f suffix | inf | infinity | nan)`, not followed by an identifier character; sticky, case-insensitive. */
+const NUMBER_RE =
+  /-?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fF]?|inf(?:inity)?|nan)(?![A-Za-z0-9_])/iy;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentPart = (c: number) => isIdentStart(c) || isDigit(c) || c === 46;
+
+/** `{ } < > : [ ] , ;` */
+function isPunct(c: number): boolean {
+  return c === 123 || c === 125 || c === 60 || c === 62 || c === 58 || c === 91 || c === 93 || c === 44 || c === 59;
+}
+
+/** Where an error token stops: whitespace, punctuation, a comment or a quote. */
+const endsErrorToken = (c: number) => isJsSpace(c) || isPunct(c) || c === 35 || c === 34 || c === 39;
+
+export function tokenize(text: string): Tokens {
   const n = text.length;
+  let cap = (n >> 3) + 16;
+  let kind = new Uint8Array(cap);
+  let start = new Uint32Array(cap);
+  let end = new Uint32Array(cap);
+  let lines = new Uint32Array(cap);
+  let value = new Uint32Array(cap);
+  const strings: string[] = [];
+  const problems: number[] = [];
+  const unterminated = new Set<number>();
+  let count = 0;
+  const push = (k: number, s: number, e: number, line: number) => {
+    if (count === cap) {
+      cap *= 2;
+      const grow = <T extends Uint8Array | Uint32Array>(a: T, b: T) => (b.set(a), b);
+      kind = grow(kind, new Uint8Array(cap));
+      start = grow(start, new Uint32Array(cap));
+      end = grow(end, new Uint32Array(cap));
+      lines = grow(lines, new Uint32Array(cap));
+      value = grow(value, new Uint32Array(cap));
+    }
+    kind[count] = k;
+    start[count] = s;
+    end[count] = e;
+    lines[count] = line;
+    return count++;
+  };
   let i = 0;
   let line = 0;
   while (i < n) {
-    const c = text[i]!;
-    if (c === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
       line++;
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\ufeff') {
+    // space, \t, \r, \f, \v, BOM
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff) {
       i++;
       continue;
     }
-    if (c === '#') {
-      while (i < n && text[i] !== '\n') i++;
+    if (c === 35) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? n : eol;
       continue;
     }
-    const start = i;
-    if (PUNCT.has(c)) {
-      tokens.push({ kind: 'punct', text: c, start, end: i + 1, line });
-      i++;
+    const s = i;
+    if (isPunct(c)) {
+      push(PUNCT, s, ++i, line);
       continue;
     }
-    if (c === '"' || c === "'") {
-      let value = '';
+    if (c === 34 || c === 39) {
       i++;
       let closed = false;
-      while (i < n && text[i] !== '\n') {
-        const d = text[i]!;
+      let out = '';
+      let from = i;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 10) break;
         if (d === c) {
           closed = true;
-          i++;
           break;
         }
-        if (d === '\\' && i + 1 < n && text[i + 1] !== '\n') {
+        if (d === 92 && i + 1 < n && text.charCodeAt(i + 1) !== 10) {
           const e = text[i + 1]!;
-          value += ESCAPES[e] ?? e;
+          out += text.slice(from, i) + (ESCAPES[e] ?? e);
           i += 2;
+          from = i;
           continue;
         }
-        value += d;
         i++;
       }
-      const tok: Token = { kind: 'string', text: text.slice(start, i), start, end: i, line, value };
-      if (!closed) tok.unterminated = true;
-      tokens.push(tok);
+      out += text.slice(from, i);
+      if (closed) i++;
+      const t = push(STRING, s, i, line);
+      value[t] = strings.length;
+      strings.push(out);
+      if (!closed) {
+        problems.push(t);
+        unterminated.add(t);
+      }
       continue;
     }
-    const num = c === '-' || c === '.' || (c >= '0' && c <= '9') ? NUMBER_RE.exec(text.slice(i, i + 64)) : null;
-    if (num) {
-      tokens.push({ kind: 'number', text: num[0], start, end: i + num[0].length, line });
-      i += num[0].length;
-      continue;
+    if (c === 45 || c === 46 || isDigit(c)) {
+      // Fast path: a plain integer followed by no identifier character and no '.'.
+      let j = c === 45 ? i + 1 : i;
+      const digits = j;
+      while (j < n && isDigit(text.charCodeAt(j))) j++;
+      if (j > digits && (j === n || !isIdentPart(text.charCodeAt(j)))) {
+        i = j;
+        push(NUMBER, s, i, line);
+        continue;
+      }
+      NUMBER_RE.lastIndex = i;
+      if (NUMBER_RE.test(text)) {
+        i = NUMBER_RE.lastIndex;
+        push(NUMBER, s, i, line);
+        continue;
+      }
     }
-    if (IDENT_START.test(c)) {
-      while (i < n && IDENT_PART.test(text[i]!)) i++;
-      tokens.push({ kind: 'ident', text: text.slice(start, i), start, end: i, line });
+    if (isIdentStart(c)) {
+      i++;
+      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+      push(IDENT, s, i, line);
       continue;
     }
     // Anything else: one error token up to the next whitespace or punctuation.
     i++;
-    while (i < n && !/[\s{}<>:[\],;#"']/.test(text[i]!)) i++;
-    tokens.push({ kind: 'error', text: text.slice(start, i), start, end: i, line });
+    while (i < n && !endsErrorToken(text.charCodeAt(i))) i++;
+    problems.push(push(ERROR, s, i, line));
   }
-  return tokens;
+  return { count, kind, start, end, line: lines, value, strings, problems, unterminated };
 }

@@ -4,7 +4,8 @@
 // of the file is still analysed. Knows nothing about Caffe except one recovery heuristic:
 // a `layer {` (or `layers {`) met inside a top-level layer block closes that block.
 import type { Span } from '../../core/ir';
-import { tokenize, type Token } from './lexer';
+import { LIMITS } from '../../core/limits';
+import { ERROR, IDENT, NUMBER, PUNCT, STRING, tokenize } from './lexer';
 
 export interface Scalar {
   kind: 'scalar';
@@ -40,150 +41,165 @@ export interface Document {
   errors: ParseError[];
 }
 
-const OPEN_CLOSE: Record<string, string> = { '{': '}', '<': '>' };
 /** Deeper blocks are skipped (after an error) so that recursion stays bounded whatever the input. */
-const MAX_DEPTH = 100;
+const MAX_DEPTH = LIMITS.maxNesting;
 const LAYER_KEYWORDS = new Set(['layer', 'layers']);
+const CH_LBRACE = 123,
+  CH_RBRACE = 125,
+  CH_LT = 60,
+  CH_GT = 62,
+  CH_COLON = 58,
+  CH_LBRACKET = 91,
+  CH_RBRACKET = 93,
+  CH_COMMA = 44,
+  CH_SEMI = 59;
+
+/** The closing character of a block opened by `open` (`{` or `<`), or 0. */
+const closerOf = (open: number) => (open === CH_LBRACE ? CH_RBRACE : open === CH_LT ? CH_GT : 0);
 
 export function parseTextProto(text: string): Document {
   const toks = tokenize(text);
+  const { count, kind, start: tStart, end: tEnd, line: tLine } = toks;
   const errors: ParseError[] = [];
   let pos = 0;
   const err = (span: Span, message: string) => errors.push({ message, span });
-  const at = (t: Token): Span => ({ start: t.start, end: t.end });
-  for (const t of toks) {
-    if (t.kind === 'error') err(at(t), `Unexpected '${t.text}'.`);
-    else if (t.unterminated) err(at(t), 'This string has no closing quote.');
+  const at = (t: number): Span => ({ start: tStart[t]!, end: tEnd[t]! });
+  const textOf = (t: number) => text.slice(tStart[t]!, tEnd[t]!);
+  for (const t of toks.problems) {
+    if (kind[t] === ERROR) err(at(t), `Unexpected '${textOf(t)}'.`);
+    else err(at(t), 'This string has no closing quote.');
   }
-  const peek = (k = 0): Token | undefined => toks[pos + k];
-  const isPunct = (t: Token | undefined, p: string) => t?.kind === 'punct' && t.text === p;
+  /** The punctuation character of token `t`, or 0 when it is past the end or not punctuation. */
+  const punct = (t: number) => (t < count && kind[t] === PUNCT ? text.charCodeAt(tStart[t]!) : 0);
+  const stringValue = (t: number) => toks.strings[toks.value[t]!]!;
 
   /** Scalar at `pos` (adjacent strings concatenate), or undefined without consuming. */
   const scalar = (): Scalar | undefined => {
-    const t = peek();
-    if (!t) return undefined;
-    if (t.kind === 'string') {
-      let value = t.value ?? '';
-      let end = t.end;
+    if (pos >= count) return undefined;
+    const t = pos;
+    const k = kind[t];
+    if (k === STRING) {
+      let value = stringValue(t);
       pos++;
-      while (peek()?.kind === 'string') {
-        value += peek()!.value ?? '';
-        end = peek()!.end;
-        pos++;
-      }
-      return { kind: 'scalar', type: 'string', value, span: { start: t.start, end } };
+      while (pos < count && kind[pos] === STRING) value += stringValue(pos++);
+      return { kind: 'scalar', type: 'string', value, span: { start: tStart[t]!, end: tEnd[pos - 1]! } };
     }
-    if (t.kind === 'number' || t.kind === 'ident') {
+    if (k === NUMBER || k === IDENT) {
       pos++;
-      return { kind: 'scalar', type: t.kind, value: t.text, span: at(t) };
+      return { kind: 'scalar', type: k === NUMBER ? 'number' : 'ident', value: textOf(t), span: at(t) };
     }
     return undefined;
   };
 
   /**
-   * Fields up to `close` (or the end of the text at top level). Returns the message and
-   * whether a layer block was cut off by a following `layer {` (then the caller unwinds).
+   * Fields up to `close` (a char code, or 0 for the end of the text at top level), the block
+   * opened by token `open` (-1 at top level). Returns the message and whether a layer block
+   * was cut off by a following `layer {` (then the caller unwinds).
    */
   let depth = 0;
-  const message = (
-    open: Token | undefined,
-    close: string | undefined,
-    inLayer: boolean,
-  ): { msg: Message; cut: boolean } => {
+  const message = (open: number, close: number, inLayer: boolean): { msg: Message; cut: boolean } => {
     const fields: Field[] = [];
-    const start = open ? open.start : 0;
-    if (open && depth >= MAX_DEPTH) {
+    const start = open >= 0 ? tStart[open]! : 0;
+    const endOfPrevious = () => tEnd[pos - 1]!;
+    if (open >= 0 && depth >= MAX_DEPTH) {
       err(at(open), `Blocks are nested more than ${MAX_DEPTH} deep; this one is skipped.`);
-      for (let level = 1; pos < toks.length && level > 0; pos++) {
-        const t = toks[pos]!;
-        if (t.kind === 'punct' && OPEN_CLOSE[t.text]) level++;
-        else if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) level--;
+      for (let level = 1; pos < count && level > 0; pos++) {
+        const p = punct(pos);
+        if (p === CH_LBRACE || p === CH_LT) level++;
+        else if (p === CH_RBRACE || p === CH_GT) level--;
       }
-      return { msg: { kind: 'message', fields, span: { start, end: toks[pos - 1]?.end ?? start } }, cut: false };
+      return { msg: { kind: 'message', fields, span: { start, end: pos > 0 ? endOfPrevious() : start } }, cut: false };
     }
     depth++;
     const done = (msg: Message, cut: boolean) => {
       depth--;
       return { msg, cut };
     };
-    while (pos < toks.length) {
-      const t = peek()!;
-      if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) {
-        if (t.text === close) {
+    while (pos < count) {
+      const t = pos;
+      const k = kind[t];
+      const p = punct(t);
+      if (p === CH_RBRACE || p === CH_GT) {
+        if (p === close) {
           pos++;
-          return done({ kind: 'message', fields, span: { start, end: t.end } }, false);
+          return done({ kind: 'message', fields, span: { start, end: tEnd[t]! } }, false);
         }
         err(
           at(t),
-          close ? `Expected '${close}' here, found '${t.text}'.` : `Unmatched '${t.text}': there is no open block.`,
+          close
+            ? `Expected '${String.fromCharCode(close)}' here, found '${textOf(t)}'.`
+            : `Unmatched '${textOf(t)}': there is no open block.`,
         );
         pos++;
         continue;
       }
-      if (t.kind === 'punct' && (t.text === ',' || t.text === ';')) {
+      if (p === CH_COMMA || p === CH_SEMI) {
         pos++;
         continue;
       }
-      if (t.kind !== 'ident') {
-        if (t.kind === 'number' || t.kind === 'string' || t.kind === 'punct')
-          err(at(t), `Expected a field name, found '${t.text}'.`);
+      if (k !== IDENT) {
+        if (k !== ERROR) err(at(t), `Expected a field name, found '${textOf(t)}'.`);
         pos++;
         continue;
       }
       if (
         inLayer &&
-        LAYER_KEYWORDS.has(t.text) &&
-        (isPunct(peek(1), '{') || (isPunct(peek(1), ':') && isPunct(peek(2), '{')))
+        isLayerKeyword(t) &&
+        (punct(t + 1) === CH_LBRACE || (punct(t + 1) === CH_COLON && punct(t + 2) === CH_LBRACE))
       ) {
         err(
-          open ? at(open) : at(t),
-          `This block is not closed: a '}' is missing before '${t.text}' on line ${t.line + 1}.`,
+          open >= 0 ? at(open) : at(t),
+          `This block is not closed: a '}' is missing before '${textOf(t)}' on line ${tLine[t]! + 1}.`,
         );
-        const prev = toks[pos - 1]!;
-        return done({ kind: 'message', fields, span: { start, end: prev.end } }, true);
+        return done({ kind: 'message', fields, span: { start, end: endOfPrevious() } }, true);
       }
-      if (field(inLayer, close === undefined, fields)) {
-        const prev = toks[pos - 1]!;
-        return done({ kind: 'message', fields, span: { start, end: prev.end } }, true);
-      }
+      if (field(inLayer, close === 0, fields))
+        return done({ kind: 'message', fields, span: { start, end: endOfPrevious() } }, true);
     }
-    if (open) err(at(open), `This '${open.text}' is never closed with '${close}'.`);
-    return done(
-      { kind: 'message', fields, span: { start, end: toks.length ? toks[toks.length - 1]!.end : start } },
-      false,
-    );
+    if (open >= 0) err(at(open), `This '${textOf(open)}' is never closed with '${String.fromCharCode(close)}'.`);
+    return done({ kind: 'message', fields, span: { start, end: count ? tEnd[count - 1]! : start } }, false);
+  };
+
+  const isLayerKeyword = (t: number) => {
+    const len = tEnd[t]! - tStart[t]!;
+    return (len === 5 || len === 6) && LAYER_KEYWORDS.has(textOf(t));
   };
 
   /** One field at `pos` (an identifier), appended to `out`. True when a cut-off layer block must unwind. */
   const field = (inLayer: boolean, topLevel: boolean, out: Field[]): boolean => {
-    const name = peek()!;
-    pos++;
-    const childInLayer = inLayer || (topLevel && LAYER_KEYWORDS.has(name.text));
+    const nameTok = pos++;
+    const name = textOf(nameTok);
+    const nameStart = tStart[nameTok]!;
+    const childInLayer = inLayer || (topLevel && LAYER_KEYWORDS.has(name));
     // A cut reaches the top-level layer field, which swallows it; nested fields pass it on.
     const unwind = (cut: boolean) => cut && inLayer;
-    const nameSpan = at(name);
-    let colon: Token | undefined;
-    if (isPunct(peek(), ':')) colon = toks[pos++];
-    const next = peek();
+    const nameSpan = at(nameTok);
+    let colon = -1;
+    if (punct(pos) === CH_COLON) colon = pos++;
+    const next = pos;
     const push = (value: Scalar | Message) =>
-      out.push({ name: name.text, nameSpan, value, span: { start: name.start, end: value.span.end } });
-    if (next && next.kind === 'punct' && OPEN_CLOSE[next.text]) {
+      out.push({ name, nameSpan, value, span: { start: nameStart, end: value.span.end } });
+    const nextPunct = punct(next);
+    const nextClose = closerOf(nextPunct);
+    if (nextClose) {
       pos++;
-      const { msg, cut } = message(next, OPEN_CLOSE[next.text], childInLayer);
+      const { msg, cut } = message(next, nextClose, childInLayer);
       push(msg);
       return unwind(cut);
     }
-    if (colon && isPunct(next, '[')) {
+    if (colon >= 0 && nextPunct === CH_LBRACKET) {
       pos++;
-      while (pos < toks.length && !isPunct(peek(), ']')) {
-        const t = peek()!;
-        if (t.kind === 'punct' && t.text === ',') {
+      while (pos < count && punct(pos) !== CH_RBRACKET) {
+        const t = pos;
+        const p = punct(t);
+        if (p === CH_COMMA) {
           pos++;
           continue;
         }
-        if (t.kind === 'punct' && OPEN_CLOSE[t.text]) {
+        const close = closerOf(p);
+        if (close) {
           pos++;
-          const { msg, cut } = message(t, OPEN_CLOSE[t.text], childInLayer);
+          const { msg, cut } = message(t, close, childInLayer);
           push(msg);
           if (cut) return unwind(cut);
           continue;
@@ -193,34 +209,31 @@ export function parseTextProto(text: string): Document {
           push(s);
           continue;
         }
-        err(at(t), `Expected a value or ']' in the list of '${name.text}', found '${t.text}'.`);
-        if (t.kind === 'punct' && (t.text === '}' || t.text === '>')) return false;
+        err(at(t), `Expected a value or ']' in the list of '${name}', found '${textOf(t)}'.`);
+        if (p === CH_RBRACE || p === CH_GT) return false;
         pos++;
       }
-      if (isPunct(peek(), ']')) pos++;
-      else err(at(next!), `This '[' is never closed with ']'.`);
+      if (punct(pos) === CH_RBRACKET) pos++;
+      else err(at(next), `This '[' is never closed with ']'.`);
       return false;
     }
-    if (
-      next &&
-      next.line === name.line &&
-      (next.kind === 'string' || next.kind === 'number' || next.kind === 'ident')
-    ) {
+    const nk = next < count ? kind[next] : -1;
+    if (next < count && tLine[next] === tLine[nameTok] && (nk === STRING || nk === NUMBER || nk === IDENT)) {
       // A scalar on the same line; without the ':' it is still read, after an error.
-      if (!colon && next.kind === 'ident' && isPunct(peek(1), ':')) {
-        err(nameSpan, `Expected ':' or '{' after '${name.text}'.`);
+      if (colon < 0 && nk === IDENT && punct(next + 1) === CH_COLON) {
+        err(nameSpan, `Expected ':' or '{' after '${name}'.`);
         return false;
       }
-      if (!colon) err(nameSpan, `Expected ':' between '${name.text}' and its value.`);
+      if (colon < 0) err(nameSpan, `Expected ':' between '${name}' and its value.`);
       push(scalar()!);
       return false;
     }
     err(
-      colon ? { start: name.start, end: colon.end } : nameSpan,
-      colon ? `Expected a value after '${name.text}:'.` : `Expected ':' and a value, or '{', after '${name.text}'.`,
+      colon >= 0 ? { start: nameStart, end: tEnd[colon]! } : nameSpan,
+      colon >= 0 ? `Expected a value after '${name}:'.` : `Expected ':' and a value, or '{', after '${name}'.`,
     );
     return false;
   };
-  const { msg } = message(undefined, undefined, false);
+  const { msg } = message(-1, 0, false);
   return { root: msg, errors };
 }

@@ -4,6 +4,7 @@
 // is not significant ("saturation = 1.5" is "saturation=1.5"). Any other line becomes a
 // syntax error at its exact range and is skipped; the rest of the file still parses.
 import type { Span } from '../../core/ir';
+import { isJsSpace, sliceWithoutSpaces } from '../chars';
 
 export interface CfgEntry {
   /** Key with whitespace removed, lower case as written. */
@@ -36,70 +37,89 @@ export interface CfgFile {
   errors: CfgError[];
 }
 
-const WS = /\s+/g;
+/** First offset in [start, end) that is not white space (`end` when none). */
+function skipSpaces(text: string, start: number, end: number): number {
+  while (start < end && isJsSpace(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** Offset after the last character in [start, end) that is not white space (`start` when none). */
+function trimEndAt(text: string, start: number, end: number): number {
+  while (end > start && isJsSpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** Offset of char code `c` in [start, end), or -1. */
+function indexIn(text: string, c: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === c) return i;
+  return -1;
+}
+
+const CH_HASH = 35,
+  CH_SEMI = 59,
+  CH_LBRACKET = 91,
+  CH_RBRACKET = 93,
+  CH_EQ = 61;
 
 export function parseCfg(text: string): CfgFile {
   const sections: CfgSection[] = [];
   const errors: CfgError[] = [];
   let current: CfgSection | undefined;
   let lineStart = 0;
+  const trimmed = (start: number, end: number) => text.slice(start, end);
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    const raw = text.slice(lineStart, lineEnd);
-    const lead = raw.length - raw.trimStart().length;
-    const trimmed = raw.trim();
-    const start = lineStart + lead;
-    const end = start + trimmed.length;
+    // The line's text without leading and trailing white space is [start, end).
+    const start = skipSpaces(text, lineStart, lineEnd);
+    const end = trimEndAt(text, start, lineEnd);
     lineStart = lineEnd + 1;
-    if (trimmed === '' || trimmed[0] === '#' || trimmed[0] === ';') continue;
-    if (trimmed[0] === '[') {
-      const close = trimmed.indexOf(']');
+    if (start === end) continue;
+    const first = text.charCodeAt(start);
+    if (first === CH_HASH || first === CH_SEMI) continue;
+    if (first === CH_LBRACKET) {
+      const close = indexIn(text, CH_RBRACKET, start, end);
       if (close < 0) {
-        errors.push({ span: { start, end }, message: `Section header '${trimmed}' has no closing ']'.` });
+        errors.push({ span: { start, end }, message: `Section header '${trimmed(start, end)}' has no closing ']'.` });
         current = undefined;
         continue;
       }
-      const name = trimmed.slice(1, close).replace(WS, '');
-      const header = { start, end: start + close + 1 };
-      current = { name, header, span: { ...header }, entries: [] };
+      const header = { start, end: close + 1 };
+      current = { name: sliceWithoutSpaces(text, start + 1, close), header, span: { ...header }, entries: [] };
       sections.push(current);
-      const rest = trimmed.slice(close + 1).trim();
-      if (rest && rest[0] !== '#' && rest[0] !== ';')
+      const rest = skipSpaces(text, close + 1, end);
+      if (rest < end && text.charCodeAt(rest) !== CH_HASH && text.charCodeAt(rest) !== CH_SEMI)
         errors.push({
-          span: { start: header.end + trimmed.slice(close + 1).indexOf(rest), end },
-          message: `Unexpected text after the section header: '${rest}'.`,
+          span: { start: rest, end },
+          message: `Unexpected text after the section header: '${trimmed(rest, end)}'.`,
         });
       continue;
     }
-    const eq = trimmed.indexOf('=');
+    const eq = indexIn(text, CH_EQ, start, end);
     if (eq < 0) {
       errors.push({
         span: { start, end },
-        message: `Expected 'key=value', a '[section]' header or a comment, not '${trimmed}'.`,
+        message: `Expected 'key=value', a '[section]' header or a comment, not '${trimmed(start, end)}'.`,
       });
       continue;
     }
-    const key = trimmed.slice(0, eq).replace(WS, '');
+    const key = sliceWithoutSpaces(text, start, eq);
     if (!key) {
-      errors.push({ span: { start, end }, message: `'${trimmed}' has no key before '='.` });
+      errors.push({ span: { start, end }, message: `'${trimmed(start, end)}' has no key before '='.` });
       continue;
     }
     if (!current) {
       errors.push({ span: { start, end }, message: `Option '${key}' comes before any '[section]' header.` });
       continue;
     }
-    const rawValue = trimmed.slice(eq + 1);
-    const hash = rawValue.indexOf('#');
-    const valueText = hash < 0 ? rawValue : rawValue.slice(0, hash);
-    const vLead = valueText.length - valueText.trimStart().length;
-    const valueStart = start + eq + 1 + vLead;
-    const keyLead = trimmed.length - trimmed.trimStart().length;
+    const hash = indexIn(text, CH_HASH, eq + 1, end);
+    const valueEnd = hash < 0 ? end : hash;
+    const valueStart = skipSpaces(text, eq + 1, valueEnd);
     current.entries.push({
       key,
-      keySpan: { start: start + keyLead, end: start + trimmed.slice(0, eq).trimEnd().length },
-      value: valueText.replace(WS, ''),
-      valueSpan: { start: valueStart, end: valueStart + valueText.trim().length },
+      keySpan: { start, end: trimEndAt(text, start, eq) },
+      value: sliceWithoutSpaces(text, valueStart, valueEnd),
+      valueSpan: { start: valueStart, end: trimEndAt(text, valueStart, valueEnd) },
       span: { start, end },
     });
     current.span.end = end;

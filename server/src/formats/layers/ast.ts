@@ -73,7 +73,7 @@ export interface BlockStmt {
 export type Stmt = LayerStmt | DirectiveStmt | RepeatStmt | BlockStmt;
 
 export interface SyntaxError {
-  code: 'syntax-error';
+  code: 'syntax-error' | 'limit-exceeded';
   message: string;
   span: Span;
 }

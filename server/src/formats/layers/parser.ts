@@ -1,7 +1,11 @@
 // Error-tolerant parser for `.layers`: one statement per line, `{ ... }` bodies for
 // `repeat` and `block`. A line that does not parse yields one syntax error at its exact
-// range and is left out; every other line is still parsed.
+// range and is left out; every other line is still parsed. Bodies nest at most
+// LIMITS.maxNesting deep: a deeper `repeat` is one `limit-exceeded` at its keyword and is
+// left out with everything it holds, so no walk of the tree (lowering, printing, symbols)
+// goes deeper. The parser itself keeps open bodies on an explicit stack.
 import type { Span } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
 import { lexLines, type Token } from './lexer';
 import {
   Word,
@@ -16,7 +20,7 @@ import {
   type SyntaxError,
 } from './ast';
 
-export const DIRECTIVES = new Set(['network', 'input', 'width', 'resolution', 'budget']);
+export const DIRECTIVES = new Set(['network', 'input', 'width', 'resolution', 'budget', 'target']);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/;
 
 export function isValidName(text: string): boolean {
@@ -35,10 +39,28 @@ export function parseLayers(text: string, start = 0, end = text.length): FileAst
   const stack: Container[] = [];
   const err = (span: Span, message: string) => errors.push({ code: 'syntax-error', message, span });
   const current = () => (stack.length ? stack[stack.length - 1]!.body : top);
+  /** Open bodies inside one nested too deep, which is left out with them. */
+  let skipping = 0;
+  /** Whether a body opened now would be nested too deep: then it is reported and skipped. */
+  const tooDeep = (keyword: Word): boolean => {
+    if (stack.length < LIMITS.maxNesting) return false;
+    errors.push({
+      code: 'limit-exceeded',
+      message: `Repeats and blocks are nested more than ${LIMITS.maxNesting} deep; this '${keyword.text}' and what it holds are left out.`,
+      span: keyword.span,
+    });
+    skipping = 1;
+    return true;
+  };
 
   for (const line of lexLines(text, start, end)) {
     const toks = line.tokens;
     if (toks.length === 0) continue;
+    if (skipping) {
+      if (toks[0]!.kind === 'rbrace') skipping--;
+      else if (toks[toks.length - 1]!.kind === 'lbrace') skipping++;
+      continue;
+    }
     const lineSpan: Span = { start: toks[0]!.start, end: toks[toks.length - 1]!.end };
     const bad = toks.find((t) => t.kind === 'error');
     if (bad) {
@@ -55,7 +77,7 @@ export function parseLayers(text: string, start = 0, end = text.length): FileAst
     }
     if (first.kind === 'word' && first.text === 'block' && toks[1]?.kind === 'word') {
       const stmt = parseBlockHeader(toks, err);
-      if (!stmt) continue;
+      if (!stmt || tooDeep(stmt.keyword)) continue;
       if (stack.length) {
         err(stmt.keyword.span, 'Blocks can only be defined at the top level of the file.');
       }
@@ -65,7 +87,7 @@ export function parseLayers(text: string, start = 0, end = text.length): FileAst
     }
     if (first.kind === 'word' && first.text === 'repeat' && toks[1]?.kind !== 'colon') {
       const stmt = parseRepeat(toks, lineSpan, err);
-      if (!stmt) continue;
+      if (!stmt || (stmt.body && tooDeep(stmt.keyword))) continue;
       current().push(stmt);
       if (stmt.body) stack.push({ stmt, body: stmt.body });
       continue;

@@ -21,7 +21,10 @@ function lineStartOf(text: string, offset: number): number {
 
 /**
  * conv N KxK [stride padding dilation] [| bn] [| act]
- *   → dwconv KxK [stride padding dilation] | bn | act | conv N 1x1 | bn | act
+ *   → dwconv KxK [stride padding dilation] | bn | ACT | conv N 1x1 | bn [| act]
+ * The rewrite keeps the original's activation placement: it ends with the activation the
+ * conv was followed by, and with none when there was none (a `conv | bn` right before an
+ * `add` stays linear). Between the two halves goes that activation, else relu.
  * A named conv that starts its own line is split in two lines: `NAME_dw: dwconv ...` and
  * `NAME: conv N 1x1 ...`, so that references to NAME still hold. Elsewhere the chain is
  * rewritten in place. `from=` stays on the first op; `bias=` is dropped (BN follows).
@@ -40,18 +43,21 @@ export function separableEdits(
   const node = stmt.chain[opIndex]!;
   const next = stmt.chain[opIndex + 1];
   const after = stmt.chain[opIndex + 2];
+  const isAct = (n: OpNode | undefined) => n !== undefined && ACTS.has(n.keyword.text) && n.keyword.text !== 'softmax';
   let consumed = 1;
-  let act = 'relu';
+  let followedBy: OpNode | undefined;
   if (next?.keyword.text === 'bn') {
     consumed = 2;
-    if (after && ACTS.has(after.keyword.text) && after.keyword.text !== 'softmax') {
+    if (isAct(after)) {
       consumed = 3;
-      act = opText(text, after);
+      followedBy = after;
     }
-  } else if (next && ACTS.has(next.keyword.text) && next.keyword.text !== 'softmax') {
+  } else if (isAct(next)) {
     consumed = 2;
-    act = opText(text, next);
+    followedBy = next;
   }
+  const act = followedBy ? opText(text, followedBy) : 'relu';
+  const pwTail = followedBy ? ` | bn | ${act}` : ' | bn';
   const [outArg, kernelArg] = node.args.filter((a) => !a.key);
   if (!outArg || !kernelArg) return undefined;
   const keyed = node.args.filter((a) => a.key);
@@ -72,13 +78,13 @@ export function separableEdits(
     const first = `${dwName}: ${[dw, ...fromOpt].join(' ')} | bn | ${act}`;
     return [
       { span: { start: lineStart, end: lineStart }, newText: `${indent}${first}${eol}` },
-      { span: { start: node.span.start, end: lastConsumed.span.end }, newText: `${pw} | bn | ${act}` },
+      { span: { start: node.span.start, end: lastConsumed.span.end }, newText: `${pw}${pwTail}` },
     ];
   }
   return [
     {
       span: { start: node.span.start, end: lastConsumed.span.end },
-      newText: `${[dw, ...fromOpt].join(' ')} | bn | ${act} | ${pw} | bn | ${act}`,
+      newText: `${[dw, ...fromOpt].join(' ')} | bn | ${act} | ${pw}${pwTail}`,
     },
   ];
 }

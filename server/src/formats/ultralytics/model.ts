@@ -106,14 +106,19 @@ export function readModel(text: string): ModelSpec {
   }
   // The YAML parser reports an error at the end of the text as [length, length + 1]: clamp.
   const clamp = (x: number) => Math.max(0, Math.min(x, text.length));
-  for (const e of doc.errors)
-    diagnostics.push(
-      makeDiagnostic(
-        'syntax-error',
-        { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) },
-        `YAML: ${e.message.split('\n')[0]}`,
-      ),
-    );
+  let tooDeep = false;
+  for (const e of doc.errors) {
+    const span = { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) };
+    // The YAML parser recurses per nesting level and reports running out of stack as an error (once here).
+    if (!/call stack/i.test(e.message))
+      diagnostics.push(makeDiagnostic('syntax-error', span, `YAML: ${e.message.split('\n')[0]}`));
+    else if (!tooDeep) {
+      tooDeep = true;
+      diagnostics.push(
+        makeDiagnostic('limit-exceeded', span, 'YAML nested too deeply to read (the YAML parser ran out of stack).'),
+      );
+    }
+  }
   const root = doc.contents;
   if (!isMap(root)) {
     diagnostics.push(

@@ -62,6 +62,7 @@ function lowerStatements(statements: Stmt[], graph: Graph, lowering: Lowering, d
     scope: new Scope(undefined, statements),
     names: { naming: lowering.naming, suffix: '' },
     callStack: [],
+    depth: 0,
   };
   let prev = NETWORK_INPUT;
   for (const s of statements) {

@@ -2,7 +2,9 @@
 // statement's name), repeats (unrolled, `#N` names), block invocations (own scope and
 // parameters, `name/` prefixes) and ops. Errors become diagnostics (reporter.ts); the
 // offending op is skipped so the rest still lowers. Every op, block use and repeat iteration is a step, so that nested repeats of
-// nothing (or of failing ops) cannot run for ever.
+// nothing (or of failing ops) cannot run for ever. Repeats and block invocations nest at most
+// LIMITS.maxNesting deep (a chain of blocks each invoking the next counts every link), so the
+// recursion of lowering stays bounded: a deeper one is one `limit-exceeded` and left out.
 import { exact } from '../../../core/format';
 import type { Layer, LayerOp } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
@@ -32,6 +34,8 @@ export interface LowerCtx {
   scope: Scope;
   names: NameCtx;
   callStack: string[];
+  /** Repeats and block invocations this body is lowered inside. */
+  depth: number;
 }
 
 /** The state of one lowering: the layers so far, diagnostics, shared ops, implicit biases, steps. */
@@ -81,13 +85,35 @@ export class Lowering {
     return out;
   }
 
+  /** Whether a body opened at `keyword` would be nested too deep: then it is reported (once per place) and left out. */
+  private tooDeep(keyword: Word, ctx: LowerCtx): boolean {
+    if (ctx.depth < LIMITS.maxNesting) return false;
+    const via = ctx.callStack.length
+      ? ` (blocks ${ctx.callStack[0]} → … → ${ctx.callStack[ctx.callStack.length - 1]})`
+      : '';
+    this.diag(
+      'limit-exceeded',
+      keyword.span,
+      `Repeats and block invocations are nested more than ${LIMITS.maxNesting} deep here${via}; this '${keyword.text}' is left out.`,
+    );
+    return true;
+  }
+
   lowerRepeat(stmt: RepeatStmt, prev: number, ctx: LowerCtx): number {
+    if (this.tooDeep(stmt.keyword, ctx)) return prev;
     const n = this.repeatCount(stmt, ctx);
     if (n === undefined) return prev;
     const body = repeatBody(stmt);
     let out = prev;
     let last: Scope | undefined;
-    const iter: LowerCtx = { reused: true, env: ctx.env, scope: ctx.scope, names: ctx.names, callStack: ctx.callStack };
+    const iter: LowerCtx = {
+      reused: true,
+      env: ctx.env,
+      scope: ctx.scope,
+      names: ctx.names,
+      callStack: ctx.callStack,
+      depth: ctx.depth + 1,
+    };
     for (let i = 0; i < n; i++) {
       this.step();
       last = iter.scope = new Scope(ctx.scope, body);
@@ -233,6 +259,7 @@ export class Lowering {
       );
       return input;
     }
+    if (this.tooDeep(node.keyword, ctx)) return input;
     const env = bindBlockParams(block, node, ctx.env, this.diag);
     if (!env) return input;
     const scope = new Scope(undefined, block.body);
@@ -243,6 +270,7 @@ export class Lowering {
       scope,
       names: { naming: this.naming, invocation, suffix: '', site: ctx.names.site ?? node.span },
       callStack: [...ctx.callStack, name],
+      depth: ctx.depth + 1,
     };
     return this.lowerBody(block.body, input, inner);
   }
