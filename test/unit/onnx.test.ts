@@ -385,3 +385,27 @@ test('Einsum: a matrix product by a constant ("bi,ij->bj") is an fc; any other e
   assert.equal(other.layer.op.kind, 'unknown');
   assert.match((other.layer.op as { type: string }).type, /equation 'bi,ij->bij'/);
 });
+
+test('Shape and ConstantOfShape/Expand of constants fold to shapes; a computed constant LayerLint cannot fold is named', () => {
+  const b = new OnnxBuilder()
+    .input('x', [1, 4, 6, 6])
+    .weight('token', [1, 4, 1, 1])
+    .ints('idx', [2, 3])
+    .node({ op: 'Shape', inputs: ['x'], outputs: ['s'] })
+    .node({ op: 'Gather', inputs: ['s', 'idx'], outputs: ['hw'], attrs: { axis: 0 } })
+    .node({ op: 'Shape', inputs: ['token'], outputs: ['ts'] })
+    .node({ op: 'Expand', name: 'grid', inputs: ['token', 's'], outputs: ['t'] })
+    .node({ op: 'Add', name: 'pos', inputs: ['x', 't'], outputs: ['y'] })
+    .node({ op: 'Sin', inputs: ['hw'], outputs: ['weird'] })
+    .node({ op: 'Reshape', name: 'r', inputs: ['x', 'weird'], outputs: ['z'] });
+  const doc = analyze(b);
+  const pos = layer(doc, 'pos').layer.op;
+  assert.equal(pos.kind, 'unknown');
+  assert.match(
+    (pos as { type: string }).type,
+    /neither a scalar nor one value per channel/,
+    'Expand gave [1, 4, 6, 6]',
+  );
+  const r = layer(doc, 'r').layer.op;
+  assert.match((r as { type: string }).type, /^Reshape \(it reads a Sin of constants that LayerLint does not fold\)$/);
+});

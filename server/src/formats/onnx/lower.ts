@@ -111,7 +111,14 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
       // Constant arithmetic: folded when this file knows the op, else an unknown constant.
       const folded = foldConstant(node, ins as (Const | undefined)[]);
       outs.forEach((o, k) =>
-        values.set(o, folded?.[k] ?? { kind: 'unknown', layer: -2, why: `it reads ${node.opType} of constants` }),
+        values.set(
+          o,
+          folded?.[k] ?? {
+            kind: 'unknown',
+            layer: -2,
+            why: `it reads a ${node.opType} of constants that LayerLint does not fold`,
+          },
+        ),
       );
       return;
     }
@@ -377,6 +384,24 @@ function foldConstant(node: NodeProto, ins: (Const | undefined)[]): Const[] | un
     }
     case 'Identity':
       return ins[0] ? [ins[0]] : undefined;
+    case 'Shape':
+      return ins[0] ? one([ins[0].dims.length], shapeSlice(node, ins[0].dims)) : undefined;
+    case 'Size':
+      return ins[0] ? one([], [numel(ins[0].dims)]) : undefined;
+    case 'ConstantOfShape':
+    case 'Expand': {
+      // Only the shape is kept (the values of a filled or broadcast tensor are not needed).
+      const shape = vals(node.opType === 'Expand' ? 1 : 0);
+      if (!shape || shape.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
+      const from = node.opType === 'Expand' ? ins[0]!.dims : [];
+      const rank = Math.max(shape.length, from.length);
+      const dims = Array.from({ length: rank }, (_, i) => {
+        const a = from[i - (rank - from.length)] ?? 1;
+        const b = shape[i - (rank - shape.length)] ?? 1;
+        return a === 1 ? b : a;
+      });
+      return one(dims, undefined);
+    }
     case 'Cast':
       return ins[0] ? one(ins[0].dims, vals(0)) : undefined;
     case 'Unsqueeze':
