@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { compact } from '../../server/src/core/format';
 import { STATS_NOTIFICATION, type StatsParams } from '../../server/src/lsp/protocol';
+import { registerModelEditor } from './modelEditor';
 import { registerReportView } from './reportView';
 import { DOCUMENT_SELECTOR } from './selector';
 import { CFG_LANGUAGES, isDarknetUnderOtherLanguage, isModelDocument } from './models';
@@ -65,6 +66,7 @@ export async function activateCommon(
     vscode.commands.registerCommand('layerlint.restartServer', () => (started ? restart() : start())),
     vscode.commands.registerCommand('layerlint.showOutput', () => client.outputChannel.show()),
     registerReportView(client, statsEvent.event),
+    registerModelEditor(client, () => start()),
   );
   let started: Promise<void> | undefined;
   const start = (): Promise<void> =>
@@ -84,9 +86,12 @@ export async function activateCommon(
   };
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(consider),
-    // A `.cfg` that becomes a network as it is typed, a YAML file that becomes a model.
+    // A `.cfg` that becomes a network as it is typed, a YAML or JSON file that becomes a model.
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (CFG_LANGUAGES.has(e.document.languageId) || (!started && e.document.languageId === 'yaml'))
+      if (
+        CFG_LANGUAGES.has(e.document.languageId) ||
+        (!started && (e.document.languageId === 'yaml' || e.document.languageId === 'json'))
+      )
         consider(e.document);
     }),
   );

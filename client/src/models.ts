@@ -4,7 +4,7 @@
 // content tests are the engine's own (formats/sniff.ts, dependency-free), so the client and
 // the server agree on what is a model. No Node modules: the web build bundles this file.
 import type * as vscode from 'vscode';
-import { looksLikeDarknet, looksLikeUltralytics } from '../../server/src/formats/sniff';
+import { looksLikeDarknet, looksLikeKeras, looksLikeUltralytics } from '../../server/src/formats/sniff';
 
 /** Languages that are models by declaration (package.json `contributes.languages`). */
 const MODEL_LANGUAGES = new Set(['layerspec', 'prototxt', 'darknet-cfg']);
@@ -18,8 +18,9 @@ export function isDarknetUnderOtherLanguage(doc: vscode.TextDocument): boolean {
   );
 }
 
-/** A document the language server should see: one of our languages, or YAML that is an Ultralytics model. */
+/** A document the language server should see: one of our languages, YAML that is an Ultralytics model, or JSON that is a Keras / TensorFlow.js model. */
 export function isModelDocument(doc: vscode.TextDocument): boolean {
   if (MODEL_LANGUAGES.has(doc.languageId)) return true;
+  if (doc.languageId === 'json') return looksLikeKeras(doc.getText());
   return doc.languageId === 'yaml' && looksLikeUltralytics(doc.getText());
 }

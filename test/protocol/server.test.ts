@@ -15,6 +15,8 @@ import type {
   Location,
 } from 'vscode-languageserver-protocol';
 import { startTestServer, SERVER, type TestServer } from './lspClient';
+import { MODEL_REPORT_REQUEST, type ReportResult } from '../../server/src/lsp/protocol';
+import { OnnxBuilder } from '../helpers/onnxModel';
 import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 
 let server: TestServer;
@@ -465,4 +467,58 @@ test('edits sent with didChange (analysed incrementally) give what opening the f
       method,
     );
   }
+});
+
+test('JSON: a Keras config gets diagnostics at layer names, hover and lenses; package.json is left alone', async () => {
+  const pkg = server.open('mem/package.json', '{\n  "name": "demo",\n  "version": "1.0.0"\n}\n', 'json');
+  assert.deepEqual(await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: pkg.uri } }), []);
+  const conv = (name: string, filters: number, from: string) => ({
+    class_name: 'Conv2D',
+    config: { name, filters, kernel_size: [3, 3], padding: 'same', activation: 'relu' },
+    inbound_nodes: [[[from, 0, 0, {}]]],
+  });
+  const model = {
+    class_name: 'Functional',
+    config: {
+      name: 'tiny',
+      layers: [
+        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 32, 32, 16] }, inbound_nodes: [] },
+        conv('c1', 32, 'in'),
+        conv('c2', 64, 'c1'),
+      ],
+    },
+  };
+  const text = JSON.stringify(model, null, 2);
+  const { uri } = server.open('mem/tiny.json', text, 'json');
+  const d = await server.diagnostics(uri, 1);
+  const seps = d.diagnostics.filter((x) => x.code === 'separable-conv');
+  const lines = text.split('\n');
+  assert.deepEqual(
+    seps.map((x) => lines[x.range.start.line]!.slice(x.range.start.character, x.range.end.character)),
+    ['"c1"', '"c2"'],
+  );
+  const sep = seps[1]!;
+  const lenses = (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as unknown[];
+  assert.ok(lenses.length > 0);
+  const h = (await server.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: sep.range.start,
+  })) as { contents: { value: string } } | null;
+  assert.match(h?.contents.value ?? '', /MACs/);
+});
+
+test('layerlint/modelReport: the report of a binary model the client read; null for data that is not base64', async () => {
+  const bytes = new OnnxBuilder()
+    .input('x', [1, 3, 8, 8])
+    .weight('w', [4, 3, 3, 3])
+    .node({ op: 'Conv', name: 'stem', inputs: ['x', 'w'], outputs: ['y'], attrs: { pads: [1, 1, 1, 1] } })
+    .encode();
+  const result = (await server.conn.sendRequest(MODEL_REPORT_REQUEST, {
+    name: 'tiny.onnx',
+    data: Buffer.from(bytes).toString('base64'),
+  })) as ReportResult;
+  assert.equal(result.totals.macs, 8 * 8 * 4 * 27);
+  assert.equal(result.format, 'onnx');
+  assert.ok(result.extras);
+  assert.equal(await server.conn.sendRequest(MODEL_REPORT_REQUEST, { name: 'x.onnx', data: '%%%' }), null);
 });

@@ -7,6 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeBytes, analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
 import { exportLayers } from '../../server/src/export/layers';
+import { reportExtras } from '../../server/src/report/extras';
+import { renderHtmlReport } from '../../server/src/report/html';
+import { buildReport } from '../../server/src/report/model';
+import { readFileSync } from 'node:fs';
 import { OnnxBuilder } from '../helpers/onnxModel';
 
 const analyze = (b: OnnxBuilder, opset?: number) => analyzeBytes(b.encode(opset), 'model.onnx');
@@ -279,4 +283,129 @@ test('import: the .layers spec of an expressible model has its exact figures; ot
   assert.deepEqual(partial.leftOut, ['r1', 'act']);
   assert.match(partial.text, /# r1 \(Reshape\): not expressible in \.layers: a reshape\./);
   assert.match(partial.text, /# act \(Relu\): not expressible in \.layers: it depends on r1/);
+});
+
+test('truncated and mutated models: a diagnostic or figures, never a throw, a NaN or a fraction', () => {
+  const good = smallNet().encode();
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const variants: Uint8Array[] = [];
+  for (let cut = 0; cut < good.length; cut += 7) variants.push(good.slice(0, cut));
+  for (let k = 0; k < 300; k++) {
+    const bytes = good.slice();
+    for (let m = 0; m < 3; m++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+    variants.push(bytes);
+  }
+  for (const bytes of variants) {
+    const doc = analyzeBytes(bytes, 'fuzz.onnx');
+    for (const l of doc.analysis.layers) {
+      assert.ok(
+        Number.isSafeInteger(l.macs) && Number.isSafeInteger(l.params),
+        `${l.layer.name}: ${l.macs} ${l.params}`,
+      );
+      if (l.output)
+        assert.ok(
+          l.output.every((d) => Number.isSafeInteger(d) && d > 0),
+          l.output.join('x'),
+        );
+    }
+  }
+});
+
+test('dead-depthwise-kernel: zero kernels and a following BN with γ = 0, counted, named and costed; silent without weights', () => {
+  const kernel = (v: number) => new Array(9).fill(v);
+  const b = new OnnxBuilder()
+    .input('x', [1, 4, 8, 8])
+    .floats('wd', [...kernel(0.5), ...kernel(0), ...kernel(-0.2), ...kernel(0.3)], [4, 1, 3, 3])
+    .floats('gamma', [1, 1, 0, 1])
+    .floats('beta', [0, 0, 0, 0])
+    .floats('mean', [0, 0, 0, 0])
+    .floats('var', [1, 1, 1, 1])
+    .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['a'], attrs: { group: 4, pads: [1, 1, 1, 1] } })
+    .node({ op: 'BatchNormalization', name: 'bn', inputs: ['a', 'gamma', 'beta', 'mean', 'var'], outputs: ['y'] });
+  const doc = analyze(b);
+  const found = doc.diagnostics.filter((d) => d.code === 'dead-depthwise-kernel');
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0]!.data, { kind: 'dead-kernels', layer: 'dw', dead: 2, total: 4 });
+  assert.match(found[0]!.message, /^dw: 2 of 4 depthwise kernels .* saves 1,152 MACs and 18 weights/);
+  assert.match(found[0]!.message, /1 have all-zero weights and 1 a batch-norm γ ≈ 0/);
+  const noWeights = new OnnxBuilder()
+    .input('x', [1, 4, 8, 8])
+    .weight('wd', [4, 1, 3, 3])
+    .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['a'], attrs: { group: 4 } });
+  assert.ok(!codes(analyze(noWeights)).includes('dead-depthwise-kernel'));
+});
+
+test('instance and group norms with a per-channel scale cost as a batch norm; a layer norm over a map is unknown', () => {
+  const norm = (op: string, scaleDims: number[], x: number[], attrs = {}) =>
+    analyze(
+      new OnnxBuilder()
+        .input('x', x)
+        .weight('s', scaleDims)
+        .weight('b', scaleDims)
+        .node({ op, name: 'n', inputs: ['x', 's', 'b'], outputs: ['y'], attrs }),
+      21,
+    ).analysis.layers[0]!;
+  const inst = norm('InstanceNormalization', [8], [1, 8, 4, 4]);
+  assert.deepEqual([inst.params, inst.otherOps, inst.layer.op.kind], [16, 2 * 128, 'bn']);
+  assert.equal(norm('GroupNormalization', [8], [1, 8, 4, 4], { num_groups: 2 }).params, 16);
+  assert.equal(norm('GroupNormalization', [2], [1, 8, 4, 4], { num_groups: 2 }).layer.op.kind, 'unknown');
+  assert.equal(norm('LayerNormalization', [10], [1, 10], { axis: -1 }).params, 20);
+  assert.equal(norm('LayerNormalization', [8, 4, 4], [1, 8, 4, 4], { axis: 1 }).layer.op.kind, 'unknown');
+});
+
+test('the read-only model editor page: the standalone HTML report of a .onnx, totals and node names, no script', () => {
+  const doc = analyze(smallNet());
+  const html = renderHtmlReport(buildReport(doc, 'model.onnx'), reportExtras(doc), { mode: 'standalone' });
+  assert.match(html, /278,848/);
+  assert.match(html, /stem/);
+  assert.doesNotMatch(html, /<script/);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  assert.deepEqual(
+    pkg.contributes.customEditors.map((e: { viewType: string; selector: { filenamePattern: string }[] }) => [
+      e.viewType,
+      e.selector.map((s) => s.filenamePattern),
+    ]),
+    [['layerlint.modelReport', ['*.onnx', '*.keras']]],
+  );
+  assert.ok(pkg.activationEvents.includes('onCustomEditor:layerlint.modelReport'));
+});
+
+test('Einsum: a matrix product by a constant ("bi,ij->bj") is an fc; any other equation is unknown with it', () => {
+  const einsum = (equation: string) =>
+    analyze(
+      new OnnxBuilder()
+        .input('x', [1, 6])
+        .weight('w', [6, 4])
+        .node({ op: 'Einsum', name: 'e', inputs: ['x', 'w'], outputs: ['y'], attrs: { equation } }),
+    ).analysis.layers[0]!;
+  const fc = einsum('bi, ij -> bj');
+  assert.deepEqual([fc.layer.op.kind, fc.macs, fc.params], ['fc', 24, 24]);
+  const other = einsum('bi,ij->bij');
+  assert.equal(other.layer.op.kind, 'unknown');
+  assert.match((other.layer.op as { type: string }).type, /equation 'bi,ij->bij'/);
+});
+
+test('Shape and ConstantOfShape/Expand of constants fold to shapes; a computed constant LayerLint cannot fold is named', () => {
+  const b = new OnnxBuilder()
+    .input('x', [1, 4, 6, 6])
+    .weight('token', [1, 4, 1, 1])
+    .ints('idx', [2, 3])
+    .node({ op: 'Shape', inputs: ['x'], outputs: ['s'] })
+    .node({ op: 'Gather', inputs: ['s', 'idx'], outputs: ['hw'], attrs: { axis: 0 } })
+    .node({ op: 'Shape', inputs: ['token'], outputs: ['ts'] })
+    .node({ op: 'Expand', name: 'grid', inputs: ['token', 's'], outputs: ['t'] })
+    .node({ op: 'Add', name: 'pos', inputs: ['x', 't'], outputs: ['y'] })
+    .node({ op: 'Sin', inputs: ['hw'], outputs: ['weird'] })
+    .node({ op: 'Reshape', name: 'r', inputs: ['x', 'weird'], outputs: ['z'] });
+  const doc = analyze(b);
+  const pos = layer(doc, 'pos').layer.op;
+  assert.equal(pos.kind, 'unknown');
+  assert.match(
+    (pos as { type: string }).type,
+    /neither a scalar nor one value per channel/,
+    'Expand gave [1, 4, 6, 6]',
+  );
+  const r = layer(doc, 'r').layer.op;
+  assert.match((r as { type: string }).type, /^Reshape \(it reads a Sin of constants that LayerLint does not fold\)$/);
 });

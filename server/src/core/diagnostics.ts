@@ -132,6 +132,11 @@ export const CODES = {
     severity: 'warning',
     summary: 'A convolution bias that the following batch norm cancels.',
   },
+  'dead-depthwise-kernel': {
+    stage: 'cost',
+    severity: 'warning',
+    summary: 'Depthwise kernels whose weights are all zero or negligible (weights read from the file).',
+  },
   'plain-deep-stack': {
     stage: 'cost',
     severity: 'info',
@@ -183,6 +188,8 @@ export type DiagnosticData =
       macs: number;
       fusedMacs: number;
     }
+  /** `dead` of the `total` depthwise kernels of `layer` are all negligible. */
+  | { kind: 'dead-kernels'; layer: string; dead: number; total: number }
   /** `missing`: the layers that could not be costed (unknown ops); `counted` of `total` layers have figures. */
   | { kind: 'incomplete'; missing: string[]; counted: number; total: number };
 

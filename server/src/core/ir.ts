@@ -177,6 +177,12 @@ export interface Layer {
   site: Span;
   /** Line-level span of the statement that holds the op (for lenses and fixes). */
   statement: Span;
+  /**
+   * Depthwise kernels whose weights are all negligible (after folding a following batch
+   * norm), when the file holds the weights: `dead` of `total`, `byGamma` of them dead only
+   * through the norm's scale γ ≈ 0 (the dead-depthwise-kernel rule).
+   */
+  deadKernels?: { dead: number; total: number; byGamma: number };
 }
 
 export interface NetworkInput {
@@ -212,7 +218,7 @@ export interface Graph {
   headerSpan: Span;
 }
 
-export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx';
+export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx' | 'keras';
 
 /** Input shape convention: [H, W, C] of one batch item. */
 export type Shape = [number, number, number];

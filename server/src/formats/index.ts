@@ -4,8 +4,9 @@ import type { FormatId } from '../core/ir';
 import { darknetFrontEnd } from './darknet';
 import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
+import { kerasArchiveFrontEnd, kerasFrontEnd } from './keras';
 import { onnxFrontEnd } from './onnx';
-import { looksLikeUltralytics } from './sniff';
+import { looksLikeKeras, looksLikeUltralytics } from './sniff';
 import { ultralyticsFrontEnd } from './ultralytics';
 import type { FrontEnd } from './types';
 
@@ -15,6 +16,8 @@ export const FRONT_ENDS: FrontEnd[] = [
   darknetFrontEnd as unknown as FrontEnd,
   ultralyticsFrontEnd as unknown as FrontEnd,
   onnxFrontEnd as unknown as FrontEnd,
+  kerasFrontEnd as unknown as FrontEnd,
+  kerasArchiveFrontEnd as unknown as FrontEnd,
 ];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {
@@ -30,7 +33,13 @@ export function detectFrontEnd(fileName: string, text: string): FrontEnd {
   const lower = fileName.toLowerCase();
   const byExt = FRONT_ENDS.find((f) => f.extensions.some((e) => lower.endsWith(e)));
   // `.yaml` is generic: it is an Ultralytics model only with top-level backbone: and head:.
-  if (byExt && (byExt.id !== 'ultralytics' || looksLikeUltralytics(text))) return byExt;
+  // `.json` is generic too: it is a Keras / TensorFlow.js model only by its content.
+  if (
+    byExt &&
+    (byExt.id !== 'ultralytics' || looksLikeUltralytics(text)) &&
+    (!byExt.extensions.includes('.json') || looksLikeKeras(text))
+  )
+    return byExt;
   const head = text.slice(0, 4000);
   const guess: FormatId = /^\s*\[(net|convolutional)\]/m.test(head)
     ? 'darknet'
@@ -38,6 +47,8 @@ export function detectFrontEnd(fileName: string, text: string): FrontEnd {
       ? 'caffe'
       : looksLikeUltralytics(text)
         ? 'ultralytics'
-        : 'layers';
+        : looksLikeKeras(text)
+          ? 'keras'
+          : 'layers';
   return frontEndFor(guess) ?? (layersFrontEnd as unknown as FrontEnd);
 }

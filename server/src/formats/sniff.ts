@@ -34,12 +34,24 @@ export function looksLikeCaffeSolver(text: string): boolean {
   );
 }
 
+/** Whether a JSON text is a Keras config or a TensorFlow.js model (judged on its start). */
+export function looksLikeKeras(text: string): boolean {
+  const head = text.slice(0, 4000);
+  return (
+    /^\s*\{/.test(head) &&
+    (/"format"\s*:\s*"(layers|graph)-model"/.test(head) ||
+      (/"class_name"\s*:\s*"(Sequential|Functional|Model)"/.test(head) && /"config"\s*:/.test(head)) ||
+      /"modelTopology"\s*:/.test(head))
+  );
+}
+
 /** Extensions whose files need a look at the content, with the format they may hold. */
 const SHARED_EXTENSIONS: [string, FormatId, (text: string) => boolean][] = [
   ['.cfg', 'darknet', looksLikeDarknet],
   ['.yaml', 'ultralytics', looksLikeUltralytics],
   ['.yml', 'ultralytics', looksLikeUltralytics],
   ['.prototxt', 'caffe', (text) => !looksLikeCaffeSolver(text)],
+  ['.json', 'keras', looksLikeKeras],
 ];
 
 /**
@@ -60,5 +72,7 @@ export function notModelReason(fileName: string): string {
     return 'not a Darknet network (its first section, after comments, is not [net] or [network])';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml'))
     return 'not an Ultralytics model (no top-level backbone: and head:)';
+  if (lower.endsWith('.json'))
+    return 'not a Keras model config or TensorFlow.js model (no class_name and config, or format)';
   return 'a Caffe solver, not a network';
 }

@@ -26,7 +26,16 @@ import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
 import { documentSymbols, foldingRanges } from './features/symbols';
-import { COMMANDS, REPORT_REQUEST, type ReportParams, type ReportResult } from './protocol';
+import {
+  COMMANDS,
+  MAX_MODEL_REPORT_BYTES,
+  MODEL_REPORT_REQUEST,
+  REPORT_REQUEST,
+  type ModelReportParams,
+  type ReportParams,
+  type ReportResult,
+} from './protocol';
+import { analyzeBytes } from '../engine/analyzeSource';
 
 /** Runs a feature on the current version of a document, or returns `fallback`. */
 export type WithDoc = <T>(
@@ -105,6 +114,12 @@ export function registerFeatures(
   connection.languages.semanticTokens.on((p, token) =>
     withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)),
   );
+  connection.onRequest(MODEL_REPORT_REQUEST, (p: ModelReportParams): ReportResult | null => {
+    const bytes = typeof p?.name === 'string' && typeof p.data === 'string' ? fromBase64(p.data) : undefined;
+    if (!bytes) return null;
+    const doc = analyzeBytes(bytes, p.name);
+    return { ...buildReport(doc, p.name), extras: reportExtras(doc) };
+  });
   connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) =>
     withDoc(
       p?.uri,
@@ -114,6 +129,19 @@ export function registerFeatures(
         p.extras ? { ...buildReport(d, d.uri), extras: reportExtras(d), version: d.version } : buildReport(d, d.uri),
     ),
   );
+}
+
+/** Base64 → bytes (atob: Node and web workers alike); undefined when invalid or past MAX_MODEL_REPORT_BYTES. */
+function fromBase64(data: string): Uint8Array | undefined {
+  if (data.length > (MAX_MODEL_REPORT_BYTES / 3) * 4 + 4) return undefined;
+  try {
+    const binary = atob(data);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The edits a server command asks for (undefined when its arguments are stale or invalid). */

@@ -23,6 +23,20 @@ export interface ReportParams {
 }
 export type ReportResult = Report & { extras?: ReportExtras; version?: number };
 
+/**
+ * Client → server: the report (with extras) of a binary model file (.onnx, .keras) the client
+ * read, for the read-only model editor; null when `data` is not base64 or too large.
+ */
+export const MODEL_REPORT_REQUEST = 'layerlint/modelReport';
+export interface ModelReportParams {
+  /** The file name (its extension picks the format). */
+  name: string;
+  /** The file's bytes, base64. */
+  data: string;
+}
+/** The largest model file the client sends for a report. */
+export const MAX_MODEL_REPORT_BYTES = 256 * 1024 * 1024;
+
 /** Commands the server executes (workspace/executeCommand). */
 export const COMMANDS = {
   applySeparable: 'layerlint.applySeparable',

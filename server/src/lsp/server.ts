@@ -15,7 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { EngineOptions } from '../engine/analyzeSource';
 import { VERSION } from '../engine/version';
-import { modelFormat } from '../formats/sniff';
+import { looksLikeKeras, modelFormat } from '../formats/sniff';
 import { AnalysisCache, debounceDelay, fileNameOf } from './documents';
 import { toWorkspaceEdit } from './features/codeActions';
 import type { FeatureDoc } from './features/context';
@@ -75,7 +75,10 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   function served(doc: TextDocument): FeatureDoc | undefined {
     if (doc.languageId !== 'darknet-cfg') {
       const raw: unknown = doc.getText();
-      if (modelFormat(fileNameOf(doc.uri), typeof raw === 'string' ? raw : '') === undefined) return undefined;
+      const text = typeof raw === 'string' ? raw : '';
+      if (modelFormat(fileNameOf(doc.uri), text) === undefined) return undefined;
+      // JSON under any name (untitled too) is a model only by its content.
+      if (doc.languageId === 'json' && !looksLikeKeras(text)) return undefined;
     }
     return cache.get(doc);
   }

@@ -4,6 +4,7 @@ import type { Analysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
+import { deadDepthwiseKernel } from './deadDepthwiseKernel';
 import { fcHeavy } from './fcHeavy';
 import { fuseSeparable } from './fuseSeparable';
 import { largeKernel } from './largeKernel';
@@ -25,6 +26,7 @@ const RULES: Rule[] = [
   largeKernel,
   channelsMultipleOf8,
   biasBeforeBn,
+  deadDepthwiseKernel,
   plainDeepStack,
 ];
 

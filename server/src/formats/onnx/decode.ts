@@ -107,6 +107,21 @@ function readRaw(view: DataView, type: number, at: number): number {
   }
 }
 
+/** A float32 tensor's values held in the file (weights for weight-aware rules); undefined for other types or external data. */
+export function floatArray(t: TensorProto): Float32Array | undefined {
+  if (t.dataType !== DataType.FLOAT || t.dataLocation === 1) return undefined;
+  const count = numel((t.dims ?? []).map(Number));
+  const raw = t.rawData;
+  if (raw && raw.length > 0) {
+    if (raw.length !== 4 * count) return undefined;
+    const out = new Float32Array(count);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
+    return out;
+  }
+  return t.floatData?.length === count ? Float32Array.from(t.floatData) : undefined;
+}
+
 /** The attribute `name` of a node, if set. */
 export function attribute(node: NodeProto, name: string): AttributeProto | undefined {
   return node.attribute?.find((a) => a.name === name);

@@ -15,6 +15,7 @@ import type { Graph, Layer, LayerOp, Padding, Shape } from '../../core/ir';
 import { inferShapes, poolOutSize } from '../../core/shapes';
 import {
   attribute,
+  floatArray,
   floatAttr,
   intAttr,
   intsAttr,
@@ -29,7 +30,8 @@ import {
 
 /** What a value name stands for while the graph is walked. */
 type Value =
-  | { kind: 'const'; dims: number[]; values?: number[]; initializer: boolean }
+  /** `tensor`: the initializer itself, for weight-aware rules. */
+  | { kind: 'const'; dims: number[]; values?: number[]; initializer: boolean; tensor?: TensorProto }
   /** `pads` (ONNX order, begins then ends): a Pad not yet applied, folded into the Conv or pooling that reads it. */
   | { kind: 'tensor'; dims: number[]; layer: number; pads?: number[] }
   /** Unknown shape: made by (or downstream of) layer `layer`, or not made by anything (-2). */
@@ -74,6 +76,8 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
   const expected: (Shape | undefined)[] = [];
   const nodeOf: number[] = [];
   const names = new Set<string>();
+  /** Per depthwise conv layer: the largest weight magnitude of each kernel (weight-aware rules). */
+  const kernelMagnitudes = new Map<number, Float64Array>();
 
   const addLayer = (nodeIndex: number, node: NodeProto, suffix: string, op: LayerOp, inputs: number[]): number => {
     const base = (node.name || `${node.opType}_${nodeIndex}`) + suffix;
@@ -107,7 +111,14 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
       // Constant arithmetic: folded when this file knows the op, else an unknown constant.
       const folded = foldConstant(node, ins as (Const | undefined)[]);
       outs.forEach((o, k) =>
-        values.set(o, folded?.[k] ?? { kind: 'unknown', layer: -2, why: `it reads ${node.opType} of constants` }),
+        values.set(
+          o,
+          folded?.[k] ?? {
+            kind: 'unknown',
+            layer: -2,
+            why: `it reads a ${node.opType} of constants that LayerLint does not fold`,
+          },
+        ),
       );
       return;
     }
@@ -167,6 +178,13 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
       const index = addLayer(nodeIndex, node, lowered.length > 1 ? `:${k}` : '', out.op, inputLayers);
       expected[index] = canonical(out.dims, batch);
       if (o !== undefined) values.set(o, { kind: 'tensor', dims: out.dims, layer: index });
+      const weights = out.op.kind === 'conv' ? depthwiseMagnitudes(out.op.groups, d1(x), ins[1]) : undefined;
+      if (weights) {
+        kernelMagnitudes.set(index, weights);
+        graph.layers[index]!.deadKernels = deadKernels(weights, weights);
+      }
+      if (out.op.kind === 'bn' && x?.kind === 'tensor')
+        foldNorm(graph.layers[x.layer], kernelMagnitudes.get(x.layer), node, ins);
     });
   });
 
@@ -227,7 +245,7 @@ function describeDims(dims: { dimValue?: number | null; dimParam?: string | null
 
 function constOf(t: TensorProto, initializer: boolean): Const {
   const dims = (t.dims ?? []).map(Number);
-  return { kind: 'const', dims, values: tensorValues(t), initializer };
+  return { kind: 'const', dims, values: tensorValues(t), initializer, tensor: initializer ? t : undefined };
 }
 
 /** The IR view of an N-D tensor of this batch, or undefined when its first axis is not the batch. */
@@ -287,6 +305,65 @@ function shapeSlice(node: NodeProto, dims: number[]): number[] {
   return dims.slice(norm(intAttr(node, 'start', 0)), norm(intAttr(node, 'end', r)));
 }
 
+// ---------------------------------------------------------------- weights (dead-depthwise-kernel)
+
+const d1 = (v: Value | undefined) => (v?.kind === 'tensor' ? v.dims[1] : undefined);
+
+/** A kernel is negligible when its largest |weight| is at most this fraction of the layer's largest. */
+const NEGLIGIBLE = 1e-6;
+
+/** For a depthwise conv (groups = input channels) whose weights the file holds: each kernel's largest |weight|. */
+function depthwiseMagnitudes(
+  groups: number,
+  channels: number | undefined,
+  w: Value | undefined,
+): Float64Array | undefined {
+  if (groups < 2 || groups !== channels || w?.kind !== 'const' || !w.tensor) return undefined;
+  const data = floatArray(w.tensor);
+  const kernels = w.dims[0]!;
+  if (!data || kernels < 1 || data.length % kernels !== 0) return undefined;
+  const size = data.length / kernels;
+  const out = new Float64Array(kernels);
+  for (let k = 0; k < kernels; k++) {
+    let m = 0;
+    for (let i = k * size; i < (k + 1) * size; i++) m = Math.max(m, Math.abs(data[i]!));
+    out[k] = m;
+  }
+  return out;
+}
+
+function deadKernels(folded: Float64Array, raw: Float64Array): { dead: number; total: number; byGamma: number } {
+  const top = folded.reduce((a, v) => Math.max(a, v), 0);
+  const rawTop = raw.reduce((a, v) => Math.max(a, v), 0);
+  let dead = 0;
+  let byGamma = 0;
+  for (let k = 0; k < folded.length; k++) {
+    // NaN or infinite weights are never "negligible".
+    if (!(folded[k]! <= NEGLIGIBLE * top)) continue;
+    dead++;
+    if (!(raw[k]! <= NEGLIGIBLE * rawTop)) byGamma++;
+  }
+  return { dead, total: folded.length, byGamma };
+}
+
+/** A BatchNormalization right after a depthwise conv: its γ / sqrt(var + ε) folded into the kernels. */
+function foldNorm(
+  conv: Layer | undefined,
+  raw: Float64Array | undefined,
+  node: NodeProto,
+  ins: (Value | undefined)[],
+): void {
+  const [scale, variance] = [ins[1], ins[4]];
+  if (!conv || !raw || scale?.kind !== 'const' || variance?.kind !== 'const' || !scale.tensor || !variance.tensor)
+    return;
+  const gamma = floatArray(scale.tensor);
+  const v = floatArray(variance.tensor);
+  if (!gamma || !v || gamma.length !== raw.length || v.length !== raw.length) return;
+  const eps = floatAttr(node, 'epsilon', 1e-5);
+  const folded = raw.map((m, k) => (m * Math.abs(gamma[k]!)) / Math.sqrt(v[k]! + eps));
+  conv.deadKernels = deadKernels(folded, raw);
+}
+
 // ---------------------------------------------------------------- constant folding
 
 function foldConstant(node: NodeProto, ins: (Const | undefined)[]): Const[] | undefined {
@@ -306,6 +383,25 @@ function foldConstant(node: NodeProto, ins: (Const | undefined)[]): Const[] | un
       return floats ? one([floats.length], floats.map(Number)) : undefined;
     }
     case 'Identity':
+      return ins[0] ? [ins[0]] : undefined;
+    case 'Shape':
+      return ins[0] ? one([ins[0].dims.length], shapeSlice(node, ins[0].dims)) : undefined;
+    case 'Size':
+      return ins[0] ? one([], [numel(ins[0].dims)]) : undefined;
+    case 'ConstantOfShape':
+    case 'Expand': {
+      // Only the shape is kept (the values of a filled or broadcast tensor are not needed).
+      const shape = vals(node.opType === 'Expand' ? 1 : 0);
+      if (!shape || shape.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
+      const from = node.opType === 'Expand' ? ins[0]!.dims : [];
+      const rank = Math.max(shape.length, from.length);
+      const dims = Array.from({ length: rank }, (_, i) => {
+        const a = from[i - (rank - from.length)] ?? 1;
+        const b = shape[i - (rank - shape.length)] ?? 1;
+        return a === 1 ? b : a;
+      });
+      return one(dims, undefined);
+    }
     case 'Cast':
       return ins[0] ? one(ins[0].dims, vals(0)) : undefined;
     case 'Unsqueeze':
@@ -478,10 +574,29 @@ function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: number, o
       return gemm(node, d, ins[1], ins[2]);
     case 'MatMul':
       return matmul(d, ins[1]);
+    case 'Einsum': {
+      // Only x·W of a [N, F] tensor by a constant matrix ("bi,ij->bj"): a fully connected layer.
+      const eq = stringAttr(node, 'equation', '').replace(/\s/g, '');
+      const m = /^([a-z])([a-z]),\2([a-z])->\1\3$/.exec(eq);
+      return m && new Set(m.slice(1)).size === 3 ? matmul(d, ins[1]) : `equation '${eq}'`;
+    }
     case 'BatchNormalization': {
       const scale = ins[1];
       if (d.length < 2 || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
         return 'scale is not a per-channel constant';
+      return same({ kind: 'bn' });
+    }
+    case 'InstanceNormalization':
+    case 'GroupNormalization':
+    case 'LayerNormalization': {
+      // One scale and shift per channel: the cost of a batch norm (2 ops per element, 2 x C parameters).
+      const scale = ins[1];
+      const perChannel =
+        op === 'LayerNormalization' ? d.length === 2 && axisOf(node, 2, -1) === 1 : d.length === 4 || d.length === 3;
+      if (!perChannel || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
+        return op === 'LayerNormalization'
+          ? 'a layer norm over more than the features of a [N, F] tensor'
+          : 'a scale that is not one value per channel';
       return same({ kind: 'bn' });
     }
     case 'MaxPool':

@@ -1,0 +1,59 @@
+// `.onnx` and `.keras` files open in a read-only custom editor (package.json
+// contributes.customEditors, view type layerlint.modelReport) that shows the model's cost
+// report. A binary model is not a text document the language server sees: the client reads
+// the file (vscode.workspace.fs, so it works on the web too), sends its bytes with
+// `layerlint/modelReport` and renders the answer with report/html in standalone mode (no
+// script runs in the webview; CSP default-src 'none'). Web-safe: no Node modules.
+import * as vscode from 'vscode';
+import type { BaseLanguageClient } from 'vscode-languageclient';
+import { escapeHtml, renderHtmlReport } from '../../server/src/report/html';
+import {
+  MAX_MODEL_REPORT_BYTES,
+  MODEL_REPORT_REQUEST,
+  type ModelReportParams,
+  type ReportResult,
+} from '../../server/src/lsp/protocol';
+
+export const MODEL_EDITOR_VIEW_TYPE = 'layerlint.modelReport';
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 0x8000)));
+  return btoa(binary);
+}
+
+const page = (text: string) =>
+  `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>${escapeHtml(text)}</p></body></html>`;
+
+/** The report page of the model at `uri`, or a page saying why there is none. */
+async function modelReportHtml(client: BaseLanguageClient, uri: vscode.Uri): Promise<string> {
+  const name = uri.path.split('/').pop() ?? uri.path;
+  try {
+    const { size } = await vscode.workspace.fs.stat(uri);
+    if (size > MAX_MODEL_REPORT_BYTES)
+      return page(`${name} has ${size} bytes, more than the ${MAX_MODEL_REPORT_BYTES} the report view reads.`);
+    const params: ModelReportParams = { name, data: toBase64(await vscode.workspace.fs.readFile(uri)) };
+    const result = (await client.sendRequest(MODEL_REPORT_REQUEST, params)) as ReportResult | null;
+    if (!result?.extras) return page(`LayerLint cannot read ${name}.`);
+    return renderHtmlReport(result, result.extras, { mode: 'standalone', generator: 'LayerLint' });
+  } catch (e) {
+    return page(`LayerLint cannot read ${name}: ${(e as Error).message}`);
+  }
+}
+
+/** Registers the editor; `start` starts the language server (once) before the first report. */
+export function registerModelEditor(client: BaseLanguageClient, start: () => Promise<void>): vscode.Disposable {
+  return vscode.window.registerCustomEditorProvider(
+    MODEL_EDITOR_VIEW_TYPE,
+    {
+      openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
+      async resolveCustomEditor(document, panel) {
+        panel.webview.options = { enableScripts: false, localResourceRoots: [] };
+        await start();
+        panel.webview.html = await modelReportHtml(client, document.uri);
+      },
+    },
+    { supportsMultipleEditorsPerDocument: true },
+  );
+}
