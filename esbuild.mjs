@@ -81,6 +81,8 @@ const builds = [
   esbuild.build({
     ...common,
     entryPoints: { server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/bin.ts' },
+    // The optional ONNX Runtime (layerlint bench) is loaded from node_modules when present.
+    external: ['onnxruntime-node'],
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   }),
@@ -95,7 +97,7 @@ if (args.has('--tests')) {
       entryPoints: [...walk('test'), 'test/fuzz/incremental.ts'],
       outdir: 'out/test',
       outbase: 'test',
-      external: ['vscode'],
+      external: ['vscode', 'onnxruntime-node'],
     }),
   );
 }

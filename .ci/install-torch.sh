@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs Debian's PyTorch for the differential oracle tests (npm run test:oracle).
-# Idempotent: does nothing when /usr/bin/python3 can already import torch.
+# Installs Debian's PyTorch, torchvision and ONNX for the differential oracle tests
+# (npm run test:oracle: test/oracle/pytorch.test.ts and onnx.test.ts). Idempotent: does
+# nothing when /usr/bin/python3 can already import all three.
 set -euo pipefail
-if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+if /usr/bin/python3 -c 'import torch, torchvision, onnx' >/dev/null 2>&1; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends python3-torch >/dev/null
-/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)'
+apt-get install -y -qq --no-install-recommends python3-torch python3-torchvision python3-onnx >/dev/null
+/usr/bin/python3 -c 'import torch, torchvision, onnx; print("torch", torch.__version__, "torchvision", torchvision.__version__, "onnx", onnx.__version__)'

@@ -18,6 +18,7 @@ import { main } from '../../server/src/cli/main';
 import { FIXERS } from '../../server/src/cli/commands/fix';
 import type { Io } from '../../server/src/cli/io';
 import { collectFiles, supportedExtensions } from '../../server/src/cli/files';
+import { OnnxBuilder } from '../helpers/onnxModel';
 import { checkFiles, workerCount, WORKERS_MIN_FILES } from '../../server/src/cli/checkPool';
 import { buildReport } from '../../server/src/report/model';
 import { compactReport } from '../golden/compact';
@@ -70,7 +71,7 @@ test('--version prints package.json version', () => {
 test('--help for the tool and every command', () => {
   const top = run(['--help']);
   assert.equal(top.code, 0);
-  for (const c of ['check', 'report', 'fix', 'estimate']) {
+  for (const c of ['check', 'report', 'fix', 'estimate', 'export', 'import']) {
     assert.match(top.stdout, new RegExp(`\\n  ${c} `));
     const r = run([c, '--help']);
     assert.equal(r.code, 0, c);
@@ -580,7 +581,7 @@ test('fix --dry-run prints a unified diff and writes nothing; --stdout prints th
   assert.equal(dry.code, 1, 'a dry run that would change a file exits 1, so it can gate CI');
   assert.match(dry.stdout, /^--- a\/conv\.layers\n\+\+\+ b\/conv\.layers\n@@ /);
   assert.match(dry.stdout, /^-conv2: {2}conv 64 3x3 \| bn \| relu$/m);
-  assert.match(dry.stdout, /^\+conv2_dw: dwconv 3x3 \| bn \| relu$/m);
+  assert.match(dry.stdout, /^\+conv2_dw: +dwconv 3x3 \| bn \| relu$/m);
   assert.equal(readFileSync(file, 'utf8'), before);
   const out = run(['fix', 'conv.layers', '--stdout'], { cwd: dir });
   assert.equal(out.code, 0);
@@ -663,6 +664,128 @@ test('check: a layer LayerLint cannot cost makes the result incomplete: exit 1, 
   assert.match(text, /Incomplete: +not costed: /);
   writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ rules: { 'incomplete-analysis': 'warning' } }));
   assert.equal(run(['check', 'net.cfg'], { cwd: dir }).code, 0);
+});
+
+// --- ONNX ------------------------------------------------------------------------------------
+
+/** A temp folder holding net.onnx: a conv, its BN and ReLU, a 3x3 conv with 64 inputs (a separable-conv finding), GAP, Gemm. */
+function onnxFolder() {
+  const dir = temp();
+  const bytes = new OnnxBuilder()
+    .input('x', ['batch', 3, 32, 32])
+    .weight('w1', [64, 3, 3, 3])
+    .weight('b1', [64])
+    .weight('w2', [64, 64, 3, 3])
+    .weight('wfc', [10, 64])
+    .node({ op: 'Conv', name: 'stem', inputs: ['x', 'w1', 'b1'], outputs: ['a'], attrs: { pads: [1, 1, 1, 1] } })
+    .node({ op: 'Relu', name: 'relu', inputs: ['a'], outputs: ['b'] })
+    .node({ op: 'Conv', name: 'body', inputs: ['b', 'w2'], outputs: ['c'], attrs: { pads: [1, 1, 1, 1] } })
+    .node({ op: 'GlobalAveragePool', name: 'gap', inputs: ['c'], outputs: ['g'] })
+    .node({ op: 'Flatten', name: 'flat', inputs: ['g'], outputs: ['f'] })
+    .node({ op: 'Gemm', name: 'fc', inputs: ['f', 'wfc'], outputs: ['y'], attrs: { transB: 1 } })
+    .encode();
+  writeFileSync(join(dir, 'net.onnx'), bytes);
+  return dir;
+}
+const ONNX_MACS = 32 * 32 * 64 * 3 * 9 + 32 * 32 * 64 * 64 * 9 + 640;
+
+test('ONNX: report, check (SARIF names the node line), estimate and import work on a .onnx file', () => {
+  const dir = onnxFolder();
+  const rep = json(run(['report', 'net.onnx', '--format', 'json'], { cwd: dir }));
+  assert.equal(rep.totals.macs, ONNX_MACS);
+  assert.equal(rep.totals.params, 64 * 27 + 64 + 64 * 64 * 9 + 640);
+  assert.equal(rep.complete, true);
+  const sarif = run(['check', 'net.onnx', '--format', 'sarif'], { cwd: dir });
+  const result = json(sarif).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'separable-conv');
+  assert.match(result.message.text, /^body: depthwise-separable saves/);
+  assert.equal(result.locations[0].physicalLocation.region.startLine, 3, 'node 3 of the listing');
+  const folder = json(run(['check', '.', '--format', 'json'], { cwd: dir }));
+  assert.deepEqual(
+    folder.files.map((f: { file: string }) => f.file),
+    ['net.onnx'],
+  );
+  const est = json(
+    run(['estimate', 'net.onnx', '--width', '1', '--resolution', '32', '--format', 'json'], { cwd: dir }),
+  );
+  assert.equal(est.cells[0].macs, ONNX_MACS);
+  const imported = run(['import', 'net.onnx', '-o', 'net.layers'], { cwd: dir });
+  assert.equal(imported.code, 0, imported.stderr);
+  const again = json(run(['report', 'net.layers', '--format', 'json'], { cwd: dir }));
+  assert.equal(again.totals.macs, ONNX_MACS);
+  assert.equal(again.totals.params, rep.totals.params);
+  writeFileSync(join(dir, 'broken.onnx'), 'not a model');
+  const broken = run(['check', 'broken.onnx'], { cwd: dir });
+  assert.equal(broken.code, 1);
+  assert.match(broken.stdout, /syntax-error.*broken\.onnx cannot be read/);
+});
+
+test('bench: the network measured with ONNX Runtime, whole and per layer by line, with the target’s estimate beside it', () => {
+  const dir = temp();
+  write(
+    join(dir, 'n.layers'),
+    'network n\ninput 32x32x16\nc1: conv 32 3x3 | bn | relu\nd: dwconv 3x3 | bn | relu\np: conv 64 1x1\ng: avgpool global\nf: fc 10\n',
+  );
+  const r = run(['bench', 'n.layers', '--format', 'json', '--warmup', '1', '--repeats', '3', '--target', 'xeon-1t'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const b = json(r);
+  assert.match(b.runtime, /^onnxruntime-node /);
+  assert.equal(b.threads, 1);
+  assert.equal(b.repeats, 3);
+  assert.ok(b.medianMs > 0 && b.minMs <= b.medianMs && b.medianMs <= b.maxMs);
+  // The conv, BN and ReLU of line 3 run as one kernel, timed on the conv; every weighted layer is timed on its line.
+  assert.deepEqual(
+    b.layers.filter((l: { macs: number }) => l.macs > 0).map((l: { name: string; line: number }) => [l.name, l.line]),
+    [
+      ['c1', 3],
+      ['d', 4],
+      ['p', 5],
+      ['f', 7],
+    ],
+  );
+  for (const l of b.layers) assert.ok(l.measuredMs > 0 && l.estimatedMs >= 0, l.name);
+  assert.equal(b.target, 'xeon-1t');
+  const text = run(['bench', 'n.layers', '--warmup', '1', '--repeats', '2'], { cwd: dir });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Whole network: .* ms median of 2 runs after 1 warm-up \(min .* ms, max .* ms\)/);
+  write(join(dir, 'u.layers'), 'input 8x8x4\nu: deconv 8 2x2 stride=2\n');
+  const refused = run(['bench', 'u.layers'], { cwd: dir });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /cannot be measured:\n {2}u: deconv/);
+  assert.equal(run(['bench', 'n.layers', '--threads', '0'], { cwd: dir }).code, 2);
+  // --compare separable: the file and its separable rewrite (c1's 3x3 conv), both measured.
+  const c = run(
+    ['bench', 'n.layers', '--compare', 'separable', '--format', 'json', '--warmup', '1', '--repeats', '2'],
+    {
+      cwd: dir,
+    },
+  );
+  assert.equal(c.code, 0, c.stderr);
+  const cmp = json(c).compare;
+  assert.equal(cmp.rewrite, 'separable');
+  assert.equal(cmp.convs, 1);
+  assert.ok(cmp.separableMacs < cmp.macs && cmp.medianMs > 0 && cmp.separableMedianMs > 0);
+  const plain = run(['bench', 'n.layers', '--compare', 'separable', '--warmup', '1', '--repeats', '2'], { cwd: dir });
+  assert.match(
+    plain.stdout,
+    /Separable rewrite \(1 conv\): MACs .* \(-\d+%\), measured .* ms → .* ms \([-+]?\d+%\) on this machine, 1 thread/,
+  );
+  assert.equal(run(['bench', 'n.layers', '--compare', 'fused'], { cwd: dir }).code, 2);
+});
+
+test('estimate --target: every cell has its estimated latency, and the grid names the target', () => {
+  const r = run(['estimate', V1, '--target', 'xeon-1t', '--format', 'json', '--width', '1,0.5']);
+  assert.equal(r.code, 0, r.stderr);
+  const g = json(r);
+  assert.equal(g.target, 'xeon-1t');
+  for (const c of g.cells) assert.ok(c.latencyMs > 0, JSON.stringify(c));
+  const own = json(run(['report', V1, '--target', 'xeon-1t', '--format', 'json']));
+  assert.equal(
+    g.cells.find((c: { alpha: number; side: number }) => c.alpha === 1 && c.side === 224).latencyMs,
+    own.totals.latencyMs,
+  );
+  assert.equal(run(['estimate', V1, '--target', 'abacus']).code, 2);
 });
 
 // --- check in worker threads (cli/checkPool.ts) -------------------------------------------

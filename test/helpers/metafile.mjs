@@ -15,6 +15,7 @@ const r = await esbuild.build({
   loader: TEXT_LOADERS,
   entryPoints,
   outdir: 'out/security',
+  external: ['onnxruntime-node'],
   logLevel: 'silent',
 });
 process.stdout.write(JSON.stringify(r.metafile));

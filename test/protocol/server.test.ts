@@ -15,6 +15,7 @@ import type {
   Location,
 } from 'vscode-languageserver-protocol';
 import { startTestServer, SERVER, type TestServer } from './lspClient';
+import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 
 let server: TestServer;
 before(async () => {
@@ -161,7 +162,9 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
   const fix = actions.find((a) => a.isPreferred)!;
   assert.match(fix.title, /depthwise-separable/);
   const fixed = apply(text, editsOf(fix.edit, uri));
-  assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2: {2}conv 64 1x1 \| bn \| relu/);
+  // Aligned with the statements around it, as the formatter keeps them.
+  assert.match(fixed, /conv2_dw: dwconv 3x3 \| bn \| relu\nconv2: {4}conv 64 1x1 \| bn \| relu/);
+  assert.equal(formatLayersText(fixed), fixed);
   await server.conn.sendNotification('textDocument/didChange', {
     textDocument: { uri, version: 2 },
     contentChanges: [{ text: fixed }],

@@ -14,7 +14,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   'server/src/formats': ['server/src/core'],
   'server/src/engine': ['server/src/core', 'server/src/formats'],
   'server/src/report': ['server/src/core', 'server/src/engine', 'server/src/formats'],
-  'server/src/export': ['server/src/core', 'server/src/engine'],
+  'server/src/export': ['server/src/core', 'server/src/engine', 'server/src/formats'],
   'server/src/lsp': [
     'server/src/core',
     'server/src/formats',

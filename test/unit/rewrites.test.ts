@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { separableFixEdits } from '../../server/src/engine/fixes';
+import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 import { applyEdits } from '../../server/src/formats/types';
 
 const layersExamples = readdirSync('examples').filter((f) => f.endsWith('.layers'));
@@ -55,7 +56,8 @@ test('a conv inside a chain is rewritten in place, keeping from= and strides', (
   const fixed = applyEdits(ok, separableFixEdits(doc));
   assert.equal(
     fixed,
-    'input 16x16x8\nx: conv 8 1x1\ny_dw: dwconv 3x3 stride=2 padding=1 from=x | bn | relu\ny: conv 32 1x1 | bn | relu | fc 10\n',
+    // The file was formatted, so the new name is aligned with its group (x and y move too).
+    'input 16x16x8\nx:    conv 8 1x1\ny_dw: dwconv 3x3 stride=2 padding=1 from=x | bn | relu\ny:    conv 32 1x1 | bn | relu | fc 10\n',
   );
   const after = analyzeSource(fixed, 'a.layers');
   assert.deepEqual(after.analysis.layers.at(-1)!.output, [1, 1, 10]);
@@ -99,11 +101,31 @@ test('the separable rewrite keeps the activation placement: a residual branch st
   const fixed = applyEdits(text, separableFixEdits(doc));
   assert.equal(
     fixed,
-    'input 16x16x16\np: conv 16 1x1 | relu\n' +
-      'a_dw: dwconv 3x3 from=p | bn | relu\na: conv 16 1x1 | bn\n' +
-      'b_dw: dwconv 3x3 from=p | bn | relu\nb: conv 16 1x1 | bn\n' +
-      'c_dw: dwconv 3x3 from=p | bn | relu6\nc: conv 16 1x1 | bn | relu6\n' +
-      'd_dw: dwconv 3x3 from=p | bn | silu\nd: conv 16 1x1 | bn | silu\nm: add a b c d\n',
+    'input 16x16x16\np:    conv 16 1x1 | relu\n' +
+      'a_dw: dwconv 3x3 from=p | bn | relu\na:    conv 16 1x1 | bn\n' +
+      'b_dw: dwconv 3x3 from=p | bn | relu\nb:    conv 16 1x1 | bn\n' +
+      'c_dw: dwconv 3x3 from=p | bn | relu6\nc:    conv 16 1x1 | bn | relu6\n' +
+      'd_dw: dwconv 3x3 from=p | bn | silu\nd:    conv 16 1x1 | bn | silu\nm:    add a b c d\n',
   );
   assert.deepEqual(analyzeSource(fixed, 'r.layers').analysis.layers.at(-1)!.output, [16, 16, 16]);
+});
+
+test('the separable rewrite keeps a formatted file formatted, and leaves a hand-laid-out one as it was', () => {
+  const formatted = 'input 32x32x3\nstem:  conv 16 3x3\nconv2: conv 32 3x3\nhead:  fc 10\n';
+  assert.equal(formatLayersText(formatted), formatted);
+  const doc = analyzeSource(formatted, 'f.layers');
+  const layer = doc.analysis.layers.find((l) => l.layer.name === 'conv2')!.layer.index;
+  const fixed = applyEdits(formatted, doc.frontEnd.separableEdits(doc.parsed, doc.analysis, layer, formatted)!);
+  assert.equal(
+    fixed,
+    'input 32x32x3\nstem:     conv 16 3x3\nconv2_dw: dwconv 3x3 | bn | relu\nconv2:    conv 32 1x1 | bn\nhead:     fc 10\n',
+  );
+  const byHand = 'input 32x32x3\nstem:   conv 16 3x3\nconv2: conv 32 3x3\nhead: fc 10\n';
+  const hand = analyzeSource(byHand, 'h.layers');
+  const edits = hand.frontEnd.separableEdits(hand.parsed, hand.analysis, layer, byHand)!;
+  // Only conv2's statement changes: the other lines keep their spacing.
+  assert.equal(
+    applyEdits(byHand, edits),
+    'input 32x32x3\nstem:   conv 16 3x3\nconv2_dw: dwconv 3x3 | bn | relu\nconv2: conv 32 1x1 | bn\nhead: fc 10\n',
+  );
 });

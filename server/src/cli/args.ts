@@ -2,6 +2,8 @@
 // failure turned into a UsageError (exit 2) that names the option and what it accepts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseQuantity } from '../engine/config';
+import { TARGET_IDS } from '../core/targets';
+import { parseMilliseconds } from '../formats/layers/values';
 import type { CommandLineOptions } from './document';
 import { UsageError, type Io } from './io';
 
@@ -80,12 +82,22 @@ export function count(v: string | undefined, name: string): number | undefined {
   return q;
 }
 
+/** `5ms`, `800us` → milliseconds. */
+export function milliseconds(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = parseMilliseconds(v);
+  if (ms === undefined) throw new UsageError(`--${name} must be a positive time such as 5ms or 800us, not '${v}'`);
+  return ms;
+}
+
 /** Options every analysing command takes (check, report, fix, estimate). */
 export const ANALYSIS_OPTIONS = {
   width: { type: 'string' },
   resolution: { type: 'string' },
   'max-macs': { type: 'string' },
   'max-params': { type: 'string' },
+  'max-latency': { type: 'string' },
+  target: { type: 'string' },
   config: { type: 'string' },
   verbose: { type: 'boolean' },
 } as const satisfies Options;
@@ -94,6 +106,8 @@ export const ANALYSIS_HELP = `  --width A              width multiplier α in (0
   --resolution R         input side instead of the file's
   --max-macs N           MACs budget, e.g. 300M (overrides the file and layerlint.json)
   --max-params N         parameter budget, e.g. 4M
+  --target NAME          latency target (see 'layerlint targets'); overrides the file's and layerlint.json's
+  --max-latency T        estimated-latency budget on the target, e.g. 5ms or 800us
   --config PATH          use this configuration instead of the nearest layerlint.json
   --verbose              say on stderr which configuration each file gets`;
 
@@ -103,6 +117,8 @@ export function analysisOptions(
     resolution?: string;
     'max-macs'?: string;
     'max-params'?: string;
+    'max-latency'?: string;
+    target?: string;
     config?: string;
     verbose?: boolean;
   },
@@ -115,8 +131,14 @@ export function analysisOptions(
   const params = count(values['max-params'], 'max-params');
   if (alpha !== undefined) o.alpha = alpha;
   if (side !== undefined) o.side = side;
-  if (macs !== undefined || params !== undefined)
-    o.budget = { ...(macs !== undefined ? { macs } : {}), ...(params !== undefined ? { params } : {}) };
+  const latencyMs = milliseconds(values['max-latency'], 'max-latency');
+  if (macs !== undefined || params !== undefined || latencyMs !== undefined)
+    o.budget = {
+      ...(macs !== undefined ? { macs } : {}),
+      ...(params !== undefined ? { params } : {}),
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+    };
+  if (values.target !== undefined) o.target = oneOf(values.target, TARGET_IDS, '--target', values.target);
   if (values.config !== undefined) o.configPath = values.config;
   if (values.verbose) o.verbose = (line) => io.err(`layerlint: ${line}\n`);
   return o;

@@ -4,8 +4,8 @@
 import { serveCheckWorker } from './checkPool';
 import { main } from './main';
 
-if (!serveCheckWorker())
-  process.exitCode = main(process.argv.slice(2), {
+if (!serveCheckWorker()) {
+  const code = main(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     stdoutIsTTY: process.stdout.isTTY === true,
@@ -14,3 +14,6 @@ if (!serveCheckWorker())
     cwd: process.cwd(),
     workerScript: __filename,
   });
+  if (typeof code === 'number') process.exitCode = code;
+  else void code.then((c) => (process.exitCode = c));
+}

@@ -2,18 +2,26 @@
 // read failure is a UsageError, exit 2; a file too large to read is one limit-exceeded finding), find its layerlint.json (or use `--config`), merge the config's
 // options with the command line's and analyse. Precedence, lowest first: the config
 // (severities, thresholds, default budget) < the file's own directives < the command line
-// (--width, --resolution, --max-macs, --max-params).
+// (--width, --resolution, --max-macs, --max-params, --max-latency, --target).
 import { resolve } from 'node:path';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
-import { analyzeSource, analyzeUnread, type DocumentAnalysis, type EngineOptions } from '../engine/analyzeSource';
+import {
+  analyzeBytes,
+  analyzeSource,
+  analyzeUnread,
+  type DocumentAnalysis,
+  type EngineOptions,
+} from '../engine/analyzeSource';
 import { ConfigError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
   alpha?: number;
   side?: number;
-  budget?: { macs?: number; params?: number };
+  budget?: { macs?: number; params?: number; latencyMs?: number };
+  /** `--target NAME`: the latency target, over the file's and the configuration's. */
+  target?: string;
   /** `--config PATH`: use this file instead of searching upward. */
   configPath?: string;
   /** `--verbose`: told, for each file, which configuration applies. */
@@ -55,8 +63,8 @@ export function engineOptions(config: LayerlintConfig, cli: CommandLineOptions):
   const options = configToEngineOptions(config);
   if (cli.alpha !== undefined) options.alpha = cli.alpha;
   if (cli.side !== undefined) options.side = cli.side;
-  if (cli.budget && (cli.budget.macs !== undefined || cli.budget.params !== undefined))
-    options.budget = { ...cli.budget };
+  if (cli.budget && Object.values(cli.budget).some((v) => v !== undefined)) options.budget = { ...cli.budget };
+  if (cli.target !== undefined) options.target = cli.target;
   return options;
 }
 
@@ -72,6 +80,8 @@ export function analyzeFile(
   const options = engineOptions(config, cli);
   const doc = source.oversized
     ? analyzeUnread(path, source.stat.size, options)
-    : analyzeSource(source.text, path, options);
+    : source.binary
+      ? analyzeBytes(source.bytes, path, options)
+      : analyzeSource(source.text, path, options);
   return { path, file, doc, config };
 }

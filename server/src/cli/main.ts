@@ -1,5 +1,5 @@
 // `layerlint` command line: a small dispatcher (the process entry is ./bin.ts). `layerlint COMMAND [args]` runs one of
-// check, report, fix, estimate (each in ./commands/); `--version` prints package.json's
+// check, report, fix, estimate, export, import, targets and bench, each in ./commands/; `--version` prints package.json's
 // version (bundled at build time), `--help` the command list, `COMMAND --help` its options.
 //
 // Contract: stdout carries only the command's output; messages go to stderr. Exit codes:
@@ -10,11 +10,14 @@ import { estimate } from './commands/estimate';
 import { fix } from './commands/fix';
 import { report } from './commands/report';
 import { exportCommand } from './commands/export';
+import { targets } from './commands/targets';
+import { bench } from './commands/bench';
+import { importCommand } from './commands/import';
 import type { Command } from './commands/types';
 import { VERSION } from '../engine/version';
 import { EXIT, UsageError, type Io } from './io';
 
-export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand];
+export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand, importCommand, targets, bench];
 
 const HELP = `layerlint ${VERSION}: per-layer MACs, parameters and shapes of neural-network layer specs.
 
@@ -30,7 +33,7 @@ Configuration: layerlint.json or .layerlintrc.json in the file's folder or above
 Exit codes: 0 success, 1 findings (check: errors, or what --fail-on names), 2 usage or I/O error.
 `;
 
-export function main(argv: string[], io: Io): number {
+export function main(argv: string[], io: Io): number | Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === '--version' || first === '-v') {
@@ -53,13 +56,20 @@ export function main(argv: string[], io: Io): number {
           ? `unknown option '${first}' (see 'layerlint --help')`
           : `unknown command '${first}' (${COMMANDS.map((c) => c.name).join(', ')})`,
       );
-    return command.run(rest, io, VERSION);
+    const code = command.run(rest, io, VERSION);
+    // `bench` measures asynchronously; its errors end the same way.
+    return typeof code === 'number' ? code : code.catch((e: unknown) => failure(e, io));
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`layerlint: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    io.err(`layerlint: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return failure(e, io);
+  }
+}
+
+/** A usage error is one line and exit 2; anything else is an internal error with its stack. */
+function failure(e: unknown, io: Io): number {
+  if (e instanceof UsageError) {
+    io.err(`layerlint: ${e.message}\n`);
     return EXIT.usage;
   }
+  io.err(`layerlint: internal error: ${(e as Error).stack ?? String(e)}\n`);
+  return EXIT.usage;
 }

@@ -9,6 +9,7 @@
 // naming the file and why it cannot be read.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { LIMITS } from '../core/limits';
+import { detectFrontEnd } from '../formats';
 import { UsageError } from './io';
 
 /** Files above this many bytes cannot hold a text LayerLint analyses: they are not read. */
@@ -23,8 +24,10 @@ export interface SourceFile {
   text: string;
   /** Whether the bytes are valid UTF-8, so that `text` encodes back to them exactly. */
   utf8: boolean;
-  /** More than MAX_SOURCE_BYTES: nothing was read. */
+  /** More than MAX_SOURCE_BYTES (LIMITS.maxBinaryBytes when binary): nothing was read. */
   oversized: boolean;
+  /** A binary model (ONNX) by its extension: `bytes` only, `text` empty. */
+  binary: boolean;
 }
 
 const REASONS: Record<string, string> = {
@@ -63,7 +66,10 @@ export function readSourceFile(path: string, shown = path): SourceFile {
     return fail(ioReason(e));
   }
   if (!stat.isFile()) return fail(kindOf(stat));
-  if (stat.size > MAX_SOURCE_BYTES) return { stat, bytes: Buffer.alloc(0), text: '', utf8: true, oversized: true };
+  const binary = detectFrontEnd(path, '').binary === true;
+  const maxBytes = binary ? LIMITS.maxBinaryBytes : MAX_SOURCE_BYTES;
+  const oversized = { bytes: Buffer.alloc(0), text: '', utf8: true, oversized: true, binary };
+  if (stat.size > maxBytes) return { stat, ...oversized };
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -77,19 +83,19 @@ export function readSourceFile(path: string, shown = path): SourceFile {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_SOURCE_BYTES + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > MAX_SOURCE_BYTES)
-        return { stat: opened, bytes: Buffer.alloc(0), text: '', utf8: true, oversized: true };
+      if (total > maxBytes) return { stat: opened, ...oversized };
     }
     const bytes = Buffer.concat(chunks, total);
+    if (binary) return { stat: opened, bytes, text: '', utf8: false, oversized: false, binary };
     try {
-      return { stat: opened, bytes, text: fatalUtf8.decode(bytes), utf8: true, oversized: false };
+      return { stat: opened, bytes, text: fatalUtf8.decode(bytes), utf8: true, oversized: false, binary };
     } catch {
-      return { stat: opened, bytes, text: lenientUtf8.decode(bytes), utf8: false, oversized: false };
+      return { stat: opened, bytes, text: lenientUtf8.decode(bytes), utf8: false, oversized: false, binary };
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;

@@ -5,6 +5,8 @@ import type { EngineDiagnostic } from './diagnostics';
 import type { Graph, Shape } from './ir';
 import type { RuleOptions } from './rules/options';
 import type { ShapeOptions } from './shapes';
+import type { LatencyEstimate } from './latency';
+import type { TargetProfile } from './targets';
 
 export interface Analysis {
   graph: Graph;
@@ -21,12 +23,20 @@ export interface Analysis {
   soleConsumers(): Int32Array;
   /** The conv, dwconv, deconv and fc layers in order (what most rules look at), computed on first use. */
   weightedLayers(): LayerResult[];
+  /** The latency target: the command line's, else the file's `target`, else the configuration's. */
+  target: TargetProfile | undefined;
+  /** The estimated latency on `target` (core/latency.ts), computed on first use; undefined without a target. */
+  latency(): LatencyEstimate | undefined;
 }
 
 export interface AnalysisOptions extends ShapeOptions {
   rules?: Partial<RuleOptions>;
   /** Budgets that apply on top of (and override) the file's own `budget` line. */
-  budget?: { macs?: number; params?: number };
+  budget?: { macs?: number; params?: number; latencyMs?: number };
   /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
-  defaultBudget?: { macs?: number; params?: number };
+  defaultBudget?: { macs?: number; params?: number; latencyMs?: number };
+  /** A latency target id (core/targets.ts) that overrides the file's `target` line (the command line). */
+  target?: string;
+  /** A latency target id for files without a `target` line (configuration, editor setting). */
+  defaultTarget?: string;
 }

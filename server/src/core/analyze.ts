@@ -20,6 +20,8 @@ import { layerShape, type Fail } from './shapes';
 import type { Analysis, AnalysisOptions } from './analysis';
 import { runRules } from './rules';
 import { DEFAULT_RULE_OPTIONS } from './rules/options';
+import { estimateLatency, type LatencyEstimate } from './latency';
+import { targetProfile } from './targets';
 
 export function analyzeGraph(
   graph: Graph,
@@ -112,7 +114,10 @@ function finishAnalysis(
 ): Analysis {
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
+  let latency: LatencyEstimate | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
+  const targetId = options.target ?? graph.target?.id ?? options.defaultTarget;
+  const target = targetId === undefined ? undefined : targetProfile(targetId);
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
     if (l.layer.op.kind !== 'unknown') continue;
@@ -154,6 +159,16 @@ function finishAnalysis(
     options,
     soleConsumers: () => (consumers ??= soleConsumers(graph.layers)),
     weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_OPS.has(l.layer.op.kind))),
+    target,
+    latency: () =>
+      target &&
+      (latency ??= estimateLatency(
+        target,
+        costs.layers,
+        analysis.soleConsumers(),
+        graph.input.batch,
+        costs.complete && costs.input !== null,
+      )),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (unknown.length) diagnostics.push(incompleteDiagnostic(graph, costs.layers, unknown));
@@ -188,6 +203,8 @@ function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): Anal
   const budget = { ...options.budget };
   if (d.macs !== undefined && own?.macs === undefined && budget.macs === undefined) budget.macs = d.macs;
   if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
+  if (d.latencyMs !== undefined && own?.latencyMs === undefined && budget.latencyMs === undefined)
+    budget.latencyMs = d.latencyMs;
   return { ...options, budget };
 }
 

@@ -65,6 +65,11 @@ export const CODES = {
     summary: 'A layer whose output would have a zero or negative size.',
   },
   'channel-mismatch': { stage: 'shape', severity: 'error', summary: 'Groups that do not divide the channel counts.' },
+  'assumed-dimension': {
+    stage: 'shape',
+    severity: 'info',
+    summary: 'A symbolic dimension (an ONNX batch size) that LayerLint takes as 1.',
+  },
   'unknown-layer': {
     stage: 'shape',
     severity: 'warning',
@@ -90,7 +95,31 @@ export const CODES = {
     severity: 'warning',
     summary: 'A standard KxK convolution that a depthwise-separable one could replace.',
   },
-  'over-budget': { stage: 'cost', severity: 'error', summary: 'Total MACs or parameters above the budget.' },
+  'over-budget': {
+    stage: 'cost',
+    severity: 'error',
+    summary: 'Total MACs, parameters or estimated latency above the budget.',
+  },
+  'latency-budget-unchecked': {
+    stage: 'cost',
+    severity: 'warning',
+    summary: 'A latency budget that cannot be checked: no target, or layers without a latency estimate.',
+  },
+  'kernel-overhead': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'Per-kernel overhead is at least half of the estimated latency on the target (fragmentation).',
+  },
+  'elementwise-share': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'Element-wise kernels take at least a quarter of the estimated latency on the target.',
+  },
+  'fuse-separable': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'A depthwise + pointwise pair that one standard KxK convolution would run faster on the target.',
+  },
   'fc-heavy': { stage: 'cost', severity: 'info', summary: 'Fully connected layers that hold most of the parameters.' },
   'large-kernel': { stage: 'cost', severity: 'info', summary: 'A kernel larger than 5x5 in a standard convolution.' },
   'channels-not-multiple-of-8': {
@@ -130,8 +159,30 @@ export type DiagnosticData =
       params: number;
       separableParams: number;
       ratio: number;
+      /** Estimated latency of the conv and of its separable form on `target`, in ms, when there is a target. */
+      latency?: { target: string; ms: number; separableMs: number };
     }
-  | { kind: 'budget'; metric: 'macs' | 'params'; limit: number; actual: number; alpha?: number; side?: number }
+  | {
+      kind: 'budget';
+      metric: 'macs' | 'params' | 'latency';
+      limit: number;
+      actual: number;
+      alpha?: number;
+      side?: number;
+    }
+  /** A share of the estimated latency on `target`: `ms` of it, over `kernels` kernels. */
+  | { kind: 'share'; target: string; share: number; kernels: number; ms: number }
+  /** The depthwise layer, the pointwise layer after it, and the estimated latency of the pair and of one KxK conv. */
+  | {
+      kind: 'fuse';
+      depthwise: number;
+      pointwise: number;
+      target: string;
+      ms: number;
+      fusedMs: number;
+      macs: number;
+      fusedMacs: number;
+    }
   /** `missing`: the layers that could not be costed (unknown ops); `counted` of `total` layers have figures. */
   | { kind: 'incomplete'; missing: string[]; counted: number; total: number };
 

@@ -190,6 +190,8 @@ export interface NetworkInput {
 export interface Budget {
   macs?: number;
   params?: number;
+  /** Estimated latency on the target, in ms (docs/latency.md). */
+  latencyMs?: number;
   span: Span;
 }
 
@@ -203,12 +205,14 @@ export interface Graph {
   /** Input side that overrides H and W (ρ), when the file sets one. */
   resolution?: { side: number; span?: Span };
   budget?: Budget;
+  /** The latency target the file names (`target NAME`), checked against core/targets.ts. */
+  target?: { id: string; span: Span };
   layers: Layer[];
   /** Where each top-level directive or block invocation sits, for lenses on the network line. */
   headerSpan: Span;
 }
 
-export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics';
+export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx';
 
 /** Input shape convention: [H, W, C] of one batch item. */
 export type Shape = [number, number, number];

@@ -11,6 +11,8 @@ export const LIMITS = {
   maxDimension: 1_000_000,
   /** Characters of one document; a longer one is not analysed. */
   maxTextLength: 2_000_000,
+  /** Bytes of one binary model (ONNX): a larger file is not read. */
+  maxBinaryBytes: 1 << 30,
   /** Diagnostics reported for one document; the rest are counted in one last diagnostic. */
   maxDiagnostics: 1_000,
   /** `repeat` and `block` bodies (and Caffe blocks) nested in one another, and repeats and block invocations lowered one inside another: bounds every walk of a syntax tree and the recursion of lowering. */

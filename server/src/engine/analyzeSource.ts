@@ -55,6 +55,32 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
   }
 }
 
+/**
+ * A file's bytes through the engine: a binary format's front-end (ONNX) parses the bytes and
+ * its listing becomes the document's text; any other file is decoded as UTF-8 text.
+ */
+export function analyzeBytes(bytes: Uint8Array, fileName: string, options: EngineOptions = {}): DocumentAnalysis {
+  const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, '');
+  if (!frontEnd.parseBytes) return analyzeSource(new TextDecoder().decode(bytes), fileName, options);
+  if (bytes.length > LIMITS.maxBinaryBytes) return analyzeUnread(fileName, bytes.length, options);
+  const parsed = frontEnd.parseBytes(bytes, fileName);
+  const analysis = analyzeGraph(parsed.graph, parsed.text, parsed.diagnostics, options);
+  return namingLayers(finish(parsed.text, options, frontEnd, parsed, analysis));
+}
+
+/**
+ * In a binary format's listing a location is a node line, which the reader cannot open:
+ * each finding on a layer's line starts with the layer's name.
+ */
+function namingLayers(doc: DocumentAnalysis): DocumentAnalysis {
+  const byStart = new Map(doc.parsed.graph.layers.map((l) => [l.span.start, l.name]));
+  const name = (d: EngineDiagnostic): EngineDiagnostic => {
+    const layer = d.span.end > d.span.start ? byStart.get(d.span.start) : undefined;
+    return layer && !d.message.startsWith(`${layer}: `) ? { ...d, message: `${layer}: ${d.message}` } : d;
+  };
+  return { ...doc, diagnostics: doc.diagnostics.map(name), findings: doc.findings.map(name) };
+}
+
 /** A file too large to be read (`bytes` long, more than any text LIMITS.maxTextLength allows): one `limit-exceeded` diagnostic, as for a text too long. */
 export function analyzeUnread(fileName: string, bytes: number, options: EngineOptions = {}): DocumentAnalysis {
   return notAnalysed(

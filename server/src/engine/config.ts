@@ -10,7 +10,8 @@ import { CODES, SEVERITIES, type Code, type Severity } from '../core/diagnostics
 import type { ConventionId } from '../core/conventions';
 import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
-import { parseCount } from '../formats/layers/values';
+import { parseCount, parseMilliseconds } from '../formats/layers/values';
+import { TARGET_IDS } from '../core/targets';
 
 export const CONFIG_FILE_NAMES = ['layerlint.json', '.layerlintrc.json'] as const;
 
@@ -21,6 +22,8 @@ export const CONVENTION_IDS: readonly ConventionId[] = ['layerlint', 'darknet', 
 export interface Budget {
   macs?: number;
   params?: number;
+  /** Estimated latency on the target, in ms. */
+  latencyMs?: number;
 }
 
 export interface LayerlintConfig {
@@ -33,6 +36,8 @@ export interface LayerlintConfig {
   ignore?: string[];
   /** Default budget for files without a `budget` directive. */
   budget?: Budget;
+  /** Latency target (core/targets.ts) for files without a `target` directive. */
+  target?: string;
 }
 
 export interface ConfigResult {
@@ -99,7 +104,7 @@ export function parseConfig(json: unknown): ConfigResult {
   const config: LayerlintConfig = {};
   if (!isObject(json)) return { config, errors: ['the configuration must be a JSON object'] };
   for (const key of Object.keys(json)) {
-    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget'].includes(key))
+    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget', 'target'].includes(key))
       errors.push(`unknown key '${key}'`);
   }
   if (json.rules !== undefined) {
@@ -121,12 +126,18 @@ export function parseConfig(json: unknown): ConfigResult {
     else config.ignore = json.ignore as string[];
   }
   if (json.budget !== undefined) {
-    if (!isObject(json.budget)) errors.push(`'budget' must be an object {macs, params}`);
+    if (!isObject(json.budget)) errors.push(`'budget' must be an object {macs, params, latency}`);
     else {
       const budget: Budget = {};
       for (const [key, value] of Object.entries(json.budget)) {
+        if (key === 'latency') {
+          const ms = typeof value === 'string' ? parseMilliseconds(value.trim()) : undefined;
+          if (ms === undefined) errors.push(`budget.latency: expected a time such as "5ms" or "800us"`);
+          else budget.latencyMs = ms;
+          continue;
+        }
         if (key !== 'macs' && key !== 'params') {
-          errors.push(`budget: unknown key '${key}' (macs, params)`);
+          errors.push(`budget: unknown key '${key}' (macs, params, latency)`);
           continue;
         }
         const q = parseQuantity(value);
@@ -136,6 +147,11 @@ export function parseConfig(json: unknown): ConfigResult {
       config.budget = budget;
     }
   }
+  if (json.target !== undefined) {
+    if (typeof json.target !== 'string' || !TARGET_IDS.includes(json.target))
+      errors.push(`target: '${String(json.target)}' is not one of ${TARGET_IDS.join(', ')}`);
+    else config.target = json.target;
+  }
   return { config, errors };
 }
 
@@ -144,7 +160,11 @@ export function configToEngineOptions(config: LayerlintConfig): EngineOptions {
   const options: EngineOptions = {};
   if (config.rules && Object.keys(config.rules).length) options.severities = { ...config.rules };
   if (config.thresholds && Object.keys(config.thresholds).length) options.rules = { ...config.thresholds };
-  if (config.budget && (config.budget.macs !== undefined || config.budget.params !== undefined))
+  if (
+    config.budget &&
+    (config.budget.macs !== undefined || config.budget.params !== undefined || config.budget.latencyMs !== undefined)
+  )
     options.defaultBudget = { ...config.budget };
+  if (config.target !== undefined) options.defaultTarget = config.target;
   return options;
 }

@@ -111,7 +111,7 @@ function samePadding(size: number, k: number, s: number, d: number): [number, nu
   return [before, total - before];
 }
 
-function padsFor(
+export function padsFor(
   pad: Padding,
   h: number,
   w: number,

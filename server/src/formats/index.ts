@@ -4,6 +4,7 @@ import type { FormatId } from '../core/ir';
 import { darknetFrontEnd } from './darknet';
 import { caffeFrontEnd } from './caffe';
 import { layersFrontEnd } from './layers';
+import { onnxFrontEnd } from './onnx';
 import { looksLikeUltralytics } from './sniff';
 import { ultralyticsFrontEnd } from './ultralytics';
 import type { FrontEnd } from './types';
@@ -13,6 +14,7 @@ export const FRONT_ENDS: FrontEnd[] = [
   caffeFrontEnd as unknown as FrontEnd,
   darknetFrontEnd as unknown as FrontEnd,
   ultralyticsFrontEnd as unknown as FrontEnd,
+  onnxFrontEnd as unknown as FrontEnd,
 ];
 
 export function frontEndFor(id: FormatId): FrontEnd | undefined {

@@ -25,17 +25,27 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   languageId: string;
   /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
   parse(text: string, fileName?: string): P;
+  /** A binary format (ONNX): the engine reads the file's bytes and calls parseBytes, not parse. */
+  binary?: boolean;
+  /** Bytes → IR; `text` is what the spans point into (a readable listing of the file). */
+  parseBytes?(bytes: Uint8Array, fileName?: string): P & { text: string };
   /**
    * An incremental parse: `prev` (parsed from `prevText`) updated to `text`, equal to
    * `parse(text)`, or undefined when this edit needs a full parse. Layers the edit leaves
    * alone keep their objects; `prev` must not be used afterwards.
    */
   update?(prev: P, prevText: string, text: string): P | undefined;
-  /** Edits that rewrite the conv at `layerIndex` as depthwise + pointwise; undefined when it cannot. */
+  /**
+   * Edits that rewrite the conv at `layerIndex` as depthwise + pointwise; undefined when it
+   * cannot. They may reach beyond the conv's statement (a formatted `.layers` file realigns
+   * the names of its group), so the edits of several rewrites are not merged by hand: fix-all
+   * uses `separableEditsAll` when a front-end has it.
+   */
   separableEdits(parsed: P, analysis: Analysis, layerIndex: number, text: string): TextEdit[] | undefined;
   /**
    * All depthwise-separable rewrites at once, for formats where one rewrite renumbers what
-   * others refer to (layer indexes): fix-all uses it instead of merging single edits.
+   * others refer to (layer indexes) or realigns lines others touch: fix-all uses it instead of
+   * merging single edits.
    */
   separableEditsAll?(parsed: P, analysis: Analysis, layerIndexes: number[], text: string): TextEdit[];
   /** Edits that set the width multiplier α (or remove it at 1). */

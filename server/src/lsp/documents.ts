@@ -65,6 +65,7 @@ export class AnalysisCache {
       ...config,
       severities: { ...config.severities, ...settings.rules },
       rules: { ...config.rules, ...settings.thresholds },
+      ...(settings.target ? { defaultTarget: settings.target } : {}),
       ...(format ? { format } : {}),
     };
     const fileName = fileNameOf(doc.uri);

@@ -6,6 +6,7 @@
 import type { Code } from '../core/diagnostics';
 import type { RuleOptions } from '../core/rules/options';
 import { parseRuleSettings, parseThresholds, type RuleSetting } from '../engine/config';
+import { TARGET_IDS } from '../core/targets';
 
 export interface Settings {
   /** Per-code severity, or 'off'. */
@@ -15,6 +16,8 @@ export interface Settings {
   inlayHints: { enable: boolean };
   /** Milliseconds between the last edit and re-analysis. */
   debounceMs: number;
+  /** Latency target (core/targets.ts) for files without a `target` line, overriding layerlint.json's; '' for none. */
+  target: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -23,6 +26,7 @@ export const DEFAULT_SETTINGS: Settings = {
   codeLens: { enable: true, estimates: true },
   inlayHints: { enable: true },
   debounceMs: 150,
+  target: '',
 };
 
 /** The range `layerlint.debounceMs` may take; a value outside it keeps the default. */
@@ -53,5 +57,6 @@ export function normalizeSettings(raw: unknown): Settings {
     },
     inlayHints: { enable: bool(hints.enable, DEFAULT_SETTINGS.inlayHints.enable) },
     debounceMs: debounce,
+    target: typeof r.target === 'string' && TARGET_IDS.includes(r.target) ? r.target : DEFAULT_SETTINGS.target,
   };
 }

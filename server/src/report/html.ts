@@ -13,6 +13,7 @@
 import { KIND_LABELS, type CostKind } from '../core/costs';
 import { compact, exact } from '../core/format';
 import type { Report, ReportLayer } from './model';
+import { targetProfile, type TargetProfile } from '../core/targets';
 import type { GridCell, LayerTraffic, ReportExtras } from './extras';
 import STYLE_SHEET from './html.css';
 import WEBVIEW_SCRIPT from './webview.inline.js';
@@ -30,6 +31,14 @@ export interface HtmlOptions {
 
 /** Reference balance point (fp32 MACs per DRAM byte) of a phone-class CPU; see docs/report.md. */
 export const RIDGE_MACS_PER_BYTE = 8;
+
+/**
+ * A target's own ridge point in the chart's units (MACs per fp32 byte): its dense MAC rate over
+ * its bandwidth, scaled by its precision (an fp16 layer moves half the chart's bytes).
+ */
+export function targetRidge(t: TargetProfile): number {
+  return Number(((t.rates.dense / t.bytesPerMs) * (t.bytesPerElement / 4)).toPrecision(3));
+}
 
 export const KIND_ORDER: CostKind[] = ['standard', 'pointwise', 'depthwise', 'fc', 'other'];
 
@@ -56,7 +65,13 @@ function hash(s: string): string {
 
 /** The `<main>` content: what the webview replaces on each update. */
 export function renderReportBody(report: Report, extras: ReportExtras, options: HtmlOptions): string {
-  const ctx: Ctx = { report, extras, webview: options.mode === 'webview', ridge: options.ridge ?? RIDGE_MACS_PER_BYTE };
+  const target = report.target && targetProfile(report.target.id);
+  const ctx: Ctx = {
+    report,
+    extras,
+    webview: options.mode === 'webview',
+    ridge: options.ridge ?? (target ? targetRidge(target) : RIDGE_MACS_PER_BYTE),
+  };
   return [
     header(ctx),
     layerChart(ctx),
@@ -331,7 +346,7 @@ function intensitySection(ctx: Ctx): string {
   out.push(
     `<line class="ridge" x1="${xr}" x2="${xr}" y1="${top - 6}" y2="${h + 10}"/>` +
       `<text class="ridge-label" x="${num(xOf(ridge) - 6)}" y="${h + 12}" text-anchor="end">◀ memory-bound</text>` +
-      `<text class="ridge-label" x="${num(xOf(ridge) + 6)}" y="${h + 12}">compute-bound ▶ (ridge ${ridge} MACs/byte)</text>`,
+      `<text class="ridge-label" x="${num(xOf(ridge) + 6)}" y="${h + 12}">compute-bound ▶ (ridge ${ridge} MACs/byte${ctx.report.target ? ` on ${esc(ctx.report.target.id)}` : ''})</text>`,
   );
 
   // Per kind: aggregate intensity (sum of MACs over sum of bytes) and how many layers are memory-bound.

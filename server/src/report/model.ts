@@ -23,6 +23,10 @@ export interface ReportLayer {
   /** Share of total MACs, in percent. */
   share: number;
   formula?: string;
+  /** With a target: estimated latency in ms on it (0 when fused into the layer before or a view), null when it cannot be estimated. */
+  latencyMs?: number | null;
+  /** With a target: what bounds the layer's estimate, or that it runs inside another layer's kernel or is a view. */
+  latencyBound?: 'compute' | 'memory' | 'overhead' | 'fused' | 'view';
   /** False when the layer has no figures: its op is unknown or its input shape is (its MACs and params are not 0, they are unknown). */
   counted?: false;
 }
@@ -64,11 +68,15 @@ export interface Report {
     activations: number;
     activationBytes: number;
     weightBytes: number;
+    /** With a target: the estimated latency in ms (a lower bound when `target.complete` is false). */
+    latencyMs?: number;
   };
+  /** The latency target the figures `latencyMs` are for (docs/latency.md). */
+  target?: { id: string; summary: string; batch: number; complete: boolean };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
-  budget?: { macs?: number; params?: number; fit: BudgetFit };
+  budget?: { macs?: number; params?: number; latencyMs?: number; fit: BudgetFit };
   diagnostics: ReportDiagnostic[];
   /** Totals as another tool counts them (`--convention`); `available: false` when that convention is not implemented. */
   convention?: (ConventionTotals & { available: true }) | { convention: string; available: false };
@@ -79,7 +87,7 @@ const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * 
 export function buildReport(
   doc: DocumentAnalysis,
   file: string,
-  budgetOverride?: { macs?: number; params?: number },
+  budgetOverride?: { macs?: number; params?: number; latencyMs?: number },
 ): Report {
   const { analysis } = doc;
   const index = new LineIndex(doc.text);
@@ -137,15 +145,32 @@ export function buildReport(
   };
   const scales = analysis.input && analysis.complete ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
   if (scales?.length) report.estimates.scales = scales;
-  if (budget.macs !== undefined || budget.params !== undefined)
-    report.budget = { ...budget, fit: analysis.input ? fitBudget(graph, budget) : {} };
+  if (budget.macs !== undefined || budget.params !== undefined || budget.latencyMs !== undefined)
+    report.budget = {
+      ...budget,
+      fit: analysis.input && (budget.macs !== undefined || budget.params !== undefined) ? fitBudget(graph, budget) : {},
+    };
+  const latency = analysis.latency();
+  if (latency) {
+    const t = latency.target;
+    report.target = { id: t.id, summary: t.summary, batch: latency.batch, complete: latency.complete };
+    report.totals.latencyMs = latency.totalMs;
+    latency.layers.forEach((l, i) => {
+      const row = report.layers[i]!;
+      row.latencyMs = l ? l.ms : null;
+      if (l) row.latencyBound = l.runs === 'kernel' ? l.dominant : l.runs;
+    });
+  }
   return report;
 }
 
-function pickBudget(b: { macs?: number; params?: number } | undefined): { macs?: number; params?: number } {
-  const out: { macs?: number; params?: number } = {};
+type BudgetFigures = { macs?: number; params?: number; latencyMs?: number };
+
+function pickBudget(b: BudgetFigures | undefined): BudgetFigures {
+  const out: BudgetFigures = {};
   if (b?.macs !== undefined) out.macs = b.macs;
   if (b?.params !== undefined) out.params = b.params;
+  if (b?.latencyMs !== undefined) out.latencyMs = b.latencyMs;
   return out;
 }
 

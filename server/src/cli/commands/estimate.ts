@@ -1,7 +1,8 @@
 // `layerlint estimate FILE --width 0.5,0.75 --resolution 160,192`: the what-if grid, total
 // MACs and parameters for every (α, input side) pair, each an exact shape + cost pass
 // (core/estimates.ts estimateAt). Defaults: α 1, 0.75, 0.5, 0.25 and the input sides at
-// ρ = 1, 6/7, 5/7, 4/7 of the file's.
+// ρ = 1, 6/7, 5/7, 4/7 of the file's. With a latency target, each cell also has its
+// estimated latency (core/latency.ts latencyAt).
 //
 // Exit: 0; 1 when the file has errors that leave shapes unknown (the diagnostics go to
 // stderr, nothing to stdout); 2 on usage or I/O errors.
@@ -13,7 +14,8 @@ import { estimateCsv } from '../output/csv';
 import { estimateMarkdown } from '../output/markdown';
 import { diagnosticLine, estimateText } from '../output/text';
 import { analyzeOne } from '../oneFile';
-import type { EstimateGrid } from '../model';
+import type { EstimateGrid, EstimateGridCell } from '../model';
+import { latencyAt } from '../../core/latency';
 import type { Command } from './types';
 
 const FORMATS = ['text', 'json', 'csv', 'markdown'] as const;
@@ -28,6 +30,8 @@ Options:
   --resolution LIST      input sides, comma-separated (default the file's side x 1, 6/7,
                          5/7, 4/7)
   --format FORMAT        text (default), json, csv, markdown
+  --target NAME          also the estimated latency on this target in every cell
+                         (default: the file's target line, then layerlint.json's)
   --config PATH          use this configuration instead of the nearest layerlint.json
   --verbose              say on stderr which configuration the file gets
   -h, --help             this help
@@ -44,6 +48,7 @@ export const estimate: Command = {
       format: { type: 'string' },
       width: { type: 'string' },
       resolution: { type: 'string' },
+      target: ANALYSIS_OPTIONS.target,
       config: ANALYSIS_OPTIONS.config,
       verbose: ANALYSIS_OPTIONS.verbose,
     });
@@ -58,7 +63,7 @@ export const estimate: Command = {
       'estimate',
       positionals,
       io,
-      analysisOptions({ config: values.config, verbose: values.verbose }, io),
+      analysisOptions({ target: values.target, config: values.config, verbose: values.verbose }, io),
     );
     const { analysis } = fa.doc;
     if (!analysis.input || !analysis.complete) {
@@ -69,6 +74,7 @@ export const estimate: Command = {
       return EXIT.findings;
     }
     const graph = analysis.graph;
+    const target = analysis.target;
     const side = baseSide(graph);
     const sides = sidesArg ?? resolutionSides(graph);
     const grid: EstimateGrid = {
@@ -77,7 +83,14 @@ export const estimate: Command = {
       base: { alpha: graph.width.alpha, side },
       widths,
       sides,
-      cells: widths.flatMap((alpha) => sides.map((s) => ({ alpha, side: s, ...estimateAt(graph, alpha, s) }))),
+      cells: widths.flatMap((alpha) =>
+        sides.map((s) => {
+          const cell: EstimateGridCell = { alpha, side: s, ...estimateAt(graph, alpha, s) };
+          if (target) cell.latencyMs = latencyAt(target, graph, alpha, s).ms;
+          return cell;
+        }),
+      ),
+      ...(target ? { target: target.id } : {}),
     };
     switch (format) {
       case 'json':

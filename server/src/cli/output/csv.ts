@@ -46,6 +46,11 @@ export function reportCsv(r: Report): string {
 }
 
 export function estimateCsv(g: EstimateGrid): string {
+  if (g.target)
+    return csv([
+      ['alpha', 'input', 'macs', 'params', 'complete', `latency_ms_${g.target}`],
+      ...g.cells.map((c) => [c.alpha, c.side, c.macs, c.params, c.complete, c.latencyMs ?? '']),
+    ]);
   return csv([
     ['alpha', 'input', 'macs', 'params', 'complete'],
     ...g.cells.map((c) => [c.alpha, c.side, c.macs, c.params, c.complete]),

@@ -17,6 +17,7 @@ import {
   KIND_RIGHT,
   kindRows,
   LAYER_RIGHT,
+  latencyLine,
   layerRows,
   memoryLine,
   resolutionLine,
@@ -96,6 +97,8 @@ export function reportMarkdown(r: Report, note?: string): string {
     ),
   );
   if (note) out.push('', `_${note}_`);
+  const latency = latencyLine(r);
+  if (latency) out.push('', `Latency: ${markdownText(latency)}`);
   out.push('');
   out.push(mdTable(kindRows(r, ['Kind', 'MACs', '% MACs', 'Params']), KIND_RIGHT));
   if (r.estimates.width.length) {
@@ -126,7 +129,7 @@ export function reportMarkdown(r: Report, note?: string): string {
 
 export function estimateMarkdown(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `### ${markdownText(g.network)}: MACs / params at width α and input side\n\n${mdTable(
+  return `### ${markdownText(g.network)}: MACs / params${g.target ? ` / estimated ms on ${markdownText(g.target)}` : ''} at width α and input side\n\n${mdTable(
     rows,
     rows[0]!.map((_, i) => i > 0),
   )}\n`;

@@ -6,6 +6,7 @@
 import { KIND_LABELS, type CostKind } from '../../core/costs';
 import type { Severity } from '../../core/diagnostics';
 import { compact, exact } from '../../core/format';
+import { ms } from '../../core/latency';
 import { lineStart, singleLine } from '../../core/safeText';
 import type { Report, ReportDiagnostic } from '../../report/model';
 import type { EstimateGrid } from '../model';
@@ -45,22 +46,42 @@ export function diagnosticLine(file: string, d: ReportDiagnostic, paint: Paint):
   return `${paint('bold', `${singleLine(file)}:${d.line}:${d.column}`)}: ${paint(SEVERITY_STYLE[d.severity], d.severity)} [${d.code}] ${singleLine(d.message)}`;
 }
 
-export const LAYER_RIGHT = [false, false, false, true, true, true];
+export const LAYER_RIGHT = [false, false, false, true, true, true, true];
 export const KIND_RIGHT = [false, true, true, true];
 
-/** The per-layer table: header, then name, op, output, MACs, params, % MACs per layer. */
+/** The per-layer table: header, then name, op, output, MACs, params, % MACs per layer, and with a target its estimated ms. */
 export function layerRows(r: Report, header: string[], op: (op: string) => string): string[][] {
+  const latency = r.target !== undefined;
   return [
-    header,
-    ...r.layers.map((l) => [
-      l.name,
-      op(l.op),
-      l.output ? l.output.join('x') : '?',
-      l.counted === false ? '?' : exact(l.macs),
-      l.counted === false ? '?' : exact(l.params),
-      l.macs ? `${l.share.toFixed(2)}%` : '',
-    ]),
+    latency ? [...header, `ms (${r.target!.id})`] : header,
+    ...r.layers.map((l) => {
+      const row = [
+        l.name,
+        op(l.op),
+        l.output ? l.output.join('x') : '?',
+        l.counted === false ? '?' : exact(l.macs),
+        l.counted === false ? '?' : exact(l.params),
+        l.macs ? `${l.share.toFixed(2)}%` : '',
+      ];
+      if (latency) row.push(latencyCell(l.latencyMs, l.latencyBound));
+      return row;
+    }),
   ];
+}
+
+/** A layer's estimated ms: `?` when it has none, `fused` or empty (a view) when it runs no kernel of its own. */
+function latencyCell(ms: number | null | undefined, bound: Report['layers'][number]['latencyBound']): string {
+  if (ms === null || ms === undefined) return '?';
+  if (bound === 'fused') return 'fused';
+  if (bound === 'view') return '';
+  return ms.toFixed(4);
+}
+
+/** `12.3 ms on xeon-1t (batch 1)`, `at least …` when some layer has no estimate. */
+export function latencyLine(r: Report): string | undefined {
+  if (!r.target || r.totals.latencyMs === undefined) return undefined;
+  const t = r.target;
+  return `${t.complete ? '' : 'at least '}${ms(r.totals.latencyMs)} estimated on ${t.id}, batch ${t.batch} (${t.summary}; docs/latency.md)`;
 }
 
 /** The per-kind breakdown: header, then kind, MACs, % MACs, params. */
@@ -98,6 +119,8 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   if (!r.complete) out.push(paint('yellow', `Incomplete:   ${incompleteLine(r)}`));
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
   out.push(`Memory:       ${memoryLine(r)}`);
+  const latency = latencyLine(r);
+  if (latency) out.push(`Latency:      ${latency}`);
   out.push('');
   out.push(table(kindRows(r, ['kind', 'MACs', '% MACs', 'params']), KIND_RIGHT));
   if (r.estimates.width.length) {
@@ -129,7 +152,10 @@ export function budgetLine(b: NonNullable<Report['budget']>): string {
   const parts = [
     b.macs !== undefined ? `MACs ${compact(b.macs)}` : '',
     b.params !== undefined ? `params ${compact(b.params)}` : '',
+    b.latencyMs !== undefined ? `latency ${ms(b.latencyMs)}` : '',
   ].filter(Boolean);
+  // α and ρ are solved for MACs and parameters only.
+  if (b.macs === undefined && b.params === undefined) return parts.join(', ');
   const fit = [
     b.fit.alpha !== undefined ? `width ${b.fit.alpha}` : '',
     b.fit.side !== undefined ? `input ${b.fit.side}` : '',
@@ -167,7 +193,7 @@ export function checkSummaryText(r: CheckResult, paint: Paint): string {
 /** Rows α, columns input side; each cell `MACs / params`. */
 export function estimateText(g: EstimateGrid): string {
   const rows = estimateRows(g);
-  return `${singleLine(g.file)}: ${singleLine(g.network)}, MACs / params at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
+  return `${singleLine(g.file)}: ${singleLine(g.network)}, MACs / params${g.target ? ` / estimated ms on ${g.target}` : ''} at width α and input side (file: α ${g.base.alpha}, input ${g.base.side})\n\n${table(
     rows,
     rows[0]!.map((_, i) => i > 0),
   )}\n`;
@@ -183,7 +209,8 @@ export function estimateRows(g: EstimateGrid): string[][] {
 
 function estimateCell(g: EstimateGrid, alpha: number, side: number): string {
   const c = g.cells.find((x) => x.alpha === alpha && x.side === side)!;
-  return `${compact(c.macs)} / ${compact(c.params)}${c.complete ? '' : '?'}`;
+  const latency = c.latencyMs === undefined ? '' : ` / ${c.latencyMs.toPrecision(3)}`;
+  return `${compact(c.macs)} / ${compact(c.params)}${latency}${c.complete ? '' : '?'}`;
 }
 
 /**

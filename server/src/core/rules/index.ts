@@ -5,7 +5,9 @@ import type { EngineDiagnostic } from '../diagnostics';
 import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
 import { fcHeavy } from './fcHeavy';
+import { fuseSeparable } from './fuseSeparable';
 import { largeKernel } from './largeKernel';
+import { latencyShares } from './latencyShares';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
 import { separableConv } from './separableConv';
@@ -16,6 +18,8 @@ export { dscSavings, isSeparableCandidate } from './separableConv';
 
 const RULES: Rule[] = [
   separableConv,
+  fuseSeparable,
+  latencyShares,
   overBudget,
   fcHeavy,
   largeKernel,

@@ -1,8 +1,12 @@
 // over-budget: total MACs or parameters above the file's `budget` line or a budget given
-// by the caller (CLI flags, configuration). Says by how much, and which α or input side fits.
+// by the caller (CLI flags, configuration), and says by how much and which α or input side
+// fits; or the estimated latency on the target above a latency budget (no α is solved for:
+// the estimate is not monotone in α on every target). latency-budget-unchecked: a latency
+// budget without a target, or with layers that have no latency estimate.
 import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
 import { fitBudget } from '../estimates';
 import { compact, exact } from '../format';
+import { ms } from '../latency';
 import type { Rule } from './types';
 
 export const overBudget: Rule = (analysis) => {
@@ -10,6 +14,7 @@ export const overBudget: Rule = (analysis) => {
   const budget = { ...g.budget, ...analysis.options.budget };
   const span = g.budget?.span ?? g.headerSpan;
   const out: EngineDiagnostic[] = [];
+  if (budget.latencyMs !== undefined) out.push(...latencyBudget(analysis, budget.latencyMs, span));
   const over = (['macs', 'params'] as const).filter((m) => budget[m] !== undefined && analysis.totals[m] > budget[m]!);
   if (!over.length) return out;
   const fit = fitBudget(g, { macs: budget.macs, params: budget.params });
@@ -39,3 +44,36 @@ export const overBudget: Rule = (analysis) => {
   }
   return out;
 };
+
+function latencyBudget(
+  analysis: Parameters<Rule>[0],
+  limit: number,
+  span: Parameters<typeof makeDiagnostic>[1],
+): EngineDiagnostic[] {
+  const est = analysis.latency();
+  if (!est)
+    return [
+      makeDiagnostic(
+        'latency-budget-unchecked',
+        span,
+        `The latency budget of ${ms(limit)} is not checked: no target is set (a 'target NAME' line, --target or the layerlint.target setting).`,
+      ),
+    ];
+  if (!est.complete)
+    return [
+      makeDiagnostic(
+        'latency-budget-unchecked',
+        span,
+        `The latency budget of ${ms(limit)} is not checked: some layers have no latency estimate on ${est.target.id} (at least ${ms(est.totalMs)}).`,
+      ),
+    ];
+  if (est.totalMs <= limit) return [];
+  return [
+    makeDiagnostic(
+      'over-budget',
+      span,
+      `Estimated latency ${ms(est.totalMs)} on ${est.target.id} is over the budget of ${ms(limit)} by ${ms(est.totalMs - limit)} (+${((100 * (est.totalMs - limit)) / limit).toFixed(1)}%).`,
+      { kind: 'budget', metric: 'latency', limit, actual: est.totalMs },
+    ),
+  ];
+}

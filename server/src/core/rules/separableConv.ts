@@ -1,8 +1,11 @@
 // separable-conv: a standard KxK convolution (K > 1, groups = 1) that a depthwise KxK plus a
-// pointwise 1x1 could replace. MACs ratio of the separable form: 1/N + 1/K^2.
+// pointwise 1x1 could replace. MACs ratio of the separable form: 1/N + 1/K^2. With a latency
+// target, the message adds the estimated latency change (core/latency.ts), and a rewrite that
+// would not be faster on the target says so at severity info.
 import type { LayerResult } from '../costs';
 import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
 import { compact, exact } from '../format';
+import { ms, separableLatency, signedPercent } from '../latency';
 import type { Rule } from './types';
 
 export interface SeparableSavings {
@@ -59,7 +62,12 @@ function instanceKey(l: LayerResult): string {
 
 export const separableConv: Rule = (analysis, options) => {
   const out: EngineDiagnostic[] = [];
-  const bySpan = new Map<number, { first: LayerResult; count: number; s: SeparableSavings }>();
+  const bySpan = new Map<
+    number,
+    { first: LayerResult; count: number; s: SeparableSavings; lat?: { ms: number; separableMs: number } }
+  >();
+  const target = analysis.target;
+  const batch = analysis.graph.input.batch;
   const next = analysis.soleConsumers();
   // The rewrite is textual: it changes every instance of the op (repeat iterations, block
   // uses), so once one instance qualifies, the savings count every instance of the same op at
@@ -78,8 +86,9 @@ export const separableConv: Rule = (analysis, options) => {
     if (!qualifying.has(keys[k]!)) continue;
     const c = next[l.layer.index]!;
     const followedByBn = c >= 0 && analysis.layers[c]!.layer.op.kind === 'bn';
-    const s = dscSavings(l, followedByBn, analysis.graph.input.batch);
+    const s = dscSavings(l, followedByBn, batch);
     if (!s) continue;
+    const lat = target && separableLatency(target, l, batch);
     const prev = bySpan.get(l.layer.span.start);
     if (prev) {
       // The message describes (and the fix targets) a qualifying instance.
@@ -92,32 +101,44 @@ export const separableConv: Rule = (analysis, options) => {
       prev.s.separableMacs += s.separableMacs;
       prev.s.params += s.params;
       prev.s.separableParams += s.separableParams;
-    } else bySpan.set(l.layer.span.start, { first: l, count: 1, s });
+      if (prev.lat && lat) {
+        prev.lat.ms += lat.ms;
+        prev.lat.separableMs += lat.separableMs;
+      }
+    } else bySpan.set(l.layer.span.start, lat ? { first: l, count: 1, s, lat } : { first: l, count: 1, s });
   }
-  for (const { first, count, s } of bySpan.values()) {
+  for (const { first, count, s, lat } of bySpan.values()) {
     const op = first.layer.op as { kh: number; kw: number };
     const n = first.output![2];
     const k2 = op.kh * op.kw;
     const times = count > 1 ? ` (${count} instances)` : '';
     const saved = s.macs - s.separableMacs;
-    out.push(
-      makeDiagnostic(
-        'separable-conv',
-        first.layer.span,
-        // The layer and the saving first: Problems panel rows are cut at the right.
-        `${first.layer.name}: depthwise-separable saves ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%): ` +
-          `${compact(s.macs)} → ${compact(s.separableMacs)} MACs (standard ${op.kh}x${op.kw} conv${times}, ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}).`,
-        {
-          kind: 'separable',
-          layer: first.layer.index,
-          macs: s.macs,
-          separableMacs: s.separableMacs,
-          params: s.params,
-          separableParams: s.separableParams,
-          ratio: s.ratio,
-        },
-      ),
+    const pays = !lat || lat.separableMs < lat.ms;
+    const change = lat && signedPercent(lat.separableMs, lat.ms);
+    const onTarget = lat
+      ? pays
+        ? `; estimated on ${target!.id}: ${ms(lat.ms)} → ${ms(lat.separableMs)} (${change})`
+        : `; but on ${target!.id} it would not be faster: estimated ${ms(lat.ms)} → ${ms(lat.separableMs)} (${change})`
+      : '';
+    const d = makeDiagnostic(
+      'separable-conv',
+      first.layer.span,
+      // The layer and the saving first: Problems panel rows are cut at the right.
+      `${first.layer.name}: depthwise-separable saves ${exact(saved)} MACs (-${((100 * saved) / s.macs).toFixed(1)}%)${onTarget}: ` +
+        `${compact(s.macs)} → ${compact(s.separableMacs)} MACs (standard ${op.kh}x${op.kw} conv${times}, ratio 1/${n} + 1/${k2} = ${s.ratio.toFixed(3)}).`,
+      {
+        kind: 'separable',
+        layer: first.layer.index,
+        macs: s.macs,
+        separableMacs: s.separableMacs,
+        params: s.params,
+        separableParams: s.separableParams,
+        ratio: s.ratio,
+        ...(lat ? { latency: { target: target!.id, ms: lat.ms, separableMs: lat.separableMs } } : {}),
+      },
     );
+    // A rewrite that does not pay on the target is advice against it: shown, but not as a warning.
+    out.push(pays ? d : { ...d, severity: 'info' });
   }
   return out;
 };

@@ -2,7 +2,7 @@
 // arguments, ` | ` between ops, `key=value` without spaces, trailing spaces removed, and
 // the chains of consecutive named statements aligned in one column. Lines that do not
 // lex cleanly are left exactly as written.
-import { eolOf, type TextEdit } from '../types';
+import { applyEdits, eolOf, type TextEdit } from '../types';
 import { lexLines, type Token } from './lexer';
 import type { LayersParsed } from './parsed';
 
@@ -70,4 +70,26 @@ export function formatLayersText(text: string, indentUnit = '  '): string {
 export function layersFormatEdits(_parsed: LayersParsed, text: string): TextEdit[] {
   const formatted = formatLayersText(text);
   return formatted === text ? [] : [{ span: { start: 0, end: text.length }, newText: formatted }];
+}
+
+/**
+ * `edits` (a rewrite such as the separable fix) as one edit that also keeps the file's
+ * formatting: when `text` is formatted, the rewritten text is formatted again (the names of
+ * its statement group realigned to one column) and the result is the one span that differs
+ * from `text`. An unformatted file gets `edits` as they are, so a fix never reformats what
+ * the user laid out by hand.
+ */
+export function keepFormatting(text: string, edits: TextEdit[]): TextEdit[] {
+  if (!edits.length || formatLayersText(text) !== text) return edits;
+  const next = formatLayersText(applyEdits(text, edits));
+  let start = 0;
+  while (start < text.length && start < next.length && text.charCodeAt(start) === next.charCodeAt(start)) start++;
+  let end = 0;
+  while (
+    end < text.length - start &&
+    end < next.length - start &&
+    text.charCodeAt(text.length - 1 - end) === next.charCodeAt(next.length - 1 - end)
+  )
+    end++;
+  return [{ span: { start, end: text.length - end }, newText: next.slice(start, next.length - end) }];
 }

@@ -2,6 +2,7 @@
 import { makeDiagnostic } from '../../core/diagnostics';
 import type { FrontEnd } from '../types';
 import { layersEditor } from './editor';
+import { keepFormatting } from './editorFormat';
 import { updateLayers } from './incremental';
 import { lowerLayers } from './lower';
 import type { LayersParsed } from './parsed';
@@ -22,7 +23,17 @@ export const layersFrontEnd: FrontEnd<LayersParsed> = {
     };
   },
   update: updateLayers,
-  separableEdits,
+  // The rewrite keeps a formatted file formatted (the new names aligned with their group).
+  separableEdits: (parsed, analysis, layerIndex, text) => {
+    const edits = separableEdits(parsed, analysis, layerIndex, text);
+    return edits && keepFormatting(text, edits);
+  },
+  // All rewrites at once, then one realignment: single edits realigned one by one would overlap.
+  separableEditsAll: (parsed, analysis, layerIndexes, text) =>
+    keepFormatting(
+      text,
+      layerIndexes.flatMap((i) => separableEdits(parsed, analysis, i, text) ?? []),
+    ),
   // With a divisor, α = 1 still rounds channel counts, so the line stays.
   widthEdits: (parsed, text, alpha) => {
     const divisor = parsed.graph.width.divisor;

@@ -20,7 +20,7 @@ import {
   type SyntaxError,
 } from './ast';
 
-export const DIRECTIVES = new Set(['network', 'input', 'width', 'resolution', 'budget']);
+export const DIRECTIVES = new Set(['network', 'input', 'width', 'resolution', 'budget', 'target']);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/;
 
 export function isValidName(text: string): boolean {

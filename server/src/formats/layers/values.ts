@@ -37,6 +37,14 @@ export function parseCount(text: string): Result<number> {
   return Number.isSafeInteger(v) ? ok(v) : fail(`'${text}' is too large: counts are exact up to 2^53.`);
 }
 
+/** `5ms`, `0.5ms`, `800us` → milliseconds; undefined unless a finite positive time with its unit. */
+export function parseMilliseconds(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|us|µs)$/.exec(text);
+  if (!m) return undefined;
+  const v = Number(m[1]) / (m[2] === 'ms' ? 1 : 1000);
+  return v > 0 && Number.isFinite(v) ? v : undefined;
+}
+
 export function parseDims(text: string): number[] | undefined {
   const m = DIMS_RE.exec(text);
   if (!m) return undefined;

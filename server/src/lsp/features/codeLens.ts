@@ -1,4 +1,5 @@
-// Code lenses: on each line with weighted layers, their MACs and share of the total and,
+// Code lenses: on each line with weighted layers, their MACs and share of the total (and with a
+// latency target their estimated ms, docs/latency.md) and,
 // for a depthwise-separable candidate, what the separable form would cost (clicking
 // applies it); on the network line, kept short enough to read beside the code (about 90
 // characters): totals, the two nearest α and the two nearest smaller input sides with their
@@ -9,6 +10,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import { fitBudget, RESOLUTION_STEPS, WIDTH_STEPS } from '../../core/estimates';
 import { compact, percent } from '../../core/format';
+import { ms } from '../../core/latency';
 import { COMMANDS } from '../protocol';
 import { toRange, type FeatureDoc } from './context';
 
@@ -24,6 +26,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const lenses: CodeLens[] = [];
   const total = doc.analysis.totals.macs;
   const separable = new Map<number, { macs: number; separableMacs: number; layer: number }>();
+  const latency = doc.analysis.latency();
   for (const d of doc.diagnostics) if (d.data?.kind === 'separable') separable.set(d.span.start, d.data);
 
   // One lens per source line, summing the weighted layers whose op sits on it: per-line sums
@@ -32,6 +35,8 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   const macsOf = new Float64Array(lineCount);
   const paramsOf = new Float64Array(lineCount);
   const layersOf = new Int32Array(lineCount);
+  /** Estimated ms per line with a target (the weighted layers and what is fused into them). */
+  const msOf = new Float64Array(lineCount);
   /** Distinct ops (span starts) per line: more layers than ops means repeated instances. */
   const opsOf = new Int32Array(lineCount);
   /** Lines whose layers differ in MACs: a module of several layers (a C2f row), not instances of one op. */
@@ -44,6 +49,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     const line = doc.lines.lineAt(start);
     macsOf[line] += l.macs;
     paramsOf[line] += l.params;
+    if (latency) msOf[line] += latency.layers[l.layer.index]?.ms ?? Number.NaN;
     layersOf[line]++;
     if (firstMacs[line]! < 0) firstMacs[line] = l.macs;
     else if (firstMacs[line] !== l.macs) mixed[line] = 1;
@@ -62,6 +68,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     const range = { start: at, end: at };
     const times = opsOf[line]! < layersOf[line]! && !mixed[line] ? ` (×${layersOf[line]! / opsOf[line]!})` : '';
     let title = `${compact(macs)} MACs (${percent(macs, total)})${times} · ${compact(params)} params`;
+    if (latency) title += Number.isNaN(msOf[line]) ? ' · ? ms' : ` · ~${ms(msOf[line]!)}`;
     const cand = candidateOf.get(line);
     if (cand)
       title += ` · separable: ${compact(cand.separableMacs)}, ${percent(cand.separableMacs - cand.macs, cand.macs)}`;
@@ -85,9 +92,11 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
   lenses.unshift({
     range,
     command: {
-      title: doc.analysis.complete
-        ? `Total ${compact(t.macs)} MACs · ${compact(t.params)} params`
-        : `Incomplete: at least ${compact(t.macs)} MACs · ${compact(t.params)} params`,
+      title:
+        (doc.analysis.complete
+          ? `Total ${compact(t.macs)} MACs · ${compact(t.params)} params`
+          : `Incomplete: at least ${compact(t.macs)} MACs · ${compact(t.params)} params`) +
+        (latency ? ` · ${latency.complete ? '~' : '≥'}${ms(latency.totalMs)} on ${latency.target.id}` : ''),
       command: '',
     },
   });

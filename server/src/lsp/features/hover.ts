@@ -10,6 +10,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import { BYTES_PER_VALUE, KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
+import { ms } from '../../core/latency';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
@@ -87,7 +88,30 @@ export function layerHover(
     '',
     `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
   );
+  const latency = latencyLines(doc, l);
+  if (latency.length) lines.push('', ...latency);
   return lines.join('\n');
+}
+
+/** With a target: the layer's estimated latency, the roofline filled in and what dominates (docs/latency.md). */
+function latencyLines(doc: FeatureDoc, l: LayerResult): string[] {
+  const est = doc.analysis.latency();
+  if (!est) return [];
+  const id = markdownCode(est.target.id);
+  const e = est.layers[l.layer.index];
+  if (!e) return [`**Latency** on ${id}: not estimated (no shape, or work that depends on the data)`];
+  if (e.runs === 'fused')
+    return [
+      `**Latency** on ${id}: fused into ${markdownText(doc.analysis.layers[e.into]!.layer.name)}'s kernel (0 ms)`,
+    ];
+  if (e.runs === 'view') return [`**Latency** on ${id}: a view of its input, no kernel (0 ms)`];
+  const t = est.target;
+  return [
+    `**Latency** on ${id}: ~${ms(e.ms)} (estimated, ${e.dominant} dominates)`,
+    `t = max(work / rate_${e.kind}, bytes / bandwidth) + overhead`,
+    `= max(${compact(e.work)} / ${compact(t.rates[e.kind])}/ms, ${compact(e.bytes)}B / ${compact(t.bytesPerMs)}B/ms) + ${ms(e.overheadMs)}`,
+    `= max(${ms(e.computeMs)}, ${ms(e.memoryMs)}) + ${ms(e.overheadMs)} = ${ms(e.ms)}`,
+  ];
 }
 
 /** One op that `repeat` runs several times: the sum, then each iteration. */
@@ -221,6 +245,16 @@ export function networkHover(doc: FeatureDoc): string {
   for (const [k, v] of Object.entries(a.byKind))
     lines.push(
       `| ${KIND_LABELS[k as CostKind]} | ${exact(v.macs)} | ${percent(v.macs, t.macs, 2)} | ${exact(v.params)} |`,
+    );
+  const est = a.latency();
+  if (est)
+    lines.splice(
+      8,
+      0,
+      row(
+        'latency',
+        `${est.complete ? '~' : 'at least '}${ms(est.totalMs)} estimated on ${markdownCode(est.target.id)}, batch ${est.batch}`,
+      ),
     );
   if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');

@@ -1,10 +1,11 @@
-// The `.layers` header directives (network, input, width, resolution, budget): each checks
+// The `.layers` header directives (network, input, width, resolution, budget, target): each checks
 // its arguments and sets its part of the graph; a bad value gets a diagnostic on its word
 // and leaves the graph's default. `input` is declared once (its span marks it declared).
 import type { Graph } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
+import { TARGET_IDS, targetProfile } from '../../../core/targets';
 import type { Arg, DirectiveStmt, Word } from '../ast';
-import { parseCount, parseDims } from '../values';
+import { parseCount, parseDims, parseMilliseconds } from '../values';
 import type { Diag } from './checkOp';
 
 /** One directive's arguments: positional words and `key=value` options. */
@@ -110,8 +111,9 @@ function resolutionDirective(args: DirectiveArgs, graph: Graph, diag: Diag): voi
 }
 
 function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
-  if (args.positional.length) diag('syntax-error', args.positional[0]!.span, 'Expected: budget macs=N params=N.');
-  args.allowOpts(['macs', 'params']);
+  if (args.positional.length)
+    diag('syntax-error', args.positional[0]!.span, 'Expected: budget macs=N params=N latency=Tms.');
+  args.allowOpts(['macs', 'params', 'latency']);
   const budget = graph.budget ?? { span: args.d.span };
   for (const key of ['macs', 'params'] as const) {
     const a = args.opts.get(key);
@@ -120,7 +122,27 @@ function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
     if (!c.ok || c.value <= 0) diag('invalid-value', a.value.span, c.ok ? 'A budget must be positive.' : c.error);
     else budget[key] = c.value;
   }
-  if (budget.macs !== undefined || budget.params !== undefined) graph.budget = budget;
+  const latency = args.opts.get('latency');
+  if (latency) {
+    const ms = parseMilliseconds(latency.value.text);
+    if (ms === undefined)
+      diag(
+        'invalid-value',
+        latency.value.span,
+        `A latency budget is a positive time in ms or us, e.g. 5ms or 800us, not '${latency.value.text}'.`,
+      );
+    else budget.latencyMs = ms;
+  }
+  if (budget.macs !== undefined || budget.params !== undefined || budget.latencyMs !== undefined) graph.budget = budget;
+}
+
+function targetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
+  args.allowOpts([]);
+  const w = args.needOne('target NAME');
+  if (!w) return;
+  if (!targetProfile(w.text))
+    diag('invalid-value', w.span, `Unknown target '${w.text}' (targets: ${TARGET_IDS.join(', ')}).`);
+  else graph.target = { id: w.text, span: args.d.span };
 }
 
 type DirectiveHandler = (args: DirectiveArgs, graph: Graph, diag: Diag) => void;
@@ -131,6 +153,7 @@ const DIRECTIVES = new Map<string, DirectiveHandler>([
   ['width', widthDirective],
   ['resolution', resolutionDirective],
   ['budget', budgetDirective],
+  ['target', targetDirective],
 ]);
 
 /** Applies one directive to the graph header. */

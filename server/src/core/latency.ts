@@ -1,0 +1,289 @@
+// Estimated latency of an analysed network on a target (./targets.ts), per layer and in total
+// (docs/latency.md). Contract: each layer's figure is the documented roofline, filled in from
+// the layer's shapes and the profile, in constant work per layer:
+//   t = max(work / rate[kind], bytes / bandwidth) + kernel overhead
+// where work is the layer's MACs (element operations for element-wise ops) with channel counts
+// rounded up to the profile's granularity, and bytes are its inputs, output and weights at the
+// profile's precision. A BN, scale or activation that the profile fuses into the layer before
+// it costs nothing of its own. A layer that cannot be estimated (no shape, an op whose work
+// depends on the data) gets null, never 0, and makes the total incomplete.
+import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
+import type { Graph, Layer, Shape } from './ir';
+import type { RateKind, TargetProfile } from './targets';
+
+export type Dominant = 'compute' | 'memory' | 'overhead';
+
+export interface KernelLatency {
+  kind: RateKind;
+  /** Effective work: MACs or element operations after rounding channels up to the granularity. */
+  work: number;
+  bytes: number;
+  computeMs: number;
+  memoryMs: number;
+  overheadMs: number;
+  ms: number;
+  dominant: Dominant;
+}
+
+export type LayerLatency =
+  /** Runs as its own kernel. */
+  | ({ runs: 'kernel' } & KernelLatency)
+  /** Runs inside the kernel of layer `into` (fusion): 0 ms of its own. */
+  | { runs: 'fused'; into: number; ms: 0 }
+  /** A view of its input (reshape, flatten, identity, dropout at inference): no kernel, 0 ms. */
+  | { runs: 'view'; ms: 0 };
+
+export interface LatencyEstimate {
+  target: TargetProfile;
+  /** The batch the figures are for: the profile's, else the file's. */
+  batch: number;
+  /** Per layer, in graph order; null when the layer cannot be estimated. */
+  layers: (LayerLatency | null)[];
+  /** Sum of the estimated layers, in ms. */
+  totalMs: number;
+  /** False when some layer has no estimate: the total is then a lower bound. */
+  complete: boolean;
+}
+
+/** The roofline of one kernel on the target. */
+export function kernelLatency(t: TargetProfile, kind: RateKind, work: number, bytes: number): KernelLatency {
+  const computeMs = work / t.rates[kind];
+  const memoryMs = bytes / t.bytesPerMs;
+  const overheadMs = t.kernelMs;
+  const roof = Math.max(computeMs, memoryMs);
+  const dominant: Dominant = overheadMs >= roof ? 'overhead' : computeMs >= memoryMs ? 'compute' : 'memory';
+  return { kind, work, bytes, computeMs, memoryMs, overheadMs, ms: roof + overheadMs, dominant };
+}
+
+/** `x` rounded up to a multiple of `g`, as a factor over `x`. */
+function padFactor(x: number, g: number): number {
+  return x > 0 ? (Math.ceil(x / g) * g) / x : 1;
+}
+
+const elems = (s: Shape) => s[0] * s[1] * s[2];
+
+const VIEWS = new Set<Layer['op']['kind']>(['flatten', 'view', 'reshape', 'identity', 'dropout']);
+/** Ops whose work depends on the data (regions, detections) or that LayerLint cannot shape. */
+const NOT_ESTIMATED = new Set<Layer['op']['kind']>(['detections', 'roipool', 'unknown']);
+
+/**
+ * The kernel of one weighted layer (conv, dwconv, deconv, fc, attention) on the target, for a
+ * batch of `batch`; `perImageMacs` is its MACs for one image.
+ */
+export function weightedKernel(
+  t: TargetProfile,
+  layer: Layer,
+  inputs: Shape[],
+  out: Shape,
+  perImageMacs: number,
+  params: number,
+  batch: number,
+): KernelLatency {
+  const g = t.channelGranularity;
+  const op = layer.op;
+  const ci = inputs[0]![2];
+  const co = out[2];
+  let kind: RateKind;
+  let pad: number;
+  switch (op.kind) {
+    case 'conv': {
+      const cig = ci / op.groups;
+      const k2 = op.kh * op.kw;
+      const ck = costKind(layer, ci);
+      // A grouped conv with fewer channels per group than the SIMD / tile width runs like a depthwise one.
+      kind =
+        ck === 'depthwise' || (op.groups > 1 && cig < g) ? 'depthwise' : ck === 'pointwise' ? 'pointwise' : 'dense';
+      pad = kind === 'depthwise' ? padFactor(co, g) : padFactor(co, g) * padFactor(cig * k2, g);
+      break;
+    }
+    case 'dwconv':
+      kind = 'depthwise';
+      pad = padFactor(co, g);
+      break;
+    case 'fc':
+      kind = 'pointwise';
+      pad = padFactor(op.out, g) * padFactor(elems(inputs[0]!), g);
+      break;
+    default:
+      kind = 'dense';
+      pad = padFactor(co, g);
+  }
+  const bytes = (batch * (inputs.reduce((n, s) => n + elems(s), 0) + elems(out)) + params) * t.bytesPerElement;
+  return kernelLatency(t, kind, perImageMacs * pad * batch, bytes);
+}
+
+const WEIGHTED = new Set<Layer['op']['kind']>(['conv', 'dwconv', 'deconv', 'fc', 'attention']);
+
+/**
+ * Per-layer and total latency of `layers` (an analysis's results) on target `t`. `consumers`
+ * is soleConsumers(graph.layers); `fileBatch` the batch the layer figures were counted at.
+ */
+export function estimateLatency(
+  t: TargetProfile,
+  layers: readonly LayerResult[],
+  consumers: Int32Array,
+  fileBatch: number,
+  analysisComplete: boolean,
+): LatencyEstimate {
+  const batch = t.batch ?? fileBatch;
+  const out: (LayerLatency | null)[] = new Array(layers.length);
+  let totalMs = 0;
+  let complete = analysisComplete;
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i]!;
+    const est = layerLatency(t, l, layers, out, consumers, fileBatch, batch);
+    out[i] = est;
+    if (est) totalMs += est.ms;
+    else complete = false;
+  }
+  return { target: t, batch, layers: out, totalMs, complete };
+}
+
+function layerLatency(
+  t: TargetProfile,
+  l: LayerResult,
+  layers: readonly LayerResult[],
+  done: readonly (LayerLatency | null)[],
+  consumers: Int32Array,
+  fileBatch: number,
+  batch: number,
+): LayerLatency | null {
+  const op = l.layer.op;
+  if (!l.inputs || !l.output || NOT_ESTIMATED.has(op.kind)) return null;
+  if (VIEWS.has(op.kind)) return { runs: 'view', ms: 0 };
+  const into = fusedInto(t, l, layers, done, consumers);
+  if (into !== undefined) return { runs: 'fused', into, ms: 0 };
+  const perImage = (n: number) => n / fileBatch;
+  if (WEIGHTED.has(op.kind))
+    return { runs: 'kernel', ...weightedKernel(t, l.layer, l.inputs, l.output, perImage(l.macs), l.params, batch) };
+  const moved = batch * (l.inputs.reduce((n, s) => n + elems(s), 0) + elems(l.output)) + l.params;
+  // Copies (concat, resize, pad, crop, ...) have no element operations: only their bytes count.
+  return {
+    runs: 'kernel',
+    ...kernelLatency(t, 'elementwise', perImage(l.otherOps) * batch, moved * t.bytesPerElement),
+  };
+}
+
+/** The layer whose kernel `l` runs in, when the target fuses `l` into the layer it reads (alone). */
+function fusedInto(
+  t: TargetProfile,
+  l: LayerResult,
+  layers: readonly LayerResult[],
+  done: readonly (LayerLatency | null)[],
+  consumers: Int32Array,
+): number | undefined {
+  const op = l.layer.op;
+  if ((op.kind !== 'bn' && op.kind !== 'scale' && op.kind !== 'act') || !t.fuses.includes(op.kind)) return undefined;
+  if (op.kind === 'act' && op.fn === 'softmax') return undefined;
+  if (l.layer.inputs.length !== 1) return undefined;
+  const j = l.layer.inputs[0]!;
+  if (j < 0 || consumers[j] !== l.layer.index) return undefined;
+  const before = done[j];
+  if (before?.runs === 'fused') return before.into;
+  const conv = layers[j]!.layer.op.kind;
+  return before?.runs === 'kernel' && (conv === 'conv' || conv === 'dwconv' || conv === 'deconv' || conv === 'fc')
+    ? j
+    : undefined;
+}
+
+/** The change from `before` to `after` in whole percent, signed: `-65%`, `+12%`. */
+export function signedPercent(after: number, before: number): string {
+  const p = Math.round((100 * (after - before)) / before);
+  return `${p > 0 ? '+' : ''}${p}%`;
+}
+
+/** `0.123 ms`, with three significant digits below 1 ms. */
+export function ms(x: number): string {
+  if (x >= 100) return `${x.toFixed(0)} ms`;
+  if (x >= 10) return `${x.toFixed(1)} ms`;
+  if (x >= 1) return `${x.toFixed(2)} ms`;
+  return `${x.toPrecision(3)} ms`;
+}
+
+/** The estimated total on target `t` of `graph` at width α and input side `side` (an α × ρ grid cell). */
+export function latencyAt(
+  t: TargetProfile,
+  graph: Graph,
+  alpha: number,
+  side?: number,
+): { ms: number; complete: boolean } {
+  const costs = computeCosts(graph, side === undefined ? { alpha } : { alpha, side });
+  const est = estimateLatency(
+    t,
+    costs.layers,
+    soleConsumers(graph.layers),
+    graph.input.batch,
+    costs.complete && costs.input !== null,
+  );
+  return { ms: est.totalMs, complete: est.complete };
+}
+
+/** BN then activation as kernels of their own over `n` elements, unless the target fuses them. */
+function bnActMs(t: TargetProfile, n: number): number {
+  let total = 0;
+  if (!t.fuses.includes('bn')) total += kernelLatency(t, 'elementwise', 2 * n, 2 * n * t.bytesPerElement).ms;
+  if (!t.fuses.includes('act')) total += kernelLatency(t, 'elementwise', n, 2 * n * t.bytesPerElement).ms;
+  return total;
+}
+
+/** A depthwise KxK (stride of the original) then a pointwise 1x1, as kernels on the target. */
+function dwPwMs(t: TargetProfile, input: Shape, out: Shape, k2: number, batch: number): number {
+  const [ho, wo, n] = out;
+  const m = input[2];
+  const g = t.channelGranularity;
+  const dwOut = ho * wo * m;
+  const dw = kernelLatency(
+    t,
+    'depthwise',
+    dwOut * k2 * padFactor(m, g) * batch,
+    (batch * (elems(input) + dwOut) + k2 * m) * t.bytesPerElement,
+  );
+  const pw = kernelLatency(
+    t,
+    'pointwise',
+    dwOut * n * padFactor(n, g) * padFactor(m, g) * batch,
+    (batch * (dwOut + ho * wo * n) + m * n) * t.bytesPerElement,
+  );
+  return dw.ms + bnActMs(t, dwOut * batch) + pw.ms;
+}
+
+/**
+ * A standard KxK conv (layer `l`, known shapes) and its depthwise-separable rewrite on the
+ * target: the conv's kernel against depthwise KxK + BN + activation + pointwise 1x1 (the BN
+ * and activation after the conv stay after the pointwise one, so they are left out of both).
+ */
+export function separableLatency(
+  t: TargetProfile,
+  l: LayerResult,
+  fileBatch: number,
+): { ms: number; separableMs: number } {
+  const op = l.layer.op as { kh: number; kw: number };
+  const batch = t.batch ?? fileBatch;
+  const ms = weightedKernel(t, l.layer, l.inputs!, l.output!, l.macs / fileBatch, l.params, batch).ms;
+  return { ms, separableMs: dwPwMs(t, l.inputs![0]!, l.output!, op.kh * op.kw, batch) };
+}
+
+/**
+ * One standard KxK conv from `input` to `out` (the Fused-MBConv form of a depthwise KxK conv
+ * and the pointwise conv after it) as one dense kernel on the target, and its MACs.
+ */
+export function fusedConvLatency(
+  t: TargetProfile,
+  input: Shape,
+  out: Shape,
+  k2: number,
+  fileBatch: number,
+): { fusedMs: number; fusedMacs: number } {
+  const batch = t.batch ?? fileBatch;
+  const [ho, wo, n] = out;
+  const m = input[2];
+  const g = t.channelGranularity;
+  const fusedMacs = ho * wo * n * m * k2;
+  const fused = kernelLatency(
+    t,
+    'dense',
+    fusedMacs * padFactor(n, g) * padFactor(m * k2, g) * batch,
+    (batch * (elems(input) + elems(out)) + k2 * m * n) * t.bytesPerElement,
+  );
+  return { fusedMs: fused.ms, fusedMacs: fusedMacs * fileBatch };
+}
