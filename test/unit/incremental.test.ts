@@ -12,6 +12,7 @@ import {
 } from '../../server/src/engine/analyzeSource';
 import { generateLayers } from '../../bench/generate';
 import { analysisView } from '../helpers/analysisView';
+import { rng } from '../helpers/random';
 
 const FILE = 'net.layers';
 
@@ -140,15 +141,6 @@ function randomEdit(text: string, rand: () => number): string {
     () => replaceAt(text, lineStart, 0, 'relu\n'),
   ];
   return edits[Math.floor(rand() * edits.length)]!();
-}
-
-/** A small deterministic PRNG so that failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 test('random edits of every example and a generated network: incremental equals full, step after step', () => {

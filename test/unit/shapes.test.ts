@@ -1,7 +1,10 @@
-// Output-size formulas of core/shapes.ts at the edge cases the PyTorch oracle found.
+// Output-size formulas of core/shapes.ts at the edge cases the PyTorch oracle found, and
+// extendShapes (shapes of a graph that grows) against inferShapes of the whole graph.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { poolOutSize } from '../../server/src/core/shapes';
+import { extendShapes, inferShapes, poolOutSize } from '../../server/src/core/shapes';
+import type { Shape } from '../../server/src/core/ir';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 
 test('ceil-mode pooling drops a last window that would start past an unpadded input (PyTorch ceil_mode)', () => {
@@ -14,4 +17,18 @@ test('ceil-mode pooling drops a last window that would start past an unpadded in
   assert.equal(poolOutSize(6, 3, 2, { kind: 'explicit', h: 1, w: 1 }, 'h', true), 4);
   const doc = analyzeSource('input 10x10x1\np: maxpool 1 stride=2 padding=valid ceil=true\n', 'a.layers');
   assert.deepEqual(doc.analysis.layers[0]!.output, [5, 5, 1]);
+});
+
+test('extendShapes, called as a graph grows, gives inferShapes of every prefix', () => {
+  for (const file of ['yolov8n.yaml', 'yolov3-tiny.cfg', 'resnet18.layers', 'mobilenet_v1.prototxt']) {
+    const graph = analyzeSource(readFileSync(`examples/${file}`, 'utf8'), file).analysis.graph;
+    const all = graph.layers;
+    const shapes: (Shape | null)[] = [];
+    for (let n = 0; n <= all.length; n += 1 + (n % 7)) {
+      const prefix = { ...graph, layers: all.slice(0, n) };
+      assert.deepStrictEqual(extendShapes(prefix, shapes), inferShapes(prefix).shapes, `${file}, ${n} layers`);
+    }
+    assert.deepStrictEqual(extendShapes(graph, shapes), inferShapes(graph).shapes, file);
+    assert.ok(shapes.filter(Boolean).length > all.length / 2, `${file}: shapes known`);
+  }
 });

@@ -82,18 +82,45 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
     return null;
   };
 
-  for (const layer of graph.layers) {
-    const ins: Shape[] = [];
-    let known = true;
-    for (const i of layer.inputs) {
-      const s = i < 0 ? input : shapes[i]!;
-      if (!s) known = false;
-      else ins.push(s);
-    }
-    if (!known || ins.length === 0) continue;
-    shapes[layer.index] = layerShape(layer, ins, alpha, divisor, inp.batch, fail);
-  }
+  for (const layer of graph.layers)
+    shapes[layer.index] = shapeFromInputs(layer, shapes, input, alpha, divisor, inp.batch, fail);
   return { input, shapes, diagnostics };
+}
+
+/** A layer's output shape from the shapes before it; null when an input's is not known. */
+function shapeFromInputs(
+  layer: Layer,
+  shapes: (Shape | null)[],
+  input: Shape | null,
+  alpha: number,
+  divisor: number | undefined,
+  batch: number,
+  fail: Fail,
+): Shape | null {
+  const ins: Shape[] = [];
+  for (const i of layer.inputs) {
+    const s = i < 0 ? input : shapes[i]!;
+    if (!s) return null;
+    ins.push(s);
+  }
+  return ins.length === 0 ? null : layerShape(layer, ins, alpha, divisor, batch, fail);
+}
+
+/**
+ * `inferShapes(graph).shapes` for a graph that only grows: `shapes` holds those of its first
+ * layers (from an earlier call on the same graph) and is extended in place to every layer.
+ * For front-ends that read shapes while they build the graph, without inferring it again.
+ */
+export function extendShapes(graph: Graph, shapes: (Shape | null)[]): (Shape | null)[] {
+  const inp = graph.input;
+  const side = graph.resolution?.side;
+  const input: Shape | null = inp.c > 0 ? [side ?? inp.h, side ?? inp.w, inp.c] : null;
+  const ignore = () => null;
+  for (let k = shapes.length; k < graph.layers.length; k++)
+    shapes.push(
+      shapeFromInputs(graph.layers[k]!, shapes, input, graph.width.alpha, graph.width.divisor, inp.batch, ignore),
+    );
+  return shapes;
 }
 
 type ShapeCode = 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch' | 'limit-exceeded';

@@ -14,20 +14,25 @@ export function fieldsOf(msg: Message | undefined, name: string): Field[] {
 
 /** The first sub-message called `name`. */
 export function sub(msg: Message | undefined, name: string): Message | undefined {
-  for (const f of fieldsOf(msg, name)) if (f.value.kind === 'message') return f.value;
+  if (!msg) return undefined;
+  for (const f of msg.fields) if (f.name === name && f.value.kind === 'message') return f.value;
   return undefined;
 }
 
 export function scalars(msg: Message | undefined, name: string): Scalar[] {
   const out: Scalar[] = [];
-  for (const f of fieldsOf(msg, name)) if (f.value.kind === 'scalar') out.push(f.value);
+  if (msg) for (const f of msg.fields) if (f.name === name && f.value.kind === 'scalar') out.push(f.value);
   return out;
 }
 
 /** Protobuf semantics for an optional field written twice: the last one wins. */
 export function last(msg: Message | undefined, name: string): Scalar | undefined {
-  const all = scalars(msg, name);
-  return all[all.length - 1];
+  if (!msg) return undefined;
+  for (let i = msg.fields.length - 1; i >= 0; i--) {
+    const f = msg.fields[i]!;
+    if (f.name === name && f.value.kind === 'scalar') return f.value;
+  }
+  return undefined;
 }
 
 export class Reader {

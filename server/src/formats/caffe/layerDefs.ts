@@ -65,6 +65,7 @@ function phasesOf(msg: Message, name: 'include' | 'exclude'): string[] {
 
 /** Whether a layer takes part only in training: `include { phase: TRAIN }` or `exclude { phase: TEST }`. */
 function trainOnly(msg: Message): boolean {
+  if (!msg.fields.some((f) => f.name === 'include' || f.name === 'exclude')) return false;
   const inc = phasesOf(msg, 'include');
   return (
     (inc.length > 0 && inc.every((p) => p === 'TRAIN' || p === '0')) ||
@@ -77,15 +78,25 @@ export function layerDefs(doc: Document): LayerDef[] {
   for (const f of doc.root.fields) {
     if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
     const msg = f.value;
-    const nameField = msg.fields.filter((x) => x.name === 'name' && x.value.kind === 'scalar').pop();
-    const typeField = msg.fields.filter((x) => x.name === 'type' && x.value.kind === 'scalar').pop();
+    // One pass over the fields: the last `name` and `type` (last wins), every `bottom` and `top`.
+    let nameField: Field | undefined;
+    let typeField: Field | undefined;
+    const bottoms: Scalar[] = [];
+    const tops: Scalar[] = [];
+    for (const x of msg.fields) {
+      if (x.value.kind !== 'scalar') continue;
+      if (x.name === 'name') nameField = x;
+      else if (x.name === 'type') typeField = x;
+      else if (x.name === 'bottom') bottoms.push(x.value);
+      else if (x.name === 'top') tops.push(x.value);
+    }
     const def: LayerDef = {
       field: f,
       msg,
       legacy: f.name === 'layers',
       key: typeField ? normaliseType((typeField.value as Scalar).value) : '',
-      bottoms: scalars(msg, 'bottom'),
-      tops: scalars(msg, 'top'),
+      bottoms,
+      tops,
     };
     if (nameField) {
       def.nameField = nameField;
@@ -110,8 +121,14 @@ export function droppedTwins(defs: LayerDef[]): Set<LayerDef> {
       ...d.tops.filter((t) => !ins.has(t.value)).map((t) => `t:${t.value}`),
     ].filter(Boolean);
   };
+  const train = defs.map((d) => trainOnly(d.msg));
+  if (!train.includes(true)) return dropped;
   const testKeys = new Set<string>();
-  for (const d of defs) if (!trainOnly(d.msg)) for (const k of keyOf(d)) testKeys.add(k);
-  for (const d of defs) if (trainOnly(d.msg) && keyOf(d).some((k) => testKeys.has(k))) dropped.add(d);
+  defs.forEach((d, i) => {
+    if (!train[i]) for (const k of keyOf(d)) testKeys.add(k);
+  });
+  defs.forEach((d, i) => {
+    if (train[i] && keyOf(d).some((k) => testKeys.has(k))) dropped.add(d);
+  });
   return dropped;
 }

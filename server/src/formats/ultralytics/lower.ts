@@ -7,9 +7,9 @@
 // one `{kind:'unknown'}` layer; rows that read its output (directly or not) lower to one
 // placeholder layer each, whose shape stays unknown, so nothing after it is counted as exact.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph } from '../../core/ir';
+import type { Graph, Shape } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { inferShapes } from '../../core/shapes';
+import { extendShapes } from '../../core/shapes';
 import { InvalidArgument, makeDivisible, pyRound, RowArgs } from './args';
 import { BlockError } from './blocks';
 import { LayerBuilder, LimitReached } from './builder';
@@ -51,6 +51,8 @@ interface LoweringState {
   rowOutputs: (number | undefined)[];
   rowChannels: (number | undefined)[];
   rowSplits: (number[] | undefined)[];
+  /** The shapes of the layers built so far, extended when a row reads them (never re-inferred). */
+  shapes: (Shape | null)[];
 }
 
 export function lowerModel(spec: ModelSpec, scaleName: string | undefined, fileName?: string): UltralyticsLowered {
@@ -88,6 +90,7 @@ export function lowerModel(spec: ModelSpec, scaleName: string | undefined, fileN
     rowOutputs: [],
     rowChannels: [],
     rowSplits: [],
+    shapes: [],
   };
   for (const row of spec.rows) {
     let result: RowOutput | undefined;
@@ -181,7 +184,7 @@ function lowerRow(state: LoweringState, row: RowSpec): RowOutput | undefined {
       const r = fromRows[k]!;
       return r < 0 ? undefined : state.rowSplits[r];
     },
-    shapes: () => inferShapes(state.graph).shapes,
+    shapes: () => extendShapes(state.graph, state.shapes),
   };
   const start = b.layers.length;
   try {
@@ -202,7 +205,10 @@ function lowerRow(state: LoweringState, row: RowSpec): RowOutput | undefined {
     }
     return { out: y, c: c2 };
   } catch (e) {
-    if (e instanceof InvalidArgument || e instanceof BlockError) b.truncate(start);
+    if (e instanceof InvalidArgument || e instanceof BlockError) {
+      b.truncate(start);
+      if (state.shapes.length > start) state.shapes.length = start;
+    }
     if (e instanceof InvalidArgument) return uncosted(`${row.module} (invalid arguments)`, ins);
     if (e instanceof BlockError) {
       state.diagnostics.push(

@@ -10,6 +10,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
+import { readPlainYaml } from './plainYaml';
 
 /** The largest depth or width multiple read (a larger one is an `invalid-value`). */
 const MAX_MULTIPLE = 100;
@@ -81,10 +82,47 @@ function toArg(n: unknown): ArgValue {
   return null;
 }
 
+/**
+ * Reads the model from the text: with the plain-YAML reader when the text is in its form and
+ * reads without a finding, else (and for every finding's exact range) with the `yaml` package.
+ */
 export function readModel(text: string): ModelSpec {
-  const diagnostics: EngineDiagnostic[] = [];
-  const whole = { start: 0, end: Math.min(text.length, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')) };
-  const spec: ModelSpec = {
+  const plain = readPlainYaml(text);
+  if (plain) {
+    const spec = readModelFrom(text, { errors: [], contents: plain });
+    if (spec.diagnostics.length === 0) return spec;
+  }
+  return readModelWithYamlPackage(text);
+}
+
+/** What the model is read from: a parsed YAML document's errors and root node. */
+interface YamlRead {
+  errors: readonly { pos: [number, number]; message: string }[];
+  contents: unknown;
+}
+
+/** Reads the model with the `yaml` package alone (also what `readModel` must equal). */
+export function readModelWithYamlPackage(text: string): ModelSpec {
+  let doc: YamlRead;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  } catch (e) {
+    const spec = defaultSpec(text);
+    spec.diagnostics.push(makeDiagnostic('syntax-error', spec.headerSpan, `YAML: ${(e as Error).message}`));
+    return spec;
+  }
+  return readModelFrom(text, doc);
+}
+
+/** The first line of the text: where findings about the whole file go. */
+const firstLine = (text: string): Span => ({
+  start: 0,
+  end: Math.min(text.length, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')),
+});
+
+/** The model before anything is read: parse_model's defaults, no rows, the header on the first line. */
+function defaultSpec(text: string): ModelSpec {
+  return {
     nc: 80,
     ch: 3,
     regMax: 16,
@@ -94,16 +132,15 @@ export function readModel(text: string): ModelSpec {
     depthMultiple: 1,
     widthMultiple: 1,
     rows: [],
-    headerSpan: whole,
-    diagnostics,
+    headerSpan: firstLine(text),
+    diagnostics: [],
   };
-  let doc;
-  try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  } catch (e) {
-    diagnostics.push(makeDiagnostic('syntax-error', whole, `YAML: ${(e as Error).message}`));
-    return spec;
-  }
+}
+
+function readModelFrom(text: string, doc: YamlRead): ModelSpec {
+  const spec = defaultSpec(text);
+  const { diagnostics } = spec;
+  const whole = firstLine(text);
   // The YAML parser reports an error at the end of the text as [length, length + 1]: clamp.
   const clamp = (x: number) => Math.max(0, Math.min(x, text.length));
   let tooDeep = false;
