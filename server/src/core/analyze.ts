@@ -8,7 +8,6 @@ import {
   soleConsumers,
   totalsOf,
   WEIGHTED_OPS,
-  type ByKind,
   type Costs,
   type LayerResult,
 } from './costs';
@@ -145,15 +144,14 @@ function finishAnalysis(
       );
     }
   }
-  let kinds: ByKind | undefined;
   const analysis: Analysis = {
     graph,
     input: costs.input,
     layers: costs.layers,
     totals: costs.totals,
-    get byKind() {
-      return (kinds ??= byKind(costs.layers));
-    },
+    // Eager: one cheap pass. A getter here made every analysis object a slow-path literal whose
+    // results V8 promoted to old space (18 full GCs in 4,000 analyses of 1,000 layers, against 0).
+    byKind: byKind(costs.layers),
     diagnostics,
     complete: costs.complete,
     options,

@@ -59,8 +59,13 @@ export function costKind(layer: Layer, inC: number): CostKind {
 }
 
 export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCost {
-  const [hi, wi, ci] = ins[0]!;
-  const [ho, wo, co] = out;
+  const inShape = ins[0]!;
+  const hi = inShape[0],
+    wi = inShape[1],
+    ci = inShape[2];
+  const ho = out[0],
+    wo = out[1],
+    co = out[2];
   const outElems = ho * wo * co;
   const activations = outElems * batch;
   const op = layer.op;
@@ -188,8 +193,13 @@ function shortcutOps(weights: 'none' | 'per_feature' | 'per_channel', ins: Shape
 
 /** The MACs formula of a weighted layer, symbolic and with the layer's numbers; undefined for layers without MACs. */
 export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: number): Formula | undefined {
-  const [hi, wi, ci] = ins[0]!;
-  const [ho, wo, co] = out;
+  const inShape = ins[0]!;
+  const hi = inShape[0],
+    wi = inShape[1],
+    ci = inShape[2];
+  const ho = out[0],
+    wo = out[1],
+    co = out[2];
   const op = layer.op;
   let terms: [string, number][];
   switch (op.kind) {

@@ -137,7 +137,9 @@ export function layerShape(
 ): Shape | null {
   const out = outputShape(layer, ins, alpha, divisor, fail);
   if (out && (out[0] < 1 || out[1] < 1 || out[2] < 1)) {
-    const [h, w] = ins[0]!;
+    const inShape = ins[0]!;
+    const h = inShape[0],
+      w = inShape[1];
     const empty = (['height', 'width', 'channels'] as const).filter((_, i) => out[i]! < 1);
     return fail(
       layer,
@@ -157,7 +159,10 @@ export function layerShape(
 }
 
 function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number | undefined, fail: Fail): Shape | null {
-  const [h, w, c] = ins[0]!;
+  const inShape = ins[0]!;
+  const h = inShape[0],
+    w = inShape[1],
+    c = inShape[2];
   const op = layer.op;
   switch (op.kind) {
     case 'conv':
@@ -307,7 +312,10 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
 function cropShape(layer: Layer, ins: Shape[], axis: number, offsets: number[], fail: Fail): Shape | null {
   const ref = ins[1];
   if (!ref) return fail(layer, 'shape-mismatch', 'Crop needs a second input, whose size it crops to.');
-  const [h, w, c] = ins[0]!;
+  const inShape = ins[0]!;
+  const h = inShape[0],
+    w = inShape[1],
+    c = inShape[2];
   const from = [c, h, w];
   const to = [ref[2], ref[0], ref[1]];
   const out = from.slice();
@@ -326,7 +334,10 @@ function cropShape(layer: Layer, ins: Shape[], axis: number, offsets: number[], 
 
 /** Caffe Interp: the trimmed input shrunk (floor((I - 1) / shrink) + 1) then zoomed (I + (I - 1)(zoom - 1)), or a given size. */
 function interpShape(layer: Layer, ins: Shape[], op: Extract<LayerOp, { kind: 'interp' }>, fail: Fail): Shape | null {
-  const [h, w, c] = ins[0]!;
+  const inShape = ins[0]!;
+  const h = inShape[0],
+    w = inShape[1],
+    c = inShape[2];
   const t = op.target;
   if (t.kind === 'size') return [t.h, t.w, c];
   if (t.kind === 'like') {
@@ -343,7 +354,9 @@ function interpShape(layer: Layer, ins: Shape[], op: Extract<LayerOp, { kind: 'i
 
 /** A reshape to N x dims: 0 copies the input's axis (C, H, W order), one -1 takes the rest; [H, W, C] from C, H, W. */
 function viewShape(layer: Layer, input: Shape, dims: number[], fail: Fail): Shape | null {
-  const [h, w, c] = input;
+  const h = input[0],
+    w = input[1],
+    c = input[2];
   const from = [c, h, w];
   const total = h * w * c;
   const out = dims.map((d, k) => (d === 0 ? from[k]! : d));
