@@ -1,0 +1,65 @@
+// Weight-aware figures for the dead-depthwise-kernel rule: per depthwise conv whose weights the
+// file holds, each kernel's largest |weight|, counted as dead when negligible against the
+// layer's largest; a BatchNormalization right after it folds its gamma / sqrt(var + eps) in
+// first, and kernels dead only through gamma are counted separately. NaN or infinite weights
+// are never negligible.
+import type { Layer } from '../../core/ir';
+import { floatArray, floatAttr, type NodeProto } from './decode';
+import type { Value } from './values';
+
+export const d1 = (v: Value | undefined) => (v?.kind === 'tensor' ? v.dims[1] : undefined);
+
+/** A kernel is negligible when its largest |weight| is at most this fraction of the layer's largest. */
+const NEGLIGIBLE = 1e-6;
+
+/** For a depthwise conv (groups = input channels) whose weights the file holds: each kernel's largest |weight|. */
+export function depthwiseMagnitudes(
+  groups: number,
+  channels: number | undefined,
+  w: Value | undefined,
+): Float64Array | undefined {
+  if (groups < 2 || groups !== channels || w?.kind !== 'const' || !w.tensor) return undefined;
+  const data = floatArray(w.tensor);
+  const kernels = w.dims[0]!;
+  if (!data || kernels < 1 || data.length % kernels !== 0) return undefined;
+  const size = data.length / kernels;
+  const out = new Float64Array(kernels);
+  for (let k = 0; k < kernels; k++) {
+    let m = 0;
+    for (let i = k * size; i < (k + 1) * size; i++) m = Math.max(m, Math.abs(data[i]!));
+    out[k] = m;
+  }
+  return out;
+}
+
+export function deadKernels(folded: Float64Array, raw: Float64Array): { dead: number; total: number; byGamma: number } {
+  const top = folded.reduce((a, v) => Math.max(a, v), 0);
+  const rawTop = raw.reduce((a, v) => Math.max(a, v), 0);
+  let dead = 0;
+  let byGamma = 0;
+  for (let k = 0; k < folded.length; k++) {
+    // NaN or infinite weights are never "negligible".
+    if (!(folded[k]! <= NEGLIGIBLE * top)) continue;
+    dead++;
+    if (!(raw[k]! <= NEGLIGIBLE * rawTop)) byGamma++;
+  }
+  return { dead, total: folded.length, byGamma };
+}
+
+/** A BatchNormalization right after a depthwise conv: its γ / sqrt(var + ε) folded into the kernels. */
+export function foldNorm(
+  conv: Layer | undefined,
+  raw: Float64Array | undefined,
+  node: NodeProto,
+  ins: (Value | undefined)[],
+): void {
+  const [scale, variance] = [ins[1], ins[4]];
+  if (!conv || !raw || scale?.kind !== 'const' || variance?.kind !== 'const' || !scale.tensor || !variance.tensor)
+    return;
+  const gamma = floatArray(scale.tensor);
+  const v = floatArray(variance.tensor);
+  if (!gamma || !v || gamma.length !== raw.length || v.length !== raw.length) return;
+  const eps = floatAttr(node, 'epsilon', 1e-5);
+  const folded = raw.map((m, k) => (m * Math.abs(gamma[k]!)) / Math.sqrt(v[k]! + eps));
+  conv.deadKernels = deadKernels(folded, raw);
+}
