@@ -6,28 +6,24 @@ import { attribute, intAttr, intsAttr, numel, type NodeProto } from './decode';
 import { reshapeDims, squeezeDims, unsqueezeDims } from './dims';
 import { type Const, constOf } from './values';
 
+type Ins = (Const | undefined)[];
+
+/** The dims Shape reads: those between its `start` and `end` attributes. */
 export function shapeSlice(node: NodeProto, dims: number[]): number[] {
   const r = dims.length;
   const norm = (a: number) => Math.min(r, Math.max(0, a < 0 ? a + r : a));
   return dims.slice(norm(intAttr(node, 'start', 0)), norm(intAttr(node, 'end', r)));
 }
 
-export function foldConstant(node: NodeProto, ins: (Const | undefined)[]): Const[] | undefined {
-  const vals = (k: number) => ins[k]?.values;
-  const one = (dims: number[], values: number[] | undefined): Const[] => [
-    { kind: 'const', dims, values, initializer: false },
-  ];
+/** One computed (non-initializer) constant. */
+function one(dims: number[], values: number[] | undefined): Const[] {
+  return [{ kind: 'const', dims, values, initializer: false }];
+}
+
+export function foldConstant(node: NodeProto, ins: Ins): Const[] | undefined {
   switch (node.opType) {
-    case 'Constant': {
-      const t = attribute(node, 'value')?.t;
-      if (t) return [constOf(t, false)];
-      const ints = intsAttr(node, 'value_ints');
-      if (ints) return one([ints.length], ints);
-      const a = attribute(node, 'value_int') ?? attribute(node, 'value_float');
-      if (a) return one([], [Number(a.name === 'value_int' ? a.i : a.f)]);
-      const floats = attribute(node, 'value_floats')?.floats;
-      return floats ? one([floats.length], floats.map(Number)) : undefined;
-    }
+    case 'Constant':
+      return constantAttribute(node);
     case 'Identity':
       return ins[0] ? [ins[0]] : undefined;
     case 'Shape':
@@ -35,80 +31,113 @@ export function foldConstant(node: NodeProto, ins: (Const | undefined)[]): Const
     case 'Size':
       return ins[0] ? one([], [numel(ins[0].dims)]) : undefined;
     case 'ConstantOfShape':
-    case 'Expand': {
-      // Only the shape is kept (the values of a filled or broadcast tensor are not needed).
-      const shape = vals(node.opType === 'Expand' ? 1 : 0);
-      if (!shape || shape.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
-      const from = node.opType === 'Expand' ? ins[0]!.dims : [];
-      const rank = Math.max(shape.length, from.length);
-      const dims = Array.from({ length: rank }, (_, i) => {
-        const a = from[i - (rank - from.length)] ?? 1;
-        const b = shape[i - (rank - shape.length)] ?? 1;
-        return a === 1 ? b : a;
-      });
-      return one(dims, undefined);
-    }
+    case 'Expand':
+      return filledShape(node, ins);
     case 'Cast':
-      return ins[0] ? one(ins[0].dims, vals(0)) : undefined;
+      return ins[0] ? one(ins[0].dims, ins[0].values) : undefined;
     case 'Unsqueeze':
-    case 'Squeeze': {
-      const x = ins[0];
-      const axes = intsAttr(node, 'axes') ?? vals(1);
-      if (!x) return undefined;
-      const dims = node.opType === 'Unsqueeze' ? unsqueezeDims(x.dims, axes ?? []) : squeezeDims(x.dims, axes);
-      return dims ? one(dims, x.values) : undefined;
-    }
-    case 'Concat': {
-      if (ins.some((c) => !c?.values || c.dims.length !== 1)) return undefined;
-      const all = ins.flatMap((c) => c!.values!);
-      return one([all.length], all);
-    }
-    case 'Gather': {
-      const data = vals(0);
-      const idx = vals(1);
-      if (!data || !idx || ins[0]!.dims.length !== 1 || intAttr(node, 'axis', 0) !== 0) return undefined;
-      const picked = idx.map((i) => data[i < 0 ? i + data.length : i]);
-      if (picked.some((p) => p === undefined)) return undefined;
-      return one(ins[1]!.dims, picked as number[]);
-    }
-    case 'Slice': {
-      const data = vals(0);
-      if (!data || ins[0]!.dims.length !== 1) return undefined;
-      const starts = intsAttr(node, 'starts') ?? vals(1);
-      const ends = intsAttr(node, 'ends') ?? vals(2);
-      const steps = vals(4);
-      if (!starts || !ends || (steps && steps[0] !== 1)) return undefined;
-      const n = data.length;
-      const clamp = (v: number) => Math.min(n, Math.max(0, v < 0 ? v + n : v));
-      const part = data.slice(clamp(starts[0]!), clamp(ends[0]!));
-      return one([part.length], part);
-    }
-    case 'Reshape': {
-      const x = ins[0];
-      const target = vals(1);
-      if (!x || !target) return undefined;
-      const dims = reshapeDims(x.dims, target, intAttr(node, 'allowzero', 0) === 1);
-      return dims ? one(dims, x.values) : undefined;
-    }
+    case 'Squeeze':
+      return squeezed(node, ins);
+    case 'Concat':
+      return concatenated(ins);
+    case 'Gather':
+      return gathered(node, ins);
+    case 'Slice':
+      return sliced(node, ins);
+    case 'Reshape':
+      return reshaped(node, ins);
     case 'Add':
     case 'Sub':
     case 'Mul':
-    case 'Div': {
-      const a = vals(0);
-      const b = vals(1);
-      if (!a || !b) return undefined;
-      const n = Math.max(a.length, b.length);
-      if ((a.length !== n && a.length !== 1) || (b.length !== n && b.length !== 1)) return undefined;
-      const f = {
-        Add: (x: number, y: number) => x + y,
-        Sub: (x: number, y: number) => x - y,
-        Mul: (x: number, y: number) => x * y,
-        Div: (x: number, y: number) => Math.trunc(x / y),
-      }[node.opType];
-      const out = Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!));
-      return one(a.length >= b.length ? ins[0]!.dims : ins[1]!.dims, out);
-    }
+    case 'Div':
+      return arithmetic(node, ins);
     default:
       return undefined;
   }
+}
+
+function constantAttribute(node: NodeProto): Const[] | undefined {
+  const t = attribute(node, 'value')?.t;
+  if (t) return [constOf(t, false)];
+  const ints = intsAttr(node, 'value_ints');
+  if (ints) return one([ints.length], ints);
+  const a = attribute(node, 'value_int') ?? attribute(node, 'value_float');
+  if (a) return one([], [Number(a.name === 'value_int' ? a.i : a.f)]);
+  const floats = attribute(node, 'value_floats')?.floats;
+  return floats ? one([floats.length], floats.map(Number)) : undefined;
+}
+
+/** ConstantOfShape / Expand: only the shape is kept (the values of a filled or broadcast tensor are not needed). */
+function filledShape(node: NodeProto, ins: Ins): Const[] | undefined {
+  const shape = ins[node.opType === 'Expand' ? 1 : 0]?.values;
+  if (!shape || shape.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
+  const from = node.opType === 'Expand' ? ins[0]!.dims : [];
+  const rank = Math.max(shape.length, from.length);
+  const dims = Array.from({ length: rank }, (_, i) => {
+    const a = from[i - (rank - from.length)] ?? 1;
+    const b = shape[i - (rank - shape.length)] ?? 1;
+    return a === 1 ? b : a;
+  });
+  return one(dims, undefined);
+}
+
+function squeezed(node: NodeProto, ins: Ins): Const[] | undefined {
+  const x = ins[0];
+  const axes = intsAttr(node, 'axes') ?? ins[1]?.values;
+  if (!x) return undefined;
+  const dims = node.opType === 'Unsqueeze' ? unsqueezeDims(x.dims, axes ?? []) : squeezeDims(x.dims, axes);
+  return dims ? one(dims, x.values) : undefined;
+}
+
+function concatenated(ins: Ins): Const[] | undefined {
+  if (ins.some((c) => !c?.values || c.dims.length !== 1)) return undefined;
+  const all = ins.flatMap((c) => c!.values!);
+  return one([all.length], all);
+}
+
+function gathered(node: NodeProto, ins: Ins): Const[] | undefined {
+  const data = ins[0]?.values;
+  const idx = ins[1]?.values;
+  if (!data || !idx || ins[0]!.dims.length !== 1 || intAttr(node, 'axis', 0) !== 0) return undefined;
+  const picked = idx.map((i) => data[i < 0 ? i + data.length : i]);
+  if (picked.some((p) => p === undefined)) return undefined;
+  return one(ins[1]!.dims, picked as number[]);
+}
+
+function sliced(node: NodeProto, ins: Ins): Const[] | undefined {
+  const data = ins[0]?.values;
+  if (!data || ins[0]!.dims.length !== 1) return undefined;
+  const starts = intsAttr(node, 'starts') ?? ins[1]?.values;
+  const ends = intsAttr(node, 'ends') ?? ins[2]?.values;
+  const steps = ins[4]?.values;
+  if (!starts || !ends || (steps && steps[0] !== 1)) return undefined;
+  const n = data.length;
+  const clamp = (v: number) => Math.min(n, Math.max(0, v < 0 ? v + n : v));
+  const part = data.slice(clamp(starts[0]!), clamp(ends[0]!));
+  return one([part.length], part);
+}
+
+function reshaped(node: NodeProto, ins: Ins): Const[] | undefined {
+  const x = ins[0];
+  const target = ins[1]?.values;
+  if (!x || !target) return undefined;
+  const dims = reshapeDims(x.dims, target, intAttr(node, 'allowzero', 0) === 1);
+  return dims ? one(dims, x.values) : undefined;
+}
+
+/** Add / Sub / Mul / Div of two constants, one of which may be a scalar; Div truncates (integer shape arithmetic). */
+function arithmetic(node: NodeProto, ins: Ins): Const[] | undefined {
+  const a = ins[0]?.values;
+  const b = ins[1]?.values;
+  if (!a || !b) return undefined;
+  const n = Math.max(a.length, b.length);
+  if ((a.length !== n && a.length !== 1) || (b.length !== n && b.length !== 1)) return undefined;
+  const f = {
+    Add: (x: number, y: number) => x + y,
+    Sub: (x: number, y: number) => x - y,
+    Mul: (x: number, y: number) => x * y,
+    Div: (x: number, y: number) => Math.trunc(x / y),
+  }[node.opType as 'Add' | 'Sub' | 'Mul' | 'Div'];
+  const out = Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!));
+  return one(a.length >= b.length ? ins[0]!.dims : ins[1]!.dims, out);
 }

@@ -9,7 +9,7 @@ import { floatAttr, intAttr, intsAttr, numel, stringAttr, type NodeProto } from 
 import { gemm, matmul } from './dense';
 import { globalPool, pool } from './pooling';
 import { axisOf, concat, move, resize, slice, split } from './routing';
-import { constScalar, constValues, type Lowering, type Out, type Value } from './values';
+import { constScalar, constValues, type Lowering, type Out, type Tensor, type Value } from './values';
 
 const ACT: Record<string, Extract<LayerOp, { kind: 'act' }>['fn']> = {
   Relu: 'relu',
@@ -57,25 +57,50 @@ export function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: nu
   const x = ins[0];
   const op = node.opType ?? '';
   if (x?.kind !== 'tensor') return 'its first input is a constant';
-  const d = x.dims;
   if (x.pads && !PADDED.has(op)) return 'it reads a Pad, which LayerLint folds only into a Conv or pooling';
-  const same = (o: LayerOp): Out[] => [{ op: o, dims: d }];
-  if (ACT[op]) return same({ kind: 'act', fn: ACT[op] });
+  return elementwise(node, op, ins, x.dims, opset) ?? byFamily(node, op, ins, x, batch, opset);
+}
+
+/** Activations and other one-tensor element-wise ops (same shape), or undefined for any other op. */
+function elementwise(
+  node: NodeProto,
+  op: string,
+  ins: (Value | undefined)[],
+  d: number[],
+  opset: number,
+): Lowering | undefined {
+  if (ACT[op]) return same({ kind: 'act', fn: ACT[op] }, d);
   if (op === 'Clip') {
     const lo = constScalar(ins[1]) ?? (opset < 11 ? floatAttr(node, 'min', Number.NEGATIVE_INFINITY) : undefined);
     const hi = constScalar(ins[2]) ?? (opset < 11 ? floatAttr(node, 'max', Number.POSITIVE_INFINITY) : undefined);
-    return same({ kind: 'act', fn: lo === 0 && hi === 6 ? 'relu6' : lo === 0 && hi === undefined ? 'relu' : 'linear' });
+    return same(
+      { kind: 'act', fn: lo === 0 && hi === 6 ? 'relu6' : lo === 0 && hi === undefined ? 'relu' : 'linear' },
+      d,
+    );
   }
   if (ELEMENTWISE.has(op)) {
     if (op === 'PRelu' && ins[1]?.kind === 'const' && numel(ins[1].dims) > 1) return 'PRelu with learned slopes';
-    return same({ kind: 'act', fn: 'linear' });
+    return same({ kind: 'act', fn: 'linear' }, d);
   }
+  return undefined;
+}
+
+/** Every other op, by op family. */
+function byFamily(
+  node: NodeProto,
+  op: string,
+  ins: (Value | undefined)[],
+  x: Tensor,
+  batch: number,
+  opset: number,
+): Lowering {
+  const d = x.dims;
   switch (op) {
     case 'Identity':
     case 'Cast':
-      return same({ kind: 'identity' });
+      return same({ kind: 'identity' }, d);
     case 'Dropout':
-      return same({ kind: 'dropout', p: constScalar(ins[1]) ?? floatAttr(node, 'ratio', 0.5) });
+      return same({ kind: 'dropout', p: constScalar(ins[1]) ?? floatAttr(node, 'ratio', 0.5) }, d);
     case 'Conv':
       return conv(node, x, ins[1], ins[2]);
     case 'ConvTranspose':
@@ -84,31 +109,13 @@ export function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: nu
       return gemm(node, d, ins[1], ins[2]);
     case 'MatMul':
       return matmul(d, ins[1]);
-    case 'Einsum': {
-      // Only x·W of a [N, F] tensor by a constant matrix ("bi,ij->bj"): a fully connected layer.
-      const eq = stringAttr(node, 'equation', '').replace(/\s/g, '');
-      const m = /^([a-z])([a-z]),\2([a-z])->\1\3$/.exec(eq);
-      return m && new Set(m.slice(1)).size === 3 ? matmul(d, ins[1]) : `equation '${eq}'`;
-    }
-    case 'BatchNormalization': {
-      const scale = ins[1];
-      if (d.length < 2 || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
-        return 'scale is not a per-channel constant';
-      return same({ kind: 'bn' });
-    }
+    case 'Einsum':
+      return einsum(node, d, ins[1]);
+    case 'BatchNormalization':
     case 'InstanceNormalization':
     case 'GroupNormalization':
-    case 'LayerNormalization': {
-      // One scale and shift per channel: the cost of a batch norm (2 ops per element, 2 x C parameters).
-      const scale = ins[1];
-      const perChannel =
-        op === 'LayerNormalization' ? d.length === 2 && axisOf(node, 2, -1) === 1 : d.length === 4 || d.length === 3;
-      if (!perChannel || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
-        return op === 'LayerNormalization'
-          ? 'a layer norm over more than the features of a [N, F] tensor'
-          : 'a scale that is not one value per channel';
-      return same({ kind: 'bn' });
-    }
+    case 'LayerNormalization':
+      return normalization(node, op, d, ins[1]);
     case 'MaxPool':
     case 'AveragePool':
       return pool(node, x, op === 'MaxPool' ? 'max' : 'avg');
@@ -117,11 +124,8 @@ export function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: nu
       if (d.length !== 4) return `a rank-${d.length} input`;
       return globalPool(d, op === 'GlobalMaxPool' ? 'max' : 'avg', true);
     case 'ReduceMean':
-    case 'ReduceMax': {
-      const axes = (intsAttr(node, 'axes') ?? constValues(ins[1]) ?? []).map((a) => (a < 0 ? a + d.length : a)).sort();
-      if (d.length !== 4 || axes.join() !== '2,3') return 'it reduces other axes than H and W';
-      return globalPool(d, op === 'ReduceMax' ? 'max' : 'avg', intAttr(node, 'keepdims', 1) === 1);
-    }
+    case 'ReduceMax':
+      return reduce(node, op, d, ins[1]);
     case 'Concat':
       return concat(node, ins, d);
     case 'Split':
@@ -141,4 +145,39 @@ export function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: nu
   }
   if (MOVES.has(op)) return move(node, ins, d, batch);
   return 'an op LayerLint does not cost';
+}
+
+/** One layer of the input's shape. */
+function same(op: LayerOp, d: number[]): Out[] {
+  return [{ op, dims: d }];
+}
+
+/** Only x·W of a [N, F] tensor by a constant matrix ("bi,ij->bj"): a fully connected layer. */
+function einsum(node: NodeProto, d: number[], w: Value | undefined): Lowering {
+  const eq = stringAttr(node, 'equation', '').replace(/\s/g, '');
+  const m = /^([a-z])([a-z]),\2([a-z])->\1\3$/.exec(eq);
+  return m && new Set(m.slice(1)).size === 3 ? matmul(d, w) : `equation '${eq}'`;
+}
+
+/** Batch, instance, group and layer norms: one scale and shift per channel, the cost of a batch norm (2 ops per element, 2 x C parameters). */
+function normalization(node: NodeProto, op: string, d: number[], scale: Value | undefined): Lowering {
+  if (op === 'BatchNormalization') {
+    if (d.length < 2 || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
+      return 'scale is not a per-channel constant';
+    return same({ kind: 'bn' }, d);
+  }
+  const perChannel =
+    op === 'LayerNormalization' ? d.length === 2 && axisOf(node, 2, -1) === 1 : d.length === 4 || d.length === 3;
+  if (!perChannel || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
+    return op === 'LayerNormalization'
+      ? 'a layer norm over more than the features of a [N, F] tensor'
+      : 'a scale that is not one value per channel';
+  return same({ kind: 'bn' }, d);
+}
+
+/** ReduceMean / ReduceMax over exactly H and W of [N, C, H, W]: global pooling. */
+function reduce(node: NodeProto, op: string, d: number[], axesInput: Value | undefined): Lowering {
+  const axes = (intsAttr(node, 'axes') ?? constValues(axesInput) ?? []).map((a) => (a < 0 ? a + d.length : a)).sort();
+  if (d.length !== 4 || axes.join() !== '2,3') return 'it reduces other axes than H and W';
+  return globalPool(d, op === 'ReduceMax' ? 'max' : 'avg', intAttr(node, 'keepdims', 1) === 1);
 }
