@@ -109,5 +109,5 @@ head:
   assert.deepEqual(out.problems, []);
   assert.match(out.source, /class Attention\(nn\.Module\)/);
   assert.match(out.source, /Attention\(1, 32, 64\)/);
-  assert.match(out.source, /F\.pad\(y\[\d+\], \(0, 1, 0, 1\)\)  # model\.2/);
+  assert.match(out.source, /F\.pad\(y\[\d+\], \(0, 1, 0, 1\)\) {2}# model\.2/);
 });
