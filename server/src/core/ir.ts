@@ -161,6 +161,11 @@ export type LayerOp =
 
 export type OpKind = LayerOp['kind'];
 
+/** A pooling over the whole of H x W (`global`; its window fields are not read): [1, 1, C]. */
+export function globalPool(mode: 'max' | 'avg', ceil = false): LayerOp {
+  return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil };
+}
+
 export interface Layer {
   /** Position in `Graph.layers`; inputs only reference smaller indexes. */
   index: number;

@@ -72,13 +72,21 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
    * (formats/sniff.ts), unless the client declared it Darknet (`darknet-cfg`): a
    * `setup.cfg`, a `compose.yaml` or a Caffe solver gets nothing.
    */
+  /** Whether each open document's text is a model, judged once per text (requests reuse it). */
+  const isModelText = new Map<string, { text: string; model: boolean }>();
   function served(doc: TextDocument): FeatureDoc | undefined {
     if (doc.languageId !== 'darknet-cfg') {
       const raw: unknown = doc.getText();
       const text = typeof raw === 'string' ? raw : '';
-      if (modelFormat(fileNameOf(doc.uri), text) === undefined) return undefined;
-      // JSON under any name (untitled too) is a model only by its content.
-      if (doc.languageId === 'json' && !looksLikeKeras(text)) return undefined;
+      let verdict = isModelText.get(doc.uri);
+      if (verdict?.text !== text) {
+        // JSON under any name (untitled too) is a model only by its content.
+        const model =
+          modelFormat(fileNameOf(doc.uri), text) !== undefined && (doc.languageId !== 'json' || looksLikeKeras(text));
+        verdict = { text, model };
+        isModelText.set(doc.uri, verdict);
+      }
+      if (!verdict.model) return undefined;
     }
     return cache.get(doc);
   }
@@ -219,6 +227,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
+    isModelText.delete(e.document.uri);
     published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

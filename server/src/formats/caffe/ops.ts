@@ -2,7 +2,7 @@
 // IR op. A missing required value (num_output, kernel_size) gives `invalid-value` and
 // `undefined` (the layer loses its shape); a setting LayerLint cannot cost exactly (an
 // unsupported axis) gives an `unknown` op, never a guess.
-import type { Activation, LayerOp } from '../../core/ir';
+import { globalPool, type Activation, type LayerOp } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { type Diag, last, type Reader, sub } from './fields';
 import type { LayerDef } from './layerDefs';
@@ -118,8 +118,7 @@ function pooling(x: OpInput): LayerOp | undefined {
   const ceil = last(p, 'ceil_mode')
     ? r.bool(p, 'ceil_mode', true)
     : r.enumField(p, 'round_mode', ['CEIL', 'FLOOR'] as const, 'CEIL') === 'CEIL';
-  if (r.bool(p, 'global_pooling', false))
-    return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil };
+  if (r.bool(p, 'global_pooling', false)) return globalPool(mode, ceil);
   const g = geometry(x, p);
   if (!g) return undefined;
   const { kh, kw, sh, sw } = g;

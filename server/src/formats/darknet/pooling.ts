@@ -2,6 +2,7 @@
 // darknet's total padding) and [avgpool] (always global). `maxpool_depth` (pooling across
 // channels) and `antialiasing` are not supported: unknown.
 import type { SectionContext } from './context';
+import { globalPool } from '../../core/ir';
 
 export function lowerWindowPool(s: SectionContext, mode: 'max' | 'avg'): number {
   const o = s.options;
@@ -35,20 +36,5 @@ export function lowerWindowPool(s: SectionContext, mode: 'max' | 'avg'): number 
 }
 
 export function lowerGlobalAvgpool(s: SectionContext): number {
-  return s.add(
-    '',
-    s.section.name,
-    {
-      kind: 'pool',
-      mode: 'avg',
-      global: true,
-      kh: 1,
-      kw: 1,
-      sh: 1,
-      sw: 1,
-      padding: { kind: 'valid' },
-      ceil: false,
-    },
-    [s.prev],
-  );
+  return s.add('', s.section.name, globalPool('avg'), [s.prev]);
 }

@@ -8,7 +8,15 @@
 // Contract: lowerKeras never throws; every input reference resolves to an earlier layer or
 // gets an `unknown-name` diagnostic at the referring layer.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Activation, Graph, Layer, LayerOp, Padding, Span } from '../../core/ir';
+import {
+  globalPool,
+  type Activation,
+  type Graph,
+  type Layer,
+  type LayerOp,
+  type Padding,
+  type Span,
+} from '../../core/ir';
 import { inferShapes } from '../../core/shapes';
 
 export interface KerasLayer {
@@ -199,12 +207,7 @@ function opsOf(l: KerasLayer, inputs: number): { ops: [string, LayerOp][] } | { 
     case 'GlobalMaxPooling2D': {
       const mode = l.className === 'GlobalMaxPooling2D' ? 'max' : 'avg';
       return {
-        ops: [
-          [
-            l.className,
-            { kind: 'pool', mode, global: true, kh: 1, kw: 1, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil: false },
-          ],
-        ],
+        ops: [[l.className, globalPool(mode)]],
       };
     }
     case 'Flatten':

@@ -1,6 +1,6 @@
 // The built-in ops of `.layers`: positional arguments, options, and how the checked
 // values become an IR `LayerOp`. Completion, signature help and hover read the same table.
-import { ACTIVATIONS, type LayerOp, type Padding } from '../../core/ir';
+import { globalPool, ACTIVATIONS, type LayerOp, type Padding } from '../../core/ir';
 
 export type ArgType = 'int' | 'kernel' | 'poolKernel' | 'float' | 'padding' | 'bool' | 'name' | 'prob';
 
@@ -121,8 +121,7 @@ const CONV_OPTIONS = {
 function pool(mode: 'max' | 'avg') {
   return (v: ArgValues): LayerOp => {
     const k = v.get('kernel');
-    if (k === 'global')
-      return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil: false };
+    if (k === 'global') return globalPool(mode);
     const [kh, kw] = pair(k, 2);
     const [sh, sw] = v.has('stride') ? pair(v.get('stride'), 1) : [kh, kw];
     return {

@@ -4,6 +4,7 @@
 // end-to-end heads. Contract: every level's branches are expanded as the PyTorch module
 // builds them; the returned index is the last level's output.
 import type { LayerBuilder } from './builder';
+import { globalPool } from '../../core/ir';
 
 export interface DetectOptions {
   nc: number;
@@ -133,22 +134,7 @@ export function classify(
   const x = ins.length > 1 ? b.concat(`${name}.cat`, ins) : ins[0]!;
   const c1 = chs.reduce((a, c) => a + c, 0);
   let y = b.conv(`${name}.conv`, x, c1, 1280, { k, s, p, g });
-  y = b.add(
-    `${name}.pool`,
-    'AdaptiveAvgPool2d',
-    {
-      kind: 'pool',
-      mode: 'avg',
-      global: true,
-      kh: 1,
-      kw: 1,
-      sh: 1,
-      sw: 1,
-      padding: { kind: 'valid' },
-      ceil: false,
-    },
-    [y],
-  );
+  y = b.add(`${name}.pool`, 'AdaptiveAvgPool2d', globalPool('avg'), [y]);
   y = b.add(`${name}.flatten`, 'flatten', { kind: 'flatten' }, [y]);
   y = b.add(`${name}.drop`, 'Dropout', { kind: 'dropout', p: 0 }, [y]);
   return b.add(`${name}.linear`, 'Linear', { kind: 'fc', out: c2, bias: true }, [y]);
