@@ -6,6 +6,7 @@ import type { Graph, Shape } from './ir';
 import type { RuleOptions } from './rules/options';
 import type { ShapeOptions } from './shapes';
 import type { LatencyEstimate } from './latency';
+import type { PeakMemory } from './memory';
 import type { TargetProfile } from './targets';
 
 export interface Analysis {
@@ -27,6 +28,8 @@ export interface Analysis {
   target: TargetProfile | undefined;
   /** The estimated latency on `target` (core/latency.ts), computed on first use; undefined without a target. */
   latency(): LatencyEstimate | undefined;
+  /** Peak live activation memory (core/memory.ts) at the target's precision (fp32 without one), computed on first use. */
+  memory(): PeakMemory;
 }
 
 export interface AnalysisOptions extends ShapeOptions {
