@@ -7,6 +7,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource, type EngineOptions } from '../../server/src/engine/analyzeSource';
+import { buildReport } from '../../server/src/report/model';
+import { reportExtras } from '../../server/src/report/extras';
+import { renderReportBody } from '../../server/src/report/html';
+import { textReport } from '../../server/src/cli/output/text';
+import { makeFeatureDoc } from '../../server/src/lsp/features/context';
+import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import { networkHover } from '../../server/src/lsp/features/hover';
+import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
+import { analysisOptions } from '../../server/src/cli/args';
 
 const root = join(__dirname, '..', '..', '..');
 const memory = (text: string, options: EngineOptions = {}) => analyzeSource(text, 'n.layers', options).analysis;
@@ -93,4 +102,80 @@ test('a layer without a shape: the peak is a lower bound over the known buffers 
   assert.deepEqual(m.unknown, ['odd']);
   assert.equal(m.peakElements, 8 * 8 * 3 + 8 * 8 * 4);
   assert.ok(Number.isFinite(m.peakBytes));
+});
+
+test('where it shows: JSON totals and where, the text report, the HTML totals, the network hover; the sum keeps its name', () => {
+  const text = readFileSync(join(root, 'examples', 'mobilenet_v1.layers'), 'utf8');
+  const doc = analyzeSource(text, 'm.layers', { target: 'h200-fp16-b1' });
+  const r = buildReport(doc, 'm');
+  assert.equal(r.totals.peakActivationBytes, 2 * 1_204_224);
+  assert.equal(r.totals.activationBytes, 4 * 15_131_088);
+  assert.deepEqual(
+    { layer: r.peakActivation.layer, line: r.peakActivation.line, precision: r.peakActivation.precision },
+    { layer: 'conv2', line: 10, precision: 'fp16' },
+  );
+  assert.deepEqual(
+    r.peakActivation.live.map((t) => [t.name, t.line, t.bytes]),
+    [
+      ['conv2_dw', 9, 2 * 112 * 112 * 32],
+      ['conv2', 10, 2 * 112 * 112 * 64],
+    ],
+  );
+  const out = textReport(r);
+  assert.match(out, /^Memory: +peak activations 2\.41MB at conv2 \(line 10\), fp16; all activations \(sum\) 60\.5MB/m);
+  assert.match(out, /^Live at peak: conv2 112x112x64 1\.61MB, conv2_dw 112x112x32 802\.8KB$/m);
+  const html = renderReportBody(r, reportExtras(doc), { mode: 'standalone' });
+  assert.ok(html.includes(`data-total="peakActivationBytes" data-value="${2 * 1_204_224}"`));
+  assert.ok(html.includes('Peak at conv2 (line 10)'));
+  const hover = networkHover(makeFeatureDoc(doc, 'file:///m.layers', 1, DEFAULT_SETTINGS));
+  assert.match(hover, /\| peak memory \| 2\.41MB fp16 at conv2 \(2 tensors live\) \|/);
+  assert.match(hover, /\| activations \(sum\) \| 15,131,088 /);
+});
+
+test('an incomplete network says "at least" wherever the peak shows', () => {
+  const text = `layer {\n name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 3 dim: 8 dim: 8 } }\n}\nlayer {\n name: "odd" type: "Mystery" bottom: "data" top: "odd"\n}\n`;
+  const doc = analyzeSource(text, 'n.prototxt');
+  const r = buildReport(doc, 'n');
+  assert.equal(r.peakActivation.complete, false);
+  assert.match(textReport(r), /peak activations at least /);
+  assert.match(
+    networkHover(makeFeatureDoc(doc, 'file:///n.prototxt', 1, DEFAULT_SETTINGS)),
+    /peak memory \| at least /,
+  );
+});
+
+test('budget activations=…: over-budget with the peak and where, at the target’s precision; the command line and layerlint.json; bad values at their range', () => {
+  const text = (budget: string) => `input 8x8x4\n${budget}\na: conv 8 3x3 | relu\nb: conv 8 3x3 | relu\nc: add a\n`;
+  // The peak is 3 × 512 elements at the add: 6,144 bytes in fp32, 3,072 in fp16.
+  const over = analyzeSource(text('budget activations=6KB'), 'n.layers');
+  const d = over.diagnostics.find((x) => x.code === 'over-budget')!;
+  assert.deepEqual(d.data, { kind: 'budget', metric: 'activations', limit: 6000, actual: 6144 });
+  assert.match(
+    d.message,
+    /^Peak activation memory 6\.14KB \(6,144 bytes, fp32, at c\) is over the budget of 6\.00KB by 144B/,
+  );
+  assert.equal(over.text.slice(d.span.start, d.span.end), 'budget activations=6KB');
+  const fp16 = analyzeSource(text('budget activations=6KB'), 'n.layers', { target: 'h200-fp16-b1' });
+  assert.equal(fp16.diagnostics.filter((x) => x.code === 'over-budget').length, 0);
+  const cli = analysisOptions({ 'max-activations': '3000B' }, { out: () => {}, err: () => {} } as never);
+  assert.deepEqual(cli.budget, { activationBytes: 3000 });
+  const byCli = analyzeSource(text('budget activations=6KB'), 'n.layers', {
+    target: 'h200-fp16-b1',
+    budget: cli.budget,
+  });
+  assert.equal(byCli.diagnostics.find((x) => x.code === 'over-budget')?.data?.kind, 'budget');
+  const config = parseConfig({ budget: { activations: '6KB' } });
+  assert.deepEqual(config.errors, []);
+  const byConfig = analyzeSource(text(''), 'n.layers', configToEngineOptions(config.config));
+  assert.equal(byConfig.diagnostics.filter((x) => x.code === 'over-budget').length, 1);
+  assert.equal(parseConfig({ budget: { activations: '6K' } }).errors.length, 1);
+  assert.throws(() => analysisOptions({ 'max-activations': 'lots' }, { out: () => {}, err: () => {} } as never));
+  for (const v of ['6', '6K', '0B', '1.5B', '-1MB']) {
+    const bad = analyzeSource(text(`budget activations=${v}`), 'n.layers');
+    const e = bad.diagnostics.find((x) => x.code === 'invalid-value')!;
+    assert.equal(bad.text.slice(e.span.start, e.span.end), v, v);
+  }
+  const r = buildReport(over, 'n');
+  assert.equal(r.budget?.activationBytes, 6000);
+  assert.match(textReport(r), /^Budget: +peak activations 6\.00KB$/m);
 });

@@ -207,6 +207,8 @@ function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): Anal
   if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
   if (d.latencyMs !== undefined && own?.latencyMs === undefined && budget.latencyMs === undefined)
     budget.latencyMs = d.latencyMs;
+  if (d.activationBytes !== undefined && own?.activationBytes === undefined && budget.activationBytes === undefined)
+    budget.activationBytes = d.activationBytes;
   return { ...options, budget };
 }
 
