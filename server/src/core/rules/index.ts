@@ -7,7 +7,10 @@ import { channelsMultipleOf8 } from './channelsMultipleOf8';
 import { deadDepthwiseKernel } from './deadDepthwiseKernel';
 import { fcHeavy } from './fcHeavy';
 import { fuseSeparable } from './fuseSeparable';
+import { activationHeavy } from './activationHeavy';
+import { heavyGroupConv } from './heavyGroupConv';
 import { largeKernel } from './largeKernel';
+import { unbalancedPointwise } from './unbalancedPointwise';
 import { latencyShares } from './latencyShares';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
@@ -21,9 +24,12 @@ const RULES: Rule[] = [
   separableConv,
   fuseSeparable,
   latencyShares,
+  activationHeavy,
   overBudget,
   fcHeavy,
   largeKernel,
+  unbalancedPointwise,
+  heavyGroupConv,
   channelsMultipleOf8,
   biasBeforeBn,
   deadDepthwiseKernel,
