@@ -188,6 +188,8 @@ export interface Layer {
    * through the norm's scale γ ≈ 0 (the dead-depthwise-kernel rule).
    */
   deadKernels?: { dead: number; total: number; byGamma: number };
+  /** Batch-norm channels whose scale γ is negligible, when the file holds γ: `dead` of `total` (the dead-bn-channel rule). */
+  deadChannels?: { dead: number; total: number };
 }
 
 export interface NetworkInput {
@@ -223,7 +225,7 @@ export interface Graph {
   headerSpan: Span;
 }
 
-export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx' | 'keras';
+export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx' | 'keras' | 'tfjs';
 
 /** Input shape convention: [H, W, C] of one batch item. */
 export type Shape = [number, number, number];
