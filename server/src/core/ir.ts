@@ -110,8 +110,11 @@ export type LayerOp =
   | { kind: 'reshape'; h: number; c: number }
   /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
   | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
-  /** Zero padding of the spatial sides (nn.ZeroPad2d, F.pad): no cost. */
-  | { kind: 'pad'; top: number; bottom: number; left: number; right: number }
+  /**
+   * Zero padding of the spatial sides (nn.ZeroPad2d, F.pad) and, with `channels`, that many zero
+   * channels after the input's (a TensorFlow Pad of the last axis, BlazeFace's channel padding): no cost.
+   */
+  | { kind: 'pad'; top: number; bottom: number; left: number; right: number; channels?: number }
   /**
    * Multi-head self-attention over the H x W positions of an input that holds, per head, the
    * query, key and value channels (keyDim, keyDim, headDim in that order): softmax(QᵀK)·V per

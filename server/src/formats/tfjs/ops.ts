@@ -134,7 +134,9 @@ function prelu(alpha: Value | undefined, channels: number): LayerOp | string {
   if (alpha?.kind !== 'const') return 'slopes that are not a stored constant';
   const n = numel(alpha.shape);
   if (n === 1) return { kind: 'act', fn: 'leaky' };
-  if (n === channels && alpha.shape[alpha.shape.length - 1] === channels) return { kind: 'scale', bias: false };
+  // One slope per channel (when the input's channels are unknown, its shape is too: nothing is counted).
+  const last = alpha.shape[alpha.shape.length - 1];
+  if (n === last && (channels === 0 || n === channels)) return { kind: 'scale', bias: false };
   return `slopes of shape [${alpha.shape.join(', ')}]`;
 }
 
@@ -330,10 +332,13 @@ function pad(ins: (Value | undefined)[], ctx: OpContext): Lowered {
   if (x?.kind !== 'tensor' || x.rank !== 4) return { why: 'an input that is not a known [N, H, W, C] tensor' };
   const p = intsOf(ins[1], ctx, 'paddings');
   if (typeof p === 'string') return { why: p };
-  if (p.length !== 8 || p[0] || p[1] || p[6] || p[7] || p.some((v) => v < 0))
-    return { why: `paddings [${p.join(', ')}] (only H and W, not negative)` };
+  if (p.length !== 8 || p[0] || p[1] || p.some((v) => v < 0))
+    return { why: `paddings [${p.join(', ')}] (of the batch, or negative)` };
+  const channels = p[6]! + p[7]!;
   return {
-    ops: [['Pad', { kind: 'pad', top: p[2]!, bottom: p[3]!, left: p[4]!, right: p[5]! }]],
+    ops: [
+      ['Pad', { kind: 'pad', top: p[2]!, bottom: p[3]!, left: p[4]!, right: p[5]!, ...(channels ? { channels } : {}) }],
+    ],
     rank: 4,
     from: [x.layer],
   };
@@ -363,6 +368,10 @@ export function lowerOp(node: TfNode, ins: (Value | undefined)[], ctx: OpContext
     case 'StopGradient':
     case 'Snapshot':
       return x ? { alias: x } : { why: 'no input' };
+    case 'Cast':
+      // A change of element type (the uint8 image to float): the same shape, no cost.
+      if (x?.kind !== 'tensor' && x?.kind !== 'unknown') return { why: 'a constant input' };
+      return { ops: [[node.op, { kind: 'identity' }]], rank: x.kind === 'tensor' ? x.rank : 4, from: [x.layer] };
     case 'Conv2D':
     case '_FusedConv2D':
     case 'DepthwiseConv2dNative':
