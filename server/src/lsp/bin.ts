@@ -8,6 +8,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { companionsNextTo } from '../engine/companionsLoad';
 import { fileURLToPath } from 'node:url';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
@@ -68,7 +69,11 @@ if (args.includes('--version') || args.includes('-v')) {
         return { options: {}, errors: [] };
       }
       const loaded = loadConfigFor(path);
-      return { options: configToEngineOptions(loaded.config), errors: loaded.errors };
+      // Weight shards (TensorFlow.js) are read from the document's folder on disk.
+      return {
+        options: { ...configToEngineOptions(loaded.config), companions: companionsNextTo(path) },
+        errors: loaded.errors,
+      };
     },
     clearConfig: clearConfigCache,
   });
