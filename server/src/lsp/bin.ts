@@ -8,7 +8,9 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
 import { clearConfigCache, loadConfigFor } from '../engine/configLoad';
@@ -71,5 +73,7 @@ if (args.includes('--version') || args.includes('-v')) {
       return { options: configToEngineOptions(loaded.config), errors: loaded.errors };
     },
     clearConfig: clearConfigCache,
+    // The bench bundle is built next to this one (esbuild.mjs).
+    bench: (request, onProgress) => runBench(join(__dirname, 'bench.js'), request, onProgress),
   });
 }
