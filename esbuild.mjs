@@ -80,7 +80,12 @@ const builds = [
   }),
   esbuild.build({
     ...common,
-    entryPoints: { server: 'server/src/lsp/bin.ts', cli: 'server/src/cli/bin.ts' },
+    // bench: the process the server starts to measure a document (cli/bench/child.ts).
+    entryPoints: {
+      server: 'server/src/lsp/bin.ts',
+      cli: 'server/src/cli/bin.ts',
+      bench: 'server/src/cli/bench/child.ts',
+    },
     // The optional ONNX Runtime (layerlint bench) is loaded from node_modules when present.
     external: ['onnxruntime-node'],
     outdir: 'dist',
