@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { BudgetFigures } from '../core/analysis';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
+import { companionsNextTo } from '../engine/companionsLoad';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
 import {
   analyzeBytes,
@@ -78,7 +79,8 @@ export function analyzeFile(
   const loaded = configFor(path, cli.configPath);
   cli.verbose?.(`${file}: ${describeConfig(loaded)}`);
   const { config } = loaded;
-  const options = engineOptions(config, cli);
+  // Weight shards are read from the file's own folder, only when its front-end asks.
+  const options = { ...engineOptions(config, cli), companions: companionsNextTo(path) };
   const doc = source.oversized
     ? analyzeUnread(path, source.stat.size, options)
     : source.binary

@@ -5,7 +5,8 @@
 // invocation): the module's input, output and totals, its main layer's details when it has
 // one costed layer, else its parts, one row each. On an op that `repeat` runs several
 // times: the iterations' sum and each iteration. On the network or input line: totals and
-// the per-kind breakdown.
+// the per-kind breakdown. With a target, the estimated latency (labelled estimated); after
+// `layerlint.bench`, the measured time (labelled measured, where and how; features/measured.ts).
 import type { Hover, Position } from 'vscode-languageserver';
 import { BYTES_PER_VALUE, KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
@@ -15,6 +16,7 @@ import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
+import { layerMeasuredMs, measuredWhere, networkMeasured } from './measured';
 
 /** Parts listed in a module hover before the rest is summed into one row. */
 const MAX_PARTS = 12;
@@ -89,9 +91,22 @@ export function layerHover(
     '',
     `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
   );
+  const measured = measuredLine(doc, l);
+  if (measured) lines.push('', measured);
   const latency = latencyLines(doc, l);
   if (latency.length) lines.push('', ...latency);
   return lines.join('\n');
+}
+
+/** After `layerlint.bench`: the layer's measured kernel time, where and how (features/measured.ts). */
+function measuredLine(doc: FeatureDoc, l: LayerResult): string | undefined {
+  const m = doc.measured?.();
+  if (!m) return undefined;
+  if (!m.current) return '_Measured before your last edit: measure again for per-layer times._';
+  const t = layerMeasuredMs(m, l.layer.index);
+  return t === undefined
+    ? '**Measured** on this machine: no kernel of its own (fused into a neighbour by ONNX Runtime, or a view)'
+    : `**Measured** ${ms(t)} on ${measuredWhere(m.report)}, ${markdownText(m.report.runtime)} (with what ONNX Runtime fused into its kernel)`;
 }
 
 /** With a target: the layer's estimated latency, the roofline filled in and what dominates (docs/latency.md). */
@@ -263,6 +278,13 @@ export function networkHover(doc: FeatureDoc): string {
         'latency',
         `${est.complete ? '~' : 'at least '}${ms(est.totalMs)} estimated on ${markdownCode(est.target.id)}, batch ${est.batch}`,
       ),
+    );
+  const m = doc.measured?.();
+  if (m)
+    lines.splice(
+      8,
+      0,
+      row('measured', `${networkMeasured(m)}${m.current ? `, ${markdownText(m.report.runtime)}` : ''}`),
     );
   if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');
