@@ -70,8 +70,11 @@ export class Measurements {
     const { threads, repeats } = s.bench;
     const how = `${BENCH_WARMUP} warm-up + ${repeats} timed runs, ${threads} thread${threads === 1 ? '' : 's'}`;
     progress.begin(`LayerLint: measuring ${name}`, 0, how, true);
+    // The child process gets plain options: weight shards (functions) are not sent, and bench
+    // writes random weights anyway.
+    const { companions, ...options } = d.options;
     const run = this.start(
-      { text: d.text, fileName: name, options: d.options, threads, warmup: BENCH_WARMUP, repeats },
+      { text: d.text, fileName: name, options, threads, warmup: BENCH_WARMUP, repeats },
       (done, total) => progress.report((100 * done) / total, `run ${done} of ${total} (${how})`),
     );
     this.running.set(d.uri, run);
