@@ -13,7 +13,7 @@ import { renderReportBody } from '../../server/src/report/html';
 import { textReport } from '../../server/src/cli/output/text';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
-import { networkHover } from '../../server/src/lsp/features/hover';
+import { layerHover, networkHover } from '../../server/src/lsp/features/hover';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { analysisOptions } from '../../server/src/cli/args';
 import fc from 'fast-check';
@@ -257,4 +257,14 @@ test('on generated networks the one-pass peak equals the step-by-step reference,
     }),
     { seed: 20240611, numRuns: Number(process.env.PROPS_RUNS ?? 60) },
   );
+});
+
+test('layer hover: the activation memory live while the layer runs, the peak marked', () => {
+  const text = readFileSync(join(root, 'examples', 'mobilenet_v1.layers'), 'utf8');
+  const doc = makeFeatureDoc(analyzeSource(text, 'm.layers'), 'file:///m.layers', 1, DEFAULT_SETTINGS);
+  const layer = (name: string) => doc.analysis.layers.find((l) => l.layer.name === name)!;
+  assert.match(layerHover(doc, layer('conv2')), / · live while it runs 4\.82MB fp32 \(the peak\)$/m);
+  // conv3_dw reads conv2's 112×112×64 and writes 56×56×64: 1,003,520 elements.
+  assert.match(layerHover(doc, layer('conv3_dw')), / · live while it runs 4\.01MB fp32$/m);
+  assert.equal(doc.analysis.memory().liveElements[layer('conv3_dw').layer.index], 802_816 + 200_704);
 });

@@ -89,7 +89,7 @@ export function layerHover(
   }
   lines.push(
     '',
-    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
+    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''} · ${liveText(doc.analysis.memory(), l.layer.index)}`,
   );
   const measured = measuredLine(doc, l);
   if (measured) lines.push('', measured);
@@ -240,6 +240,12 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
 
 function row(label: string, value: string): string {
   return `| ${label} | ${value} |`;
+}
+
+/** The activation memory live while layer `i` runs, and whether it is the peak (docs/counting.md#peak-activation-memory). */
+function liveText(m: PeakMemory, i: number): string {
+  const bytes = `${m.complete ? '' : 'at least '}${compact(m.liveElements[i]! * m.bytesPerElement)}B ${m.precision}`;
+  return `live while it runs ${bytes}${i === m.at ? ' (the peak)' : ''}`;
 }
 
 /** Peak live activation memory: bytes, where, at which precision (docs/counting.md#peak-activation-memory). */
