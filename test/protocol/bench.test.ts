@@ -185,3 +185,28 @@ test('a run cancelled from its progress stops the bench process and measures not
     await s.stop();
   }
 });
+
+test('other formats: a Caffe prototxt is measured on its own lines; an Ultralytics model the writer cannot write says why', async () => {
+  const { uri } = server.open('examples/mobilenet_v1.prototxt', undefined, 'prototxt');
+  await server.diagnostics(uri, 1);
+  assert.ok((await lensesOf(uri)).some((l) => l.command?.title === 'Measure latency on this machine'));
+  const report = (await server.conn.sendRequest('workspace/executeCommand', {
+    command: 'layerlint.bench',
+    arguments: [uri],
+  })) as BenchReport;
+  assert.equal(report.network, 'MobileNet_v1');
+  const conv1 = report.layers.find((l) => l.name === 'conv1')!;
+  const line = titles(await lensesOf(uri), conv1.line - 1).join('|');
+  assert.ok(line.includes(` · measured ${ms(conv1.measuredMs)}`), line);
+
+  const yolo = server.open('examples/yolov8n.yaml', undefined, 'yaml');
+  await server.diagnostics(yolo.uri, 1);
+  const before = server.messages().length;
+  assert.equal(
+    await server.conn.sendRequest('workspace/executeCommand', { command: 'layerlint.bench', arguments: [yolo.uri] }),
+    null,
+  );
+  const said = server.messages().slice(before);
+  assert.equal(said.length, 1);
+  assert.match(said[0]!.message, /^LayerLint: yolov8n\.yaml cannot be measured: /);
+});

@@ -50,7 +50,10 @@ export function measuredByLine(m: Measured): Map<number, number> {
   return byLine;
 }
 
-/** The measured kernel time of one layer (by index), when current and the layer had a kernel of its own. */
-export function layerMeasuredMs(m: Measured, index: number): number | undefined {
-  return m.current ? m.report.layers.find((row) => row.index === index)?.measuredMs : undefined;
+/** The measured kernel time of some layers (by index), when current and one of them had a kernel of its own. */
+export function layersMeasuredMs(m: Measured, indices: readonly number[]): number | undefined {
+  if (!m.current) return undefined;
+  const wanted = new Set(indices);
+  const rows = m.report.layers.filter((row) => wanted.has(row.index));
+  return rows.length ? rows.reduce((a, row) => a + row.measuredMs, 0) : undefined;
 }
