@@ -2,15 +2,17 @@
 // server measures a small network in its bench child process with ONNX Runtime, reports
 // progress with the run count, and then the lenses and hover show the measured times; after
 // an edit only the whole-network median is shown, marked stale. A file bench refuses, and a
-// cancelled run, end with a message and no crash.
+// cancelled run, end with a message and no crash; so do a missing ONNX Runtime and a crashed
+// bench process (the runner on its own).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import type { BenchReport } from '../../server/src/engine/bench';
 import { ms } from '../../server/src/core/latency';
+import { runBench } from '../../server/src/lsp/benchRunner';
 import { startTestServer, type TestServer } from './lspClient';
 
 let server: TestServer;
@@ -209,4 +211,23 @@ test('other formats: a Caffe prototxt is measured on its own lines; an Ultralyti
   const said = server.messages().slice(before);
   assert.equal(said.length, 1);
   assert.match(said[0]!.message, /^LayerLint: yolov8n\.yaml cannot be measured: /);
+});
+
+test('the bench runner: ONNX Runtime missing, a crashed bench process and a missing bench program each end in a message', async () => {
+  const request = { text: NET, fileName: 'n.layers', options: {}, threads: 1, warmup: 1, repeats: 1 };
+  // The real bench bundle where no node_modules can be found: onnxruntime-node is not installed there.
+  const alone = mkdtempSync(join(tmpdir(), 'layerlint-no-ort-'));
+  copyFileSync('dist/bench.js', join(alone, 'bench.js'));
+  const unavailable = await runBench(join(alone, 'bench.js'), request, () => undefined).outcome;
+  assert.ok('unavailable' in unavailable, JSON.stringify(unavailable));
+  assert.match(
+    unavailable.unavailable,
+    /^ONNX Runtime for Node is not installed \(an optional dependency\): npm install onnxruntime-node/,
+  );
+  // A process that dies without an outcome: how it ended and the end of its stderr.
+  writeFileSync(join(alone, 'crash.js'), "process.stderr.write('native failure here\\n'); process.exit(3);\n");
+  const crashed = await runBench(join(alone, 'crash.js'), request, () => undefined).outcome;
+  assert.deepEqual(crashed, { failed: 'the bench process ended without a result (exit code 3): native failure here' });
+  const missing = await runBench(join(alone, 'nope.js'), request, () => undefined).outcome;
+  assert.ok('failed' in missing && /nope\.js is missing from this installation/.test(missing.failed));
 });

@@ -11,6 +11,9 @@ import { benchDocument } from '../commands/bench';
 const send = (m: BenchMessage): Promise<void> =>
   new Promise((resolve) => (process.send ? process.send(m, undefined, {}, () => resolve()) : resolve()));
 
+// The server went away (it exited, or killed the channel): nobody waits for the result.
+process.once('disconnect', () => process.exit(0));
+
 process.once('message', async (request: BenchRequest) => {
   let outcome: BenchMessage;
   try {
