@@ -9,6 +9,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import { join } from 'node:path';
+import { companionsNextTo } from '../engine/companionsLoad';
 import { fileURLToPath } from 'node:url';
 import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
@@ -70,7 +71,11 @@ if (args.includes('--version') || args.includes('-v')) {
         return { options: {}, errors: [] };
       }
       const loaded = loadConfigFor(path);
-      return { options: configToEngineOptions(loaded.config), errors: loaded.errors };
+      // Weight shards (TensorFlow.js) are read from the document's folder on disk.
+      return {
+        options: { ...configToEngineOptions(loaded.config), companions: companionsNextTo(path) },
+        errors: loaded.errors,
+      };
     },
     clearConfig: clearConfigCache,
     // The bench bundle is built next to this one (esbuild.mjs).

@@ -12,6 +12,7 @@ import { BYTES_PER_VALUE, KIND_LABELS, macsFormula, type CostKind, type LayerRes
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { ms } from '../../core/latency';
+import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
@@ -249,6 +250,12 @@ function row(label: string, value: string): string {
   return `| ${label} | ${value} |`;
 }
 
+/** Peak live activation memory: bytes, where, at which precision (docs/counting.md#peak-activation-memory). */
+function peakRow(m: PeakMemory, a: FeatureDoc['analysis']): string {
+  const at = m.at >= 0 ? ` at ${markdownText(a.layers[m.at]!.layer.name)}` : '';
+  return `${m.complete ? '' : 'at least '}${compact(m.peakBytes)}B ${m.precision}${at} (${m.live.length} tensors live)`;
+}
+
 export function networkHover(doc: FeatureDoc): string {
   const a = doc.analysis;
   const t = a.totals;
@@ -259,7 +266,8 @@ export function networkHover(doc: FeatureDoc): string {
     '|---|---|',
     row('MACs', `${exact(t.macs)} (${compact(t.macs)}; FLOPs ${compact(2 * t.macs)})`),
     row('params', `${exact(t.params)} (${compact(t.params)})`),
-    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
+    row('activations (sum)', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
+    row('peak memory', peakRow(a.memory(), a)),
     row('other ops', exact(t.otherOps)),
     '',
     '| kind | MACs | share | params |',
@@ -272,7 +280,7 @@ export function networkHover(doc: FeatureDoc): string {
   const est = a.latency();
   if (est)
     lines.splice(
-      8,
+      9,
       0,
       row(
         'latency',
