@@ -164,3 +164,15 @@ test("a repeated op: the sum of its iterations' measured kernels", () => {
   );
   assert.match(titlesOn(codeLenses(doc), 2)[0]!, /\(×2\) · 1\.17K params · measured 0\.250 ms · separable/);
 });
+
+test('the same text analysed into other layers (a setting changed the network): stale, no per-layer times', () => {
+  const m = measurement(NET);
+  const other: Measurement = {
+    ...m,
+    report: { ...m.report, layers: m.report.layers.map((row) => ({ ...row, macs: row.macs / 4 })) },
+  };
+  const doc = docWith(NET, () => other);
+  const lenses = codeLenses(doc);
+  assert.ok(lenses.some((l) => l.command?.title === 'measured 1.84 ms before your last edit (1 thread)'));
+  assert.ok(!lenses.some((l) => l.range.start.line > 0 && l.command?.title.includes('measured')));
+});
