@@ -161,8 +161,12 @@ test('unknown ops, loops and unplaceable nodes are unknown layers named with the
     .node('top', 'TopKV2', ['x'])
     .node('a', 'AddV2', ['x', 'b'])
     .node('b', 'Relu', ['a'])
-    .node('dangling', 'Relu', ['nowhere']);
+    .node('dangling', 'Relu', ['nowhere'])
+    .node('second', 'Relu', ['top:1']);
   const doc = analyze(b, withShard(b));
+  // Another output of an unknown op reads that op, not the network input.
+  const top = doc.analysis.layers.find((l) => l.layer.name === 'top')!.layer.index;
+  assert.deepEqual(doc.analysis.layers.find((l) => l.layer.name === 'second')!.layer.inputs, [top]);
   const unknown = doc.diagnostics.filter((d) => d.code === 'unknown-layer').map((d) => d.message);
   assert.ok(unknown.some((m) => /'TopKV2 \(an op LayerLint does not cost\)'/.test(m)));
   assert.ok(unknown.some((m) => /'AddV2 \(inside a loop/.test(m)));
@@ -170,6 +174,20 @@ test('unknown ops, loops and unplaceable nodes are unknown layers named with the
   assert.equal(doc.analysis.complete, false);
   const free = analyze(new TfjsBuilder().placeholder('x', [1, -1, -1, 3]));
   assert.match(free.diagnostics.find((d) => d.code === 'missing-input')!.message, /not fixed \(\[1, -1, -1, 3\]\)/);
+});
+
+test('Squeeze: given axes of size 1 make a view; without squeeze_dims the batch would go, so it is unknown', () => {
+  const b = new TfjsBuilder()
+    .placeholder('x', [1, 1, 1, 16])
+    .node('given', 'Squeeze', ['x'], { squeeze_dims: list(1, 2) })
+    .node('all', 'Squeeze', ['x'])
+    .node('wide', 'Squeeze', ['x'], { squeeze_dims: list(3) });
+  const doc = analyze(b, withShard(b));
+  assert.deepEqual(doc.analysis.layers[0]!.output, [1, 1, 16]);
+  const unknown = doc.diagnostics.filter((d) => d.code === 'unknown-layer').map((d) => d.message);
+  assert.equal(unknown.length, 2);
+  assert.match(unknown[0]!, /'Squeeze \(squeeze of axes \[0, 1, 2\] \(the batch/);
+  assert.match(unknown[1]!, /'Squeeze \(squeeze of axes \[3\]/);
 });
 
 test('dead-depthwise-kernel folds a per-channel Mul that only reads the depthwise conv', () => {

@@ -221,7 +221,8 @@ function elementwise(node: TfNode, ins: (Value | undefined)[]): Lowered {
   const mode = node.op === 'Mul' || node.op === 'RealDiv' ? 'mul' : 'add';
   if (tensors.length === 0) return { why: 'constant operands only (a constant LayerLint does not fold)' };
   const x = tensors[0]!;
-  const rank = x.kind === 'tensor' ? x.rank : 4;
+  // A broadcast result has the largest operand rank.
+  const rank = Math.max(...tensors.map((t) => (t.kind === 'tensor' ? t.rank : 4)));
   if (tensors.length >= 2 && consts.length === 0)
     return { ops: [[node.op, { kind: 'merge', mode }]], rank, from: tensors.map((t) => t.layer) };
   const c = consts[0];
@@ -268,9 +269,12 @@ function squeezeOrExpand(node: TfNode, ins: (Value | undefined)[], ctx: OpContex
   if (x?.kind !== 'tensor' || !dims) return { why: 'an input of unknown shape' };
   let out: number[];
   if (node.op === 'Squeeze') {
-    const axes = ints(node.attr, 'squeeze_dims').map((a) => (a < 0 ? a + dims.length : a));
-    out = dims.filter((d, i) => (axes.length ? !axes.includes(i) : d !== 1));
-    if (axes.includes(0) || axes.some((a) => dims[a] !== 1)) return { why: `squeeze_dims [${axes.join(', ')}]` };
+    const given = ints(node.attr, 'squeeze_dims').map((a) => (a < 0 ? a + dims.length : a));
+    // Without squeeze_dims every axis of size 1 goes, the batch too.
+    const axes = given.length ? given : dims.flatMap((d, i) => (d === 1 ? [i] : []));
+    if (axes.includes(0) || axes.some((a) => dims[a] !== 1))
+      return { why: `squeeze of axes [${axes.join(', ')}] (the batch, or an axis larger than 1)` };
+    out = dims.filter((_, i) => !axes.includes(i));
   } else {
     const axis = intsOf(ins[1], ctx, 'an axis');
     if (typeof axis === 'string') return { why: axis };
