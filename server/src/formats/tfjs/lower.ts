@@ -102,7 +102,6 @@ export function lowerGraphModel(
   /** Raw kernel magnitudes of each depthwise layer whose filter was read. */
   const magnitudes = new Map<number, Float64Array>();
   const names = new Set<string>();
-  let inputRank = 0;
   let inputNode: string | undefined;
 
   const add = (n: SourceNode, suffix: string, opText: string, op: LayerOp, inputs: number[]): number => {
@@ -164,8 +163,7 @@ export function lowerGraphModel(
         continue;
       }
       inputNode = n.name;
-      inputRank = placeholder(n, graph, diagnostics);
-      values.set(n.name, tensor(-1, inputRank));
+      values.set(n.name, tensor(-1, placeholder(n, graph, diagnostics)));
       continue;
     }
     // A BiasAdd right after a conv or matmul that has no bias and no other reader: the conv's bias.

@@ -170,7 +170,7 @@ function convolution(node: TfNode, ins: (Value | undefined)[]): Lowered {
   const ops: [string, LayerOp][] = [[node.op, op]];
   const rest = fusedTail(fused, ins, channels);
   if (typeof rest === 'string') return { why: rest };
-  return { ops: [...ops, ...rest], rank: 4, from: x.kind === 'unknown' ? [x.layer] : [x.layer] };
+  return { ops: [...ops, ...rest], rank: 4, from: [x.layer] };
 }
 
 /** The ops after a fused conv or matmul's BiasAdd: FusedBatchNorm (4 args), then an activation (Prelu: 1 arg). */
