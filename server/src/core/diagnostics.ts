@@ -98,7 +98,7 @@ export const CODES = {
   'over-budget': {
     stage: 'cost',
     severity: 'error',
-    summary: 'Total MACs, parameters or estimated latency above the budget.',
+    summary: 'Total MACs, parameters, estimated latency or peak activation memory above the budget.',
   },
   'latency-budget-unchecked': {
     stage: 'cost',
@@ -185,7 +185,7 @@ export type DiagnosticData =
     }
   | {
       kind: 'budget';
-      metric: 'macs' | 'params' | 'latency';
+      metric: 'macs' | 'params' | 'latency' | 'activations';
       limit: number;
       actual: number;
       alpha?: number;

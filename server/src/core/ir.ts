@@ -208,6 +208,8 @@ export interface Budget {
   params?: number;
   /** Estimated latency on the target, in ms (docs/latency.md). */
   latencyMs?: number;
+  /** Peak live activation memory in bytes (docs/counting.md#peak-activation-memory). */
+  activationBytes?: number;
   span: Span;
 }
 

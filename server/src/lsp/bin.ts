@@ -8,8 +8,10 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { join } from 'node:path';
 import { companionsNextTo } from '../engine/companionsLoad';
 import { fileURLToPath } from 'node:url';
+import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
 import { clearConfigCache, loadConfigFor } from '../engine/configLoad';
@@ -76,5 +78,7 @@ if (args.includes('--version') || args.includes('-v')) {
       };
     },
     clearConfig: clearConfigCache,
+    // The bench bundle is built next to this one (esbuild.mjs).
+    bench: (request, onProgress) => runBench(join(__dirname, 'bench.js'), request, onProgress),
   });
 }

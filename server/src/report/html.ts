@@ -152,6 +152,10 @@ function header(ctx: Ctx): string {
       parts.push(
         `${compact(r.budget.params)} params${t.params > r.budget.params ? ' <strong class="over">exceeded</strong>' : ' ✓'}`,
       );
+    if (r.budget.activationBytes !== undefined)
+      parts.push(
+        `${compact(r.budget.activationBytes)}B peak activations${t.peakActivationBytes > r.budget.activationBytes ? ' <strong class="over">exceeded</strong>' : ' ✓'}`,
+      );
     budget = `<p class="budget">Budget: ${parts.join(' · ')}</p>`;
   }
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
@@ -163,9 +167,25 @@ function header(ctx: Ctx): string {
   return `<header>
 <h1>${esc(r.network || r.file)} <span class="muted">cost report</span></h1>
 <p class="meta">${meta}</p>
-<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', t.activationBytes, 'B')}</dl>
+<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('peakActivationBytes', `Peak activation memory (${r.peakActivation.precision}${r.peakActivation.complete ? '' : ', at least'})`, t.peakActivationBytes, 'B')}${stat('activations', 'All activations (sum)', t.activations)}${stat('activationBytes', 'All activations (sum, fp32)', t.activationBytes, 'B')}</dl>
+${peakNote(r)}
 ${budget}${warn}
 </header>`;
+}
+
+/** How many of the buffers live at the peak the report names. */
+const LIVE_SHOWN = 8;
+
+/** Where the peak activation memory is reached and what is live there (docs/counting.md#peak-activation-memory). */
+function peakNote(r: Report): string {
+  const p = r.peakActivation;
+  if (p.layer === undefined) return '';
+  const live = p.live
+    .slice(0, LIVE_SHOWN)
+    .map((t) => `${esc(t.name)} ${shapeText(t.shape)} (${compact(t.bytes)}B)`)
+    .join(', ');
+  const more = p.live.length > LIVE_SHOWN ? ` and ${p.live.length - LIVE_SHOWN} more` : '';
+  return `<p class="meta" data-peak-layer="${esc(p.layer)}">Peak at ${esc(p.layer)} (line ${p.line}${p.batch > 1 ? `, batch ${p.batch}` : ''}): live ${live}${more}.</p>`;
 }
 
 function legend(extra = ''): string {
