@@ -176,6 +176,49 @@ test('unknown ops, loops and unplaceable nodes are unknown layers named with the
   assert.match(free.diagnostics.find((d) => d.code === 'missing-input')!.message, /not fixed \(\[1, -1, -1, 3\]\)/);
 });
 
+test('hostile attributes and shapes: never a throw, a NaN or an invented window; each node a layer or a named unknown', () => {
+  const base = JSON.parse(small().json());
+  const shard = small().shard();
+  const strange = [null, -1, 2.5, 'x', [], {}, { list: { i: ['0', '0', '0', '0'] } }, { list: { i: ['1', '1e9'] } }];
+  let runs = 0;
+  for (const [k, node] of (base.modelTopology.node as { attr?: Record<string, unknown> }[]).entries())
+    for (const key of [...Object.keys(node.attr ?? {}), 'strides', 'ksize'])
+      for (const value of strange) {
+        const model = structuredClone(base);
+        model.modelTopology.node[k].attr = { ...model.modelTopology.node[k].attr, [key]: value };
+        const doc = analyzeSource(JSON.stringify(model), 'model.json', {
+          companions: memoryFiles({ [SHARD]: shard }),
+        });
+        const t = doc.analysis.totals;
+        assert.ok(Number.isSafeInteger(t.macs) && Number.isSafeInteger(t.params), `${key}=${JSON.stringify(value)}`);
+        runs++;
+      }
+  const shapes = [
+    [1, 8, 8, 2.5],
+    [1, 0, 8, 3],
+    [1, 'x', 8, 3],
+    [-1, -1, 8, 3],
+  ];
+  for (const dims of shapes) {
+    const model = structuredClone(base);
+    model.modelTopology.node[0].attr.shape.shape.dim = dims.map((d) => ({ size: String(d) }));
+    const doc = analyzeSource(JSON.stringify(model), 'model.json', { companions: memoryFiles({ [SHARD]: shard }) });
+    assert.ok(
+      doc.diagnostics.some((d) => d.code === 'missing-input'),
+      JSON.stringify(dims),
+    );
+    assert.equal(doc.analysis.totals.macs, 0);
+  }
+  const noStrides = new TfjsBuilder()
+    .placeholder('x', [1, 4, 4, 1])
+    .node('p', 'MaxPool', ['x'], { ksize: list(1, 2, 2, 1), padding: s('VALID') });
+  assert.match(
+    analyze(noStrides).diagnostics.find((d) => d.code === 'unknown-layer')!.message,
+    /MaxPool \(strides \[\]\)/,
+  );
+  assert.ok(runs > 100);
+});
+
 test('Squeeze: given axes of size 1 make a view; without squeeze_dims the batch would go, so it is unknown', () => {
   const b = new TfjsBuilder()
     .placeholder('x', [1, 1, 1, 16])

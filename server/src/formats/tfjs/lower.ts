@@ -230,7 +230,7 @@ function placeholder(n: SourceNode, graph: Graph, diagnostics: EngineDiagnostic[
         makeDiagnostic('assumed-dimension', n.span, `The batch size of ${n.name} is not fixed (-1): counted as 1.`),
       );
   }
-  if (rest.some((d) => !(d > 0))) {
+  if (rest.some((d) => !Number.isSafeInteger(d) || d < 1)) {
     diagnostics.push(
       makeDiagnostic(
         'missing-input',

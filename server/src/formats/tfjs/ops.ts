@@ -118,9 +118,18 @@ function padding(attr: Record<string, unknown>): Padding | string {
   return `padding '${p}'`;
 }
 
-/** Per-axis stride or dilation from an NHWC list [1, h, w, 1]. */
-const hw = (list: number[], fallback: number): [number, number] =>
-  list.length === 4 ? [list[1]!, list[2]!] : [fallback, fallback];
+const positive = (...xs: number[]): boolean => xs.every((x) => Number.isSafeInteger(x) && x >= 1);
+
+/**
+ * Per-axis window, stride or dilation from an NHWC list [1, h, w, 1] (absent: `fallback`, when
+ * TensorFlow has a default), or a reason when it is not such a list of positive integers.
+ */
+function hw(attr: Record<string, unknown>, key: string, fallback?: number): [number, number] | string {
+  const list = ints(attr, key);
+  if (list.length === 0 && fallback !== undefined) return [fallback, fallback];
+  if (list.length !== 4 || !positive(list[1]!, list[2]!)) return `${key} [${list.join(', ')}]`;
+  return [list[1]!, list[2]!];
+}
 
 /** The activation op after a fused conv or matmul (`fused_ops` after BiasAdd), or why it has none. */
 function fusedActivation(name: string, alpha: Value | undefined, channels: number): LayerOp | string {
@@ -150,9 +159,13 @@ function convolution(node: TfNode, ins: (Value | undefined)[]): Lowered {
   if (format !== 'NHWC') return { why: `data_format ${format}` };
   const pad = padding(a);
   if (typeof pad === 'string') return { why: pad };
-  const [sh, sw] = hw(ints(a, 'strides'), 1);
-  const [dh, dw] = hw(ints(a, 'dilations'), 1);
+  const strides = hw(a, 'strides');
+  const dilations = hw(a, 'dilations', 1);
+  if (typeof strides === 'string') return { why: strides };
+  if (typeof dilations === 'string') return { why: dilations };
+  const [[sh, sw], [dh, dw]] = [strides, dilations];
   const [kh, kw, fin, fout] = f.shape as [number, number, number, number];
+  if (!positive(kh, kw, fin, fout)) return { why: `a filter of shape [${f.shape.join(', ')}]` };
   const fused = texts(a, 'fused_ops');
   const bias = fused[0] === 'BiasAdd';
   const depthwise = node.op.includes('Depthwise');
@@ -201,6 +214,7 @@ function matmul(node: TfNode, ins: (Value | undefined)[]): Lowered {
   if (w?.kind !== 'const' || w.shape.length !== 2) return { why: 'a product of two computed tensors' };
   if (x.kind === 'tensor' && x.rank !== 2) return { why: `a rank-${x.rank} input` };
   const units = flag(node.attr, 'transpose_b') ? w.shape[0]! : w.shape[1]!;
+  if (!positive(units)) return { why: `a weight of shape [${w.shape.join(', ')}]` };
   const fused = texts(node.attr, 'fused_ops');
   const rest = fusedTail(fused, ins, units);
   if (typeof rest === 'string') return { why: rest };
@@ -293,8 +307,11 @@ function pool(node: TfNode, x: Value | undefined): Lowered {
   if (format !== 'NHWC') return { why: `data_format ${format}` };
   const pad = padding(a);
   if (typeof pad === 'string') return { why: pad };
-  const [kh, kw] = hw(ints(a, 'ksize'), 1);
-  const [sh, sw] = hw(ints(a, 'strides'), 1);
+  const window = hw(a, 'ksize');
+  const strides = hw(a, 'strides');
+  if (typeof window === 'string') return { why: window };
+  if (typeof strides === 'string') return { why: strides };
+  const [[kh, kw], [sh, sw]] = [window, strides];
   const mode = node.op === 'MaxPool' ? 'max' : 'avg';
   return {
     ops: [[node.op, { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: pad, ceil: false }]],
