@@ -280,6 +280,15 @@ test('dead-bn-channel: a FusedBatchNorm with γ ≈ 0 on one channel; savings in
     .weight('var', [3], [1, 1, 1])
     .node('bn', 'FusedBatchNormV3', ['x', 'gamma', 'beta', 'mean', 'var']);
   assert.ok(!codes(analyze(healthy, withShard(healthy))).includes('dead-bn-channel'));
+  // An infinite γ leaves no scale to judge the others against: nothing is called dead.
+  const broken = new TfjsBuilder()
+    .placeholder('x', [1, 8, 8, 3])
+    .weight('gamma', [3], [Number.POSITIVE_INFINITY, 0.5, 0])
+    .weight('beta', [3], [0, 0, 0])
+    .weight('mean', [3], [0, 0, 0])
+    .weight('var', [3], [1, 1, 1])
+    .node('bn', 'FusedBatchNormV3', ['x', 'gamma', 'beta', 'mean', 'var']);
+  assert.ok(!codes(analyze(broken, withShard(broken))).includes('dead-bn-channel'));
 });
 
 test('a layers model reads its shards: depthwise kernels folded with the BatchNormalization γ, dead BN channels', () => {

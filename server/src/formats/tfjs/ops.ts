@@ -54,7 +54,7 @@ const ACTIVATIONS: Record<string, Activation> = {
 const ELEMENTWISE = new Set(['Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference']);
 
 /** An attribute's list of integers (`{list: {i: ["1", "2"]}}`). */
-export function ints(attr: Record<string, unknown>, key: string): number[] {
+function ints(attr: Record<string, unknown>, key: string): number[] {
   const list = (attr[key] as { list?: { i?: unknown[] } } | undefined)?.list?.i;
   return Array.isArray(list) ? list.map((v) => Number(v)) : [];
 }
@@ -69,8 +69,7 @@ const b64 = (s: unknown): string => {
 };
 
 /** An attribute's string (`{s: base64}`). */
-export const text = (attr: Record<string, unknown>, key: string): string =>
-  b64((attr[key] as { s?: unknown } | undefined)?.s);
+const text = (attr: Record<string, unknown>, key: string): string => b64((attr[key] as { s?: unknown } | undefined)?.s);
 
 /** An attribute's list of strings (`{list: {s: [base64...]}}`). */
 export function texts(attr: Record<string, unknown>, key: string): string[] {
@@ -78,7 +77,7 @@ export function texts(attr: Record<string, unknown>, key: string): string[] {
   return Array.isArray(list) ? list.map(b64) : [];
 }
 
-export const flag = (attr: Record<string, unknown>, key: string): boolean =>
+const flag = (attr: Record<string, unknown>, key: string): boolean =>
   (attr[key] as { b?: unknown } | undefined)?.b === true;
 
 export const float = (attr: Record<string, unknown>, key: string, fallback: number): number => {
@@ -87,7 +86,7 @@ export const float = (attr: Record<string, unknown>, key: string, fallback: numb
 };
 
 /** A tensor's TensorFlow dims with the batch (1), from its IR shape and rank; undefined when unknown. */
-export function dimsOf(v: Value | undefined): number[] | undefined {
+function dimsOf(v: Value | undefined): number[] | undefined {
   if (v?.kind !== 'tensor' || !v.shape) return undefined;
   const [h, w, c] = v.shape;
   if (v.rank === 4) return [1, h, w, c];
@@ -97,7 +96,7 @@ export function dimsOf(v: Value | undefined): number[] | undefined {
 }
 
 /** The IR view of TensorFlow dims without the batch: [F], [T, D] or [H, W, C]. */
-export function viewOf(dims: number[]): LayerOp | undefined {
+function viewOf(dims: number[]): LayerOp | undefined {
   if (dims.some((d) => !Number.isInteger(d) || d < 1)) return undefined;
   if (dims.length === 1) return { kind: 'reshape', h: 1, c: dims[0]! };
   if (dims.length === 2) return { kind: 'reshape', h: dims[0]!, c: dims[1]! };

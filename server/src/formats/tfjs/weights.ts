@@ -14,7 +14,7 @@ import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Span } from '../../core/ir';
 import type { Companions } from '../types';
 
-export interface WeightEntry {
+interface WeightEntry {
   name: string;
   shape: number[];
   dtype: string;
