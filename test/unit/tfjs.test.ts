@@ -100,6 +100,16 @@ test('weights: float16 and uint8 / uint16 quantization decode; half floats exact
   assert.deepEqual(Array.from(w.values('i')!), [7, -3]);
   assert.equal(w.values('absent'), undefined);
   assert.deepEqual(w.diagnostics, []);
+  // The group's bytes cut into three shards, one weight straddling two of them: the same values.
+  const bytes = b.shard();
+  const paths = ['a.bin', 'b.bin', 'c.bin'];
+  const split = new WeightShards(
+    JSON.parse(b.json(paths)).weightsManifest,
+    [],
+    { start: 0, end: 0 },
+    memoryFiles({ 'a.bin': bytes.slice(0, 3), 'b.bin': bytes.slice(3, 10), 'c.bin': bytes.slice(10) }),
+  );
+  for (const name of ['h', 'u8', 'u16', 'i']) assert.deepEqual(split.values(name), w.values(name), name);
 });
 
 test('shards: missing, short or outside the folder are one warning on the paths; the topology figures stand', () => {
