@@ -22,6 +22,8 @@ export interface LayerTiming {
   layer: number;
   /** Median over the repeats of the layer's kernels' time per run, in ms. */
   ms: number;
+  /** The fastest of the repeats, in ms (least disturbed by other work on the machine). */
+  minMs: number;
 }
 
 export interface BenchResult {
@@ -37,6 +39,8 @@ export interface BenchResult {
   layers: LayerTiming[];
   /** Median time per run of kernels that belong to no layer (layout conversions), in ms. */
   otherMs: number;
+  /** Kernels the runtime ran per run (after its fusions), layout conversions included. */
+  kernelsPerRun: number;
 }
 
 interface OrtModule {
@@ -76,17 +80,24 @@ function kernelLayer(node: string, layerOf: ReadonlyMap<string, number>, count: 
   return i >= 0 && i < count ? i : undefined;
 }
 
-/** The first layer of the fused chain `i` ends (BN, scale and activation layers that each only read the one before). */
+const CONVS = new Set(['conv', 'dwconv', 'deconv', 'fc']);
+
+/**
+ * The conv (or fc) that starts the fused chain `i` ends (BN, scale and activation layers that
+ * each only read the one before), or `i` itself when no conv starts it (an activation after
+ * an add runs on its own).
+ */
 function chainStart(analysis: Analysis, i: number): number {
   const next = analysis.soleConsumers();
   let j = i;
   for (;;) {
     const l = analysis.layers[j]!.layer;
     const k = l.op.kind;
+    if (CONVS.has(k)) return j;
     const fusable = k === 'bn' || k === 'scale' || (k === 'act' && l.op.fn !== 'softmax');
-    if (!fusable || l.inputs.length !== 1) return j;
+    if (!fusable || l.inputs.length !== 1) return i;
     const before = l.inputs[0]!;
-    if (before < 0 || next[before] !== j) return j;
+    if (before < 0 || next[before] !== j) return i;
     j = before;
   }
 }
@@ -129,12 +140,14 @@ export async function measure(
     const runs = o.warmup + o.repeats;
     const perRun = new Map<number, number[]>();
     const seen = new Map<string, number>();
+    let kernels = 0;
     for (const e of events) {
       if (e.cat !== 'Node' || !e.name?.endsWith('_kernel_time')) continue;
       const node = e.name.slice(0, -'_kernel_time'.length);
       const k = seen.get(node) ?? 0;
       seen.set(node, k + 1);
       if (k < o.warmup || k >= runs) continue;
+      kernels++;
       const i = kernelLayer(node, layerOf, analysis.layers.length);
       const key = i === undefined ? -1 : chainStart(analysis, i);
       const row = perRun.get(key) ?? new Array<number>(o.repeats).fill(0);
@@ -143,7 +156,7 @@ export async function measure(
     }
     const layers = [...perRun.entries()]
       .filter(([i]) => i >= 0)
-      .map(([layer, row]) => ({ layer, ms: median(row) }))
+      .map(([layer, row]) => ({ layer, ms: median(row), minMs: Math.min(...row) }))
       .sort((a, b) => a.layer - b.layer);
     return {
       runtime: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),
@@ -155,6 +168,7 @@ export async function measure(
       maxMs: Math.max(...times),
       layers,
       otherMs: perRun.has(-1) ? median(perRun.get(-1)!) : 0,
+      kernelsPerRun: kernels / o.repeats,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

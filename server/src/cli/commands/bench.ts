@@ -111,6 +111,7 @@ export const bench: Command = {
         line: lines.positionAt(l.layer.span.start).line + 1,
         macs: l.macs,
         measuredMs: t.ms,
+        measuredMinMs: t.minMs,
         ...(est ? { estimatedMs: chainEstimate(est.layers, t.layer, analysis.soleConsumers()) } : {}),
       };
     });
@@ -157,7 +158,7 @@ function writable(doc: DocumentAnalysis): OnnxExport | string {
 }
 
 /** The document with every separable-conv rewrite applied (what `layerlint fix` writes), analysed and written. */
-function separableRewrite(
+export function separableRewrite(
   doc: DocumentAnalysis,
   path: string,
 ): {
