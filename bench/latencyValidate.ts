@@ -2,14 +2,17 @@
 // on this machine (issue #14 item 6, docs/latency.md#validation-against-bench): every
 // example, every corpus network the ONNX writer can write, and the torchvision ONNX exports,
 // each analysed, written as ONNX and run by ONNX Runtime exactly as `bench` does. Prints per
-// network the measured whole-run time (median, min, max of the repeats), the estimate on the
+// network the measured whole-run CPU time (median, min: process.cpuUsage, immune to waiting for a
+// core on a loaded machine) and wall time (median, min, max), the estimate on the
 // profile and on xeon-1t, and the error of each; then Spearman rank correlation and median
 // absolute % error over all networks, and the separable rewrite's predicted and measured
 // speedup. Networks over --max-gmacs are measured at a smaller input side (said in the
 // table); files that cannot be measured are listed with the reason.
 //
 // Options: --profile FILE (default: the built-in ort-cpu-1t), --repeats N (most per network,
-// default 15), --max-gmacs G (default 6), --only SUBSTRING, --json FILE (every row).
+// default 9; at least 5), --max-gmacs G (default 2), --only SUBSTRING, --json FILE (every row
+// and measurement), --measured FILE (a --json file: its measurements again, estimates recomputed
+// with the current model and profile, nothing run).
 // Environment: LAYERLINT_CORPUS (default /work/shared/corpus), LAYERLINT_TORCHVISION (a folder
 // of torchvision .onnx files; default /tmp/layerlint-torchvision, exported there with
 // test/oracle/onnx_oracle.py and /usr/bin/python3 when missing).
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     'max-gmacs': { type: 'string' },
     only: { type: 'string' },
     json: { type: 'string' },
+    measured: { type: 'string' },
   },
 });
 const CORPUS = process.env.LAYERLINT_CORPUS ?? '/work/shared/corpus';
@@ -48,8 +52,8 @@ const TORCHVISION_MODELS = [
   'regnet_x_400mf',
   'mnasnet1_0',
 ];
-const MAX_REPEATS = Number(values.repeats ?? 15);
-const MAX_MACS = Number(values['max-gmacs'] ?? 6) * 1e9;
+const MAX_REPEATS = Number(values.repeats ?? 9);
+const MAX_MACS = Number(values['max-gmacs'] ?? 2) * 1e9;
 
 function loadProfile(): TargetProfile {
   if (!values.profile) return targetProfile('ort-cpu-1t') ?? fail('no built-in ort-cpu-1t: pass --profile FILE');
@@ -113,13 +117,37 @@ function smallerSide(doc: DocumentAnalysis): number | undefined {
 
 type Ort = Exclude<ReturnType<typeof loadRuntime>, string>;
 
+/** The files whose separable rewrite is measured. */
+const SEPARABLE_FILES = ['examples/mobilenet_v1_conv.layers', 'examples/resnet18.layers', 'examples/yolov3-tiny.cfg'];
+
+/** One file and its separable rewrite, measured: CPU and wall median, before and after. */
+interface RewriteMeasurement {
+  file: string;
+  convs: number;
+  cpuMs: [number, number];
+  wallMs: [number, number];
+}
+
+/** What --json writes and --measured reads back. */
+interface Measured {
+  profile: string;
+  rows: Row[];
+  skipped: string[];
+  rewrites: RewriteMeasurement[];
+  loads: number[][];
+  seconds: number;
+}
+
 async function bench(ort: Ort, doc: DocumentAnalysis, estimateMs: number): Promise<BenchResult> {
   const w = exportOnnx(doc.analysis);
-  const repeats = Math.max(5, Math.min(MAX_REPEATS, Math.ceil(2000 / Math.max(estimateMs, 1))));
-  return measure(ort, w.bytes!, w.layerOf, doc.analysis, { threads: 1, warmup: 2, repeats });
+  const repeats = Math.max(5, Math.min(MAX_REPEATS, Math.ceil(400 / Math.max(estimateMs, 1))));
+  return measure(ort, w.bytes!, w.layerOf, doc.analysis, { threads: 1, warmup: 1, repeats });
 }
 
 interface Row {
+  path: string;
+  /** The input side it was measured at, when scaled down. */
+  sideOption?: number;
   group: string;
   network: string;
   side: number;
@@ -128,6 +156,8 @@ interface Row {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  cpuMs: number;
+  cpuMinMs: number;
   estimateMs: number;
   xeonMs: number;
 }
@@ -152,10 +182,11 @@ async function main(): Promise<void> {
   const profile = loadProfile();
   const xeon = resolveTarget('xeon-1t', undefined)!;
   const loadBefore = loadavg();
+  const previous = values.measured ? (JSON.parse(readFileSync(values.measured, 'utf8')) as Measured) : undefined;
   const rows: Row[] = [];
-  const skipped: string[] = [];
+  const skipped: string[] = previous?.skipped ?? [];
   const started = Date.now();
-  for (const f of files()) {
+  for (const f of previous ? [] : files()) {
     let doc = analyze(f.path, profile);
     const why = blocker(doc);
     if (why) {
@@ -177,6 +208,8 @@ async function main(): Promise<void> {
     const r = await bench(ort, doc, est);
     const xeonDoc = analyze(f.path, xeon, side);
     const row: Row = {
+      path: f.path,
+      ...(side ? { sideOption: side } : {}),
       group: f.group,
       network: basename(f.path),
       side: doc.analysis.input![0],
@@ -185,45 +218,70 @@ async function main(): Promise<void> {
       medianMs: r.medianMs,
       minMs: r.minMs,
       maxMs: r.maxMs,
+      cpuMs: r.cpuMedianMs,
+      cpuMinMs: r.cpuMinMs,
       estimateMs: est,
       xeonMs: xeonDoc.analysis.latency()?.totalMs ?? Number.NaN,
     };
     rows.push(row);
     console.error(
-      `${row.network} (${row.side}): measured ${fmt(r.medianMs)} ms (min ${fmt(r.minMs)}), estimated ${fmt(est)} ms (${signed(pct(est, r.medianMs))})`,
+      `${row.network} (${row.side}): CPU ${fmt(r.cpuMedianMs)} ms, wall ${fmt(r.medianMs)} ms (min ${fmt(r.minMs)}), estimated ${fmt(est)} ms (${signed(pct(est, r.cpuMedianMs))})`,
     );
   }
-  const separable: string[] = [];
-  for (const f of ['examples/mobilenet_v1_conv.layers', 'examples/resnet18.layers', 'examples/yolov3-tiny.cfg']) {
+  // Measurements taken before: their estimates again, with the current model and profile.
+  for (const old of previous?.rows ?? []) {
+    const doc = analyze(old.path, profile, old.sideOption);
+    const xeonDoc = analyze(old.path, xeon, old.sideOption);
+    rows.push({ ...old, estimateMs: doc.analysis.latency()!.totalMs, xeonMs: xeonDoc.analysis.latency()!.totalMs });
+  }
+  const rewrites: RewriteMeasurement[] = previous?.rewrites ?? [];
+  for (const f of previous ? [] : SEPARABLE_FILES) {
     if (values.only && !f.includes(values.only)) continue;
     const doc = analyze(f, profile);
     const after = separableRewrite(doc, f);
     if (typeof after.written === 'string') continue;
     const before = await bench(ort, doc, doc.analysis.latency()!.totalMs);
     const rewritten = await bench(ort, after.doc, after.doc.analysis.latency()!.totalMs);
-    const predicted = doc.analysis.latency()!.totalMs / after.doc.analysis.latency()!.totalMs;
-    const byMedian = before.medianMs / rewritten.medianMs;
-    const byMin = before.minMs / rewritten.minMs;
-    separable.push(
-      `| \`${basename(f)}\` (${after.convs} convs) | ${fmt(before.medianMs)} → ${fmt(rewritten.medianMs)} ms: ${byMedian.toFixed(2)}x | ${fmt(before.minMs)} → ${fmt(rewritten.minMs)} ms: ${byMin.toFixed(2)}x | ${predicted.toFixed(2)}x | ${signed(pct(predicted, byMedian))} / ${signed(pct(predicted, byMin))} |`,
-    );
+    rewrites.push({
+      file: f,
+      convs: after.convs,
+      cpuMs: [before.cpuMedianMs, rewritten.cpuMedianMs],
+      wallMs: [before.medianMs, rewritten.medianMs],
+    });
   }
-  const loadAfter = loadavg();
+  const separable = rewrites.map((m) => {
+    const doc = analyze(m.file, profile);
+    const after = separableRewrite(doc, m.file);
+    const predicted = doc.analysis.latency()!.totalMs / after.doc.analysis.latency()!.totalMs;
+    const byCpu = m.cpuMs[0] / m.cpuMs[1];
+    const byWall = m.wallMs[0] / m.wallMs[1];
+    return `| \`${basename(m.file)}\` (${m.convs} convs) | ${fmt(m.cpuMs[0])} → ${fmt(m.cpuMs[1])} ms: ${byCpu.toFixed(2)}x | ${fmt(m.wallMs[0])} → ${fmt(m.wallMs[1])} ms: ${byWall.toFixed(2)}x | ${predicted.toFixed(2)}x | ${signed(pct(predicted, byCpu))} / ${signed(pct(predicted, byWall))} |`;
+  });
+  const loads = previous?.loads ?? [loadBefore, loadavg()];
+  const seconds = previous?.seconds ?? (Date.now() - started) / 1000;
   const out: string[] = [];
   out.push(
-    `Profile ${profile.id}; ${rows.length} networks measured in ${((Date.now() - started) / 1000).toFixed(0)} s; load average ${loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ${loadAfter.map((x) => x.toFixed(1)).join(' ')} after; onnxruntime-node, 1 thread.`,
+    `Profile ${profile.id}; ${rows.length} networks measured in ${seconds.toFixed(0)} s${previous ? ` (measurements of ${values.measured})` : ''}; load average ${loads[0]!.map((x) => x.toFixed(1)).join(' ')} before, ${loads[1]!.map((x) => x.toFixed(1)).join(' ')} after; onnxruntime-node, 1 thread.`,
     '',
-    `| network | source | input | MACs | measured median (min–max) ms | estimate ${profile.id} | error vs median / min | estimate xeon-1t | error vs median |`,
-    '|---|---|---|---|---|---|---|---|---|',
+    `| network | source | input | MACs | CPU ms per run: median (min) | wall ms: median (min–max) | estimate ${profile.id} | error vs CPU | estimate xeon-1t | error vs CPU |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of rows)
     out.push(
-      `| \`${r.network}\` | ${r.group} | ${r.side}${r.rescaled ? ' (scaled)' : ''} | ${(r.macs / 1e9).toFixed(2)}G | ${fmt(r.medianMs)} (${fmt(r.minMs)}–${fmt(r.maxMs)}) | ${fmt(r.estimateMs)} | ${signed(pct(r.estimateMs, r.medianMs))} / ${signed(pct(r.estimateMs, r.minMs))} | ${fmt(r.xeonMs)} | ${signed(pct(r.xeonMs, r.medianMs))} |`,
+      `| \`${r.network}\` | ${r.group} | ${r.side}${r.rescaled ? ' (scaled)' : ''} | ${(r.macs / 1e9).toFixed(2)}G | ${fmt(r.cpuMs)} (${fmt(r.cpuMinMs)}) | ${fmt(r.medianMs)} (${fmt(r.minMs)}–${fmt(r.maxMs)}) | ${fmt(r.estimateMs)} | ${signed(pct(r.estimateMs, r.cpuMs))} | ${fmt(r.xeonMs)} | ${signed(pct(r.xeonMs, r.cpuMs))} |`,
     );
   out.push('');
   out.push(
     `- ${summary(
-      `${profile.id} vs measured median`,
+      `${profile.id} vs CPU time (median)`,
+      rows,
+      (r) => r.estimateMs,
+      (r) => r.cpuMs,
+    )}`,
+  );
+  out.push(
+    `- ${summary(
+      `${profile.id} vs wall time (median)`,
       rows,
       (r) => r.estimateMs,
       (r) => r.medianMs,
@@ -231,26 +289,18 @@ async function main(): Promise<void> {
   );
   out.push(
     `- ${summary(
-      `${profile.id} vs measured min`,
-      rows,
-      (r) => r.estimateMs,
-      (r) => r.minMs,
-    )}`,
-  );
-  out.push(
-    `- ${summary(
-      'xeon-1t vs measured median',
+      'xeon-1t vs CPU time (median)',
       rows,
       (r) => r.xeonMs,
-      (r) => r.medianMs,
+      (r) => r.cpuMs,
     )}`,
   );
   out.push(
     `- ${summary(
-      'MACs vs measured median (rank only)',
+      'MACs vs CPU time (rank only)',
       rows,
       (r) => r.macs,
-      (r) => r.medianMs,
+      (r) => r.cpuMs,
     ).replace(/, median abs.*$/, '')}`,
   );
   if (separable.length) {
@@ -262,7 +312,8 @@ async function main(): Promise<void> {
   }
   if (skipped.length) out.push('', `Not measured (${skipped.length}):`, ...skipped.map((s) => `- ${s}`));
   console.log(out.join('\n'));
-  if (values.json) writeFileSync(values.json, JSON.stringify({ profile: profile.id, rows, skipped }, null, 2));
+  const measured: Measured = { profile: profile.id, rows, skipped, rewrites, loads, seconds };
+  if (values.json) writeFileSync(values.json, JSON.stringify(measured, null, 2));
 }
 
 main().catch((e) => fail((e as Error).stack ?? String(e)));

@@ -72,6 +72,21 @@ test('fit: ±10% noise and one sample 5x slower (a disturbed run) move no figure
   assert.ok(Math.abs(fit.stridedDepthwise / 1.8 - 1) <= 0.2);
 });
 
+test('fit: runs whose typical CPU time is 1.25x their fastest kernels divide every rate and the bandwidth by 1.25', () => {
+  const c = chains(KNOWN);
+  const runs = [0.5, 1.5, 2, 8].map((kernelSumMs) => ({
+    kernelSumMs,
+    kernels: 3,
+    ms: 0.03 + 3 * KNOWN.kernelMs + 1.25 * kernelSumMs,
+  }));
+  const fit = fitFigures(samples(KNOWN), c, runs);
+  assert.ok(Math.abs(fit.typicalFactor - 1.25) < 1e-9, String(fit.typicalFactor));
+  for (const k of Object.keys(KNOWN.rates) as RateKind[])
+    assert.ok(Math.abs((fit.rates[k] * 1.25) / KNOWN.rates[k] - 1) < 1e-9, k);
+  assert.ok(Math.abs((fit.bytesPerMs * 1.25) / KNOWN.bytesPerMs - 1) < 1e-9);
+  assert.equal(fitFigures(samples(KNOWN), c).typicalFactor, 1);
+});
+
 test('fit: a kind without samples, or chains of one length, is an error (no figure is invented)', () => {
   const noDepthwise = samples(KNOWN).filter((s) => s.kind !== 'depthwise');
   assert.throws(() => fitFigures(noDepthwise, chains(KNOWN)), /no depthwise samples/);
@@ -148,7 +163,7 @@ test('layerlint.json targets: a profile file (relative to the config) or an inli
   assert.deepEqual(bad.errors, [
     'targets[0]: kernelMs: expected a non-negative number of ms',
     'targets[1] (missing.json): cannot read: ENOENT',
-    "target: 'known-1t' is not one of xeon-1t, xeon-16t, phone-big-core, h200-fp16-b1, h200-fp16-b64",
+    "target: 'known-1t' is not one of xeon-1t, ort-cpu-1t, xeon-16t, phone-big-core, h200-fp16-b1, h200-fp16-b64",
   ]);
 });
 

@@ -2,8 +2,9 @@
 // calibrate`, docs/latency.md#calibrate). Pure: samples in, figures out; nothing here runs
 // anything. Contract: the fitted figures are the ones the estimate (./latency.ts) reads, fitted
 // to the same roofline it computes, t = max(work / rate[kind], bytes / bandwidth), on each
-// kernel's own (profiled) time, and the per-kernel overhead is the slope of whole-run time
-// over kernel count; each fit minimises the sum of absolute log errors (a relative error that
+// kernel's own (fastest profiled) time, scaled to a typical run (the whole-run CPU time of the
+// same micro-benchmarks), and the per-kernel overhead is the slope of whole-run time over
+// kernel count; each fit minimises the sum of absolute log errors (a relative error that
 // one slow, disturbed sample cannot dominate), over candidate values the samples themselves give.
 import type { RateKind } from './targets';
 
@@ -26,12 +27,30 @@ export interface ChainSample {
   ms: number;
 }
 
+/**
+ * One micro-benchmark as a whole: its typical (median) whole-run CPU time, the sum of its
+ * kernels' fastest profiled times, and how many kernels it runs.
+ */
+export interface RunSample {
+  ms: number;
+  kernelSumMs: number;
+  kernels: number;
+}
+
 export interface FittedFigures {
   rates: Record<RateKind, number>;
   bytesPerMs: number;
   kernelMs: number;
   /** Work factor of strided depthwise convs (1 without strided samples). */
   stridedDepthwise: number;
+  /**
+   * How much longer a typical run's kernels take than their fastest profiled times (cache
+   * and memory traffic of a run in full, the profiler's own cost): the median over the
+   * given runs (networks of many kernels, whose input and output are small beside their
+   * work) of (run time − fixed run cost − kernels · overhead) / kernel sum. Rates
+   * and bandwidth are already divided by it.
+   */
+  typicalFactor: number;
 }
 
 const KINDS: readonly RateKind[] = ['dense', 'pointwise', 'depthwise', 'elementwise'];
@@ -61,11 +80,17 @@ function best(candidates: readonly number[], error: (c: number) => number): numb
  * Bandwidth from pure copies (work 0), then each kind's peak rate with that bandwidth fixed:
  * the rate that fits its samples best (depthwise: the stride-1 ones); a kind whose samples are
  * all memory-bound gets the lowest rate that keeps them so. Then the work factor of strided
- * depthwise convs (at least 1) at that rate. Kernel overhead: the least-squares slope of
+ * depthwise convs (at least 1) at that rate. Last, with `runs`, rates and bandwidth are
+ * divided by the typical-run factor (at least 1), so that the profile estimates a typical
+ * run, not the fastest kernels. Kernel overhead: the least-squares slope of
  * whole-run time over kernel count (at least 0). Throws when a kind or the copies or the
  * chains have no samples: every figure must come from a measurement.
  */
-export function fitFigures(kernels: readonly KernelSample[], chains: readonly ChainSample[]): FittedFigures {
+export function fitFigures(
+  kernels: readonly KernelSample[],
+  chains: readonly ChainSample[],
+  runs: readonly RunSample[] = [],
+): FittedFigures {
   const copies = kernels.filter((s) => s.work === 0);
   if (!copies.length) throw new Error('no copy samples: the bandwidth cannot be fitted');
   const bytesPerMs = best(
@@ -100,5 +125,13 @@ export function fitFigures(kernels: readonly KernelSample[], chains: readonly Ch
     sxy += (c.kernels - mx) * (c.ms - my);
     sxx += (c.kernels - mx) ** 2;
   }
-  return { rates, bytesPerMs, kernelMs: Math.max(0, sxy / sxx), stridedDepthwise };
+  const kernelMs = Math.max(0, sxy / sxx);
+  const runMs = my - kernelMs * mx;
+  const ratios = runs
+    .filter((r) => r.kernelSumMs > 0)
+    .map((r) => (r.ms - runMs - r.kernels * kernelMs) / r.kernelSumMs)
+    .sort((a, b) => a - b);
+  const typicalFactor = ratios.length ? Math.max(1, ratios[ratios.length >> 1]!) : 1;
+  for (const kind of KINDS) rates[kind] /= typicalFactor;
+  return { rates, bytesPerMs: bytesPerMs / typicalFactor, kernelMs, stridedDepthwise, typicalFactor };
 }

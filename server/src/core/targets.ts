@@ -82,6 +82,26 @@ export const TARGETS: readonly TargetProfile[] = [
     ],
   },
   {
+    id: 'ort-cpu-1t',
+    summary:
+      'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
+    precision: 'fp32',
+    bytesPerElement: 4,
+    rates: { dense: 74.49e6, pointwise: 74.5e6, depthwise: 27.57e6, elementwise: 2.34e6 },
+    bytesPerMs: 24.62e6,
+    kernelMs: 0.00588,
+    stridedDepthwise: 2.51,
+    fuses: ['bn', 'scale', 'act'],
+    fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
+    channelGranularity: 16,
+    sources: [
+      'Fitted by layerlint calibrate on 2026-11-30T15:55:23.044Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 21.75 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.191, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      'Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh. Channel granularity 16: one AVX-512 register of fp32 values.',
+      'Validated against layerlint bench on the examples, the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
+    ],
+  },
+  {
     id: 'xeon-16t',
     summary: 'Intel Xeon server, 16 threads, fp32, batch 1 (this machine class, all threads)',
     precision: 'fp32',

@@ -1,6 +1,6 @@
 // Measured latency on this machine (`layerlint bench`, docs/latency.md#measured): the network
 // written as ONNX with random weights (export/onnx.ts) and run by ONNX Runtime for Node, an
-// optional dependency loaded only here. Whole-network times are wall-clock per run after
+// optional dependency loaded only here. Whole-network times are wall-clock and CPU time per run after
 // warm-up runs (median, min, max); per-layer times come from ONNX Runtime's profiler, its
 // kernels mapped back to layers: a kernel named after a layer, or after a layer's output
 // tensor (what ONNX Runtime calls a fused Conv + BN + activation), belongs to that layer, and
@@ -35,6 +35,13 @@ export interface BenchResult {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  /**
+   * Whole-network CPU time per run (process.cpuUsage: every thread of this process, user and
+   * system), median and min, in ms: what the run costs the machine, without the time it
+   * waited for a core while other processes ran.
+   */
+  cpuMedianMs: number;
+  cpuMinMs: number;
   /** Per layer with kernels of its own (fused layers are timed with the layer they fuse into). */
   layers: LayerTiming[];
   /** Median time per run of kernels that belong to no layer (layout conversions), in ms. */
@@ -125,10 +132,16 @@ export async function measure(
     for (let i = 0; i < data.length; i++) data[i] = Math.random();
     const feeds = { input: new ort.Tensor('float32', data, [batch, c, h, w]) };
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let r = 0; r < o.warmup + o.repeats; r++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await session.run(feeds);
-      if (r >= o.warmup) times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      if (r >= o.warmup) {
+        times.push(performance.now() - t0);
+        cpuTimes.push((c.user + c.system) / 1000);
+      }
     }
     session.endProfiling();
     await session.release();
@@ -166,6 +179,8 @@ export async function measure(
       medianMs: median(times),
       minMs: Math.min(...times),
       maxMs: Math.max(...times),
+      cpuMedianMs: median(cpuTimes),
+      cpuMinMs: Math.min(...cpuTimes),
       layers,
       otherMs: perRun.has(-1) ? median(perRun.get(-1)!) : 0,
       kernelsPerRun: kernels / o.repeats,

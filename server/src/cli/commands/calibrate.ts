@@ -4,13 +4,13 @@
 // (./bench/measure.ts) like any `bench` file; its kernels' kinds, work and bytes are the ones
 // the estimate counts (core/latency.ts), so the fit (core/calibration.ts) is of the estimate's
 // own formula. Fusion is read from the kernels the runtime runs; the per-kernel overhead from
-// whole-run times of chains of tiny kernels of two lengths.
+// whole-run CPU times of chains of tiny kernels of three lengths.
 //
 // Exit: 0 written; 2 usage, I/O, or ONNX Runtime not installed.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { fitFigures, type ChainSample, type KernelSample } from '../../core/calibration';
+import { fitFigures, type ChainSample, type KernelSample, type RunSample } from '../../core/calibration';
 import { ACTIVATIONS, type Activation } from '../../core/ir';
 import { ms } from '../../core/latency';
 import { parseTargetProfile, type TargetProfile } from '../../core/targets';
@@ -46,6 +46,8 @@ Options:
 interface Micro {
   name: string;
   text: string;
+  /** A network of many kernels whose whole-run CPU time gives the typical-run factor. */
+  typical?: boolean;
 }
 
 const CHANNEL_GRANULARITY = 16;
@@ -110,6 +112,17 @@ function micros(): Micro[] {
     });
     list.push({ name: `copy ${h}x${h}x${c}`, text: `input ${h}x${h}x${c}\na: relu\nc: concat a a\n` });
   }
+  const repeat = (n: number, line: string) => Array.from({ length: n }, () => line).join('');
+  list.push({
+    name: 'network of 6 dense convs',
+    text: `input 28x28x128\n${repeat(6, 'conv 128 3x3 | bn | relu\n')}`,
+    typical: true,
+  });
+  list.push({
+    name: 'network of 8 separable blocks',
+    text: `input 28x28x256\n${repeat(8, 'dwconv 3x3 | bn | relu | conv 256 1x1 | bn | relu\n')}`,
+    typical: true,
+  });
   return list;
 }
 
@@ -175,10 +188,12 @@ export const calibrate: Command = {
     const started = new Date();
     const progress = (line: string) => io.err(`layerlint calibrate: ${line}\n`);
 
-    // Fusion: a conv + BN (+ activation) the runtime runs as one kernel fuses them.
-    const probe = async (tail: string) =>
-      (await run(ort, `input 28x28x32\nc: conv 32 3x3 | bn${tail}\n`, provisional(false, []), o)).result
-        .kernelsPerRun === 1;
+    // Fusion: a conv + BN (+ activation) that runs as many kernels as the conv alone (layout
+    // conversions included) fuses them.
+    const kernelsOf = async (tail: string) =>
+      (await run(ort, `input 28x28x32\nc: conv 32 3x3${tail}\n`, provisional(false, []), o)).result.kernelsPerRun;
+    const alone = await kernelsOf('');
+    const probe = async (tail: string) => (await kernelsOf(` | bn${tail}`)) === alone;
     const fusesBn = await probe('');
     const fused: Activation[] = [];
     for (const fn of ACTIVATIONS) if (fn !== 'softmax' && fn !== 'linear' && (await probe(` | ${fn}`))) fused.push(fn);
@@ -186,8 +201,15 @@ export const calibrate: Command = {
 
     const profile0 = provisional(fusesBn, fused);
     const kernels: (KernelSample & { micro: string })[] = [];
+    const runs: RunSample[] = [];
     for (const m of micros()) {
       const { doc, result } = await run(ort, m.text, profile0, o);
+      if (m.typical)
+        runs.push({
+          ms: result.cpuMedianMs,
+          kernelSumMs: result.layers.reduce((s, t) => s + t.minMs, result.otherMs),
+          kernels: result.kernelsPerRun,
+        });
       const est = doc.analysis.latency()!;
       for (const t of result.layers) {
         const k = est.layers[t.layer];
@@ -201,10 +223,10 @@ export const calibrate: Command = {
     const chains: ChainSample[] = [];
     for (const n of CHAINS) {
       const { result } = await run(ort, chain(n), profile0, o);
-      chains.push({ kernels: n, ms: result.minMs });
-      progress(`chain of ${n} tiny kernels: ${ms(result.minMs)} (fastest run)`);
+      chains.push({ kernels: n, ms: result.cpuMedianMs });
+      progress(`chain of ${n} tiny kernels: ${ms(result.cpuMedianMs)} CPU time per run (median)`);
     }
-    const fit = fitFigures(kernels, chains);
+    const fit = fitFigures(kernels, chains, runs);
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const profile = {
       id,
@@ -220,7 +242,7 @@ export const calibrate: Command = {
       channelGranularity: CHANNEL_GRANULARITY,
       sources: [
         `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
-        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error; kernel overhead: the slope of the fastest whole-run time over chains of ${CHAINS.join(', ')} tiny kernels.`,
+        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
         `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}. Channel granularity ${CHANNEL_GRANULARITY}: one AVX-512 register of fp32 values.`,
       ],
     };
@@ -254,11 +276,11 @@ function summarize(
       .join(', ')}`,
   ];
   lines.push(
-    `bandwidth         ${(fit.bytesPerMs / 1e6).toFixed(2)} MB/ms; kernel overhead ${ms(fit.kernelMs)}; strided depthwise work x${fit.stridedDepthwise.toFixed(2)}`,
+    `bandwidth         ${(fit.bytesPerMs / 1e6).toFixed(2)} MB/ms; kernel overhead ${ms(fit.kernelMs)}; strided depthwise work x${fit.stridedDepthwise.toFixed(2)}; typical run x${fit.typicalFactor.toFixed(3)} (rates and bandwidth divided by it; the fit below is before)`,
   );
   for (const s of kernels) {
     const work = s.work * (s.strided ? fit.stridedDepthwise : 1);
-    const est = Math.max(work / fit.rates[s.kind], s.bytes / fit.bytesPerMs);
+    const est = Math.max(work / fit.rates[s.kind], s.bytes / fit.bytesPerMs) / fit.typicalFactor;
     lines.push(
       `  ${s.micro.padEnd(32)} ${s.kind.padEnd(11)} measured ${ms(s.ms).padStart(10)}  fit ${ms(est).padStart(10)}`,
     );
