@@ -458,7 +458,10 @@ test('report: text table, --sort macs --top N, totals over all layers', () => {
   assert.match(r.stdout, /\(top 3 of 84 layers by MACs\)/);
   assert.match(r.stdout, /Total MACs: {3}568,740,352 /);
   assert.match(r.stdout, /Conv 1x1 \(pointwise\) +539,492,352 +94\.86%/);
-  assert.match(r.stdout, /^Memory: +activations \S+B, weights 16\.9MB \(fp32\)$/m);
+  assert.match(
+    r.stdout,
+    /^Memory: +peak activations 4\.82MB at conv2 \(line 10\), fp32; all activations \(sum\) \S+B, weights 16\.9MB \(fp32\)$/m,
+  );
   const j = json(run(['report', V1, '--format', 'json', '--sort', 'params', '--top', '2']));
   assert.deepEqual(
     j.layers.map((l: { name: string }) => l.name),

@@ -10,11 +10,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../core/analysis';
+import type { BenchTimes } from '../../engine/bench';
 
 export interface BenchOptions {
   threads: number;
   warmup: number;
   repeats: number;
+  /** Called after each run (warm-up runs included): `done` of `total`. */
+  onRun?: (done: number, total: number) => void;
 }
 
 export interface LayerTiming {
@@ -26,28 +29,9 @@ export interface LayerTiming {
   minMs: number;
 }
 
-export interface BenchResult {
-  runtime: string;
-  threads: number;
-  warmup: number;
-  repeats: number;
-  /** Whole-network wall-clock time per run, in ms. */
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-  /**
-   * Whole-network CPU time per run (process.cpuUsage: every thread of this process, user and
-   * system), median and min, in ms: what the run costs the machine, without the time it
-   * waited for a core while other processes ran.
-   */
-  cpuMedianMs: number;
-  cpuMinMs: number;
+export interface BenchResult extends BenchTimes {
   /** Per layer with kernels of its own (fused layers are timed with the layer they fuse into). */
   layers: LayerTiming[];
-  /** Median time per run of kernels that belong to no layer (layout conversions), in ms. */
-  otherMs: number;
-  /** Kernels the runtime ran per run (after its fusions), layout conversions included. */
-  kernelsPerRun: number;
 }
 
 interface OrtModule {
@@ -142,6 +126,7 @@ export async function measure(
         times.push(performance.now() - t0);
         cpuTimes.push((c.user + c.system) / 1000);
       }
+      o.onRun?.(r + 1, o.warmup + o.repeats);
     }
     session.endProfiling();
     await session.release();
