@@ -37,7 +37,8 @@ export function checkOne(path: string, cwd: string, cli: CommandLineOptions): Fi
         macs: a.totals.macs,
         params: a.totals.params,
         complete: a.complete,
-        diagnostics: reportDiagnostics(doc),
+        // No line index for a file without findings (most files of a tree).
+        diagnostics: doc.diagnostics.length ? reportDiagnostics(doc) : [],
       },
     };
   } catch (e) {

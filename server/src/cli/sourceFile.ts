@@ -82,8 +82,10 @@ export function readSourceFile(path: string, shown = path): SourceFile {
     if (!opened.isFile()) return fail(kindOf(opened));
     const chunks: Buffer[] = [];
     let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+    // The first read is sized by the stat (one more byte sees whether the file grew since);
+    // a file that did grow is read on in chunks of at most 1 MB.
+    for (let first = true; ; first = false) {
+      const chunk = Buffer.allocUnsafe(Math.min(first ? opened.size + 1 : 1 << 20, maxBytes + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
