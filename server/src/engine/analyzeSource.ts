@@ -8,13 +8,15 @@ import { exact } from '../core/format';
 import { LIMITS } from '../core/limits';
 import { applySuppressions } from '../core/suppressions';
 import { detectFrontEnd, frontEndFor } from '../formats';
-import type { FrontEnd, Parsed } from '../formats/types';
+import type { Companions, FrontEnd, Parsed } from '../formats/types';
 import type { FormatId } from '../core/ir';
 
 export interface EngineOptions extends AnalysisOptions {
   format?: FormatId;
   /** Per-code severity overrides; 'off' drops the code. */
   severities?: Partial<Record<Code, Severity | 'off'>>;
+  /** The files next to the document (weight shards), when the host can read them. */
+  companions?: Companions;
 }
 
 export interface DocumentAnalysis {
@@ -40,7 +42,7 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
       `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`,
     );
   try {
-    const parsed = frontEnd.parse(text, fileName);
+    const parsed = frontEnd.parse(text, fileName, options.companions);
     return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
   } catch (e) {
     // Every walk is bounded (LIMITS.maxNesting, explicit stacks); should one still run out of

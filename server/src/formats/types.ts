@@ -12,6 +12,16 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * Files next to a model that its text names (TensorFlow.js weight shards), read on demand by
+ * the host (the CLI and the desktop server read the file system; the browser build has none).
+ * `path` is relative to the model's folder and already checked not to leave it; the host
+ * checks again after resolving links. Never throws: the bytes, or why there are none.
+ */
+export interface Companions {
+  read(path: string): Uint8Array | { error: string };
+}
+
 export interface Parsed {
   graph: Graph;
   diagnostics: EngineDiagnostic[];
@@ -24,7 +34,7 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   /** VS Code language id. */
   languageId: string;
   /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
-  parse(text: string, fileName?: string): P;
+  parse(text: string, fileName?: string, companions?: Companions): P;
   /** A binary format (ONNX): the engine reads the file's bytes and calls parseBytes, not parse. */
   binary?: boolean;
   /** Bytes → IR; `text` is what the spans point into (a readable listing of the file). */

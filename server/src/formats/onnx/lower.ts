@@ -1,7 +1,7 @@
 // ONNX graph → IR: only orders the steps. Initializers become constants (values.ts), the
 // network input sets the IR input and batch (input.ts), the nodes are walked in file order
 // (walk.ts: constant folding, Pad folding, lowering by op family), then the checks run
-// (checks.ts). A layer's [H, W, C] is its tensor's canonical view: [N, C, H, W] → [H, W, C],
+// (checks.ts). At most LIMITS.maxLayers layers are made (then one `limit-exceeded`). A layer's [H, W, C] is its tensor's canonical view: [N, C, H, W] → [H, W, C],
 // [N, C, L] → [L, 1, C], [N, F] → [1, 1, F], higher ranks → [1, elements, 1]. A node that
 // cannot be shaped and costed exactly becomes `{ kind: 'unknown', type }` naming the op and
 // why; every node fed by an unknown value is an identity that core shapes leave unknown.
@@ -10,7 +10,9 @@
 // whose IR shape differs from the tensor's canonical view is made unknown (so no figure from
 // a mismatched lowering is ever shown as exact).
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
+import { exact } from '../../core/format';
 import type { Graph } from '../../core/ir';
+import { LIMITS } from '../../core/limits';
 import { checkAgainstCore, checkValueInfo } from './checks';
 import type { GraphProto } from './decode';
 import { readInput } from './input';
@@ -28,7 +30,7 @@ const NOWHERE = { start: 0, end: 0 };
 
 export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLowered {
   const diagnostics: EngineDiagnostic[] = [];
-  const note = (code: 'assumed-dimension' | 'missing-input' | 'syntax-error', message: string) =>
+  const note = (code: 'assumed-dimension' | 'missing-input' | 'syntax-error' | 'limit-exceeded', message: string) =>
     diagnostics.push(makeDiagnostic(code, NOWHERE, message));
   const values = new Map<string, Value>();
   for (const t of g.initializer ?? []) values.set(t.name ?? '', constOf(t, true));
@@ -42,7 +44,17 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
   };
   const batch = readInput(g, values, graph, note);
   const walk = new GraphWalk(graph, values, batch, opset);
-  (g.node ?? []).forEach((node, nodeIndex) => walk.visit(node, nodeIndex));
+  const nodes = g.node ?? [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (graph.layers.length >= LIMITS.maxLayers) {
+      note(
+        'limit-exceeded',
+        `The model has more than ${exact(LIMITS.maxLayers)} layers; analysis stops at node ${i + 1} of ${exact(nodes.length)}.`,
+      );
+      break;
+    }
+    walk.visit(nodes[i]!, i);
+  }
   checkAgainstCore(graph, walk.expected);
   checkValueInfo(g, values, graph, batch);
   return { graph, diagnostics, nodeOf: walk.nodeOf };

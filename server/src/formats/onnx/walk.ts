@@ -11,7 +11,7 @@ import { intsAttr, numel, type NodeProto } from './decode';
 import { foldConstant, shapeSlice } from './fold';
 import { lowerNode } from './nodes';
 import { canonical, type Const, constValues, type Out, type Tensor, type Value } from './values';
-import { d1, deadKernels, depthwiseMagnitudes, foldNorm } from './weights';
+import { d1, deadKernels, depthwiseMagnitudes, foldNorm, normChannels } from './weights';
 
 const NOWHERE = { start: 0, end: 0 };
 
@@ -146,7 +146,7 @@ export class GraphWalk {
     });
   }
 
-  /** Kernel magnitudes of a depthwise conv, and a BatchNormalization's γ folded into the conv it follows. */
+  /** Kernel magnitudes of a depthwise conv; a BatchNormalization's dead channels, and its γ folded into the conv it follows. */
   private readWeights(node: NodeProto, ins: (Value | undefined)[], out: Out, index: number): void {
     const x = ins[0];
     const weights = out.op.kind === 'conv' ? depthwiseMagnitudes(out.op.groups, d1(x), ins[1]) : undefined;
@@ -154,6 +154,7 @@ export class GraphWalk {
       this.kernelMagnitudes.set(index, weights);
       this.graph.layers[index]!.deadKernels = deadKernels(weights, weights);
     }
+    if (out.op.kind === 'bn') normChannels(this.graph.layers[index]!, ins);
     if (out.op.kind === 'bn' && x?.kind === 'tensor')
       foldNorm(this.graph.layers[x.layer], this.kernelMagnitudes.get(x.layer), node, ins);
   }

@@ -5,15 +5,18 @@
 // invocation): the module's input, output and totals, its main layer's details when it has
 // one costed layer, else its parts, one row each. On an op that `repeat` runs several
 // times: the iterations' sum and each iteration. On the network or input line: totals and
-// the per-kind breakdown.
+// the per-kind breakdown. With a target, the estimated latency (labelled estimated); after
+// `layerlint.bench`, the measured time (labelled measured, where and how; features/measured.ts).
 import type { Hover, Position } from 'vscode-languageserver';
 import { BYTES_PER_VALUE, KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { ms } from '../../core/latency';
+import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
+import { layersMeasuredMs, measuredWhere, networkMeasured } from './measured';
 
 /** Parts listed in a module hover before the rest is summed into one row. */
 const MAX_PARTS = 12;
@@ -88,9 +91,26 @@ export function layerHover(
     '',
     `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
   );
+  const measured = measuredLine(doc, [l]);
+  if (measured) lines.push('', measured);
   const latency = latencyLines(doc, l);
   if (latency.length) lines.push('', ...latency);
   return lines.join('\n');
+}
+
+/** After `layerlint.bench`: the measured kernel time of a layer (or the sum of several), where and how (features/measured.ts). */
+function measuredLine(doc: FeatureDoc, layers: LayerResult[]): string | undefined {
+  const m = doc.measured?.();
+  if (!m) return undefined;
+  if (!m.current) return '_Measured before your last edit: measure again for per-layer times._';
+  const one = layers.length === 1;
+  const t = layersMeasuredMs(
+    m,
+    layers.map((l) => l.layer.index),
+  );
+  return t === undefined
+    ? `**Measured** on this machine: no kernel of ${one ? 'its' : 'their'} own (fused into a neighbour by ONNX Runtime, or a view)`
+    : `**Measured** ${ms(t)} on ${measuredWhere(m.report)}, ${markdownText(m.report.runtime)} (${one ? 'with what ONNX Runtime fused into its kernel' : `the kernels of these ${layers.length} layers`})`;
 }
 
 /** With a target: the layer's estimated latency, the roofline filled in and what dominates (docs/latency.md). */
@@ -127,6 +147,8 @@ function repeatHover(doc: FeatureDoc, layers: LayerResult[]): string {
   ];
   const sep = separableLine(doc, first);
   if (sep) lines.push('', `${sep}, each`);
+  const measured = measuredLine(doc, layers);
+  if (measured) lines.push('', measured);
   lines.push('', '| iteration | shapes | MACs | params |', '|---|---|---:|---:|');
   for (const l of layers.slice(0, MAX_PARTS))
     lines.push(`| ${markdownText(l.layer.name)} | ${shapes(l)} | ${exact(l.macs)} | ${exact(l.params)} |`);
@@ -205,6 +227,8 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
       `**Separable**: ${candidates.length} KxK conv${candidates.length > 1 ? 's' : ''} here would save ${exact(saved)} MACs (${percent(-saved, macs)})`,
     );
   }
+  const measured = measuredLine(doc, layers);
+  if (measured) lines.push('', measured);
   const parts = partsOf(layers, prefix);
   lines.push('', '| part | output | MACs | params |', '|---|---|---:|---:|');
   for (const p of parts.slice(0, MAX_PARTS)) {
@@ -226,6 +250,12 @@ function row(label: string, value: string): string {
   return `| ${label} | ${value} |`;
 }
 
+/** Peak live activation memory: bytes, where, at which precision (docs/counting.md#peak-activation-memory). */
+function peakRow(m: PeakMemory, a: FeatureDoc['analysis']): string {
+  const at = m.at >= 0 ? ` at ${markdownText(a.layers[m.at]!.layer.name)}` : '';
+  return `${m.complete ? '' : 'at least '}${compact(m.peakBytes)}B ${m.precision}${at} (${m.live.length} tensors live)`;
+}
+
 export function networkHover(doc: FeatureDoc): string {
   const a = doc.analysis;
   const t = a.totals;
@@ -236,7 +266,8 @@ export function networkHover(doc: FeatureDoc): string {
     '|---|---|',
     row('MACs', `${exact(t.macs)} (${compact(t.macs)}; FLOPs ${compact(2 * t.macs)})`),
     row('params', `${exact(t.params)} (${compact(t.params)})`),
-    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
+    row('activations (sum)', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
+    row('peak memory', peakRow(a.memory(), a)),
     row('other ops', exact(t.otherOps)),
     '',
     '| kind | MACs | share | params |',
@@ -249,12 +280,19 @@ export function networkHover(doc: FeatureDoc): string {
   const est = a.latency();
   if (est)
     lines.splice(
-      8,
+      9,
       0,
       row(
         'latency',
         `${est.complete ? '~' : 'at least '}${ms(est.totalMs)} estimated on ${markdownCode(est.target.id)}, batch ${est.batch}`,
       ),
+    );
+  const m = doc.measured?.();
+  if (m)
+    lines.splice(
+      8,
+      0,
+      row('measured', `${networkMeasured(m)}${m.current ? `, ${markdownText(m.report.runtime)}` : ''}`),
     );
   if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');
