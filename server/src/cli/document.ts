@@ -13,6 +13,7 @@ import {
   type DocumentAnalysis,
   type EngineOptions,
 } from '../engine/analyzeSource';
+import { externalDataReader } from './externalData';
 import { ConfigError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
@@ -81,7 +82,7 @@ export function analyzeFile(
   const doc = source.oversized
     ? analyzeUnread(path, source.stat.size, options)
     : source.binary
-      ? analyzeBytes(source.bytes, path, options)
+      ? analyzeBytes(source.bytes, path, { ...options, externalData: externalDataReader(path) })
       : analyzeSource(source.text, path, options);
   return { path, file, doc, config };
 }

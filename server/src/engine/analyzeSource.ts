@@ -8,13 +8,15 @@ import { exact } from '../core/format';
 import { LIMITS } from '../core/limits';
 import { applySuppressions } from '../core/suppressions';
 import { detectFrontEnd, frontEndFor } from '../formats';
-import type { FrontEnd, Parsed } from '../formats/types';
+import type { ExternalDataReader, FrontEnd, Parsed } from '../formats/types';
 import type { FormatId } from '../core/ir';
 
 export interface EngineOptions extends AnalysisOptions {
   format?: FormatId;
   /** Per-code severity overrides; 'off' drops the code. */
   severities?: Partial<Record<Code, Severity | 'off'>>;
+  /** Reads files next to a binary model (ONNX external data), where the host can (the CLI). */
+  externalData?: ExternalDataReader;
 }
 
 export interface DocumentAnalysis {
@@ -63,7 +65,7 @@ export function analyzeBytes(bytes: Uint8Array, fileName: string, options: Engin
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, '');
   if (!frontEnd.parseBytes) return analyzeSource(new TextDecoder().decode(bytes), fileName, options);
   if (bytes.length > LIMITS.maxBinaryBytes) return analyzeUnread(fileName, bytes.length, options);
-  const parsed = frontEnd.parseBytes(bytes, fileName);
+  const parsed = frontEnd.parseBytes(bytes, fileName, options.externalData);
   const analysis = analyzeGraph(parsed.graph, parsed.text, parsed.diagnostics, options);
   return namingLayers(finish(parsed.text, options, frontEnd, parsed, analysis));
 }

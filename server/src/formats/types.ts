@@ -17,6 +17,13 @@ export interface Parsed {
   diagnostics: EngineDiagnostic[];
 }
 
+/**
+ * Reads `length` bytes at `offset` of the file `location` (a relative path the front-end has
+ * checked) in a binary model's folder; a string says why it cannot (missing, unreadable,
+ * outside the folder). The bytes may be fewer than asked when the file is short.
+ */
+export type ExternalDataReader = (location: string, offset: number, length: number) => Uint8Array | string;
+
 export interface FrontEnd<P extends Parsed = Parsed> {
   id: FormatId;
   /** File extensions, lower case with the dot. */
@@ -27,8 +34,11 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   parse(text: string, fileName?: string): P;
   /** A binary format (ONNX): the engine reads the file's bytes and calls parseBytes, not parse. */
   binary?: boolean;
-  /** Bytes → IR; `text` is what the spans point into (a readable listing of the file). */
-  parseBytes?(bytes: Uint8Array, fileName?: string): P & { text: string };
+  /**
+   * Bytes → IR; `text` is what the spans point into (a readable listing of the file).
+   * `externalData` reads files next to the model (ONNX external data), where the host can.
+   */
+  parseBytes?(bytes: Uint8Array, fileName?: string, externalData?: ExternalDataReader): P & { text: string };
   /**
    * An incremental parse: `prev` (parsed from `prevText`) updated to `text`, equal to
    * `parse(text)`, or undefined when this edit needs a full parse. Layers the edit leaves

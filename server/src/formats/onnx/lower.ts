@@ -11,6 +11,7 @@
 // a mismatched lowering is ever shown as exact).
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph } from '../../core/ir';
+import type { ExternalDataReader } from '../types';
 import { checkAgainstCore, checkValueInfo } from './checks';
 import type { GraphProto } from './decode';
 import { readInput } from './input';
@@ -22,13 +23,15 @@ export interface OnnxLowered {
   diagnostics: EngineDiagnostic[];
   /** The ONNX node each layer came from (index into graph.node), for findings that name it. */
   nodeOf: number[];
+  /** Per layer: the N-D dims of the tensor it makes, as ONNX states them (undefined when unknown). */
+  tensorDims: (number[] | undefined)[];
 }
 
 const NOWHERE = { start: 0, end: 0 };
 
-export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLowered {
+export function lowerOnnx(g: GraphProto, name: string, opset: number, externalData?: ExternalDataReader): OnnxLowered {
   const diagnostics: EngineDiagnostic[] = [];
-  const note = (code: 'assumed-dimension' | 'missing-input' | 'syntax-error', message: string) =>
+  const note = (code: 'assumed-dimension' | 'missing-input' | 'syntax-error' | 'external-data', message: string) =>
     diagnostics.push(makeDiagnostic(code, NOWHERE, message));
   const values = new Map<string, Value>();
   for (const t of g.initializer ?? []) values.set(t.name ?? '', constOf(t, true));
@@ -41,9 +44,12 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
     headerSpan: NOWHERE,
   };
   const batch = readInput(g, values, graph, note);
-  const walk = new GraphWalk(graph, values, batch, opset);
+  const walk = new GraphWalk(graph, values, batch, opset, externalData);
   (g.node ?? []).forEach((node, nodeIndex) => walk.visit(node, nodeIndex));
+  for (const problem of walk.external.problems)
+    note('external-data', `dead-depthwise-kernel cannot check a depthwise convolution's weights: ${problem}`);
   checkAgainstCore(graph, walk.expected);
   checkValueInfo(g, values, graph, batch);
-  return { graph, diagnostics, nodeOf: walk.nodeOf };
+  const tensorDims = graph.layers.map((l) => (l.op.kind === 'unknown' ? undefined : walk.dims[l.index]));
+  return { graph, diagnostics, nodeOf: walk.nodeOf, tensorDims };
 }
