@@ -18,7 +18,13 @@ function sizes(): Figure[] {
     unit: 'KB',
     target: { op: '<', value: 150 },
   });
-  out.push({ name: 'size.server_bundle_kb', value: kb('dist/server.js'), unit: 'KB', target: { op: '<', value: 500 } });
+  // dist/server.js is the launcher (lsp/launch.ts); the server is dist/serverMain.js.
+  out.push({
+    name: 'size.server_bundle_kb',
+    value: kb('dist/server.js') + kb('dist/serverMain.js'),
+    unit: 'KB',
+    target: { op: '<', value: 500 },
+  });
   out.push({ name: 'size.cli_bundle_kb', value: kb('dist/cli.js'), unit: 'KB' });
   if (existsSync('layerlint.vsix')) out.push({ name: 'size.vsix_kb', value: kb('layerlint.vsix'), unit: 'KB' });
   return out;

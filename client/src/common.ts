@@ -1,12 +1,12 @@
 // What the desktop (Node) and web clients share once each has built its LanguageClient:
-// client options, the status bar with the active file's totals, the commands, the cost
+// client options (a palette command the server runs gets the active document), the status bar with the active file's totals, the commands, the cost
 // report view, and when the server starts: only once a model is open (models.ts), so a
 // plain YAML or `.cfg` file costs no server process. Nothing here may import Node modules:
 // the web build bundles this file.
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
 import { compact } from '../../server/src/core/format';
-import { STATS_NOTIFICATION, type StatsParams } from '../../server/src/lsp/protocol';
+import { COMMANDS, STATS_NOTIFICATION, type StatsParams } from '../../server/src/lsp/protocol';
 import { registerModelEditor } from './modelEditor';
 import { registerReportView } from './reportView';
 import { DOCUMENT_SELECTOR } from './selector';
@@ -21,6 +21,13 @@ export interface LayerlintApi {
 export function clientOptions(watchConfig: boolean): LanguageClientOptions {
   return {
     documentSelector: DOCUMENT_SELECTOR,
+    middleware: {
+      // From the command palette a server command has no arguments: measure the active editor's document.
+      executeCommand: (command, args, next) =>
+        command === COMMANDS.bench && !args.length
+          ? next(command, [vscode.window.activeTextEditor?.document.uri.toString() ?? ''])
+          : next(command, args),
+    },
     synchronize: watchConfig
       ? {
           configurationSection: 'layerlint',

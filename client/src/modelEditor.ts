@@ -15,6 +15,8 @@ import {
 } from '../../server/src/lsp/protocol';
 
 export const MODEL_EDITOR_VIEW_TYPE = 'layerlint.modelReport';
+/** Internal: the page each open report view last rendered (by URI), for tests. */
+export const MODEL_EDITOR_STATE_COMMAND = 'layerlint.modelEditorState';
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -44,16 +46,21 @@ async function modelReportHtml(client: BaseLanguageClient, uri: vscode.Uri): Pro
 
 /** Registers the editor; `start` starts the language server (once) before the first report. */
 export function registerModelEditor(client: BaseLanguageClient, start: () => Promise<void>): vscode.Disposable {
-  return vscode.window.registerCustomEditorProvider(
-    MODEL_EDITOR_VIEW_TYPE,
-    {
-      openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
-      async resolveCustomEditor(document, panel) {
-        panel.webview.options = { enableScripts: false, localResourceRoots: [] };
-        await start();
-        panel.webview.html = await modelReportHtml(client, document.uri);
+  const rendered = new Map<string, string>();
+  return vscode.Disposable.from(
+    vscode.window.registerCustomEditorProvider(
+      MODEL_EDITOR_VIEW_TYPE,
+      {
+        openCustomDocument: (uri) => ({ uri, dispose: () => rendered.delete(uri.toString()) }),
+        async resolveCustomEditor(document, panel) {
+          panel.webview.options = { enableScripts: false, localResourceRoots: [] };
+          await start();
+          panel.webview.html = await modelReportHtml(client, document.uri);
+          rendered.set(document.uri.toString(), panel.webview.html);
+        },
       },
-    },
-    { supportsMultipleEditorsPerDocument: true },
+      { supportsMultipleEditorsPerDocument: true },
+    ),
+    vscode.commands.registerCommand(MODEL_EDITOR_STATE_COMMAND, (uri: string) => rendered.get(uri)),
   );
 }

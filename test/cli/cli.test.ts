@@ -458,7 +458,10 @@ test('report: text table, --sort macs --top N, totals over all layers', () => {
   assert.match(r.stdout, /\(top 3 of 84 layers by MACs\)/);
   assert.match(r.stdout, /Total MACs: {3}568,740,352 /);
   assert.match(r.stdout, /Conv 1x1 \(pointwise\) +539,492,352 +94\.86%/);
-  assert.match(r.stdout, /^Memory: +activations \S+B, weights 16\.9MB \(fp32\)$/m);
+  assert.match(
+    r.stdout,
+    /^Memory: +peak activations 4\.82MB at conv2 \(line 10\), fp32; all activations \(sum\) \S+B, weights 16\.9MB \(fp32\)$/m,
+  );
   const j = json(run(['report', V1, '--format', 'json', '--sort', 'params', '--top', '2']));
   assert.deepEqual(
     j.layers.map((l: { name: string }) => l.name),
@@ -749,10 +752,13 @@ test('bench: the network measured with ONNX Runtime, whole and per layer by line
   const text = run(['bench', 'n.layers', '--warmup', '1', '--repeats', '2'], { cwd: dir });
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /Whole network: .* ms median of 2 runs after 1 warm-up \(min .* ms, max .* ms\)/);
-  write(join(dir, 'u.layers'), 'input 8x8x4\nu: deconv 8 2x2 stride=2\n');
-  const refused = run(['bench', 'u.layers'], { cwd: dir });
+  write(
+    join(dir, 'u.prototxt'),
+    'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\nlayer { name: "p" type: "PriorBox" bottom: "data" bottom: "data" top: "p" prior_box_param { min_size: 30 } }\n',
+  );
+  const refused = run(['bench', 'u.prototxt'], { cwd: dir });
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /cannot be measured:\n {2}u: deconv/);
+  assert.match(refused.stderr, /cannot be measured:\n {2}p: PriorBox \(priorbox\) has no ONNX form here/);
   assert.equal(run(['bench', 'n.layers', '--threads', '0'], { cwd: dir }).code, 2);
   // --compare separable: the file and its separable rewrite (c1's 3x3 conv), both measured.
   const c = run(

@@ -23,6 +23,15 @@ export interface TestServer {
   stderr: () => string;
   /** The window/logMessage lines so far (what VS Code shows in the LayerLint output channel). */
   logs: () => string[];
+  /** The window/showMessage notifications so far (type 1 error, 2 warning, 3 info). */
+  messages: () => { type: number; message: string }[];
+  /** The $/progress notifications so far, in order. */
+  progress: () => {
+    token: string | number;
+    value: { kind: string; title?: string; message?: string; percentage?: number };
+  }[];
+  /** How many workspace/codeLens/refresh requests the server sent (with `refreshLenses`). */
+  lensRefreshes: () => number;
   /** Resolves with the next publishDiagnostics for `uri` (with `version` if given). */
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(path: string, text?: string, languageId?: string): { uri: string; text: string };
@@ -34,6 +43,10 @@ export async function startTestServer(
     configuration?: unknown;
     initializationOptions?: unknown /** Node flags for the server process (the VS Code client passes some). */;
     execArgv?: string[];
+    /** Declare window.workDoneProgress: the server may create progress tokens. */
+    workDoneProgress?: boolean;
+    /** Declare workspace.codeLens.refreshSupport. */
+    refreshLenses?: boolean;
   } = {},
 ): Promise<TestServer> {
   const proc = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], { stdio: 'pipe' });
@@ -55,13 +68,32 @@ export async function startTestServer(
     p.items.map(() => options.configuration ?? null),
   );
   conn.onRequest('workspace/applyEdit', () => ({ applied: true }));
+  const messages: { type: number; message: string }[] = [];
+  conn.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+    messages.push(p);
+  });
+  const progress: ReturnType<TestServer['progress']> = [];
+  conn.onNotification('$/progress', (p: ReturnType<TestServer['progress']>[number]) => {
+    progress.push(p);
+  });
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  let lensRefreshes = 0;
+  conn.onRequest('workspace/codeLens/refresh', () => {
+    lensRefreshes++;
+    return null;
+  });
   conn.onRequest('workspace/inlayHint/refresh', () => null);
   conn.listen();
   const init = (await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: null,
     capabilities: {
-      workspace: { configuration: options.configuration !== undefined, applyEdit: true },
+      workspace: {
+        configuration: options.configuration !== undefined,
+        applyEdit: true,
+        ...(options.refreshLenses ? { codeLens: { refreshSupport: true } } : {}),
+      },
+      ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
       textDocument: { publishDiagnostics: { versionSupport: true } },
     },
     initializationOptions: options.initializationOptions,
@@ -71,6 +103,9 @@ export async function startTestServer(
     conn,
     proc,
     logs: () => logs,
+    messages: () => messages,
+    progress: () => progress,
+    lensRefreshes: () => lensRefreshes,
     init,
     stderr: () => err,
     diagnostics(uri, version, timeoutMs = 10_000) {

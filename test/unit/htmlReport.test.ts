@@ -25,8 +25,8 @@ for (const file of examples) {
     );
     assert.doesNotMatch(
       html,
-      /<script|\bsrc=|href="(?!#)|url\(|@import/i,
-      'nothing to load, no script in the standalone file',
+      /<script|\bsrc=|href="(?!#|https:\/\/[^"]*\/docs\/rules\.md#)|url\(|@import/i,
+      'nothing to load, no script in the standalone file; links only to the rules documentation',
     );
     assert.doesNotMatch(html, / style="/, 'no inline style attributes (the CSP would block them)');
     assert.equal(attr(html, 'data-total="macs" data-value')[0], String(report.totals.macs));
@@ -47,6 +47,18 @@ for (const file of examples) {
     );
     assert.equal(html.match(/<tr class="cand-row"/g)?.length ?? 0, sep.length);
     assert.equal(extras.traffic.length, report.layers.length);
+    // Every diagnostic is listed once, most severe first, with its rule's documentation.
+    const findings = [...html.matchAll(/<tr class="finding sev-(\w+)" data-code="([^"]+)" data-line="(\d+)">/g)];
+    assert.deepEqual(
+      findings.map((m) => `${m[2]}@${m[3]}`).sort(),
+      report.diagnostics.map((d) => `${d.code}@${d.line}`).sort(),
+    );
+    const rank = (s: string) => ['error', 'warning', 'info', 'hint'].indexOf(s);
+    assert.deepEqual(
+      findings.map((m) => rank(m[1]!)),
+      findings.map((m) => rank(m[1]!)).sort((a, b) => a - b),
+    );
+    for (const m of findings) assert.ok(html.includes(`docs/rules.md#${m[2]}">${m[2]}</a>`), m[2]);
   });
 }
 

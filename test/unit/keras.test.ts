@@ -125,12 +125,13 @@ test('a layer class LayerLint cannot cost is unknown and named; a Dense on a map
   assert.match(dense.diagnostics.find((d) => d.code === 'unknown-layer')!.message, /along the last axis/);
 });
 
-test('other JSON is not a model; a TensorFlow.js graph model says it is not read', () => {
+test('other JSON is not a model; an empty TensorFlow.js graph model has no input', () => {
   assert.equal(modelFormat('package.json', '{"name": "x", "version": "1.0.0"}'), undefined);
   assert.equal(modelFormat('m.json', JSON.stringify(functional)), 'keras');
   assert.notEqual(detectFrontEnd('package.json', '{"name": "x"}').id, 'keras');
   const graph = analyzeSource('{"format": "graph-model", "modelTopology": {"node": []}}', 'model.json');
-  assert.match(graph.diagnostics[0]!.message, /graph model .* not read/);
+  assert.equal(graph.parsed.graph.format, 'tfjs');
+  assert.ok(graph.diagnostics.some((d) => d.code === 'missing-input' && /no Placeholder/.test(d.message)));
   const broken = analyzeSource('{"class_name": "Functional", "config": {', 'm.json');
   assert.ok(broken.diagnostics.some((d) => d.code === 'syntax-error'));
 });

@@ -569,7 +569,7 @@ test('transformer ops outside what the IR expresses are unknown with the op and 
   );
 });
 
-test('external data: depthwise weights read through the host reader, only inside the model folder; refused, missing or short files are named', () => {
+test('external data: depthwise weights read through the host’s companion files, only inside the model folder; refused, missing or short files are named', () => {
   const kernel = (v: number) => new Array(9).fill(v);
   const values = new Float32Array([...kernel(0.5), ...kernel(0), ...kernel(0), ...kernel(0.3)]);
   const file = new Uint8Array(16 + values.byteLength);
@@ -581,12 +581,15 @@ test('external data: depthwise weights read through the host reader, only inside
       .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['y'], attrs: { group: 4, pads: [1, 1, 1, 1] } })
       .encode();
   const asked: string[] = [];
-  const reader = (bytes: Uint8Array | string) => (location: string, offset: number, length: number) => {
-    asked.push(location);
-    return typeof bytes === 'string' ? bytes : bytes.subarray(offset, offset + length);
-  };
+  const companions = (bytes: Uint8Array | string) => ({
+    read: (path: string) => {
+      asked.push(path);
+      return typeof bytes === 'string' ? { error: bytes } : bytes;
+    },
+  });
   const run = (location: string, bytes: Uint8Array | string | undefined) => {
-    const doc = analyzeBytes(model(location), 'model.onnx', bytes === undefined ? {} : { externalData: reader(bytes) });
+    const options = bytes === undefined ? {} : { companions: companions(bytes) };
+    const doc = analyzeBytes(model(location), 'model.onnx', options);
     assert.equal(doc.analysis.totals.macs, 8 * 8 * 4 * 9, 'shapes and costs never need the data');
     return {
       dead: doc.diagnostics.find((d) => d.code === 'dead-depthwise-kernel')?.data,
@@ -613,11 +616,8 @@ test('external data: depthwise weights read through the host reader, only inside
   assert.deepEqual(asked, ['weights/model.data'], 'a refused location is never read');
   assert.match(
     run('model.data', file.subarray(0, 40)).external[0]!,
-    /the file is short \(24 of 144 bytes at offset 16\)/,
+    /the file is short \(40 bytes, the tensor ends at 160\)/,
   );
-  assert.match(
-    run('model.data', 'the file does not exist').external[0]!,
-    /'model.data'\) is not read: the file does not exist/,
-  );
+  assert.match(run('model.data', 'no such file').external[0]!, /'model.data'\) is not read: no such file/);
   assert.match(run('model.data', undefined).external[0]!, /reads no files next to a model/);
 });

@@ -25,7 +25,8 @@ const FORBIDDEN = new Set([
 /** Third-party code that imports a forbidden module, and why it is never reached in a way that matters. */
 const ALLOWED: Record<string, string[]> = {
   // Files.resolveGlobalNodePath/resolveGlobalYarnPath spawn npm/yarn; LayerLint never calls them.
-  child_process: ['node_modules/vscode-languageserver/lib/node/files.js'],
+  // benchRunner.ts forks the bench bundle (dist/bench.js) and nothing else (checked below).
+  child_process: ['node_modules/vscode-languageserver/lib/node/files.js', 'server/src/lsp/benchRunner.ts'],
   // The --pipe / --socket transports: a local connection to the editor, only when it asks for one.
   net: ['node_modules/vscode-jsonrpc/lib/node/main.js'],
 };
@@ -77,6 +78,18 @@ test("the CLI's worker threads run the CLI bundle itself, and only check starts 
 test('the server bundle: only the two documented third-party imports, none from LayerLint code', () => {
   const found = forbiddenImports(metafile({ server: 'server/src/lsp/bin.ts' }));
   for (const f of found) assert.ok(ALLOWED[f.module]?.includes(f.from), `${f.from} imports ${f.module}`);
+});
+
+test('the server starts one program: its bench bundle, from benchRunner.ts only; the bench bundle starts none', () => {
+  const own = forbiddenImports(metafile({ server: 'server/src/lsp/bin.ts' })).filter((f) =>
+    f.from.startsWith('server/src/'),
+  );
+  assert.deepEqual(own, [{ module: 'child_process', from: 'server/src/lsp/benchRunner.ts' }]);
+  const runner = readFileSync('server/src/lsp/benchRunner.ts', 'utf8');
+  assert.deepEqual(runner.match(/\b(fork|spawn|spawnSync|exec|execFile|execFileSync|execSync)\s*\(/g), ['fork(']);
+  assert.match(runner, /fork\(script, \[\], /);
+  assert.match(readFileSync('server/src/lsp/bin.ts', 'utf8'), /runBench\(join\(__dirname, 'bench\.js'\), /);
+  assert.deepEqual(forbiddenImports(metafile({ bench: 'server/src/cli/bench/child.ts' })), []);
 });
 
 test('LayerLint code has no eval, new Function or dynamic require/import', () => {

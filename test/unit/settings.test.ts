@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { CODES, SEVERITIES } from '../../server/src/core/diagnostics';
 import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../../server/src/core/rules/options';
 import { parseConfig, RULE_SETTINGS } from '../../server/src/engine/config';
-import { DEBOUNCE_RANGE, DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settings';
+import { BENCH_RANGES, DEBOUNCE_RANGE, DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settings';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const contributed: Record<string, { default?: unknown; [k: string]: unknown }> =
@@ -33,6 +33,16 @@ test('settings: package.json contributes exactly the settings lsp/settings.ts re
   for (const [key, value] of Object.entries(defaults)) assert.deepEqual(contributed[key]!.default, value, key);
   const debounce = contributed['layerlint.debounceMs']!;
   assert.deepEqual([debounce.minimum, debounce.maximum], [DEBOUNCE_RANGE.minimum, DEBOUNCE_RANGE.maximum]);
+  for (const [k, range] of Object.entries(BENCH_RANGES)) {
+    const c = contributed[`layerlint.bench.${k}`]!;
+    assert.deepEqual([c.type, c.minimum, c.maximum], ['integer', range.minimum, range.maximum], k);
+  }
+  // Out of range or not an integer: the default; in range: kept.
+  assert.deepEqual(normalizeSettings({ bench: { threads: 0, repeats: 2.5 } }).bench, DEFAULT_SETTINGS.bench);
+  assert.deepEqual(normalizeSettings({ bench: { threads: 4, repeats: 10_000 } }).bench, {
+    threads: 4,
+    repeats: 10_000,
+  });
 });
 
 test('settings: rule severities are SEVERITIES plus off, in code, schema and package.json', () => {

@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseQuantity } from '../engine/config';
 import { TARGET_IDS } from '../core/targets';
-import { parseMilliseconds } from '../formats/layers/values';
+import { parseBytes, parseMilliseconds } from '../formats/layers/values';
 import type { CommandLineOptions } from './document';
 import { UsageError, type Io } from './io';
 
@@ -90,6 +90,14 @@ export function milliseconds(v: string | undefined, name: string): number | unde
   return ms;
 }
 
+/** `6MB`, `512KB` → bytes. */
+export function bytes(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const b = parseBytes(v);
+  if (b === undefined) throw new UsageError(`--${name} must be a positive size such as 6MB or 512KB, not '${v}'`);
+  return b;
+}
+
 /** Options every analysing command takes (check, report, fix, estimate). */
 export const ANALYSIS_OPTIONS = {
   width: { type: 'string' },
@@ -97,6 +105,7 @@ export const ANALYSIS_OPTIONS = {
   'max-macs': { type: 'string' },
   'max-params': { type: 'string' },
   'max-latency': { type: 'string' },
+  'max-activations': { type: 'string' },
   target: { type: 'string' },
   config: { type: 'string' },
   verbose: { type: 'boolean' },
@@ -108,6 +117,7 @@ export const ANALYSIS_HELP = `  --width A              width multiplier α in (0
   --max-params N         parameter budget, e.g. 4M
   --target NAME          latency target (see 'layerlint targets'); overrides the file's and layerlint.json's
   --max-latency T        estimated-latency budget on the target, e.g. 5ms or 800us
+  --max-activations B    peak activation memory budget, e.g. 6MB (at the target's precision)
   --config PATH          use this configuration instead of the nearest layerlint.json
   --verbose              say on stderr which configuration each file gets`;
 
@@ -118,6 +128,7 @@ export function analysisOptions(
     'max-macs'?: string;
     'max-params'?: string;
     'max-latency'?: string;
+    'max-activations'?: string;
     target?: string;
     config?: string;
     verbose?: boolean;
@@ -132,11 +143,13 @@ export function analysisOptions(
   if (alpha !== undefined) o.alpha = alpha;
   if (side !== undefined) o.side = side;
   const latencyMs = milliseconds(values['max-latency'], 'max-latency');
-  if (macs !== undefined || params !== undefined || latencyMs !== undefined)
+  const activationBytes = bytes(values['max-activations'], 'max-activations');
+  if (macs !== undefined || params !== undefined || latencyMs !== undefined || activationBytes !== undefined)
     o.budget = {
       ...(macs !== undefined ? { macs } : {}),
       ...(params !== undefined ? { params } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(activationBytes !== undefined ? { activationBytes } : {}),
     };
   if (values.target !== undefined) o.target = oneOf(values.target, TARGET_IDS, '--target', values.target);
   if (values.config !== undefined) o.configPath = values.config;

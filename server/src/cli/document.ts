@@ -2,9 +2,11 @@
 // read failure is a UsageError, exit 2; a file too large to read is one limit-exceeded finding), find its layerlint.json (or use `--config`), merge the config's
 // options with the command line's and analyse. Precedence, lowest first: the config
 // (severities, thresholds, default budget) < the file's own directives < the command line
-// (--width, --resolution, --max-macs, --max-params, --max-latency, --target).
+// (--width, --resolution, --max-macs, --max-params, --max-latency, --max-activations, --target).
 import { resolve } from 'node:path';
+import type { BudgetFigures } from '../core/analysis';
 import { configToEngineOptions, type LayerlintConfig } from '../engine/config';
+import { companionsNextTo } from '../engine/companionsLoad';
 import { loadConfigFor, readConfigFile, type LoadedConfig } from '../engine/configLoad';
 import {
   analyzeBytes,
@@ -13,14 +15,13 @@ import {
   type DocumentAnalysis,
   type EngineOptions,
 } from '../engine/analyzeSource';
-import { externalDataReader } from './externalData';
 import { ConfigError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
   alpha?: number;
   side?: number;
-  budget?: { macs?: number; params?: number; latencyMs?: number };
+  budget?: BudgetFigures;
   /** `--target NAME`: the latency target, over the file's and the configuration's. */
   target?: string;
   /** `--config PATH`: use this file instead of searching upward. */
@@ -78,11 +79,12 @@ export function analyzeFile(
   const loaded = configFor(path, cli.configPath);
   cli.verbose?.(`${file}: ${describeConfig(loaded)}`);
   const { config } = loaded;
-  const options = engineOptions(config, cli);
+  // Weight shards are read from the file's own folder, only when its front-end asks.
+  const options = { ...engineOptions(config, cli), companions: companionsNextTo(path) };
   const doc = source.oversized
     ? analyzeUnread(path, source.stat.size, options)
     : source.binary
-      ? analyzeBytes(source.bytes, path, { ...options, externalData: externalDataReader(path) })
+      ? analyzeBytes(source.bytes, path, options)
       : analyzeSource(source.text, path, options);
   return { path, file, doc, config };
 }

@@ -80,17 +80,23 @@ export function readSourceFile(path: string, shown = path): SourceFile {
     // The path may have been replaced since the stat: check what was opened.
     const opened = fstatSync(fd);
     if (!opened.isFile()) return fail(kindOf(opened));
-    const chunks: Buffer[] = [];
+    // One buffer of the size the file has (one byte more, to see it grow), read in place: a
+    // 100 MB model costs 100 MB, not the chunks plus their concatenation.
+    let buffer = Buffer.allocUnsafe(Math.min(opened.size + 1, maxBytes + 1));
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (total === buffer.length) {
+        if (total > maxBytes) return { stat: opened, ...oversized };
+        const grown = Buffer.allocUnsafe(Math.min(2 * buffer.length + 4096, maxBytes + 1));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
+      const n = readSync(fd, buffer, total, buffer.length - total, null);
       if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) return { stat: opened, ...oversized };
     }
-    const bytes = Buffer.concat(chunks, total);
+    if (total > maxBytes) return { stat: opened, ...oversized };
+    const bytes = buffer.subarray(0, total);
     if (binary) return { stat: opened, bytes, text: '', utf8: false, oversized: false, binary };
     try {
       return { stat: opened, bytes, text: fatalUtf8.decode(bytes), utf8: true, oversized: false, binary };

@@ -2,10 +2,11 @@
 // reports and features read it) and the options it is computed with.
 import type { ByKind, LayerResult, Totals } from './costs';
 import type { EngineDiagnostic } from './diagnostics';
-import type { Graph, Shape } from './ir';
+import type { Budget, Graph, Shape } from './ir';
 import type { RuleOptions } from './rules/options';
 import type { ShapeOptions } from './shapes';
 import type { LatencyEstimate } from './latency';
+import type { PeakMemory } from './memory';
 import type { TargetProfile } from './targets';
 
 export interface Analysis {
@@ -27,14 +28,19 @@ export interface Analysis {
   target: TargetProfile | undefined;
   /** The estimated latency on `target` (core/latency.ts), computed on first use; undefined without a target. */
   latency(): LatencyEstimate | undefined;
+  /** Peak live activation memory (core/memory.ts) at the target's precision (fp32 without one), computed on first use. */
+  memory(): PeakMemory;
 }
+
+/** Budget figures (a file's `budget` line without its span): MACs, parameters, ms on the target, peak activation bytes. */
+export type BudgetFigures = Omit<Budget, 'span'>;
 
 export interface AnalysisOptions extends ShapeOptions {
   rules?: Partial<RuleOptions>;
   /** Budgets that apply on top of (and override) the file's own `budget` line. */
-  budget?: { macs?: number; params?: number; latencyMs?: number };
+  budget?: BudgetFigures;
   /** A budget (from configuration) for the metrics the file's own `budget` line leaves unset; `budget` overrides it. */
-  defaultBudget?: { macs?: number; params?: number; latencyMs?: number };
+  defaultBudget?: BudgetFigures;
   /** A latency target id (core/targets.ts) that overrides the file's `target` line (the command line). */
   target?: string;
   /** A latency target id for files without a `target` line (configuration, editor setting). */

@@ -21,6 +21,7 @@ import { runRules } from './rules';
 import { DEFAULT_RULE_OPTIONS } from './rules/options';
 import { estimateLatency, type LatencyEstimate } from './latency';
 import { targetProfile } from './targets';
+import { FP32, peakMemory, type PeakMemory } from './memory';
 
 export function analyzeGraph(
   graph: Graph,
@@ -114,6 +115,7 @@ function finishAnalysis(
   let consumers: Int32Array | undefined;
   let weighted: LayerResult[] | undefined;
   let latency: LatencyEstimate | undefined;
+  let memory: PeakMemory | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   const targetId = options.target ?? graph.target?.id ?? options.defaultTarget;
   const target = targetId === undefined ? undefined : targetProfile(targetId);
@@ -167,6 +169,8 @@ function finishAnalysis(
         graph.input.batch,
         costs.complete && costs.input !== null,
       )),
+    memory: () =>
+      (memory ??= peakMemory(costs.layers, costs.input, analysis.soleConsumers(), graph.input.batch, target ?? FP32)),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (unknown.length) diagnostics.push(incompleteDiagnostic(graph, costs.layers, unknown));
@@ -203,6 +207,8 @@ function withDefaultBudget(options: AnalysisOptions, own: Graph['budget']): Anal
   if (d.params !== undefined && own?.params === undefined && budget.params === undefined) budget.params = d.params;
   if (d.latencyMs !== undefined && own?.latencyMs === undefined && budget.latencyMs === undefined)
     budget.latencyMs = d.latencyMs;
+  if (d.activationBytes !== undefined && own?.activationBytes === undefined && budget.activationBytes === undefined)
+    budget.activationBytes = d.activationBytes;
   return { ...options, budget };
 }
 

@@ -98,7 +98,7 @@ export const CODES = {
   'over-budget': {
     stage: 'cost',
     severity: 'error',
-    summary: 'Total MACs, parameters or estimated latency above the budget.',
+    summary: 'Total MACs, parameters, estimated latency or peak activation memory above the budget.',
   },
   'latency-budget-unchecked': {
     stage: 'cost',
@@ -142,6 +142,22 @@ export const CODES = {
     severity: 'warning',
     summary: 'Depthwise kernels whose weights are all zero or negligible (weights read from the file).',
   },
+  'dead-bn-channel': {
+    stage: 'cost',
+    severity: 'warning',
+    summary: 'Batch-norm channels whose scale γ is negligible: each outputs a constant (weights read from the file).',
+  },
+  'weights-not-read': {
+    stage: 'shape',
+    severity: 'info',
+    summary:
+      'Weights the model keeps in another file that LayerLint does not read here: the weight-aware rules skip them.',
+  },
+  'weight-shard-unreadable': {
+    stage: 'shape',
+    severity: 'warning',
+    summary: 'A weight file the model names that is missing, short or outside its folder: its weights are not read.',
+  },
   'plain-deep-stack': {
     stage: 'cost',
     severity: 'info',
@@ -174,7 +190,7 @@ export type DiagnosticData =
     }
   | {
       kind: 'budget';
-      metric: 'macs' | 'params' | 'latency';
+      metric: 'macs' | 'params' | 'latency' | 'activations';
       limit: number;
       actual: number;
       alpha?: number;
@@ -195,6 +211,8 @@ export type DiagnosticData =
     }
   /** `dead` of the `total` depthwise kernels of `layer` are all negligible. */
   | { kind: 'dead-kernels'; layer: string; dead: number; total: number }
+  /** `dead` of the `total` channels of the batch norm `layer` have γ ≈ 0. */
+  | { kind: 'dead-channels'; layer: string; dead: number; total: number }
   /** `missing`: the layers that could not be costed (unknown ops); `counted` of `total` layers have figures. */
   | { kind: 'incomplete'; missing: string[]; counted: number; total: number };
 

@@ -110,8 +110,11 @@ export type LayerOp =
   | { kind: 'reshape'; h: number; c: number }
   /** Part `index` of `count` of a tensor cut along one axis: at `points` when given, else in equal parts. */
   | { kind: 'slice'; axis: 'h' | 'w' | 'c'; index: number; count: number; points: number[] }
-  /** Zero padding of the spatial sides (nn.ZeroPad2d, F.pad): no cost. */
-  | { kind: 'pad'; top: number; bottom: number; left: number; right: number }
+  /**
+   * Zero padding of the spatial sides (nn.ZeroPad2d, F.pad) and, with `channels`, that many zero
+   * channels after the input's (a TensorFlow Pad of the last axis, BlazeFace's channel padding): no cost.
+   */
+  | { kind: 'pad'; top: number; bottom: number; left: number; right: number; channels?: number }
   /**
    * Multi-head self-attention over the H x W positions of an input that holds, per head, the
    * query, key and value channels (keyDim, keyDim, headDim in that order): softmax(QᵀK)·V per
@@ -202,6 +205,8 @@ export interface Layer {
    * through the norm's scale γ ≈ 0 (the dead-depthwise-kernel rule).
    */
   deadKernels?: { dead: number; total: number; byGamma: number };
+  /** Batch-norm channels whose scale γ is negligible, when the file holds γ: `dead` of `total` (the dead-bn-channel rule). */
+  deadChannels?: { dead: number; total: number };
 }
 
 export interface NetworkInput {
@@ -217,6 +222,8 @@ export interface Budget {
   params?: number;
   /** Estimated latency on the target, in ms (docs/latency.md). */
   latencyMs?: number;
+  /** Peak live activation memory in bytes (docs/counting.md#peak-activation-memory). */
+  activationBytes?: number;
   span: Span;
 }
 
@@ -237,7 +244,7 @@ export interface Graph {
   headerSpan: Span;
 }
 
-export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx' | 'keras';
+export type FormatId = 'layers' | 'caffe' | 'darknet' | 'ultralytics' | 'onnx' | 'keras' | 'tfjs';
 
 /** Input shape convention: [H, W, C] of one batch item. */
 export type Shape = [number, number, number];

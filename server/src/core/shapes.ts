@@ -287,7 +287,7 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'normalize':
       return ins[0]!;
     case 'pad':
-      return [h + op.top + op.bottom, w + op.left + op.right, c];
+      return [h + op.top + op.bottom, w + op.left + op.right, c + (op.channels ?? 0)];
     case 'attention':
       if (c !== op.heads * (2 * op.keyDim + op.headDim))
         return fail(

@@ -8,15 +8,15 @@ import { exact } from '../core/format';
 import { LIMITS } from '../core/limits';
 import { applySuppressions } from '../core/suppressions';
 import { detectFrontEnd, frontEndFor } from '../formats';
-import type { ExternalDataReader, FrontEnd, Parsed } from '../formats/types';
+import type { Companions, FrontEnd, Parsed } from '../formats/types';
 import type { FormatId } from '../core/ir';
 
 export interface EngineOptions extends AnalysisOptions {
   format?: FormatId;
   /** Per-code severity overrides; 'off' drops the code. */
   severities?: Partial<Record<Code, Severity | 'off'>>;
-  /** Reads files next to a binary model (ONNX external data), where the host can (the CLI). */
-  externalData?: ExternalDataReader;
+  /** The files next to the document (weight shards), when the host can read them. */
+  companions?: Companions;
 }
 
 export interface DocumentAnalysis {
@@ -42,7 +42,7 @@ export function analyzeSource(text: string, fileName: string, options: EngineOpt
       `The document has ${exact(text.length)} characters, more than the ${exact(LIMITS.maxTextLength)} LayerLint analyses; it is not analysed.`,
     );
   try {
-    const parsed = frontEnd.parse(text, fileName);
+    const parsed = frontEnd.parse(text, fileName, options.companions);
     return finish(text, options, frontEnd, parsed, analyzeGraph(parsed.graph, text, parsed.diagnostics, options));
   } catch (e) {
     // Every walk is bounded (LIMITS.maxNesting, explicit stacks); should one still run out of
@@ -65,7 +65,7 @@ export function analyzeBytes(bytes: Uint8Array, fileName: string, options: Engin
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, '');
   if (!frontEnd.parseBytes) return analyzeSource(new TextDecoder().decode(bytes), fileName, options);
   if (bytes.length > LIMITS.maxBinaryBytes) return analyzeUnread(fileName, bytes.length, options);
-  const parsed = frontEnd.parseBytes(bytes, fileName, options.externalData);
+  const parsed = frontEnd.parseBytes(bytes, fileName, options.companions);
   const analysis = analyzeGraph(parsed.graph, parsed.text, parsed.diagnostics, options);
   return namingLayers(finish(parsed.text, options, frontEnd, parsed, analysis));
 }

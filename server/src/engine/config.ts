@@ -10,7 +10,7 @@ import { CODES, SEVERITIES, type Code, type Severity } from '../core/diagnostics
 import type { ConventionId } from '../core/conventions';
 import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
-import { parseCount, parseMilliseconds } from '../formats/layers/values';
+import { parseBytes, parseCount, parseMilliseconds } from '../formats/layers/values';
 import { TARGET_IDS } from '../core/targets';
 
 export const CONFIG_FILE_NAMES = ['layerlint.json', '.layerlintrc.json'] as const;
@@ -24,6 +24,8 @@ export interface Budget {
   params?: number;
   /** Estimated latency on the target, in ms. */
   latencyMs?: number;
+  /** Peak live activation memory, in bytes. */
+  activationBytes?: number;
 }
 
 export interface LayerlintConfig {
@@ -126,7 +128,7 @@ export function parseConfig(json: unknown): ConfigResult {
     else config.ignore = json.ignore as string[];
   }
   if (json.budget !== undefined) {
-    if (!isObject(json.budget)) errors.push(`'budget' must be an object {macs, params, latency}`);
+    if (!isObject(json.budget)) errors.push(`'budget' must be an object {macs, params, latency, activations}`);
     else {
       const budget: Budget = {};
       for (const [key, value] of Object.entries(json.budget)) {
@@ -136,8 +138,14 @@ export function parseConfig(json: unknown): ConfigResult {
           else budget.latencyMs = ms;
           continue;
         }
+        if (key === 'activations') {
+          const bytes = typeof value === 'string' ? parseBytes(value.trim()) : undefined;
+          if (bytes === undefined) errors.push(`budget.activations: expected a size such as "6MB" or "512KB"`);
+          else budget.activationBytes = bytes;
+          continue;
+        }
         if (key !== 'macs' && key !== 'params') {
-          errors.push(`budget: unknown key '${key}' (macs, params, latency)`);
+          errors.push(`budget: unknown key '${key}' (macs, params, latency, activations)`);
           continue;
         }
         const q = parseQuantity(value);
@@ -160,10 +168,7 @@ export function configToEngineOptions(config: LayerlintConfig): EngineOptions {
   const options: EngineOptions = {};
   if (config.rules && Object.keys(config.rules).length) options.severities = { ...config.rules };
   if (config.thresholds && Object.keys(config.thresholds).length) options.rules = { ...config.thresholds };
-  if (
-    config.budget &&
-    (config.budget.macs !== undefined || config.budget.params !== undefined || config.budget.latencyMs !== undefined)
-  )
+  if (config.budget && Object.values(config.budget).some((v) => v !== undefined))
     options.defaultBudget = { ...config.budget };
   if (config.target !== undefined) options.defaultTarget = config.target;
   return options;

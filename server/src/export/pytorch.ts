@@ -249,7 +249,9 @@ function emit(l: LayerResult): Emitted | string {
     case 'learned':
       return `layer '${layer.name}' (${layer.opText}) has no PyTorch module here: not exportable`;
     case 'pad':
-      return { expr: `F.pad($0, (${op.left}, ${op.right}, ${op.top}, ${op.bottom}))` };
+      return {
+        expr: `F.pad($0, (${op.left}, ${op.right}, ${op.top}, ${op.bottom}${op.channels ? `, 0, ${op.channels}` : ''}))`,
+      };
     case 'attention':
       return { module: `Attention(${op.heads}, ${op.keyDim}, ${op.headDim})`, expr: '$m($0)', needsHelpers: true };
     case 'unknown':

@@ -12,17 +12,20 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * Files next to a model that it names (TensorFlow.js weight shards, ONNX external data), read on demand by
+ * the host (the CLI and the desktop server read the file system; the browser build has none).
+ * `path` is relative to the model's folder and already checked not to leave it; the host
+ * checks again after resolving links. Never throws: the bytes, or why there are none.
+ */
+export interface Companions {
+  read(path: string): Uint8Array | { error: string };
+}
+
 export interface Parsed {
   graph: Graph;
   diagnostics: EngineDiagnostic[];
 }
-
-/**
- * Reads `length` bytes at `offset` of the file `location` (a relative path the front-end has
- * checked) in a binary model's folder; a string says why it cannot (missing, unreadable,
- * outside the folder). The bytes may be fewer than asked when the file is short.
- */
-export type ExternalDataReader = (location: string, offset: number, length: number) => Uint8Array | string;
 
 export interface FrontEnd<P extends Parsed = Parsed> {
   id: FormatId;
@@ -31,14 +34,14 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   /** VS Code language id. */
   languageId: string;
   /** `fileName`, when known, may inform defaults (e.g. the Ultralytics scale in `yolov8n.yaml`). */
-  parse(text: string, fileName?: string): P;
+  parse(text: string, fileName?: string, companions?: Companions): P;
   /** A binary format (ONNX): the engine reads the file's bytes and calls parseBytes, not parse. */
   binary?: boolean;
   /**
    * Bytes → IR; `text` is what the spans point into (a readable listing of the file).
-   * `externalData` reads files next to the model (ONNX external data), where the host can.
+   * `companions` reads files next to the model (ONNX external data), where the host can.
    */
-  parseBytes?(bytes: Uint8Array, fileName?: string, externalData?: ExternalDataReader): P & { text: string };
+  parseBytes?(bytes: Uint8Array, fileName?: string, companions?: Companions): P & { text: string };
   /**
    * An incremental parse: `prev` (parsed from `prevText`) updated to `text`, equal to
    * `parse(text)`, or undefined when this edit needs a full parse. Layers the edit leaves

@@ -8,7 +8,10 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { join } from 'node:path';
+import { companionsNextTo } from '../engine/companionsLoad';
 import { fileURLToPath } from 'node:url';
+import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
 import { clearConfigCache, loadConfigFor } from '../engine/configLoad';
@@ -68,8 +71,14 @@ if (args.includes('--version') || args.includes('-v')) {
         return { options: {}, errors: [] };
       }
       const loaded = loadConfigFor(path);
-      return { options: configToEngineOptions(loaded.config), errors: loaded.errors };
+      // Weight shards (TensorFlow.js) are read from the document's folder on disk.
+      return {
+        options: { ...configToEngineOptions(loaded.config), companions: companionsNextTo(path) },
+        errors: loaded.errors,
+      };
     },
     clearConfig: clearConfigCache,
+    // The bench bundle is built next to this one (esbuild.mjs).
+    bench: (request, onProgress) => runBench(join(__dirname, 'bench.js'), request, onProgress),
   });
 }

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSource, reanalyzeSource, type EngineOptions } from '../engine/analyzeSource';
 import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
+import type { Measurement } from './features/measured';
 import type { Settings } from './settings';
 
 /** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`), percent-decoded when it is valid (`100%.layers` is kept as it is). */
@@ -43,6 +44,8 @@ export class AnalysisCache {
     private readonly settingsFor: (uri: string) => Settings,
     /** Options from the project's configuration file (layerlint.json) for a document, if the host reads one. */
     private readonly configFor: (uri: string) => EngineOptions = () => ({}),
+    /** Each document's last measurement (`layerlint.bench`), when the server can measure. */
+    private readonly measurementFor?: (uri: string) => Measurement | undefined,
   ) {}
 
   /** The analysis of exactly this document version, computed now if not cached. */
@@ -75,7 +78,14 @@ export class AnalysisCache {
         ? reanalyzeSource(hit, text, fileName, options)
         : analyzeSource(text, fileName, options);
     this.durations.set(doc.uri, performance.now() - t0);
-    const analysed = makeFeatureDoc(analysis, doc.uri, doc.version, settings);
+    const measurementFor = this.measurementFor;
+    const analysed = makeFeatureDoc(
+      analysis,
+      doc.uri,
+      doc.version,
+      settings,
+      measurementFor && (() => measurementFor(doc.uri)),
+    );
     this.entries.set(doc.uri, analysed);
     return analysed;
   }

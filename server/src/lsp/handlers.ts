@@ -45,7 +45,8 @@ export type WithDoc = <T>(
   f: (doc: FeatureDoc) => T,
 ) => T | ResponseError<void>;
 
-export function serverCapabilities(): ServerCapabilities {
+/** `canBench`: the host can run `layerlint.bench` (not the browser build). */
+export function serverCapabilities(canBench: boolean): ServerCapabilities {
   return {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     hoverProvider: true,
@@ -64,7 +65,9 @@ export function serverCapabilities(): ServerCapabilities {
     signatureHelpProvider: { triggerCharacters: [' ', '='] },
     documentFormattingProvider: true,
     semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
-    executeCommandProvider: { commands: Object.values(COMMANDS) },
+    executeCommandProvider: {
+      commands: Object.values(COMMANDS).filter((c) => canBench || c !== COMMANDS.bench),
+    },
   };
 }
 

@@ -42,4 +42,6 @@ export const COMMANDS = {
   applySeparable: 'layerlint.applySeparable',
   setWidth: 'layerlint.setWidth',
   setResolution: 'layerlint.setResolution',
+  /** Measure the document on this machine (arguments: [uri]); only where the server can (not in the browser). */
+  bench: 'layerlint.bench',
 } as const;

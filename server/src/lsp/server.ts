@@ -4,8 +4,11 @@
 // worker) and with any client: settings come from workspace/configuration when the
 // client supports it, defaults otherwise.
 import {
+  CodeLensRefreshRequest,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
+  ShowMessageNotification,
   ResponseError,
   TextDocuments,
   type CancellationToken,
@@ -21,7 +24,8 @@ import { toWorkspaceEdit } from './features/codeActions';
 import type { FeatureDoc } from './features/context';
 import { diagnostics } from './features/diagnostics';
 import { commandEdits, registerFeatures, serverCapabilities } from './handlers';
-import { STATS_NOTIFICATION, type StatsParams } from './protocol';
+import { Measurements, type StartBench } from './measurements';
+import { COMMANDS, STATS_NOTIFICATION, type StatsParams } from './protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
 
 /** An analysis at least this long is logged to the client's output channel. */
@@ -33,6 +37,8 @@ export interface ServerHost {
   configFor?(uri: string): { options: EngineOptions; errors: string[] };
   /** Forget cached configuration files (one was created, changed or deleted). */
   clearConfig?(): void;
+  /** Starts a `layerlint.bench` run in another process (benchRunner.ts); without it the command is not offered. */
+  bench?: StartBench;
 }
 
 export function startServer(connection: Connection, host: ServerHost = {}): void {
@@ -52,7 +58,13 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     }
     return options;
   };
-  const cache = new AnalysisCache(() => settings, configFor);
+  let canRefreshLenses = false;
+  const measurements =
+    host.bench &&
+    new Measurements(connection, host.bench, () => {
+      if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    });
+  const cache = new AnalysisCache(() => settings, configFor, measurements && ((uri) => measurements.get(uri)));
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
@@ -174,10 +186,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     initialized = true;
     clientName = params.clientInfo ? `${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trim() : 'a client';
     canConfigure = !!params.capabilities.workspace?.configuration;
+    canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
     return {
-      capabilities: serverCapabilities(),
+      capabilities: serverCapabilities(!!measurements),
       serverInfo: { name: 'layerlint-language-server', version: VERSION },
     };
   });
@@ -193,6 +206,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const refused = refusal();
     if (refused) return refused;
     shutDown = true;
+    measurements?.stopAll();
     return undefined;
   });
 
@@ -227,6 +241,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   });
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
+    measurements?.forget(e.document.uri);
     isModelText.delete(e.document.uri);
     published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -234,15 +249,27 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
 
   registerFeatures(connection, documents, withDoc, refusal);
 
-  connection.onExecuteCommand(async (p) => {
+  connection.onExecuteCommand(async (p, token, workDone) => {
     const refused = refusal();
     if (refused) return refused;
     const args = p.arguments ?? [];
     const uri = typeof args[0] === 'string' ? args[0] : '';
     const doc = documents.get(uri);
+    if (p.command === COMMANDS.bench && measurements && !(doc && served(doc))) {
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: 'LayerLint: open a model file to measure it.',
+      });
+      return null;
+    }
     if (!doc) return null;
     const d = served(doc);
     if (!d) return null;
+    if (p.command === COMMANDS.bench && measurements) {
+      // The client's progress token when it sent one, else one the server asks for (when the client supports it).
+      const progress = p.workDoneToken !== undefined ? workDone : await connection.window.createWorkDoneProgress();
+      return measurements.measure(d, settings, token, progress);
+    }
     const edits = commandEdits(d, doc.version, p.command, args);
     if (!edits?.length) return null;
     await connection.workspace.applyEdit({ label: p.command, edit: toWorkspaceEdit(d, edits) });

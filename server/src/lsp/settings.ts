@@ -18,6 +18,8 @@ export interface Settings {
   debounceMs: number;
   /** Latency target (core/targets.ts) for files without a `target` line, overriding layerlint.json's; '' for none. */
   target: string;
+  /** `layerlint.bench` (LayerLint: Measure latency on this machine): ONNX Runtime intra-op threads and timed runs. */
+  bench: { threads: number; repeats: number };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -27,7 +29,17 @@ export const DEFAULT_SETTINGS: Settings = {
   inlayHints: { enable: true },
   debounceMs: 150,
   target: '',
+  bench: { threads: 1, repeats: 10 },
 };
+
+/** The ranges of `layerlint.bench.threads` and `.repeats` (those of `layerlint bench --threads/--repeats`); outside, the default. */
+export const BENCH_RANGES = {
+  threads: { minimum: 1, maximum: 1024 },
+  repeats: { minimum: 1, maximum: 10_000 },
+} as const;
+
+/** The warm-up runs before the timed ones (as `layerlint bench`'s default). */
+export const BENCH_WARMUP = 3;
 
 /** The range `layerlint.debounceMs` may take; a value outside it keeps the default. */
 export const DEBOUNCE_RANGE = { minimum: 0, maximum: 10_000 } as const;
@@ -43,6 +55,9 @@ export function normalizeSettings(raw: unknown): Settings {
   const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
   const lens = obj(r.codeLens);
   const hints = obj(r.inlayHints);
+  const bench = obj(r.bench);
+  const inRange = (v: unknown, range: { minimum: number; maximum: number }, d: number) =>
+    Number.isInteger(v) && (v as number) >= range.minimum && (v as number) <= range.maximum ? (v as number) : d;
   const ignored: string[] = [];
   const debounce =
     typeof r.debounceMs === 'number' && r.debounceMs >= DEBOUNCE_RANGE.minimum && r.debounceMs <= DEBOUNCE_RANGE.maximum
@@ -58,5 +73,9 @@ export function normalizeSettings(raw: unknown): Settings {
     inlayHints: { enable: bool(hints.enable, DEFAULT_SETTINGS.inlayHints.enable) },
     debounceMs: debounce,
     target: typeof r.target === 'string' && TARGET_IDS.includes(r.target) ? r.target : DEFAULT_SETTINGS.target,
+    bench: {
+      threads: inRange(bench.threads, BENCH_RANGES.threads, DEFAULT_SETTINGS.bench.threads),
+      repeats: inRange(bench.repeats, BENCH_RANGES.repeats, DEFAULT_SETTINGS.bench.repeats),
+    },
   };
 }

@@ -11,6 +11,7 @@
 // (--vscode-*, body classes vscode-light / vscode-dark / vscode-high-contrast) and fall
 // back to a light or dark palette (prefers-color-scheme) in a browser.
 import { KIND_LABELS, type CostKind } from '../core/costs';
+import { ruleDocUrl, type Severity } from '../core/diagnostics';
 import { compact, exact } from '../core/format';
 import type { Report, ReportLayer } from './model';
 import { targetProfile, type TargetProfile } from '../core/targets';
@@ -74,6 +75,7 @@ export function renderReportBody(report: Report, extras: ReportExtras, options: 
   };
   return [
     header(ctx),
+    findingsSection(ctx),
     layerChart(ctx),
     breakdown(ctx),
     gridSection(ctx),
@@ -150,6 +152,10 @@ function header(ctx: Ctx): string {
       parts.push(
         `${compact(r.budget.params)} params${t.params > r.budget.params ? ' <strong class="over">exceeded</strong>' : ' ✓'}`,
       );
+    if (r.budget.activationBytes !== undefined)
+      parts.push(
+        `${compact(r.budget.activationBytes)}B peak activations${t.peakActivationBytes > r.budget.activationBytes ? ' <strong class="over">exceeded</strong>' : ' ✓'}`,
+      );
     budget = `<p class="budget">Budget: ${parts.join(' · ')}</p>`;
   }
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
@@ -161,9 +167,25 @@ function header(ctx: Ctx): string {
   return `<header>
 <h1>${esc(r.network || r.file)} <span class="muted">cost report</span></h1>
 <p class="meta">${meta}</p>
-<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('activations', 'Activations', t.activations)}${stat('activationBytes', 'Activation memory', t.activationBytes, 'B')}</dl>
+<dl class="totals">${stat('macs', 'MACs', t.macs)}${stat('params', 'Parameters', t.params)}${stat('flops', 'FLOPs', t.flops)}${stat('peakActivationBytes', `Peak activation memory (${r.peakActivation.precision}${r.peakActivation.complete ? '' : ', at least'})`, t.peakActivationBytes, 'B')}${stat('activations', 'All activations (sum)', t.activations)}${stat('activationBytes', 'All activations (sum, fp32)', t.activationBytes, 'B')}</dl>
+${peakNote(r)}
 ${budget}${warn}
 </header>`;
+}
+
+/** How many of the buffers live at the peak the report names. */
+const LIVE_SHOWN = 8;
+
+/** Where the peak activation memory is reached and what is live there (docs/counting.md#peak-activation-memory). */
+function peakNote(r: Report): string {
+  const p = r.peakActivation;
+  if (p.layer === undefined) return '';
+  const live = p.live
+    .slice(0, LIVE_SHOWN)
+    .map((t) => `${esc(t.name)} ${shapeText(t.shape)} (${compact(t.bytes)}B)`)
+    .join(', ');
+  const more = p.live.length > LIVE_SHOWN ? ` and ${p.live.length - LIVE_SHOWN} more` : '';
+  return `<p class="meta" data-peak-layer="${esc(p.layer)}">Peak at ${esc(p.layer)} (line ${p.line}${p.batch > 1 ? `, batch ${p.batch}` : ''}): live ${live}${more}.</p>`;
 }
 
 function legend(extra = ''): string {
@@ -389,6 +411,33 @@ function intensityNote(rows: { l: ReportLayer; i: number }[], tr: (i: number) =>
     );
   if (!parts.length) return '';
   return `<p class="note">${parts.join(' ')}</p>`;
+}
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/** Every diagnostic of the file, most severe first, each with its rule's documentation and a link to its line. */
+function findingsSection(ctx: Ctx): string {
+  const ds = [...ctx.report.diagnostics].sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || a.line - b.line,
+  );
+  if (!ds.length) return `<section id="findings"><h2>Findings</h2><p class="muted">None.</p></section>`;
+  const layerAt = new Map<number, number>();
+  ctx.report.layers.forEach((l, i) => {
+    if (!layerAt.has(l.line)) layerAt.set(l.line, i);
+  });
+  const rows = ds.map((d) => {
+    const layer = layerAt.get(d.line);
+    const line = layer === undefined ? String(d.line) : lineLink(ctx, layer, d.line, String(d.line));
+    return `<tr class="finding sev-${d.severity}" data-code="${esc(d.code)}" data-line="${d.line}"><td>${d.severity}</td><td><a href="${esc(ruleDocUrl(d.code))}">${esc(d.code)}</a></td><td class="num">${line}</td><td>${esc(d.message)}</td></tr>`;
+  });
+  const counts = SEVERITY_ORDER.map((s) => [s, ds.filter((d) => d.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}${n > 1 && s !== 'info' ? 's' : ''}`);
+  return `<section id="findings">
+<h2>Findings <span class="muted">(${counts.join(', ')})</span></h2>
+<table class="data findings"><thead><tr><th>severity</th><th>rule</th><th class="num">line</th><th>message</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table>
+</section>`;
 }
 
 function candidatesSection(ctx: Ctx): string {

@@ -2,6 +2,7 @@
 // 1-based lines, exact integers and the formula behind each MACs figure.
 import { BYTES_PER_VALUE, macsFormula, type CostKind } from '../core/costs';
 import type { ConventionTotals } from '../core/conventions';
+import type { BudgetFigures } from '../core/analysis';
 import type { Severity } from '../core/diagnostics';
 import { estimates, fitBudget, type Estimates, type BudgetFit } from '../core/estimates';
 import { LineIndex } from '../core/lineIndex';
@@ -65,33 +66,50 @@ export interface Report {
     flops: number;
     params: number;
     otherOps: number;
+    /** The sum of every layer's output elements (all activations, not what is live at once) and its fp32 bytes. */
     activations: number;
     activationBytes: number;
     weightBytes: number;
+    /** Peak live activation memory in bytes (docs/counting.md#peak-activation-memory); a lower bound when `peakActivation.complete` is false. */
+    peakActivationBytes: number;
     /** With a target: the estimated latency in ms (a lower bound when `target.complete` is false). */
     latencyMs?: number;
   };
+  /** Where the peak activation memory is reached, what is live there, and at which precision and batch. */
+  peakActivation: PeakActivation;
   /** The latency target the figures `latencyMs` are for (docs/latency.md). */
   target?: { id: string; summary: string; batch: number; complete: boolean };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
-  budget?: { macs?: number; params?: number; latencyMs?: number; fit: BudgetFit };
+  budget?: BudgetFigures & { fit: BudgetFit };
   diagnostics: ReportDiagnostic[];
   /** Totals as another tool counts them (`--convention`); `available: false` when that convention is not implemented. */
   convention?: (ConventionTotals & { available: true }) | { convention: string; available: false };
 }
 
+export interface PeakActivation {
+  bytes: number;
+  elements: number;
+  precision: 'fp32' | 'fp16' | 'int8';
+  bytesPerElement: number;
+  batch: number;
+  /** The layer running at the peak and its 1-based line; absent for a network without layers. */
+  layer?: string;
+  line?: number;
+  /** The buffers live at the peak: the layer that wrote each (`input`: the network input), its line (0 for the input) and size. */
+  live: { name: string; line: number; shape: [number, number, number]; bytes: number }[];
+  /** False when some layer has no shape: `bytes` is then a lower bound. */
+  complete: boolean;
+}
+
 const share = (part: number, total: number) => (total > 0 ? Math.round((10000 * part) / total) / 100 : 0);
 
-export function buildReport(
-  doc: DocumentAnalysis,
-  file: string,
-  budgetOverride?: { macs?: number; params?: number; latencyMs?: number },
-): Report {
+export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?: BudgetFigures): Report {
   const { analysis } = doc;
   const index = new LineIndex(doc.text);
   const t = analysis.totals;
+  const memory = analysis.memory();
   const byKind = Object.fromEntries(
     Object.entries(analysis.byKind).map(([k, v]) => [k, { ...v, share: share(v.macs, t.macs) }]),
   ) as Report['byKind'];
@@ -117,7 +135,9 @@ export function buildReport(
       activations: t.activations,
       activationBytes: BYTES_PER_VALUE * t.activations,
       weightBytes: BYTES_PER_VALUE * t.params,
+      peakActivationBytes: memory.peakBytes,
     },
+    peakActivation: peakActivation(doc, index),
     byKind,
     layers: analysis.layers.map((l) => {
       const f = l.inputs && l.output ? macsFormula(l.layer, l.inputs, l.output, graph.input.batch) : undefined;
@@ -145,7 +165,7 @@ export function buildReport(
   };
   const scales = analysis.input && analysis.complete ? doc.frontEnd.scaleEstimates?.(doc.parsed) : undefined;
   if (scales?.length) report.estimates.scales = scales;
-  if (budget.macs !== undefined || budget.params !== undefined || budget.latencyMs !== undefined)
+  if (Object.keys(budget).length)
     report.budget = {
       ...budget,
       fit: analysis.input && (budget.macs !== undefined || budget.params !== undefined) ? fitBudget(graph, budget) : {},
@@ -164,13 +184,33 @@ export function buildReport(
   return report;
 }
 
-type BudgetFigures = { macs?: number; params?: number; latencyMs?: number };
+function peakActivation(doc: DocumentAnalysis, index: LineIndex): PeakActivation {
+  const { analysis } = doc;
+  const m = analysis.memory();
+  const lineOf = (layer: number) =>
+    layer < 0 ? 0 : index.positionAt(analysis.layers[layer]!.layer.span.start).line + 1;
+  const out: PeakActivation = {
+    bytes: m.peakBytes,
+    elements: m.peakElements,
+    precision: m.precision,
+    bytesPerElement: m.bytesPerElement,
+    batch: m.batch,
+    live: m.live.map((t) => ({ name: t.name, line: lineOf(t.layer), shape: t.shape, bytes: t.bytes })),
+    complete: m.complete,
+  };
+  if (m.at >= 0) {
+    out.layer = analysis.layers[m.at]!.layer.name;
+    out.line = lineOf(m.at);
+  }
+  return out;
+}
 
 function pickBudget(b: BudgetFigures | undefined): BudgetFigures {
   const out: BudgetFigures = {};
   if (b?.macs !== undefined) out.macs = b.macs;
   if (b?.params !== undefined) out.params = b.params;
   if (b?.latencyMs !== undefined) out.latencyMs = b.latencyMs;
+  if (b?.activationBytes !== undefined) out.activationBytes = b.activationBytes;
   return out;
 }
 

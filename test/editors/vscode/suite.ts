@@ -6,6 +6,9 @@
 // The cost-report webview checks are shared with the web suite (test/web/suite/reportView.ts).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { MODEL_EDITOR_STATE_COMMAND, MODEL_EDITOR_VIEW_TYPE } from '../../../client/src/modelEditor';
+import { analyzeSource } from '../../../server/src/engine/analyzeSource';
+import { exportOnnx } from '../../../server/src/export/onnx';
 import { poll, runChecks } from '../../web/suite/harness';
 import { reportViewChecks } from '../../web/suite/reportView';
 
@@ -81,9 +84,39 @@ async function nonModelsAndDarknet(): Promise<void> {
   });
 }
 
+/**
+ * A binary model opens in the read-only report view: an ONNX file written from the
+ * standard-conv MobileNet example shows that network's exact totals and lists its
+ * separable-conv findings.
+ */
+async function onnxReportView(): Promise<void> {
+  await step('an .onnx file opens in the cost report view with its findings', async () => {
+    const spec = await workspaceFile('**/mobilenet_v1_conv.layers');
+    const analysis = analyzeSource(new TextDecoder().decode(await vscode.workspace.fs.readFile(spec)), spec.path);
+    const { bytes, problems } = exportOnnx(analysis.analysis);
+    assert.ok(bytes, `the example is written as ONNX: ${problems.join('; ')}`);
+    const model = vscode.Uri.joinPath(spec, '..', 'models', 'mobilenet_v1_conv.onnx');
+    await vscode.workspace.fs.writeFile(model, bytes);
+    await vscode.commands.executeCommand('vscode.openWith', model, MODEL_EDITOR_VIEW_TYPE);
+    const html = await until('the report view of the .onnx file', async () =>
+      vscode.commands.executeCommand<string | undefined>(MODEL_EDITOR_STATE_COMMAND, model.toString()),
+    );
+    assert.ok(html.includes('data-total="macs" data-value="4867293184"'), 'the report shows 4,867,293,184 MACs');
+    const findings = html.match(/<tr class="finding sev-warning" data-code="separable-conv"/g) ?? [];
+    assert.equal(findings.length, 13, 'the 13 separable-conv findings are listed');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(
+      tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === MODEL_EDITOR_VIEW_TYPE,
+      'the active tab is the LayerLint report view',
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+}
+
 export async function run(): Promise<void> {
   const t0 = Date.now();
   await nonModelsAndDarknet();
+  await onnxReportView();
   const [file] = await until('the example in the workspace', async () => {
     const found = await vscode.workspace.findFiles('**/mobilenet_v1_conv.layers', undefined, 1);
     return found.length ? found : undefined;

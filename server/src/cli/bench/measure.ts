@@ -10,11 +10,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../core/analysis';
+import type { BenchTimes } from '../../engine/bench';
 
 export interface BenchOptions {
   threads: number;
   warmup: number;
   repeats: number;
+  /** Called after each run (warm-up runs included): `done` of `total`. */
+  onRun?: (done: number, total: number) => void;
 }
 
 export interface LayerTiming {
@@ -24,19 +27,9 @@ export interface LayerTiming {
   ms: number;
 }
 
-export interface BenchResult {
-  runtime: string;
-  threads: number;
-  warmup: number;
-  repeats: number;
-  /** Whole-network wall-clock time per run, in ms. */
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
+export interface BenchResult extends BenchTimes {
   /** Per layer with kernels of its own (fused layers are timed with the layer they fuse into). */
   layers: LayerTiming[];
-  /** Median time per run of kernels that belong to no layer (layout conversions), in ms. */
-  otherMs: number;
 }
 
 interface OrtModule {
@@ -118,6 +111,7 @@ export async function measure(
       const t0 = performance.now();
       await session.run(feeds);
       if (r >= o.warmup) times.push(performance.now() - t0);
+      o.onRun?.(r + 1, o.warmup + o.repeats);
     }
     session.endProfiling();
     await session.release();

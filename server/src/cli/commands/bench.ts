@@ -13,7 +13,8 @@ import { applyEdits } from '../../formats/types';
 import { LineIndex } from '../../core/lineIndex';
 import { exportOnnx, type OnnxExport } from '../../export/onnx';
 import { ANALYSIS_HELP, ANALYSIS_OPTIONS, analysisOptions, oneOf, parseCommandArgs, positiveInteger } from '../args';
-import { loadRuntime, measure } from '../bench/measure';
+import { loadRuntime, measure, type BenchOptions } from '../bench/measure';
+import type { BenchReport } from '../../engine/bench';
 import { EXIT, UsageError } from '../io';
 import { analyzeOne } from '../oneFile';
 import { table } from '../output/text';
@@ -67,61 +68,19 @@ export const bench: Command = {
     const warmup = values.warmup === undefined ? 3 : positiveInteger(values.warmup, 'warmup', 1000)!;
     const repeats = positiveInteger(values.repeats, 'repeats', 10_000) ?? 20;
     const fa = analyzeOne('bench', positionals, io, analysisOptions(values, io));
-    const analysis = fa.doc.analysis;
-    const rewritten = compare ? separableRewrite(fa.doc, fa.path) : undefined;
-    const written = writable(fa.doc);
-    const problems = [
-      ...(typeof written === 'string' ? [written] : []),
-      ...(rewritten && typeof rewritten.written === 'string' ? [`separable rewrite: ${rewritten.written}`] : []),
-    ];
-    if (problems.length) {
-      io.err(`layerlint: ${fa.file} cannot be measured:\n${problems.join('')}`);
+    const outcome = await benchDocument(fa.doc, fa.file, fa.path, { threads, warmup, repeats, compare });
+    if ('refused' in outcome) {
+      io.err(`layerlint: ${fa.file} cannot be measured:\n${outcome.refused}`);
       return EXIT.findings;
     }
-    const ort = loadRuntime();
-    if (typeof ort === 'string') throw new UsageError(ort);
-    const options = { threads, warmup, repeats };
-    const w = written as OnnxExport;
-    const r = await measure(ort, w.bytes!, w.layerOf, analysis, options);
-    const after = rewritten && (rewritten.written as OnnxExport);
-    const r2 = after && (await measure(ort, after.bytes!, after.layerOf, rewritten.doc.analysis, options));
-    const comparison =
-      rewritten && r2
-        ? {
-            rewrite: 'separable',
-            convs: rewritten.convs,
-            macs: analysis.totals.macs,
-            separableMacs: rewritten.doc.analysis.totals.macs,
-            medianMs: r.medianMs,
-            separableMedianMs: r2.medianMs,
-            ...(analysis.latency() && rewritten.doc.analysis.latency()
-              ? {
-                  estimatedMs: analysis.latency()!.totalMs,
-                  separableEstimatedMs: rewritten.doc.analysis.latency()!.totalMs,
-                }
-              : {}),
-          }
-        : undefined;
-    const est = analysis.latency();
-    const lines = new LineIndex(fa.doc.text);
-    const rows = r.layers.map((t) => {
-      const l = analysis.layers[t.layer]!;
-      return {
-        name: l.layer.name,
-        line: lines.positionAt(l.layer.span.start).line + 1,
-        macs: l.macs,
-        measuredMs: t.ms,
-        ...(est ? { estimatedMs: chainEstimate(est.layers, t.layer, analysis.soleConsumers()) } : {}),
-      };
-    });
+    if ('unavailable' in outcome) throw new UsageError(outcome.unavailable);
+    const b = outcome.report;
     if (format === 'json') {
-      io.out(
-        `${JSON.stringify({ file: fa.file, network: analysis.graph.name, ...r, layers: rows, ...(est ? { target: est.target.id, estimatedMs: est.totalMs } : {}), ...(comparison ? { compare: comparison } : {}) }, null, 2)}\n`,
-      );
+      io.out(`${JSON.stringify(b, null, 2)}\n`);
       return EXIT.ok;
     }
-    const header = ['layer', 'line', 'MACs', 'measured ms', ...(est ? [`estimated ms (${est.target.id})`] : [])];
-    const body = rows.map((x) => [
+    const header = ['layer', 'line', 'MACs', 'measured ms', ...(b.target ? [`estimated ms (${b.target})`] : [])];
+    const body = b.layers.map((x) => [
       x.name,
       String(x.line),
       exact(x.macs),
@@ -129,24 +88,91 @@ export const bench: Command = {
       ...(x.estimatedMs !== undefined ? [x.estimatedMs.toFixed(4)] : []),
     ]);
     io.out(
-      `${fa.file}: ${analysis.graph.name}, measured on this machine with ${r.runtime}, ${threads} thread${threads > 1 ? 's' : ''}\n\n`,
+      `${fa.file}: ${b.network}, measured on this machine with ${b.runtime}, ${threads} thread${threads > 1 ? 's' : ''}\n\n`,
     );
     io.out(`${table([header, ...body], [false, true, true, true, true])}\n\n`);
     io.out(
-      `Whole network: ${ms(r.medianMs)} median of ${repeats} runs after ${warmup} warm-up (min ${ms(r.minMs)}, max ${ms(r.maxMs)})` +
-        `${r.otherMs ? `; layout conversions ${ms(r.otherMs)}` : ''}${est ? `; estimated on ${est.target.id}: ${ms(est.totalMs)}` : ''}\n`,
+      `Whole network: ${ms(b.medianMs)} median of ${repeats} runs after ${warmup} warm-up (min ${ms(b.minMs)}, max ${ms(b.maxMs)})` +
+        `${b.otherMs ? `; layout conversions ${ms(b.otherMs)}` : ''}${b.target ? `; estimated on ${b.target}: ${ms(b.estimatedMs!)}` : ''}\n`,
     );
-    if (comparison) {
-      const c = comparison;
+    if (b.compare) {
+      const c = b.compare;
       io.out(
         `Separable rewrite (${c.convs} conv${c.convs === 1 ? '' : 's'}): MACs ${compact(c.macs)} → ${compact(c.separableMacs)} (${signedPercent(c.separableMacs, c.macs)}), ` +
           `measured ${ms(c.medianMs)} → ${ms(c.separableMedianMs)} (${signedPercent(c.separableMedianMs, c.medianMs)}) on this machine, ${threads} thread${threads > 1 ? 's' : ''}` +
-          `${c.estimatedMs !== undefined ? `; estimated on ${est!.target.id}: ${ms(c.estimatedMs)} → ${ms(c.separableEstimatedMs!)} (${signedPercent(c.separableEstimatedMs!, c.estimatedMs)})` : ''}\n`,
+          `${c.estimatedMs !== undefined ? `; estimated on ${b.target}: ${ms(c.estimatedMs)} → ${ms(c.separableEstimatedMs!)} (${signedPercent(c.separableEstimatedMs!, c.estimatedMs)})` : ''}\n`,
       );
     }
     return EXIT.ok;
   },
 };
+
+/**
+ * The bench report of an analysed document (what `--format json` prints), or why it cannot be
+ * measured: `refused` names each reason in the file (one line each), `unavailable` says ONNX
+ * Runtime is missing. The language server's bench child process calls this too.
+ */
+export async function benchDocument(
+  doc: DocumentAnalysis,
+  file: string,
+  path: string,
+  o: BenchOptions & { compare?: 'separable' },
+): Promise<{ report: BenchReport } | { refused: string } | { unavailable: string }> {
+  const analysis = doc.analysis;
+  const rewritten = o.compare ? separableRewrite(doc, path) : undefined;
+  const written = writable(doc);
+  const problems = [
+    ...(typeof written === 'string' ? [written] : []),
+    ...(rewritten && typeof rewritten.written === 'string' ? [`separable rewrite: ${rewritten.written}`] : []),
+  ];
+  if (problems.length) return { refused: problems.join('') };
+  const ort = loadRuntime();
+  if (typeof ort === 'string') return { unavailable: ort };
+  const w = written as OnnxExport;
+  const r = await measure(ort, w.bytes!, w.layerOf, analysis, o);
+  const after = rewritten && (rewritten.written as OnnxExport);
+  const r2 = after && (await measure(ort, after.bytes!, after.layerOf, rewritten.doc.analysis, o));
+  const comparison =
+    rewritten && r2
+      ? {
+          rewrite: 'separable' as const,
+          convs: rewritten.convs,
+          macs: analysis.totals.macs,
+          separableMacs: rewritten.doc.analysis.totals.macs,
+          medianMs: r.medianMs,
+          separableMedianMs: r2.medianMs,
+          ...(analysis.latency() && rewritten.doc.analysis.latency()
+            ? {
+                estimatedMs: analysis.latency()!.totalMs,
+                separableEstimatedMs: rewritten.doc.analysis.latency()!.totalMs,
+              }
+            : {}),
+        }
+      : undefined;
+  const est = analysis.latency();
+  const lines = new LineIndex(doc.text);
+  const rows = r.layers.map((t) => {
+    const l = analysis.layers[t.layer]!;
+    return {
+      index: t.layer,
+      name: l.layer.name,
+      line: lines.positionAt(l.layer.span.start).line + 1,
+      macs: l.macs,
+      measuredMs: t.ms,
+      ...(est ? { estimatedMs: chainEstimate(est.layers, t.layer, analysis.soleConsumers()) } : {}),
+    };
+  });
+  return {
+    report: {
+      file,
+      network: analysis.graph.name,
+      ...r,
+      layers: rows,
+      ...(est ? { target: est.target.id, estimatedMs: est.totalMs } : {}),
+      ...(comparison ? { compare: comparison } : {}),
+    },
+  };
+}
 
 /** The ONNX model of an analysed document, or why it cannot be measured (one line per reason). */
 function writable(doc: DocumentAnalysis): OnnxExport | string {

@@ -85,7 +85,7 @@ export function reportMarkdown(r: Report, note?: string): string {
     '',
   );
   out.push(
-    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ` — **incomplete**: ${incompleteLine(r, markdownText)}`}; memory: ${memoryLine(r)}.`,
+    `**${exact(r.totals.macs)} MACs** (${compact(r.totals.macs)}; FLOPs ${compact(r.totals.flops)}), **${exact(r.totals.params)} params** (${compact(r.totals.params)})${r.complete ? '' : ` — **incomplete**: ${incompleteLine(r, markdownText)}`}; memory: ${memoryLine(r, (name) => markdownText(cellText(name)))}.`,
     '',
   );
   out.push(

@@ -119,6 +119,7 @@ export function textReport(r: Report, paint: Paint = painter(false), note?: stri
   if (!r.complete) out.push(paint('yellow', `Incomplete:   ${incompleteLine(r)}`));
   out.push(`Other ops:    ${exact(r.totals.otherOps)} (BN, activations, pooling, merges)`);
   out.push(`Memory:       ${memoryLine(r)}`);
+  if (r.peakActivation.live.length) out.push(`Live at peak: ${liveLine(r)}`);
   const latency = latencyLine(r);
   if (latency) out.push(`Latency:      ${latency}`);
   out.push('');
@@ -143,8 +144,25 @@ export const widthLine = (r: Report) =>
 export const resolutionLine = (r: Report) =>
   r.estimates.resolution.map((e) => `${e.input}: ${compact(e.macs)} MACs`).join(' · ');
 
-export const memoryLine = (r: Report) =>
-  `activations ${compact(r.totals.activationBytes)}B, weights ${compact(r.totals.weightBytes)}B (fp32)`;
+/** Peak live activations (at the target's precision), then the sum of all activations and the weights (fp32). */
+export function memoryLine(r: Report, inert: (s: string) => string = cellText): string {
+  const p = r.peakActivation;
+  const at = p.layer === undefined ? '' : ` at ${inert(p.layer)} (line ${p.line})`;
+  return `peak activations ${p.complete ? '' : 'at least '}${compact(p.bytes)}B${at}, ${p.precision}${p.batch > 1 ? ` batch ${p.batch}` : ''}; all activations (sum) ${compact(r.totals.activationBytes)}B, weights ${compact(r.totals.weightBytes)}B (fp32)`;
+}
+
+/** How many live buffers the text report names at the peak. */
+const LIVE_SHOWN = 4;
+
+/** The buffers live at the peak, largest first. */
+export function liveLine(r: Report): string {
+  const live = [...r.peakActivation.live].sort((a, b) => b.bytes - a.bytes);
+  const shown = live
+    .slice(0, LIVE_SHOWN)
+    .map((t) => `${cellText(t.name)} ${t.shape.join('x')} ${compact(t.bytes)}B`)
+    .join(', ');
+  return live.length > LIVE_SHOWN ? `${shown} and ${live.length - LIVE_SHOWN} more` : shown;
+}
 export const scalesLine = (r: Report) =>
   (r.estimates.scales ?? []).map((e) => `${e.scale}: ${compact(e.macs)} MACs, ${compact(e.params)} params`).join(' · ');
 
@@ -153,6 +171,7 @@ export function budgetLine(b: NonNullable<Report['budget']>): string {
     b.macs !== undefined ? `MACs ${compact(b.macs)}` : '',
     b.params !== undefined ? `params ${compact(b.params)}` : '',
     b.latencyMs !== undefined ? `latency ${ms(b.latencyMs)}` : '',
+    b.activationBytes !== undefined ? `peak activations ${compact(b.activationBytes)}B` : '',
   ].filter(Boolean);
   // α and ρ are solved for MACs and parameters only.
   if (b.macs === undefined && b.params === undefined) return parts.join(', ');

@@ -4,6 +4,7 @@ import type { Analysis } from '../analysis';
 import type { EngineDiagnostic } from '../diagnostics';
 import { biasBeforeBn } from './biasBeforeBn';
 import { channelsMultipleOf8 } from './channelsMultipleOf8';
+import { deadBnChannel } from './deadBnChannel';
 import { deadDepthwiseKernel } from './deadDepthwiseKernel';
 import { fcHeavy } from './fcHeavy';
 import { fuseSeparable } from './fuseSeparable';
@@ -27,6 +28,7 @@ const RULES: Rule[] = [
   channelsMultipleOf8,
   biasBeforeBn,
   deadDepthwiseKernel,
+  deadBnChannel,
   plainDeepStack,
 ];
 

@@ -75,6 +75,13 @@ function trainOnly(msg: Message): boolean {
 
 export function layerDefs(doc: Document): LayerDef[] {
   const defs: LayerDef[] = [];
+  // Type values are interned by the lexer: each distinct type is normalised once.
+  const keys = new Map<string, string>();
+  const keyOf = (type: string) => {
+    let key = keys.get(type);
+    if (key === undefined) keys.set(type, (key = normaliseType(type)));
+    return key;
+  };
   for (const f of doc.root.fields) {
     if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
     const msg = f.value;
@@ -94,7 +101,7 @@ export function layerDefs(doc: Document): LayerDef[] {
       field: f,
       msg,
       legacy: f.name === 'layers',
-      key: typeField ? normaliseType((typeField.value as Scalar).value) : '',
+      key: typeField ? keyOf((typeField.value as Scalar).value) : '',
       bottoms,
       tops,
     };

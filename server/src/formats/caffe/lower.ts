@@ -9,6 +9,7 @@ import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/dia
 import type { Graph, Layer, LayerOp, Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { uniqueNamer } from '../names';
+import { own } from '../tables';
 import { BlobTable } from './blobs';
 import { last, Reader, sub } from './fields';
 import { InputReader } from './inputs';
@@ -140,8 +141,8 @@ export function lowerCaffe(doc: Document): Lowered {
       for (const t of d.tops) blobs.markAux(t.value);
       continue;
     }
-    const type = LAYER_TYPES[key];
-    const spec = type ?? ALIAS_TYPES[key];
+    const type = own(LAYER_TYPES, key);
+    const spec = type ?? own(ALIAS_TYPES, key);
     if (spec) checkLayerFields(d, spec, diag);
     const resolved = d.bottoms.map((b) => blobs.resolve(b));
     const tensors = resolved.slice(0, type?.tensorInputs ?? resolved.length);

@@ -3,6 +3,7 @@
 // named after the section (`conv5`, `conv5/bn`, `conv5/leaky`). Every IR layer a section
 // adds has the section header as its span and the whole section as its statement.
 import type { Layer, LayerOp } from '../../core/ir';
+import { own } from '../tables';
 import { ACTIVATION_MAP } from './activations';
 import type { Options, Report } from './options';
 import type { CfgEntry, CfgSection } from './parser';
@@ -36,7 +37,7 @@ export class SectionContext {
     private readonly state: LoweringState,
   ) {
     this.prev = index === 0 ? -1 : (state.outputs[index - 1] ?? BROKEN);
-    this.short = SHORT_NAMES[type] ?? type;
+    this.short = SHORT_NAMES.get(type) ?? type;
   }
 
   get report(): Report {
@@ -126,7 +127,7 @@ export class SectionContext {
   /** The section's `activation=` applied to `input` (darknet's `linear` adds no layer). */
   activation(input: number, def: string): number {
     const { value, entry } = this.options.str('activation', def);
-    let fn = ACTIVATION_MAP[value];
+    let fn = own(ACTIVATION_MAP, value);
     if (fn === undefined) {
       this.report(
         'invalid-value',

@@ -1,6 +1,7 @@
 // Lowers the sections that read other layers by index: [shortcut], [scale_channels], [sam]
 // (`from=`) and [route] (`layers=`, with `groups`/`group_id`). Undefined: the section failed
 // (an index was diagnosed), so its output is unknown.
+import { own } from '../tables';
 import type { SectionContext } from './context';
 
 const SHORTCUT_WEIGHTS: Record<string, 'none' | 'per_feature' | 'per_channel'> = {
@@ -20,7 +21,7 @@ export function lowerShortcut(s: SectionContext): number | undefined {
   const from = s.resolveList('from');
   if (!from) return undefined;
   const type = s.options.str('weights_type', 'none');
-  const weights = SHORTCUT_WEIGHTS[type.value];
+  const weights = own(SHORTCUT_WEIGHTS, type.value);
   if (!weights) {
     s.report(
       'invalid-value',

@@ -10,7 +10,7 @@ import type { CfgEntry, CfgSection } from './parser';
 export type Report = (code: Code, span: Span, message: string, severity?: 'warning') => void;
 
 /** Options parse_network_cfg reads for every section. */
-const COMMON_KEYS = [
+const COMMON_KEYS = new Set([
   'clip',
   'onlyforward',
   'dont_update',
@@ -20,9 +20,9 @@ const COMMON_KEYS = [
   'dontload',
   'dontloadscales',
   'learning_rate',
-];
+]);
 /** Keys darknet reads per section; others get darknet's own "unused field" warning. */
-const KNOWN_KEYS: Record<string, string[]> = {
+const KNOWN_KEYS: Record<string, readonly string[]> = {
   convolutional: [
     'filters',
     'groups',
@@ -84,22 +84,49 @@ const KNOWN_KEYS: Record<string, string[]> = {
   crop: ['crop_height', 'crop_width', 'flip', 'angle', 'saturation', 'exposure', 'shift', 'noadjust'],
 };
 
+/** KNOWN_KEYS as sets. */
+const KNOWN_KEY_SETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(KNOWN_KEYS).map(([type, keys]) => [type, new Set(keys)]),
+);
+
+/** `^[+-]?\d+$` on char codes. */
+function isIntegerText(s: string): boolean {
+  const c = s.charCodeAt(0);
+  let i = c === 43 || c === 45 ? 1 : 0;
+  if (i === s.length) return false;
+  for (; i < s.length; i++) {
+    const d = s.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return true;
+}
+
 export class Options {
-  private readonly used = new Set<string>();
+  /** Per entry: whether the section's lowering asked for its key. */
+  private readonly used: Uint8Array;
   constructor(
     readonly section: CfgSection,
     private readonly report: Report,
-  ) {}
+  ) {
+    this.used = new Uint8Array(section.entries.length);
+  }
 
+  /** The first entry with `key`; every entry with that key counts as read. */
   entry(key: string): CfgEntry | undefined {
-    this.used.add(key);
-    return this.section.entries.find((e) => e.key === key);
+    const entries = this.section.entries;
+    let found: CfgEntry | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      if (entries[i]!.key !== key) continue;
+      this.used[i] = 1;
+      found ??= entries[i];
+    }
+    return found;
   }
 
   int(key: string, def: number, min = 1): number {
     const e = this.entry(key);
     if (!e) return def;
-    const v = /^[+-]?\d+$/.test(e.value) ? Number(e.value) : NaN;
+    const v = isIntegerText(e.value) ? Number(e.value) : NaN;
     if (!Number.isSafeInteger(v) || v < min || v > LIMITS.maxDimension) {
       this.report(
         'invalid-value',
@@ -129,10 +156,12 @@ export class Options {
 
   /** Darknet's "Unused field" warning, for the sections whose keys we know. */
   checkUnused(type: string): void {
-    const known = KNOWN_KEYS[type];
+    const known = KNOWN_KEY_SETS.get(type);
     if (!known) return;
-    for (const e of this.section.entries) {
-      if (this.used.has(e.key) || known.includes(e.key) || COMMON_KEYS.includes(e.key)) continue;
+    const entries = this.section.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (this.used[i] || known.has(e.key) || COMMON_KEYS.has(e.key)) continue;
       this.report(
         'unknown-option',
         e.keySpan,

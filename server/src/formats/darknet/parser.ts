@@ -95,7 +95,20 @@ export function parseCfg(text: string): CfgFile {
         });
       continue;
     }
-    const eq = indexIn(text, CH_EQ, start, end);
+    // One pass over the line: the first '=', the key's last character and whether white
+    // space is inside it; then the value up to a '#', its last character and inner white space.
+    let eq = -1;
+    let keyEnd = start;
+    let keySpaces = false;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === CH_EQ) {
+        eq = i;
+        break;
+      }
+      if (!isJsSpace(c)) keyEnd = i + 1;
+      else keySpaces = true;
+    }
     if (eq < 0) {
       errors.push({
         span: { start, end },
@@ -103,7 +116,7 @@ export function parseCfg(text: string): CfgFile {
       });
       continue;
     }
-    const key = sliceWithoutSpaces(text, start, eq);
+    const key = keySpaces ? sliceWithoutSpaces(text, start, eq) : text.slice(start, eq);
     if (!key) {
       errors.push({ span: { start, end }, message: `'${trimmed(start, end)}' has no key before '='.` });
       continue;
@@ -112,14 +125,23 @@ export function parseCfg(text: string): CfgFile {
       errors.push({ span: { start, end }, message: `Option '${key}' comes before any '[section]' header.` });
       continue;
     }
-    const hash = indexIn(text, CH_HASH, eq + 1, end);
-    const valueEnd = hash < 0 ? end : hash;
-    const valueStart = skipSpaces(text, eq + 1, valueEnd);
+    let valueStart = eq + 1;
+    while (valueStart < end && isJsSpace(text.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = valueStart;
+    let valueSpaces = false;
+    for (let i = valueStart; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === CH_HASH) break;
+      if (!isJsSpace(c)) {
+        if (i > valueEnd) valueSpaces = true;
+        valueEnd = i + 1;
+      }
+    }
     current.entries.push({
       key,
-      keySpan: { start, end: trimEndAt(text, start, eq) },
-      value: sliceWithoutSpaces(text, valueStart, valueEnd),
-      valueSpan: { start: valueStart, end: trimEndAt(text, valueStart, valueEnd) },
+      keySpan: { start, end: keyEnd },
+      value: valueSpaces ? sliceWithoutSpaces(text, valueStart, valueEnd) : text.slice(valueStart, valueEnd),
+      valueSpan: { start: valueStart, end: valueEnd },
       span: { start, end },
     });
     current.span.end = end;

@@ -11,6 +11,7 @@ import type { Analysis } from '../../core/analysis';
 import { inferShapes } from '../../core/shapes';
 import { eolOf, type TextEdit } from '../types';
 import { shiftReferenceText } from '../indexShift';
+import { own } from '../tables';
 import type { DarknetParsed } from './parsed';
 import type { CfgSection } from './parser';
 import { sectionType } from './sections';
@@ -103,12 +104,12 @@ export function darknetSeparableEditsAll(
     if (bn) edits.push({ span: bn.valueSpan, newText: '1' });
     else edits.push({ span: { start: sec.header.end, end: sec.header.end }, newText: `${eol}batch_normalize=1` });
   }
-  parsed.layerSections.forEach((sec, own) => {
-    const key = REFERENCE_KEYS[sectionType(sec)];
+  parsed.layerSections.forEach((sec, index) => {
+    const key = own(REFERENCE_KEYS, sectionType(sec));
     const e = key && sec.entries.find((x) => x.key === key);
     if (!e) return;
     const old = text.slice(e.valueSpan.start, e.valueSpan.end);
-    const shifted = shiftReferenceText(old, own, inserted);
+    const shifted = shiftReferenceText(old, index, inserted);
     if (shifted !== old) edits.push({ span: e.valueSpan, newText: shifted });
   });
   return edits;

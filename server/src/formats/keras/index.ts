@@ -1,39 +1,26 @@
-// The Keras front-end (docs/formats/keras.md): a Keras model config as JSON text
-// (`model.to_json()`, Sequential or Functional, Keras 2 or 3), or a TensorFlow.js layers
-// model (`model.json` with `"format": "layers-model"`, whose modelTopology is such a config).
-// JSON is read with the `yaml` parser (JSON is YAML) for source ranges: each layer's span is
-// its `"name"` value, its statement the whole layer object. A `.keras` archive is read as
-// bytes (./archive.ts) and its config.json is the document. Weights are not read. A model
-// is not rewritten in place: there are no fix edits.
-import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+// The `.json` front-end (docs/formats/keras.md, tfjs.md): a Keras model config as JSON text
+// (`model.to_json()`, Sequential or Functional, Keras 2 or 3), a TensorFlow.js layers model
+// (`model.json` with `"format": "layers-model"`, whose modelTopology is such a config, and
+// whose weight shards give the weight-aware rules their figures) or a TensorFlow.js graph
+// model (handed to ../tfjs). JSON is read with source ranges (../jsonText.ts): each layer's
+// span is its `"name"` value, its statement the whole layer object. A `.keras` archive is
+// read as bytes (./archive.ts) and its config.json is the document; its HDF5 weights are not
+// read (a `weights-not-read` note says so). A model is not rewritten in place: there are no
+// fix edits.
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph, Span } from '../../core/ir';
-import type { FrontEnd, Parsed } from '../types';
+import type { Span } from '../../core/ir';
+import { member as get, parseJsonText, spanOf } from '../jsonText';
+import { applyLayersWeights, emptyGraph as emptyOf, manifestOf, parseGraphModel } from '../tfjs';
+import type { Companions, FrontEnd, Parsed } from '../types';
 import { archiveConfig } from './archive';
 import { lowerKeras, type KerasLayer } from './lower';
 
 export type KerasParsed = Parsed;
 
-const spanOf = (n: Node | null | undefined, fallback: Span): Span =>
-  n?.range ? { start: n.range[0], end: n.range[1] } : fallback;
+const emptyGraph = (name: string, at: Span) => emptyOf('keras', name, at);
 
-function get(map: YAMLMap, key: string): Node | undefined {
-  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
-  return (pair?.value ?? undefined) as Node | undefined;
-}
-
-function emptyGraph(name: string, at: Span): Graph {
-  return {
-    format: 'keras',
-    name,
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers: [],
-    headerSpan: at,
-  };
-}
-
-export function parseKeras(text: string, fileName?: string): KerasParsed {
+export function parseKeras(text: string, fileName?: string, companions?: Companions): KerasParsed {
   const diagnostics: EngineDiagnostic[] = [];
   const whole = { start: 0, end: Math.min(text.length, Math.max(0, text.indexOf('\n')) || text.length) };
   const base = (fileName ?? 'model.json').replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
@@ -41,25 +28,14 @@ export function parseKeras(text: string, fileName?: string): KerasParsed {
     diagnostics.push(makeDiagnostic('syntax-error', at, message));
     return { graph: emptyGraph(base, whole), diagnostics };
   };
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  const clamp = (x: number) => Math.max(0, Math.min(x, text.length));
-  for (const e of doc.errors)
-    diagnostics.push(
-      makeDiagnostic(
-        'syntax-error',
-        { start: clamp(e.pos[0]), end: clamp(Math.max(e.pos[1], e.pos[0])) },
-        `JSON: ${e.message.split('\n')[0]}`,
-      ),
-    );
-  if (doc.errors.length) return { graph: emptyGraph(base, whole), diagnostics };
-  let root = doc.contents as Node | null;
+  const json = parseJsonText(text);
+  diagnostics.push(...json.diagnostics);
+  if (json.diagnostics.length) return { graph: emptyGraph(base, whole), diagnostics };
+  const modelJson = json.root;
+  let root = modelJson;
   if (!isMap(root)) return fail('A Keras model is a JSON object with class_name and config.');
   const format = get(root, 'format');
-  if (isScalar(format) && format.value === 'graph-model')
-    return fail(
-      'A TensorFlow.js graph model (a TensorFlow graph) is not read yet: only layers models (Keras configs).',
-      spanOf(format, whole),
-    );
+  if (isScalar(format) && format.value === 'graph-model') return parseGraphModel(root, base, whole, companions);
   const topology = get(root, 'modelTopology');
   if (isMap(topology)) root = get(topology, 'model_config') ?? topology;
   if (!isMap(root)) return fail('The modelTopology holds no Keras model config.');
@@ -95,13 +71,27 @@ export function parseKeras(text: string, fileName?: string): KerasParsed {
     inputLayers: inputs as unknown,
     header: spanOf(className, whole),
   });
-  return { graph: lowered.graph, diagnostics: [...diagnostics, ...lowered.diagnostics] };
+  if (!isMap(modelJson) || !get(modelJson, 'weightsManifest'))
+    return { graph: lowered.graph, diagnostics: [...diagnostics, ...lowered.diagnostics] };
+  const weights = manifestOf(modelJson, companions, spanOf(get(modelJson, 'weightsManifest'), whole));
+  const epsilon = new Map(layers.map((l) => [l.name, typeof l.config.epsilon === 'number' ? l.config.epsilon : 1e-3]));
+  applyLayersWeights(lowered.graph, weights, (name) => epsilon.get(name) ?? 1e-3);
+  return { graph: lowered.graph, diagnostics: [...diagnostics, ...lowered.diagnostics, ...weights.diagnostics] };
 }
 
 /** A `.keras` archive: its config.json is the document (spans point into it). */
 export function parseKerasArchive(bytes: Uint8Array, fileName?: string): KerasParsed & { text: string } {
   const { text, error } = archiveConfig(bytes);
-  if (text !== undefined) return { ...parseKeras(text, fileName), text };
+  if (text !== undefined) {
+    const parsed = parseKeras(text, fileName);
+    const at = parsed.graph.headerSpan;
+    const note = makeDiagnostic(
+      'weights-not-read',
+      at,
+      'The weights (model.weights.h5, HDF5) are not read: LayerLint has no HDF5 reader, so the weight-aware rules are silent. Figures come from config.json.',
+    );
+    return { ...parsed, diagnostics: [...parsed.diagnostics, note], text };
+  }
   const name = (fileName ?? 'model.keras').replace(/^.*[\\/]/, '');
   const at = { start: 0, end: 0 };
   return {

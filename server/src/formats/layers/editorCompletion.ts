@@ -1,6 +1,7 @@
 // Completion and signature help for `.layers` text: op keywords and blocks at the start of
 // a chain, directives at the start of a line, `key=` options after an op, layer names after
 // `from=` and in merges, fixed values after `padding=`, `bias=` and `fixed=`.
+import { own } from '../tables';
 import type { CompletionEntry, SignatureEntry } from '../types';
 import type { Stmt } from './ast';
 import { lexLine } from './lexer';
@@ -77,7 +78,7 @@ export function layersCompletions(parsed: LayersParsed, text: string, offset: nu
   const c = cursorAt(text, offset);
   if (c.key) return valueCompletions(parsed, c.key, offset);
   if (c.atChainStart) return chainStartCompletions(parsed, c.atLineStart);
-  const spec = c.op ? OPS[c.op] : undefined;
+  const spec = c.op ? own(OPS, c.op) : undefined;
   if (!spec) return [];
   const items: CompletionEntry[] = [];
   if (takesLayerNames(c.op!))
@@ -112,7 +113,7 @@ function chainStartCompletions(parsed: LayersParsed, atLineStart: boolean): Comp
 
 export function layersSignatureHelp(_parsed: LayersParsed, text: string, offset: number): SignatureEntry | undefined {
   const c = cursorAt(text, offset);
-  const spec = c.op ? OPS[c.op] : undefined;
+  const spec = c.op ? own(OPS, c.op) : undefined;
   if (!spec || c.atChainStart) return undefined;
   const parameters = [
     ...spec.positional.map((p) => ({

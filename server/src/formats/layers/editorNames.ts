@@ -1,6 +1,7 @@
 // Names in `.layers` text for editors: layer names (scoped to the file or to one block
 // body), block names and block parameters, each definition and use with its span; and the
 // rules a new name must follow to replace one.
+import { own } from '../tables';
 import type { NameOccurrence } from '../types';
 import type { Stmt } from './ast';
 import type { LayersParsed } from './parsed';
@@ -40,7 +41,7 @@ function walkNames(
     } else if (s.kind === 'layer') {
       if (s.name) out.push({ text: s.name.text, span: s.name.span, scope, kind: 'layer', def: true });
       for (const op of s.chain) {
-        if (parsed.blocks.has(op.keyword.text) && !OPS[op.keyword.text])
+        if (parsed.blocks.has(op.keyword.text) && !own(OPS, op.keyword.text))
           out.push({ text: op.keyword.text, span: op.keyword.span, scope: 'blocks', kind: 'block', def: false });
         for (const a of op.args) {
           if (a.key?.text === 'from' || (!a.key && takesLayerNames(op.keyword.text))) {
@@ -71,7 +72,7 @@ export function layersRenameError(parsed: LayersParsed, of: NameOccurrence, newN
   const isParam = of.scope.startsWith('param:');
   if (!isValidName(newName) || newName === 'in' || (isParam && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)))
     return `'${newName}' is not a valid name.`;
-  if (of.scope === 'blocks' && OPS[newName]) return `'${newName}' is a built-in op.`;
+  if (of.scope === 'blocks' && own(OPS, newName)) return `'${newName}' is a built-in op.`;
   if (layersNames(parsed).some((o) => o.def && o.text === newName && o.scope === of.scope))
     return `'${newName}' is already defined here.`;
   return undefined;

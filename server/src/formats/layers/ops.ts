@@ -1,6 +1,7 @@
 // The built-in ops of `.layers`: positional arguments, options, and how the checked
 // values become an IR `LayerOp`. Completion, signature help and hover read the same table.
 import { globalPool, ACTIVATIONS, type LayerOp, type Padding } from '../../core/ir';
+import { own } from '../tables';
 
 export type ArgType = 'int' | 'kernel' | 'poolKernel' | 'float' | 'padding' | 'bool' | 'name' | 'prob';
 
@@ -254,5 +255,5 @@ for (const fn of ACTIVATIONS) {
 
 /** Whether the op takes layer names as positional operands (the merges: add, concat, mul). */
 export function takesLayerNames(keyword: string): boolean {
-  return !!OPS[keyword]?.rest;
+  return !!own(OPS, keyword)?.rest;
 }

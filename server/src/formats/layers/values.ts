@@ -37,6 +37,13 @@ export function parseCount(text: string): Result<number> {
   return Number.isSafeInteger(v) ? ok(v) : fail(`'${text}' is too large: counts are exact up to 2^53.`);
 }
 
+/** `6MB`, `512KB`, `1.5GB`, `4000000B` → bytes (decimal units, as reports print them); undefined unless a positive whole number of bytes. */
+export function parseBytes(text: string): number | undefined {
+  if (!/^[0-9.]+[kKmMgGtT]?B$/.test(text)) return undefined;
+  const c = parseCount(text.slice(0, -1));
+  return c.ok && c.value > 0 ? c.value : undefined;
+}
+
 /** `5ms`, `0.5ms`, `800us` → milliseconds; undefined unless a finite positive time with its unit. */
 export function parseMilliseconds(text: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|us|µs)$/.exec(text);

@@ -5,7 +5,7 @@
 // place, so there are no fix edits.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph } from '../../core/ir';
-import type { ExternalDataReader, FrontEnd, Parsed } from '../types';
+import type { Companions, FrontEnd, Parsed } from '../types';
 import { decodeModel, type GraphProto } from './decode';
 import { lowerOnnx } from './lower';
 
@@ -70,11 +70,11 @@ function listing(g: GraphProto): { text: string; lineStarts: number[] } {
   return { text: lines.join('\n'), lineStarts };
 }
 
-export function parseOnnx(bytes: Uint8Array, fileName?: string, externalData?: ExternalDataReader): OnnxParsed {
+export function parseOnnx(bytes: Uint8Array, fileName?: string, companions?: Companions): OnnxParsed {
   const { model, error } = decodeModel(bytes);
   if (!model) return failed(fileName, `${baseName(fileName)}.onnx cannot be read: ${error}.`);
   const opset = Number((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
-  const lowered = lowerOnnx(model.graph!, baseName(fileName), opset, externalData);
+  const lowered = lowerOnnx(model.graph!, baseName(fileName), opset, companions);
   const { text, lineStarts } = listing(model.graph!);
   lowered.graph.layers.forEach((layer, i) => {
     const node = lowered.nodeOf[i]!;

@@ -7,13 +7,13 @@
 // into an unknown layer naming the op and why. Depthwise weights are read for the
 // dead-depthwise-kernel rule (weights.ts). Never throws.
 import type { Graph, Layer, LayerOp, Shape } from '../../core/ir';
-import type { ExternalDataReader } from '../types';
+import type { Companions } from '../types';
 import { floatArray, intsAttr, numel, type NodeProto, type TensorProto } from './decode';
 import { ExternalWeights } from './external';
 import { foldConstant, shapeSlice } from './fold';
 import { lowerNode } from './nodes';
 import { canonical, type Const, constValues, type Out, type Tensor, type Value } from './values';
-import { d1, deadKernels, depthwiseMagnitudes, foldNorm } from './weights';
+import { d1, deadKernels, depthwiseMagnitudes, foldNorm, normChannels } from './weights';
 
 const NOWHERE = { start: 0, end: 0 };
 
@@ -37,9 +37,9 @@ export class GraphWalk {
     private readonly values: Map<string, Value>,
     private readonly batch: number,
     private readonly opset: number,
-    externalData: ExternalDataReader | undefined,
+    companions: Companions | undefined,
   ) {
-    this.external = new ExternalWeights(externalData);
+    this.external = new ExternalWeights(companions);
   }
 
   private readonly readWeights = (t: TensorProto) => (t.dataLocation === 1 ? this.external.read(t) : floatArray(t));
@@ -167,6 +167,7 @@ export class GraphWalk {
       this.kernelMagnitudes.set(index, weights);
       this.graph.layers[index]!.deadKernels = deadKernels(weights, weights);
     }
+    if (out.op.kind === 'bn') normChannels(this.graph.layers[index]!, ins, this.readWeights);
     if (out.op.kind === 'bn' && x?.kind === 'tensor')
       foldNorm(this.graph.layers[x.layer], this.kernelMagnitudes.get(x.layer), node, ins, this.readWeights);
   }

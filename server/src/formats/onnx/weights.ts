@@ -1,19 +1,19 @@
-// Weight-aware figures for the dead-depthwise-kernel rule: per depthwise conv whose weights the
-// file holds, each kernel's largest |weight|, counted as dead when negligible against the
-// layer's largest; a BatchNormalization right after it folds its gamma / sqrt(var + eps) in
-// first, and kernels dead only through gamma are counted separately. NaN or infinite weights
-// are never negligible.
+// Weight-aware figures for the dead-depthwise-kernel and dead-bn-channel rules: per depthwise
+// conv whose weights the file holds, each kernel's largest |weight| (dead when negligible
+// against the layer's largest, ../weights.ts); a BatchNormalization right after it folds its
+// gamma / sqrt(var + eps) in first, and kernels dead only through gamma are counted
+// separately. Every BatchNormalization whose γ the file holds gets its dead channels.
 import type { Layer } from '../../core/ir';
 import { floatAttr, type NodeProto, type TensorProto } from './decode';
 import type { Value } from './values';
+import { deadChannels, deadKernels } from '../weights';
+
+export { deadKernels };
 
 export const d1 = (v: Value | undefined) => (v?.kind === 'tensor' ? v.dims[1] : undefined);
 
 /** A float32 initializer's values, from the file or its external data; undefined when they cannot be read. */
 export type ReadWeights = (t: TensorProto) => Float32Array | undefined;
-
-/** A kernel is negligible when its largest |weight| is at most this fraction of the layer's largest. */
-const NEGLIGIBLE = 1e-6;
 
 /** For a depthwise conv (groups = input channels) whose weights the file holds: each kernel's largest |weight|. */
 export function depthwiseMagnitudes(
@@ -36,20 +36,6 @@ export function depthwiseMagnitudes(
   return out;
 }
 
-export function deadKernels(folded: Float64Array, raw: Float64Array): { dead: number; total: number; byGamma: number } {
-  const top = folded.reduce((a, v) => Math.max(a, v), 0);
-  const rawTop = raw.reduce((a, v) => Math.max(a, v), 0);
-  let dead = 0;
-  let byGamma = 0;
-  for (let k = 0; k < folded.length; k++) {
-    // NaN or infinite weights are never "negligible".
-    if (!(folded[k]! <= NEGLIGIBLE * top)) continue;
-    dead++;
-    if (!(raw[k]! <= NEGLIGIBLE * rawTop)) byGamma++;
-  }
-  return { dead, total: folded.length, byGamma };
-}
-
 /** A BatchNormalization right after a depthwise conv: its γ / sqrt(var + ε) folded into the kernels. */
 export function foldNorm(
   conv: Layer | undefined,
@@ -67,4 +53,11 @@ export function foldNorm(
   const eps = floatAttr(node, 'epsilon', 1e-5);
   const folded = raw.map((m, k) => (m * Math.abs(gamma[k]!)) / Math.sqrt(v[k]! + eps));
   conv.deadKernels = deadKernels(folded, raw);
+}
+
+/** A BatchNormalization whose γ the file holds: its channels with γ ≈ 0 (the dead-bn-channel rule). */
+export function normChannels(norm: Layer, ins: (Value | undefined)[], read: ReadWeights): void {
+  const scale = ins[1];
+  const gamma = scale?.kind === 'const' && scale.tensor ? read(scale.tensor) : undefined;
+  if (gamma && gamma.length > 0) norm.deadChannels = deadChannels(gamma);
 }

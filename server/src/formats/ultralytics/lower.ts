@@ -10,6 +10,7 @@ import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph, Shape } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { extendShapes } from '../../core/shapes';
+import { own } from '../tables';
 import { InvalidArgument, makeDivisible, pyRound, RowArgs } from './args';
 import { BlockError } from './blocks';
 import { LayerBuilder, LimitReached } from './builder';
@@ -163,7 +164,7 @@ function lowerRow(state: LoweringState, row: RowSpec): RowOutput | undefined {
   if (chs.some((c) => c === undefined))
     // Downstream of a row that is not costed: its shape stays unknown and it is not counted.
     return { out: b.add(name, row.module, { kind: 'identity' }, ins), c: Number.NaN };
-  const module = MODULES[row.module];
+  const module = own(MODULES, row.module);
   if (!module) return uncosted(row.module, ins);
 
   const args = new RowArgs(row, resolveArgs(spec, row.args), state.diagnostics);

@@ -4,7 +4,9 @@
 // applies it); on the network line, kept short enough to read beside the code (about 90
 // characters): totals, the two nearest α and the two nearest smaller input sides with their
 // MACs (clicking applies that α or ρ to the file; the full grid is in the cost report and
-// `layerlint estimate`) and, with a budget, which α or ρ fits it.
+// `layerlint estimate`) and, with a budget, which α or ρ fits it; where the server can measure
+// (not in the browser), a lens that runs `layerlint.bench`, and after a run the measured times
+// (features/measured.ts: the network's median, each line's kernels; only the median, marked, after an edit).
 // The estimate lenses come unresolved: their figures need extra shape-and-cost passes, so
 // they are computed on codeLens/resolve, i.e. only when the network line is on screen.
 import type { CodeLens } from 'vscode-languageserver';
@@ -13,17 +15,21 @@ import { compact, percent } from '../../core/format';
 import { ms } from '../../core/latency';
 import { COMMANDS } from '../protocol';
 import { toRange, type FeatureDoc } from './context';
+import { measuredByLine, networkMeasured, type Measured } from './measured';
 
 /** How many α and how many ρ estimates the network line shows. */
 const NETWORK_LINE_STEPS = 2;
 
 export function codeLenses(doc: FeatureDoc): CodeLens[] {
   if (!doc.settings.codeLens.enable) return [];
-  return doc.cached('codeLens', () => computeLenses(doc));
+  const measured = doc.measured?.();
+  const key = measured ? `codeLens:${measured.id}:${measured.current}` : 'codeLens';
+  return doc.cached(key, () => computeLenses(doc, measured));
 }
 
-function computeLenses(doc: FeatureDoc): CodeLens[] {
+function computeLenses(doc: FeatureDoc, measured: Measured | undefined): CodeLens[] {
   const lenses: CodeLens[] = [];
+  const measuredOf = measured ? measuredByLine(measured) : undefined;
   const total = doc.analysis.totals.macs;
   const separable = new Map<number, { macs: number; separableMacs: number; layer: number }>();
   const latency = doc.analysis.latency();
@@ -68,7 +74,12 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
     const range = { start: at, end: at };
     const times = opsOf[line]! < layersOf[line]! && !mixed[line] ? ` (×${layersOf[line]! / opsOf[line]!})` : '';
     let title = `${compact(macs)} MACs (${percent(macs, total)})${times} · ${compact(params)} params`;
-    if (latency) title += Number.isNaN(msOf[line]) ? ' · ? ms' : ` · ~${ms(msOf[line]!)}`;
+    const measuredMs = measuredOf?.get(line);
+    if (measuredMs !== undefined) title += ` · measured ${ms(measuredMs)}`;
+    if (latency) {
+      const estimated = Number.isNaN(msOf[line]) ? '? ms' : `~${ms(msOf[line]!)}`;
+      title += measuredMs !== undefined ? ` · estimated ${estimated} on ${latency.target.id}` : ` · ${estimated}`;
+    }
     const cand = candidateOf.get(line);
     if (cand)
       title += ` · separable: ${compact(cand.separableMacs)}, ${percent(cand.separableMacs - cand.macs, cand.macs)}`;
@@ -100,8 +111,24 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
       command: '',
     },
   });
+  // The bench lens comes last on the network line: the totals and estimates read first.
+  const benchLens: CodeLens[] = doc.measured
+    ? [
+        {
+          range,
+          command: {
+            title: measured ? networkMeasured(measured) : 'Measure latency on this machine',
+            command: COMMANDS.bench,
+            arguments: [doc.uri],
+          },
+        },
+      ]
+    : [];
   // Estimates of a network that is not fully costed would be partial figures: none are shown.
-  if (!doc.settings.codeLens.estimates || !doc.analysis.complete) return lenses;
+  if (!doc.settings.codeLens.estimates || !doc.analysis.complete) {
+    lenses.splice(1, 0, ...benchLens);
+    return lenses;
+  }
   const extra: CodeLens[] = [];
   const slot = (s: EstimateSlot) =>
     extra.push({ range, data: { uri: doc.uri, version: doc.version, slot: s } satisfies EstimateLensData });
@@ -121,7 +148,7 @@ function computeLenses(doc: FeatureDoc): CodeLens[] {
       if (budget.params === undefined) slot({ kind: 'budget-side' });
     }
   }
-  lenses.splice(1, 0, ...extra);
+  lenses.splice(1, 0, ...extra, ...benchLens);
   return lenses;
 }
 

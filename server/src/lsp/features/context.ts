@@ -8,6 +8,7 @@ import type { Estimates } from '../../core/estimates';
 import { estimates as computeEstimates } from '../../core/estimates';
 import type { LayerResult } from '../../core/costs';
 import type { Settings } from '../settings';
+import { measuredAs, type Measured, type Measurement } from './measured';
 
 export interface FeatureDoc extends DocumentAnalysis {
   uri: string;
@@ -18,6 +19,11 @@ export interface FeatureDoc extends DocumentAnalysis {
   estimates(): Estimates;
   /** A feature's whole-document result for this version, computed on its first request. */
   cached<T>(key: string, compute: () => T): T;
+  /**
+   * Present when the server can measure documents (`layerlint.bench`; not in the browser):
+   * the document's last measurement as this version sees it, if there is one.
+   */
+  measured?: () => Measured | undefined;
 }
 
 export function toRange(lines: LineIndex, span: Span): Range {
@@ -28,10 +34,25 @@ export function toOffset(lines: LineIndex, pos: Position): number {
   return lines.offsetAt(pos);
 }
 
-export function makeFeatureDoc(doc: DocumentAnalysis, uri: string, version: number, settings: Settings): FeatureDoc {
+export function makeFeatureDoc(
+  doc: DocumentAnalysis,
+  uri: string,
+  version: number,
+  settings: Settings,
+  /** The document's last measurement, when the server can measure. */
+  measurement?: () => Measurement | undefined,
+): FeatureDoc {
   let est: Estimates | undefined;
   const results = new Map<string, unknown>();
   return {
+    ...(measurement
+      ? {
+          measured: () => {
+            const m = measurement();
+            return m && measuredAs(m, doc.text);
+          },
+        }
+      : {}),
     ...doc,
     uri,
     version,

@@ -5,15 +5,18 @@
 // invocation): the module's input, output and totals, its main layer's details when it has
 // one costed layer, else its parts, one row each. On an op that `repeat` runs several
 // times: the iterations' sum and each iteration. On the network or input line: totals and
-// the per-kind breakdown.
+// the per-kind breakdown. With a target, the estimated latency (labelled estimated); after
+// `layerlint.bench`, the measured time (labelled measured, where and how; features/measured.ts).
 import type { Hover, Position } from 'vscode-languageserver';
 import { BYTES_PER_VALUE, KIND_LABELS, macsFormula, type CostKind, type LayerResult } from '../../core/costs';
 import { compact, exact, percent } from '../../core/format';
 import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { ms } from '../../core/latency';
+import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
+import { layerMeasuredMs, measuredWhere, networkMeasured } from './measured';
 
 /** Parts listed in a module hover before the rest is summed into one row. */
 const MAX_PARTS = 12;
@@ -88,9 +91,22 @@ export function layerHover(
     '',
     `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
   );
+  const measured = measuredLine(doc, l);
+  if (measured) lines.push('', measured);
   const latency = latencyLines(doc, l);
   if (latency.length) lines.push('', ...latency);
   return lines.join('\n');
+}
+
+/** After `layerlint.bench`: the layer's measured kernel time, where and how (features/measured.ts). */
+function measuredLine(doc: FeatureDoc, l: LayerResult): string | undefined {
+  const m = doc.measured?.();
+  if (!m) return undefined;
+  if (!m.current) return '_Measured before your last edit: measure again for per-layer times._';
+  const t = layerMeasuredMs(m, l.layer.index);
+  return t === undefined
+    ? '**Measured** on this machine: no kernel of its own (fused into a neighbour by ONNX Runtime, or a view)'
+    : `**Measured** ${ms(t)} on ${measuredWhere(m.report)}, ${markdownText(m.report.runtime)} (with what ONNX Runtime fused into its kernel)`;
 }
 
 /** With a target: the layer's estimated latency, the roofline filled in and what dominates (docs/latency.md). */
@@ -226,6 +242,12 @@ function row(label: string, value: string): string {
   return `| ${label} | ${value} |`;
 }
 
+/** Peak live activation memory: bytes, where, at which precision (docs/counting.md#peak-activation-memory). */
+function peakRow(m: PeakMemory, a: FeatureDoc['analysis']): string {
+  const at = m.at >= 0 ? ` at ${markdownText(a.layers[m.at]!.layer.name)}` : '';
+  return `${m.complete ? '' : 'at least '}${compact(m.peakBytes)}B ${m.precision}${at} (${m.live.length} tensors live)`;
+}
+
 export function networkHover(doc: FeatureDoc): string {
   const a = doc.analysis;
   const t = a.totals;
@@ -236,7 +258,8 @@ export function networkHover(doc: FeatureDoc): string {
     '|---|---|',
     row('MACs', `${exact(t.macs)} (${compact(t.macs)}; FLOPs ${compact(2 * t.macs)})`),
     row('params', `${exact(t.params)} (${compact(t.params)})`),
-    row('activations', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
+    row('activations (sum)', `${exact(t.activations)} (${compact(t.activations * BYTES_PER_VALUE)}B fp32)`),
+    row('peak memory', peakRow(a.memory(), a)),
     row('other ops', exact(t.otherOps)),
     '',
     '| kind | MACs | share | params |',
@@ -249,12 +272,19 @@ export function networkHover(doc: FeatureDoc): string {
   const est = a.latency();
   if (est)
     lines.splice(
-      8,
+      9,
       0,
       row(
         'latency',
         `${est.complete ? '~' : 'at least '}${ms(est.totalMs)} estimated on ${markdownCode(est.target.id)}, batch ${est.batch}`,
       ),
+    );
+  const m = doc.measured?.();
+  if (m)
+    lines.splice(
+      8,
+      0,
+      row('measured', `${networkMeasured(m)}${m.current ? `, ${markdownText(m.report.runtime)}` : ''}`),
     );
   if (!a.complete) lines.push('', '_Incomplete: some layers could not be costed, so these totals are a lower bound._');
   return lines.join('\n');

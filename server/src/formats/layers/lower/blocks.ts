@@ -1,6 +1,7 @@
 // `.layers` blocks: their definitions (collected before lowering, so a block can be used
 // above its definition) and the binding of an invocation's arguments to its parameters.
 import type { BlockStmt, FileAst, OpNode } from '../ast';
+import { own } from '../../tables';
 import { OPS } from '../ops';
 import { resolveWord, type Env, type Scalar } from '../values';
 import type { Diag } from './checkOp';
@@ -10,7 +11,7 @@ export function collectBlocks(ast: FileAst, diag: Diag): Map<string, BlockStmt> 
   const blocks = new Map<string, BlockStmt>();
   for (const s of ast.statements) {
     if (s.kind !== 'block') continue;
-    if (OPS[s.name.text])
+    if (own(OPS, s.name.text))
       diag('duplicate-name', s.name.span, `'${s.name.text}' is a built-in op and cannot be redefined as a block.`);
     else if (blocks.has(s.name.text)) diag('duplicate-name', s.name.span, `Block '${s.name.text}' is already defined.`);
     else blocks.set(s.name.text, s);

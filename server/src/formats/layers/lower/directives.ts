@@ -5,7 +5,7 @@ import type { Graph } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
 import { TARGET_IDS, targetProfile } from '../../../core/targets';
 import type { Arg, DirectiveStmt, Word } from '../ast';
-import { parseCount, parseDims, parseMilliseconds } from '../values';
+import { parseBytes, parseCount, parseDims, parseMilliseconds } from '../values';
 import type { Diag } from './checkOp';
 
 /** One directive's arguments: positional words and `key=value` options. */
@@ -112,8 +112,8 @@ function resolutionDirective(args: DirectiveArgs, graph: Graph, diag: Diag): voi
 
 function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
   if (args.positional.length)
-    diag('syntax-error', args.positional[0]!.span, 'Expected: budget macs=N params=N latency=Tms.');
-  args.allowOpts(['macs', 'params', 'latency']);
+    diag('syntax-error', args.positional[0]!.span, 'Expected: budget macs=N params=N latency=Tms activations=NMB.');
+  args.allowOpts(['macs', 'params', 'latency', 'activations']);
   const budget = graph.budget ?? { span: args.d.span };
   for (const key of ['macs', 'params'] as const) {
     const a = args.opts.get(key);
@@ -133,7 +133,24 @@ function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
       );
     else budget.latencyMs = ms;
   }
-  if (budget.macs !== undefined || budget.params !== undefined || budget.latencyMs !== undefined) graph.budget = budget;
+  const activations = args.opts.get('activations');
+  if (activations) {
+    const bytes = parseBytes(activations.value.text);
+    if (bytes === undefined)
+      diag(
+        'invalid-value',
+        activations.value.span,
+        `An activation-memory budget is a positive size in bytes, e.g. 6MB, 512KB or 4000000B, not '${activations.value.text}'.`,
+      );
+    else budget.activationBytes = bytes;
+  }
+  if (
+    budget.macs !== undefined ||
+    budget.params !== undefined ||
+    budget.latencyMs !== undefined ||
+    budget.activationBytes !== undefined
+  )
+    graph.budget = budget;
 }
 
 function targetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {

@@ -1,0 +1,54 @@
+// Process entry of dist/server.js: runs the language server bundle (dist/serverMain.js, from
+// bin.ts) through V8's code cache, so that every start after the first skips compiling it
+// (docs/performance.md, start-up). The cache is a file next to the bundle, written a few
+// seconds after a start that had none (or had one V8 rejected: another bundle or Node), or at
+// exit if that comes first, with whatever functions the process compiled by then. A cache that cannot be read or written (a
+// read-only install) only costs the saving: the bundle runs either way, with the same
+// arguments, process and behaviour. LAYERLINT_CODE_CACHE=0 turns it off.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** How long after a start without a usable cache it is written (the bundle's start-up code is compiled by then). */
+const WRITE_AFTER_MS = 3000;
+
+/** Runs `file` (a CommonJS bundle) as a module, with its code cache at `cacheFile`. */
+export function runWithCodeCache(file: string, cacheFile: string): void {
+  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet: this start compiles the bundle and writes one.
+  }
+  const script = new Script(Module.wrap(source), { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    let written = false;
+    const write = () => {
+      if (!written) writeCodeCache(script, cacheFile);
+      written = true;
+    };
+    setTimeout(write, WRITE_AFTER_MS).unref();
+    process.once('exit', write);
+  }
+  const module = new Module(file, require.main);
+  module.filename = file;
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+}
+
+function writeCodeCache(script: Script, cacheFile: string): void {
+  // Written whole under another name, then renamed: a server starting meanwhile reads the old file or the new.
+  const partial = `${cacheFile}.${process.pid}`;
+  try {
+    writeFileSync(partial, script.createCachedData());
+    renameSync(partial, cacheFile);
+  } catch {
+    rmSync(partial, { force: true });
+  }
+}
+
+const main = join(__dirname, 'serverMain.js');
+if (process.env.LAYERLINT_CODE_CACHE === '0') require(main);
+else runWithCodeCache(main, `${main}.cache`);
