@@ -1,5 +1,5 @@
 // Per-layer cost under LayerLint's counting convention (docs/counting.md):
-// MACs count conv, dwconv, deconv and fc multiply-accumulates; parameters are what
+// MACs count conv, dwconv, deconv, fc, linear, matmul and attention multiply-accumulates; parameters are what
 // PyTorch's model.parameters() holds; everything else is "other ops". Each MACs figure
 // comes with its formula, symbolic and filled in with the layer's numbers.
 import type { EngineDiagnostic } from './diagnostics';
@@ -49,7 +49,7 @@ function formula(batch: number, terms: [string, number][], total: number): Formu
 export function costKind(layer: Layer, inC: number): CostKind {
   const op = layer.op;
   if (op.kind === 'dwconv') return 'depthwise';
-  if (op.kind === 'fc') return 'fc';
+  if (op.kind === 'fc' || op.kind === 'linear') return 'fc';
   if (op.kind === 'conv') {
     if (op.groups > 1 && op.groups === inC) return 'depthwise';
     return op.kh * op.kw === 1 ? 'pointwise' : 'standard';
@@ -138,6 +138,27 @@ function costOf(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCos
       const n = hi * wi;
       return fill(kind, op.heads * n * n * (op.keyDim + op.headDim) * batch, 0, op.heads * n * n * batch, activations);
     }
+    case 'linear':
+      return {
+        kind,
+        macs: hi * wi * ci * op.out * batch,
+        params: ci * op.out + (op.bias ? op.out : 0),
+        otherOps: 0,
+        activations,
+      };
+    case 'matmul':
+      // [B, M, K] · [B, K, N]: B·M·N outputs of K multiply-accumulates each.
+      return { kind, macs: ho * wo * co * ci * batch, params: 0, otherOps: 0, activations };
+    case 'reduce':
+      return { kind, macs: 0, params: 0, otherOps: hi * wi * ci * batch, activations };
+    case 'learned':
+      return {
+        kind,
+        macs: 0,
+        params: op.h * op.w * op.c,
+        otherOps: op.mode === 'add' ? activations : 0,
+        activations,
+      };
     case 'shortcut':
       return fill(
         kind,
@@ -230,6 +251,21 @@ export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: numbe
       terms = [
         ['in_features', hi * wi * ci],
         ['out_features', op.out],
+      ];
+      break;
+    case 'linear':
+      terms = [
+        ['positions', hi * wi],
+        ['in_features', ci],
+        ['out_features', op.out],
+      ];
+      break;
+    case 'matmul':
+      terms = [
+        ['B', ho],
+        ['M', wo],
+        ['K', ci],
+        ['N', co],
       ];
       break;
     case 'attention':
@@ -408,4 +444,4 @@ export function soleConsumers(layers: readonly Layer[]): Int32Array {
 }
 
 /** Layer kinds that carry weights and MACs: what code lenses, rules and the report's traffic look at. */
-export const WEIGHTED_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['conv', 'dwconv', 'deconv', 'fc']);
+export const WEIGHTED_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['conv', 'dwconv', 'deconv', 'fc', 'linear']);
