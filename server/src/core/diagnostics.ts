@@ -147,6 +147,11 @@ export const CODES = {
     severity: 'warning',
     summary: 'A convolution bias that the following batch norm cancels.',
   },
+  'external-data': {
+    stage: 'syntax',
+    severity: 'warning',
+    summary: 'Weights in an external data file that LayerLint cannot or may not read.',
+  },
   'dead-depthwise-kernel': {
     stage: 'cost',
     severity: 'warning',
