@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { analyzeBytes, analyzeSource } from '../../server/src/engine/analyzeSource';
 import { companionsNextTo } from '../../server/src/engine/companionsLoad';
+import { exportOnnx } from '../../server/src/export/onnx';
+import { onnx } from '../../server/src/formats/onnx/proto/onnx.js';
 import { halfToFloat, unsafeShardPath, WeightShards } from '../../server/src/formats/tfjs/weights';
 import type { Companions } from '../../server/src/formats/types';
 import { OnnxBuilder } from '../helpers/onnxModel';
@@ -227,6 +229,27 @@ test('hostile attributes and shapes: never a throw, a NaN or an invented window;
     /MaxPool \(strides \[\]\)/,
   );
   assert.ok(runs > 100);
+});
+
+test('a Pad of the channels (BlazeFace) adds zero channels, and the ONNX writer keeps them', () => {
+  const b = new TfjsBuilder()
+    .placeholder('x', [1, 8, 8, 4])
+    .ints('p', [0, 0, 1, 1, 0, 0, 0, 4], [4, 2])
+    .node('pad', 'Pad', ['x', 'p'])
+    .weight('w', [1, 1, 8, 2], new Array(16).fill(1))
+    .node('conv', 'Conv2D', ['pad', 'w'], { padding: s('VALID'), strides: list(1, 1, 1, 1) });
+  const doc = analyze(b, withShard(b));
+  assert.deepEqual(doc.analysis.layers[0]!.output, [10, 8, 8]);
+  assert.equal(doc.analysis.totals.macs, 10 * 8 * 2 * 8);
+  const out = exportOnnx(doc.analysis);
+  assert.deepEqual(out.problems, []);
+  // The written Pad pads (NCHW begins, then ends): H by 1 on top and bottom, 4 channels at the end.
+  const model = onnx.ModelProto.decode(out.bytes!);
+  const padNode = model.graph!.node!.find((n) => n.opType === 'Pad')!;
+  const pads = model.graph!.initializer!.find((t) => t.name === padNode.input![1]);
+  const raw = pads!.rawData!;
+  const values = new BigInt64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  assert.deepEqual(Array.from(values, Number), [0, 0, 1, 0, 0, 4, 1, 0]);
 });
 
 test('Squeeze: given axes of size 1 make a view; without squeeze_dims the batch would go, so it is unknown', () => {
