@@ -33,6 +33,9 @@ function fakeReport(text: string): BenchReport {
     medianMs: 1.84,
     minMs: 1.7,
     maxMs: 2.31,
+    cpuMedianMs: 1.8,
+    cpuMinMs: 1.69,
+    kernelsPerRun: 3,
     layers: [row('c1', 3, 0.812), row('p', 4, 0.25), row('f', 5, 0.0123)],
     otherMs: 0,
   };
