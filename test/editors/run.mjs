@@ -1,10 +1,11 @@
 // Runs the real-editor tests, one after another, each as its own process with a deadline:
-// the VSIX contents check, Neovim (built-in LSP), Emacs (eglot) and VS Code (code-server,
-// extension-host suite).
-// Expects dist/ built, out/editors/ built and layerlint.vsix packaged (npm run test:editors does
-// all three) and the editors installed (bash .ci/install-editors.sh). A missing editor is a
+// the VSIX contents checks (the universal VSIX and the linux-x64 one that ships ONNX Runtime),
+// Neovim (built-in LSP), Emacs (eglot) and VS Code (code-server, extension-host suite, on the
+// linux-x64 VSIX).
+// Expects dist/ built, out/editors/ built, layerlint.vsix and layerlint-linux-x64.vsix packaged
+// (npm run test:editors does all of it) and the editors installed (bash .ci/install-editors.sh). A missing editor is a
 // failure, not a skip. Prints each test's duration and a closing `N passed, N failed` line.
-//   node test/editors/run.mjs [vsix] [nvim] [emacs] [vscode]
+//   node test/editors/run.mjs [vsix] [vsix-linux-x64] [nvim] [emacs] [vscode]
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
@@ -12,6 +13,12 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const env = { ...process.env, LAYERLINT_NODE: process.execPath, LAYERLINT_SERVER: join(ROOT, 'dist/server.js') };
 const TESTS = [
   { name: 'vsix', cmd: process.execPath, args: ['test/editors/checkVsix.mjs', 'layerlint.vsix'], timeoutS: 30 },
+  {
+    name: 'vsix-linux-x64',
+    cmd: process.execPath,
+    args: ['test/editors/checkVsix.mjs', 'layerlint-linux-x64.vsix'],
+    timeoutS: 90,
+  },
   {
     name: 'nvim',
     cmd: 'nvim',

@@ -1,9 +1,10 @@
 // Runs the extension-host suite (out/editors/vscode/suite.js) in real VS Code: code-server
 // from .tools plus headless Debian Chromium, offline. The extension under test is the packaged
-// VSIX (layerlint.vsix, unzipped and loaded as the development extension), so the files the
+// VSIX a user of this machine installs (layerlint-linux-x64.vsix on Linux x64, with ONNX Runtime:
+// tools/package-target.mjs), unzipped and loaded as the development extension, so the files the
 // VSIX ships are the ones tested; pass --dev to load the repo folder instead.
 // Exits with the suite's code (0 = passed); a hard timeout kills everything it started.
-//   node test/editors/vscode/runCodeServer.mjs [--vsix layerlint.vsix] [--dev] [--timeout 240]
+//   node test/editors/vscode/runCodeServer.mjs [--vsix layerlint-linux-x64.vsix] [--dev] [--timeout 240]
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ import { ROOT, startCodeServer, launchChromium, closeBrowser, makeWorkspace, unp
 
 const { values: opts } = parseArgs({
   options: {
-    vsix: { type: 'string', default: join(ROOT, 'layerlint.vsix') },
+    vsix: { type: 'string', default: join(ROOT, `layerlint-${process.platform}-${process.arch}.vsix`) },
     dev: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '240' },
     verbose: { type: 'boolean', default: false },
@@ -47,7 +48,8 @@ try {
   let extDir = ROOT;
   if (!opts.dev) {
     const vsix = resolve(opts.vsix);
-    if (!existsSync(vsix)) throw new Error(`${vsix} missing: run npm run package`);
+    if (!existsSync(vsix))
+      throw new Error(`${vsix} missing: run npm run package:target -- ${process.platform}-${process.arch}`);
     extDir = unpackVsix(vsix, server.dir);
   }
   const folder = makeWorkspace(server.dir);

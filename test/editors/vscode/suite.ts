@@ -113,10 +113,51 @@ async function onnxReportView(): Promise<void> {
   });
 }
 
+/**
+ * LayerLint: Measure latency on this machine, with the ONNX Runtime the VSIX ships: the
+ * network lens offers it, and after the command the lens shows the measured median (the
+ * workspace settings ask for 2 timed runs, makeWorkspace in codeServer.mjs).
+ */
+async function benchOnThisMachine(): Promise<void> {
+  await step('layerlint.bench measures SqueezeNet with the shipped ONNX Runtime', async () => {
+    const uri = await workspaceFile('**/squeezenet_v1_1.layers');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const lensTitles = async () =>
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)).map(
+        (l) => l.command?.title ?? '',
+      );
+    await until('the "Measure latency on this machine" lens', async () =>
+      (await lensTitles()).includes('Measure latency on this machine') ? true : undefined,
+    );
+    const result = vscode.commands.executeCommand<{ repeats: number; medianMs: number } | null>(
+      'layerlint.bench',
+      uri.toString(),
+    );
+    // A null answer (no runtime, a failed run) means no lens will come: fail now, not at the deadline.
+    let answered: { repeats: number } | null | undefined;
+    void result.then((r) => {
+      answered = r;
+    });
+    const measured = await until('the network lens "measured … on this machine"', async () => {
+      if (answered === null) throw new Error('layerlint.bench measured nothing (see the LayerLint output)');
+      return (await lensTitles()).find((t) => t.startsWith('measured '));
+    });
+    assert.match(
+      measured,
+      /^measured \d[\d.]* ms on this machine, 1 thread, median of 2 \(spread [\d.]+ ms – [\d.]+ ms\)$/,
+    );
+    const report = await result;
+    assert.equal(report?.repeats, 2, `the bench report: ${JSON.stringify(report)}`);
+    assert.ok(report.medianMs > 0, `a positive median: ${report.medianMs}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+}
+
 export async function run(): Promise<void> {
   const t0 = Date.now();
   await nonModelsAndDarknet();
   await onnxReportView();
+  await benchOnThisMachine();
   const [file] = await until('the example in the workspace', async () => {
     const found = await vscode.workspace.findFiles('**/mobilenet_v1_conv.layers', undefined, 1);
     return found.length ? found : undefined;
