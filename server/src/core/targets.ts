@@ -37,6 +37,8 @@ export interface TargetProfile {
   fuses: readonly FusedOp[];
   /** With `act` fused: the activation functions that fuse (all but softmax when absent). */
   fusedActivations?: readonly Activation[];
+  /** Kernels the runtime runs for one unfused activation, where more than one (ONNX Runtime: silu 2, mish 3). */
+  activationKernels?: Partial<Record<Activation, number>>;
   /** Channel counts are rounded up to a multiple of this (SIMD width, tensor-core tile). */
   channelGranularity: number;
   /** Where the figures come from, and how well they are known. */
@@ -87,17 +89,18 @@ export const TARGETS: readonly TargetProfile[] = [
       'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
     precision: 'fp32',
     bytesPerElement: 4,
-    rates: { dense: 74.49e6, pointwise: 74.5e6, depthwise: 27.57e6, elementwise: 2.34e6 },
-    bytesPerMs: 24.62e6,
-    kernelMs: 0.00588,
-    stridedDepthwise: 2.51,
+    rates: { dense: 70.9e6, pointwise: 71.15e6, depthwise: 25.1e6, elementwise: 2.247e6 },
+    bytesPerMs: 22.12e6,
+    kernelMs: 0.00579,
+    stridedDepthwise: 1.57,
     fuses: ['bn', 'scale', 'act'],
     fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
+    activationKernels: { hswish: 2, mish: 3 },
     channelGranularity: 16,
     sources: [
-      'Fitted by layerlint calibrate on 2026-11-30T15:55:23.044Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 21.75 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
-      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.191, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
-      'Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh. Channel granularity 16: one AVX-512 register of fp32 values.',
+      'Fitted by layerlint calibrate on 2026-11-30T16:10:36.939Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 16.47 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.285, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      'Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.',
       'Validated against layerlint bench on the examples, the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
     ],
   },
@@ -167,6 +170,7 @@ const PROFILE_KEYS = [
   'stridedDepthwise',
   'fuses',
   'fusedActivations',
+  'activationKernels',
   'channelGranularity',
   'sources',
 ];
@@ -215,6 +219,15 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
       o.fusedActivations.some((f) => !ACTIVATIONS.includes(f as Activation) || f === 'softmax'))
   )
     errors.push(`fusedActivations: expected an array of ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`);
+  const ak = o.activationKernels as Record<string, unknown> | undefined;
+  if (
+    ak !== undefined &&
+    (typeof ak !== 'object' ||
+      ak === null ||
+      Array.isArray(ak) ||
+      Object.entries(ak).some(([fn, n]) => !ACTIVATIONS.includes(fn as Activation) || !wholePositive(n)))
+  )
+    errors.push('activationKernels: expected an object of activation → whole number of kernels');
   if (!wholePositive(o.channelGranularity)) errors.push('channelGranularity: expected a positive whole number');
   if (!Array.isArray(o.sources) || !o.sources.length || o.sources.some((x) => typeof x !== 'string' || !x.trim()))
     errors.push('sources: expected a non-empty array of strings (where the figures come from)');
@@ -236,6 +249,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),
     fuses: o.fuses as FusedOp[],
     ...(o.fusedActivations !== undefined ? { fusedActivations: o.fusedActivations as Activation[] } : {}),
+    ...(ak !== undefined ? { activationKernels: ak as Partial<Record<Activation, number>> } : {}),
     channelGranularity: o.channelGranularity as number,
     sources: o.sources as string[],
   };

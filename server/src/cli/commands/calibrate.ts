@@ -198,6 +198,22 @@ export const calibrate: Command = {
     const fused: Activation[] = [];
     for (const fn of ACTIVATIONS) if (fn !== 'softmax' && fn !== 'linear' && (await probe(` | ${fn}`))) fused.push(fn);
     progress(`fusion: BN ${fusesBn ? 'fused' : 'not fused'}; activations fused: ${fused.join(', ') || 'none'}`);
+    // Kernels per activation on its own (after an add, nothing to fuse into), against the add alone.
+    const plain = (await run(ort, 'input 28x28x32\nr: relu\ns: add r r\n', provisional(false, []), o)).result;
+    const activationKernels: Partial<Record<Activation, number>> = {};
+    for (const fn of ACTIVATIONS) {
+      if (fn === 'linear') continue;
+      const r = (await run(ort, `input 28x28x32\nr: relu\ns: add r r\na: ${fn}\n`, provisional(false, []), o)).result;
+      const n = Math.round(r.kernelsPerRun - plain.kernelsPerRun);
+      if (n > 1) activationKernels[fn] = n;
+    }
+    progress(
+      `activations of more than one kernel: ${
+        Object.entries(activationKernels)
+          .map(([fn, n]) => `${fn} ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
 
     const profile0 = provisional(fusesBn, fused);
     const kernels: (KernelSample & { micro: string })[] = [];
@@ -239,11 +255,16 @@ export const calibrate: Command = {
       stridedDepthwise: fit.stridedDepthwise,
       fuses: profile0.fuses,
       fusedActivations: fused,
+      activationKernels,
       channelGranularity: CHANNEL_GRANULARITY,
       sources: [
         `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
         `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
-        `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}. Channel granularity ${CHANNEL_GRANULARITY}: one AVX-512 register of fp32 values.`,
+        `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}; activations run as more than one kernel: ${
+          Object.entries(activationKernels)
+            .map(([fn, n]) => `${fn} ${n}`)
+            .join(', ') || 'none'
+        }. Channel granularity ${CHANNEL_GRANULARITY}: one AVX-512 register of fp32 values.`,
       ],
     };
     const checked = parseTargetProfile(profile);
