@@ -1,5 +1,5 @@
 // `layerlint calibrate`: a target profile for this machine, fitted to micro-benchmarks run
-// through the bench machinery (docs/latency.md#calibrate). Each micro-benchmark is a small
+// through the bench machinery (docs/latency.md#calibrate-a-profile-for-this-machine). Each micro-benchmark is a small
 // `.layers` network analysed, written as ONNX (export/onnx.ts) and measured by ONNX Runtime
 // (./bench/measure.ts) like any `bench` file; its kernels' kinds, work and bytes are the ones
 // the estimate counts (core/latency.ts), so the fit (core/calibration.ts) is of the estimate's
@@ -28,8 +28,9 @@ pointwise 1x1 convs and fc, depthwise 3x3 convs at stride 1 and 2, element-wise 
 copies, chains of tiny kernels) through ONNX Runtime as 'layerlint bench' does, fits the
 profile's peak rate per op kind, bandwidth, per-kernel overhead and fusion to the
 estimate's roofline, and writes the profile as JSON (for --target FILE or the "targets" of
-layerlint.json; docs/latency.md#calibrate). Takes about a minute; other work on the
-machine slows the figures down, so the load average is written into the profile.
+layerlint.json; docs/latency.md#calibrate-a-profile-for-this-machine). Takes under a
+minute; other work on the machine slows the figures down, so the load average is written
+into the profile.
 
 Options:
   --threads N        intra-op threads (default 1)
