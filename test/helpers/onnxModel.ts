@@ -35,6 +35,17 @@ export class OnnxBuilder {
     return this;
   }
 
+  /** A float initializer whose values are in an external data file: `location`, `offset`, `length` (bytes). */
+  external(name: string, dims: number[], location: string, offset = 0, length?: number): this {
+    const entries = [
+      { key: 'location', value: location },
+      { key: 'offset', value: String(offset) },
+      ...(length === undefined ? [] : [{ key: 'length', value: String(length) }]),
+    ];
+    this.inits.push({ name, dims, dataType: 1, dataLocation: 1, externalData: entries });
+    return this;
+  }
+
   /** A float initializer with values (Resize scales, Clip bounds). */
   floats(name: string, values: number[], dims: number[] = [values.length]): this {
     this.inits.push({ name, dims, dataType: 1, floatData: values });

@@ -2,7 +2,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
   CodeAction,
@@ -17,6 +19,7 @@ import type {
 import { startTestServer, SERVER, type TestServer } from './lspClient';
 import { MODEL_REPORT_REQUEST, type ReportResult } from '../../server/src/lsp/protocol';
 import { OnnxBuilder } from '../helpers/onnxModel';
+import { list, s as tfString, TfjsBuilder } from '../helpers/tfjsModel';
 import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 
 let server: TestServer;
@@ -510,6 +513,36 @@ test('JSON: a Keras config gets diagnostics at layer names, hover and lenses; pa
     position: sep.range.start,
   })) as { contents: { value: string } } | null;
   assert.match(h?.contents.value ?? '', /MACs/);
+});
+
+test('a TensorFlow.js model.json on disk: the server reads its weight shard next to it; a missing shard is a warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-lsp-tfjs-'));
+  try {
+    const b = new TfjsBuilder()
+      .placeholder('x', [1, 6, 6, 4])
+      .weight(
+        'dwf',
+        [3, 3, 4, 1],
+        Array.from({ length: 36 }, (_, i) => (i % 4 === 2 ? 0 : 1)),
+      )
+      .node('dw', 'DepthwiseConv2dNative', ['x', 'dwf'], { padding: tfString('SAME'), strides: list(1, 1, 1, 1) });
+    writeFileSync(join(dir, 'group1-shard1of1.bin'), b.shard());
+    const read = server.open(join(dir, 'model.json'), b.json(), 'json');
+    const found = (await server.diagnostics(read.uri, 1)).diagnostics;
+    assert.deepEqual(
+      found.filter((d) => d.code === 'dead-depthwise-kernel').map((d) => d.data),
+      [{ kind: 'dead-kernels', layer: 'dw', dead: 1, total: 4 }],
+    );
+    const lost = server.open(join(dir, 'other.json'), b.json(['missing.bin']), 'json');
+    const warned = (await server.diagnostics(lost.uri, 1)).diagnostics;
+    assert.match(
+      String(warned.find((d) => d.code === 'weight-shard-unreadable')?.message),
+      /missing\.bin.*no such file/,
+    );
+    assert.ok(!warned.some((d) => d.code === 'dead-depthwise-kernel'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('layerlint/modelReport: the report of a binary model the client read; null for data that is not base64', async () => {

@@ -316,13 +316,18 @@ test('kernel-overhead and elementwise-share: where the estimate goes, on targets
   const kernels = est.layers.filter((l) => l?.runs === 'kernel');
   const overhead = doc.diagnostics.find((d) => d.code === 'kernel-overhead')!;
   const overheadMs = kernels.reduce((s, l) => s + (l!.runs === 'kernel' ? l!.overheadMs : 0), 0);
+  // Small kernels (G3, fragmentation): the roofline term is at most the launch overhead.
+  const small = kernels.filter((l) => l!.runs === 'kernel' && Math.max(l!.computeMs, l!.memoryMs) <= l!.overheadMs);
+  assert.ok(small.length > kernels.length / 2);
   assert.deepEqual(overhead.data, {
     kind: 'share',
     target: 'h200-fp16-b1',
     share: overheadMs / est.totalMs,
     kernels: kernels.length,
     ms: overheadMs,
+    small: small.length,
   });
+  assert.ok(overhead.message.includes(`${small.length} of them do less work than their own overhead`));
   assert.ok(Math.abs(overheadMs - kernels.length * 0.025) < 1e-9);
   const ew = doc.diagnostics.find((d) => d.code === 'elementwise-share')!;
   const elementwise = kernels.filter((l) => l!.runs === 'kernel' && l!.kind === 'elementwise');

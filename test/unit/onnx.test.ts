@@ -195,14 +195,15 @@ test('an op LayerLint cannot cost is unknown: named, not counted, and nothing af
   assert.deepEqual(incomplete.data, { kind: 'incomplete', missing: ['mystery'], counted: 1, total: 3 });
 });
 
-test('a product of two computed tensors (attention scores) is unknown, not a zero', () => {
+test('a product of a channels-first and a channels-last tensor is unknown, not a zero', () => {
   const b = new OnnxBuilder()
     .input('x', [1, 6, 8])
     .node({ op: 'Transpose', name: 'kt', inputs: ['x'], outputs: ['k'], attrs: { perm: [0, 2, 1] } })
     .node({ op: 'MatMul', name: 'scores', inputs: ['x', 'k'], outputs: ['s'] })
     .node({ op: 'Softmax', name: 'attn', inputs: ['s'], outputs: ['p'], attrs: { axis: -1 } });
   const doc = analyze(b);
-  assert.deepEqual(layer(doc, 'kt').output, [6, 1, 8]);
+  // [N, C, L] = [1, 6, 8] is channels-first ([8, 1, 6]); its transpose [1, 8, 6] channels-last ([1, 8, 6]).
+  assert.deepEqual(layer(doc, 'kt').output, [1, 8, 6]);
   assert.equal(layer(doc, 'scores').layer.op.kind, 'unknown');
   assert.equal(layer(doc, 'attn').output, null);
   assert.match(doc.diagnostics.find((d) => d.code === 'unknown-layer')!.message, /^scores: .*two computed tensors/);
@@ -403,9 +404,220 @@ test('Shape and ConstantOfShape/Expand of constants fold to shapes; a computed c
   assert.equal(pos.kind, 'unknown');
   assert.match(
     (pos as { type: string }).type,
-    /neither a scalar nor one value per channel/,
+    /neither a scalar, one value per channel nor a learned tensor of the input shape/,
     'Expand gave [1, 4, 6, 6]',
   );
   const r = layer(doc, 'r').layer.op;
   assert.match((r as { type: string }).type, /^Reshape \(it reads a Sin of constants that LayerLint does not fold\)$/);
+});
+
+/**
+ * A one-block vision transformer as torch.onnx.export writes it at opset 13: patch conv, tokens
+ * transposed channels-last, a class token (Expand + Concat) and a position embedding, a layer
+ * norm as ReduceMean arithmetic, the qkv projection, two heads (Q·Kᵀ, softmax, ·V), the output
+ * projection, x[:, 0] and the head.
+ */
+function tinyVit(): OnnxBuilder {
+  const node = (op: string, name: string, inputs: string[], attrs?: Record<string, number | number[]>) => ({
+    op,
+    name,
+    inputs,
+    outputs: [name],
+    attrs,
+  });
+  return new OnnxBuilder()
+    .input('x', ['batch', 3, 8, 8])
+    .weight('wp', [16, 3, 4, 4])
+    .weight('bp', [16])
+    .weight('cls', [1, 1, 16])
+    .weight('pos', [1, 5, 16])
+    .weight('gamma', [16])
+    .weight('beta', [16])
+    .weight('wqkv', [16, 48])
+    .weight('bqkv', [48])
+    .weight('wo', [16, 16])
+    .weight('wh', [10, 16])
+    .weight('bh', [10])
+    .ints('tokens', [1, 16, 4])
+    .ints('expand', [1, 1, 16])
+    .ints('heads', [1, 5, 2, 8])
+    .ints('merged', [1, 5, 16])
+    .ints('zero', [0], [])
+    .ints('q0', [0])
+    .ints('k0', [16])
+    .ints('v0', [32])
+    .ints('v1', [48])
+    .ints('lastAxis', [-1])
+    .floats('two', [2], [])
+    .floats('eps', [1e-6], [])
+    .node(node('Conv', 'patch', ['x', 'wp', 'bp'], { kernel_shape: [4, 4], strides: [4, 4] }))
+    .node(node('Reshape', 'flat', ['patch', 'tokens']))
+    .node(node('Transpose', 'seq', ['flat'], { perm: [0, 2, 1] }))
+    .node(node('Expand', 'token', ['cls', 'expand']))
+    .node(node('Concat', 'join', ['token', 'seq'], { axis: 1 }))
+    .node(node('Add', 'embed', ['join', 'pos']))
+    .node(node('ReduceMean', 'mean', ['embed'], { axes: [-1] }))
+    .node(node('Sub', 'centred', ['embed', 'mean']))
+    .node(node('Pow', 'square', ['centred', 'two']))
+    .node(node('ReduceMean', 'var', ['square'], { axes: [-1] }))
+    .node(node('Add', 'varEps', ['var', 'eps']))
+    .node(node('Sqrt', 'std', ['varEps']))
+    .node(node('Div', 'normed', ['centred', 'std']))
+    .node(node('Mul', 'scaled', ['normed', 'gamma']))
+    .node(node('Add', 'ln', ['scaled', 'beta']))
+    .node(node('MatMul', 'qkvNoBias', ['ln', 'wqkv']))
+    .node(node('Add', 'qkv', ['bqkv', 'qkvNoBias']))
+    .node(node('Slice', 'q', ['qkv', 'q0', 'k0', 'lastAxis']))
+    .node(node('Slice', 'k', ['qkv', 'k0', 'v0', 'lastAxis']))
+    .node(node('Slice', 'v', ['qkv', 'v0', 'v1', 'lastAxis']))
+    .node(node('Reshape', 'qh', ['q', 'heads']))
+    .node(node('Reshape', 'kh', ['k', 'heads']))
+    .node(node('Reshape', 'vh', ['v', 'heads']))
+    .node(node('Transpose', 'qt', ['qh'], { perm: [0, 2, 1, 3] }))
+    .node(node('Transpose', 'kt', ['kh'], { perm: [0, 2, 3, 1] }))
+    .node(node('Transpose', 'vt', ['vh'], { perm: [0, 2, 1, 3] }))
+    .node(node('MatMul', 'scores', ['qt', 'kt']))
+    .node(node('Softmax', 'attn', ['scores'], { axis: -1 }))
+    .node(node('MatMul', 'context', ['attn', 'vt']))
+    .node(node('Transpose', 'back', ['context'], { perm: [0, 2, 1, 3] }))
+    .node(node('Reshape', 'joined', ['back', 'merged']))
+    .node(node('MatMul', 'out', ['joined', 'wo']))
+    .node(node('Add', 'residual', ['out', 'embed']))
+    .node(node('Gather', 'first', ['residual', 'zero'], { axis: 1 }))
+    .node(node('Gemm', 'head', ['first', 'wh', 'bh'], { transB: 1 }));
+}
+
+test('a vision transformer: projections, Q·Kᵀ and ·V, class token, position embedding, layer norm as arithmetic', () => {
+  const doc = analyze(tinyVit());
+  assert.deepEqual(
+    doc.diagnostics.filter((d) => d.code === 'unknown-layer').map((d) => d.message),
+    [],
+  );
+  const a = doc.analysis;
+  assert.equal(a.complete, true);
+  const macs = (name: string) => layer(doc, name).macs;
+  assert.equal(macs('patch'), 2 * 2 * 16 * 3 * 16);
+  assert.equal(macs('qkvNoBias'), 5 * 16 * 48);
+  assert.equal(macs('scores'), 2 * 5 * 8 * 5, 'two heads of Q [5, 8] · Kᵀ [8, 5]');
+  assert.equal(macs('context'), 2 * 5 * 5 * 8, 'two heads of A [5, 5] · V [5, 8]');
+  assert.equal(macs('out'), 5 * 16 * 16);
+  assert.equal(macs('head'), 16 * 10);
+  assert.equal(a.totals.macs, 3072 + 3840 + 400 + 400 + 1280 + 160);
+  const params = (name: string) => layer(doc, name).params;
+  assert.deepEqual(
+    ['join', 'embed', 'scaled', 'ln', 'qkv', 'out'].map(params),
+    [16, 5 * 16, 16, 16, 48, 16 * 16],
+    'class token, position embedding, γ, β, the qkv bias, the output projection',
+  );
+  assert.equal(a.totals.params, 784 + 16 + 80 + 32 + 816 + 256 + 170);
+  assert.deepEqual(layer(doc, 'scores').output, [2, 5, 5]);
+  assert.deepEqual(layer(doc, 'mean').output, [1, 5, 1]);
+  assert.deepEqual(layer(doc, 'first').output, [1, 1, 16]);
+  assert.equal(layer(doc, 'mean').layer.op.kind, 'reduce');
+});
+
+test('transformer ops outside what the IR expresses are unknown with the op and why, never a shape', () => {
+  const base = () =>
+    new OnnxBuilder()
+      .input('x', [1, 4, 6])
+      .node({ op: 'Transpose', name: 't', inputs: ['x'], outputs: ['s'], attrs: { perm: [0, 2, 1] } });
+  const reason = (b: OnnxBuilder, name: string) => {
+    const l = layer(analyze(b), name).layer.op;
+    return l.kind === 'unknown' ? l.type : l.kind;
+  };
+  // Q·K of [1, 6, 4] by [1, 6, 4]: K's axis 2 is not Q's last.
+  assert.match(
+    reason(base().node({ op: 'MatMul', name: 'm', inputs: ['s', 's'], outputs: ['y'] }), 'm'),
+    /^MatMul \(a product of \[1, 6, 4\] and \[1, 6, 4\]\)$/,
+  );
+  // A mean over the tokens (axis 1 of [N, T, D]) is neither H and W nor C.
+  assert.match(
+    reason(base().node({ op: 'ReduceMean', name: 'r', inputs: ['s'], outputs: ['y'], attrs: { axes: [1] } }), 'r'),
+    /reduces other axes/,
+  );
+  // A channels-last tensor is not a convolution's input.
+  assert.match(
+    reason(
+      base()
+        .weight('w', [4, 6, 1, 1])
+        .node({ op: 'Unsqueeze', name: 'u', inputs: ['s'], outputs: ['u'], attrs: { axes: [3] } })
+        .node({ op: 'Conv', name: 'c', inputs: ['u', 'w'], outputs: ['y'] }),
+      'c',
+    ),
+    /channels-last input/,
+  );
+  // A learned constant that is not the whole per-item shape (one value per token) is not a position embedding.
+  assert.match(
+    reason(
+      base()
+        .weight('p', [1, 6, 1])
+        .node({ op: 'Add', name: 'a', inputs: ['s', 'p'], outputs: ['y'] }),
+      'a',
+    ),
+    /learned tensor of the input shape/,
+  );
+  // Two tensors broadcast across different view axes.
+  assert.match(
+    reason(
+      base()
+        .node({ op: 'ReduceMean', name: 'r', inputs: ['s'], outputs: ['m'], attrs: { axes: [-1] } })
+        .node({ op: 'Transpose', name: 'mt', inputs: ['m'], outputs: ['mt'], attrs: { perm: [0, 2, 1] } })
+        .node({ op: 'Add', name: 'a', inputs: ['s', 'mt'], outputs: ['y'] }),
+      'a',
+    ),
+    /broadcast of \[1, 6, 4\] and \[1, 1, 6\]/,
+  );
+});
+
+test('external data: depthwise weights read through the host’s companion files, only inside the model folder; refused, missing or short files are named', () => {
+  const kernel = (v: number) => new Array(9).fill(v);
+  const values = new Float32Array([...kernel(0.5), ...kernel(0), ...kernel(0), ...kernel(0.3)]);
+  const file = new Uint8Array(16 + values.byteLength);
+  file.set(new Uint8Array(values.buffer), 16);
+  const model = (location: string) =>
+    new OnnxBuilder()
+      .input('x', [1, 4, 8, 8])
+      .external('wd', [4, 1, 3, 3], location, 16, values.byteLength)
+      .node({ op: 'Conv', name: 'dw', inputs: ['x', 'wd'], outputs: ['y'], attrs: { group: 4, pads: [1, 1, 1, 1] } })
+      .encode();
+  const asked: string[] = [];
+  const companions = (bytes: Uint8Array | string) => ({
+    read: (path: string) => {
+      asked.push(path);
+      return typeof bytes === 'string' ? { error: bytes } : bytes;
+    },
+  });
+  const run = (location: string, bytes: Uint8Array | string | undefined) => {
+    const options = bytes === undefined ? {} : { companions: companions(bytes) };
+    const doc = analyzeBytes(model(location), 'model.onnx', options);
+    assert.equal(doc.analysis.totals.macs, 8 * 8 * 4 * 9, 'shapes and costs never need the data');
+    return {
+      dead: doc.diagnostics.find((d) => d.code === 'dead-depthwise-kernel')?.data,
+      external: doc.diagnostics.filter((d) => d.code === 'external-data').map((d) => d.message),
+    };
+  };
+  assert.deepEqual(run('weights/model.data', file), {
+    dead: { kind: 'dead-kernels', layer: 'dw', dead: 2, total: 4 },
+    external: [],
+  });
+  assert.deepEqual(asked, ['weights/model.data']);
+  for (const [location, why] of [
+    ['../secret.data', /leaves the model’s folder/],
+    ['a/../../secret.data', /leaves the model’s folder/],
+    ['/etc/passwd', /absolute path/],
+    ['C:\\weights.data', /absolute path/],
+  ] as const) {
+    const r = run(location, file);
+    assert.equal(r.dead, undefined);
+    assert.equal(r.external.length, 1);
+    assert.match(r.external[0]!, why);
+    assert.match(r.external[0]!, /initializer 'wd'/);
+  }
+  assert.deepEqual(asked, ['weights/model.data'], 'a refused location is never read');
+  assert.match(
+    run('model.data', file.subarray(0, 40)).external[0]!,
+    /the file is short \(40 bytes, the tensor ends at 160\)/,
+  );
+  assert.match(run('model.data', 'no such file').external[0]!, /'model.data'\) is not read: no such file/);
+  assert.match(run('model.data', undefined).external[0]!, /reads no files next to a model/);
 });

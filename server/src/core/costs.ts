@@ -1,5 +1,5 @@
 // Per-layer cost under LayerLint's counting convention (docs/counting.md):
-// MACs count conv, dwconv, deconv and fc multiply-accumulates; parameters are what
+// MACs count conv, dwconv, deconv, fc, linear, matmul and attention multiply-accumulates; parameters are what
 // PyTorch's model.parameters() holds; everything else is "other ops". Each MACs figure
 // comes with its formula, symbolic and filled in with the layer's numbers.
 import type { EngineDiagnostic } from './diagnostics';
@@ -49,7 +49,7 @@ function formula(batch: number, terms: [string, number][], total: number): Formu
 export function costKind(layer: Layer, inC: number): CostKind {
   const op = layer.op;
   if (op.kind === 'dwconv') return 'depthwise';
-  if (op.kind === 'fc') return 'fc';
+  if (op.kind === 'fc' || op.kind === 'linear') return 'fc';
   if (op.kind === 'conv') {
     if (op.groups > 1 && op.groups === inC) return 'depthwise';
     return op.kh * op.kw === 1 ? 'pointwise' : 'standard';
@@ -59,6 +59,23 @@ export function costKind(layer: Layer, inC: number): CostKind {
 }
 
 export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCost {
+  return { ...costOf(layer, ins, out, batch) };
+}
+
+/** The figures of every layerCost, written into one scratch object (read it before the next call). */
+const SCRATCH: LayerCost = { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 };
+
+function fill(kind: CostKind, macs: number, params: number, otherOps: number, activations: number): LayerCost {
+  SCRATCH.kind = kind;
+  SCRATCH.macs = macs;
+  SCRATCH.params = params;
+  SCRATCH.otherOps = otherOps;
+  SCRATCH.activations = activations;
+  return SCRATCH;
+}
+
+/** layerCost in SCRATCH, without allocating: the analysis copies it into the layer's result. */
+function costOf(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCost {
   const inShape = ins[0]!;
   const hi = inShape[0],
     wi = inShape[1],
@@ -73,89 +90,86 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
-      return {
+      return fill(
         kind,
-        macs: ho * wo * co * cig * op.kh * op.kw * batch,
-        params: op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0),
-        otherOps: 0,
+        ho * wo * co * cig * op.kh * op.kw * batch,
+        op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0),
+        0,
         activations,
-      };
+      );
     }
     case 'dwconv': {
-      return {
+      return fill(
         kind,
-        macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch,
-        params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0),
-        otherOps: 0,
+        ho * wo * ci * op.multiplier * op.kh * op.kw * batch,
+        op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0),
+        0,
         activations,
-      };
+      );
     }
     case 'deconv': {
       const cog = co / op.groups;
-      return {
+      return fill(
         kind,
-        macs: hi * wi * ci * cog * op.kh * op.kw * batch,
-        params: op.kh * op.kw * ci * cog + (op.bias ? co : 0),
-        otherOps: 0,
+        hi * wi * ci * cog * op.kh * op.kw * batch,
+        op.kh * op.kw * ci * cog + (op.bias ? co : 0),
+        0,
         activations,
-      };
+      );
     }
     case 'fc': {
       const inF = hi * wi * ci;
-      return {
-        kind,
-        macs: inF * op.out * batch,
-        params: inF * op.out + (op.bias ? op.out : 0),
-        otherOps: 0,
-        activations,
-      };
+      return fill(kind, inF * op.out * batch, inF * op.out + (op.bias ? op.out : 0), 0, activations);
     }
     case 'bn':
-      return { kind, macs: 0, params: op.affine === false ? 0 : 2 * co, otherOps: 2 * activations, activations };
+      return fill(kind, 0, op.affine === false ? 0 : 2 * co, 2 * activations, activations);
     case 'scale':
-      return { kind, macs: 0, params: co + (op.bias ? co : 0), otherOps: activations, activations };
+      return fill(kind, 0, co + (op.bias ? co : 0), activations, activations);
     case 'lrn':
-      return { kind, macs: 0, params: 0, otherOps: op.size * hi * wi * ci * batch, activations };
+      return fill(kind, 0, 0, op.size * hi * wi * ci * batch, activations);
     case 'act':
-      return { kind, macs: 0, params: 0, otherOps: activations, activations };
+      return fill(kind, 0, 0, activations, activations);
     case 'pool':
-      return {
-        kind,
-        macs: 0,
-        params: 0,
-        otherOps: (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch,
-        activations,
-      };
+      return fill(kind, 0, 0, (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch, activations);
     case 'merge':
-      return {
-        kind,
-        macs: 0,
-        params: 0,
-        otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
-        activations,
-      };
+      return fill(kind, 0, 0, op.mode === 'concat' ? 0 : (ins.length - 1) * activations, activations);
     case 'attention': {
       // QᵀK and V·Aᵀ per head: N² (keyDim + headDim) multiply-accumulates, N = H x W; softmax N² per head.
       const n = hi * wi;
+      return fill(kind, op.heads * n * n * (op.keyDim + op.headDim) * batch, 0, op.heads * n * n * batch, activations);
+    }
+    case 'linear':
       return {
         kind,
-        macs: op.heads * n * n * (op.keyDim + op.headDim) * batch,
-        params: 0,
-        otherOps: op.heads * n * n * batch,
+        macs: hi * wi * ci * op.out * batch,
+        params: ci * op.out + (op.bias ? op.out : 0),
+        otherOps: 0,
         activations,
       };
-    }
-    case 'shortcut':
+    case 'matmul':
+      // [B, M, K] · [B, K, N]: B·M·N outputs of K multiply-accumulates each.
+      return { kind, macs: ho * wo * co * ci * batch, params: 0, otherOps: 0, activations };
+    case 'reduce':
+      return { kind, macs: 0, params: 0, otherOps: hi * wi * ci * batch, activations };
+    case 'learned':
       return {
         kind,
         macs: 0,
-        params: shortcutWeights(op.weights, ins.length, co),
-        otherOps: shortcutOps(op.weights, ins, out) * batch,
+        params: op.h * op.w * op.c,
+        otherOps: op.mode === 'add' ? activations : 0,
         activations,
       };
+    case 'shortcut':
+      return fill(
+        kind,
+        0,
+        shortcutWeights(op.weights, ins.length, co),
+        shortcutOps(op.weights, ins, out) * batch,
+        activations,
+      );
     case 'normalize':
       // Sum of squares, division and scale: 3 per element; one weight per channel, or one shared.
-      return { kind, macs: 0, params: op.shared ? 1 : co, otherOps: 3 * activations, activations };
+      return fill(kind, 0, op.shared ? 1 : co, 3 * activations, activations);
     case 'reorg':
     case 'crop':
     case 'cropto':
@@ -174,7 +188,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'slice':
     case 'pad':
     case 'unknown':
-      return { kind, macs: 0, params: 0, otherOps: 0, activations };
+      return fill(kind, 0, 0, 0, activations);
   }
 }
 
@@ -237,6 +251,21 @@ export function macsFormula(layer: Layer, ins: Shape[], out: Shape, batch: numbe
       terms = [
         ['in_features', hi * wi * ci],
         ['out_features', op.out],
+      ];
+      break;
+    case 'linear':
+      terms = [
+        ['positions', hi * wi],
+        ['in_features', ci],
+        ['out_features', op.out],
+      ];
+      break;
+    case 'matmul':
+      terms = [
+        ['B', ho],
+        ['M', wo],
+        ['K', ci],
+        ['N', co],
       ];
       break;
     case 'attention':
@@ -343,7 +372,7 @@ export function computeTotals(
       one[0] = s;
     }
     if (!ins) continue;
-    const cost = layerCost(layer, ins, out, batch);
+    const cost = costOf(layer, ins, out, batch);
     macs += cost.macs;
     params += cost.params;
   }
@@ -352,14 +381,18 @@ export function computeTotals(
 
 /** A layer's result from its input and output shapes; zero cost when either is unknown. */
 export function layerResult(layer: Layer, ins: Shape[] | null, out: Shape | null, batch: number): LayerResult {
-  // The cost object becomes the layer's result (one allocation per layer, not two).
-  const result = (
-    out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }
-  ) as LayerResult;
-  result.layer = layer;
-  result.inputs = ins;
-  result.output = out;
-  return result;
+  // One object of one shape per layer: the figures are copied from the scratch cost.
+  const c = out && ins ? costOf(layer, ins, out, batch) : fill('other', 0, 0, 0, 0);
+  return {
+    kind: c.kind,
+    macs: c.macs,
+    params: c.params,
+    otherOps: c.otherOps,
+    activations: c.activations,
+    layer,
+    inputs: ins,
+    output: out,
+  };
 }
 
 /** The input shapes of a layer in an array of exactly their number (it is kept), or null when one is unknown. */
@@ -401,10 +434,14 @@ export function byKind(layers: LayerResult[]): ByKind {
 export function soleConsumers(layers: readonly Layer[]): Int32Array {
   const out = new Int32Array(layers.length).fill(-1);
   for (const l of layers) {
-    for (const i of l.inputs) if (i >= 0) out[i] = out[i] === -1 ? l.index : -2;
+    const inputs = l.inputs;
+    for (let k = 0; k < inputs.length; k++) {
+      const i = inputs[k]!;
+      if (i >= 0) out[i] = out[i] === -1 ? l.index : -2;
+    }
   }
   return out;
 }
 
 /** Layer kinds that carry weights and MACs: what code lenses, rules and the report's traffic look at. */
-export const WEIGHTED_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['conv', 'dwconv', 'deconv', 'fc']);
+export const WEIGHTED_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['conv', 'dwconv', 'deconv', 'fc', 'linear']);

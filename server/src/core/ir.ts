@@ -121,6 +121,20 @@ export type LayerOp =
    * head; output heads x headDim channels. The projections around it are separate conv layers.
    */
   | { kind: 'attention'; heads: number; keyDim: number; headDim: number }
+  /** x·W along C at every H x W position (a Linear on [..., F], ONNX MatMul of a sequence by a constant): [H, W, out]. */
+  | { kind: 'linear'; out: number; bias: boolean }
+  /**
+   * Batched product of two computed tensors (attention's Q·Kᵀ and A·V): [B, M, K] · [B, K, N]
+   * → [B, M, N], H being the batch of products. B·M·K·N MACs, no parameters.
+   */
+  | { kind: 'matmul' }
+  /** Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1]. */
+  | { kind: 'reduce'; mode: 'avg' | 'max' }
+  /**
+   * A learned tensor of the model, [h, w, c] per item (a class token, a position embedding):
+   * added to the input (equal shapes) or joined to it along `axis`. Its elements are parameters.
+   */
+  | { kind: 'learned'; mode: 'add' | 'concat'; axis: 'h' | 'w' | 'c'; h: number; w: number; c: number }
   /**
    * The first input cut to the second input's size along every axis from `axis` on (1 = C,
    * 2 = H, 3 = W), starting at `offsets` (C, H, W; 0 on uncut axes): Caffe Crop. No cost.

@@ -122,7 +122,7 @@ export function weightedKernel(
   return kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes);
 }
 
-const WEIGHTED = new Set<Layer['op']['kind']>(['conv', 'dwconv', 'deconv', 'fc', 'attention']);
+const WEIGHTED = new Set<Layer['op']['kind']>(['conv', 'dwconv', 'deconv', 'fc', 'linear', 'attention', 'matmul']);
 
 /**
  * Per-layer and total latency of `layers` (an analysis's results) on target `t`. `consumers`

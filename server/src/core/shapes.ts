@@ -87,6 +87,9 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
   return { input, shapes, diagnostics };
 }
 
+/** The input list of every one-input layer shapeFromInputs infers (layerShape keeps no list). */
+const ONE_INPUT: Shape[] = [[0, 0, 0]];
+
 /** A layer's output shape from the shapes before it; null when an input's is not known. */
 function shapeFromInputs(
   layer: Layer,
@@ -97,13 +100,17 @@ function shapeFromInputs(
   batch: number,
   fail: Fail,
 ): Shape | null {
-  const ins: Shape[] = [];
-  for (const i of layer.inputs) {
+  const inputs = layer.inputs;
+  const n = inputs.length;
+  if (n === 0) return null;
+  const ins = n === 1 ? ONE_INPUT : new Array<Shape>(n);
+  for (let k = 0; k < n; k++) {
+    const i = inputs[k]!;
     const s = i < 0 ? input : shapes[i]!;
     if (!s) return null;
-    ins.push(s);
+    ins[k] = s;
   }
-  return ins.length === 0 ? null : layerShape(layer, ins, alpha, divisor, batch, fail);
+  return layerShape(layer, ins, alpha, divisor, batch, fail);
 }
 
 /**
@@ -126,7 +133,7 @@ export function extendShapes(graph: Graph, shapes: (Shape | null)[]): (Shape | n
 type ShapeCode = 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch' | 'limit-exceeded';
 export type Fail = (layer: Layer, code: ShapeCode, message: string) => null;
 
-/** One layer's output shape from its (known) input shapes; null after `fail` reports why it has none. */
+/** One layer's output shape from its (known) input shapes, a list it does not keep; null after `fail` reports why it has none. */
 export function layerShape(
   layer: Layer,
   ins: Shape[],
@@ -210,10 +217,13 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
         out[along] = ins.reduce((a, s) => a + s[along], 0);
         return out;
       }
-      // add / mul: equal shapes, or a 1x1xC operand broadcast over H x W.
-      const full = ins.reduce((a, s) => (s[0] * s[1] > a[0] * a[1] ? s : a), ins[0]!);
+      // add / mul: equal shapes, a 1x1xC operand broadcast over H x W, or an HxWx1 one over C.
+      const full: Shape = [h, w, c];
+      for (const s of ins) for (let k = 0; k < 3; k++) full[k] = Math.max(full[k]!, s[k]!);
       const ok = ins.every(
-        (s) => s[2] === full[2] && ((s[0] === full[0] && s[1] === full[1]) || (s[0] === 1 && s[1] === 1)),
+        (s) =>
+          (s[2] === full[2] && ((s[0] === full[0] && s[1] === full[1]) || (s[0] === 1 && s[1] === 1))) ||
+          (s[2] === 1 && s[0] === full[0] && s[1] === full[1]),
       );
       if (!ok) return fail(layer, 'shape-mismatch', `${op.mode} needs equal shapes: ${ins.map(fmt).join(' vs ')}.`);
       return [full[0], full[1], full[2]];
@@ -293,6 +303,22 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
           `attention with ${op.heads} heads of ${op.keyDim}+${op.keyDim}+${op.headDim} channels needs ${op.heads * (2 * op.keyDim + op.headDim)} input channels, not ${c}.`,
         );
       return [h, w, op.heads * op.headDim];
+    case 'linear':
+      return [h, w, op.out];
+    case 'matmul': {
+      const b = ins[1];
+      if (!b || b[0] !== h || b[1] !== c)
+        return fail(
+          layer,
+          'shape-mismatch',
+          `a batched product needs [B, M, K] and [B, K, N]: ${ins.map(fmt).join(' and ')}.`,
+        );
+      return [h, w, b[2]];
+    }
+    case 'reduce':
+      return [h, w, 1];
+    case 'learned':
+      return learnedShape(layer, inShape, op, fail);
     case 'unknown':
       // Its output is unknown (diagnosed by the analysis as unknown-layer), not its input's.
       return null;
@@ -306,6 +332,17 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       // Shapes are never mutated, so a layer that keeps its input's shape shares the array.
       return ins[0]!;
   }
+}
+
+/** A learned [h, w, c] tensor added to the input (equal shapes) or joined to it along an axis (the other two equal). */
+function learnedShape(layer: Layer, x: Shape, op: Extract<LayerOp, { kind: 'learned' }>, fail: Fail): Shape | null {
+  const t: Shape = [op.h, op.w, op.c];
+  const along = op.mode === 'add' ? 3 : op.axis === 'h' ? 0 : op.axis === 'w' ? 1 : 2;
+  if (t.some((v, k) => k !== along && v !== x[k]))
+    return fail(layer, 'shape-mismatch', `a learned ${fmt(t)} tensor does not fit a ${fmt(x)} input (${op.mode}).`);
+  const out: Shape = [x[0], x[1], x[2]];
+  if (along !== 3) out[along] = x[along] + t[along];
+  return out;
 }
 
 /** Caffe Crop: the second input's C, H, W from `axis` on, each cut at its offset, which must fit. */

@@ -65,7 +65,7 @@ export function analyzeBytes(bytes: Uint8Array, fileName: string, options: Engin
   const frontEnd = (options.format && frontEndFor(options.format)) || detectFrontEnd(fileName, '');
   if (!frontEnd.parseBytes) return analyzeSource(new TextDecoder().decode(bytes), fileName, options);
   if (bytes.length > LIMITS.maxBinaryBytes) return analyzeUnread(fileName, bytes.length, options);
-  const parsed = frontEnd.parseBytes(bytes, fileName);
+  const parsed = frontEnd.parseBytes(bytes, fileName, options.companions);
   const analysis = analyzeGraph(parsed.graph, parsed.text, parsed.diagnostics, options);
   return namingLayers(finish(parsed.text, options, frontEnd, parsed, analysis));
 }

@@ -63,7 +63,10 @@ export interface BenchReport extends BenchTimes {
 export interface BenchRequest {
   text: string;
   fileName: string;
-  options: EngineOptions;
+  /** The document's URI: a `file:` one gives the child the model's folder for companion files (weight shards). */
+  uri: string;
+  /** Plain data only (structured clone): the child makes its own `companions` reader. */
+  options: Omit<EngineOptions, 'companions'>;
   threads: number;
   warmup: number;
   repeats: number;

@@ -243,6 +243,10 @@ function emit(l: LayerResult): Emitted | string {
     case 'detections':
     case 'normalize':
     case 'roipool':
+    case 'linear':
+    case 'matmul':
+    case 'reduce':
+    case 'learned':
       return `layer '${layer.name}' (${layer.opText}) has no PyTorch module here: not exportable`;
     case 'pad':
       return {

@@ -13,7 +13,7 @@ export interface TextEdit {
 }
 
 /**
- * Files next to a model that its text names (TensorFlow.js weight shards), read on demand by
+ * Files next to a model that it names (TensorFlow.js weight shards, ONNX external data), read on demand by
  * the host (the CLI and the desktop server read the file system; the browser build has none).
  * `path` is relative to the model's folder and already checked not to leave it; the host
  * checks again after resolving links. Never throws: the bytes, or why there are none.
@@ -37,8 +37,11 @@ export interface FrontEnd<P extends Parsed = Parsed> {
   parse(text: string, fileName?: string, companions?: Companions): P;
   /** A binary format (ONNX): the engine reads the file's bytes and calls parseBytes, not parse. */
   binary?: boolean;
-  /** Bytes → IR; `text` is what the spans point into (a readable listing of the file). */
-  parseBytes?(bytes: Uint8Array, fileName?: string): P & { text: string };
+  /**
+   * Bytes → IR; `text` is what the spans point into (a readable listing of the file).
+   * `companions` reads files next to the model (ONNX external data), where the host can.
+   */
+  parseBytes?(bytes: Uint8Array, fileName?: string, companions?: Companions): P & { text: string };
   /**
    * An incremental parse: `prev` (parsed from `prevText`) updated to `text`, equal to
    * `parse(text)`, or undefined when this edit needs a full parse. Layers the edit leaves

@@ -2,7 +2,7 @@
 // Shape, Gather, Concat, Unsqueeze, Reshape, integer arithmetic, ...) yields constant outputs,
 // or undefined when the op or its operands are not foldable (the caller then marks the outputs
 // unknown). Shapes of filled or broadcast tensors are kept without their values.
-import { attribute, intAttr, intsAttr, numel, type NodeProto } from './decode';
+import { attribute, intAttr, intsAttr, MAX_READ_ELEMENTS, numel, type NodeProto, tensorValues } from './decode';
 import { reshapeDims, squeezeDims, unsqueezeDims } from './dims';
 import { type Const, constOf } from './values';
 
@@ -50,6 +50,8 @@ export function foldConstant(node: NodeProto, ins: Ins): Const[] | undefined {
     case 'Sub':
     case 'Mul':
     case 'Div':
+    case 'Equal':
+    case 'Where':
       return arithmetic(node, ins);
     default:
       return undefined;
@@ -67,7 +69,10 @@ function constantAttribute(node: NodeProto): Const[] | undefined {
   return floats ? one([floats.length], floats.map(Number)) : undefined;
 }
 
-/** ConstantOfShape / Expand: only the shape is kept (the values of a filled or broadcast tensor are not needed). */
+/**
+ * ConstantOfShape / Expand: the shape; the values of a small ConstantOfShape (shape arithmetic
+ * compares with them); an Expand keeps the weight count of the initializer it broadcasts.
+ */
 function filledShape(node: NodeProto, ins: Ins): Const[] | undefined {
   const shape = ins[node.opType === 'Expand' ? 1 : 0]?.values;
   if (!shape || shape.some((d) => !Number.isInteger(d) || d < 0)) return undefined;
@@ -78,7 +83,11 @@ function filledShape(node: NodeProto, ins: Ins): Const[] | undefined {
     const b = shape[i - (rank - shape.length)] ?? 1;
     return a === 1 ? b : a;
   });
-  return one(dims, undefined);
+  if (node.opType === 'Expand') return [{ kind: 'const', dims, initializer: false, weights: ins[0]!.weights }];
+  const fill = attribute(node, 'value')?.t;
+  const value = fill ? (tensorValues(fill)?.[0] ?? 0) : 0;
+  const n = numel(dims);
+  return one(dims, n <= MAX_READ_ELEMENTS ? new Array(n).fill(value) : undefined);
 }
 
 function squeezed(node: NodeProto, ins: Ins): Const[] | undefined {
@@ -125,19 +134,27 @@ function reshaped(node: NodeProto, ins: Ins): Const[] | undefined {
   return dims ? one(dims, x.values) : undefined;
 }
 
-/** Add / Sub / Mul / Div of two constants, one of which may be a scalar; Div truncates (integer shape arithmetic). */
+const FOLDED: Record<string, (x: number, y: number, z: number) => number> = {
+  Add: (x, y) => x + y,
+  Sub: (x, y) => x - y,
+  Mul: (x, y) => x * y,
+  Div: (x, y) => Math.trunc(x / y),
+  Equal: (x, y) => (x === y ? 1 : 0),
+  Where: (c, x, y) => (c ? x : y),
+};
+
+/**
+ * Add / Sub / Mul / Div / Equal of two constants, Where of three, each of the same length or a
+ * scalar; Div truncates (integer shape arithmetic).
+ */
 function arithmetic(node: NodeProto, ins: Ins): Const[] | undefined {
-  const a = ins[0]?.values;
-  const b = ins[1]?.values;
-  if (!a || !b) return undefined;
-  const n = Math.max(a.length, b.length);
-  if ((a.length !== n && a.length !== 1) || (b.length !== n && b.length !== 1)) return undefined;
-  const f = {
-    Add: (x: number, y: number) => x + y,
-    Sub: (x: number, y: number) => x - y,
-    Mul: (x: number, y: number) => x * y,
-    Div: (x: number, y: number) => Math.trunc(x / y),
-  }[node.opType as 'Add' | 'Sub' | 'Mul' | 'Div'];
-  const out = Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!));
-  return one(a.length >= b.length ? ins[0]!.dims : ins[1]!.dims, out);
+  const operands = ins.map((c) => c?.values);
+  if (operands.length !== (node.opType === 'Where' ? 3 : 2) || operands.some((v) => !v)) return undefined;
+  const all = operands as number[][];
+  const n = Math.max(...all.map((v) => v.length));
+  if (all.some((v) => v.length !== n && v.length !== 1)) return undefined;
+  const f = FOLDED[node.opType ?? '']!;
+  const at = (v: number[], i: number) => v[v.length === 1 ? 0 : i]!;
+  const out = Array.from({ length: n }, (_, i) => f(at(all[0]!, i), at(all[1]!, i), at(all[2] ?? [0], i)));
+  return one(ins[all.findIndex((v) => v.length === n)]!.dims, out);
 }

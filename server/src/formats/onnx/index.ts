@@ -5,7 +5,7 @@
 // place, so there are no fix edits.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Graph } from '../../core/ir';
-import type { FrontEnd, Parsed } from '../types';
+import type { Companions, FrontEnd, Parsed } from '../types';
 import { decodeModel, type GraphProto } from './decode';
 import { lowerOnnx } from './lower';
 
@@ -14,6 +14,8 @@ export interface OnnxParsed extends Parsed {
   text: string;
   /** Per layer: the ONNX node it came from. */
   nodeOf: number[];
+  /** Per layer: the N-D dims of the tensor it makes (undefined when unknown). */
+  tensorDims: (number[] | undefined)[];
   /** IR version, producer and opset of the model, for reports. */
   producer: string;
   opset: number;
@@ -42,6 +44,7 @@ function failed(fileName: string | undefined, message: string): OnnxParsed {
     diagnostics: [makeDiagnostic('syntax-error', NOWHERE, message)],
     text: '',
     nodeOf: [],
+    tensorDims: [],
     producer: '',
     opset: 0,
   };
@@ -67,11 +70,11 @@ function listing(g: GraphProto): { text: string; lineStarts: number[] } {
   return { text: lines.join('\n'), lineStarts };
 }
 
-export function parseOnnx(bytes: Uint8Array, fileName?: string): OnnxParsed {
+export function parseOnnx(bytes: Uint8Array, fileName?: string, companions?: Companions): OnnxParsed {
   const { model, error } = decodeModel(bytes);
   if (!model) return failed(fileName, `${baseName(fileName)}.onnx cannot be read: ${error}.`);
   const opset = Number((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
-  const lowered = lowerOnnx(model.graph!, baseName(fileName), opset);
+  const lowered = lowerOnnx(model.graph!, baseName(fileName), opset, companions);
   const { text, lineStarts } = listing(model.graph!);
   lowered.graph.layers.forEach((layer, i) => {
     const node = lowered.nodeOf[i]!;
@@ -86,6 +89,7 @@ export function parseOnnx(bytes: Uint8Array, fileName?: string): OnnxParsed {
     diagnostics,
     text,
     nodeOf: lowered.nodeOf,
+    tensorDims: lowered.tensorDims,
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     opset,
   };

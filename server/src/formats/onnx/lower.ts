@@ -13,6 +13,7 @@ import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import { exact } from '../../core/format';
 import type { Graph } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
+import type { Companions } from '../types';
 import { checkAgainstCore, checkValueInfo } from './checks';
 import type { GraphProto } from './decode';
 import { readInput } from './input';
@@ -24,14 +25,18 @@ export interface OnnxLowered {
   diagnostics: EngineDiagnostic[];
   /** The ONNX node each layer came from (index into graph.node), for findings that name it. */
   nodeOf: number[];
+  /** Per layer: the N-D dims of the tensor it makes, as ONNX states them (undefined when unknown). */
+  tensorDims: (number[] | undefined)[];
 }
 
 const NOWHERE = { start: 0, end: 0 };
 
-export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLowered {
+export function lowerOnnx(g: GraphProto, name: string, opset: number, companions?: Companions): OnnxLowered {
   const diagnostics: EngineDiagnostic[] = [];
-  const note = (code: 'assumed-dimension' | 'missing-input' | 'syntax-error' | 'limit-exceeded', message: string) =>
-    diagnostics.push(makeDiagnostic(code, NOWHERE, message));
+  const note = (
+    code: 'assumed-dimension' | 'missing-input' | 'syntax-error' | 'limit-exceeded' | 'external-data',
+    message: string,
+  ) => diagnostics.push(makeDiagnostic(code, NOWHERE, message));
   const values = new Map<string, Value>();
   for (const t of g.initializer ?? []) values.set(t.name ?? '', constOf(t, true));
   const graph: Graph = {
@@ -43,7 +48,7 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
     headerSpan: NOWHERE,
   };
   const batch = readInput(g, values, graph, note);
-  const walk = new GraphWalk(graph, values, batch, opset);
+  const walk = new GraphWalk(graph, values, batch, opset, companions);
   const nodes = g.node ?? [];
   for (let i = 0; i < nodes.length; i++) {
     if (graph.layers.length >= LIMITS.maxLayers) {
@@ -55,7 +60,10 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number): OnnxLower
     }
     walk.visit(nodes[i]!, i);
   }
+  for (const problem of walk.external.problems)
+    note('external-data', `The weight-aware rules cannot check this tensor: ${problem}`);
   checkAgainstCore(graph, walk.expected);
   checkValueInfo(g, values, graph, batch);
-  return { graph, diagnostics, nodeOf: walk.nodeOf };
+  const tensorDims = graph.layers.map((l) => (l.op.kind === 'unknown' ? undefined : walk.dims[l.index]));
+  return { graph, diagnostics, nodeOf: walk.nodeOf, tensorDims };
 }

@@ -8,7 +8,7 @@ import { conv, convTranspose } from './convs';
 import { floatAttr, intAttr, intsAttr, numel, stringAttr, type NodeProto } from './decode';
 import { gemm, matmul } from './dense';
 import { globalPool, pool } from './pooling';
-import { axisOf, concat, move, resize, slice, split } from './routing';
+import { axisOf, concat, gather, move, resize, slice, split } from './routing';
 import { constScalar, constValues, type Lowering, type Out, type Tensor, type Value } from './values';
 
 const ACT: Record<string, Extract<LayerOp, { kind: 'act' }>['fn']> = {
@@ -53,12 +53,55 @@ const PADDED = new Set(['Conv', 'MaxPool', 'AveragePool']);
 
 const MOVES = new Set(['Reshape', 'Transpose', 'Flatten', 'Squeeze', 'Unsqueeze']);
 
+/** Every op LayerLint lowers (docs/formats/onnx.md#ops); any other is never costed. */
+export const SUPPORTED_OPS: ReadonlySet<string> = new Set([
+  ...Object.keys(ACT),
+  ...ELEMENTWISE,
+  ...MOVES,
+  ...['Clip', 'Pow', 'Identity', 'Cast', 'Dropout', 'Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'Einsum'],
+  ...['BatchNormalization', 'InstanceNormalization', 'GroupNormalization', 'LayerNormalization'],
+  ...['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax'],
+  ...['Concat', 'Split', 'Slice', 'Gather', 'Resize', 'Upsample', 'Pad', 'Add', 'Sub', 'Mul', 'Div'],
+]);
+
+/** Ops that read only channels-first tensors of rank 3 or more (their H, W and C are the view's). */
+const CHANNELS_FIRST = new Set([
+  'Conv',
+  'ConvTranspose',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'GroupNormalization',
+  'Resize',
+  'Upsample',
+]);
+
+/** Commutative ops whose constant first operand is read as the second. */
+const COMMUTATIVE = new Set(['Add', 'Mul']);
+
+/** The node's layers; each output keeps its first tensor input's layout unless its lowering sets one. */
 export function lowerNode(node: NodeProto, ins: (Value | undefined)[], batch: number, opset: number): Lowering {
-  const x = ins[0];
   const op = node.opType ?? '';
-  if (x?.kind !== 'tensor') return 'its first input is a constant';
+  if (!SUPPORTED_OPS.has(op)) return 'an op LayerLint does not cost';
+  const operands = ins[0]?.kind !== 'tensor' && COMMUTATIVE.has(op) ? [ins[1], ins[0]] : ins;
+  const x = op === 'Concat' ? operands.find((v) => v?.kind === 'tensor') : operands[0];
+  if (x?.kind !== 'tensor') return constantFirst(op, ins);
   if (x.pads && !PADDED.has(op)) return 'it reads a Pad, which LayerLint folds only into a Conv or pooling';
-  return elementwise(node, op, ins, x.dims, opset) ?? byFamily(node, op, ins, x, batch, opset);
+  if (x.last && x.dims.length > 2 && CHANNELS_FIRST.has(op)) return 'a channels-last input';
+  const lowered = elementwise(node, op, operands, x.dims, opset) ?? byFamily(node, op, operands, x, batch, opset);
+  if (typeof lowered !== 'string') for (const o of lowered) o.last ??= x.last;
+  return lowered;
+}
+
+/** Sub or Div of a constant scalar by a tensor (1 - x, 1 / x): one op per element; any other op on a constant first operand is not costed. */
+function constantFirst(op: string, ins: (Value | undefined)[]): Lowering {
+  const y = ins[1];
+  if ((op === 'Sub' || op === 'Div') && y?.kind === 'tensor' && constScalar(ins[0]) !== undefined)
+    return [{ op: { kind: 'act', fn: 'linear' }, dims: y.dims, last: y.last }];
+  return 'its first input is a constant';
 }
 
 /** Activations and other one-tensor element-wise ops (same shape), or undefined for any other op. */
@@ -78,6 +121,7 @@ function elementwise(
       d,
     );
   }
+  if (op === 'Pow' && constScalar(ins[1]) !== undefined) return same({ kind: 'act', fn: 'linear' }, d);
   if (ELEMENTWISE.has(op)) {
     if (op === 'PRelu' && ins[1]?.kind === 'const' && numel(ins[1].dims) > 1) return 'PRelu with learned slopes';
     return same({ kind: 'act', fn: 'linear' }, d);
@@ -106,16 +150,16 @@ function byFamily(
     case 'ConvTranspose':
       return convTranspose(node, d, ins[1], ins[2]);
     case 'Gemm':
-      return gemm(node, d, ins[1], ins[2]);
+      return gemm(node, x, ins[1], ins[2], batch);
     case 'MatMul':
-      return matmul(d, ins[1]);
+      return matmul(x, ins[1], batch);
     case 'Einsum':
-      return einsum(node, d, ins[1]);
+      return einsum(node, x, ins[1], batch);
     case 'BatchNormalization':
     case 'InstanceNormalization':
     case 'GroupNormalization':
     case 'LayerNormalization':
-      return normalization(node, op, d, ins[1]);
+      return normalization(node, op, x, ins[1]);
     case 'MaxPool':
     case 'AveragePool':
       return pool(node, x, op === 'MaxPool' ? 'max' : 'avg');
@@ -125,13 +169,15 @@ function byFamily(
       return globalPool(d, op === 'GlobalMaxPool' ? 'max' : 'avg', true);
     case 'ReduceMean':
     case 'ReduceMax':
-      return reduce(node, op, d, ins[1]);
+      return reduce(node, op, x, ins[1]);
     case 'Concat':
-      return concat(node, ins, d);
+      return concat(node, ins, x, batch);
     case 'Split':
-      return split(node, ins, d, opset);
+      return split(node, ins, x, batch, opset);
     case 'Slice':
-      return slice(node, ins, d);
+      return slice(node, ins, x, batch);
+    case 'Gather':
+      return gather(node, ins, x, batch);
     case 'Resize':
     case 'Upsample':
       return resize(ins, d, op);
@@ -141,10 +187,9 @@ function byFamily(
     case 'Sub':
     case 'Mul':
     case 'Div':
-      return arithmetic(op, ins, d, batch);
+      return arithmetic(op, ins, x, batch);
   }
-  if (MOVES.has(op)) return move(node, ins, d, batch);
-  return 'an op LayerLint does not cost';
+  return move(node, ins, x, batch);
 }
 
 /** One layer of the input's shape. */
@@ -153,31 +198,54 @@ function same(op: LayerOp, d: number[]): Out[] {
 }
 
 /** Only x·W of a [N, F] tensor by a constant matrix ("bi,ij->bj"): a fully connected layer. */
-function einsum(node: NodeProto, d: number[], w: Value | undefined): Lowering {
+function einsum(node: NodeProto, x: Tensor, w: Value | undefined, batch: number): Lowering {
   const eq = stringAttr(node, 'equation', '').replace(/\s/g, '');
   const m = /^([a-z])([a-z]),\2([a-z])->\1\3$/.exec(eq);
-  return m && new Set(m.slice(1)).size === 3 ? matmul(d, w) : `equation '${eq}'`;
+  return m && new Set(m.slice(1)).size === 3 && x.dims.length === 2 && w?.kind === 'const'
+    ? matmul(x, w, batch)
+    : `equation '${eq}'`;
 }
 
-/** Batch, instance, group and layer norms: one scale and shift per channel, the cost of a batch norm (2 ops per element, 2 x C parameters). */
-function normalization(node: NodeProto, op: string, d: number[], scale: Value | undefined): Lowering {
+/**
+ * Batch, instance, group and layer norms: one scale and shift per channel, the cost of a batch
+ * norm (2 ops per element, 2 x C parameters). A layer norm normalizes the features of [N, F]
+ * or the last axis of a channels-last tensor (C in its view).
+ */
+function normalization(node: NodeProto, op: string, x: Tensor, scale: Value | undefined): Lowering {
+  const d = x.dims;
   if (op === 'BatchNormalization') {
     if (d.length < 2 || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
       return 'scale is not a per-channel constant';
     return same({ kind: 'bn' }, d);
   }
+  const r = d.length;
+  const channels = op === 'LayerNormalization' ? d[r - 1] : d[1];
   const perChannel =
-    op === 'LayerNormalization' ? d.length === 2 && axisOf(node, 2, -1) === 1 : d.length === 4 || d.length === 3;
-  if (!perChannel || scale?.kind !== 'const' || numel(scale.dims) !== d[1])
+    op === 'LayerNormalization'
+      ? axisOf(node, r, -1) === r - 1 && (r === 2 || !!x.last)
+      : (r === 4 || r === 3) && !x.last;
+  if (!perChannel || scale?.kind !== 'const' || numel(scale.dims) !== channels)
     return op === 'LayerNormalization'
-      ? 'a layer norm over more than the features of a [N, F] tensor'
+      ? 'a layer norm over more than the last axis of a [N, F] or channels-last tensor'
       : 'a scale that is not one value per channel';
   return same({ kind: 'bn' }, d);
 }
 
-/** ReduceMean / ReduceMax over exactly H and W of [N, C, H, W]: global pooling. */
-function reduce(node: NodeProto, op: string, d: number[], axesInput: Value | undefined): Lowering {
+/**
+ * ReduceMean / ReduceMax over exactly H and W of [N, C, H, W]: global pooling; over the channels
+ * only (the last axis of a channels-last tensor, axis 1 of a channels-first one), keeping the
+ * axis: a reduction over C at every position (a layer norm's mean and variance).
+ */
+function reduce(node: NodeProto, op: string, x: Tensor, axesInput: Value | undefined): Lowering {
+  const d = x.dims;
+  const mode = op === 'ReduceMax' ? 'max' : 'avg';
+  const keep = intAttr(node, 'keepdims', 1) === 1;
   const axes = (intsAttr(node, 'axes') ?? constValues(axesInput) ?? []).map((a) => (a < 0 ? a + d.length : a)).sort();
-  if (d.length !== 4 || axes.join() !== '2,3') return 'it reduces other axes than H and W';
-  return globalPool(d, op === 'ReduceMax' ? 'max' : 'avg', intAttr(node, 'keepdims', 1) === 1);
+  if (axes.length === 1 && axes[0] === (x.last ? d.length - 1 : 1) && keep && d.length >= 2) {
+    const dims = [...d];
+    dims[axes[0]] = 1;
+    return [{ op: { kind: 'reduce', mode }, dims }];
+  }
+  if (d.length !== 4 || x.last || axes.join() !== '2,3') return 'it reduces other axes than H and W, or C';
+  return globalPool(d, mode, keep);
 }

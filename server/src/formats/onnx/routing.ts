@@ -4,37 +4,67 @@
 import type { LayerOp } from '../../core/ir';
 import { intAttr, intsAttr, numel, type NodeProto } from './decode';
 import { reshapeDims, squeezeDims, unsqueezeDims } from './dims';
-import { canonical, constValues, type Lowering, type Tensor, type Value } from './values';
+import {
+  canonical,
+  type Const,
+  constScalar,
+  constValues,
+  irAxisOf,
+  type Lowering,
+  type Out,
+  type Tensor,
+  type Value,
+} from './values';
 
 export function axisOf(node: NodeProto, rank: number, fallback: number): number {
   const a = intAttr(node, 'axis', fallback);
   return a < 0 ? a + rank : a;
 }
 
-/** The IR axis of N-D axis `a` under the canonical view, when it has one. */
-function irAxis(rank: number, a: number): 'h' | 'w' | 'c' | undefined {
-  if (a === 1) return 'c';
-  if (rank === 3 && a === 2) return 'h';
-  if (rank === 4) return a === 2 ? 'h' : a === 3 ? 'w' : undefined;
-  return undefined;
-}
-
-export function concat(node: NodeProto, ins: (Value | undefined)[], d: number[]): Lowering {
+/**
+ * Concat of tensors along C (channels-first), or along C, W or a whole H axis (channels-last);
+ * a channels-last tensor joined with one learned constant (a class token) is a `learned` concat.
+ */
+export function concat(node: NodeProto, ins: (Value | undefined)[], x: Tensor, batch: number): Lowering {
+  const d = x.dims;
   const axis = axisOf(node, d.length, 1);
-  if (ins.some((v) => v?.kind !== 'tensor')) return 'a constant operand';
   if (ins.length === 1) return [{ op: { kind: 'identity' }, dims: d }];
-  const all = ins.map((v) => (v as Tensor).dims);
-  if (axis !== 1 || d.length > 4) return `concatenation along axis ${axis}`;
-  if (all.some((s) => s.length !== d.length || s.some((v, i) => i !== 1 && v !== d[i])))
+  const tensors = ins.filter((v): v is Tensor => v?.kind === 'tensor');
+  const consts = ins.filter((v): v is Const => v?.kind === 'const');
+  if (tensors.length + consts.length !== ins.length) return 'an operand of unknown shape';
+  const all = ins.map((v) => (v as Tensor | Const).dims);
+  if (all.some((s) => s.length !== d.length || s.some((v, i) => i !== axis && v !== d[i])))
     return 'operands of different shapes';
   const dims = [...d];
-  dims[1] = all.reduce((a, s) => a + s[1]!, 0);
-  return [{ op: { kind: 'merge', mode: 'concat' }, dims }];
+  dims[axis] = all.reduce((a, s) => a + s[axis]!, 0);
+  if (tensors.some((t) => !!t.last !== !!x.last)) return 'operands in different layouts';
+  const ir = irAxisOf(d, axis, x.last, batch);
+  if (consts.length > 0) return learnedConcat(x, consts, tensors.length, ir, dims, batch);
+  if (!x.last && (axis !== 1 || d.length > 4)) return `concatenation along axis ${axis}`;
+  if (!ir) return `concatenation along axis ${axis}, which is not C, W or a whole H of the view`;
+  return [{ op: { kind: 'merge', mode: 'concat', ...(ir === 'c' ? {} : { axis: ir }) }, dims }];
 }
 
-export function split(node: NodeProto, ins: (Value | undefined)[], d: number[], opset: number): Lowering {
+/** One channels-last tensor joined with one constant made of a learned initializer (a class token). */
+function learnedConcat(
+  x: Tensor,
+  consts: Const[],
+  tensorCount: number,
+  ir: 'h' | 'w' | 'c' | undefined,
+  dims: number[],
+  batch: number,
+): Lowering {
+  const k = consts[0]!;
+  const view = canonical(k.dims, batch, true);
+  if (!x.last || tensorCount !== 1 || consts.length !== 1 || !ir || !view) return 'a constant operand';
+  if (k.weights !== view[0] * view[1] * view[2]) return 'a constant operand that is not one learned tensor per item';
+  return [{ op: { kind: 'learned', mode: 'concat', axis: ir, h: view[0], w: view[1], c: view[2] }, dims }];
+}
+
+export function split(node: NodeProto, ins: (Value | undefined)[], x: Tensor, batch: number, opset: number): Lowering {
+  const d = x.dims;
   const axis = axisOf(node, d.length, 0);
-  const ir = irAxis(d.length, axis);
+  const ir = irAxisOf(d, axis, x.last, batch);
   const outputs = (node.output ?? []).length;
   const size = d[axis]!;
   const given = opset >= 13 ? constValues(ins[1]) : intsAttr(node, 'split');
@@ -55,7 +85,8 @@ export function split(node: NodeProto, ins: (Value | undefined)[], d: number[], 
   });
 }
 
-export function slice(node: NodeProto, ins: (Value | undefined)[], d: number[]): Lowering {
+export function slice(node: NodeProto, ins: (Value | undefined)[], x: Tensor, batch: number): Lowering {
+  const d = x.dims;
   const starts = intsAttr(node, 'starts') ?? constValues(ins[1]);
   const ends = intsAttr(node, 'ends') ?? constValues(ins[2]);
   const axes = intsAttr(node, 'axes') ?? constValues(ins[3]) ?? starts?.map((_, i) => i);
@@ -76,12 +107,37 @@ export function slice(node: NodeProto, ins: (Value | undefined)[], d: number[]):
   }
   if (cuts.length === 0) return [{ op: { kind: 'identity' }, dims }];
   const cut = cuts[0]!;
-  const ir = irAxis(d.length, cut.axis);
+  const ir = irAxisOf(d, cut.axis, x.last, batch);
   if (cuts.length > 1 || !ir) return 'a slice LayerLint cannot express (several axes, or not C, H or W)';
-  const n = d[cut.axis]!;
-  const points = [cut.start, cut.end].filter((p) => p > 0 && p < n);
-  const index = cut.start > 0 ? 1 : 0;
-  return [{ op: { kind: 'slice', axis: ir, index, count: points.length + 1, points }, dims }];
+  return [cutAlong(ir, d[cut.axis]!, cut.start, cut.end, dims)];
+}
+
+/** Elements start..end of an IR axis of size n: a `slice` layer. */
+function cutAlong(ir: 'h' | 'w' | 'c', n: number, start: number, end: number, dims: number[]): Out {
+  const points = [start, end].filter((p) => p > 0 && p < n);
+  const index = start > 0 ? 1 : 0;
+  return { op: { kind: 'slice', axis: ir, index, count: points.length + 1, points }, dims };
+}
+
+/** Gather of one constant index along an axis of a tensor (x[:, 0]): a slice of that axis, which the output drops. */
+export function gather(node: NodeProto, ins: (Value | undefined)[], x: Tensor, batch: number): Lowering {
+  const d = x.dims;
+  const axis = axisOf(node, d.length, 0);
+  const index = ins[1]?.kind === 'const' && ins[1].dims.length === 0 ? constScalar(ins[1]) : undefined;
+  const n = d[axis];
+  if (index === undefined || n === undefined) return 'indices that are not one constant';
+  const i = index < 0 ? index + n : index;
+  const ir = irAxisOf(d, axis, x.last, batch);
+  if (!ir || i < 0 || i >= n || axis === 0) return `a gather along axis ${axis} LayerLint cannot express`;
+  return [
+    cutAlong(
+      ir,
+      n,
+      i,
+      i + 1,
+      d.filter((_, k) => k !== axis),
+    ),
+  ];
 }
 
 export function resize(ins: (Value | undefined)[], d: number[], op: string): Lowering {
@@ -97,15 +153,25 @@ export function resize(ins: (Value | undefined)[], d: number[], op: string): Low
   return [{ op: { kind: 'upsample', factor: fh }, dims: [d[0]!, d[1]!, d[2]! * fh, d[3]! * fh] }];
 }
 
-export function move(node: NodeProto, ins: (Value | undefined)[], d: number[], batch: number): Lowering {
+/**
+ * Reshape, Transpose, Flatten, Squeeze, Unsqueeze: no cost. A Transpose that moves C to the
+ * end (NCHW → NHWC, [N, C, L] → [N, L, C], a window partition) makes a channels-last tensor,
+ * and NHWC → NCHW a channels-first one; every other move keeps its input's layout (the other
+ * one when its own gives no view). Equal views are an identity, [N, F] a flatten, any other
+ * view an IR reshape of the same elements.
+ */
+export function move(node: NodeProto, ins: (Value | undefined)[], x: Tensor, batch: number): Lowering {
+  const d = x.dims;
   const op = node.opType;
   let out: number[] | undefined;
+  let last = !!x.last;
   if (op === 'Flatten') {
     const axis = axisOf(node, d.length, 1);
     out = [numel(d.slice(0, axis)), numel(d.slice(axis))];
   } else if (op === 'Transpose') {
     const perm = intsAttr(node, 'perm') ?? d.map((_, i) => d.length - 1 - i);
     out = perm.map((p) => d[p]!);
+    last = last ? perm.join() !== '0,3,1,2' : perm.length >= 3 && perm[perm.length - 1] === 1;
   } else if (op === 'Squeeze') out = squeezeDims(d, intsAttr(node, 'axes') ?? constValues(ins[1]));
   else if (op === 'Unsqueeze') {
     const axes = intsAttr(node, 'axes') ?? constValues(ins[1]);
@@ -115,10 +181,11 @@ export function move(node: NodeProto, ins: (Value | undefined)[], d: number[], b
     out = target && reshapeDims(d, target, intAttr(node, 'allowzero', 0) === 1);
   }
   if (!out) return 'a target shape that is not a constant';
-  const from = canonical(d, batch);
-  const to = canonical(out, batch);
+  if (!canonical(out, batch, last)) last = !last;
+  const from = canonical(d, batch, x.last);
+  const to = canonical(out, batch, last);
   if (!to || !from) return 'it moves the batch axis';
-  if (from.join() === to.join()) return [{ op: { kind: 'identity' }, dims: out }];
-  if (out.length === 2) return [{ op: { kind: 'flatten' }, dims: out }];
-  return [{ op: { kind: 'reshape', h: to[0], c: to[2] }, dims: out }];
+  if (from.join() === to.join()) return [{ op: { kind: 'identity' }, dims: out, last }];
+  if (out.length === 2 && out[0] === batch) return [{ op: { kind: 'flatten' }, dims: out, last }];
+  return [{ op: { kind: 'reshape', h: to[0], c: to[2] }, dims: out, last }];
 }

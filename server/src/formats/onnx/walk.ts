@@ -7,7 +7,9 @@
 // into an unknown layer naming the op and why. Depthwise weights are read for the
 // dead-depthwise-kernel rule (weights.ts). Never throws.
 import type { Graph, Layer, LayerOp, Shape } from '../../core/ir';
-import { intsAttr, numel, type NodeProto } from './decode';
+import type { Companions } from '../types';
+import { floatArray, intsAttr, numel, type NodeProto, type TensorProto } from './decode';
+import { ExternalWeights } from './external';
 import { foldConstant, shapeSlice } from './fold';
 import { lowerNode } from './nodes';
 import { canonical, type Const, constValues, type Out, type Tensor, type Value } from './values';
@@ -20,18 +22,27 @@ type Unknown = Extract<Value, { kind: 'unknown' }>;
 export class GraphWalk {
   /** Per layer: the canonical view of the tensor it makes (undefined when it has none). */
   readonly expected: (Shape | undefined)[] = [];
+  /** Per layer: the N-D dims of the tensor it makes (undefined for unknown layers). */
+  readonly dims: (number[] | undefined)[] = [];
   /** The ONNX node each layer came from (index into graph.node). */
   readonly nodeOf: number[] = [];
   private readonly names = new Set<string>();
   /** Per depthwise conv layer: the largest weight magnitude of each kernel (weight-aware rules). */
   private readonly kernelMagnitudes = new Map<number, Float64Array>();
+  /** Weights in external data files, read only for the weight-aware rule; its problems become findings. */
+  readonly external: ExternalWeights;
 
   constructor(
     private readonly graph: Graph,
     private readonly values: Map<string, Value>,
     private readonly batch: number,
     private readonly opset: number,
-  ) {}
+    companions: Companions | undefined,
+  ) {
+    this.external = new ExternalWeights(companions);
+  }
+
+  private readonly readWeights = (t: TensorProto) => (t.dataLocation === 1 ? this.external.read(t) : floatArray(t));
 
   /** Gives every output of the node a value, adding the node's layers to the graph. */
   visit(node: NodeProto, nodeIndex: number): void {
@@ -139,24 +150,26 @@ export class GraphWalk {
     }
     lowered.forEach((out, k) => {
       const index = this.addLayer(nodeIndex, node, lowered.length > 1 ? `:${k}` : '', out.op, inputLayers);
-      this.expected[index] = canonical(out.dims, this.batch);
+      this.expected[index] = canonical(out.dims, this.batch, out.last);
+      this.dims[index] = out.dims;
       const o = outs[k];
-      if (o !== undefined) this.values.set(o, { kind: 'tensor', dims: out.dims, layer: index });
-      this.readWeights(node, ins, out, index);
+      if (o !== undefined) this.values.set(o, { kind: 'tensor', dims: out.dims, layer: index, last: out.last });
+      this.weightFigures(node, ins, out, index);
     });
   }
 
-  /** Kernel magnitudes of a depthwise conv; a BatchNormalization's dead channels, and its γ folded into the conv it follows. */
-  private readWeights(node: NodeProto, ins: (Value | undefined)[], out: Out, index: number): void {
+  /** Kernel magnitudes of a depthwise conv, and a BatchNormalization's γ folded into the conv it follows. */
+  private weightFigures(node: NodeProto, ins: (Value | undefined)[], out: Out, index: number): void {
     const x = ins[0];
-    const weights = out.op.kind === 'conv' ? depthwiseMagnitudes(out.op.groups, d1(x), ins[1]) : undefined;
+    const weights =
+      out.op.kind === 'conv' ? depthwiseMagnitudes(out.op.groups, d1(x), ins[1], this.readWeights) : undefined;
     if (weights) {
       this.kernelMagnitudes.set(index, weights);
       this.graph.layers[index]!.deadKernels = deadKernels(weights, weights);
     }
-    if (out.op.kind === 'bn') normChannels(this.graph.layers[index]!, ins);
+    if (out.op.kind === 'bn') normChannels(this.graph.layers[index]!, ins, this.readWeights);
     if (out.op.kind === 'bn' && x?.kind === 'tensor')
-      foldNorm(this.graph.layers[x.layer], this.kernelMagnitudes.get(x.layer), node, ins);
+      foldNorm(this.graph.layers[x.layer], this.kernelMagnitudes.get(x.layer), node, ins, this.readWeights);
   }
 
   /** Appends a layer named after the node (plus suffix), made unique; returns its index. */
