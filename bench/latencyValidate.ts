@@ -11,7 +11,7 @@
 //
 // Options: --profile FILE (default: the built-in ort-cpu-1t), --repeats N (most per network,
 // default 9; at least 5), --max-gmacs G (default 2), --only SUBSTRING, --json FILE (every row
-// and measurement), --measured FILE (a --json file: its measurements again, estimates recomputed
+// and measurement), --sample N (N corpus files, evenly spaced, instead of all), --measured FILE (a --json file: its measurements again, estimates recomputed
 // with the current model and profile, nothing run).
 // Environment: LAYERLINT_CORPUS (default /work/shared/corpus), LAYERLINT_TORCHVISION (a folder
 // of torchvision .onnx files; default /tmp/layerlint-torchvision, exported there with
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     json: { type: 'string' },
     measured: { type: 'string' },
+    sample: { type: 'string' },
   },
 });
 const CORPUS = process.env.LAYERLINT_CORPUS ?? '/work/shared/corpus';
@@ -69,12 +70,14 @@ function fail(message: string): never {
 function files(): { group: string; path: string }[] {
   const list: { group: string; path: string }[] = [];
   for (const f of readdirSync('examples').sort()) list.push({ group: 'example', path: join('examples', f) });
+  const corpus: string[] = [];
   for (const format of ['caffe', 'darknet', 'ultralytics']) {
     const dir = join(CORPUS, 'real', format);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).sort())
-      if (/\.(prototxt|cfg|ya?ml)$/.test(f)) list.push({ group: 'corpus', path: join(dir, f) });
+    for (const f of readdirSync(dir).sort()) if (/\.(prototxt|cfg|ya?ml)$/.test(f)) corpus.push(join(dir, f));
   }
+  const every = values.sample ? corpus.length / Number(values.sample) : 1;
+  for (let i = 0; i < corpus.length; i += every) list.push({ group: 'corpus', path: corpus[Math.floor(i)]! });
   const missing = TORCHVISION_MODELS.filter((m) => !existsSync(join(TORCHVISION, `${m}.onnx`)));
   if (missing.length && existsSync('/usr/bin/python3')) {
     mkdirSync(TORCHVISION, { recursive: true });

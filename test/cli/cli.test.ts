@@ -780,6 +780,32 @@ test('bench: the network measured with ONNX Runtime, whole and per layer by line
   assert.equal(run(['bench', 'n.layers', '--compare', 'fused'], { cwd: dir }).code, 2);
 });
 
+test('calibrate: writes a valid profile fitted on this machine, which --target FILE and layerlint.json targets then use', () => {
+  const dir = temp();
+  const r = run(['calibrate', '--id', 'here-1t', '--warmup', '1', '--repeats', '2', '--out', 'p.json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /rates \(M per ms\) {2}dense [\d.]+, pointwise [\d.]+, depthwise [\d.]+, elementwise [\d.]+/);
+  const profile = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'));
+  assert.equal(profile.id, 'here-1t');
+  for (const k of ['dense', 'pointwise', 'depthwise', 'elementwise']) assert.ok(profile.rates[k] > 0, k);
+  assert.ok(profile.bytesPerMs > 0 && profile.kernelMs >= 0 && profile.stridedDepthwise >= 1);
+  assert.match(
+    profile.sources[0],
+    /^Fitted by layerlint calibrate on \d{4}-\d\d-\d\dT.*load average [\d.]+ at the start; onnxruntime-node /,
+  );
+  write(join(dir, 'n.layers'), 'input 32x32x16\nc: conv 32 3x3 | bn | relu\n');
+  const viaFile = json(run(['report', 'n.layers', '--target', './p.json', '--format', 'json'], { cwd: dir }));
+  assert.equal(viaFile.target.id, 'here-1t');
+  assert.ok(viaFile.totals.latencyMs > 0);
+  write(join(dir, 'layerlint.json'), JSON.stringify({ targets: ['p.json'], target: 'here-1t' }));
+  assert.equal(json(run(['report', 'n.layers', '--format', 'json'], { cwd: dir })).target.id, 'here-1t');
+  write(join(dir, 'bad.json'), JSON.stringify({ ...profile, id: 'xeon-1t' }));
+  const bad = run(['report', 'n.layers', '--target', 'bad.json'], { cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--target bad\.json: not a target profile:\n {2}id: 'xeon-1t' is a built-in target/);
+  assert.equal(run(['report', 'n.layers', '--target', 'nowhere-1t'], { cwd: dir }).code, 2);
+});
+
 test('estimate --target: every cell has its estimated latency, and the grid names the target', () => {
   const r = run(['estimate', V1, '--target', 'xeon-1t', '--format', 'json', '--width', '1,0.5']);
   assert.equal(r.code, 0, r.stderr);

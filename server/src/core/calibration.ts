@@ -1,5 +1,5 @@
 // Fitting a target profile's figures (./targets.ts) to measured kernel times (`layerlint
-// calibrate`, docs/latency.md#calibrate). Pure: samples in, figures out; nothing here runs
+// calibrate`, docs/latency.md#calibrate-a-profile-for-this-machine). Pure: samples in, figures out; nothing here runs
 // anything. Contract: the fitted figures are the ones the estimate (./latency.ts) reads, fitted
 // to the same roofline it computes, t = max(work / rate[kind], bytes / bandwidth), on each
 // kernel's own (fastest profiled) time, scaled to a typical run (the whole-run CPU time of the

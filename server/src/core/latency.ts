@@ -6,7 +6,8 @@
 // rounded up to the profile's granularity (and a strided depthwise conv's MACs times the
 // profile's `stridedDepthwise`), and bytes are its inputs, output and weights at the
 // profile's precision. A BN, scale or activation that the profile fuses into the layer before
-// it costs nothing of its own. A layer that cannot be estimated (no shape, an op whose work
+// it costs nothing of its own; an activation the profile runs as n kernels (activationKernels)
+// costs n kernels of its size, each doing the activation's work per element (activationWork). A layer that cannot be estimated (no shape, an op whose work
 // depends on the data) gets null, never 0, and makes the total incomplete.
 import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
 import type { Graph, Layer, Shape } from './ir';
@@ -166,11 +167,17 @@ function layerLatency(
   if (WEIGHTED.has(op.kind))
     return { runs: 'kernel', ...weightedKernel(t, l.layer, l.inputs, l.output, perImage(l.macs), l.params, batch) };
   const moved = batch * (l.inputs.reduce((n, s) => n + elems(s), 0) + elems(l.output)) + l.params;
-  // Copies (concat, resize, pad, crop, ...) have no element operations: only their bytes count.
-  return {
-    runs: 'kernel',
-    ...kernelLatency(t, 'elementwise', perImage(l.otherOps) * batch, moved * t.bytesPerElement),
-  };
+  // An activation the runtime runs as n kernels (ONNX Runtime: SiLU as Sigmoid and Mul) costs
+  // n kernels of its size. Copies (concat, resize, pad, crop, ...) have no element
+  // operations: only their bytes count.
+  const n = op.kind === 'act' ? (t.activationKernels?.[op.fn] ?? 1) : 1;
+  const work = op.kind === 'act' ? n * (t.activationWork?.[op.fn] ?? 1) : 1;
+  const k = kernelLatency(t, 'elementwise', work * perImage(l.otherOps) * batch, n * moved * t.bytesPerElement);
+  if (n > 1) {
+    k.overheadMs *= n;
+    k.ms += (n - 1) * t.kernelMs;
+  }
+  return { runs: 'kernel', ...k };
 }
 
 /** The layer whose kernel `l` runs in, when the target fuses `l` into the layer it reads (alone). */

@@ -37,6 +37,13 @@ export interface TargetProfile {
   fuses: readonly FusedOp[];
   /** With `act` fused: the activation functions that fuse (all but softmax when absent). */
   fusedActivations?: readonly Activation[];
+  /** Kernels the runtime runs for one unfused activation, where more than one (ONNX Runtime: silu 2, mish 3). */
+  activationKernels?: Partial<Record<Activation, number>>;
+  /**
+   * Element operations per element of each of an activation's kernels, where more than one
+   * (transcendental functions the runtime does not vectorise: ONNX Runtime's Softplus).
+   */
+  activationWork?: Partial<Record<Activation, number>>;
   /** Channel counts are rounded up to a multiple of this (SIMD width, tensor-core tile). */
   channelGranularity: number;
   /** Where the figures come from, and how well they are known. */
@@ -87,18 +94,20 @@ export const TARGETS: readonly TargetProfile[] = [
       'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
     precision: 'fp32',
     bytesPerElement: 4,
-    rates: { dense: 74.49e6, pointwise: 74.5e6, depthwise: 27.57e6, elementwise: 2.34e6 },
-    bytesPerMs: 24.62e6,
+    rates: { dense: 76.22e6, pointwise: 75.44e6, depthwise: 30.39e6, elementwise: 2.447e6 },
+    bytesPerMs: 24.9e6,
     kernelMs: 0.00588,
-    stridedDepthwise: 2.51,
+    stridedDepthwise: 1.76,
     fuses: ['bn', 'scale', 'act'],
     fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
+    activationKernels: { hswish: 2, mish: 3 },
+    activationWork: { sigmoid: 1.08, softmax: 26.91, mish: 23.27 },
     channelGranularity: 16,
     sources: [
-      'Fitted by layerlint calibrate on 2026-11-30T15:55:23.044Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 21.75 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
-      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.191, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
-      'Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh. Channel granularity 16: one AVX-512 register of fp32 values.',
-      'Validated against layerlint bench on the examples, the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
+      'Fitted by layerlint calibrate on 2026-11-30T16:22:33.067Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 19.84 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.189, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.08, softmax 26.91, mish 23.27; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
+      'Validated against layerlint bench on the examples, a sample of the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
     ],
   },
   {
@@ -167,12 +176,21 @@ const PROFILE_KEYS = [
   'stridedDepthwise',
   'fuses',
   'fusedActivations',
+  'activationKernels',
+  'activationWork',
   'channelGranularity',
   'sources',
 ];
 
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const wholePositive = (v: unknown): v is number => positive(v) && Number.isInteger(v);
+/** Absent, or an object of known activation → a value `valid` accepts. */
+const perActivation = (v: unknown, valid: (x: unknown) => boolean) =>
+  v === undefined ||
+  (typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.entries(v).every(([fn, x]) => ACTIVATIONS.includes(fn as Activation) && valid(x)));
 
 /**
  * A target profile read from JSON (a profile file or a layerlint.json `targets` entry), or
@@ -215,6 +233,12 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
       o.fusedActivations.some((f) => !ACTIVATIONS.includes(f as Activation) || f === 'softmax'))
   )
     errors.push(`fusedActivations: expected an array of ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`);
+  const ak = o.activationKernels as Record<string, unknown> | undefined;
+  if (!perActivation(ak, wholePositive))
+    errors.push('activationKernels: expected an object of activation → whole number of kernels');
+  const aw = o.activationWork as Record<string, unknown> | undefined;
+  if (!perActivation(aw, positive))
+    errors.push('activationWork: expected an object of activation → positive number of operations per element');
   if (!wholePositive(o.channelGranularity)) errors.push('channelGranularity: expected a positive whole number');
   if (!Array.isArray(o.sources) || !o.sources.length || o.sources.some((x) => typeof x !== 'string' || !x.trim()))
     errors.push('sources: expected a non-empty array of strings (where the figures come from)');
@@ -236,6 +260,8 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),
     fuses: o.fuses as FusedOp[],
     ...(o.fusedActivations !== undefined ? { fusedActivations: o.fusedActivations as Activation[] } : {}),
+    ...(ak !== undefined ? { activationKernels: ak as Partial<Record<Activation, number>> } : {}),
+    ...(aw !== undefined ? { activationWork: aw as Partial<Record<Activation, number>> } : {}),
     channelGranularity: o.channelGranularity as number,
     sources: o.sources as string[],
   };

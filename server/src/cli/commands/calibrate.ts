@@ -1,5 +1,5 @@
 // `layerlint calibrate`: a target profile for this machine, fitted to micro-benchmarks run
-// through the bench machinery (docs/latency.md#calibrate). Each micro-benchmark is a small
+// through the bench machinery (docs/latency.md#calibrate-a-profile-for-this-machine). Each micro-benchmark is a small
 // `.layers` network analysed, written as ONNX (export/onnx.ts) and measured by ONNX Runtime
 // (./bench/measure.ts) like any `bench` file; its kernels' kinds, work and bytes are the ones
 // the estimate counts (core/latency.ts), so the fit (core/calibration.ts) is of the estimate's
@@ -28,8 +28,9 @@ pointwise 1x1 convs and fc, depthwise 3x3 convs at stride 1 and 2, element-wise 
 copies, chains of tiny kernels) through ONNX Runtime as 'layerlint bench' does, fits the
 profile's peak rate per op kind, bandwidth, per-kernel overhead and fusion to the
 estimate's roofline, and writes the profile as JSON (for --target FILE or the "targets" of
-layerlint.json; docs/latency.md#calibrate). Takes about a minute; other work on the
-machine slows the figures down, so the load average is written into the profile.
+layerlint.json; docs/latency.md#calibrate-a-profile-for-this-machine). Takes under a
+minute; other work on the machine slows the figures down, so the load average is written
+into the profile.
 
 Options:
   --threads N        intra-op threads (default 1)
@@ -88,6 +89,9 @@ const TENSORS: [number, number][] = [
   [28, 256],
   [14, 512],
 ];
+/** The tensor each activation is timed on: 56 x 56 x 128. */
+const ACT_ELEMENTS = 56 * 56 * 128;
+const ACT_INPUT = 'input 56x56x128\n';
 /** Tiny-kernel chain lengths: the overhead is the slope of run time over them. */
 const CHAINS = [20, 80, 160];
 
@@ -198,6 +202,26 @@ export const calibrate: Command = {
     const fused: Activation[] = [];
     for (const fn of ACTIVATIONS) if (fn !== 'softmax' && fn !== 'linear' && (await probe(` | ${fn}`))) fused.push(fn);
     progress(`fusion: BN ${fusesBn ? 'fused' : 'not fused'}; activations fused: ${fused.join(', ') || 'none'}`);
+    // Each activation on its own (after an add, nothing to fuse into): its kernels, against the
+    // add alone, and its fastest time, for its work per element once the rates are fitted.
+    const plain = (await run(ort, `${ACT_INPUT}r: relu\ns: add r r\n`, provisional(false, []), o)).result;
+    const activationKernels: Partial<Record<Activation, number>> = {};
+    const activationTimes: { fn: Activation; ms: number; kernels: number }[] = [];
+    for (const fn of ACTIVATIONS) {
+      if (fn === 'linear') continue;
+      const r = (await run(ort, `${ACT_INPUT}r: relu\ns: add r r\na: ${fn}\n`, provisional(false, []), o)).result;
+      const n = Math.max(1, Math.round(r.kernelsPerRun - plain.kernelsPerRun));
+      if (n > 1) activationKernels[fn] = n;
+      const own = r.layers.find((t) => t.layer === 2);
+      if (own) activationTimes.push({ fn, ms: own.minMs, kernels: n });
+    }
+    progress(
+      `activations of more than one kernel: ${
+        Object.entries(activationKernels)
+          .map(([fn, n]) => `${fn} ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
 
     const profile0 = provisional(fusesBn, fused);
     const kernels: (KernelSample & { micro: string })[] = [];
@@ -227,6 +251,15 @@ export const calibrate: Command = {
       progress(`chain of ${n} tiny kernels: ${ms(result.cpuMedianMs)} CPU time per run (median)`);
     }
     const fit = fitFigures(kernels, chains, runs);
+    // Work per element of each activation: its typical time over what one element operation
+    // per element takes at the fitted rate (1 when it is memory-bound or faster).
+    const activationWork: Partial<Record<Activation, number>> = {};
+    for (const a of activationTimes) {
+      const typical = a.ms * fit.typicalFactor;
+      const memory = (a.kernels * 2 * ACT_ELEMENTS * 4) / fit.bytesPerMs;
+      const work = (typical * fit.rates.elementwise) / (a.kernels * ACT_ELEMENTS);
+      if (typical > memory && work > 1.05) activationWork[a.fn] = Math.round(work * 100) / 100;
+    }
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const profile = {
       id,
@@ -239,11 +272,21 @@ export const calibrate: Command = {
       stridedDepthwise: fit.stridedDepthwise,
       fuses: profile0.fuses,
       fusedActivations: fused,
+      activationKernels,
+      activationWork,
       channelGranularity: CHANNEL_GRANULARITY,
       sources: [
         `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
         `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
-        `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}. Channel granularity ${CHANNEL_GRANULARITY}: one AVX-512 register of fp32 values.`,
+        `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}; activations' work per element above 1 (each timed alone on 56x56x128): ${
+          Object.entries(activationWork)
+            .map(([fn, n]) => `${fn} ${n}`)
+            .join(', ') || 'none'
+        }; activations run as more than one kernel: ${
+          Object.entries(activationKernels)
+            .map(([fn, n]) => `${fn} ${n}`)
+            .join(', ') || 'none'
+        }. Channel granularity ${CHANNEL_GRANULARITY}: one AVX-512 register of fp32 values.`,
       ],
     };
     const checked = parseTargetProfile(profile);
