@@ -621,3 +621,29 @@ test('external data: depthwise weights read through the host’s companion files
   assert.match(run('model.data', 'no such file').external[0]!, /'model.data'\) is not read: no such file/);
   assert.match(run('model.data', undefined).external[0]!, /reads no files next to a model/);
 });
+
+test('Einsum of two computed tensors: batched A·B and A·Bᵀ with the same leading letters are matmuls; other equations are named', () => {
+  const model = (equation: string) =>
+    new OnnxBuilder()
+      .input('x', [1, 8, 2, 5])
+      .node({ op: 'Transpose', name: 'q', inputs: ['x'], outputs: ['q'], attrs: { perm: [0, 2, 3, 1] } })
+      .node({ op: 'Einsum', name: 'scores', inputs: ['q', 'q'], outputs: ['s'], attrs: { equation } })
+      .node({
+        op: 'Einsum',
+        name: 'context',
+        inputs: ['s', 'q'],
+        outputs: ['c'],
+        attrs: { equation: 'BHIJ,BHJD->BHID' },
+      });
+  const doc = analyze(model('BHID,BHJD->BHIJ'));
+  assert.equal(doc.analysis.complete, true);
+  assert.deepEqual(layer(doc, 'scores').output, [2, 5, 5]);
+  assert.equal(layer(doc, 'scores').macs, 2 * 5 * 8 * 5, 'Q [5, 8] · Kᵀ per head');
+  assert.deepEqual(layer(doc, 'context').output, [2, 5, 8]);
+  assert.equal(layer(doc, 'context').macs, 2 * 5 * 5 * 8, 'A [5, 5] · V [5, 8] per head');
+  for (const equation of ['BHID,BHJD->BHJI', 'BHID,BHID->BHII', 'BHID,BGJD->BHIJ']) {
+    const op = layer(analyze(model(equation)), 'scores').layer.op;
+    assert.equal(op.kind, 'unknown', equation);
+    assert.match((op as { type: string }).type, new RegExp(`equation '${equation}'`));
+  }
+});

@@ -125,9 +125,10 @@ export type LayerOp =
   | { kind: 'linear'; out: number; bias: boolean }
   /**
    * Batched product of two computed tensors (attention's Q·Kᵀ and A·V): [B, M, K] · [B, K, N]
-   * → [B, M, N], H being the batch of products. B·M·K·N MACs, no parameters.
+   * → [B, M, N], H being the batch of products; with `transB` the second is [B, N, K] (an
+   * Einsum `...id,...jd->...ij`). B·M·K·N MACs, no parameters.
    */
-  | { kind: 'matmul' }
+  | { kind: 'matmul'; transB?: boolean }
   /** Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1]. */
   | { kind: 'reduce'; mode: 'avg' | 'max' }
   /**

@@ -307,13 +307,14 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       return [h, w, op.out];
     case 'matmul': {
       const b = ins[1];
-      if (!b || b[0] !== h || b[1] !== c)
+      const [k, n] = op.transB ? [2, 1] : [1, 2];
+      if (!b || b[0] !== h || b[k] !== c)
         return fail(
           layer,
           'shape-mismatch',
-          `a batched product needs [B, M, K] and [B, K, N]: ${ins.map(fmt).join(' and ')}.`,
+          `a batched product needs [B, M, K] and ${op.transB ? '[B, N, K]' : '[B, K, N]'}: ${ins.map(fmt).join(' and ')}.`,
         );
-      return [h, w, b[2]];
+      return [h, w, b[n]!];
     }
     case 'reduce':
       return [h, w, 1];

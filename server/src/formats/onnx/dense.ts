@@ -20,7 +20,7 @@ export function gemm(node: NodeProto, x: Tensor, w: Value | undefined, c: Value 
 
 /** x·W with a constant matrix W (rows: the features of x's last axis), or the product of two computed tensors. */
 export function matmul(x: Tensor, w: Value | undefined, batch: number): Lowering {
-  if (w?.kind === 'tensor') return batched(x, w);
+  if (w?.kind === 'tensor') return batchedMatmul(x, w);
   if (w?.kind !== 'const') return 'an operand of unknown shape';
   const d = x.dims;
   if (w.dims.length !== 2 || w.dims[0] !== d[d.length - 1]) return 'a constant operand that is not a matrix';
@@ -36,14 +36,22 @@ function product(x: Tensor, out: number, bias: boolean, batch: number): Lowering
   return [{ op: { kind: 'linear', out, bias }, dims, last: true }];
 }
 
-/** [..., M, K] · [..., K, N] of two channels-last tensors with the same leading axes: a batched matmul. */
-function batched(a: Tensor, b: Tensor): Lowering {
+/**
+ * [..., M, K] · [..., K, N] (or, `transB`, · [..., N, K]ᵀ) of two channels-last tensors with the
+ * same leading axes: a batched matmul.
+ */
+export function batchedMatmul(a: Tensor, b: Tensor, transB = false): Lowering {
   const [da, db] = [a.dims, b.dims];
   const r = da.length;
   if (!a.last || !b.last) return 'a product of two computed tensors that are not both channels-last';
   if (r < 3 || db.length !== r || da.slice(0, r - 2).some((v, k) => v !== db[k]))
     return `a product of [${da.join(', ')}] and [${db.join(', ')}] (leading axes must be equal, rank 3 or more)`;
-  if (da[r - 1] !== db[r - 2]) return `a product of [${da.join(', ')}] and [${db.join(', ')}]`;
-  const out: Out = { op: { kind: 'matmul' }, dims: [...da.slice(0, -1), db[r - 1]!], last: true };
+  const [k, n] = transB ? [db[r - 1], db[r - 2]!] : [db[r - 2], db[r - 1]!];
+  if (da[r - 1] !== k) return `a product of [${da.join(', ')}] and [${db.join(', ')}]`;
+  const out: Out = {
+    op: transB ? { kind: 'matmul', transB } : { kind: 'matmul' },
+    dims: [...da.slice(0, -1), n],
+    last: true,
+  };
   return [out];
 }

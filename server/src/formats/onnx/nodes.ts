@@ -6,7 +6,7 @@ import type { LayerOp } from '../../core/ir';
 import { arithmetic } from './arithmetic';
 import { conv, convTranspose } from './convs';
 import { floatAttr, intAttr, intsAttr, numel, stringAttr, type NodeProto } from './decode';
-import { gemm, matmul } from './dense';
+import { batchedMatmul, gemm, matmul } from './dense';
 import { globalPool, pool } from './pooling';
 import { axisOf, concat, gather, move, resize, slice, split } from './routing';
 import { constScalar, constValues, type Lowering, type Out, type Tensor, type Value } from './values';
@@ -197,13 +197,26 @@ function same(op: LayerOp, d: number[]): Out[] {
   return [{ op, dims: d }];
 }
 
-/** Only x·W of a [N, F] tensor by a constant matrix ("bi,ij->bj"): a fully connected layer. */
+/**
+ * Einsum of the simple product patterns, with the same leading letters on both operands and
+ * the output: "...ik,...kj->...ij" (x·W by a constant matrix, "bi,ij->bj", is an fc; two
+ * computed tensors a batched matmul) and "...id,...jd->...ij" (A·Bᵀ of two computed tensors,
+ * attention's scores). Any other equation is a reason naming it.
+ */
 function einsum(node: NodeProto, x: Tensor, w: Value | undefined, batch: number): Lowering {
   const eq = stringAttr(node, 'equation', '').replace(/\s/g, '');
-  const m = /^([a-z])([a-z]),\2([a-z])->\1\3$/.exec(eq);
-  return m && new Set(m.slice(1)).size === 3 && x.dims.length === 2 && w?.kind === 'const'
-    ? matmul(x, w, batch)
-    : `equation '${eq}'`;
+  const m = /^([a-zA-Z]{2,}),([a-zA-Z]+)->([a-zA-Z]+)$/.exec(eq);
+  const [a, b, out] = [m?.[1] ?? '', m?.[2] ?? '', m?.[3] ?? ''];
+  const r = a.length;
+  const lead = a.slice(0, r - 2);
+  const [i, k] = [a[r - 2], a[r - 1]];
+  const [b1, b2] = [b[r - 2], b[r - 1]];
+  const shaped = b.length === r && out.length === r && b.startsWith(lead) && out.startsWith(lead) && out[r - 2] === i;
+  const distinct = (j: string | undefined) => new Set(lead + i + k + j).size === r + 1;
+  if (shaped && b1 === k && out[r - 1] === b2 && distinct(b2))
+    return w?.kind === 'tensor' ? batchedMatmul(x, w) : matmul(x, w, batch);
+  if (shaped && b2 === k && out[r - 1] === b1 && distinct(b1) && w?.kind === 'tensor') return batchedMatmul(x, w, true);
+  return `equation '${eq}'`;
 }
 
 /**
