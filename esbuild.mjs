@@ -121,7 +121,9 @@ if (args.has('--bench')) {
         formats: 'bench/formatsMain.ts',
         peer: 'bench/peerMain.ts',
         tree: 'bench/treeMain.ts',
+        validate: 'bench/latencyValidate.ts',
       },
+      external: ['onnxruntime-node'],
       outdir: 'out/bench',
     }),
   );

@@ -1,7 +1,7 @@
 // `node out/bench/cpu.js [--sizes=1000,10000] [--runs=N] [--phases]`: CPU time (process.cpuUsage,
 // so other processes on a loaded machine do not count) of a full analysis per network size,
 // min and median over many runs, with an optional per-phase breakdown (lex+parse, lowering,
-// shapes+costs+rules, suppressions). Run it under `node --cpu-prof` to profile one size.
+// shapes+costs+rules, and the peak activation memory a report or hover asks for). Run it under `node --cpu-prof` to profile one size.
 import { analyzeGraph } from '../server/src/core/analyze';
 import { analyzeSource } from '../server/src/engine/analyzeSource';
 import { lowerLayers } from '../server/src/formats/layers/lower';
@@ -31,13 +31,15 @@ for (const n of sizes) {
     `${String(n).padStart(6)} layers=${layers}  cpu min ${c.min.toFixed(2)} med ${c.median.toFixed(2)} ms  wall min ${w.min.toFixed(2)} med ${w.median.toFixed(2)} ms  ${((c.median * 1000) / layers).toFixed(2)} µs/layer(cpu med)`,
   );
   if (phases) {
-    const p = { parse: [] as number[], lower: [] as number[], analyze: [] as number[] };
+    const p = { parse: [] as number[], lower: [] as number[], analyze: [] as number[], memory: [] as number[] };
     for (let i = 0; i < runs; i++) {
       let ast!: ReturnType<typeof parseLayers>;
       let low!: ReturnType<typeof lowerLayers>;
       p.parse.push(cpuMs(() => (ast = parseLayers(text))));
       p.lower.push(cpuMs(() => (low = lowerLayers(ast, text))));
-      p.analyze.push(cpuMs(() => analyzeGraph(low.graph, text, low.diagnostics)));
+      let analysis!: ReturnType<typeof analyzeGraph>;
+      p.analyze.push(cpuMs(() => (analysis = analyzeGraph(low.graph, text, low.diagnostics))));
+      p.memory.push(cpuMs(() => analysis.memory()));
     }
     console.log(
       `        ${Object.entries(p)

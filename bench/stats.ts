@@ -56,3 +56,30 @@ export function printFigure(f: Figure): void {
     : '';
   console.log(`${f.name.padEnd(48)} ${v.padStart(10)} ${f.unit}${verdict}${f.note ? `  (${f.note})` : ''}`);
 }
+
+/** Spearman's rank correlation, ties given their mean rank. */
+export function spearman(a: number[], b: number[]): number {
+  const rank = (x: number[]) => {
+    const order = x.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
+    const r = new Array<number>(x.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  const mean = (ra.length - 1) / 2;
+  let num = 0,
+    da = 0,
+    db = 0;
+  for (let i = 0; i < ra.length; i++) {
+    num += (ra[i]! - mean) * (rb[i]! - mean);
+    da += (ra[i]! - mean) ** 2;
+    db += (rb[i]! - mean) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}

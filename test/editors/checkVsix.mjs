@@ -21,6 +21,8 @@ const referenced = [
   pkg.icon,
   // the web extension starts its server worker from here (client/src/browserExtension.ts)
   pkg.browser && 'dist/web/server.js',
+  // the Node server forks it for LayerLint: Measure latency on this machine (server/src/lsp/benchRunner.ts)
+  'dist/bench.js',
   ...(c.languages ?? []).map((l) => l.configuration),
   ...(c.grammars ?? []).map((g) => g.path),
   ...(c.jsonValidation ?? []).map((j) => j.url),

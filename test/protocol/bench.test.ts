@@ -2,15 +2,17 @@
 // server measures a small network in its bench child process with ONNX Runtime, reports
 // progress with the run count, and then the lenses and hover show the measured times; after
 // an edit only the whole-network median is shown, marked stale. A file bench refuses, and a
-// cancelled run, end with a message and no crash.
+// cancelled run, end with a message and no crash; so do a missing ONNX Runtime and a crashed
+// bench process (the runner on its own).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import type { BenchReport } from '../../server/src/engine/bench';
 import { ms } from '../../server/src/core/latency';
+import { runBench } from '../../server/src/lsp/benchRunner';
 import { startTestServer, type TestServer } from './lspClient';
 
 let server: TestServer;
@@ -135,11 +137,12 @@ test('bench in the editor: progress with the run count, then measured times in l
 });
 
 test('a file bench cannot write: a warning naming why, no measurement, the server carries on', async () => {
-  // A window larger than the map: no output shape, so no ONNX model can be written.
-  const text = 'input 8x8x4\nu: conv 8 9x9 padding=valid\n';
-  const path = join(dir, 'u.layers');
+  // A Caffe PriorBox (SSD) has no ONNX form in the writer.
+  const text =
+    'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\nlayer { name: "p" type: "PriorBox" bottom: "data" bottom: "data" top: "p" prior_box_param { min_size: 30 } }\n';
+  const path = join(dir, 'u.prototxt');
   writeFileSync(path, text);
-  const { uri } = server.open(path, text);
+  const { uri } = server.open(path, text, 'prototxt');
   await server.diagnostics(uri, 1);
   const before = server.messages().length;
   const r = await server.conn.sendRequest('workspace/executeCommand', { command: 'layerlint.bench', arguments: [uri] });
@@ -147,7 +150,10 @@ test('a file bench cannot write: a warning naming why, no measurement, the serve
   const said = server.messages().slice(before);
   assert.equal(said.length, 1);
   assert.equal(said[0]!.type, 2);
-  assert.match(said[0]!.message, /^LayerLint: u\.layers cannot be measured: .*the window does not fit/);
+  assert.match(
+    said[0]!.message,
+    /^LayerLint: u\.prototxt cannot be measured: p: PriorBox \(priorbox\) has no ONNX form here$/,
+  );
   assert.ok(!(await lensesOf(uri)).some((l) => l.command?.title.startsWith('measured')));
   // Without a document (the palette with no editor open): a message, not an error.
   assert.equal(
@@ -185,4 +191,45 @@ test('a run cancelled from its progress stops the bench process and measures not
   } finally {
     await s.stop();
   }
+});
+
+test('another format: a Caffe prototxt is measured, each layer on its own line', async () => {
+  const { uri } = server.open('examples/mobilenet_v1.prototxt', undefined, 'prototxt');
+  await server.diagnostics(uri, 1);
+  assert.ok((await lensesOf(uri)).some((l) => l.command?.title === 'Measure latency on this machine'));
+  const report = (await server.conn.sendRequest('workspace/executeCommand', {
+    command: 'layerlint.bench',
+    arguments: [uri],
+  })) as BenchReport;
+  assert.equal(report.network, 'MobileNet_v1');
+  const conv1 = report.layers.find((l) => l.name === 'conv1')!;
+  const line = titles(await lensesOf(uri), conv1.line - 1).join('|');
+  assert.ok(line.includes(` · measured ${ms(conv1.measuredMs)}`), line);
+});
+
+test('the bench runner: ONNX Runtime missing, a crashed bench process and a missing bench program each end in a message', async () => {
+  const request = {
+    text: NET,
+    fileName: 'n.layers',
+    uri: 'untitled:n.layers',
+    options: {},
+    threads: 1,
+    warmup: 1,
+    repeats: 1,
+  };
+  // The real bench bundle where no node_modules can be found: onnxruntime-node is not installed there.
+  const alone = mkdtempSync(join(tmpdir(), 'layerlint-no-ort-'));
+  copyFileSync('dist/bench.js', join(alone, 'bench.js'));
+  const unavailable = await runBench(join(alone, 'bench.js'), request, () => undefined).outcome;
+  assert.ok('unavailable' in unavailable, JSON.stringify(unavailable));
+  assert.match(
+    unavailable.unavailable,
+    /^ONNX Runtime for Node is not installed \(an optional dependency\): npm install onnxruntime-node/,
+  );
+  // A process that dies without an outcome: how it ended and the end of its stderr.
+  writeFileSync(join(alone, 'crash.js'), "process.stderr.write('native failure here\\n'); process.exit(3);\n");
+  const crashed = await runBench(join(alone, 'crash.js'), request, () => undefined).outcome;
+  assert.deepEqual(crashed, { failed: 'the bench process ended without a result (exit code 3): native failure here' });
+  const missing = await runBench(join(alone, 'nope.js'), request, () => undefined).outcome;
+  assert.ok('failed' in missing && /nope\.js is missing from this installation/.test(missing.failed));
 });

@@ -2,7 +2,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
   CodeAction,
@@ -17,6 +19,7 @@ import type {
 import { startTestServer, SERVER, type TestServer } from './lspClient';
 import { MODEL_REPORT_REQUEST, type ReportResult } from '../../server/src/lsp/protocol';
 import { OnnxBuilder } from '../helpers/onnxModel';
+import { list, s as tfString, TfjsBuilder } from '../helpers/tfjsModel';
 import { formatLayersText } from '../../server/src/formats/layers/editorFormat';
 
 let server: TestServer;
@@ -512,6 +515,36 @@ test('JSON: a Keras config gets diagnostics at layer names, hover and lenses; pa
   assert.match(h?.contents.value ?? '', /MACs/);
 });
 
+test('a TensorFlow.js model.json on disk: the server reads its weight shard next to it; a missing shard is a warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-lsp-tfjs-'));
+  try {
+    const b = new TfjsBuilder()
+      .placeholder('x', [1, 6, 6, 4])
+      .weight(
+        'dwf',
+        [3, 3, 4, 1],
+        Array.from({ length: 36 }, (_, i) => (i % 4 === 2 ? 0 : 1)),
+      )
+      .node('dw', 'DepthwiseConv2dNative', ['x', 'dwf'], { padding: tfString('SAME'), strides: list(1, 1, 1, 1) });
+    writeFileSync(join(dir, 'group1-shard1of1.bin'), b.shard());
+    const read = server.open(join(dir, 'model.json'), b.json(), 'json');
+    const found = (await server.diagnostics(read.uri, 1)).diagnostics;
+    assert.deepEqual(
+      found.filter((d) => d.code === 'dead-depthwise-kernel').map((d) => d.data),
+      [{ kind: 'dead-kernels', layer: 'dw', dead: 1, total: 4 }],
+    );
+    const lost = server.open(join(dir, 'other.json'), b.json(['missing.bin']), 'json');
+    const warned = (await server.diagnostics(lost.uri, 1)).diagnostics;
+    assert.match(
+      String(warned.find((d) => d.code === 'weight-shard-unreadable')?.message),
+      /missing\.bin.*no such file/,
+    );
+    assert.ok(!warned.some((d) => d.code === 'dead-depthwise-kernel'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('layerlint/modelReport: the report of a binary model the client read; null for data that is not base64', async () => {
   const bytes = new OnnxBuilder()
     .input('x', [1, 3, 8, 8])
@@ -526,4 +559,36 @@ test('layerlint/modelReport: the report of a binary model the client read; null 
   assert.equal(result.format, 'onnx');
   assert.ok(result.extras);
   assert.equal(await server.conn.sendRequest(MODEL_REPORT_REQUEST, { name: 'x.onnx', data: '%%%' }), null);
+});
+
+test('layerlint/modelReport by file: URI: the server reads the model itself; null for a file it cannot read', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { pathToFileURL } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-model-'));
+  const path = join(dir, 'tiny.onnx');
+  writeFileSync(
+    path,
+    new OnnxBuilder()
+      .input('x', [1, 3, 8, 8])
+      .weight('w', [4, 3, 3, 3])
+      .node({ op: 'Conv', name: 'stem', inputs: ['x', 'w'], outputs: ['y'], attrs: { pads: [1, 1, 1, 1] } })
+      .encode(),
+  );
+  // A budget in the folder's layerlint.json applies, as it does to a text model.
+  writeFileSync(join(dir, 'layerlint.json'), JSON.stringify({ budget: { macs: 1000 } }));
+  const result = (await server.conn.sendRequest(MODEL_REPORT_REQUEST, {
+    name: 'tiny.onnx',
+    uri: pathToFileURL(path).toString(),
+  })) as ReportResult;
+  assert.equal(result.totals.macs, 8 * 8 * 4 * 27);
+  assert.equal(result.budget?.macs, 1000);
+  assert.ok(result.diagnostics.some((d) => d.code === 'over-budget'));
+  const missing = pathToFileURL(join(dir, 'missing.onnx')).toString();
+  assert.equal(await server.conn.sendRequest(MODEL_REPORT_REQUEST, { name: 'missing.onnx', uri: missing }), null);
+  assert.equal(
+    await server.conn.sendRequest(MODEL_REPORT_REQUEST, { name: 'y.onnx', uri: 'http://host/y.onnx' }),
+    null,
+  );
 });

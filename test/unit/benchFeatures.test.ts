@@ -33,6 +33,9 @@ function fakeReport(text: string): BenchReport {
     medianMs: 1.84,
     minMs: 1.7,
     maxMs: 2.31,
+    cpuMedianMs: 1.8,
+    cpuMinMs: 1.69,
+    kernelsPerRun: 3,
     layers: [row('c1', 3, 0.812), row('p', 4, 0.25), row('f', 5, 0.0123)],
     otherMs: 0,
   };
@@ -138,4 +141,41 @@ test('a measurement that arrives for an analysed version replaces the lenses com
   assert.ok(codeLenses(doc).some((l) => l.command?.title.startsWith('measured 1.84 ms on this machine')));
   m = { ...measurement(NET, 8), report: { ...fakeReport(NET), medianMs: 2.5 } };
   assert.ok(codeLenses(doc).some((l) => l.command?.title.startsWith('measured 2.50 ms on this machine')));
+});
+
+test("a repeated op: the sum of its iterations' measured kernels", () => {
+  const text = 'network r\ninput 16x16x8\nrepeat 2 conv 8 3x3\nf: fc 4\n';
+  const doc0 = analyzeSource(text, 'r.layers');
+  const convs = doc0.analysis.layers.filter((l) => l.layer.op.kind === 'conv');
+  assert.equal(convs.length, 2);
+  const report: BenchReport = {
+    ...fakeReport(NET),
+    layers: convs.map((l, i) => ({
+      index: l.layer.index,
+      name: l.layer.name,
+      line: 3,
+      macs: l.macs,
+      measuredMs: 0.1 + i * 0.05,
+    })),
+  };
+  const doc = makeFeatureDoc(doc0, 'file:///r.layers', 1, DEFAULT_SETTINGS, () => ({ id: 1, text, report }));
+  const h = hoverText(doc, 2, 10);
+  assert.match(h, /× 2 \(repeated\)/);
+  assert.match(
+    h,
+    /\*\*Measured\*\* 0\.250 ms on this machine, 1 thread, median of 10, onnxruntime-node 1\.30\.0 \(the kernels of these 2 layers\)/,
+  );
+  assert.match(titlesOn(codeLenses(doc), 2)[0]!, /\(×2\) · 1\.17K params · measured 0\.250 ms · separable/);
+});
+
+test('the same text analysed into other layers (a setting changed the network): stale, no per-layer times', () => {
+  const m = measurement(NET);
+  const other: Measurement = {
+    ...m,
+    report: { ...m.report, layers: m.report.layers.map((row) => ({ ...row, macs: row.macs / 4 })) },
+  };
+  const doc = docWith(NET, () => other);
+  const lenses = codeLenses(doc);
+  assert.ok(lenses.some((l) => l.command?.title === 'measured 1.84 ms before your last edit (1 thread)'));
+  assert.ok(!lenses.some((l) => l.range.start.line > 0 && l.command?.title.includes('measured')));
 });

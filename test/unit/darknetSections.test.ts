@@ -234,3 +234,14 @@ test('PyTorch export: shortcut, reorg and crop become modules with the same shap
   assert.match(source, /F\.pixel_unshuffle\(y\[3\], 2\)/);
   assert.match(source, /F\.pixel_shuffle\(y\[4\], 2\)/);
 });
+
+test('layer names stay unique when a section type ends in a digit or contains a slash', () => {
+  // [conv1] at index 2 is named conv1 + 2 = conv12, like the [convolutional] at index 12 would be.
+  const plain = `${conv(8, 1)}`;
+  const sections = `${plain.repeat(2)}[conv1]\n\n${plain.repeat(9)}${conv(8, 1)}[a/b]\n\n[a]\n\n`;
+  const names = analyze(net(8, 8, 8, sections)).analysis.layers.map((l) => l.layer.name);
+  assert.equal(new Set(names).size, names.length);
+  assert.equal(names[2], 'conv12');
+  assert.ok(names.includes('conv12_2'));
+  assert.deepEqual(names.slice(-2), ['a/b13', 'a14']);
+});

@@ -18,6 +18,7 @@ import { hover } from '../../server/src/lsp/features/hover';
 import { renderReportBody, targetRidge, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
 import { reportExtras } from '../../server/src/report/extras';
 import { codeLenses } from '../../server/src/lsp/features/codeLens';
+import { spearman } from '../../bench/stats';
 
 const report = (text: string, options: EngineOptions = {}) =>
   buildReport(analyzeSource(text, 'n.layers', options), 'n');
@@ -116,7 +117,7 @@ test('layerlint.json: target and budget.latency, checked', () => {
   const bad = parseConfig({ target: 'abacus', budget: { latency: '5' } });
   assert.equal(bad.errors.length, 2);
   const schema = JSON.parse(readFileSync('schemas/layerlint.schema.json', 'utf8'));
-  assert.deepEqual(schema.properties.target.enum, TARGET_IDS);
+  assert.deepEqual(schema.properties.target.examples, TARGET_IDS);
 });
 
 test('budget latency=…: over-budget on the target with the estimate, unchecked without a target, bad values at their range', () => {
@@ -175,33 +176,6 @@ test('fuse-separable: the depthwise + pointwise pairs of MobileNet fuse on a GPU
     assert.equal(text.slice(d.span.start, d.span.end).startsWith('dwconv'), true);
   }
 });
-
-/** Spearman's rank correlation, ties given their mean rank. */
-function spearman(a: number[], b: number[]): number {
-  const rank = (x: number[]) => {
-    const order = x.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
-    const r = new Array<number>(x.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-      for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  const ra = rank(a);
-  const rb = rank(b);
-  const mean = (ra.length - 1) / 2;
-  let num = 0,
-    da = 0,
-    db = 0;
-  for (let i = 0; i < ra.length; i++) {
-    num += (ra[i]! - mean) * (rb[i]! - mean);
-    da += (ra[i]! - mean) ** 2;
-    db += (rb[i]! - mean) ** 2;
-  }
-  return num / Math.sqrt(da * db);
-}
 
 function latencyDir(): string {
   const dir = [process.env.LAYERLINT_LATENCY, '../shared/latency', '/work/shared/latency'].find(
@@ -342,13 +316,18 @@ test('kernel-overhead and elementwise-share: where the estimate goes, on targets
   const kernels = est.layers.filter((l) => l?.runs === 'kernel');
   const overhead = doc.diagnostics.find((d) => d.code === 'kernel-overhead')!;
   const overheadMs = kernels.reduce((s, l) => s + (l!.runs === 'kernel' ? l!.overheadMs : 0), 0);
+  // Small kernels (G3, fragmentation): the roofline term is at most the launch overhead.
+  const small = kernels.filter((l) => l!.runs === 'kernel' && Math.max(l!.computeMs, l!.memoryMs) <= l!.overheadMs);
+  assert.ok(small.length > kernels.length / 2);
   assert.deepEqual(overhead.data, {
     kind: 'share',
     target: 'h200-fp16-b1',
     share: overheadMs / est.totalMs,
     kernels: kernels.length,
     ms: overheadMs,
+    small: small.length,
   });
+  assert.ok(overhead.message.includes(`${small.length} of them do less work than their own overhead`));
   assert.ok(Math.abs(overheadMs - kernels.length * 0.025) < 1e-9);
   const ew = doc.diagnostics.find((d) => d.code === 'elementwise-share')!;
   const elementwise = kernels.filter((l) => l!.runs === 'kernel' && l!.kind === 'elementwise');

@@ -13,9 +13,13 @@ import { renderReportBody } from '../../server/src/report/html';
 import { textReport } from '../../server/src/cli/output/text';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
-import { networkHover } from '../../server/src/lsp/features/hover';
+import { layerHover, networkHover } from '../../server/src/lsp/features/hover';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { analysisOptions } from '../../server/src/cli/args';
+import fc from 'fast-check';
+import { printNet, validNet } from '../helpers/netgen';
+import type { LayerResult } from '../../server/src/core/costs';
+import type { Shape } from '../../server/src/core/ir';
 
 const root = join(__dirname, '..', '..', '..');
 const memory = (text: string, options: EngineOptions = {}) => analyzeSource(text, 'n.layers', options).analysis;
@@ -39,6 +43,8 @@ test('MobileNet v1 at 224, fp32: the peak is conv2 reading 112×112×32 and writ
     ],
   );
   assert.equal(m.complete, true);
+  // Computed once per analysis, on first use.
+  assert.equal(a.memory(), m);
   // The old figure, the sum of every layer's output, is far larger than what is live at once.
   assert.equal(a.totals.activations, 15_131_088);
   assert.ok(a.totals.activations > 12 * m.peakElements);
@@ -178,4 +184,87 @@ test('budget activations=…: over-budget with the peak and where, at the target
   const r = buildReport(over, 'n');
   assert.equal(r.budget?.activationBytes, 6000);
   assert.match(textReport(r), /^Budget: +peak activations 6\.00KB$/m);
+});
+
+/**
+ * The peak straight from the convention in docs/counting.md, step by step and buffer by buffer
+ * (quadratic, no difference array): a reference for the one-pass computation.
+ */
+function referencePeak(layers: readonly LayerResult[], input: Shape): { elements: number; at: number } {
+  const n = layers.length;
+  const size = (s: Shape) => s[0] * s[1] * s[2];
+  const readers: number[][] = layers.map(() => []);
+  for (const l of layers) for (const j of l.layer.inputs) if (j >= 0) readers[j]!.push(l.layer.index);
+  // The tensors of each buffer (by the layer that wrote it; -1: the network input).
+  const bufferOf: number[] = [];
+  const members = new Map<number, number[]>([[-1, []]]);
+  for (const l of layers) {
+    const i = l.layer.index;
+    const j = l.layer.inputs[0]!;
+    const kind = l.layer.op.kind;
+    const same = l.layer.inputs.length === 1 && !!l.output && !!l.inputs && size(l.output) === size(l.inputs[0]!);
+    const from = j < 0 ? -1 : bufferOf[j]!;
+    const view = same && ['flatten', 'view', 'reshape', 'identity', 'dropout'].includes(kind);
+    const inPlaceOp = kind === 'bn' || kind === 'scale' || (kind === 'act' && l.layer.op.fn !== 'softmax');
+    // Nobody but i reads any tensor of the buffer, and each of them has one reader at most.
+    const alone =
+      j >= 0 &&
+      members
+        .get(from)!
+        .every((t) => readers[t]!.length <= 1 && readers[t]!.every((r) => r === i || members.get(from)!.includes(r)));
+    const b = view || (same && inPlaceOp && alone) ? from : i;
+    bufferOf[i] = b;
+    if (!members.has(b)) members.set(b, []);
+    members.get(b)!.push(i);
+  }
+  const inputReaders = layers.filter((l) => l.layer.inputs.includes(-1)).map((l) => l.layer.index);
+  let best = -1;
+  let at = -1;
+  for (let step = 0; step < n; step++) {
+    let live = 0;
+    for (const [b, tensors] of members) {
+      const first = Math.max(b, 0);
+      const reads = (b < 0 ? inputReaders : []).concat(...tensors.map((t) => readers[t]!));
+      const output = tensors.some((t) => readers[t]!.length === 0);
+      const last = output ? n - 1 : Math.max(-1, ...reads);
+      const elements = b < 0 ? size(input) : layers[b]!.output ? size(layers[b]!.output!) : 0;
+      if (first <= step && step <= last) live += elements;
+    }
+    if (live > best) {
+      best = live;
+      at = step;
+    }
+  }
+  return { elements: best, at };
+}
+
+test('on generated networks the one-pass peak equals the step-by-step reference, and the live tensors add up to it', () => {
+  fc.assert(
+    fc.property(validNet, (spec) => {
+      const { analysis } = analyzeSource(printNet(spec), 'gen.layers');
+      if (!analysis.input || !analysis.complete || !analysis.layers.length) return;
+      const m = analysis.memory();
+      const batch = analysis.graph.input.batch;
+      const ref = referencePeak(analysis.layers, analysis.input);
+      assert.equal(m.peakElements, ref.elements * batch);
+      assert.equal(m.at, ref.at);
+      assert.equal(
+        m.live.reduce((a, t) => a + t.elements, 0),
+        m.peakElements,
+      );
+      assert.equal(m.peakBytes, 4 * m.peakElements);
+      assert.ok(Number.isSafeInteger(m.peakBytes));
+    }),
+    { seed: 20240611, numRuns: Number(process.env.PROPS_RUNS ?? 60) },
+  );
+});
+
+test('layer hover: the activation memory live while the layer runs, the peak marked', () => {
+  const text = readFileSync(join(root, 'examples', 'mobilenet_v1.layers'), 'utf8');
+  const doc = makeFeatureDoc(analyzeSource(text, 'm.layers'), 'file:///m.layers', 1, DEFAULT_SETTINGS);
+  const layer = (name: string) => doc.analysis.layers.find((l) => l.layer.name === name)!;
+  assert.match(layerHover(doc, layer('conv2')), / · live while it runs 4\.82MB fp32 \(the peak\)$/m);
+  // conv3_dw reads conv2's 112×112×64 and writes 56×56×64: 1,003,520 elements.
+  assert.match(layerHover(doc, layer('conv3_dw')), / · live while it runs 4\.01MB fp32$/m);
+  assert.equal(doc.analysis.memory().liveElements[layer('conv3_dw').layer.index], 802_816 + 200_704);
 });

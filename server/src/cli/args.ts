@@ -2,7 +2,8 @@
 // failure turned into a UsageError (exit 2) that names the option and what it accepts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseQuantity } from '../engine/config';
-import { TARGET_IDS } from '../core/targets';
+import { parseTargetProfile, TARGET_IDS } from '../core/targets';
+import { readJsonFile } from '../engine/configLoad';
 import { parseBytes, parseMilliseconds } from '../formats/layers/values';
 import type { CommandLineOptions } from './document';
 import { UsageError, type Io } from './io';
@@ -115,7 +116,8 @@ export const ANALYSIS_HELP = `  --width A              width multiplier α in (0
   --resolution R         input side instead of the file's
   --max-macs N           MACs budget, e.g. 300M (overrides the file and layerlint.json)
   --max-params N         parameter budget, e.g. 4M
-  --target NAME          latency target (see 'layerlint targets'); overrides the file's and layerlint.json's
+  --target NAME|FILE     latency target (see 'layerlint targets') or a profile file (layerlint calibrate);
+                         overrides the file's and layerlint.json's
   --max-latency T        estimated-latency budget on the target, e.g. 5ms or 800us
   --max-activations B    peak activation memory budget, e.g. 6MB (at the target's precision)
   --config PATH          use this configuration instead of the nearest layerlint.json
@@ -151,8 +153,22 @@ export function analysisOptions(
       ...(latencyMs !== undefined ? { latencyMs } : {}),
       ...(activationBytes !== undefined ? { activationBytes } : {}),
     };
-  if (values.target !== undefined) o.target = oneOf(values.target, TARGET_IDS, '--target', values.target);
+  if (values.target !== undefined) Object.assign(o, targetOption(values.target));
   if (values.config !== undefined) o.configPath = values.config;
   if (values.verbose) o.verbose = (line) => io.err(`layerlint: ${line}\n`);
   return o;
+}
+
+/**
+ * `--target`: a built-in target, a profile file (a path: it holds a `/` or ends in `.json`),
+ * checked field by field, or another name, which the configuration's `targets` must define
+ * (checked once the configuration is read: cli/document.ts).
+ */
+export function targetOption(value: string): Pick<CommandLineOptions, 'target' | 'profiles'> {
+  if (TARGET_IDS.includes(value) || !/[/\\]|\.json$/i.test(value)) return { target: value };
+  const json = readJsonFile(value);
+  if (json instanceof Error) throw new UsageError(`--target ${value}: ${json.message}`);
+  const { profile, errors } = parseTargetProfile(json);
+  if (!profile) throw new UsageError(`--target ${value}: not a target profile:\n  ${errors.join('\n  ')}`);
+  return { target: profile.id, profiles: [profile] };
 }

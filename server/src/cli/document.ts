@@ -15,15 +15,18 @@ import {
   type DocumentAnalysis,
   type EngineOptions,
 } from '../engine/analyzeSource';
-import { ConfigError } from './io';
+import { resolveTarget, TARGET_IDS, type TargetProfile } from '../core/targets';
+import { ConfigError, UsageError } from './io';
 import { readSourceFile, type SourceFile } from './sourceFile';
 
 export interface CommandLineOptions {
   alpha?: number;
   side?: number;
   budget?: BudgetFigures;
-  /** `--target NAME`: the latency target, over the file's and the configuration's. */
+  /** `--target NAME|FILE`: the latency target, over the file's and the configuration's. */
   target?: string;
+  /** The profile `--target FILE` read. */
+  profiles?: TargetProfile[];
   /** `--config PATH`: use this file instead of searching upward. */
   configPath?: string;
   /** `--verbose`: told, for each file, which configuration applies. */
@@ -66,7 +69,14 @@ export function engineOptions(config: LayerlintConfig, cli: CommandLineOptions):
   if (cli.alpha !== undefined) options.alpha = cli.alpha;
   if (cli.side !== undefined) options.side = cli.side;
   if (cli.budget && Object.values(cli.budget).some((v) => v !== undefined)) options.budget = { ...cli.budget };
-  if (cli.target !== undefined) options.target = cli.target;
+  if (cli.profiles) options.profiles = [...cli.profiles, ...(options.profiles ?? [])];
+  if (cli.target !== undefined) {
+    if (!resolveTarget(cli.target, options.profiles))
+      throw new UsageError(
+        `unknown --target '${cli.target}' (${[...TARGET_IDS, ...(options.profiles ?? []).map((t) => t.id)].join(', ')}, or a profile file)`,
+      );
+    options.target = cli.target;
+  }
   return options;
 }
 

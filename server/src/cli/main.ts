@@ -1,5 +1,5 @@
 // `layerlint` command line: a small dispatcher (the process entry is ./bin.ts). `layerlint COMMAND [args]` runs one of
-// check, report, fix, estimate, export, import, targets and bench, each in ./commands/; `--version` prints package.json's
+// check, report, fix, estimate, export, import, targets, bench and calibrate, each in ./commands/; `--version` prints package.json's
 // version (bundled at build time), `--help` the command list, `COMMAND --help` its options.
 //
 // Contract: stdout carries only the command's output; messages go to stderr. Exit codes:
@@ -12,12 +12,23 @@ import { report } from './commands/report';
 import { exportCommand } from './commands/export';
 import { targets } from './commands/targets';
 import { bench } from './commands/bench';
+import { calibrate } from './commands/calibrate';
 import { importCommand } from './commands/import';
 import type { Command } from './commands/types';
 import { VERSION } from '../engine/version';
 import { EXIT, UsageError, type Io } from './io';
 
-export const COMMANDS: Command[] = [check, report, fix, estimate, exportCommand, importCommand, targets, bench];
+export const COMMANDS: Command[] = [
+  check,
+  report,
+  fix,
+  estimate,
+  exportCommand,
+  importCommand,
+  targets,
+  bench,
+  calibrate,
+];
 
 const HELP = `layerlint ${VERSION}: per-layer MACs, parameters and shapes of neural-network layer specs.
 

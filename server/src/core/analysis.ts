@@ -45,4 +45,6 @@ export interface AnalysisOptions extends ShapeOptions {
   target?: string;
   /** A latency target id for files without a `target` line (configuration, editor setting). */
   defaultTarget?: string;
+  /** Target profiles besides the built-in ones (profile files, layerlint.json `targets`), found by id first. */
+  profiles?: readonly TargetProfile[];
 }

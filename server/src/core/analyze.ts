@@ -20,7 +20,7 @@ import type { Analysis, AnalysisOptions } from './analysis';
 import { runRules } from './rules';
 import { DEFAULT_RULE_OPTIONS } from './rules/options';
 import { estimateLatency, type LatencyEstimate } from './latency';
-import { targetProfile } from './targets';
+import { resolveTarget } from './targets';
 import { FP32, peakMemory, type PeakMemory } from './memory';
 
 export function analyzeGraph(
@@ -118,7 +118,7 @@ function finishAnalysis(
   let memory: PeakMemory | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
   const targetId = options.target ?? graph.target?.id ?? options.defaultTarget;
-  const target = targetId === undefined ? undefined : targetProfile(targetId);
+  const target = targetId === undefined ? undefined : resolveTarget(targetId, options.profiles);
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
     if (l.layer.op.kind !== 'unknown') continue;

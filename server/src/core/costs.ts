@@ -59,6 +59,23 @@ export function costKind(layer: Layer, inC: number): CostKind {
 }
 
 export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCost {
+  return { ...costOf(layer, ins, out, batch) };
+}
+
+/** The figures of every layerCost, written into one scratch object (read it before the next call). */
+const SCRATCH: LayerCost = { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 };
+
+function fill(kind: CostKind, macs: number, params: number, otherOps: number, activations: number): LayerCost {
+  SCRATCH.kind = kind;
+  SCRATCH.macs = macs;
+  SCRATCH.params = params;
+  SCRATCH.otherOps = otherOps;
+  SCRATCH.activations = activations;
+  return SCRATCH;
+}
+
+/** layerCost in SCRATCH, without allocating: the analysis copies it into the layer's result. */
+function costOf(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCost {
   const inShape = ins[0]!;
   const hi = inShape[0],
     wi = inShape[1],
@@ -73,77 +90,53 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
-      return {
+      return fill(
         kind,
-        macs: ho * wo * co * cig * op.kh * op.kw * batch,
-        params: op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0),
-        otherOps: 0,
+        ho * wo * co * cig * op.kh * op.kw * batch,
+        op.shared ? 0 : op.kh * op.kw * cig * co + (op.bias ? co : 0),
+        0,
         activations,
-      };
+      );
     }
     case 'dwconv': {
-      return {
+      return fill(
         kind,
-        macs: ho * wo * ci * op.multiplier * op.kh * op.kw * batch,
-        params: op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0),
-        otherOps: 0,
+        ho * wo * ci * op.multiplier * op.kh * op.kw * batch,
+        op.kh * op.kw * ci * op.multiplier + (op.bias ? co : 0),
+        0,
         activations,
-      };
+      );
     }
     case 'deconv': {
       const cog = co / op.groups;
-      return {
+      return fill(
         kind,
-        macs: hi * wi * ci * cog * op.kh * op.kw * batch,
-        params: op.kh * op.kw * ci * cog + (op.bias ? co : 0),
-        otherOps: 0,
+        hi * wi * ci * cog * op.kh * op.kw * batch,
+        op.kh * op.kw * ci * cog + (op.bias ? co : 0),
+        0,
         activations,
-      };
+      );
     }
     case 'fc': {
       const inF = hi * wi * ci;
-      return {
-        kind,
-        macs: inF * op.out * batch,
-        params: inF * op.out + (op.bias ? op.out : 0),
-        otherOps: 0,
-        activations,
-      };
+      return fill(kind, inF * op.out * batch, inF * op.out + (op.bias ? op.out : 0), 0, activations);
     }
     case 'bn':
-      return { kind, macs: 0, params: op.affine === false ? 0 : 2 * co, otherOps: 2 * activations, activations };
+      return fill(kind, 0, op.affine === false ? 0 : 2 * co, 2 * activations, activations);
     case 'scale':
-      return { kind, macs: 0, params: co + (op.bias ? co : 0), otherOps: activations, activations };
+      return fill(kind, 0, co + (op.bias ? co : 0), activations, activations);
     case 'lrn':
-      return { kind, macs: 0, params: 0, otherOps: op.size * hi * wi * ci * batch, activations };
+      return fill(kind, 0, 0, op.size * hi * wi * ci * batch, activations);
     case 'act':
-      return { kind, macs: 0, params: 0, otherOps: activations, activations };
+      return fill(kind, 0, 0, activations, activations);
     case 'pool':
-      return {
-        kind,
-        macs: 0,
-        params: 0,
-        otherOps: (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch,
-        activations,
-      };
+      return fill(kind, 0, 0, (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch, activations);
     case 'merge':
-      return {
-        kind,
-        macs: 0,
-        params: 0,
-        otherOps: op.mode === 'concat' ? 0 : (ins.length - 1) * activations,
-        activations,
-      };
+      return fill(kind, 0, 0, op.mode === 'concat' ? 0 : (ins.length - 1) * activations, activations);
     case 'attention': {
       // QᵀK and V·Aᵀ per head: N² (keyDim + headDim) multiply-accumulates, N = H x W; softmax N² per head.
       const n = hi * wi;
-      return {
-        kind,
-        macs: op.heads * n * n * (op.keyDim + op.headDim) * batch,
-        params: 0,
-        otherOps: op.heads * n * n * batch,
-        activations,
-      };
+      return fill(kind, op.heads * n * n * (op.keyDim + op.headDim) * batch, 0, op.heads * n * n * batch, activations);
     }
     case 'linear':
       return {
@@ -167,16 +160,16 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
         activations,
       };
     case 'shortcut':
-      return {
+      return fill(
         kind,
-        macs: 0,
-        params: shortcutWeights(op.weights, ins.length, co),
-        otherOps: shortcutOps(op.weights, ins, out) * batch,
+        0,
+        shortcutWeights(op.weights, ins.length, co),
+        shortcutOps(op.weights, ins, out) * batch,
         activations,
-      };
+      );
     case 'normalize':
       // Sum of squares, division and scale: 3 per element; one weight per channel, or one shared.
-      return { kind, macs: 0, params: op.shared ? 1 : co, otherOps: 3 * activations, activations };
+      return fill(kind, 0, op.shared ? 1 : co, 3 * activations, activations);
     case 'reorg':
     case 'crop':
     case 'cropto':
@@ -195,7 +188,7 @@ export function layerCost(layer: Layer, ins: Shape[], out: Shape, batch: number)
     case 'slice':
     case 'pad':
     case 'unknown':
-      return { kind, macs: 0, params: 0, otherOps: 0, activations };
+      return fill(kind, 0, 0, 0, activations);
   }
 }
 
@@ -379,7 +372,7 @@ export function computeTotals(
       one[0] = s;
     }
     if (!ins) continue;
-    const cost = layerCost(layer, ins, out, batch);
+    const cost = costOf(layer, ins, out, batch);
     macs += cost.macs;
     params += cost.params;
   }
@@ -388,14 +381,18 @@ export function computeTotals(
 
 /** A layer's result from its input and output shapes; zero cost when either is unknown. */
 export function layerResult(layer: Layer, ins: Shape[] | null, out: Shape | null, batch: number): LayerResult {
-  // The cost object becomes the layer's result (one allocation per layer, not two).
-  const result = (
-    out && ins ? layerCost(layer, ins, out, batch) : { kind: 'other', macs: 0, params: 0, otherOps: 0, activations: 0 }
-  ) as LayerResult;
-  result.layer = layer;
-  result.inputs = ins;
-  result.output = out;
-  return result;
+  // One object of one shape per layer: the figures are copied from the scratch cost.
+  const c = out && ins ? costOf(layer, ins, out, batch) : fill('other', 0, 0, 0, 0);
+  return {
+    kind: c.kind,
+    macs: c.macs,
+    params: c.params,
+    otherOps: c.otherOps,
+    activations: c.activations,
+    layer,
+    inputs: ins,
+    output: out,
+  };
 }
 
 /** The input shapes of a layer in an array of exactly their number (it is kept), or null when one is unknown. */
@@ -437,7 +434,11 @@ export function byKind(layers: LayerResult[]): ByKind {
 export function soleConsumers(layers: readonly Layer[]): Int32Array {
   const out = new Int32Array(layers.length).fill(-1);
   for (const l of layers) {
-    for (const i of l.inputs) if (i >= 0) out[i] = out[i] === -1 ? l.index : -2;
+    const inputs = l.inputs;
+    for (let k = 0; k < inputs.length; k++) {
+      const i = inputs[k]!;
+      if (i >= 0) out[i] = out[i] === -1 ? l.index : -2;
+    }
   }
   return out;
 }

@@ -120,6 +120,21 @@ export const CODES = {
     severity: 'info',
     summary: 'A depthwise + pointwise pair that one standard KxK convolution would run faster on the target.',
   },
+  'unbalanced-pointwise': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'A 1x1 convolution whose channel ratio raises its memory access cost (ShuffleNet v2 G1).',
+  },
+  'heavy-group-conv': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'A grouped convolution whose groups raise its memory access cost for its MACs (ShuffleNet v2 G2).',
+  },
+  'activation-heavy': {
+    stage: 'cost',
+    severity: 'info',
+    summary: 'Layers that are memory-bound on the target moving activations (RegNet).',
+  },
   'fc-heavy': { stage: 'cost', severity: 'info', summary: 'Fully connected layers that hold most of the parameters.' },
   'large-kernel': { stage: 'cost', severity: 'info', summary: 'A kernel larger than 5x5 in a standard convolution.' },
   'channels-not-multiple-of-8': {
@@ -196,8 +211,11 @@ export type DiagnosticData =
       alpha?: number;
       side?: number;
     }
-  /** A share of the estimated latency on `target`: `ms` of it, over `kernels` kernels. */
-  | { kind: 'share'; target: string; share: number; kernels: number; ms: number }
+  /**
+   * A share of the estimated latency on `target`: `ms` of it, over `kernels` kernels; for
+   * kernel-overhead, `small` of them have a roofline term below their overhead.
+   */
+  | { kind: 'share'; target: string; share: number; kernels: number; ms: number; small?: number }
   /** The depthwise layer, the pointwise layer after it, and the estimated latency of the pair and of one KxK conv. */
   | {
       kind: 'fuse';
@@ -209,6 +227,21 @@ export type DiagnosticData =
       macs: number;
       fusedMacs: number;
     }
+  /**
+   * Memory access cost (elements read and written, per image) of `layer`, which does `macs` MACs
+   * per image, against `lowerMac`: the balanced bound (unbalanced-pointwise) or the ungrouped
+   * conv with the same MACs (heavy-group-conv); bytes at `bytesPerElement`.
+   */
+  | {
+      kind: 'memory-access';
+      layer: number;
+      macs: number;
+      mac: number;
+      lowerMac: number;
+      bytesPerElement: number;
+    }
+  /** Memory-bound kernels on `target` moving `bytes` of activations in `ms` (`share` of the estimate); `layer` null for the network. */
+  | { kind: 'activations'; target: string; layer: number | null; ms: number; share: number; bytes: number }
   /** `dead` of the `total` depthwise kernels of `layer` are all negligible. */
   | { kind: 'dead-kernels'; layer: string; dead: number; total: number }
   /** `dead` of the `total` channels of the batch norm `layer` have γ ≈ 0. */

@@ -3,7 +3,8 @@
 // the layer's shapes and the profile, in constant work per layer:
 //   t = max(work / rate[kind], bytes / bandwidth) + kernel overhead
 // where work is the layer's MACs (element operations for element-wise ops) with channel counts
-// rounded up to the profile's granularity, and bytes are its inputs, output and weights at the
+// rounded up to the profile's granularity (and a strided depthwise conv's MACs times the
+// profile's `stridedDepthwise`), and bytes are its inputs, output and weights at the
 // profile's precision. A BN, scale or activation that the profile fuses into the layer before
 // it costs nothing of its own. A layer that cannot be estimated (no shape, an op whose work
 // depends on the data) gets null, never 0, and makes the total incomplete.
@@ -55,6 +56,11 @@ export function kernelLatency(t: TargetProfile, kind: RateKind, work: number, by
   return { kind, work, bytes, computeMs, memoryMs, overheadMs, ms: roof + overheadMs, dominant };
 }
 
+/** The work factor of a strided depthwise kernel on the target (its `stridedDepthwise`, else 1). */
+function stridedWork(t: TargetProfile, kind: RateKind, strided: boolean): number {
+  return strided && kind === 'depthwise' ? (t.stridedDepthwise ?? 1) : 1;
+}
+
 /** `x` rounded up to a multiple of `g`, as a factor over `x`. */
 function padFactor(x: number, g: number): number {
   return x > 0 ? (Math.ceil(x / g) * g) / x : 1;
@@ -85,6 +91,7 @@ export function weightedKernel(
   const co = out[2];
   let kind: RateKind;
   let pad: number;
+  let strided = false;
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
@@ -94,11 +101,13 @@ export function weightedKernel(
       kind =
         ck === 'depthwise' || (op.groups > 1 && cig < g) ? 'depthwise' : ck === 'pointwise' ? 'pointwise' : 'dense';
       pad = kind === 'depthwise' ? padFactor(co, g) : padFactor(co, g) * padFactor(cig * k2, g);
+      strided = op.sh * op.sw > 1;
       break;
     }
     case 'dwconv':
       kind = 'depthwise';
       pad = padFactor(co, g);
+      strided = op.sh * op.sw > 1;
       break;
     case 'fc':
       kind = 'pointwise';
@@ -109,7 +118,7 @@ export function weightedKernel(
       pad = padFactor(co, g);
   }
   const bytes = (batch * (inputs.reduce((n, s) => n + elems(s), 0) + elems(out)) + params) * t.bytesPerElement;
-  return kernelLatency(t, kind, perImageMacs * pad * batch, bytes);
+  return kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes);
 }
 
 const WEIGHTED = new Set<Layer['op']['kind']>(['conv', 'dwconv', 'deconv', 'fc', 'linear', 'attention', 'matmul']);
@@ -174,7 +183,8 @@ function fusedInto(
 ): number | undefined {
   const op = l.layer.op;
   if ((op.kind !== 'bn' && op.kind !== 'scale' && op.kind !== 'act') || !t.fuses.includes(op.kind)) return undefined;
-  if (op.kind === 'act' && op.fn === 'softmax') return undefined;
+  if (op.kind === 'act' && (op.fn === 'softmax' || (t.fusedActivations && !t.fusedActivations.includes(op.fn))))
+    return undefined;
   if (l.layer.inputs.length !== 1) return undefined;
   const j = l.layer.inputs[0]!;
   if (j < 0 || consumers[j] !== l.layer.index) return undefined;
@@ -227,7 +237,7 @@ function bnActMs(t: TargetProfile, n: number): number {
 }
 
 /** A depthwise KxK (stride of the original) then a pointwise 1x1, as kernels on the target. */
-function dwPwMs(t: TargetProfile, input: Shape, out: Shape, k2: number, batch: number): number {
+function dwPwMs(t: TargetProfile, input: Shape, out: Shape, k2: number, batch: number, strided: boolean): number {
   const [ho, wo, n] = out;
   const m = input[2];
   const g = t.channelGranularity;
@@ -235,7 +245,7 @@ function dwPwMs(t: TargetProfile, input: Shape, out: Shape, k2: number, batch: n
   const dw = kernelLatency(
     t,
     'depthwise',
-    dwOut * k2 * padFactor(m, g) * batch,
+    dwOut * k2 * padFactor(m, g) * batch * stridedWork(t, 'depthwise', strided),
     (batch * (elems(input) + dwOut) + k2 * m) * t.bytesPerElement,
   );
   const pw = kernelLatency(
@@ -257,10 +267,10 @@ export function separableLatency(
   l: LayerResult,
   fileBatch: number,
 ): { ms: number; separableMs: number } {
-  const op = l.layer.op as { kh: number; kw: number };
+  const op = l.layer.op as { kh: number; kw: number; sh: number; sw: number };
   const batch = t.batch ?? fileBatch;
   const ms = weightedKernel(t, l.layer, l.inputs!, l.output!, l.macs / fileBatch, l.params, batch).ms;
-  return { ms, separableMs: dwPwMs(t, l.inputs![0]!, l.output!, op.kh * op.kw, batch) };
+  return { ms, separableMs: dwPwMs(t, l.inputs![0]!, l.output!, op.kh * op.kw, batch, op.sh * op.sw > 1) };
 }
 
 /**

@@ -31,6 +31,8 @@ export interface PeakMemory {
   at: number;
   /** The buffers live while layer `at` runs, in the order they were written. */
   live: LiveTensor[];
+  /** Per layer, in graph order: the elements live while it runs (its inputs, its output and what later layers still need). */
+  liveElements: Float64Array;
   /** False when some layer has no shape: `peakBytes` is then a lower bound. */
   complete: boolean;
   /** The layers without a shape, whose buffers are left out. */
@@ -112,8 +114,10 @@ export function peakMemory(
   let at = -1;
   let peakElements = 0;
   let running = 0;
+  const liveElements = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     running += delta[i]!;
+    liveElements[i] = running;
     if (at < 0 || running > peakElements) {
       at = i;
       peakElements = running;
@@ -141,6 +145,7 @@ export function peakMemory(
     peakElements,
     at,
     live,
+    liveElements,
     complete: input !== null && unknown.length === 0,
     unknown,
   };

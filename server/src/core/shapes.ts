@@ -87,6 +87,9 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
   return { input, shapes, diagnostics };
 }
 
+/** The input list of every one-input layer shapeFromInputs infers (layerShape keeps no list). */
+const ONE_INPUT: Shape[] = [[0, 0, 0]];
+
 /** A layer's output shape from the shapes before it; null when an input's is not known. */
 function shapeFromInputs(
   layer: Layer,
@@ -97,13 +100,17 @@ function shapeFromInputs(
   batch: number,
   fail: Fail,
 ): Shape | null {
-  const ins: Shape[] = [];
-  for (const i of layer.inputs) {
+  const inputs = layer.inputs;
+  const n = inputs.length;
+  if (n === 0) return null;
+  const ins = n === 1 ? ONE_INPUT : new Array<Shape>(n);
+  for (let k = 0; k < n; k++) {
+    const i = inputs[k]!;
     const s = i < 0 ? input : shapes[i]!;
     if (!s) return null;
-    ins.push(s);
+    ins[k] = s;
   }
-  return ins.length === 0 ? null : layerShape(layer, ins, alpha, divisor, batch, fail);
+  return layerShape(layer, ins, alpha, divisor, batch, fail);
 }
 
 /**
@@ -126,7 +133,7 @@ export function extendShapes(graph: Graph, shapes: (Shape | null)[]): (Shape | n
 type ShapeCode = 'shape-mismatch' | 'non-positive-size' | 'channel-mismatch' | 'limit-exceeded';
 export type Fail = (layer: Layer, code: ShapeCode, message: string) => null;
 
-/** One layer's output shape from its (known) input shapes; null after `fail` reports why it has none. */
+/** One layer's output shape from its (known) input shapes, a list it does not keep; null after `fail` reports why it has none. */
 export function layerShape(
   layer: Layer,
   ins: Shape[],

@@ -1,7 +1,11 @@
 // Latency targets: one profile per kind of hardware and runtime, with the figures the latency
 // estimate (./latency.ts) reads and the sources they come from. Contract: every figure of a
-// profile is a constant written here with its source; nothing is measured at run time.
+// built-in profile is a constant written here with its source; nothing is measured at run
+// time. A profile file (`layerlint calibrate --out`, `--target FILE`, layerlint.json
+// `targets`) is the same object as JSON, checked field by field by parseTargetProfile.
 // Units: MACs (or element operations) per millisecond, bytes per millisecond, milliseconds.
+
+import { ACTIVATIONS, type Activation } from './ir';
 
 /** The op kinds a profile gives a peak rate for (docs/latency.md#op-kinds). */
 export type RateKind = 'dense' | 'pointwise' | 'depthwise' | 'elementwise';
@@ -23,8 +27,16 @@ export interface TargetProfile {
   bytesPerMs: number;
   /** Launch / dispatch overhead of one kernel, in ms. */
   kernelMs: number;
+  /**
+   * Work factor of a depthwise conv with stride > 1 (default 1): its MACs count this many
+   * times (ONNX Runtime's strided depthwise kernel does about half the MACs per ms of its
+   * stride-1 one).
+   */
+  stridedDepthwise?: number;
   /** Ops fused into the convolution (or fc) they follow: no kernel and no memory traffic of their own. */
   fuses: readonly FusedOp[];
+  /** With `act` fused: the activation functions that fuse (all but softmax when absent). */
+  fusedActivations?: readonly Activation[];
   /** Channel counts are rounded up to a multiple of this (SIMD width, tensor-core tile). */
   channelGranularity: number;
   /** Where the figures come from, and how well they are known. */
@@ -67,6 +79,26 @@ export const TARGETS: readonly TargetProfile[] = [
       CPU_SOURCE,
       'Fusion of conv + BN + activation: ONNX Runtime and oneDNN fold BN into the conv weights and run the activation as a post-op.',
       'Channel granularity 16: one AVX-512 register holds 16 fp32 values.',
+    ],
+  },
+  {
+    id: 'ort-cpu-1t',
+    summary:
+      'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
+    precision: 'fp32',
+    bytesPerElement: 4,
+    rates: { dense: 74.49e6, pointwise: 74.5e6, depthwise: 27.57e6, elementwise: 2.34e6 },
+    bytesPerMs: 24.62e6,
+    kernelMs: 0.00588,
+    stridedDepthwise: 2.51,
+    fuses: ['bn', 'scale', 'act'],
+    fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
+    channelGranularity: 16,
+    sources: [
+      'Fitted by layerlint calibrate on 2026-11-30T15:55:23.044Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 21.75 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.191, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      'Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh. Channel granularity 16: one AVX-512 register of fp32 values.',
+      'Validated against layerlint bench on the examples, the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
     ],
   },
   {
@@ -119,3 +151,98 @@ export function targetProfile(id: string): TargetProfile | undefined {
 }
 
 export const TARGET_IDS: readonly string[] = TARGETS.map((t) => t.id);
+
+const RATE_KINDS: readonly RateKind[] = ['dense', 'pointwise', 'depthwise', 'elementwise'];
+const FUSED_OPS: readonly FusedOp[] = ['bn', 'scale', 'act'];
+const PRECISIONS: readonly TargetProfile['precision'][] = ['fp32', 'fp16', 'int8'];
+const PROFILE_KEYS = [
+  'id',
+  'summary',
+  'precision',
+  'bytesPerElement',
+  'batch',
+  'rates',
+  'bytesPerMs',
+  'kernelMs',
+  'stridedDepthwise',
+  'fuses',
+  'fusedActivations',
+  'channelGranularity',
+  'sources',
+];
+
+const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const wholePositive = (v: unknown): v is number => positive(v) && Number.isInteger(v);
+
+/**
+ * A target profile read from JSON (a profile file or a layerlint.json `targets` entry), or
+ * every problem with it, each naming the field: never throws. Built-in ids are refused, so
+ * a file cannot silently change what `xeon-1t` means.
+ */
+export function parseTargetProfile(json: unknown): { profile?: TargetProfile; errors: string[] } {
+  const errors: string[] = [];
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { errors: ['a target profile must be a JSON object'] };
+  const o = json as Record<string, unknown>;
+  for (const key of Object.keys(o))
+    if (!PROFILE_KEYS.includes(key)) errors.push(`unknown field '${key}' (${PROFILE_KEYS.join(', ')})`);
+  if (typeof o.id !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(o.id))
+    errors.push(`id: expected a name of lower-case letters, digits, '.', '_' or '-' (at most 64)`);
+  else if (BY_ID.has(o.id)) errors.push(`id: '${o.id}' is a built-in target; give the profile a name of its own`);
+  if (typeof o.summary !== 'string' || !o.summary.trim()) errors.push('summary: expected a one-line description');
+  if (!PRECISIONS.includes(o.precision as TargetProfile['precision']))
+    errors.push(`precision: expected one of ${PRECISIONS.join(', ')}`);
+  if (!positive(o.bytesPerElement)) errors.push('bytesPerElement: expected a positive number');
+  if (o.batch !== undefined && !wholePositive(o.batch)) errors.push('batch: expected a positive whole number');
+  const rates = o.rates as Record<string, unknown> | undefined;
+  if (typeof rates !== 'object' || rates === null || Array.isArray(rates))
+    errors.push(`rates: expected an object with ${RATE_KINDS.join(', ')} (per ms)`);
+  else {
+    for (const k of RATE_KINDS) if (!positive(rates[k])) errors.push(`rates.${k}: expected a positive number per ms`);
+    for (const k of Object.keys(rates))
+      if (!RATE_KINDS.includes(k as RateKind)) errors.push(`rates: unknown kind '${k}' (${RATE_KINDS.join(', ')})`);
+  }
+  if (!positive(o.bytesPerMs)) errors.push('bytesPerMs: expected a positive number of bytes per ms');
+  if (typeof o.kernelMs !== 'number' || !Number.isFinite(o.kernelMs) || o.kernelMs < 0)
+    errors.push('kernelMs: expected a non-negative number of ms');
+  if (o.stridedDepthwise !== undefined && !positive(o.stridedDepthwise))
+    errors.push('stridedDepthwise: expected a positive number (a work factor)');
+  if (!Array.isArray(o.fuses) || o.fuses.some((f) => !FUSED_OPS.includes(f as FusedOp)))
+    errors.push(`fuses: expected an array of ${FUSED_OPS.join(', ')}`);
+  if (
+    o.fusedActivations !== undefined &&
+    (!Array.isArray(o.fusedActivations) ||
+      o.fusedActivations.some((f) => !ACTIVATIONS.includes(f as Activation) || f === 'softmax'))
+  )
+    errors.push(`fusedActivations: expected an array of ${ACTIVATIONS.filter((a) => a !== 'softmax').join(', ')}`);
+  if (!wholePositive(o.channelGranularity)) errors.push('channelGranularity: expected a positive whole number');
+  if (!Array.isArray(o.sources) || !o.sources.length || o.sources.some((x) => typeof x !== 'string' || !x.trim()))
+    errors.push('sources: expected a non-empty array of strings (where the figures come from)');
+  if (errors.length) return { errors };
+  const profile: TargetProfile = {
+    id: o.id as string,
+    summary: o.summary as string,
+    precision: o.precision as TargetProfile['precision'],
+    bytesPerElement: o.bytesPerElement as number,
+    ...(o.batch !== undefined ? { batch: o.batch as number } : {}),
+    rates: {
+      dense: rates!.dense as number,
+      pointwise: rates!.pointwise as number,
+      depthwise: rates!.depthwise as number,
+      elementwise: rates!.elementwise as number,
+    },
+    bytesPerMs: o.bytesPerMs as number,
+    kernelMs: o.kernelMs as number,
+    ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),
+    fuses: o.fuses as FusedOp[],
+    ...(o.fusedActivations !== undefined ? { fusedActivations: o.fusedActivations as Activation[] } : {}),
+    channelGranularity: o.channelGranularity as number,
+    sources: o.sources as string[],
+  };
+  return { profile, errors };
+}
+
+/** The profile named `id`: one of `extra` (profile files, layerlint.json), else a built-in. */
+export function resolveTarget(id: string, extra: readonly TargetProfile[] | undefined): TargetProfile | undefined {
+  return extra?.find((t) => t.id === id) ?? BY_ID.get(id);
+}

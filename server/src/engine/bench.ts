@@ -12,6 +12,8 @@ export interface BenchLayerRow {
   macs: number;
   /** Median over the repeats of the kernels timed on this layer (with what ONNX Runtime fused into it), ms. */
   measuredMs: number;
+  /** The fastest of the repeats, ms (`layerlint bench` always writes it). */
+  measuredMinMs?: number;
   /** With a target: the estimate of the same kernel, ms. */
   estimatedMs?: number;
 }
@@ -26,8 +28,17 @@ export interface BenchTimes {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  /**
+   * Whole-network CPU time per run (every thread of the process, user and system): median and
+   * min, ms. What the run costs the machine, without the time it waited for a core while
+   * other processes ran.
+   */
+  cpuMedianMs: number;
+  cpuMinMs: number;
   /** Median time per run of kernels of no layer (layout conversions), ms. */
   otherMs: number;
+  /** Kernels ONNX Runtime ran per run (after its fusions), layout conversions included. */
+  kernelsPerRun: number;
 }
 
 export interface BenchReport extends BenchTimes {
@@ -52,7 +63,10 @@ export interface BenchReport extends BenchTimes {
 export interface BenchRequest {
   text: string;
   fileName: string;
-  options: EngineOptions;
+  /** The document's URI: a `file:` one gives the child the model's folder for companion files (weight shards). */
+  uri: string;
+  /** Plain data only (structured clone): the child makes its own `companions` reader. */
+  options: Omit<EngineOptions, 'companions'>;
   threads: number;
   warmup: number;
   repeats: number;

@@ -11,7 +11,7 @@ import type { ConventionId } from '../core/conventions';
 import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
 import { parseBytes, parseCount, parseMilliseconds } from '../formats/layers/values';
-import { TARGET_IDS } from '../core/targets';
+import { parseTargetProfile, resolveTarget, TARGET_IDS, type TargetProfile } from '../core/targets';
 
 export const CONFIG_FILE_NAMES = ['layerlint.json', '.layerlintrc.json'] as const;
 
@@ -38,9 +38,18 @@ export interface LayerlintConfig {
   ignore?: string[];
   /** Default budget for files without a `budget` directive. */
   budget?: Budget;
-  /** Latency target (core/targets.ts) for files without a `target` directive. */
+  /** Latency target (core/targets.ts, or one of `targets`) for files without a `target` directive. */
   target?: string;
+  /** Target profiles of this project (profile files or inline objects), besides the built-in ones. */
+  targets?: TargetProfile[];
 }
+
+/**
+ * Reads a `targets` entry that names a profile file (relative to the configuration's
+ * folder): its parsed JSON, or an Error saying why it cannot be read. Supplied by the Node
+ * side (configLoad.ts); without it, file entries are an error.
+ */
+export type ReadTargetFile = (path: string) => unknown;
 
 export interface ConfigResult {
   config: LayerlintConfig;
@@ -101,12 +110,12 @@ export function parseThresholds(value: unknown, errors: string[]): Partial<RuleO
   return thresholds;
 }
 
-export function parseConfig(json: unknown): ConfigResult {
+export function parseConfig(json: unknown, readTargetFile?: ReadTargetFile): ConfigResult {
   const errors: string[] = [];
   const config: LayerlintConfig = {};
   if (!isObject(json)) return { config, errors: ['the configuration must be a JSON object'] };
   for (const key of Object.keys(json)) {
-    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget', 'target'].includes(key))
+    if (!['$schema', 'rules', 'thresholds', 'convention', 'ignore', 'budget', 'target', 'targets'].includes(key))
       errors.push(`unknown key '${key}'`);
   }
   if (json.rules !== undefined) {
@@ -155,12 +164,43 @@ export function parseConfig(json: unknown): ConfigResult {
       config.budget = budget;
     }
   }
+  if (json.targets !== undefined) {
+    const targets = parseTargets(json.targets, errors, readTargetFile);
+    if (targets) config.targets = targets;
+  }
   if (json.target !== undefined) {
-    if (typeof json.target !== 'string' || !TARGET_IDS.includes(json.target))
-      errors.push(`target: '${String(json.target)}' is not one of ${TARGET_IDS.join(', ')}`);
+    const ids = [...TARGET_IDS, ...(config.targets ?? []).map((t) => t.id)];
+    if (typeof json.target !== 'string' || !resolveTarget(json.target, config.targets))
+      errors.push(`target: '${String(json.target)}' is not one of ${ids.join(', ')}`);
     else config.target = json.target;
   }
   return { config, errors };
+}
+
+/** The `targets` array: each entry a profile object or the path of a profile file; problems name the entry and field. */
+function parseTargets(value: unknown, errors: string[], readTargetFile: ReadTargetFile | undefined) {
+  if (!Array.isArray(value)) {
+    errors.push(`'targets' must be an array of target profiles or profile file paths`);
+    return undefined;
+  }
+  const targets: TargetProfile[] = [];
+  value.forEach((entry, i) => {
+    const where = typeof entry === 'string' ? `targets[${i}] (${entry})` : `targets[${i}]`;
+    let json = entry;
+    if (typeof entry === 'string') {
+      json = readTargetFile ? readTargetFile(entry) : new Error('profile files are not read here');
+      if (json instanceof Error) {
+        errors.push(`${where}: ${json.message}`);
+        return;
+      }
+    }
+    const { profile, errors: problems } = parseTargetProfile(json);
+    for (const e of problems) errors.push(`${where}: ${e}`);
+    if (!profile) return;
+    if (targets.some((t) => t.id === profile.id)) errors.push(`${where}: id '${profile.id}' is defined twice`);
+    else targets.push(profile);
+  });
+  return targets;
 }
 
 /** The engine options a config stands for. The config budget becomes `defaultBudget` (core/analyze.ts): the file's own `budget` line overrides it. */
@@ -171,5 +211,6 @@ export function configToEngineOptions(config: LayerlintConfig): EngineOptions {
   if (config.budget && Object.values(config.budget).some((v) => v !== undefined))
     options.defaultBudget = { ...config.budget };
   if (config.target !== undefined) options.defaultTarget = config.target;
+  if (config.targets?.length) options.profiles = config.targets;
   return options;
 }

@@ -76,16 +76,21 @@ export function loadConfigFor(filePath: string): LoadedConfig {
 }
 
 export function readConfigFile(path: string): LoadedConfig {
-  let json: unknown;
+  const json = readJsonFile(path);
+  if (json instanceof Error) return { config: {}, path, dir: dirname(path), errors: [`${path}: ${json.message}`] };
+  const { config, errors } = parseConfig(json, (file) => readJsonFile(resolve(dirname(path), file)));
+  return { config, path, dir: dirname(path), errors: errors.map((e) => `${path}: ${e}`) };
+}
+
+/** A JSON file's parsed value (a configuration, a target profile), or an Error saying why it cannot be read. */
+export function readJsonFile(path: string): unknown {
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    const msg =
+    return new Error(
       e instanceof SyntaxError
         ? `invalid JSON: ${e.message}`
-        : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-    return { config: {}, path, dir: dirname(path), errors: [`${path}: ${msg}`] };
+        : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
-  const { config, errors } = parseConfig(json);
-  return { config, path, dir: dirname(path), errors: errors.map((e) => `${path}: ${e}`) };
 }

@@ -306,7 +306,7 @@ export function emitLayer(b: OnnxBuilder, l: LayerResult, x: string[], y: string
       return undefined;
     }
     case 'pad':
-      b.node('Pad', [x0, b.ints([0, 0, op.top, op.left, 0, 0, op.bottom, op.right])], [y], name);
+      b.node('Pad', [x0, b.ints([0, 0, op.top, op.left, 0, op.channels ?? 0, op.bottom, op.right])], [y], name);
       return undefined;
     case 'permute':
       b.node('Transpose', [x0], [y], name, { perm: [0, ...op.order] });

@@ -3,10 +3,11 @@
 // batch norm's γ / √(var + ε) or a per-channel scale) is negligible against the layer's
 // largest; a batch-norm channel is dead when its |γ| is negligible against the layer's
 // largest |γ|. "Negligible" is at most NEGLIGIBLE times the largest (docs/rules.md). NaN or
-// infinite values are never negligible.
+// infinite values are never negligible, and a layer holding one has no negligible values (no
+// scale to judge them against).
 
 /** A kernel or γ is negligible when its magnitude is at most this fraction of the layer's largest. */
-export const NEGLIGIBLE = 1e-6;
+const NEGLIGIBLE = 1e-6;
 
 const largest = (xs: ArrayLike<number>): number => {
   let m = 0;
@@ -14,7 +15,7 @@ const largest = (xs: ArrayLike<number>): number => {
   return m;
 };
 
-const negligible = (x: number, top: number): boolean => Math.abs(x) <= NEGLIGIBLE * top;
+const negligible = (x: number, top: number): boolean => Number.isFinite(top) && Math.abs(x) <= NEGLIGIBLE * top;
 
 /** Dead kernels from their folded magnitudes; `byGamma` counts those dead only through the fold (`raw` not negligible). */
 export function deadKernels(

@@ -8,6 +8,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { companionsNextTo } from '../engine/companionsLoad';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
 import { clearConfigCache, loadConfigFor } from '../engine/configLoad';
+import { MAX_MODEL_REPORT_BYTES } from './protocol';
 import { startServer } from './server';
 import { VERSION } from '../engine/version';
 
@@ -78,6 +80,18 @@ if (args.includes('--version') || args.includes('-v')) {
       };
     },
     clearConfig: clearConfigCache,
+    readModel(uri) {
+      try {
+        const path = fileURLToPath(uri);
+        const { size } = statSync(path);
+        if (size > MAX_MODEL_REPORT_BYTES) return undefined;
+        // The configuration that applies, and weight shards / external data from the model's folder.
+        const options = configToEngineOptions(loadConfigFor(path).config);
+        return { bytes: readFileSync(path), options: { ...options, companions: companionsNextTo(path) } };
+      } catch {
+        return undefined;
+      }
+    },
     // The bench bundle is built next to this one (esbuild.mjs).
     bench: (request, onProgress) => runBench(join(__dirname, 'bench.js'), request, onProgress),
   });

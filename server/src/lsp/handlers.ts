@@ -35,7 +35,10 @@ import {
   type ReportParams,
   type ReportResult,
 } from './protocol';
-import { analyzeBytes } from '../engine/analyzeSource';
+import { analyzeBytes, type EngineOptions } from '../engine/analyzeSource';
+
+/** A model file's bytes and the engine options it is analysed with (its companions), by `file:` URI. */
+export type ReadModel = (uri: string) => { bytes: Uint8Array; options: EngineOptions } | undefined;
 
 /** Runs a feature on the current version of a document, or returns `fallback`. */
 export type WithDoc = <T>(
@@ -77,6 +80,7 @@ export function registerFeatures(
   withDoc: WithDoc,
   /** Why no request can be served now (before initialize, after shutdown), or undefined. */
   refusal: () => ResponseError<void> | undefined,
+  readModel?: ReadModel,
 ): void {
   connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (d) => hover(d, p.position)));
   connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d)));
@@ -118,9 +122,15 @@ export function registerFeatures(
     withDoc(p.textDocument.uri, token, { data: [] }, (d) => semanticTokens(d)),
   );
   connection.onRequest(MODEL_REPORT_REQUEST, (p: ModelReportParams): ReportResult | null => {
-    const bytes = typeof p?.name === 'string' && typeof p.data === 'string' ? fromBase64(p.data) : undefined;
-    if (!bytes) return null;
-    const doc = analyzeBytes(bytes, p.name);
+    if (typeof p?.name !== 'string') return null;
+    const read =
+      typeof p.uri === 'string'
+        ? readModel?.(p.uri)
+        : typeof p.data === 'string'
+          ? { bytes: fromBase64(p.data), options: {} }
+          : undefined;
+    if (!read?.bytes) return null;
+    const doc = analyzeBytes(read.bytes, p.name, read.options);
     return { ...buildReport(doc, p.name), extras: reportExtras(doc) };
   });
   connection.onRequest(REPORT_REQUEST, (p: ReportParams, token) =>

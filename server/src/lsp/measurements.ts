@@ -12,6 +12,7 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import { ms } from '../core/latency';
+import type { EngineOptions } from '../engine/analyzeSource';
 import type { BenchReport, BenchRequest } from '../engine/bench';
 import type { BenchRun } from './benchRunner';
 import { fileNameOf } from './documents';
@@ -24,6 +25,13 @@ export type StartBench = (request: BenchRequest, onProgress: (done: number, tota
 
 /** A progress reporter that may carry its own cancellation (one the server created). */
 type Progress = WorkDoneProgressReporter & { token?: CancellationToken };
+
+/** The options without the host's companion reader (functions cannot cross to the child process). */
+function plainOptions(o: EngineOptions): Omit<EngineOptions, 'companions'> {
+  const plain = { ...o };
+  delete plain.companions;
+  return plain;
+}
 
 export class Measurements {
   private readonly done = new Map<string, Measurement>();
@@ -70,11 +78,16 @@ export class Measurements {
     const { threads, repeats } = s.bench;
     const how = `${BENCH_WARMUP} warm-up + ${repeats} timed runs, ${threads} thread${threads === 1 ? '' : 's'}`;
     progress.begin(`LayerLint: measuring ${name}`, 0, how, true);
-    // The child process gets plain options: weight shards (functions) are not sent, and bench
-    // writes random weights anyway.
-    const { companions, ...options } = d.options;
     const run = this.start(
-      { text: d.text, fileName: name, options, threads, warmup: BENCH_WARMUP, repeats },
+      {
+        text: d.text,
+        fileName: name,
+        uri: d.uri,
+        options: plainOptions(d.options),
+        threads,
+        warmup: BENCH_WARMUP,
+        repeats,
+      },
       (done, total) => progress.report((100 * done) / total, `run ${done} of ${total} (${how})`),
     );
     this.running.set(d.uri, run);

@@ -31,8 +31,14 @@ export const MODEL_REPORT_REQUEST = 'layerlint/modelReport';
 export interface ModelReportParams {
   /** The file name (its extension picks the format). */
   name: string;
-  /** The file's bytes, base64. */
-  data: string;
+  /** The file's bytes, base64 (a client whose server cannot read the file: the web). */
+  data?: string;
+  /**
+   * The file's `file:` URI, for a server that reads files (Node): nothing crosses the
+   * connection but the name, and the model's companion files (weight shards, external data)
+   * are read from its folder. The answer is null when the server cannot read it.
+   */
+  uri?: string;
 }
 /** The largest model file the client sends for a report. */
 export const MAX_MODEL_REPORT_BYTES = 256 * 1024 * 1024;

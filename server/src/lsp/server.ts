@@ -23,7 +23,7 @@ import { AnalysisCache, debounceDelay, fileNameOf } from './documents';
 import { toWorkspaceEdit } from './features/codeActions';
 import type { FeatureDoc } from './features/context';
 import { diagnostics } from './features/diagnostics';
-import { commandEdits, registerFeatures, serverCapabilities } from './handlers';
+import { commandEdits, registerFeatures, serverCapabilities, type ReadModel } from './handlers';
 import { Measurements, type StartBench } from './measurements';
 import { COMMANDS, STATS_NOTIFICATION, type StatsParams } from './protocol';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
@@ -39,6 +39,8 @@ export interface ServerHost {
   clearConfig?(): void;
   /** Starts a `layerlint.bench` run in another process (benchRunner.ts); without it the command is not offered. */
   bench?: StartBench;
+  /** Reads a model file for the report view by its `file:` URI (Node only); undefined when it cannot. */
+  readModel?: ReadModel;
 }
 
 export function startServer(connection: Connection, host: ServerHost = {}): void {
@@ -247,7 +249,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  registerFeatures(connection, documents, withDoc, refusal);
+  registerFeatures(connection, documents, withDoc, refusal, host.readModel);
 
   connection.onExecuteCommand(async (p, token, workDone) => {
     const refused = refusal();

@@ -3,7 +3,8 @@
 -- is a shim that runs the bundled server. Opens examples/mobilenet_v1_conv.layers, waits
 -- (polling, with a deadline) for 13 separable-conv diagnostics and checks the hover on conv2;
 -- then examples/yolov3-tiny.cfg (Darknet, under Neovim's own `cfg` filetype) gets
--- diagnostics, and a setup.cfg gets none. Exits 0 on success, 1 on any failure or error.
+-- diagnostics, and a setup.cfg gets none; `layerlint.bench` on a small network ends in a
+-- measured lens (ONNX Runtime from the repository's node_modules). Exits 0 on success, 1 on any failure or error.
 -- Run from the repo root (test/editors/run.mjs does):
 --   nvim --headless -u NONE -i NONE -n -c 'luafile test/editors/nvim/test.lua'
 -- Environment: LAYERLINT_NODE (default "node"), LAYERLINT_SERVER (default dist/server.js).
@@ -72,6 +73,26 @@ local function main()
   local text = type(contents) == "table" and (contents.value or vim.inspect(contents)) or tostring(contents)
   assert(text:find("231,211,008", 1, true), "hover on conv2 lacks 231,211,008: " .. text)
   say("ok hover on conv2 contains 231,211,008")
+
+  -- LayerLint: Measure latency on this machine, with the README's command line, on a small
+  -- network; the server runs ONNX Runtime in its bench process, then the network lens shows it.
+  local net_path = vim.fn.tempname() .. "-n.layers"
+  vim.fn.writefile({ "network n", "input 32x32x16", "c1: conv 32 3x3 | bn | relu", "p: conv 64 1x1", "f: fc 10" }, net_path)
+  local net = open(net_path)
+  ok = vim.wait(TIMEOUT_MS, function() return #with_code(net, "separable-conv") == 1 end, 50)
+  assert(ok, "expected the separable-conv diagnostic on the small network")
+  vim.lsp.buf.execute_command({ command = 'layerlint.bench', arguments = { vim.uri_from_bufnr(0) } })
+  local measured
+  ok = vim.wait(60000, function()
+    local r = client.request_sync("textDocument/codeLens", { textDocument = { uri = vim.uri_from_bufnr(net) } }, TIMEOUT_MS, net)
+    for _, lens in ipairs((r and r.result) or {}) do
+      local title = lens.command and lens.command.title or ""
+      if title:match("^measured [%d.]+ ms on this machine, 1 thread, median of 10") then measured = title end
+    end
+    return measured ~= nil
+  end, 200)
+  assert(ok, "no measured lens on the network line within 60 s")
+  say("ok layerlint.bench: " .. measured)
 
   local setup_path = vim.fn.tempname() .. "-setup.cfg"
   vim.fn.writefile({ "[metadata]", "name = demo" }, setup_path)

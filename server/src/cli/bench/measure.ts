@@ -1,6 +1,6 @@
 // Measured latency on this machine (`layerlint bench`, docs/latency.md#measured): the network
 // written as ONNX with random weights (export/onnx.ts) and run by ONNX Runtime for Node, an
-// optional dependency loaded only here. Whole-network times are wall-clock per run after
+// optional dependency loaded only here. Whole-network times are wall-clock and CPU time per run after
 // warm-up runs (median, min, max); per-layer times come from ONNX Runtime's profiler, its
 // kernels mapped back to layers: a kernel named after a layer, or after a layer's output
 // tensor (what ONNX Runtime calls a fused Conv + BN + activation), belongs to that layer, and
@@ -25,6 +25,8 @@ export interface LayerTiming {
   layer: number;
   /** Median over the repeats of the layer's kernels' time per run, in ms. */
   ms: number;
+  /** The fastest of the repeats, in ms (least disturbed by other work on the machine). */
+  minMs: number;
 }
 
 export interface BenchResult extends BenchTimes {
@@ -69,17 +71,24 @@ function kernelLayer(node: string, layerOf: ReadonlyMap<string, number>, count: 
   return i >= 0 && i < count ? i : undefined;
 }
 
-/** The first layer of the fused chain `i` ends (BN, scale and activation layers that each only read the one before). */
+const CONVS = new Set(['conv', 'dwconv', 'deconv', 'fc']);
+
+/**
+ * The conv (or fc) that starts the fused chain `i` ends (BN, scale and activation layers that
+ * each only read the one before), or `i` itself when no conv starts it (an activation after
+ * an add runs on its own).
+ */
 function chainStart(analysis: Analysis, i: number): number {
   const next = analysis.soleConsumers();
   let j = i;
   for (;;) {
     const l = analysis.layers[j]!.layer;
     const k = l.op.kind;
+    if (CONVS.has(k)) return j;
     const fusable = k === 'bn' || k === 'scale' || (k === 'act' && l.op.fn !== 'softmax');
-    if (!fusable || l.inputs.length !== 1) return j;
+    if (!fusable || l.inputs.length !== 1) return i;
     const before = l.inputs[0]!;
-    if (before < 0 || next[before] !== j) return j;
+    if (before < 0 || next[before] !== j) return i;
     j = before;
   }
 }
@@ -107,10 +116,16 @@ export async function measure(
     for (let i = 0; i < data.length; i++) data[i] = Math.random();
     const feeds = { input: new ort.Tensor('float32', data, [batch, c, h, w]) };
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let r = 0; r < o.warmup + o.repeats; r++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await session.run(feeds);
-      if (r >= o.warmup) times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      if (r >= o.warmup) {
+        times.push(performance.now() - t0);
+        cpuTimes.push((c.user + c.system) / 1000);
+      }
       o.onRun?.(r + 1, o.warmup + o.repeats);
     }
     session.endProfiling();
@@ -123,12 +138,14 @@ export async function measure(
     const runs = o.warmup + o.repeats;
     const perRun = new Map<number, number[]>();
     const seen = new Map<string, number>();
+    let kernels = 0;
     for (const e of events) {
       if (e.cat !== 'Node' || !e.name?.endsWith('_kernel_time')) continue;
       const node = e.name.slice(0, -'_kernel_time'.length);
       const k = seen.get(node) ?? 0;
       seen.set(node, k + 1);
       if (k < o.warmup || k >= runs) continue;
+      kernels++;
       const i = kernelLayer(node, layerOf, analysis.layers.length);
       const key = i === undefined ? -1 : chainStart(analysis, i);
       const row = perRun.get(key) ?? new Array<number>(o.repeats).fill(0);
@@ -137,7 +154,7 @@ export async function measure(
     }
     const layers = [...perRun.entries()]
       .filter(([i]) => i >= 0)
-      .map(([layer, row]) => ({ layer, ms: median(row) }))
+      .map(([layer, row]) => ({ layer, ms: median(row), minMs: Math.min(...row) }))
       .sort((a, b) => a.layer - b.layer);
     return {
       runtime: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),
@@ -147,8 +164,11 @@ export async function measure(
       medianMs: median(times),
       minMs: Math.min(...times),
       maxMs: Math.max(...times),
+      cpuMedianMs: median(cpuTimes),
+      cpuMinMs: Math.min(...cpuTimes),
       layers,
       otherMs: perRun.has(-1) ? median(perRun.get(-1)!) : 0,
+      kernelsPerRun: kernels / o.repeats,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -159,6 +159,7 @@ export async function benchDocument(
       line: lines.positionAt(l.layer.span.start).line + 1,
       macs: l.macs,
       measuredMs: t.ms,
+      measuredMinMs: t.minMs,
       ...(est ? { estimatedMs: chainEstimate(est.layers, t.layer, analysis.soleConsumers()) } : {}),
     };
   });
@@ -183,7 +184,7 @@ function writable(doc: DocumentAnalysis): OnnxExport | string {
 }
 
 /** The document with every separable-conv rewrite applied (what `layerlint fix` writes), analysed and written. */
-function separableRewrite(
+export function separableRewrite(
   doc: DocumentAnalysis,
   path: string,
 ): {

@@ -8,7 +8,10 @@ import { deadBnChannel } from './deadBnChannel';
 import { deadDepthwiseKernel } from './deadDepthwiseKernel';
 import { fcHeavy } from './fcHeavy';
 import { fuseSeparable } from './fuseSeparable';
+import { activationHeavy } from './activationHeavy';
+import { heavyGroupConv } from './heavyGroupConv';
 import { largeKernel } from './largeKernel';
+import { unbalancedPointwise } from './unbalancedPointwise';
 import { latencyShares } from './latencyShares';
 import { overBudget } from './overBudget';
 import { plainDeepStack } from './plainDeepStack';
@@ -22,9 +25,12 @@ const RULES: Rule[] = [
   separableConv,
   fuseSeparable,
   latencyShares,
+  activationHeavy,
   overBudget,
   fcHeavy,
   largeKernel,
+  unbalancedPointwise,
+  heavyGroupConv,
   channelsMultipleOf8,
   biasBeforeBn,
   deadDepthwiseKernel,

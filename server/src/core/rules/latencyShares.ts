@@ -1,7 +1,8 @@
 // Two network-level findings about where the estimated latency on the target goes
 // (core/latency.ts), after ShuffleNet v2's guidelines: kernel-overhead (G3, fragmentation:
 // per-kernel launch/dispatch overhead is at least half of the estimate, so fewer and larger
-// kernels pay more than fewer MACs) and elementwise-share (G4: BN, activations, adds and
+// kernels pay more than fewer MACs; it counts the small kernels, whose roofline is below their
+// overhead) and elementwise-share (G4: BN, activations, adds and
 // pooling that run as kernels of their own take at least a quarter of it). Only with a target
 // and a complete estimate.
 import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
@@ -20,10 +21,12 @@ export const latencyShares: Rule = (analysis) => {
   let overhead = 0;
   let elementwise = 0;
   let elementwiseKernels = 0;
+  let small = 0;
   for (const l of est.layers) {
     if (l?.runs !== 'kernel') continue;
     kernels++;
     overhead += l.overheadMs;
+    if (l.dominant === 'overhead') small++;
     if (l.kind === 'elementwise') {
       elementwise += l.ms;
       elementwiseKernels++;
@@ -38,8 +41,8 @@ export const latencyShares: Rule = (analysis) => {
       makeDiagnostic(
         'kernel-overhead',
         at,
-        `On ${t.id}, per-kernel overhead is ${pct(overhead)} of the estimated ${ms(est.totalMs)} (${kernels} kernels × ${ms(t.kernelMs)}): fewer, larger layers or a runtime that fuses them pay more here than fewer MACs (ShuffleNet v2 G3).`,
-        { kind: 'share', target: t.id, share: overhead / est.totalMs, kernels, ms: overhead },
+        `On ${t.id}, per-kernel overhead is ${pct(overhead)} of the estimated ${ms(est.totalMs)} (${kernels} kernels × ${ms(t.kernelMs)}; ${small} of them do less work than their own overhead): fewer, larger layers or a runtime that fuses them pay more here than fewer MACs (ShuffleNet v2 G3).`,
+        { kind: 'share', target: t.id, share: overhead / est.totalMs, kernels, ms: overhead, small },
       ),
     );
   if (elementwise / est.totalMs >= ELEMENTWISE_SHARE)

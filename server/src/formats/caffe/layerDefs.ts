@@ -65,7 +65,9 @@ function phasesOf(msg: Message, name: 'include' | 'exclude'): string[] {
 
 /** Whether a layer takes part only in training: `include { phase: TRAIN }` or `exclude { phase: TEST }`. */
 function trainOnly(msg: Message): boolean {
-  if (!msg.fields.some((f) => f.name === 'include' || f.name === 'exclude')) return false;
+  let phased = false;
+  for (const f of msg.fields) if (f.name === 'include' || f.name === 'exclude') phased = true;
+  if (!phased) return false;
   const inc = phasesOf(msg, 'include');
   return (
     (inc.length > 0 && inc.every((p) => p === 'TRAIN' || p === '0')) ||

@@ -144,9 +144,17 @@ export function lowerCaffe(doc: Document): Lowered {
     const type = own(LAYER_TYPES, key);
     const spec = type ?? own(ALIAS_TYPES, key);
     if (spec) checkLayerFields(d, spec, diag);
-    const resolved = d.bottoms.map((b) => blobs.resolve(b));
-    const tensors = resolved.slice(0, type?.tensorInputs ?? resolved.length);
-    const inputIds = tensors.every((x) => x !== undefined) ? (tensors as number[]) : [];
+    // Every bottom is resolved (an unknown one is reported); the inputs are the tensor bottoms, when all are known.
+    const nTensors = type?.tensorInputs ?? d.bottoms.length;
+    const inputIds: number[] = [];
+    let known = true;
+    for (let k = 0; k < d.bottoms.length; k++) {
+      const id = blobs.resolve(d.bottoms[k]!);
+      if (k >= nTensors) continue;
+      if (id === undefined) known = false;
+      else inputIds.push(id);
+    }
+    if (!known) inputIds.length = 0;
     if (key === 'split') {
       for (const t of d.tops) {
         if (inputIds.length) blobs.write(t.value, inputIds[0]!);

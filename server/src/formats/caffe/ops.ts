@@ -51,16 +51,25 @@ interface Geometry {
   dw: number;
 }
 
+/** A repeated field (one value for both axes, or H then W), overridden by `nameH` / `nameW`. */
+function pair(
+  r: Reader,
+  p: Message | undefined,
+  name: string,
+  nameH: string,
+  nameW: string,
+  def: number,
+  min: number,
+): [number, number] {
+  const v = r.ints(p, name, min);
+  const h = last(p, nameH) ? r.intField(p, nameH, def, min) : (v[0] ?? def);
+  const w = last(p, nameW) ? r.intField(p, nameW, def, min) : (v[1] ?? v[0] ?? def);
+  return [h, w];
+}
+
 /** kernel_size / pad / stride / dilation, repeated (one value, or H and W) or as `_h` / `_w`. */
 function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | undefined {
-  /** A repeated field (one value for both axes, or H then W), overridden by NAME_h / NAME_w. */
-  const pair = (name: string, hw: string, def: number, min: number): [number, number] => {
-    const v = r.ints(p, name, min);
-    const h = last(p, `${hw}_h`) ? r.intField(p, `${hw}_h`, def, min) : (v[0] ?? def);
-    const w = last(p, `${hw}_w`) ? r.intField(p, `${hw}_w`, def, min) : (v[1] ?? v[0] ?? def);
-    return [h, w];
-  };
-  const [kh, kw] = pair('kernel_size', 'kernel', 0, 1);
+  const [kh, kw] = pair(r, p, 'kernel_size', 'kernel_h', 'kernel_w', 0, 1);
   if (!kh || !kw) {
     diag(
       'invalid-value',
@@ -69,9 +78,9 @@ function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | u
     );
     return undefined;
   }
-  const [ph, pw] = pair('pad', 'pad', 0, 0);
-  const [sh, sw] = pair('stride', 'stride', 1, 1);
-  const [dh, dw] = pair('dilation', 'dilation', 1, 1);
+  const [ph, pw] = pair(r, p, 'pad', 'pad_h', 'pad_w', 0, 0);
+  const [sh, sw] = pair(r, p, 'stride', 'stride_h', 'stride_w', 1, 1);
+  const [dh, dw] = pair(r, p, 'dilation', 'dilation_h', 'dilation_w', 1, 1);
   return { kh, kw, sh, sw, ph, pw, dh, dw };
 }
 

@@ -54,6 +54,14 @@ const CH_LBRACE = 123,
   CH_COMMA = 44,
   CH_SEMI = 59;
 
+/** A field from its name to the end of its value. */
+const fieldOf = (name: string, nameSpan: Span, value: Scalar | Message): Field => ({
+  name,
+  nameSpan,
+  value,
+  span: { start: nameSpan.start, end: value.span.end },
+});
+
 /** The closing character of a block opened by `open` (`{` or `<`), or 0. */
 const closerOf = (open: number) => (open === CH_LBRACE ? CH_RBRACE : open === CH_LT ? CH_GT : 0);
 
@@ -100,7 +108,6 @@ export function parseTextProto(text: string): Document {
   const message = (open: number, close: number, inLayer: boolean): { msg: Message; cut: boolean } => {
     const fields: Field[] = [];
     const start = open >= 0 ? tStart[open]! : 0;
-    const endOfPrevious = () => tEnd[pos - 1]!;
     if (open >= 0 && depth >= MAX_DEPTH) {
       err(at(open), `Blocks are nested more than ${MAX_DEPTH} deep; this one is skipped.`);
       for (let level = 1; pos < count && level > 0; pos++) {
@@ -108,12 +115,12 @@ export function parseTextProto(text: string): Document {
         if (p === CH_LBRACE || p === CH_LT) level++;
         else if (p === CH_RBRACE || p === CH_GT) level--;
       }
-      return { msg: { kind: 'message', fields, span: { start, end: pos > 0 ? endOfPrevious() : start } }, cut: false };
+      return { msg: { kind: 'message', fields, span: { start, end: pos > 0 ? tEnd[pos - 1]! : start } }, cut: false };
     }
     depth++;
-    const done = (msg: Message, cut: boolean) => {
+    const done = (end: number, cut: boolean) => {
       depth--;
-      return { msg, cut };
+      return { msg: { kind: 'message' as const, fields, span: { start, end } }, cut };
     };
     while (pos < count) {
       const t = pos;
@@ -122,7 +129,7 @@ export function parseTextProto(text: string): Document {
       if (p === CH_RBRACE || p === CH_GT) {
         if (p === close) {
           pos++;
-          return done({ kind: 'message', fields, span: { start, end: tEnd[t]! } }, false);
+          return done(tEnd[t]!, false);
         }
         err(
           at(t),
@@ -151,13 +158,12 @@ export function parseTextProto(text: string): Document {
           open >= 0 ? at(open) : at(t),
           `This block is not closed: a '}' is missing before '${textOf(t)}' on line ${tLine[t]! + 1}.`,
         );
-        return done({ kind: 'message', fields, span: { start, end: endOfPrevious() } }, true);
+        return done(tEnd[pos - 1]!, true);
       }
-      if (field(inLayer, close === 0, fields))
-        return done({ kind: 'message', fields, span: { start, end: endOfPrevious() } }, true);
+      if (field(inLayer, close === 0, fields)) return done(tEnd[pos - 1]!, true);
     }
     if (open >= 0) err(at(open), `This '${textOf(open)}' is never closed with '${String.fromCharCode(close)}'.`);
-    return done({ kind: 'message', fields, span: { start, end: count ? tEnd[count - 1]! : start } }, false);
+    return done(count ? tEnd[count - 1]! : start, false);
   };
 
   const isLayerKeyword = (t: number) => {
@@ -171,21 +177,18 @@ export function parseTextProto(text: string): Document {
     const name = textOf(nameTok);
     const nameStart = tStart[nameTok]!;
     const childInLayer = inLayer || (topLevel && LAYER_KEYWORDS.has(name));
-    // A cut reaches the top-level layer field, which swallows it; nested fields pass it on.
-    const unwind = (cut: boolean) => cut && inLayer;
     const nameSpan = at(nameTok);
     let colon = -1;
     if (punct(pos) === CH_COLON) colon = pos++;
     const next = pos;
-    const push = (value: Scalar | Message) =>
-      out.push({ name, nameSpan, value, span: { start: nameStart, end: value.span.end } });
     const nextPunct = punct(next);
     const nextClose = closerOf(nextPunct);
+    // A cut reaches the top-level layer field, which swallows it (`cut && inLayer`); nested fields pass it on.
     if (nextClose) {
       pos++;
       const { msg, cut } = message(next, nextClose, childInLayer);
-      push(msg);
-      return unwind(cut);
+      out.push(fieldOf(name, nameSpan, msg));
+      return cut && inLayer;
     }
     if (colon >= 0 && nextPunct === CH_LBRACKET) {
       pos++;
@@ -200,13 +203,13 @@ export function parseTextProto(text: string): Document {
         if (close) {
           pos++;
           const { msg, cut } = message(t, close, childInLayer);
-          push(msg);
-          if (cut) return unwind(cut);
+          out.push(fieldOf(name, nameSpan, msg));
+          if (cut) return inLayer;
           continue;
         }
         const s = scalar();
         if (s) {
-          push(s);
+          out.push(fieldOf(name, nameSpan, s));
           continue;
         }
         err(at(t), `Expected a value or ']' in the list of '${name}', found '${textOf(t)}'.`);
@@ -225,7 +228,7 @@ export function parseTextProto(text: string): Document {
         return false;
       }
       if (colon < 0) err(nameSpan, `Expected ':' between '${name}' and its value.`);
-      push(scalar()!);
+      out.push(fieldOf(name, nameSpan, scalar()!));
       return false;
     }
     err(

@@ -15,7 +15,8 @@ export const BROKEN = -2;
 /** What the sections lowered so far leave behind for the next one. */
 export interface LoweringState {
   layers: Layer[];
-  usedNames: Set<string>;
+  /** Every layer name so far, once a name could be taken twice (see SectionContext.uniqueName); undefined before. */
+  usedNames?: Set<string>;
   /** Darknet layer index → IR index of its output (undefined when the section failed). */
   outputs: (number | undefined)[];
   /** Darknet layer index → section type. */
@@ -27,6 +28,10 @@ export class SectionContext {
   /** IR layer holding the previous section's output (-1: the network input). */
   readonly prev: number;
   private readonly short: string;
+  /** Whether `short` has no '/' and does not end in a digit: then `short + index` names this section alone. */
+  private readonly plainShort: boolean;
+  /** The suffixes of the layers this section added, while names are known distinct. */
+  private readonly suffixes: string[] = [];
 
   constructor(
     /** Darknet layer index of the section. */
@@ -38,6 +43,8 @@ export class SectionContext {
   ) {
     this.prev = index === 0 ? -1 : (state.outputs[index - 1] ?? BROKEN);
     this.short = SHORT_NAMES.get(type) ?? type;
+    const last = this.short.charCodeAt(this.short.length - 1);
+    this.plainShort = !this.short.includes('/') && !(last >= 48 && last <= 57);
   }
 
   get report(): Report {
@@ -51,10 +58,8 @@ export class SectionContext {
 
   /** Appends an IR layer; an input of BROKEN (a failed section) leaves its shape unknown. */
   add(suffix: string, opText: string, op: LayerOp, inputs: number[]): number {
-    const { layers, usedNames } = this.state;
-    let name = `${this.short}${this.index}${suffix}`;
-    for (let n = 2; usedNames.has(name); n++) name = `${this.short}${this.index}${suffix}_${n}`;
-    usedNames.add(name);
+    const layers = this.state.layers;
+    const name = this.uniqueName(suffix);
     const index = layers.length;
     const site = this.section.span;
     layers.push({
@@ -68,6 +73,29 @@ export class SectionContext {
       statement: site,
     });
     return index;
+  }
+
+  /**
+   * `short + index + suffix`, with `_2`, `_3`, ... appended when that is taken. While every
+   * section's short name is plain and every suffix is empty or starts with '/' and is used
+   * once per section, a name says which section and suffix it is, so it cannot be taken and
+   * needs no look-up; the first name outside that case collects the names so far into
+   * `usedNames`, and from then on every name is looked up there.
+   */
+  private uniqueName(suffix: string): string {
+    const base = `${this.short}${this.index}${suffix}`;
+    const state = this.state;
+    if (!state.usedNames) {
+      if (this.plainShort && (suffix === '' || suffix.charCodeAt(0) === 47) && !this.suffixes.includes(suffix)) {
+        this.suffixes.push(suffix);
+        return base;
+      }
+      state.usedNames = new Set(state.layers.map((l) => l.name));
+    }
+    let name = base;
+    for (let n = 2; state.usedNames.has(name); n++) name = `${base}_${n}`;
+    state.usedNames.add(name);
+    return name;
   }
 
   /** A darknet layer index as written (negative = relative to this section) → the absolute index of an earlier section. */

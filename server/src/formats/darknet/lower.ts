@@ -59,7 +59,8 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
   }
 
   const layerSections = cfg.sections.slice(net ? 1 : 0);
-  const state: LoweringState = { layers, usedNames: new Set(), outputs: [], types: [], report };
+  const state: LoweringState = { layers, outputs: [], types: [], report };
+  const types = layerSections.map(sectionType);
   for (let i = 0; i < layerSections.length; i++) {
     const section = layerSections[i]!;
     if (layers.length >= LIMITS.maxLayers) {
@@ -70,11 +71,10 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
       );
       break;
     }
-    const type = sectionType(section);
+    const type = types[i]!;
     const options = new Options(section, report);
-    const next = layerSections[i + 1];
     const s = new SectionContext(i, section, type, options, state);
-    const out = lowerSection(s, next && sectionType(next));
+    const out = lowerSection(s, types[i + 1]);
     // A section that failed (its error is reported) still gets a layer, with no inputs and so
     // no shape: the analysis is incomplete instead of silently short of that section's cost.
     if (out === undefined) s.add('', section.name, { kind: 'identity' }, [BROKEN]);

@@ -70,6 +70,9 @@ function order(nodes: SourceNode[]): { sorted: SourceNode[]; cyclic: Set<string>
 /** The node that produces an input reference (`name`, `name:k`). */
 const producer = (ref: string): string => ref.replace(/:\d+$/, '');
 
+/** The key of a value: `name` for a node's first output (`name:0` too), `name:k` for the others. */
+const valueKey = (ref: string): string => (ref.endsWith(':0') ? producer(ref) : ref);
+
 export function lowerGraphModel(
   nodes: SourceNode[],
   weights: WeightShards,
@@ -86,12 +89,19 @@ export function lowerGraphModel(
   };
   const shapes: ReturnType<typeof extendShapes> = [];
   const values = new Map<string, Value>();
+  /** How many inputs name each value (`name` and `name:0` are the same value). */
   const readers = new Map<string, number>();
-  for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  for (const n of nodes) for (const i of n.inputs) readers.set(valueKey(i), (readers.get(valueKey(i)) ?? 0) + 1);
+  /** A value by reference; another output of an unknown op is that op's unknown value. */
+  const valueOf = (ref: string): Value | undefined => {
+    const v = values.get(valueKey(ref));
+    if (v) return v;
+    const whole = values.get(producer(ref));
+    return whole?.kind === 'unknown' ? whole : undefined;
+  };
   /** Raw kernel magnitudes of each depthwise layer whose filter was read. */
   const magnitudes = new Map<number, Float64Array>();
   const names = new Set<string>();
-  let inputRank = 0;
   let inputNode: string | undefined;
 
   const add = (n: SourceNode, suffix: string, opText: string, op: LayerOp, inputs: number[]): number => {
@@ -124,7 +134,7 @@ export function lowerGraphModel(
 
   const { sorted, cyclic } = order(nodes);
   for (const n of sorted) {
-    const ins = n.inputs.map((i) => values.get(i.endsWith(':0') ? producer(i) : i));
+    const ins = n.inputs.map(valueOf);
     const from = ins.filter((v) => v && v.kind !== 'const').map((v) => (v as { layer: number }).layer);
     if (n.op === 'Const') {
       const e = weights.entry(n.name);
@@ -138,8 +148,8 @@ export function lowerGraphModel(
       unknown(n, 'inside a loop (a cycle of the graph)', from);
       continue;
     }
-    if (n.inputs.some((i) => !values.has(i.endsWith(':0') ? producer(i) : i))) {
-      const missing = n.inputs.find((i) => !values.has(i.endsWith(':0') ? producer(i) : i))!;
+    const missing = n.inputs.find((i) => !valueOf(i));
+    if (missing !== undefined) {
       if (!nodes.some((m) => m.name === producer(missing)))
         diagnostics.push(
           makeDiagnostic('unknown-name', n.span, `Node '${n.name}' reads '${missing}', which no node makes.`),
@@ -153,13 +163,12 @@ export function lowerGraphModel(
         continue;
       }
       inputNode = n.name;
-      inputRank = placeholder(n, graph, diagnostics);
-      values.set(n.name, tensor(-1, inputRank));
+      values.set(n.name, tensor(-1, placeholder(n, graph, diagnostics)));
       continue;
     }
     // A BiasAdd right after a conv or matmul that has no bias and no other reader: the conv's bias.
     const x = ins[0];
-    if (n.op === 'BiasAdd' && x?.kind === 'tensor' && x.layer >= 0 && readers.get(n.inputs[0]!) === 1) {
+    if (n.op === 'BiasAdd' && x?.kind === 'tensor' && x.layer >= 0 && readers.get(valueKey(n.inputs[0]!)) === 1) {
       const op = graph.layers[x.layer]!.op;
       if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'fc') && !op.bias && ins[1]?.kind === 'const') {
         op.bias = true;
@@ -181,7 +190,7 @@ export function lowerGraphModel(
       prev = [add(n, k === 0 ? '' : `/${what}`, what, op, prev)];
     });
     values.set(n.name, tensor(prev[0]!, lowered.rank));
-    const soleReader = readers.get(n.inputs[0] ?? '') === 1;
+    const soleReader = readers.get(valueKey(n.inputs[0] ?? '')) === 1;
     readWeights(n, ins, prev[0]! - lowered.ops.length + 1, graph, weights, magnitudes, soleReader);
   }
   if (inputNode === undefined)
@@ -221,7 +230,7 @@ function placeholder(n: SourceNode, graph: Graph, diagnostics: EngineDiagnostic[
         makeDiagnostic('assumed-dimension', n.span, `The batch size of ${n.name} is not fixed (-1): counted as 1.`),
       );
   }
-  if (rest.some((d) => !(d > 0))) {
+  if (rest.some((d) => !Number.isSafeInteger(d) || d < 1)) {
     diagnostics.push(
       makeDiagnostic(
         'missing-input',

@@ -54,7 +54,7 @@ const ACTIVATIONS: Record<string, Activation> = {
 const ELEMENTWISE = new Set(['Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference']);
 
 /** An attribute's list of integers (`{list: {i: ["1", "2"]}}`). */
-export function ints(attr: Record<string, unknown>, key: string): number[] {
+function ints(attr: Record<string, unknown>, key: string): number[] {
   const list = (attr[key] as { list?: { i?: unknown[] } } | undefined)?.list?.i;
   return Array.isArray(list) ? list.map((v) => Number(v)) : [];
 }
@@ -69,8 +69,7 @@ const b64 = (s: unknown): string => {
 };
 
 /** An attribute's string (`{s: base64}`). */
-export const text = (attr: Record<string, unknown>, key: string): string =>
-  b64((attr[key] as { s?: unknown } | undefined)?.s);
+const text = (attr: Record<string, unknown>, key: string): string => b64((attr[key] as { s?: unknown } | undefined)?.s);
 
 /** An attribute's list of strings (`{list: {s: [base64...]}}`). */
 export function texts(attr: Record<string, unknown>, key: string): string[] {
@@ -78,7 +77,7 @@ export function texts(attr: Record<string, unknown>, key: string): string[] {
   return Array.isArray(list) ? list.map(b64) : [];
 }
 
-export const flag = (attr: Record<string, unknown>, key: string): boolean =>
+const flag = (attr: Record<string, unknown>, key: string): boolean =>
   (attr[key] as { b?: unknown } | undefined)?.b === true;
 
 export const float = (attr: Record<string, unknown>, key: string, fallback: number): number => {
@@ -87,7 +86,7 @@ export const float = (attr: Record<string, unknown>, key: string, fallback: numb
 };
 
 /** A tensor's TensorFlow dims with the batch (1), from its IR shape and rank; undefined when unknown. */
-export function dimsOf(v: Value | undefined): number[] | undefined {
+function dimsOf(v: Value | undefined): number[] | undefined {
   if (v?.kind !== 'tensor' || !v.shape) return undefined;
   const [h, w, c] = v.shape;
   if (v.rank === 4) return [1, h, w, c];
@@ -97,7 +96,7 @@ export function dimsOf(v: Value | undefined): number[] | undefined {
 }
 
 /** The IR view of TensorFlow dims without the batch: [F], [T, D] or [H, W, C]. */
-export function viewOf(dims: number[]): LayerOp | undefined {
+function viewOf(dims: number[]): LayerOp | undefined {
   if (dims.some((d) => !Number.isInteger(d) || d < 1)) return undefined;
   if (dims.length === 1) return { kind: 'reshape', h: 1, c: dims[0]! };
   if (dims.length === 2) return { kind: 'reshape', h: dims[0]!, c: dims[1]! };
@@ -118,9 +117,18 @@ function padding(attr: Record<string, unknown>): Padding | string {
   return `padding '${p}'`;
 }
 
-/** Per-axis stride or dilation from an NHWC list [1, h, w, 1]. */
-const hw = (list: number[], fallback: number): [number, number] =>
-  list.length === 4 ? [list[1]!, list[2]!] : [fallback, fallback];
+const positive = (...xs: number[]): boolean => xs.every((x) => Number.isSafeInteger(x) && x >= 1);
+
+/**
+ * Per-axis window, stride or dilation from an NHWC list [1, h, w, 1] (absent: `fallback`, when
+ * TensorFlow has a default), or a reason when it is not such a list of positive integers.
+ */
+function hw(attr: Record<string, unknown>, key: string, fallback?: number): [number, number] | string {
+  const list = ints(attr, key);
+  if (list.length === 0 && fallback !== undefined) return [fallback, fallback];
+  if (list.length !== 4 || !positive(list[1]!, list[2]!)) return `${key} [${list.join(', ')}]`;
+  return [list[1]!, list[2]!];
+}
 
 /** The activation op after a fused conv or matmul (`fused_ops` after BiasAdd), or why it has none. */
 function fusedActivation(name: string, alpha: Value | undefined, channels: number): LayerOp | string {
@@ -150,9 +158,13 @@ function convolution(node: TfNode, ins: (Value | undefined)[]): Lowered {
   if (format !== 'NHWC') return { why: `data_format ${format}` };
   const pad = padding(a);
   if (typeof pad === 'string') return { why: pad };
-  const [sh, sw] = hw(ints(a, 'strides'), 1);
-  const [dh, dw] = hw(ints(a, 'dilations'), 1);
+  const strides = hw(a, 'strides');
+  const dilations = hw(a, 'dilations', 1);
+  if (typeof strides === 'string') return { why: strides };
+  if (typeof dilations === 'string') return { why: dilations };
+  const [[sh, sw], [dh, dw]] = [strides, dilations];
   const [kh, kw, fin, fout] = f.shape as [number, number, number, number];
+  if (!positive(kh, kw, fin, fout)) return { why: `a filter of shape [${f.shape.join(', ')}]` };
   const fused = texts(a, 'fused_ops');
   const bias = fused[0] === 'BiasAdd';
   const depthwise = node.op.includes('Depthwise');
@@ -170,7 +182,7 @@ function convolution(node: TfNode, ins: (Value | undefined)[]): Lowered {
   const ops: [string, LayerOp][] = [[node.op, op]];
   const rest = fusedTail(fused, ins, channels);
   if (typeof rest === 'string') return { why: rest };
-  return { ops: [...ops, ...rest], rank: 4, from: x.kind === 'unknown' ? [x.layer] : [x.layer] };
+  return { ops: [...ops, ...rest], rank: 4, from: [x.layer] };
 }
 
 /** The ops after a fused conv or matmul's BiasAdd: FusedBatchNorm (4 args), then an activation (Prelu: 1 arg). */
@@ -201,6 +213,7 @@ function matmul(node: TfNode, ins: (Value | undefined)[]): Lowered {
   if (w?.kind !== 'const' || w.shape.length !== 2) return { why: 'a product of two computed tensors' };
   if (x.kind === 'tensor' && x.rank !== 2) return { why: `a rank-${x.rank} input` };
   const units = flag(node.attr, 'transpose_b') ? w.shape[0]! : w.shape[1]!;
+  if (!positive(units)) return { why: `a weight of shape [${w.shape.join(', ')}]` };
   const fused = texts(node.attr, 'fused_ops');
   const rest = fusedTail(fused, ins, units);
   if (typeof rest === 'string') return { why: rest };
@@ -221,7 +234,8 @@ function elementwise(node: TfNode, ins: (Value | undefined)[]): Lowered {
   const mode = node.op === 'Mul' || node.op === 'RealDiv' ? 'mul' : 'add';
   if (tensors.length === 0) return { why: 'constant operands only (a constant LayerLint does not fold)' };
   const x = tensors[0]!;
-  const rank = x.kind === 'tensor' ? x.rank : 4;
+  // A broadcast result has the largest operand rank.
+  const rank = Math.max(...tensors.map((t) => (t.kind === 'tensor' ? t.rank : 4)));
   if (tensors.length >= 2 && consts.length === 0)
     return { ops: [[node.op, { kind: 'merge', mode }]], rank, from: tensors.map((t) => t.layer) };
   const c = consts[0];
@@ -268,9 +282,12 @@ function squeezeOrExpand(node: TfNode, ins: (Value | undefined)[], ctx: OpContex
   if (x?.kind !== 'tensor' || !dims) return { why: 'an input of unknown shape' };
   let out: number[];
   if (node.op === 'Squeeze') {
-    const axes = ints(node.attr, 'squeeze_dims').map((a) => (a < 0 ? a + dims.length : a));
-    out = dims.filter((d, i) => (axes.length ? !axes.includes(i) : d !== 1));
-    if (axes.includes(0) || axes.some((a) => dims[a] !== 1)) return { why: `squeeze_dims [${axes.join(', ')}]` };
+    const given = ints(node.attr, 'squeeze_dims').map((a) => (a < 0 ? a + dims.length : a));
+    // Without squeeze_dims every axis of size 1 goes, the batch too.
+    const axes = given.length ? given : dims.flatMap((d, i) => (d === 1 ? [i] : []));
+    if (axes.includes(0) || axes.some((a) => dims[a] !== 1))
+      return { why: `squeeze of axes [${axes.join(', ')}] (the batch, or an axis larger than 1)` };
+    out = dims.filter((_, i) => !axes.includes(i));
   } else {
     const axis = intsOf(ins[1], ctx, 'an axis');
     if (typeof axis === 'string') return { why: axis };
@@ -289,8 +306,11 @@ function pool(node: TfNode, x: Value | undefined): Lowered {
   if (format !== 'NHWC') return { why: `data_format ${format}` };
   const pad = padding(a);
   if (typeof pad === 'string') return { why: pad };
-  const [kh, kw] = hw(ints(a, 'ksize'), 1);
-  const [sh, sw] = hw(ints(a, 'strides'), 1);
+  const window = hw(a, 'ksize');
+  const strides = hw(a, 'strides');
+  if (typeof window === 'string') return { why: window };
+  if (typeof strides === 'string') return { why: strides };
+  const [[kh, kw], [sh, sw]] = [window, strides];
   const mode = node.op === 'MaxPool' ? 'max' : 'avg';
   return {
     ops: [[node.op, { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: pad, ceil: false }]],

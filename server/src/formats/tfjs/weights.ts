@@ -4,7 +4,8 @@
 // (`quantization.dtype` uint8 / uint16, value = q × scale + min; float16, a half float).
 // Entries are listed without reading anything (their shapes are the topology's); a weight's
 // values are decoded on demand, and a group's shards are read once, the first time one of its
-// weights is asked for. A shard path that is absolute, has a `..` segment, a scheme or a drive
+// weights is asked for, and kept as read (a weight straddling two shards is copied, nothing
+// else: the group is never concatenated in memory). A shard path that is absolute, has a `..` segment, a scheme or a drive
 // is refused before the host is asked; a shard that is missing, unreadable or shorter than the
 // manifest says gives one `weight-shard-unreadable` per group, and its weights stay unread.
 //
@@ -14,7 +15,7 @@ import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import type { Span } from '../../core/ir';
 import type { Companions } from '../types';
 
-export interface WeightEntry {
+interface WeightEntry {
   name: string;
   shape: number[];
   dtype: string;
@@ -28,10 +29,34 @@ export interface WeightEntry {
 interface Group {
   paths: string[];
   span: Span;
-  /** The group's bytes once read, or why they are not. */
-  data?: Uint8Array | { error: string };
+  /** The group's shards once read (each where it starts in the concatenation), or why they are not. */
+  data?: Shards | { error: string };
   /** Bytes the entries need. */
   needed: number;
+}
+
+/** A group's shard files as read, not concatenated: `starts[i]` is where `parts[i]` begins. */
+interface Shards {
+  parts: Uint8Array[];
+  starts: number[];
+}
+
+/** `length` bytes at `offset` of the concatenated shards: a view inside one shard, a copy across two or more. */
+function bytesAt(shards: Shards, offset: number, length: number): Uint8Array {
+  let i = shards.parts.length - 1;
+  while (i > 0 && shards.starts[i]! > offset) i--;
+  const first = shards.parts[i]!;
+  const at = offset - shards.starts[i]!;
+  if (at + length <= first.length) return first.subarray(at, at + length);
+  const out = new Uint8Array(length);
+  for (let filled = 0; filled < length; i++) {
+    const part = shards.parts[i]!;
+    const from = filled === 0 ? at : 0;
+    const piece = part.subarray(from, Math.min(part.length, from + length - filled));
+    out.set(piece, filled);
+    filled += piece.length;
+  }
+  return out;
 }
 
 const ELEMENT_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
@@ -125,9 +150,10 @@ export class WeightShards {
   values(name: string): Float64Array | undefined {
     const e = this.entries.get(name);
     if (!e || e.offset === undefined || e.bytes === undefined) return undefined;
-    const data = this.groupBytes(e.group);
-    if (!data) return undefined;
-    const view = new DataView(data.buffer, data.byteOffset + e.offset, e.bytes);
+    const shards = this.groupShards(e.group);
+    if (!shards) return undefined;
+    const data = bytesAt(shards, e.offset, e.bytes);
+    const view = new DataView(data.buffer, data.byteOffset, e.bytes);
     const n = numel(e.shape);
     const out = new Float64Array(n);
     const q = e.quantization;
@@ -143,12 +169,12 @@ export class WeightShards {
     return out;
   }
 
-  private groupBytes(g: number): Uint8Array | undefined {
+  private groupShards(g: number): Shards | undefined {
     const group = this.groups[g];
     if (!group) return undefined;
     if (!group.data) {
       group.data = this.readGroup(group);
-      if (!(group.data instanceof Uint8Array) && this.companions)
+      if ('error' in group.data && this.companions)
         this.diagnostics.push(
           makeDiagnostic(
             'weight-shard-unreadable',
@@ -157,10 +183,10 @@ export class WeightShards {
           ),
         );
     }
-    return group.data instanceof Uint8Array ? group.data : undefined;
+    return 'error' in group.data ? undefined : group.data;
   }
 
-  private readGroup(group: Group): Uint8Array | { error: string } {
+  private readGroup(group: Group): Shards | { error: string } {
     if (!this.companions) {
       if (!this.noAccessNoted)
         this.diagnostics.push(
@@ -181,16 +207,14 @@ export class WeightShards {
       if (!(got instanceof Uint8Array)) return { error: `'${p}' cannot be read (${got.error})` };
       parts.push(got);
     }
-    const total = parts.reduce((a, b) => a + b.length, 0);
+    const starts: number[] = [];
+    let total = 0;
+    for (const p of parts) {
+      starts.push(total);
+      total += p.length;
+    }
     if (total < group.needed)
       return { error: `the shards hold ${total} bytes where the manifest needs ${group.needed} (short or truncated)` };
-    if (parts.length === 1) return parts[0]!;
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return all;
+    return { parts, starts };
   }
 }

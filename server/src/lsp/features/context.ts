@@ -49,7 +49,7 @@ export function makeFeatureDoc(
       ? {
           measured: () => {
             const m = measurement();
-            return m && measuredAs(m, doc.text);
+            return m && measuredAs(m, doc.text, doc.analysis.layers);
           },
         }
       : {}),

@@ -16,7 +16,7 @@ import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
-import { layerMeasuredMs, measuredWhere, networkMeasured } from './measured';
+import { layersMeasuredMs, measuredWhere, networkMeasured } from './measured';
 
 /** Parts listed in a module hover before the rest is summed into one row. */
 const MAX_PARTS = 12;
@@ -89,24 +89,28 @@ export function layerHover(
   }
   lines.push(
     '',
-    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''}`,
+    `activations ${exact(l.activations)} (${compact(l.activations * BYTES_PER_VALUE)}B fp32)${l.otherOps ? ` · other ops ${exact(l.otherOps)}` : ''} · ${liveText(doc.analysis.memory(), l.layer.index)}`,
   );
-  const measured = measuredLine(doc, l);
+  const measured = measuredLine(doc, [l]);
   if (measured) lines.push('', measured);
   const latency = latencyLines(doc, l);
   if (latency.length) lines.push('', ...latency);
   return lines.join('\n');
 }
 
-/** After `layerlint.bench`: the layer's measured kernel time, where and how (features/measured.ts). */
-function measuredLine(doc: FeatureDoc, l: LayerResult): string | undefined {
+/** After `layerlint.bench`: the measured kernel time of a layer (or the sum of several), where and how (features/measured.ts). */
+function measuredLine(doc: FeatureDoc, layers: LayerResult[]): string | undefined {
   const m = doc.measured?.();
   if (!m) return undefined;
   if (!m.current) return '_Measured before your last edit: measure again for per-layer times._';
-  const t = layerMeasuredMs(m, l.layer.index);
+  const one = layers.length === 1;
+  const t = layersMeasuredMs(
+    m,
+    layers.map((l) => l.layer.index),
+  );
   return t === undefined
-    ? '**Measured** on this machine: no kernel of its own (fused into a neighbour by ONNX Runtime, or a view)'
-    : `**Measured** ${ms(t)} on ${measuredWhere(m.report)}, ${markdownText(m.report.runtime)} (with what ONNX Runtime fused into its kernel)`;
+    ? `**Measured** on this machine: no kernel of ${one ? 'its' : 'their'} own (fused into a neighbour by ONNX Runtime, or a view)`
+    : `**Measured** ${ms(t)} on ${measuredWhere(m.report)}, ${markdownText(m.report.runtime)} (${one ? 'with what ONNX Runtime fused into its kernel' : `the kernels of these ${layers.length} layers`})`;
 }
 
 /** With a target: the layer's estimated latency, the roofline filled in and what dominates (docs/latency.md). */
@@ -143,6 +147,8 @@ function repeatHover(doc: FeatureDoc, layers: LayerResult[]): string {
   ];
   const sep = separableLine(doc, first);
   if (sep) lines.push('', `${sep}, each`);
+  const measured = measuredLine(doc, layers);
+  if (measured) lines.push('', measured);
   lines.push('', '| iteration | shapes | MACs | params |', '|---|---|---:|---:|');
   for (const l of layers.slice(0, MAX_PARTS))
     lines.push(`| ${markdownText(l.layer.name)} | ${shapes(l)} | ${exact(l.macs)} | ${exact(l.params)} |`);
@@ -221,6 +227,8 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
       `**Separable**: ${candidates.length} KxK conv${candidates.length > 1 ? 's' : ''} here would save ${exact(saved)} MACs (${percent(-saved, macs)})`,
     );
   }
+  const measured = measuredLine(doc, layers);
+  if (measured) lines.push('', measured);
   const parts = partsOf(layers, prefix);
   lines.push('', '| part | output | MACs | params |', '|---|---|---:|---:|');
   for (const p of parts.slice(0, MAX_PARTS)) {
@@ -240,6 +248,12 @@ function moduleHover(doc: FeatureDoc, layers: LayerResult[], oneSpan: boolean): 
 
 function row(label: string, value: string): string {
   return `| ${label} | ${value} |`;
+}
+
+/** The activation memory live while layer `i` runs, and whether it is the peak (docs/counting.md#peak-activation-memory). */
+function liveText(m: PeakMemory, i: number): string {
+  const bytes = `${m.complete ? '' : 'at least '}${compact(m.liveElements[i]! * m.bytesPerElement)}B ${m.precision}`;
+  return `live while it runs ${bytes}${i === m.at ? ' (the peak)' : ''}`;
 }
 
 /** Peak live activation memory: bytes, where, at which precision (docs/counting.md#peak-activation-memory). */

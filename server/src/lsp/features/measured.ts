@@ -1,10 +1,11 @@
 // Measured latency as the features show it (the `layerlint.bench` command, docs/latency.md#in-the-editor):
 // one measurement per document, tied to the text it measured. While the document still holds
-// that text its figures are current: the network line shows the whole-network median and
+// that text (analysed into the same layers) its figures are current: the network line shows the whole-network median and
 // each layer its own kernel time. After an edit the measurement is stale: only the
 // whole-network median is shown, marked "before your last edit"; per-layer times are dropped,
 // since the layers and lines they belonged to may have moved (a time beside the wrong layer
 // would be a wrong number shown as exact). Undoing back to the measured text makes it current again.
+import type { LayerResult } from '../../core/costs';
 import { ms } from '../../core/latency';
 import type { BenchReport } from '../../engine/bench';
 
@@ -24,8 +25,16 @@ export interface Measured {
   current: boolean;
 }
 
-export function measuredAs(m: Measurement, text: string): Measured {
-  return { id: m.id, report: m.report, current: m.text === text };
+/**
+ * Current when the document holds the measured text and its analysis has the measured layers
+ * (same index, name and MACs: options from settings or layerlint.json that change the
+ * network, such as a width, make it stale too).
+ */
+export function measuredAs(m: Measurement, text: string, layers: readonly LayerResult[]): Measured {
+  const current =
+    m.text === text &&
+    m.report.layers.every((row) => layers[row.index]?.layer.name === row.name && layers[row.index]!.macs === row.macs);
+  return { id: m.id, report: m.report, current };
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -50,7 +59,10 @@ export function measuredByLine(m: Measured): Map<number, number> {
   return byLine;
 }
 
-/** The measured kernel time of one layer (by index), when current and the layer had a kernel of its own. */
-export function layerMeasuredMs(m: Measured, index: number): number | undefined {
-  return m.current ? m.report.layers.find((row) => row.index === index)?.measuredMs : undefined;
+/** The measured kernel time of some layers (by index), when current and one of them had a kernel of its own. */
+export function layersMeasuredMs(m: Measured, indices: readonly number[]): number | undefined {
+  if (!m.current) return undefined;
+  const wanted = new Set(indices);
+  const rows = m.report.layers.filter((row) => wanted.has(row.index));
+  return rows.length ? rows.reduce((a, row) => a + row.measuredMs, 0) : undefined;
 }

@@ -1,0 +1,290 @@
+// `layerlint calibrate`: a target profile for this machine, fitted to micro-benchmarks run
+// through the bench machinery (docs/latency.md#calibrate). Each micro-benchmark is a small
+// `.layers` network analysed, written as ONNX (export/onnx.ts) and measured by ONNX Runtime
+// (./bench/measure.ts) like any `bench` file; its kernels' kinds, work and bytes are the ones
+// the estimate counts (core/latency.ts), so the fit (core/calibration.ts) is of the estimate's
+// own formula. Fusion is read from the kernels the runtime runs; the per-kernel overhead from
+// whole-run CPU times of chains of tiny kernels of three lengths.
+//
+// Exit: 0 written; 2 usage, I/O, or ONNX Runtime not installed.
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fitFigures, type ChainSample, type KernelSample, type RunSample } from '../../core/calibration';
+import { ACTIVATIONS, type Activation } from '../../core/ir';
+import { ms } from '../../core/latency';
+import { parseTargetProfile, type TargetProfile } from '../../core/targets';
+import { analyzeSource } from '../../engine/analyzeSource';
+import { exportOnnx } from '../../export/onnx';
+import { oneOf, parseCommandArgs, positiveInteger } from '../args';
+import { loadRuntime, measure, type BenchOptions, type BenchResult } from '../bench/measure';
+import { EXIT, UsageError, type Io } from '../io';
+import type { Command } from './types';
+
+const HELP = `Usage: layerlint calibrate [options]
+
+Fits a latency target profile for this machine: runs micro-benchmarks (dense 3x3 convs,
+pointwise 1x1 convs and fc, depthwise 3x3 convs at stride 1 and 2, element-wise ops,
+copies, chains of tiny kernels) through ONNX Runtime as 'layerlint bench' does, fits the
+profile's peak rate per op kind, bandwidth, per-kernel overhead and fusion to the
+estimate's roofline, and writes the profile as JSON (for --target FILE or the "targets" of
+layerlint.json; docs/latency.md#calibrate). Takes about a minute; other work on the
+machine slows the figures down, so the load average is written into the profile.
+
+Options:
+  --threads N        intra-op threads (default 1)
+  --id NAME          the profile's id (default calibrated-Nt)
+  --out FILE         write the profile there (default: stdout)
+  --warmup N         runs before timing, per micro-benchmark (default 5)
+  --repeats N        timed runs, per micro-benchmark (default 30)
+  --format FORMAT    text summary on stderr (default) or json (the fit's samples on stdout
+                     after the profile, for --out FILE)
+  -h, --help         this help
+`;
+
+/** A micro-benchmark: a `.layers` network whose kernels are samples of the figures. */
+interface Micro {
+  name: string;
+  text: string;
+  /** A network of many kernels whose whole-run CPU time gives the typical-run factor. */
+  typical?: boolean;
+}
+
+const CHANNEL_GRANULARITY = 16;
+
+/** Dense 3x3 convs (input side, input channels, output channels, stride): stems and body layers. */
+const DENSE: [number, number, number, number][] = [
+  [224, 3, 32, 2],
+  [112, 3, 16, 1],
+  [112, 32, 64, 1],
+  [56, 64, 64, 1],
+  [28, 128, 128, 1],
+  [14, 256, 256, 1],
+  [7, 512, 512, 1],
+  [56, 64, 128, 2],
+];
+const POINTWISE: [number, number, number][] = [
+  [112, 32, 64],
+  [56, 64, 128],
+  [28, 128, 256],
+  [14, 256, 512],
+  [7, 512, 1024],
+  [7, 1024, 1024],
+];
+const DEPTHWISE: [number, number, number][] = [
+  [112, 32, 1],
+  [56, 128, 1],
+  [28, 256, 1],
+  [14, 512, 1],
+  [7, 1024, 1],
+  [112, 64, 2],
+  [56, 128, 2],
+  [28, 256, 2],
+  [14, 512, 2],
+];
+const TENSORS: [number, number][] = [
+  [112, 64],
+  [56, 128],
+  [28, 256],
+  [14, 512],
+];
+/** Tiny-kernel chain lengths: the overhead is the slope of run time over them. */
+const CHAINS = [20, 80, 160];
+
+function micros(): Micro[] {
+  const list: Micro[] = [];
+  for (const [h, ci, co, s] of DENSE)
+    list.push({
+      name: `dense ${h}x${h}x${ci}→${co} s${s}`,
+      text: `input ${h}x${h}x${ci}\nc: conv ${co} 3x3 stride=${s}\n`,
+    });
+  for (const [h, ci, co] of POINTWISE)
+    list.push({ name: `pointwise ${h}x${h}x${ci}→${co}`, text: `input ${h}x${h}x${ci}\nc: conv ${co} 1x1\n` });
+  list.push({ name: 'fc 4096→1000', text: 'input 1x1x4096\nf: fc 1000\n' });
+  list.push({ name: 'fc 1024→1000', text: 'input 1x1x1024\nf: fc 1000\n' });
+  list.push({ name: 'fc 512→1000', text: 'input 1x1x512\nf: fc 1000\n' });
+  for (const [h, c, s] of DEPTHWISE)
+    list.push({ name: `depthwise ${h}x${h}x${c} s${s}`, text: `input ${h}x${h}x${c}\nd: dwconv 3x3 stride=${s}\n` });
+  for (const [h, c] of TENSORS) {
+    list.push({
+      name: `element-wise ${h}x${h}x${c}`,
+      text: `input ${h}x${h}x${c}\na: sigmoid\nb: tanh\ns: add a b\nm: mul s a\n`,
+    });
+    list.push({ name: `copy ${h}x${h}x${c}`, text: `input ${h}x${h}x${c}\na: relu\nc: concat a a\n` });
+  }
+  const repeat = (n: number, line: string) => Array.from({ length: n }, () => line).join('');
+  list.push({
+    name: 'network of 6 dense convs',
+    text: `input 28x28x128\n${repeat(6, 'conv 128 3x3 | bn | relu\n')}`,
+    typical: true,
+  });
+  list.push({
+    name: 'network of 8 separable blocks',
+    text: `input 28x28x256\n${repeat(8, 'dwconv 3x3 | bn | relu | conv 256 1x1 | bn | relu\n')}`,
+    typical: true,
+  });
+  return list;
+}
+
+/** A chain of `n` tiny element-wise kernels (no fusion possible: none follows a conv). */
+const chain = (n: number) =>
+  `input 4x4x16\n${Array.from({ length: n }, (_, i) => `t${i}: ${i % 2 ? 'tanh' : 'sigmoid'}\n`).join('')}`;
+
+/** The profile every micro-benchmark is analysed with: its rates are not read, only kinds, work and bytes. */
+function provisional(fusesBn: boolean, fused: Activation[]): TargetProfile {
+  return {
+    id: 'calibrating',
+    summary: 'provisional',
+    precision: 'fp32',
+    bytesPerElement: 4,
+    rates: { dense: 1, pointwise: 1, depthwise: 1, elementwise: 1 },
+    bytesPerMs: 1,
+    kernelMs: 0,
+    fuses: [...(fusesBn ? (['bn', 'scale'] as const) : []), ...(fused.length ? (['act'] as const) : [])],
+    fusedActivations: fused,
+    channelGranularity: CHANNEL_GRANULARITY,
+    sources: ['provisional'],
+  };
+}
+
+type Ort = Exclude<ReturnType<typeof loadRuntime>, string>;
+
+async function run(ort: Ort, text: string, profile: TargetProfile, o: BenchOptions) {
+  const doc = analyzeSource(text, 'calibrate.layers', { profiles: [profile], target: profile.id });
+  const written = exportOnnx(doc.analysis);
+  if (!written.bytes) throw new Error(`calibrate: a micro-benchmark cannot be written: ${written.problems.join('; ')}`);
+  const result: BenchResult = await measure(ort, written.bytes, written.layerOf, doc.analysis, o);
+  return { doc, result };
+}
+
+export const calibrate: Command = {
+  name: 'calibrate',
+  summary: 'fit a latency target profile for this machine from micro-benchmarks (ONNX Runtime)',
+  help: HELP,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('calibrate', argv, {
+      threads: { type: 'string' },
+      id: { type: 'string' },
+      out: { type: 'string' },
+      warmup: { type: 'string' },
+      repeats: { type: 'string' },
+      format: { type: 'string' },
+    });
+    if (values.help) {
+      io.out(HELP);
+      return EXIT.ok;
+    }
+    const format = oneOf(values.format, ['text', 'json'] as const, '--format', 'text');
+    const threads = positiveInteger(values.threads, 'threads', 1024) ?? 1;
+    const o: BenchOptions = {
+      threads,
+      warmup: values.warmup === undefined ? 5 : positiveInteger(values.warmup, 'warmup', 1000)!,
+      repeats: positiveInteger(values.repeats, 'repeats', 10_000) ?? 30,
+    };
+    const id = values.id ?? `calibrated-${threads}t`;
+    const ort = loadRuntime();
+    if (typeof ort === 'string') throw new UsageError(ort);
+    const load = loadavg()[0]!;
+    const started = new Date();
+    const progress = (line: string) => io.err(`layerlint calibrate: ${line}\n`);
+
+    // Fusion: a conv + BN (+ activation) that runs as many kernels as the conv alone (layout
+    // conversions included) fuses them.
+    const kernelsOf = async (tail: string) =>
+      (await run(ort, `input 28x28x32\nc: conv 32 3x3${tail}\n`, provisional(false, []), o)).result.kernelsPerRun;
+    const alone = await kernelsOf('');
+    const probe = async (tail: string) => (await kernelsOf(` | bn${tail}`)) === alone;
+    const fusesBn = await probe('');
+    const fused: Activation[] = [];
+    for (const fn of ACTIVATIONS) if (fn !== 'softmax' && fn !== 'linear' && (await probe(` | ${fn}`))) fused.push(fn);
+    progress(`fusion: BN ${fusesBn ? 'fused' : 'not fused'}; activations fused: ${fused.join(', ') || 'none'}`);
+
+    const profile0 = provisional(fusesBn, fused);
+    const kernels: (KernelSample & { micro: string })[] = [];
+    const runs: RunSample[] = [];
+    for (const m of micros()) {
+      const { doc, result } = await run(ort, m.text, profile0, o);
+      if (m.typical)
+        runs.push({
+          ms: result.cpuMedianMs,
+          kernelSumMs: result.layers.reduce((s, t) => s + t.minMs, result.otherMs),
+          kernels: result.kernelsPerRun,
+        });
+      const est = doc.analysis.latency()!;
+      for (const t of result.layers) {
+        const k = est.layers[t.layer];
+        const op = doc.analysis.layers[t.layer]!.layer.op;
+        const strided = op.kind === 'dwconv' && op.sh * op.sw > 1;
+        if (k?.runs === 'kernel')
+          kernels.push({ micro: m.name, kind: k.kind, work: k.work, bytes: k.bytes, ms: t.minMs, strided });
+      }
+      progress(`${m.name}: ${ms(result.minMs)} (fastest run)`);
+    }
+    const chains: ChainSample[] = [];
+    for (const n of CHAINS) {
+      const { result } = await run(ort, chain(n), profile0, o);
+      chains.push({ kernels: n, ms: result.cpuMedianMs });
+      progress(`chain of ${n} tiny kernels: ${ms(result.cpuMedianMs)} CPU time per run (median)`);
+    }
+    const fit = fitFigures(kernels, chains, runs);
+    const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+    const profile = {
+      id,
+      summary: `This machine (${cpu}), ONNX Runtime CPU, ${threads} thread${threads > 1 ? 's' : ''}, fp32 (fitted by layerlint calibrate)`,
+      precision: 'fp32',
+      bytesPerElement: 4,
+      rates: fit.rates,
+      bytesPerMs: fit.bytesPerMs,
+      kernelMs: fit.kernelMs,
+      stridedDepthwise: fit.stridedDepthwise,
+      fuses: profile0.fuses,
+      fusedActivations: fused,
+      channelGranularity: CHANNEL_GRANULARITY,
+      sources: [
+        `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
+        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
+        `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}. Channel granularity ${CHANNEL_GRANULARITY}: one AVX-512 register of fp32 values.`,
+      ],
+    };
+    const checked = parseTargetProfile(profile);
+    if (!checked.profile) throw new Error(`calibrate: the fitted profile is invalid: ${checked.errors.join('; ')}`);
+    const json = `${JSON.stringify(profile, null, 2)}\n`;
+    if (values.out !== undefined) {
+      try {
+        writeFileSync(resolve(io.cwd, values.out), json);
+      } catch (e) {
+        throw new UsageError(`cannot write ${values.out}: ${(e as Error).message}`);
+      }
+    } else io.out(json);
+    if (format === 'json' && values.out !== undefined)
+      io.out(`${JSON.stringify({ profile, kernels, chains }, null, 2)}\n`);
+    summarize(io, fit, kernels, values.out);
+    return EXIT.ok;
+  },
+};
+
+/** The fitted figures and how well each kind's samples fit them, on stderr. */
+function summarize(
+  io: Io,
+  fit: ReturnType<typeof fitFigures>,
+  kernels: readonly (KernelSample & { micro: string })[],
+  out: string | undefined,
+): void {
+  const lines = [
+    `rates (M per ms)  ${Object.entries(fit.rates)
+      .map(([k, v]) => `${k} ${(v / 1e6).toFixed(2)}`)
+      .join(', ')}`,
+  ];
+  lines.push(
+    `bandwidth         ${(fit.bytesPerMs / 1e6).toFixed(2)} MB/ms; kernel overhead ${ms(fit.kernelMs)}; strided depthwise work x${fit.stridedDepthwise.toFixed(2)}; typical run x${fit.typicalFactor.toFixed(3)} (rates and bandwidth divided by it; the fit below is before)`,
+  );
+  for (const s of kernels) {
+    const work = s.work * (s.strided ? fit.stridedDepthwise : 1);
+    const est = Math.max(work / fit.rates[s.kind], s.bytes / fit.bytesPerMs) / fit.typicalFactor;
+    lines.push(
+      `  ${s.micro.padEnd(32)} ${s.kind.padEnd(11)} measured ${ms(s.ms).padStart(10)}  fit ${ms(est).padStart(10)}`,
+    );
+  }
+  if (out !== undefined) lines.push(`written to ${out}`);
+  io.err(`${lines.join('\n')}\n`);
+}

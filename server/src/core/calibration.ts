@@ -1,0 +1,137 @@
+// Fitting a target profile's figures (./targets.ts) to measured kernel times (`layerlint
+// calibrate`, docs/latency.md#calibrate). Pure: samples in, figures out; nothing here runs
+// anything. Contract: the fitted figures are the ones the estimate (./latency.ts) reads, fitted
+// to the same roofline it computes, t = max(work / rate[kind], bytes / bandwidth), on each
+// kernel's own (fastest profiled) time, scaled to a typical run (the whole-run CPU time of the
+// same micro-benchmarks), and the per-kernel overhead is the slope of whole-run time over
+// kernel count; each fit minimises the sum of absolute log errors (a relative error that
+// one slow, disturbed sample cannot dominate), over candidate values the samples themselves give.
+import type { RateKind } from './targets';
+
+/**
+ * One measured kernel: its kind, work and bytes as the estimate counts them (a strided
+ * depthwise conv's work before the strided factor), and its time.
+ */
+export interface KernelSample {
+  kind: RateKind;
+  work: number;
+  bytes: number;
+  ms: number;
+  /** A depthwise conv with stride > 1. */
+  strided?: boolean;
+}
+
+/** One run of a chain of `kernels` tiny kernels: its whole-run time. */
+export interface ChainSample {
+  kernels: number;
+  ms: number;
+}
+
+/**
+ * One micro-benchmark as a whole: its typical (median) whole-run CPU time, the sum of its
+ * kernels' fastest profiled times, and how many kernels it runs.
+ */
+export interface RunSample {
+  ms: number;
+  kernelSumMs: number;
+  kernels: number;
+}
+
+export interface FittedFigures {
+  rates: Record<RateKind, number>;
+  bytesPerMs: number;
+  kernelMs: number;
+  /** Work factor of strided depthwise convs (1 without strided samples). */
+  stridedDepthwise: number;
+  /**
+   * How much longer a typical run's kernels take than their fastest profiled times (cache
+   * and memory traffic of a run in full, the profiler's own cost): the median over the
+   * given runs (networks of many kernels, whose input and output are small beside their
+   * work) of (run time − fixed run cost − kernels · overhead) / kernel sum. Rates
+   * and bandwidth are already divided by it.
+   */
+  typicalFactor: number;
+}
+
+const KINDS: readonly RateKind[] = ['dense', 'pointwise', 'depthwise', 'elementwise'];
+
+/** Σ |log(predicted / measured)| over the samples. */
+function logError(samples: readonly KernelSample[], predict: (s: KernelSample) => number): number {
+  let e = 0;
+  for (const s of samples) e += Math.abs(Math.log(predict(s) / s.ms));
+  return e;
+}
+
+/** The candidate that gives the smallest log error (the smallest of equals). */
+function best(candidates: readonly number[], error: (c: number) => number): number {
+  let pick = candidates[0]!;
+  let least = Number.POSITIVE_INFINITY;
+  for (const c of [...candidates].sort((a, b) => a - b)) {
+    const e = error(c);
+    if (e < least) {
+      least = e;
+      pick = c;
+    }
+  }
+  return pick;
+}
+
+/**
+ * Bandwidth from pure copies (work 0), then each kind's peak rate with that bandwidth fixed:
+ * the rate that fits its samples best (depthwise: the stride-1 ones); a kind whose samples are
+ * all memory-bound gets the lowest rate that keeps them so. Then the work factor of strided
+ * depthwise convs (at least 1) at that rate. Last, with `runs`, rates and bandwidth are
+ * divided by the typical-run factor (at least 1), so that the profile estimates a typical
+ * run, not the fastest kernels. Kernel overhead: the least-squares slope of
+ * whole-run time over kernel count (at least 0). Throws when a kind or the copies or the
+ * chains have no samples: every figure must come from a measurement.
+ */
+export function fitFigures(
+  kernels: readonly KernelSample[],
+  chains: readonly ChainSample[],
+  runs: readonly RunSample[] = [],
+): FittedFigures {
+  const copies = kernels.filter((s) => s.work === 0);
+  if (!copies.length) throw new Error('no copy samples: the bandwidth cannot be fitted');
+  const bytesPerMs = best(
+    copies.map((s) => s.bytes / s.ms),
+    (bw) => logError(copies, (s) => s.bytes / bw),
+  );
+  const rates = {} as Record<RateKind, number>;
+  for (const kind of KINDS) {
+    const samples = kernels.filter((s) => s.kind === kind && s.work > 0 && !s.strided);
+    if (!samples.length) throw new Error(`no ${kind} samples: its rate cannot be fitted`);
+    rates[kind] = best(
+      samples.map((s) => s.work / s.ms),
+      (rate) => logError(samples, (s) => Math.max(s.work / rate, s.bytes / bytesPerMs)),
+    );
+  }
+  // Strided depthwise convs: the work factor that fits them best at the stride-1 rate.
+  const strided = kernels.filter((s) => s.kind === 'depthwise' && s.work > 0 && s.strided);
+  const stridedDepthwise = strided.length
+    ? best(
+        strided.map((s) => Math.max(1, (s.ms * rates.depthwise) / s.work)),
+        (f) => logError(strided, (s) => Math.max((s.work * f) / rates.depthwise, s.bytes / bytesPerMs)),
+      )
+    : 1;
+  if (chains.length < 2 || chains.every((c) => c.kernels === chains[0]!.kernels))
+    throw new Error('the kernel overhead needs chains of at least two lengths');
+  const n = chains.length;
+  const mx = chains.reduce((a, c) => a + c.kernels, 0) / n;
+  const my = chains.reduce((a, c) => a + c.ms, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const c of chains) {
+    sxy += (c.kernels - mx) * (c.ms - my);
+    sxx += (c.kernels - mx) ** 2;
+  }
+  const kernelMs = Math.max(0, sxy / sxx);
+  const runMs = my - kernelMs * mx;
+  const ratios = runs
+    .filter((r) => r.kernelSumMs > 0)
+    .map((r) => (r.ms - runMs - r.kernels * kernelMs) / r.kernelSumMs)
+    .sort((a, b) => a - b);
+  const typicalFactor = ratios.length ? Math.max(1, ratios[ratios.length >> 1]!) : 1;
+  for (const kind of KINDS) rates[kind] /= typicalFactor;
+  return { rates, bytesPerMs: bytesPerMs / typicalFactor, kernelMs, stridedDepthwise, typicalFactor };
+}
