@@ -90,7 +90,12 @@ function nameFor(raw: string, taken: Set<string>): string {
   return name;
 }
 
-export function exportLayers(analysis: Analysis, title: string): LayersExport {
+export function exportLayers(
+  analysis: Analysis,
+  title: string,
+  /** Ops printed instead of a layer's own (`--prune-dead`: export/prune.ts). */
+  replaced: ReadonlyMap<number, LayerOp> = new Map(),
+): LayersExport {
   const graph = analysis.graph;
   const lines: string[] = [];
   const leftOut: string[] = [];
@@ -113,7 +118,7 @@ export function exportLayers(analysis: Analysis, title: string): LayersExport {
         ? { why: 'an input that is not in this spec' }
         : readsInputLate(layer.inputs, previous)
           ? { why: 'it reads the network input, which only the first statement can' }
-          : opText(layer.op, sources as string[]);
+          : opText(replaced.get(layer.index) ?? layer.op, sources as string[]);
     if (layer.op.kind === 'identity' && !blocked && layer.inputs.length === 1 && 'why' in reason) {
       // No op and no cost: its readers read its input, and the totals stay equal.
       printed[layer.index] = sources[0];
