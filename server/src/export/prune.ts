@@ -1,6 +1,6 @@
 // Which channels `layerlint import --prune-dead` removes: for each dead-depthwise-kernel
 // finding, the dead channels leave the depthwise conv and the conv that produces its input
-// (through batch norms, activations, dropouts and identities that only it reads), so the
+// (through batch norms, per-channel scales, activations, dropouts and identities that only it reads), so the
 // next layer's input channels go too. Pure: analysis and findings in, new channel counts out.
 //
 // Contract: a layer is pruned only when every channel count that changes belongs to a chain
@@ -20,7 +20,7 @@ export interface Pruning {
 }
 
 /** Ops whose output has as many channels as their input, and which can lose channels with it. */
-const FOLLOWS_CHANNELS = new Set<LayerOp['kind']>(['bn', 'act', 'dropout', 'identity']);
+const FOLLOWS_CHANNELS = new Set<LayerOp['kind']>(['bn', 'scale', 'act', 'dropout', 'identity']);
 
 export function deadChannelPruning(analysis: Analysis, findings: readonly EngineDiagnostic[]): Pruning {
   const layers = analysis.graph.layers;
