@@ -23,8 +23,19 @@ export interface TargetProfile {
   batch?: number;
   /** Peak rate per op kind: MACs per ms (element operations per ms for `elementwise`). */
   rates: Record<RateKind, number>;
-  /** Memory bandwidth in bytes per ms. */
+  /**
+   * Memory bandwidth in bytes per ms: of main memory (beyond the cache) when the profile has
+   * `cacheBytes`, else the only one.
+   */
   bytesPerMs: number;
+  /**
+   * The per-core cache a layer's working set (inputs, output and weights) fits in, in bytes
+   * (set together with cacheBytesPerMs): a layer whose bytes fit moves them at
+   * cacheBytesPerMs, a larger one at bytesPerMs.
+   */
+  cacheBytes?: number;
+  /** Bandwidth of a cache-resident working set, in bytes per ms (with cacheBytes). */
+  cacheBytesPerMs?: number;
   /** Launch / dispatch overhead of one kernel, in ms. */
   kernelMs: number;
   /**
@@ -154,6 +165,13 @@ export const TARGETS: readonly TargetProfile[] = [
 
 const BY_ID = new Map(TARGETS.map((t) => [t.id, t] as const));
 
+/** The bandwidth in bytes per ms at which one kernel moves its `bytes` on the target: the cache's when they fit. */
+export function bandwidth(t: TargetProfile, bytes: number): number {
+  return t.cacheBytes !== undefined && t.cacheBytesPerMs !== undefined && bytes <= t.cacheBytes
+    ? t.cacheBytesPerMs
+    : t.bytesPerMs;
+}
+
 /** The profile named `id`, or undefined. */
 export function targetProfile(id: string): TargetProfile | undefined {
   return BY_ID.get(id);
@@ -172,6 +190,8 @@ const PROFILE_KEYS = [
   'batch',
   'rates',
   'bytesPerMs',
+  'cacheBytes',
+  'cacheBytesPerMs',
   'kernelMs',
   'stridedDepthwise',
   'fuses',
@@ -221,6 +241,12 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
       if (!RATE_KINDS.includes(k as RateKind)) errors.push(`rates: unknown kind '${k}' (${RATE_KINDS.join(', ')})`);
   }
   if (!positive(o.bytesPerMs)) errors.push('bytesPerMs: expected a positive number of bytes per ms');
+  if (o.cacheBytes !== undefined && !wholePositive(o.cacheBytes))
+    errors.push('cacheBytes: expected a positive whole number of bytes');
+  if (o.cacheBytesPerMs !== undefined && !positive(o.cacheBytesPerMs))
+    errors.push('cacheBytesPerMs: expected a positive number of bytes per ms');
+  if ((o.cacheBytes === undefined) !== (o.cacheBytesPerMs === undefined))
+    errors.push('cacheBytes and cacheBytesPerMs: expected both or neither');
   if (typeof o.kernelMs !== 'number' || !Number.isFinite(o.kernelMs) || o.kernelMs < 0)
     errors.push('kernelMs: expected a non-negative number of ms');
   if (o.stridedDepthwise !== undefined && !positive(o.stridedDepthwise))
@@ -256,6 +282,9 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
       elementwise: rates!.elementwise as number,
     },
     bytesPerMs: o.bytesPerMs as number,
+    ...(o.cacheBytes !== undefined
+      ? { cacheBytes: o.cacheBytes as number, cacheBytesPerMs: o.cacheBytesPerMs as number }
+      : {}),
     kernelMs: o.kernelMs as number,
     ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),
     fuses: o.fuses as FusedOp[],
