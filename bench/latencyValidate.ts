@@ -309,7 +309,7 @@ async function main(): Promise<void> {
   if (separable.length) {
     out.push(
       '',
-      `| separable rewrite | measured (median) | measured (min) | predicted on ${profile.id} | predicted vs measured |`,
+      `| separable rewrite | measured CPU time (median) | measured wall time (median) | predicted on ${profile.id} | predicted vs measured (CPU / wall) |`,
     );
     out.push('|---|---|---|---|---|', ...separable);
   }

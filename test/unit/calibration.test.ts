@@ -48,6 +48,7 @@ function samples(t: TargetProfile, noise: (i: number) => number = () => 1): Kern
     add('elementwise', 1e6 * scale, 8e6 * scale);
     add('elementwise', 4e6 * scale, 1e5 * scale);
     add('elementwise', 0, 4e6 * scale);
+    add('elementwise', 0, 2.5e5 * scale);
   }
   return out;
 }
@@ -61,6 +62,32 @@ test('fit: exact roofline timings give back every rate, the bandwidth and the ke
   assert.ok(Math.abs(fit.bytesPerMs / KNOWN.bytesPerMs - 1) < 1e-9);
   assert.ok(Math.abs(fit.kernelMs - KNOWN.kernelMs) < 1e-12);
   assert.ok(Math.abs(fit.stridedDepthwise - 1.8) < 1e-9);
+});
+
+/** KNOWN with a 2 MiB cache three times as fast as main memory. */
+const CACHED: TargetProfile = { ...KNOWN, id: 'cached-1t', cacheBytes: 2 ** 21, cacheBytesPerMs: 120e6 };
+
+test('fit: with the cache size, copies within and beyond it give back both bandwidths, and the rates with them', () => {
+  const fit = fitFigures(samples(CACHED), chains(CACHED), [], CACHED.cacheBytes);
+  assert.ok(Math.abs(fit.cacheBytesPerMs! / CACHED.cacheBytesPerMs! - 1) < 1e-9, String(fit.cacheBytesPerMs));
+  assert.ok(Math.abs(fit.bytesPerMs / CACHED.bytesPerMs - 1) < 1e-9, String(fit.bytesPerMs));
+  for (const k of Object.keys(CACHED.rates) as RateKind[])
+    assert.ok(Math.abs(fit.rates[k] / CACHED.rates[k] - 1) < 1e-9, `${k}: ${fit.rates[k]}`);
+  // Without the cache size, one bandwidth for all copies (the larger ones' here) times the
+  // cache-resident copies three times too slow.
+  const single = fitFigures(samples(CACHED), chains(CACHED));
+  assert.equal(single.cacheBytesPerMs, undefined);
+  assert.ok(single.bytesPerMs < CACHED.cacheBytesPerMs! / 2, String(single.bytesPerMs));
+  // No copy beyond the cache: main memory's bandwidth cannot be fitted.
+  assert.throws(() => fitFigures(samples(CACHED), chains(CACHED), [], 1e9), /both within and beyond/);
+});
+
+test('estimate: a kernel whose working set fits the cache moves it at the cache bandwidth, a larger one at main memory', () => {
+  const small = kernelLatency(CACHED, 'elementwise', 0, 2 ** 21);
+  const large = kernelLatency(CACHED, 'elementwise', 0, 2 ** 21 + 4);
+  assert.equal(small.memoryMs, 2 ** 21 / 120e6);
+  assert.equal(large.memoryMs, (2 ** 21 + 4) / 40e6);
+  assert.equal(kernelLatency(KNOWN, 'elementwise', 0, 2 ** 21).memoryMs, 2 ** 21 / 40e6);
 });
 
 test('fit: ±10% noise and one sample 5x slower (a disturbed run) move no figure by more than 10%', () => {
@@ -104,6 +131,10 @@ test('a profile round-trips through JSON and sets the analysis target; fusedActi
   const back = parseTargetProfile(JSON.parse(JSON.stringify(KNOWN)));
   assert.deepEqual(back.errors, []);
   assert.deepEqual(back.profile, KNOWN);
+  assert.deepEqual(parseTargetProfile(JSON.parse(JSON.stringify(CACHED))).profile, CACHED);
+  assert.deepEqual(parseTargetProfile({ ...CACHED, cacheBytesPerMs: undefined }).errors, [
+    'cacheBytes and cacheBytesPerMs: expected both or neither',
+  ]);
   const text = 'input 28x28x32\nc: conv 32 3x3 | bn | relu\nd: conv 32 3x3 | bn | silu\n';
   const doc = analyzeSource(text, 'n.layers', { profiles: [back.profile!], target: 'known-1t' });
   const est = doc.analysis.latency()!;
@@ -132,7 +163,7 @@ test('a bad profile: one message per bad field, no profile', () => {
   });
   assert.equal(bad.profile, undefined);
   assert.deepEqual(bad.errors, [
-    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, sources)",
+    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, sources)",
     "id: 'xeon-1t' is a built-in target; give the profile a name of its own",
     'rates.dense: expected a positive number per ms',
     'rates.depthwise: expected a positive number per ms',

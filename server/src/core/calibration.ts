@@ -1,7 +1,9 @@
 // Fitting a target profile's figures (./targets.ts) to measured kernel times (`layerlint
 // calibrate`, docs/latency.md#calibrate-a-profile-for-this-machine). Pure: samples in, figures out; nothing here runs
 // anything. Contract: the fitted figures are the ones the estimate (./latency.ts) reads, fitted
-// to the same roofline it computes, t = max(work / rate[kind], bytes / bandwidth), on each
+// to the same roofline it computes, t = max(work / rate[kind], bytes / bandwidth), with the
+// cache's bandwidth for a working set that fits the given cache size and main memory's for a
+// larger one, on each
 // kernel's own (fastest profiled) time, scaled to a typical run (the whole-run CPU time of the
 // same micro-benchmarks), and the per-kernel overhead is the slope of whole-run time over
 // kernel count; each fit minimises the sum of absolute log errors (a relative error that
@@ -39,7 +41,10 @@ export interface RunSample {
 
 export interface FittedFigures {
   rates: Record<RateKind, number>;
+  /** Bandwidth of main memory (beyond the cache, with a cache size), else of every copy. */
   bytesPerMs: number;
+  /** With a cache size: the bandwidth of working sets that fit it. */
+  cacheBytesPerMs?: number;
   kernelMs: number;
   /** Work factor of strided depthwise convs (1 without strided samples). */
   stridedDepthwise: number;
@@ -76,12 +81,21 @@ function best(candidates: readonly number[], error: (c: number) => number): numb
   return pick;
 }
 
+/** The bandwidth that fits copies of `bytes` per ms best. */
+function fitBandwidth(copies: readonly KernelSample[]): number {
+  return best(
+    copies.map((s) => s.bytes / s.ms),
+    (bw) => logError(copies, (s) => s.bytes / bw),
+  );
+}
+
 /**
- * Bandwidth from pure copies (work 0), then each kind's peak rate with that bandwidth fixed:
+ * Bandwidth from pure copies (work 0): with `cacheBytes`, one from the copies whose working
+ * set fits it (the cache's) and one from the larger ones (main memory's). Then each kind's peak rate with that bandwidth fixed:
  * the rate that fits its samples best (depthwise: the stride-1 ones); a kind whose samples are
  * all memory-bound gets the lowest rate that keeps them so. Then the work factor of strided
  * depthwise convs (at least 1) at that rate. Last, with `runs`, rates and bandwidth are
- * divided by the typical-run factor (at least 1), so that the profile estimates a typical
+ * (both) divided by the typical-run factor (at least 1), so that the profile estimates a typical
  * run, not the fastest kernels. Kernel overhead: the least-squares slope of
  * whole-run time over kernel count (at least 0). Throws when a kind or the copies or the
  * chains have no samples: every figure must come from a measurement.
@@ -90,20 +104,25 @@ export function fitFigures(
   kernels: readonly KernelSample[],
   chains: readonly ChainSample[],
   runs: readonly RunSample[] = [],
+  cacheBytes?: number,
 ): FittedFigures {
   const copies = kernels.filter((s) => s.work === 0);
   if (!copies.length) throw new Error('no copy samples: the bandwidth cannot be fitted');
-  const bytesPerMs = best(
-    copies.map((s) => s.bytes / s.ms),
-    (bw) => logError(copies, (s) => s.bytes / bw),
-  );
+  const resident = cacheBytes === undefined ? [] : copies.filter((s) => s.bytes <= cacheBytes);
+  const beyond = cacheBytes === undefined ? copies : copies.filter((s) => s.bytes > cacheBytes);
+  if (cacheBytes !== undefined && (!resident.length || !beyond.length))
+    throw new Error(`the cache bandwidth needs copies of working sets both within and beyond ${cacheBytes} bytes`);
+  const bytesPerMs = fitBandwidth(beyond);
+  const cacheBytesPerMs = resident.length ? fitBandwidth(resident) : undefined;
+  const moveMs = (bytes: number) =>
+    cacheBytesPerMs !== undefined && bytes <= cacheBytes! ? bytes / cacheBytesPerMs : bytes / bytesPerMs;
   const rates = {} as Record<RateKind, number>;
   for (const kind of KINDS) {
     const samples = kernels.filter((s) => s.kind === kind && s.work > 0 && !s.strided);
     if (!samples.length) throw new Error(`no ${kind} samples: its rate cannot be fitted`);
     rates[kind] = best(
       samples.map((s) => s.work / s.ms),
-      (rate) => logError(samples, (s) => Math.max(s.work / rate, s.bytes / bytesPerMs)),
+      (rate) => logError(samples, (s) => Math.max(s.work / rate, moveMs(s.bytes))),
     );
   }
   // Strided depthwise convs: the work factor that fits them best at the stride-1 rate.
@@ -111,7 +130,7 @@ export function fitFigures(
   const stridedDepthwise = strided.length
     ? best(
         strided.map((s) => Math.max(1, (s.ms * rates.depthwise) / s.work)),
-        (f) => logError(strided, (s) => Math.max((s.work * f) / rates.depthwise, s.bytes / bytesPerMs)),
+        (f) => logError(strided, (s) => Math.max((s.work * f) / rates.depthwise, moveMs(s.bytes))),
       )
     : 1;
   if (chains.length < 2 || chains.every((c) => c.kernels === chains[0]!.kernels))
@@ -133,5 +152,12 @@ export function fitFigures(
     .sort((a, b) => a - b);
   const typicalFactor = ratios.length ? Math.max(1, ratios[ratios.length >> 1]!) : 1;
   for (const kind of KINDS) rates[kind] /= typicalFactor;
-  return { rates, bytesPerMs: bytesPerMs / typicalFactor, kernelMs, stridedDepthwise, typicalFactor };
+  return {
+    rates,
+    bytesPerMs: bytesPerMs / typicalFactor,
+    ...(cacheBytesPerMs !== undefined ? { cacheBytesPerMs: cacheBytesPerMs / typicalFactor } : {}),
+    kernelMs,
+    stridedDepthwise,
+    typicalFactor,
+  };
 }

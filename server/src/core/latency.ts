@@ -5,13 +5,14 @@
 // where work is the layer's MACs (element operations for element-wise ops) with channel counts
 // rounded up to the profile's granularity (and a strided depthwise conv's MACs times the
 // profile's `stridedDepthwise`), and bytes are its inputs, output and weights at the
-// profile's precision. A BN, scale or activation that the profile fuses into the layer before
+// profile's precision, moved at the profile's cache bandwidth when they fit its cache
+// (cacheBytes), else at its memory bandwidth. A BN, scale or activation that the profile fuses into the layer before
 // it costs nothing of its own; an activation the profile runs as n kernels (activationKernels)
 // costs n kernels of its size, each doing the activation's work per element (activationWork). A layer that cannot be estimated (no shape, an op whose work
 // depends on the data) gets null, never 0, and makes the total incomplete.
 import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
 import type { Graph, Layer, Shape } from './ir';
-import type { RateKind, TargetProfile } from './targets';
+import { bandwidth, type RateKind, type TargetProfile } from './targets';
 
 export type Dominant = 'compute' | 'memory' | 'overhead';
 
@@ -50,7 +51,7 @@ export interface LatencyEstimate {
 /** The roofline of one kernel on the target. */
 export function kernelLatency(t: TargetProfile, kind: RateKind, work: number, bytes: number): KernelLatency {
   const computeMs = work / t.rates[kind];
-  const memoryMs = bytes / t.bytesPerMs;
+  const memoryMs = bytes / bandwidth(t, bytes);
   const overheadMs = t.kernelMs;
   const roof = Math.max(computeMs, memoryMs);
   const dominant: Dominant = overheadMs >= roof ? 'overhead' : computeMs >= memoryMs ? 'compute' : 'memory';

@@ -23,8 +23,19 @@ export interface TargetProfile {
   batch?: number;
   /** Peak rate per op kind: MACs per ms (element operations per ms for `elementwise`). */
   rates: Record<RateKind, number>;
-  /** Memory bandwidth in bytes per ms. */
+  /**
+   * Memory bandwidth in bytes per ms: of main memory (beyond the cache) when the profile has
+   * `cacheBytes`, else the only one.
+   */
   bytesPerMs: number;
+  /**
+   * The per-core cache a layer's working set (inputs, output and weights) fits in, in bytes
+   * (set together with cacheBytesPerMs): a layer whose bytes fit moves them at
+   * cacheBytesPerMs, a larger one at bytesPerMs.
+   */
+  cacheBytes?: number;
+  /** Bandwidth of a cache-resident working set, in bytes per ms (with cacheBytes). */
+  cacheBytesPerMs?: number;
   /** Launch / dispatch overhead of one kernel, in ms. */
   kernelMs: number;
   /**
@@ -94,19 +105,21 @@ export const TARGETS: readonly TargetProfile[] = [
       'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
     precision: 'fp32',
     bytesPerElement: 4,
-    rates: { dense: 76.22e6, pointwise: 75.44e6, depthwise: 30.39e6, elementwise: 2.447e6 },
-    bytesPerMs: 24.9e6,
-    kernelMs: 0.00588,
-    stridedDepthwise: 1.76,
+    rates: { dense: 73.59e6, pointwise: 75.89e6, depthwise: 30.18e6, elementwise: 2.555e6 },
+    bytesPerMs: 23.15e6,
+    cacheBytes: 2097152,
+    cacheBytesPerMs: 44.41e6,
+    kernelMs: 0.00553,
+    stridedDepthwise: 2,
     fuses: ['bn', 'scale', 'act'],
     fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
     activationKernels: { hswish: 2, mish: 3 },
-    activationWork: { sigmoid: 1.08, softmax: 26.91, mish: 23.27 },
+    activationWork: { sigmoid: 1.17, tanh: 1.12, softmax: 25.75, mish: 15.16 },
     channelGranularity: 16,
     sources: [
-      'Fitted by layerlint calibrate on 2026-11-30T16:22:33.067Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 19.84 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
-      "72 kernels of 36 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of 60 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by 1.189, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
-      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.08, softmax 26.91, mish 23.27; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
+      'Fitted by layerlint calibrate on 2026-11-30T16:50:55.262Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 4.24 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "80 kernels of 40 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of 0.2, 0.8, 1.6, 1.6, 3.2, 6.4, 12.8, 25.7 MB working sets): the fastest of 30 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, with the bandwidth of copies whose working set fits the 2048 KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest, then rates and bandwidth divided by 1.247, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.17, tanh 1.12, softmax 25.75, mish 15.16; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
       'Validated against layerlint bench on the examples, a sample of the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
     ],
   },
@@ -154,6 +167,13 @@ export const TARGETS: readonly TargetProfile[] = [
 
 const BY_ID = new Map(TARGETS.map((t) => [t.id, t] as const));
 
+/** The bandwidth in bytes per ms at which one kernel moves its `bytes` on the target: the cache's when they fit. */
+export function bandwidth(t: TargetProfile, bytes: number): number {
+  return t.cacheBytes !== undefined && t.cacheBytesPerMs !== undefined && bytes <= t.cacheBytes
+    ? t.cacheBytesPerMs
+    : t.bytesPerMs;
+}
+
 /** The profile named `id`, or undefined. */
 export function targetProfile(id: string): TargetProfile | undefined {
   return BY_ID.get(id);
@@ -172,6 +192,8 @@ const PROFILE_KEYS = [
   'batch',
   'rates',
   'bytesPerMs',
+  'cacheBytes',
+  'cacheBytesPerMs',
   'kernelMs',
   'stridedDepthwise',
   'fuses',
@@ -221,6 +243,12 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
       if (!RATE_KINDS.includes(k as RateKind)) errors.push(`rates: unknown kind '${k}' (${RATE_KINDS.join(', ')})`);
   }
   if (!positive(o.bytesPerMs)) errors.push('bytesPerMs: expected a positive number of bytes per ms');
+  if (o.cacheBytes !== undefined && !wholePositive(o.cacheBytes))
+    errors.push('cacheBytes: expected a positive whole number of bytes');
+  if (o.cacheBytesPerMs !== undefined && !positive(o.cacheBytesPerMs))
+    errors.push('cacheBytesPerMs: expected a positive number of bytes per ms');
+  if ((o.cacheBytes === undefined) !== (o.cacheBytesPerMs === undefined))
+    errors.push('cacheBytes and cacheBytesPerMs: expected both or neither');
   if (typeof o.kernelMs !== 'number' || !Number.isFinite(o.kernelMs) || o.kernelMs < 0)
     errors.push('kernelMs: expected a non-negative number of ms');
   if (o.stridedDepthwise !== undefined && !positive(o.stridedDepthwise))
@@ -256,6 +284,9 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
       elementwise: rates!.elementwise as number,
     },
     bytesPerMs: o.bytesPerMs as number,
+    ...(o.cacheBytes !== undefined
+      ? { cacheBytes: o.cacheBytes as number, cacheBytesPerMs: o.cacheBytesPerMs as number }
+      : {}),
     kernelMs: o.kernelMs as number,
     ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),
     fuses: o.fuses as FusedOp[],

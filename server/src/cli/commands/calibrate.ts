@@ -3,17 +3,18 @@
 // `.layers` network analysed, written as ONNX (export/onnx.ts) and measured by ONNX Runtime
 // (./bench/measure.ts) like any `bench` file; its kernels' kinds, work and bytes are the ones
 // the estimate counts (core/latency.ts), so the fit (core/calibration.ts) is of the estimate's
-// own formula. Fusion is read from the kernels the runtime runs; the per-kernel overhead from
+// own formula. The cache size is the largest data cache of one core that no other core shares
+// (Linux sysfs); copies of working sets within and beyond it give the two bandwidths. Fusion is read from the kernels the runtime runs; the per-kernel overhead from
 // whole-run CPU times of chains of tiny kernels of three lengths.
 //
 // Exit: 0 written; 2 usage, I/O, or ONNX Runtime not installed.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fitFigures, type ChainSample, type KernelSample, type RunSample } from '../../core/calibration';
 import { ACTIVATIONS, type Activation } from '../../core/ir';
 import { ms } from '../../core/latency';
-import { parseTargetProfile, type TargetProfile } from '../../core/targets';
+import { bandwidth, parseTargetProfile, type TargetProfile } from '../../core/targets';
 import { analyzeSource } from '../../engine/analyzeSource';
 import { exportOnnx } from '../../export/onnx';
 import { oneOf, parseCommandArgs, positiveInteger } from '../args';
@@ -89,6 +90,17 @@ const TENSORS: [number, number][] = [
   [28, 256],
   [14, 512],
 ];
+/** Copies (a concat of a tensor with itself; working set 16 bytes per element): 0.2 to 25.6 MB. */
+const COPIES: [number, number][] = [
+  [7, 256],
+  [14, 256],
+  [28, 128],
+  [14, 512],
+  [28, 256],
+  [56, 128],
+  [112, 64],
+  [112, 128],
+];
 /** The tensor each activation is timed on: 56 x 56 x 128. */
 const ACT_ELEMENTS = 56 * 56 * 128;
 const ACT_INPUT = 'input 56x56x128\n';
@@ -109,13 +121,13 @@ function micros(): Micro[] {
   list.push({ name: 'fc 512→1000', text: 'input 1x1x512\nf: fc 1000\n' });
   for (const [h, c, s] of DEPTHWISE)
     list.push({ name: `depthwise ${h}x${h}x${c} s${s}`, text: `input ${h}x${h}x${c}\nd: dwconv 3x3 stride=${s}\n` });
-  for (const [h, c] of TENSORS) {
+  for (const [h, c] of TENSORS)
     list.push({
       name: `element-wise ${h}x${h}x${c}`,
       text: `input ${h}x${h}x${c}\na: sigmoid\nb: tanh\ns: add a b\nm: mul s a\n`,
     });
+  for (const [h, c] of COPIES)
     list.push({ name: `copy ${h}x${h}x${c}`, text: `input ${h}x${h}x${c}\na: relu\nc: concat a a\n` });
-  }
   const repeat = (n: number, line: string) => Array.from({ length: n }, () => line).join('');
   list.push({
     name: 'network of 6 dense convs',
@@ -133,6 +145,35 @@ function micros(): Micro[] {
 /** A chain of `n` tiny element-wise kernels (no fusion possible: none follows a conv). */
 const chain = (n: number) =>
   `input 4x4x16\n${Array.from({ length: n }, (_, i) => `t${i}: ${i % 2 ? 'tanh' : 'sigmoid'}\n`).join('')}`;
+
+/** Bytes of a sysfs cache size: `2048K`, `48K`, `1M`. */
+function sizeBytes(text: string): number | undefined {
+  const m = /^(\d+)([KMG]?)$/.exec(text.trim());
+  return m ? Number(m[1]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'] : undefined;
+}
+
+/**
+ * The largest data (or unified) cache of CPU 0 that no other CPU shares, in bytes, read from
+ * Linux sysfs; undefined where sysfs does not say (one bandwidth is fitted then).
+ */
+function privateCacheBytes(): number | undefined {
+  const dir = '/sys/devices/system/cpu/cpu0/cache';
+  if (!existsSync(dir)) return undefined;
+  let largest: number | undefined;
+  for (const index of readdirSync(dir).filter((d) => /^index\d+$/.test(d))) {
+    const read = (f: string) => {
+      try {
+        return readFileSync(join(dir, index, f), 'utf8').trim();
+      } catch {
+        return '';
+      }
+    };
+    if (read('type') === 'Instruction' || read('shared_cpu_list') !== '0') continue;
+    const bytes = sizeBytes(read('size'));
+    if (bytes !== undefined && (largest === undefined || bytes > largest)) largest = bytes;
+  }
+  return largest;
+}
 
 /** The profile every micro-benchmark is analysed with: its rates are not read, only kinds, work and bytes. */
 function provisional(fusesBn: boolean, fused: Activation[]): TargetProfile {
@@ -250,13 +291,15 @@ export const calibrate: Command = {
       chains.push({ kernels: n, ms: result.cpuMedianMs });
       progress(`chain of ${n} tiny kernels: ${ms(result.cpuMedianMs)} CPU time per run (median)`);
     }
-    const fit = fitFigures(kernels, chains, runs);
+    const cacheBytes = privateCacheBytes();
+    const fit = fitFigures(kernels, chains, runs, cacheBytes);
     // Work per element of each activation: its typical time over what one element operation
     // per element takes at the fitted rate (1 when it is memory-bound or faster).
+    const fitted = { ...profile0, bytesPerMs: fit.bytesPerMs, cacheBytes, cacheBytesPerMs: fit.cacheBytesPerMs };
     const activationWork: Partial<Record<Activation, number>> = {};
     for (const a of activationTimes) {
       const typical = a.ms * fit.typicalFactor;
-      const memory = (a.kernels * 2 * ACT_ELEMENTS * 4) / fit.bytesPerMs;
+      const memory = (a.kernels * 2 * ACT_ELEMENTS * 4) / bandwidth(fitted, a.kernels * 2 * ACT_ELEMENTS * 4);
       const work = (typical * fit.rates.elementwise) / (a.kernels * ACT_ELEMENTS);
       if (typical > memory && work > 1.05) activationWork[a.fn] = Math.round(work * 100) / 100;
     }
@@ -268,6 +311,7 @@ export const calibrate: Command = {
       bytesPerElement: 4,
       rates: fit.rates,
       bytesPerMs: fit.bytesPerMs,
+      ...(cacheBytes !== undefined ? { cacheBytes, cacheBytesPerMs: fit.cacheBytesPerMs } : {}),
       kernelMs: fit.kernelMs,
       stridedDepthwise: fit.stridedDepthwise,
       fuses: profile0.fuses,
@@ -277,7 +321,7 @@ export const calibrate: Command = {
       channelGranularity: CHANNEL_GRANULARITY,
       sources: [
         `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
-        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
+        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of ${COPIES.map(([h, c]) => `${((16 * h * h * c) / 1e6).toFixed(1)}`).join(', ')} MB working sets): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error${cacheBytes !== undefined ? `, with the bandwidth of copies whose working set fits the ${cacheBytes / 1024} KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest` : ''}, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
         `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}; activations' work per element above 1 (each timed alone on 56x56x128): ${
           Object.entries(activationWork)
             .map(([fn, n]) => `${fn} ${n}`)
@@ -301,7 +345,7 @@ export const calibrate: Command = {
     } else io.out(json);
     if (format === 'json' && values.out !== undefined)
       io.out(`${JSON.stringify({ profile, kernels, chains }, null, 2)}\n`);
-    summarize(io, fit, kernels, values.out);
+    summarize(io, fit, fitted, kernels, values.out);
     return EXIT.ok;
   },
 };
@@ -310,6 +354,7 @@ export const calibrate: Command = {
 function summarize(
   io: Io,
   fit: ReturnType<typeof fitFigures>,
+  fitted: TargetProfile,
   kernels: readonly (KernelSample & { micro: string })[],
   out: string | undefined,
 ): void {
@@ -319,11 +364,11 @@ function summarize(
       .join(', ')}`,
   ];
   lines.push(
-    `bandwidth         ${(fit.bytesPerMs / 1e6).toFixed(2)} MB/ms; kernel overhead ${ms(fit.kernelMs)}; strided depthwise work x${fit.stridedDepthwise.toFixed(2)}; typical run x${fit.typicalFactor.toFixed(3)} (rates and bandwidth divided by it; the fit below is before)`,
+    `bandwidth         ${(fit.bytesPerMs / 1e6).toFixed(2)} MB/ms${fitted.cacheBytes !== undefined ? ` (within the ${fitted.cacheBytes / 1024} KiB cache: ${(fit.cacheBytesPerMs! / 1e6).toFixed(2)} MB/ms)` : ''}; kernel overhead ${ms(fit.kernelMs)}; strided depthwise work x${fit.stridedDepthwise.toFixed(2)}; typical run x${fit.typicalFactor.toFixed(3)} (rates and bandwidth divided by it; the fit below is before)`,
   );
   for (const s of kernels) {
     const work = s.work * (s.strided ? fit.stridedDepthwise : 1);
-    const est = Math.max(work / fit.rates[s.kind], s.bytes / fit.bytesPerMs) / fit.typicalFactor;
+    const est = Math.max(work / fit.rates[s.kind], s.bytes / bandwidth(fitted, s.bytes)) / fit.typicalFactor;
     lines.push(
       `  ${s.micro.padEnd(32)} ${s.kind.padEnd(11)} measured ${ms(s.ms).padStart(10)}  fit ${ms(est).padStart(10)}`,
     );

@@ -14,6 +14,7 @@ import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { ms } from '../../core/latency';
 import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
+import { bandwidth } from '../../core/targets';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
 import { layersMeasuredMs, measuredWhere, networkMeasured } from './measured';
@@ -129,7 +130,7 @@ function latencyLines(doc: FeatureDoc, l: LayerResult): string[] {
   return [
     `**Latency** on ${id}: ~${ms(e.ms)} (estimated, ${e.dominant} dominates)`,
     `t = max(work / rate_${e.kind}, bytes / bandwidth) + overhead`,
-    `= max(${compact(e.work)} / ${compact(t.rates[e.kind])}/ms, ${compact(e.bytes)}B / ${compact(t.bytesPerMs)}B/ms) + ${ms(e.overheadMs)}`,
+    `= max(${compact(e.work)} / ${compact(t.rates[e.kind])}/ms, ${compact(e.bytes)}B / ${compact(bandwidth(t, e.bytes))}B/ms) + ${ms(e.overheadMs)}`,
     `= max(${ms(e.computeMs)}, ${ms(e.memoryMs)}) + ${ms(e.overheadMs)} = ${ms(e.ms)}`,
   ];
 }
