@@ -165,12 +165,18 @@ test('VS Code for the Web UI: the editor-title button opens the report; a bar re
         .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
         .first()
         .textContent();
-    await frame.locator('#layers g.row[data-name="conv8"] .link').click();
-    await page
-      .waitForFunction(() => /Ln 13,/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, {
-        timeout: 10_000,
-      })
-      .catch(() => undefined);
+    // The page can be in the frame before its script listens for clicks: click again until the
+    // cursor moves (the reveal is idempotent), for at most 60 s.
+    let moved = false;
+    for (let i = 0; i < 12 && !moved; i++) {
+      await frame.locator('#layers g.row[data-name="conv8"] .link').click();
+      moved = await page
+        .waitForFunction(() => /Ln 13,/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, {
+          timeout: 5_000,
+        })
+        .then(() => true)
+        .catch(() => false);
+    }
     assert.match((await cursor()) ?? '', /Ln 13,/, 'clicking conv8 (line 13) moves the cursor there');
     assert.equal(await frame.locator('tr.cand-row').count(), 13);
     await frame.locator('tr.cand-row[data-line="7"] button[data-apply]').click();
