@@ -30,7 +30,7 @@ function prepared(dir: string): { bytes: Uint8Array; outputs: number[][]; op: st
   const model = onnx.ModelProto.decode(readFileSync(join(dir, 'model.onnx')));
   const graph = model.graph as onnx.GraphProto | null;
   const data = join(dir, 'test_data_set_0');
-  if (!graph || graph.node.length !== 1 || !existsSync(data)) return undefined;
+  if (graph?.node.length !== 1 || !existsSync(data)) return undefined;
   const tensor = (file: string) => onnx.TensorProto.decode(readFileSync(join(data, file)));
   const inputs = graph.input.filter((i) => !graph.initializer.some((t) => t.name === i.name));
   // Sequence and optional values (their .pb files are not TensorProtos) are not LayerLint's.

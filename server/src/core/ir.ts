@@ -179,6 +179,16 @@ export type LayerOp =
 
 export type OpKind = LayerOp['kind'];
 
+/** A graph with no layers and no input yet: what every front-end starts from (and returns when the file cannot be read). */
+export function emptyGraph(
+  format: FormatId,
+  name: string,
+  headerSpan: Span = { start: 0, end: 0 },
+  layers: Layer[] = [],
+): Graph {
+  return { format, name, input: { h: 0, w: 0, c: 0, batch: 1 }, width: { alpha: 1 }, layers, headerSpan };
+}
+
 /** A pooling over the whole of H x W (`global`; its window fields are not read): [1, 1, C]. */
 export function globalPool(mode: 'max' | 'avg', ceil = false): LayerOp {
   return { kind: 'pool', mode, global: true, kh: 0, kw: 0, sh: 1, sw: 1, padding: { kind: 'valid' }, ceil };

@@ -6,7 +6,7 @@
 // know becomes an `unknown` op. Bad values become diagnostics and the layer loses its
 // shape; nothing here throws. docs/formats/caffe.md describes what is supported.
 import { makeDiagnostic, type Code, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph, Layer, LayerOp, Span } from '../../core/ir';
+import { emptyGraph, type Graph, type Layer, type LayerOp, type Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { uniqueNamer } from '../names';
 import { own } from '../tables';
@@ -49,14 +49,7 @@ export function lowerCaffe(doc: Document): Lowered {
   const r = new Reader(diag);
   const layers: Layer[] = [];
   const layerDefsOut: LayerDef[] = [];
-  const graph: Graph = {
-    format: 'caffe',
-    name: 'network',
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers,
-    headerSpan: { start: 0, end: 0 },
-  };
+  const graph = emptyGraph('caffe', 'network', undefined, layers);
   const blobs = new BlobTable(diag);
   const inputs = new InputReader(graph, blobs, r, diag);
   const root = doc.root;

@@ -9,7 +9,7 @@
 // recurrent ones among them) lower to `{kind:'unknown'}`: no shape after them, never counted.
 // One function per section type lives in weighted.ts, pooling.ts, merges.ts and resample.ts.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph, Layer } from '../../core/ir';
+import { emptyGraph, type Graph, type Layer } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { inferShapes } from '../../core/shapes';
 import { BROKEN, SectionContext, type LoweringState } from './context';
@@ -42,14 +42,7 @@ export function lowerDarknet(cfg: CfgFile, fileName?: string): DarknetLowered {
     ?.split(/[\\/]/)
     .pop()
     ?.replace(/\.[^.]*$/, '');
-  const graph: Graph = {
-    format: 'darknet',
-    name: base || 'network',
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers,
-    headerSpan: { start: 0, end: 0 },
-  };
+  const graph = emptyGraph('darknet', base || 'network', undefined, layers);
   const first = cfg.sections[0];
   const net = first !== undefined && sectionType(first) === 'net' ? first : undefined;
   if (net) readNet(net, graph, report);

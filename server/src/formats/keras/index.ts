@@ -9,16 +9,16 @@
 // fix edits.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Span } from '../../core/ir';
+import { emptyGraph, type Span } from '../../core/ir';
 import { member as get, parseJsonText, spanOf } from '../jsonText';
-import { applyLayersWeights, emptyGraph as emptyOf, manifestOf, parseGraphModel } from '../tfjs';
+import { applyLayersWeights, manifestOf, parseGraphModel } from '../tfjs';
 import type { Companions, FrontEnd, Parsed } from '../types';
 import { archiveConfig } from './archive';
 import { lowerKeras, type KerasLayer } from './lower';
 
 export type KerasParsed = Parsed;
 
-const emptyGraph = (name: string, at: Span) => emptyOf('keras', name, at);
+const emptyKeras = (name: string, at: Span) => emptyGraph('keras', name, at);
 
 export function parseKeras(text: string, fileName?: string, companions?: Companions): KerasParsed {
   const diagnostics: EngineDiagnostic[] = [];
@@ -26,11 +26,11 @@ export function parseKeras(text: string, fileName?: string, companions?: Compani
   const base = (fileName ?? 'model.json').replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
   const fail = (message: string, at: Span = whole): KerasParsed => {
     diagnostics.push(makeDiagnostic('syntax-error', at, message));
-    return { graph: emptyGraph(base, whole), diagnostics };
+    return { graph: emptyKeras(base, whole), diagnostics };
   };
   const json = parseJsonText(text);
   diagnostics.push(...json.diagnostics);
-  if (json.diagnostics.length) return { graph: emptyGraph(base, whole), diagnostics };
+  if (json.diagnostics.length) return { graph: emptyKeras(base, whole), diagnostics };
   const modelJson = json.root;
   let root = modelJson;
   if (!isMap(root)) return fail('A Keras model is a JSON object with class_name and config.');
@@ -95,7 +95,7 @@ export function parseKerasArchive(bytes: Uint8Array, fileName?: string): KerasPa
   const name = (fileName ?? 'model.keras').replace(/^.*[\\/]/, '');
   const at = { start: 0, end: 0 };
   return {
-    graph: emptyGraph(name, at),
+    graph: emptyKeras(name, at),
     diagnostics: [makeDiagnostic('syntax-error', at, `${name} cannot be read: ${error}.`)],
     text: '',
   };
@@ -107,7 +107,7 @@ export const kerasArchiveFrontEnd: FrontEnd<KerasParsed> = {
   languageId: 'keras-archive',
   binary: true,
   // Read as bytes only (parseBytes); a text view of the zip holds nothing to analyse.
-  parse: (_text, fileName) => ({ graph: emptyGraph(fileName ?? 'model', { start: 0, end: 0 }), diagnostics: [] }),
+  parse: (_text, fileName) => ({ graph: emptyKeras(fileName ?? 'model', { start: 0, end: 0 }), diagnostics: [] }),
   parseBytes: parseKerasArchive,
   separableEdits: () => undefined,
   widthEdits: () => [],

@@ -9,6 +9,7 @@
 // gets an `unknown-name` diagnostic at the referring layer.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import {
+  emptyGraph,
   globalPool,
   type Activation,
   type Graph,
@@ -273,14 +274,7 @@ export function lowerKeras(
   model: { sequential: boolean; name: string; inputLayers: unknown; header: Span },
 ): { graph: Graph; diagnostics: EngineDiagnostic[] } {
   const diagnostics: EngineDiagnostic[] = [];
-  const graph: Graph = {
-    format: 'keras',
-    name: model.name,
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers: [],
-    headerSpan: model.header,
-  };
+  const graph = emptyGraph('keras', model.name, model.header);
   /** Keras layer name → the IR layer holding its output (-1: the network input). */
   const outputOf = new Map<string, number>();
   let inputLayer: string | undefined;

@@ -4,7 +4,7 @@
 // name nodes, and every finding on a node line names it. A model cannot be rewritten in
 // place, so there are no fix edits.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph } from '../../core/ir';
+import { emptyGraph } from '../../core/ir';
 import type { Companions, FrontEnd, Parsed } from '../types';
 import { decodeModel, type GraphProto } from './decode';
 import { lowerOnnx } from './lower';
@@ -23,24 +23,13 @@ export interface OnnxParsed extends Parsed {
 
 const NOWHERE = { start: 0, end: 0 };
 
-function emptyGraph(name: string): Graph {
-  return {
-    format: 'onnx',
-    name,
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers: [],
-    headerSpan: NOWHERE,
-  };
-}
-
 function baseName(fileName: string | undefined): string {
   return (fileName ?? 'model.onnx').replace(/^.*[\\/]/, '').replace(/\.onnx$/i, '');
 }
 
 function failed(fileName: string | undefined, message: string): OnnxParsed {
   return {
-    graph: emptyGraph(baseName(fileName)),
+    graph: emptyGraph('onnx', baseName(fileName)),
     diagnostics: [makeDiagnostic('syntax-error', NOWHERE, message)],
     text: '',
     nodeOf: [],

@@ -11,7 +11,7 @@
 // a mismatched lowering is ever shown as exact).
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
 import { exact } from '../../core/format';
-import type { Graph } from '../../core/ir';
+import { emptyGraph, type Graph } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import type { Companions } from '../types';
 import { checkAgainstCore, checkValueInfo } from './checks';
@@ -39,14 +39,7 @@ export function lowerOnnx(g: GraphProto, name: string, opset: number, companions
   ) => diagnostics.push(makeDiagnostic(code, NOWHERE, message));
   const values = new Map<string, Value>();
   for (const t of g.initializer ?? []) values.set(t.name ?? '', constOf(t, true));
-  const graph: Graph = {
-    format: 'onnx',
-    name: name || g.name || 'model',
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers: [],
-    headerSpan: NOWHERE,
-  };
+  const graph = emptyGraph('onnx', name || g.name || 'model');
   const batch = readInput(g, values, graph, note);
   const walk = new GraphWalk(graph, values, batch, opset, companions);
   const nodes = g.node ?? [];

@@ -6,7 +6,7 @@
 // layer's is its node's `"name"` value, its statement the node object (../jsonText.ts).
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph, Span } from '../../core/ir';
+import { emptyGraph, type Span } from '../../core/ir';
 import { member, memberText, spanOf } from '../jsonText';
 import type { Companions, Parsed } from '../types';
 import { lowerGraphModel, type SourceNode } from './lower';
@@ -55,10 +55,6 @@ function sourceNode(item: YAMLMap, fallback: Span): SourceNode | undefined {
     constShape: value?.tensor?.tensorShape ? dimsOfShape(value.tensor.tensorShape) : undefined,
     placeholderShape: shape?.shape ? dimsOfShape(shape.shape) : undefined,
   };
-}
-
-export function emptyGraph(format: Graph['format'], name: string, at: Span): Graph {
-  return { format, name, input: { h: 0, w: 0, c: 0, batch: 1 }, width: { alpha: 1 }, layers: [], headerSpan: at };
 }
 
 /** A graph model from its parsed JSON root (`root.format` is graph-model). */

@@ -14,7 +14,7 @@
 //
 // Contract: lowerGraphModel never throws; inputs of every layer are earlier layers.
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
-import type { Graph, Layer, LayerOp, Span } from '../../core/ir';
+import { emptyGraph, type Graph, type Layer, type LayerOp, type Span } from '../../core/ir';
 import { extendShapes } from '../../core/shapes';
 import { channelsLastMagnitudes, deadChannels, deadKernels, scaled } from '../weights';
 import { float, lowerOp, texts, type TfNode, type Value } from './ops';
@@ -79,14 +79,7 @@ export function lowerGraphModel(
   model: { name: string; header: Span },
 ): { graph: Graph; diagnostics: EngineDiagnostic[] } {
   const diagnostics: EngineDiagnostic[] = [];
-  const graph: Graph = {
-    format: 'tfjs',
-    name: model.name,
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers: [],
-    headerSpan: model.header,
-  };
+  const graph = emptyGraph('tfjs', model.name, model.header);
   const shapes: ReturnType<typeof extendShapes> = [];
   const values = new Map<string, Value>();
   /** How many inputs name each value (`name` and `name:0` are the same value). */

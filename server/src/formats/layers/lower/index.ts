@@ -7,7 +7,7 @@
 // for the whole graph on the first read of any `name`.
 import type { EngineDiagnostic } from '../../../core/diagnostics';
 import { exact } from '../../../core/format';
-import type { Graph, Layer } from '../../../core/ir';
+import { emptyGraph, type Graph, type Layer } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
 import type { BlockStmt, FileAst, Stmt } from '../ast';
 import { collectBlocks } from './blocks';
@@ -31,14 +31,7 @@ const NETWORK_INPUT = -1;
 export function lowerLayers(ast: FileAst, text: string): Lowered {
   const layers: Layer[] = [];
   const naming = new Naming(layers);
-  const graph: Graph = {
-    format: 'layers',
-    name: 'network',
-    input: { h: 0, w: 0, c: 0, batch: 1 },
-    width: { alpha: 1 },
-    layers,
-    headerSpan: { start: 0, end: 0 },
-  };
+  const graph = emptyGraph('layers', 'network', undefined, layers);
   const reporter = new Reporter();
   // Block definitions first, so a block can be used above its definition.
   const blocks = collectBlocks(ast, reporter.diag);
