@@ -114,6 +114,51 @@ test('fit: runs whose typical CPU time is 1.25x their fastest kernels divide eve
   assert.equal(fitFigures(samples(KNOWN), c).typicalFactor, 1);
 });
 
+/** KNOWN with convs that lose rate on small GEMMs (half-rate points on the fit's grid of powers of √2). */
+const SHAPED: TargetProfile = {
+  ...KNOWN,
+  id: 'shaped-1t',
+  efficiency: {
+    dense: { pixels: 64, depth: 32 },
+    pointwise: { pixels: 16, depth: 8 },
+    depthwise: { pixels: 128, depth: 0 },
+  },
+};
+
+/** A sweep of conv GEMM shapes per kind (as calibrate runs it), timed by the roofline of `t`. */
+function sweep(t: TargetProfile): KernelSample[] {
+  const out: KernelSample[] = [];
+  const add = (kind: RateKind, pixels: number, depth: number) => {
+    const work = pixels * depth * 64;
+    const gemm = { pixels, depth };
+    const k = kernelLatency(t, kind, work, work / 1000, gemm);
+    out.push({ kind, work, bytes: work / 1000, ms: Math.max(k.computeMs, k.memoryMs), gemm });
+  };
+  for (const pixels of [49, 196, 784, 3136, 12544]) {
+    for (const depth of [27, 144, 576, 2304]) add('dense', pixels, depth);
+    for (const depth of [16, 32, 64, 128, 256, 512]) add('pointwise', pixels, depth);
+    add('depthwise', pixels, 9);
+  }
+  return out;
+}
+
+test('fit: a sweep of GEMM shapes gives back each conv kind’s half-rate points and its rate; a dimension the sweep does not vary stays 0', () => {
+  const fit = fitFigures([...samples(SHAPED), ...sweep(SHAPED)], chains(SHAPED));
+  assert.deepEqual(fit.efficiency, SHAPED.efficiency);
+  for (const k of Object.keys(SHAPED.rates) as RateKind[])
+    assert.ok(Math.abs(fit.rates[k] / SHAPED.rates[k] - 1) < 1e-9, `${k}: ${fit.rates[k]}`);
+  assert.ok(Math.abs(fit.stridedDepthwise - 1.8) < 1e-9, String(fit.stridedDepthwise));
+  // The same kernels timed at the full rate whatever their shape: no loss is fitted.
+  const flat = fitFigures([...samples(KNOWN), ...sweep(KNOWN)], chains(KNOWN));
+  assert.deepEqual(flat.efficiency, {
+    dense: { pixels: 0, depth: 0 },
+    pointwise: { pixels: 0, depth: 0 },
+    depthwise: { pixels: 0, depth: 0 },
+  });
+  // Without shaped samples (the plain micro-benchmarks only) there is no efficiency to fit.
+  assert.deepEqual(fitFigures(samples(KNOWN), chains(KNOWN)).efficiency, {});
+});
+
 test('fit: a kind without samples, or chains of one length, is an error (no figure is invented)', () => {
   const noDepthwise = samples(KNOWN).filter((s) => s.kind !== 'depthwise');
   assert.throws(() => fitFigures(noDepthwise, chains(KNOWN)), /no depthwise samples/);
@@ -132,6 +177,7 @@ test('a profile round-trips through JSON and sets the analysis target; fusedActi
   assert.deepEqual(back.errors, []);
   assert.deepEqual(back.profile, KNOWN);
   assert.deepEqual(parseTargetProfile(JSON.parse(JSON.stringify(CACHED))).profile, CACHED);
+  assert.deepEqual(parseTargetProfile(JSON.parse(JSON.stringify(SHAPED))).profile, SHAPED);
   assert.deepEqual(parseTargetProfile({ ...CACHED, cacheBytesPerMs: undefined }).errors, [
     'cacheBytes and cacheBytesPerMs: expected both or neither',
   ]);
@@ -163,7 +209,7 @@ test('a bad profile: one message per bad field, no profile', () => {
   });
   assert.equal(bad.profile, undefined);
   assert.deepEqual(bad.errors, [
-    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, sources)",
+    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, efficiency, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, sources)",
     "id: 'xeon-1t' is a built-in target; give the profile a name of its own",
     'rates.dense: expected a positive number per ms',
     'rates.depthwise: expected a positive number per ms',
@@ -174,6 +220,30 @@ test('a bad profile: one message per bad field, no profile', () => {
     'sources: expected a non-empty array of strings (where the figures come from)',
   ]);
   assert.deepEqual(parseTargetProfile([]).errors, ['a target profile must be a JSON object']);
+  assert.deepEqual(
+    parseTargetProfile({
+      ...KNOWN,
+      efficiency: {
+        dense: { pixels: -1, depth: 'deep' },
+        pointwise: 5,
+        depthwise: { pixels: 1, depth: 2, width: 3 },
+        elementwise: { pixels: 1, depth: 1 },
+      },
+    }).errors,
+    [
+      'efficiency.dense.pixels: expected a non-negative number of output pixels',
+      'efficiency.dense.depth: expected a non-negative GEMM depth',
+      'efficiency.pointwise: expected {pixels, depth} (where the kind runs at half its rate)',
+      "efficiency.depthwise: unknown field 'width' (pixels, depth)",
+      "efficiency: unknown kind 'elementwise' (dense, pointwise, depthwise)",
+    ],
+  );
+  assert.deepEqual(parseTargetProfile({ ...KNOWN, efficiency: [] }).errors, [
+    'efficiency: expected an object of dense, pointwise, depthwise → {pixels, depth}',
+  ]);
+  assert.deepEqual(parseTargetProfile({ ...KNOWN, efficiency: { dense: { pixels: 12 } } }).errors, [
+    'efficiency.dense.depth: expected a non-negative GEMM depth',
+  ]);
 });
 
 test('layerlint.json targets: a profile file (relative to the config) or an inline profile, named by target; errors name the entry', () => {

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeSource, type EngineOptions } from '../../server/src/engine/analyzeSource';
 import { buildReport } from '../../server/src/report/model';
-import { latencyAt, ms } from '../../server/src/core/latency';
+import { latencyAt, ms, separableLatency, type KernelLatency } from '../../server/src/core/latency';
 import { TARGETS, TARGET_IDS, targetProfile, type TargetProfile } from '../../server/src/core/targets';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
@@ -23,8 +23,8 @@ import { spearman } from '../../bench/stats';
 const report = (text: string, options: EngineOptions = {}) =>
   buildReport(analyzeSource(text, 'n.layers', options), 'n');
 const profile = (id: string) => targetProfile(id) as TargetProfile;
-const roofline = (t: TargetProfile, kind: keyof TargetProfile['rates'], work: number, bytes: number) =>
-  Math.max(work / t.rates[kind], bytes / t.bytesPerMs) + t.kernelMs;
+const roofline = (t: TargetProfile, kind: keyof TargetProfile['rates'], work: number, bytes: number, efficiency = 1) =>
+  Math.max(work / (t.rates[kind] * efficiency), bytes / t.bytesPerMs) + t.kernelMs;
 
 test('a conv layer: max(MACs / dense rate, bytes / bandwidth) + kernel overhead, with the profile’s own figures', () => {
   for (const t of TARGETS) {
@@ -35,10 +35,88 @@ test('a conv layer: max(MACs / dense rate, bytes / bandwidth) + kernel overhead,
     const pad = (x: number) => (Math.ceil(x / g) * g) / x;
     const work = c.macs * pad(128) * pad(64 * 9) * batch;
     const bytes = (batch * (56 * 56 * 64 + 56 * 56 * 128) + c.params) * t.bytesPerElement;
-    assert.equal(c.latencyMs, roofline(t, 'dense', work, bytes), t.id);
+    // A profile's efficiency at this GEMM: 56 x 56 output pixels, depth 64 x 3 x 3.
+    const half = t.efficiency?.dense;
+    const efficiency = half ? ((56 * 56) / (56 * 56 + half.pixels)) * ((64 * 9) / (64 * 9 + half.depth)) : 1;
+    assert.equal(c.latencyMs, roofline(t, 'dense', work, bytes, efficiency), t.id);
     assert.equal(r.totals.latencyMs, c.latencyMs);
     assert.deepEqual(r.target, { id: t.id, summary: t.summary, batch, complete: true });
   }
+});
+
+/** A made-up profile whose convs lose rate on small GEMMs: half the pointwise rate at 16 pixels and at depth 8. */
+const SHAPED: TargetProfile = {
+  id: 'shaped-1t',
+  summary: 'a made-up machine with GEMM-shape efficiency',
+  precision: 'fp32',
+  bytesPerElement: 4,
+  rates: { dense: 90e6, pointwise: 80e6, depthwise: 25e6, elementwise: 3e6 },
+  efficiency: { pointwise: { pixels: 16, depth: 8 }, depthwise: { pixels: 128, depth: 0 } },
+  bytesPerMs: 40e6,
+  kernelMs: 0.005,
+  fuses: ['bn', 'scale', 'act'],
+  channelGranularity: 16,
+  sources: ['test'],
+};
+
+test('GEMM-shape efficiency: a 1x1 conv 16 → 96 at 112x112 runs at 12544/12560 × 16/24 of the pointwise rate', () => {
+  const doc = analyzeSource('input 112x112x16\nc: conv 96 1x1\nd: dwconv 3x3\n', 'n.layers', {
+    profiles: [SHAPED],
+    target: 'shaped-1t',
+  });
+  const [pw, dw] = doc.analysis.latency()!.layers as KernelLatency[];
+  // 112·112·16·96 = 19,267,584 MACs at 80 M/ms × 0.665817 = 0.361728 ms; its 5,625,856 bytes
+  // at 40 MB/ms are 0.140646 ms: compute-bound.
+  assert.deepEqual(pw!.gemm, { pixels: 12544, depth: 16 });
+  assert.ok(Math.abs(pw!.efficiency - 0.6658174) < 1e-7, String(pw!.efficiency));
+  assert.ok(Math.abs(pw!.computeMs - 0.361728) < 1e-6, String(pw!.computeMs));
+  assert.ok(Math.abs(pw!.ms - 0.366728) < 1e-6, String(pw!.ms));
+  assert.equal(pw!.dominant, 'compute');
+  // The depthwise conv has no depth term (0): 12544 / (12544 + 128) = 0.989899.
+  assert.ok(Math.abs(dw!.efficiency - 0.989899) < 1e-6, String(dw!.efficiency));
+  // The dense kind has no efficiency in this profile: its full rate.
+  const dense = analyzeSource('input 7x7x16\nc: conv 16 3x3\n', 'n.layers', {
+    profiles: [SHAPED],
+    target: 'shaped-1t',
+  });
+  assert.equal((dense.analysis.latency()!.layers[0] as KernelLatency).efficiency, 1);
+  // At 7x7 the same pointwise conv runs at 49/65 × 16/24 = 0.502564 of the rate.
+  const small = analyzeSource('input 7x7x16\nc: conv 96 1x1\n', 'n.layers', {
+    profiles: [SHAPED],
+    target: 'shaped-1t',
+  });
+  const k = small.analysis.latency()!.layers[0] as KernelLatency;
+  assert.ok(Math.abs(k.efficiency - 0.502564) < 1e-6, String(k.efficiency));
+  // The hover shows the efficiency in the filled-in roofline.
+  const fd = makeFeatureDoc(
+    analyzeSource('input 112x112x16\nc: conv 96 1x1\n', 'n.layers', { profiles: [SHAPED], target: 'shaped-1t' }),
+    'file:///n.layers',
+    1,
+    DEFAULT_SETTINGS,
+  );
+  const md = (hover(fd, { line: 1, character: 4 })!.contents as { value: string }).value;
+  assert.match(
+    md,
+    /t = max\(work \/ \(rate_pointwise × efficiency\), bytes \/ bandwidth\) \+ overhead; efficiency at 12\.5K output pixels, GEMM depth 16/,
+  );
+  assert.match(md, /= max\(19\.3M \/ \(80\.0M\/ms × 0\.67\), 5\.63MB \/ 40\.0MB\/ms\) \+ 0\.00500 ms/);
+});
+
+test('GEMM-shape efficiency in the separable rewrite: the depthwise and pointwise halves at their own shapes', () => {
+  const doc = analyzeSource('input 14x14x64\nc: conv 64 3x3\n', 'n.layers', {
+    profiles: [SHAPED],
+    target: 'shaped-1t',
+  });
+  const l = doc.analysis.layers[0]!;
+  const { ms: convMs, separableMs } = separableLatency(SHAPED, l, 1);
+  // The dense conv runs at the full rate (no dense efficiency): 14·14·64·64·9 MACs / 90 M/ms.
+  const convBytes = (14 * 14 * 64 * 2 + 64 * 64 * 9 + 64) * 4;
+  assert.ok(Math.abs(convMs - (Math.max((14 * 14 * 64 * 64 * 9) / 90e6, convBytes / 40e6) + 0.005)) < 1e-12);
+  // Depthwise 3x3 at 196 / (196 + 128) of 25 M/ms; pointwise 64 → 64 at 196/212 × 64/72 of 80 M/ms.
+  const dw = Math.max((14 * 14 * 64 * 9) / (25e6 * (196 / 324)), ((14 * 14 * 64 * 2 + 9 * 64) * 4) / 40e6) + 0.005;
+  const pw =
+    Math.max((14 * 14 * 64 * 64) / (80e6 * (196 / 212) * (64 / 72)), ((14 * 14 * 64 * 2 + 64 * 64) * 4) / 40e6) + 0.005;
+  assert.ok(Math.abs(separableMs - (dw + pw)) < 1e-12, `${separableMs} vs ${dw + pw}`);
 });
 
 test('channel counts round up to the granularity: 20 output channels cost as 32 on a 16-wide target', () => {

@@ -1,14 +1,16 @@
 // Fitting a target profile's figures (./targets.ts) to measured kernel times (`layerlint
 // calibrate`, docs/latency.md#calibrate-a-profile-for-this-machine). Pure: samples in, figures out; nothing here runs
 // anything. Contract: the fitted figures are the ones the estimate (./latency.ts) reads, fitted
-// to the same roofline it computes, t = max(work / rate[kind], bytes / bandwidth), with the
+// to the same roofline it computes, t = max(work / (rate[kind] × efficiency), bytes / bandwidth)
+// (efficiency: a conv's, from its GEMM shape and the kind's half-rate points), with the
 // cache's bandwidth for a working set that fits the given cache size and main memory's for a
 // larger one, on each
 // kernel's own (fastest profiled) time, scaled to a typical run (the whole-run CPU time of the
 // same micro-benchmarks), and the per-kernel overhead is the slope of whole-run time over
 // kernel count; each fit minimises the sum of absolute log errors (a relative error that
 // one slow, disturbed sample cannot dominate), over candidate values the samples themselves give.
-import type { RateKind } from './targets';
+import type { GemmShape } from './latency';
+import type { GemmKind, HalfRate, RateKind } from './targets';
 
 /**
  * One measured kernel: its kind, work and bytes as the estimate counts them (a strided
@@ -21,6 +23,8 @@ export interface KernelSample {
   ms: number;
   /** A depthwise conv with stride > 1. */
   strided?: boolean;
+  /** A conv's GEMM shape (output pixels per image, depth), for the kind's efficiency. */
+  gemm?: GemmShape;
 }
 
 /** One run of a chain of `kernels` tiny kernels: its whole-run time. */
@@ -41,6 +45,11 @@ export interface RunSample {
 
 export interface FittedFigures {
   rates: Record<RateKind, number>;
+  /**
+   * Per conv kind with GEMM shapes among its samples: where it runs at half its rate (0 for a
+   * dimension its samples do not vary).
+   */
+  efficiency: Partial<Record<GemmKind, HalfRate>>;
   /** Bandwidth of main memory (beyond the cache, with a cache size), else of every copy. */
   bytesPerMs: number;
   /** With a cache size: the bandwidth of working sets that fit it. */
@@ -81,6 +90,43 @@ function best(candidates: readonly number[], error: (c: number) => number): numb
   return pick;
 }
 
+/** Half-rate candidates: 0 (no loss) and 1 to 16384 in steps of √2. */
+const HALF_RATES = [0, ...Array.from({ length: 29 }, (_, i) => 2 ** (i / 2))];
+
+/** The fraction of the rate a sample runs at with half-rate points `half`. */
+function efficiencyOf(s: KernelSample, half: HalfRate): number {
+  return s.gemm ? (s.gemm.pixels / (s.gemm.pixels + half.pixels)) * (s.gemm.depth / (s.gemm.depth + half.depth)) : 1;
+}
+
+/**
+ * A kind's rate and, where its samples have GEMM shapes, its half-rate points: for each pair
+ * of candidates (a dimension the samples do not vary stays 0), the rate that fits best; the
+ * pair whose best fit has the least log error.
+ */
+function fitKind(
+  samples: readonly KernelSample[],
+  moveMs: (bytes: number) => number,
+): { rate: number; half?: HalfRate } {
+  const shaped = samples.filter((s) => s.gemm);
+  const varies = (dim: keyof GemmShape) => new Set(shaped.map((s) => s.gemm![dim])).size > 1;
+  const pixelCandidates = varies('pixels') ? HALF_RATES : [0];
+  const depthCandidates = varies('depth') ? HALF_RATES : [0];
+  let fit = { rate: 0, half: { pixels: 0, depth: 0 }, error: Number.POSITIVE_INFINITY };
+  for (const pixels of pixelCandidates)
+    for (const depth of depthCandidates) {
+      const half = { pixels, depth };
+      const predict = (rate: number) => (s: KernelSample) =>
+        Math.max(s.work / (rate * efficiencyOf(s, half)), moveMs(s.bytes));
+      const rate = best(
+        samples.map((s) => s.work / (s.ms * efficiencyOf(s, half))),
+        (r) => logError(samples, predict(r)),
+      );
+      const error = logError(samples, predict(rate));
+      if (error < fit.error) fit = { rate, half, error };
+    }
+  return shaped.length ? { rate: fit.rate, half: fit.half } : { rate: fit.rate };
+}
+
 /** The bandwidth that fits copies of `bytes` per ms best. */
 function fitBandwidth(copies: readonly KernelSample[]): number {
   return best(
@@ -92,7 +138,8 @@ function fitBandwidth(copies: readonly KernelSample[]): number {
 /**
  * Bandwidth from pure copies (work 0): with `cacheBytes`, one from the copies whose working
  * set fits it (the cache's) and one from the larger ones (main memory's). Then each kind's peak rate with that bandwidth fixed:
- * the rate that fits its samples best (depthwise: the stride-1 ones); a kind whose samples are
+ * the rate that fits its samples best (depthwise: the stride-1 ones), with, for a conv kind,
+ * the half-rate points of its GEMM shape fitted with it (over the shapes its samples sweep); a kind whose samples are
  * all memory-bound gets the lowest rate that keeps them so. Then the work factor of strided
  * depthwise convs (at least 1) at that rate. Last, with `runs`, rates and bandwidth are
  * (both) divided by the typical-run factor (at least 1), so that the profile estimates a typical
@@ -117,20 +164,22 @@ export function fitFigures(
   const moveMs = (bytes: number) =>
     cacheBytesPerMs !== undefined && bytes <= cacheBytes! ? bytes / cacheBytesPerMs : bytes / bytesPerMs;
   const rates = {} as Record<RateKind, number>;
+  const efficiency: Partial<Record<GemmKind, HalfRate>> = {};
   for (const kind of KINDS) {
     const samples = kernels.filter((s) => s.kind === kind && s.work > 0 && !s.strided);
     if (!samples.length) throw new Error(`no ${kind} samples: its rate cannot be fitted`);
-    rates[kind] = best(
-      samples.map((s) => s.work / s.ms),
-      (rate) => logError(samples, (s) => Math.max(s.work / rate, moveMs(s.bytes))),
-    );
+    const fit = fitKind(samples, moveMs);
+    rates[kind] = fit.rate;
+    if (fit.half && kind !== 'elementwise') efficiency[kind] = fit.half;
   }
-  // Strided depthwise convs: the work factor that fits them best at the stride-1 rate.
+  // Strided depthwise convs: the work factor that fits them best at the stride-1 rate and efficiency.
   const strided = kernels.filter((s) => s.kind === 'depthwise' && s.work > 0 && s.strided);
+  const dwHalf = efficiency.depthwise ?? { pixels: 0, depth: 0 };
+  const dwMs = (s: KernelSample, f: number) => (s.work * f) / (rates.depthwise * efficiencyOf(s, dwHalf));
   const stridedDepthwise = strided.length
     ? best(
-        strided.map((s) => Math.max(1, (s.ms * rates.depthwise) / s.work)),
-        (f) => logError(strided, (s) => Math.max((s.work * f) / rates.depthwise, moveMs(s.bytes))),
+        strided.map((s) => Math.max(1, s.ms / dwMs(s, 1))),
+        (f) => logError(strided, (s) => Math.max(dwMs(s, f), moveMs(s.bytes))),
       )
     : 1;
   if (chains.length < 2 || chains.every((c) => c.kernels === chains[0]!.kernels))
@@ -154,6 +203,7 @@ export function fitFigures(
   for (const kind of KINDS) rates[kind] /= typicalFactor;
   return {
     rates,
+    efficiency,
     bytesPerMs: bytesPerMs / typicalFactor,
     ...(cacheBytesPerMs !== undefined ? { cacheBytesPerMs: cacheBytesPerMs / typicalFactor } : {}),
     kernelMs,

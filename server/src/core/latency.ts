@@ -1,8 +1,9 @@
 // Estimated latency of an analysed network on a target (./targets.ts), per layer and in total
 // (docs/latency.md). Contract: each layer's figure is the documented roofline, filled in from
 // the layer's shapes and the profile, in constant work per layer:
-//   t = max(work / rate[kind], bytes / bandwidth) + kernel overhead
-// where work is the layer's MACs (element operations for element-wise ops) with channel counts
+//   t = max(work / (rate[kind] × efficiency), bytes / bandwidth) + kernel overhead
+// where efficiency is the profile's for a conv's GEMM shape (output pixels per image, depth
+// C_in/groups × K_h × K_w; 1 for other layers and without it), work is the layer's MACs (element operations for element-wise ops) with channel counts
 // rounded up to the profile's granularity (and a strided depthwise conv's MACs times the
 // profile's `stridedDepthwise`), and bytes are its inputs, output and weights at the
 // profile's precision, moved at the profile's cache bandwidth when they fit its cache
@@ -12,14 +13,24 @@
 // depends on the data) gets null, never 0, and makes the total incomplete.
 import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
 import type { Graph, Layer, Shape } from './ir';
-import { bandwidth, type RateKind, type TargetProfile } from './targets';
+import { bandwidth, gemmEfficiency, type RateKind, type TargetProfile } from './targets';
 
 export type Dominant = 'compute' | 'memory' | 'overhead';
+
+/** A conv's GEMM: output pixels per image and depth (input channels per group × kernel area). */
+export interface GemmShape {
+  pixels: number;
+  depth: number;
+}
 
 export interface KernelLatency {
   kind: RateKind;
   /** Effective work: MACs or element operations after rounding channels up to the granularity. */
   work: number;
+  /** A conv's GEMM shape, which sets its efficiency. */
+  gemm?: GemmShape;
+  /** The fraction of the kind's rate the kernel runs at (the profile's efficiency at its GEMM shape; else 1). */
+  efficiency: number;
   bytes: number;
   computeMs: number;
   memoryMs: number;
@@ -48,14 +59,32 @@ export interface LatencyEstimate {
   complete: boolean;
 }
 
-/** The roofline of one kernel on the target. */
-export function kernelLatency(t: TargetProfile, kind: RateKind, work: number, bytes: number): KernelLatency {
-  const computeMs = work / t.rates[kind];
+/** The roofline of one kernel on the target; a conv's `gemm` shape sets the rate's efficiency. */
+export function kernelLatency(
+  t: TargetProfile,
+  kind: RateKind,
+  work: number,
+  bytes: number,
+  gemm?: GemmShape,
+): KernelLatency {
+  const efficiency = gemm ? gemmEfficiency(t, kind, gemm.pixels, gemm.depth) : 1;
+  const computeMs = work / (t.rates[kind] * efficiency);
   const memoryMs = bytes / bandwidth(t, bytes);
   const overheadMs = t.kernelMs;
   const roof = Math.max(computeMs, memoryMs);
   const dominant: Dominant = overheadMs >= roof ? 'overhead' : computeMs >= memoryMs ? 'compute' : 'memory';
-  return { kind, work, bytes, computeMs, memoryMs, overheadMs, ms: roof + overheadMs, dominant };
+  return {
+    kind,
+    work,
+    ...(gemm ? { gemm } : {}),
+    efficiency,
+    bytes,
+    computeMs,
+    memoryMs,
+    overheadMs,
+    ms: roof + overheadMs,
+    dominant,
+  };
 }
 
 /** The work factor of a strided depthwise kernel on the target (its `stridedDepthwise`, else 1). */
@@ -91,9 +120,11 @@ export function weightedKernel(
   const op = layer.op;
   const ci = inputs[0]![2];
   const co = out[2];
+  const pixels = out[0] * out[1];
   let kind: RateKind;
   let pad: number;
   let strided = false;
+  let gemm: GemmShape | undefined;
   switch (op.kind) {
     case 'conv': {
       const cig = ci / op.groups;
@@ -104,12 +135,14 @@ export function weightedKernel(
         ck === 'depthwise' || (op.groups > 1 && cig < g) ? 'depthwise' : ck === 'pointwise' ? 'pointwise' : 'dense';
       pad = kind === 'depthwise' ? padFactor(co, g) : padFactor(co, g) * padFactor(cig * k2, g);
       strided = op.sh * op.sw > 1;
+      gemm = { pixels, depth: cig * k2 };
       break;
     }
     case 'dwconv':
       kind = 'depthwise';
       pad = padFactor(co, g);
       strided = op.sh * op.sw > 1;
+      gemm = { pixels, depth: op.kh * op.kw };
       break;
     case 'fc':
       kind = 'pointwise';
@@ -120,7 +153,7 @@ export function weightedKernel(
       pad = padFactor(co, g);
   }
   const bytes = (batch * (inputs.reduce((n, s) => n + elems(s), 0) + elems(out)) + params) * t.bytesPerElement;
-  return kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes);
+  return kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes, gemm);
 }
 
 const WEIGHTED = new Set<Layer['op']['kind']>(['conv', 'dwconv', 'deconv', 'fc', 'linear', 'attention', 'matmul']);
@@ -255,12 +288,14 @@ function dwPwMs(t: TargetProfile, input: Shape, out: Shape, k2: number, batch: n
     'depthwise',
     dwOut * k2 * padFactor(m, g) * batch * stridedWork(t, 'depthwise', strided),
     (batch * (elems(input) + dwOut) + k2 * m) * t.bytesPerElement,
+    { pixels: ho * wo, depth: k2 },
   );
   const pw = kernelLatency(
     t,
     'pointwise',
     dwOut * n * padFactor(n, g) * padFactor(m, g) * batch,
     (batch * (dwOut + ho * wo * n) + m * n) * t.bytesPerElement,
+    { pixels: ho * wo, depth: m },
   );
   return dw.ms + bnActMs(t, dwOut * batch) + pw.ms;
 }
@@ -302,6 +337,7 @@ export function fusedConvLatency(
     'dense',
     fusedMacs * padFactor(n, g) * padFactor(m * k2, g) * batch,
     (batch * (elems(input) + elems(out)) + k2 * m * n) * t.bytesPerElement,
+    { pixels: ho * wo, depth: m * k2 },
   );
   return { fusedMs: fused.ms, fusedMacs: fusedMacs * fileBatch };
 }

@@ -10,6 +10,20 @@ import { ACTIVATIONS, type Activation } from './ir';
 /** The op kinds a profile gives a peak rate for (docs/latency.md#op-kinds). */
 export type RateKind = 'dense' | 'pointwise' | 'depthwise' | 'elementwise';
 
+/** The conv kinds whose rate falls on small GEMMs (TargetProfile.efficiency). */
+export type GemmKind = 'dense' | 'pointwise' | 'depthwise';
+
+/**
+ * Where a conv kind runs at half its rate, once for each dimension of its GEMM: its output
+ * pixels (per image) and its depth (input channels per group × kernel area). The kind's rate
+ * is multiplied by pixels / (pixels + `pixels`) × depth / (depth + `depth`); 0 leaves that
+ * dimension out.
+ */
+export interface HalfRate {
+  pixels: number;
+  depth: number;
+}
+
 /** Ops that run inside the preceding convolution's kernel when the runtime fuses them. */
 export type FusedOp = 'bn' | 'scale' | 'act';
 
@@ -36,6 +50,11 @@ export interface TargetProfile {
   cacheBytes?: number;
   /** Bandwidth of a cache-resident working set, in bytes per ms (with cacheBytes). */
   cacheBytesPerMs?: number;
+  /**
+   * Per conv kind, the GEMM shape at which it runs at half its rate (small maps, shallow
+   * GEMMs); without it, or for a kind it leaves out, every conv of that kind runs at the rate.
+   */
+  efficiency?: Partial<Record<GemmKind, HalfRate>>;
   /** Launch / dispatch overhead of one kernel, in ms. */
   kernelMs: number;
   /**
@@ -105,22 +124,27 @@ export const TARGETS: readonly TargetProfile[] = [
       'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
     precision: 'fp32',
     bytesPerElement: 4,
-    rates: { dense: 73.59e6, pointwise: 75.89e6, depthwise: 30.18e6, elementwise: 2.555e6 },
-    bytesPerMs: 23.15e6,
+    rates: { dense: 75.28e6, pointwise: 75.35e6, depthwise: 34.88e6, elementwise: 2.574e6 },
+    bytesPerMs: 23.95e6,
     cacheBytes: 2097152,
-    cacheBytesPerMs: 44.41e6,
-    kernelMs: 0.00553,
-    stridedDepthwise: 2,
+    cacheBytesPerMs: 43.84e6,
+    efficiency: {
+      dense: { pixels: 11.3, depth: 8 },
+      pointwise: { pixels: 16, depth: 5.66 },
+      depthwise: { pixels: 128, depth: 0 },
+    },
+    kernelMs: 0.00664,
+    stridedDepthwise: 1,
     fuses: ['bn', 'scale', 'act'],
     fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
     activationKernels: { hswish: 2, mish: 3 },
-    activationWork: { sigmoid: 1.17, tanh: 1.12, softmax: 25.75, mish: 15.16 },
+    activationWork: { sigmoid: 1.12, tanh: 1.08, softmax: 24.11, mish: 13.93 },
     channelGranularity: 16,
     sources: [
-      'Fitted by layerlint calibrate on 2026-11-30T16:50:55.262Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 4.24 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
-      "80 kernels of 40 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of 0.2, 0.8, 1.6, 1.6, 3.2, 6.4, 12.8, 25.7 MB working sets): the fastest of 30 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error, with the bandwidth of copies whose working set fits the 2048 KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest, then rates and bandwidth divided by 1.247, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
-      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.17, tanh 1.12, softmax 25.75, mish 15.16; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
-      'Validated against layerlint bench on the examples, a sample of the corpus and torchvision exports with bench/latencyValidate.ts (docs/latency.md#validation-against-bench).',
+      'Fitted by layerlint calibrate on 2026-11-30T18:04:34.655Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 8.96 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "139 kernels of 99 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of 0.2, 0.8, 1.6, 1.6, 3.2, 6.4, 12.8, 25.7 MB working sets): the fastest of 30 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / (rate[kind] × efficiency), bytes / bandwidth) by least absolute log error, efficiency = pixels / (pixels + P) × depth / (depth + D) for a conv (output pixels per image, GEMM depth C_in/groups × K_h × K_w), each conv kind's half-rate points P and D fitted with its rate on a sweep of output sides 7, 14, 28, 56, 112 and input channels (dense 3x3: 3, 16, 64, 256; pointwise 1x1: 16, 32, 64, 128, 256, 512; depthwise 3x3: 32, 256; a dimension a kind's samples do not vary stays 0): dense P 11.3, D 8.0; pointwise P 16.0, D 5.7; depthwise P 128.0, D 0.0, with the bandwidth of copies whose working set fits the 2048 KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest, then rates and bandwidth divided by 1.181, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.12, tanh 1.08, softmax 24.11, mish 13.93; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
+      'Validated against layerlint bench on the examples, the corpus and torchvision exports at their declared input sizes with bench/latencyValidate.ts (docs/latency.md#validation-against-bench); the efficiency comes from the micro-benchmarks only, never from those networks.',
     ],
   },
   {
@@ -174,6 +198,15 @@ export function bandwidth(t: TargetProfile, bytes: number): number {
     : t.bytesPerMs;
 }
 
+/**
+ * The fraction of its kind's rate a conv with `pixels` output pixels (per image) and GEMM
+ * depth `depth` runs at on the target: 1 without the profile's efficiency for the kind.
+ */
+export function gemmEfficiency(t: TargetProfile, kind: RateKind, pixels: number, depth: number): number {
+  const half = kind === 'elementwise' ? undefined : t.efficiency?.[kind];
+  return half ? (pixels / (pixels + half.pixels)) * (depth / (depth + half.depth)) : 1;
+}
+
 /** The profile named `id`, or undefined. */
 export function targetProfile(id: string): TargetProfile | undefined {
   return BY_ID.get(id);
@@ -194,6 +227,7 @@ const PROFILE_KEYS = [
   'bytesPerMs',
   'cacheBytes',
   'cacheBytesPerMs',
+  'efficiency',
   'kernelMs',
   'stridedDepthwise',
   'fuses',
@@ -203,6 +237,35 @@ const PROFILE_KEYS = [
   'channelGranularity',
   'sources',
 ];
+
+const GEMM_KINDS: readonly GemmKind[] = ['dense', 'pointwise', 'depthwise'];
+const HALF_RATE_KEYS: readonly (keyof HalfRate)[] = ['pixels', 'depth'];
+const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What is wrong with a profile's `efficiency` (absent is fine), one message per field. */
+function efficiencyErrors(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!isObject(v)) return [`efficiency: expected an object of ${GEMM_KINDS.join(', ')} → {pixels, depth}`];
+  const errors: string[] = [];
+  for (const [kind, half] of Object.entries(v)) {
+    if (!GEMM_KINDS.includes(kind as GemmKind)) {
+      errors.push(`efficiency: unknown kind '${kind}' (${GEMM_KINDS.join(', ')})`);
+      continue;
+    }
+    if (!isObject(half)) {
+      errors.push(`efficiency.${kind}: expected {pixels, depth} (where the kind runs at half its rate)`);
+      continue;
+    }
+    for (const key of Object.keys(half))
+      if (!HALF_RATE_KEYS.includes(key as keyof HalfRate))
+        errors.push(`efficiency.${kind}: unknown field '${key}' (${HALF_RATE_KEYS.join(', ')})`);
+    if (!nonNegative(half.pixels))
+      errors.push(`efficiency.${kind}.pixels: expected a non-negative number of output pixels`);
+    if (!nonNegative(half.depth)) errors.push(`efficiency.${kind}.depth: expected a non-negative GEMM depth`);
+  }
+  return errors;
+}
 
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const wholePositive = (v: unknown): v is number => positive(v) && Number.isInteger(v);
@@ -249,6 +312,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     errors.push('cacheBytesPerMs: expected a positive number of bytes per ms');
   if ((o.cacheBytes === undefined) !== (o.cacheBytesPerMs === undefined))
     errors.push('cacheBytes and cacheBytesPerMs: expected both or neither');
+  errors.push(...efficiencyErrors(o.efficiency));
   if (typeof o.kernelMs !== 'number' || !Number.isFinite(o.kernelMs) || o.kernelMs < 0)
     errors.push('kernelMs: expected a non-negative number of ms');
   if (o.stridedDepthwise !== undefined && !positive(o.stridedDepthwise))
@@ -287,6 +351,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(o.cacheBytes !== undefined
       ? { cacheBytes: o.cacheBytes as number, cacheBytesPerMs: o.cacheBytesPerMs as number }
       : {}),
+    ...(o.efficiency !== undefined ? { efficiency: o.efficiency as Partial<Record<GemmKind, HalfRate>> } : {}),
     kernelMs: o.kernelMs as number,
     ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),
     fuses: o.fuses as FusedOp[],

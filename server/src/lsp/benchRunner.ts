@@ -32,7 +32,8 @@ export function runBench(
   const child = fork(script, [], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
-    execArgv: [],
+    // gc exposed: the bench collects the analysis's garbage before its timed runs (cli/bench/measure.ts).
+    execArgv: ['--expose-gc'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -1,10 +1,10 @@
 // Measured latency on this machine (`layerlint bench`, docs/latency.md#measured): the network
 // written as ONNX with random weights (export/onnx.ts) and run by ONNX Runtime for Node, an
 // optional dependency loaded only here. Whole-network times are wall-clock and CPU time per run after
-// warm-up runs (median, min, max); CPU time is every thread's (process.cpuUsage), and the
-// garbage of the analysis and the ONNX writing is collected before the warm-up, so that V8's
-// background collector threads, which the process's CPU time counts, do not work during the
-// timed runs. Per-layer times come from ONNX Runtime's profiler, its
+// warm-up runs (median, min, max); CPU time is every thread's (process.cpuUsage), and where
+// the process exposes V8's gc, the garbage of the analysis and the ONNX writing is collected
+// before the warm-up, so that V8's background collector threads, which the process's CPU
+// time counts, do not work during the timed runs. Per-layer times come from ONNX Runtime's profiler, its
 // kernels mapped back to layers: a kernel named after a layer, or after a layer's output
 // tensor (what ONNX Runtime calls a fused Conv + BN + activation), belongs to that layer, and
 // one that ends a fused chain belongs to the chain's first layer (the conv). Kernels of no
@@ -12,8 +12,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Analysis } from '../../core/analysis';
 import type { BenchTimes } from '../../engine/bench';
 
@@ -62,19 +60,16 @@ export function loadRuntime(): OrtModule | string {
 }
 
 /**
- * A full garbage collection now, so that V8's background threads have no marking or sweeping
- * of earlier garbage left to do during the timed runs (where they would add CPU time to the
- * process's clock: 3.9 ms per 2.9 ms run of MobileNet v3 small measured after other networks
- * in one process). `gc` is exposed through V8's flag, as `node --expose-gc` does; where that
- * fails, nothing happens.
+ * A full garbage collection now, where the process was started with `--expose-gc` (node
+ * --expose-gc, NODE_OPTIONS=--expose-gc; the editor's bench process is), so that V8's
+ * background threads have no marking or sweeping of earlier garbage left to do during the
+ * timed runs, where the process's CPU time would count them (3.9 ms per 2.9 ms run of
+ * MobileNet v3 small measured after five other networks in one process). True when it ran.
  */
-function collectGarbage(): void {
-  try {
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
-  } catch {
-    // No gc to call: the runs are timed as they are.
-  }
+export function collectGarbage(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return gc !== undefined;
 }
 
 const median = (xs: number[]) => {

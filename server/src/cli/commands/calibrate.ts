@@ -14,24 +14,26 @@ import { join, resolve } from 'node:path';
 import { fitFigures, type ChainSample, type KernelSample, type RunSample } from '../../core/calibration';
 import { ACTIVATIONS, type Activation } from '../../core/ir';
 import { ms } from '../../core/latency';
-import { bandwidth, parseTargetProfile, type TargetProfile } from '../../core/targets';
+import { bandwidth, gemmEfficiency, parseTargetProfile, type TargetProfile } from '../../core/targets';
 import { analyzeSource } from '../../engine/analyzeSource';
 import { exportOnnx } from '../../export/onnx';
 import { oneOf, parseCommandArgs, positiveInteger } from '../args';
-import { loadRuntime, measure, type BenchOptions, type BenchResult } from '../bench/measure';
+import { collectGarbage, loadRuntime, measure, type BenchOptions, type BenchResult } from '../bench/measure';
 import { EXIT, UsageError, type Io } from '../io';
 import type { Command } from './types';
 
 const HELP = `Usage: layerlint calibrate [options]
 
 Fits a latency target profile for this machine: runs micro-benchmarks (dense 3x3 convs,
-pointwise 1x1 convs and fc, depthwise 3x3 convs at stride 1 and 2, element-wise ops,
-copies, chains of tiny kernels) through ONNX Runtime as 'layerlint bench' does, fits the
-profile's peak rate per op kind, bandwidth, per-kernel overhead and fusion to the
-estimate's roofline, and writes the profile as JSON (for --target FILE or the "targets" of
-layerlint.json; docs/latency.md#calibrate-a-profile-for-this-machine). Takes under a
-minute; other work on the machine slows the figures down, so the load average is written
-into the profile.
+pointwise 1x1 convs and fc, depthwise 3x3 convs at stride 1 and 2, a sweep of conv output
+sizes and depths, element-wise ops, copies, chains of tiny kernels) through ONNX Runtime as
+'layerlint bench' does, fits the profile's peak rate and GEMM-shape efficiency per op
+kind, bandwidth, per-kernel overhead and fusion to the estimate's roofline, and writes the
+profile as JSON (for --target FILE or the "targets" of layerlint.json;
+docs/latency.md#calibrate-a-profile-for-this-machine). Takes under a minute; other work on
+the machine slows the figures down, so the load average is written into the profile. Run
+it as NODE_OPTIONS=--expose-gc layerlint calibrate: V8's garbage is then collected before
+each micro-benchmark, so that its background collector adds no CPU time to them.
 
 Options:
   --threads N        intra-op threads (default 1)
@@ -101,6 +103,15 @@ const COPIES: [number, number][] = [
   [112, 64],
   [112, 128],
 ];
+/**
+ * The GEMM-shape sweep (for each conv kind's efficiency): output sides, and the input
+ * channels of dense 3x3 convs (to 64), of pointwise 1x1 convs (to 128) and of depthwise 3x3
+ * convs; dense convs over a GMAC are left out (time).
+ */
+const SWEEP_SIDES = [7, 14, 28, 56, 112];
+const SWEEP_DENSE = [3, 16, 64, 256];
+const SWEEP_POINTWISE = [16, 32, 64, 128, 256, 512];
+const SWEEP_DEPTHWISE = [32, 256];
 /** The tensor each activation is timed on: 56 x 56 x 128. */
 const ACT_ELEMENTS = 56 * 56 * 128;
 const ACT_INPUT = 'input 56x56x128\n';
@@ -121,6 +132,15 @@ function micros(): Micro[] {
   list.push({ name: 'fc 512→1000', text: 'input 1x1x512\nf: fc 1000\n' });
   for (const [h, c, s] of DEPTHWISE)
     list.push({ name: `depthwise ${h}x${h}x${c} s${s}`, text: `input ${h}x${h}x${c}\nd: dwconv 3x3 stride=${s}\n` });
+  for (const h of SWEEP_SIDES) {
+    for (const ci of SWEEP_DENSE)
+      if (h * h * ci * 64 * 9 <= 1e9)
+        list.push({ name: `dense sweep ${h}x${h}x${ci}→64`, text: `input ${h}x${h}x${ci}\nc: conv 64 3x3\n` });
+    for (const ci of SWEEP_POINTWISE)
+      list.push({ name: `pointwise sweep ${h}x${h}x${ci}→128`, text: `input ${h}x${h}x${ci}\nc: conv 128 1x1\n` });
+    for (const c of SWEEP_DEPTHWISE)
+      list.push({ name: `depthwise sweep ${h}x${h}x${c}`, text: `input ${h}x${h}x${c}\nd: dwconv 3x3\n` });
+  }
   for (const [h, c] of TENSORS)
     list.push({
       name: `element-wise ${h}x${h}x${c}`,
@@ -232,6 +252,10 @@ export const calibrate: Command = {
     const load = loadavg()[0]!;
     const started = new Date();
     const progress = (line: string) => io.err(`layerlint calibrate: ${line}\n`);
+    if (!collectGarbage())
+      progress(
+        "V8's gc is not exposed: the CPU times of the chains and networks can include V8's background collector (NODE_OPTIONS=--expose-gc layerlint calibrate collects before each micro-benchmark)",
+      );
 
     // Fusion: a conv + BN (+ activation) that runs as many kernels as the conv alone (layout
     // conversions included) fuses them.
@@ -281,7 +305,15 @@ export const calibrate: Command = {
         const op = doc.analysis.layers[t.layer]!.layer.op;
         const strided = op.kind === 'dwconv' && op.sh * op.sw > 1;
         if (k?.runs === 'kernel')
-          kernels.push({ micro: m.name, kind: k.kind, work: k.work, bytes: k.bytes, ms: t.minMs, strided });
+          kernels.push({
+            micro: m.name,
+            kind: k.kind,
+            work: k.work,
+            bytes: k.bytes,
+            ms: t.minMs,
+            strided,
+            ...(k.gemm ? { gemm: k.gemm } : {}),
+          });
       }
       progress(`${m.name}: ${ms(result.minMs)} (fastest run)`);
     }
@@ -312,6 +344,7 @@ export const calibrate: Command = {
       rates: fit.rates,
       bytesPerMs: fit.bytesPerMs,
       ...(cacheBytes !== undefined ? { cacheBytes, cacheBytesPerMs: fit.cacheBytesPerMs } : {}),
+      efficiency: fit.efficiency,
       kernelMs: fit.kernelMs,
       stridedDepthwise: fit.stridedDepthwise,
       fuses: profile0.fuses,
@@ -321,7 +354,13 @@ export const calibrate: Command = {
       channelGranularity: CHANNEL_GRANULARITY,
       sources: [
         `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
-        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of ${COPIES.map(([h, c]) => `${((16 * h * h * c) / 1e6).toFixed(1)}`).join(', ')} MB working sets): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / rate[kind], bytes / bandwidth) by least absolute log error${cacheBytes !== undefined ? `, with the bandwidth of copies whose working set fits the ${cacheBytes / 1024} KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest` : ''}, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
+        `${kernels.length} kernels of ${micros().length} micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of ${COPIES.map(([h, c]) => `${((16 * h * h * c) / 1e6).toFixed(1)}`).join(', ')} MB working sets): the fastest of ${o.repeats} profiled runs after ${o.warmup} warm-up each (the least disturbed by other work), fitted to t = max(work / (rate[kind] × efficiency), bytes / bandwidth) by least absolute log error, efficiency = pixels / (pixels + P) × depth / (depth + D) for a conv (output pixels per image, GEMM depth C_in/groups × K_h × K_w), each conv kind's half-rate points P and D fitted with its rate on a sweep of output sides ${SWEEP_SIDES.join(', ')} and input channels (dense 3x3: ${SWEEP_DENSE.join(', ')}; pointwise 1x1: ${SWEEP_POINTWISE.join(', ')}; depthwise 3x3: ${SWEEP_DEPTHWISE.join(', ')}; a dimension a kind's samples do not vary stays 0): ${Object.entries(
+          fit.efficiency,
+        )
+          .map(([k, h]) => `${k} P ${h.pixels.toFixed(1)}, D ${h.depth.toFixed(1)}`)
+          .join(
+            '; ',
+          )}${cacheBytes !== undefined ? `, with the bandwidth of copies whose working set fits the ${cacheBytes / 1024} KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest` : ''}, then rates and bandwidth divided by ${fit.typicalFactor.toFixed(3)}, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of ${runs.length} networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of ${CHAINS.join(', ')} tiny kernels.`,
         `Fusion as the runtime ran it: conv + BN as ${fusesBn ? 'one kernel' : 'two'}; activations fused into the conv: ${fused.join(', ') || 'none'}; activations' work per element above 1 (each timed alone on 56x56x128): ${
           Object.entries(activationWork)
             .map(([fn, n]) => `${fn} ${n}`)
@@ -366,9 +405,17 @@ function summarize(
   lines.push(
     `bandwidth         ${(fit.bytesPerMs / 1e6).toFixed(2)} MB/ms${fitted.cacheBytes !== undefined ? ` (within the ${fitted.cacheBytes / 1024} KiB cache: ${(fit.cacheBytesPerMs! / 1e6).toFixed(2)} MB/ms)` : ''}; kernel overhead ${ms(fit.kernelMs)}; strided depthwise work x${fit.stridedDepthwise.toFixed(2)}; typical run x${fit.typicalFactor.toFixed(3)} (rates and bandwidth divided by it; the fit below is before)`,
   );
+  lines.push(
+    `efficiency        half rate at ${Object.entries(fit.efficiency)
+      .map(([k, h]) => `${k}: ${h.pixels.toFixed(1)} pixels, depth ${h.depth.toFixed(1)}`)
+      .join('; ')}`,
+  );
+  const withEfficiency = { ...fitted, efficiency: fit.efficiency };
   for (const s of kernels) {
     const work = s.work * (s.strided ? fit.stridedDepthwise : 1);
-    const est = Math.max(work / fit.rates[s.kind], s.bytes / bandwidth(fitted, s.bytes)) / fit.typicalFactor;
+    const efficiency = s.gemm ? gemmEfficiency(withEfficiency, s.kind, s.gemm.pixels, s.gemm.depth) : 1;
+    const est =
+      Math.max(work / (fit.rates[s.kind] * efficiency), s.bytes / bandwidth(fitted, s.bytes)) / fit.typicalFactor;
     lines.push(
       `  ${s.micro.padEnd(32)} ${s.kind.padEnd(11)} measured ${ms(s.ms).padStart(10)}  fit ${ms(est).padStart(10)}`,
     );

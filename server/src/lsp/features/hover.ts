@@ -127,10 +127,17 @@ function latencyLines(doc: FeatureDoc, l: LayerResult): string[] {
     ];
   if (e.runs === 'view') return [`**Latency** on ${id}: a view of its input, no kernel (0 ms)`];
   const t = est.target;
+  // The efficiency at the conv's GEMM shape, shown where the profile lowers the rate for it.
+  const slower = e.efficiency < 1 ? e.gemm : undefined;
+  const rate = slower
+    ? `(${compact(t.rates[e.kind])}/ms × ${e.efficiency.toPrecision(2)})`
+    : `${compact(t.rates[e.kind])}/ms`;
   return [
     `**Latency** on ${id}: ~${ms(e.ms)} (estimated, ${e.dominant} dominates)`,
-    `t = max(work / rate_${e.kind}, bytes / bandwidth) + overhead`,
-    `= max(${compact(e.work)} / ${compact(t.rates[e.kind])}/ms, ${compact(e.bytes)}B / ${compact(bandwidth(t, e.bytes))}B/ms) + ${ms(e.overheadMs)}`,
+    slower
+      ? `t = max(work / (rate_${e.kind} × efficiency), bytes / bandwidth) + overhead; efficiency at ${compact(slower.pixels)} output pixels, GEMM depth ${compact(slower.depth)}`
+      : `t = max(work / rate_${e.kind}, bytes / bandwidth) + overhead`,
+    `= max(${compact(e.work)} / ${rate}, ${compact(e.bytes)}B / ${compact(bandwidth(t, e.bytes))}B/ms) + ${ms(e.overheadMs)}`,
     `= max(${ms(e.computeMs)}, ${ms(e.memoryMs)}) + ${ms(e.overheadMs)} = ${ms(e.ms)}`,
   ];
 }
