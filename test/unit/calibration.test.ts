@@ -209,7 +209,7 @@ test('a bad profile: one message per bad field, no profile', () => {
   });
   assert.equal(bad.profile, undefined);
   assert.deepEqual(bad.errors, [
-    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, efficiency, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, sources)",
+    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, efficiency, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, opWork, channelGranularity, sources)",
     "id: 'xeon-1t' is a built-in target; give the profile a name of its own",
     'rates.dense: expected a positive number per ms',
     'rates.depthwise: expected a positive number per ms',
@@ -238,6 +238,13 @@ test('a bad profile: one message per bad field, no profile', () => {
       "efficiency: unknown kind 'elementwise' (dense, pointwise, depthwise)",
     ],
   );
+  assert.deepEqual(parseTargetProfile({ ...KNOWN, opWork: { lrn: 0, conv: 2 } }).errors, [
+    'opWork: expected an object of lrn, pool → positive number of operations per operation',
+  ]);
+  assert.deepEqual(parseTargetProfile({ ...KNOWN, opWork: { lrn: 15.5, pool: 0.12 } }).profile?.opWork, {
+    lrn: 15.5,
+    pool: 0.12,
+  });
   assert.deepEqual(parseTargetProfile({ ...KNOWN, efficiency: [] }).errors, [
     'efficiency: expected an object of dense, pointwise, depthwise → {pixels, depth}',
   ]);

@@ -102,6 +102,25 @@ test('GEMM-shape efficiency: a 1x1 conv 16 → 96 at 112x112 runs at 12544/12560
   assert.match(md, /= max\(19\.3M \/ \(80\.0M\/ms × 0\.67\), 5\.63MB \/ 40\.0MB\/ms\) \+ 0\.00500 ms/);
 });
 
+test('opWork: LRN and pooling do the profile’s element operations per counted one (1 without it)', () => {
+  const worked: TargetProfile = { ...SHAPED, opWork: { lrn: 15, pool: 0.5 } };
+  const lrn = (t: TargetProfile) =>
+    analyzeSource(
+      'input: "data"\ninput_shape { dim: 1 dim: 96 dim: 27 dim: 27 }\nlayer { name: "n" type: "LRN" bottom: "data" top: "n" lrn_param { local_size: 5 } }\n',
+      'n.prototxt',
+      { profiles: [t], target: t.id },
+    ).analysis.latency()!.layers[0] as KernelLatency;
+  // 5 · 27·27·96 = 349,920 counted operations × 15 at 3 M/ms = 1.7496 ms (its 559,872 bytes: 0.0140 ms).
+  assert.ok(Math.abs(lrn(worked).ms - (1.7496 + 0.005)) < 1e-9, String(lrn(worked).ms));
+  assert.ok(Math.abs(lrn(SHAPED).ms - (349920 / 3e6 + 0.005)) < 1e-9, String(lrn(SHAPED).ms));
+  // avgpool 2 on 56x56x64: 28·28·64·4 = 200,704 operations × 0.5 at 3 M/ms = 0.0334507 ms, above
+  // its 1,003,520 bytes at 40 MB/ms (0.025088 ms).
+  const pool = analyzeSource('input 56x56x64\np: avgpool 2\n', 'n.layers', { profiles: [worked], target: worked.id });
+  const k = pool.analysis.latency()!.layers[0] as KernelLatency;
+  assert.ok(Math.abs(k.computeMs - 0.0334507) < 1e-7, String(k.computeMs));
+  assert.equal(k.dominant, 'compute');
+});
+
 test('GEMM-shape efficiency in the separable rewrite: the depthwise and pointwise halves at their own shapes', () => {
   const doc = analyzeSource('input 14x14x64\nc: conv 64 3x3\n', 'n.layers', {
     profiles: [SHAPED],

@@ -9,7 +9,8 @@
 // profile's precision, moved at the profile's cache bandwidth when they fit its cache
 // (cacheBytes), else at its memory bandwidth. A BN, scale or activation that the profile fuses into the layer before
 // it costs nothing of its own; an activation the profile runs as n kernels (activationKernels)
-// costs n kernels of its size, each doing the activation's work per element (activationWork). A layer that cannot be estimated (no shape, an op whose work
+// costs n kernels of its size, each doing the activation's work per element (activationWork); LRN
+// and pooling do opWork element operations per counted one. A layer that cannot be estimated (no shape, an op whose work
 // depends on the data) gets null, never 0, and makes the total incomplete.
 import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
 import type { Graph, Layer, Shape } from './ir';
@@ -205,7 +206,12 @@ function layerLatency(
   // n kernels of its size. Copies (concat, resize, pad, crop, ...) have no element
   // operations: only their bytes count.
   const n = op.kind === 'act' ? (t.activationKernels?.[op.fn] ?? 1) : 1;
-  const work = op.kind === 'act' ? n * (t.activationWork?.[op.fn] ?? 1) : 1;
+  const work =
+    op.kind === 'act'
+      ? n * (t.activationWork?.[op.fn] ?? 1)
+      : op.kind === 'lrn' || op.kind === 'pool'
+        ? (t.opWork?.[op.kind] ?? 1)
+        : 1;
   const k = kernelLatency(t, 'elementwise', work * perImage(l.otherOps) * batch, n * moved * t.bytesPerElement);
   if (n > 1) {
     k.overheadMs *= n;

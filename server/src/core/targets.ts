@@ -24,6 +24,9 @@ export interface HalfRate {
   depth: number;
 }
 
+/** Element-wise ops whose kernels do other than one element operation per counted one (TargetProfile.opWork). */
+export type WorkOp = 'lrn' | 'pool';
+
 /** Ops that run inside the preceding convolution's kernel when the runtime fuses them. */
 export type FusedOp = 'bn' | 'scale' | 'act';
 
@@ -74,6 +77,12 @@ export interface TargetProfile {
    * (transcendental functions the runtime does not vectorise: ONNX Runtime's Softplus).
    */
   activationWork?: Partial<Record<Activation, number>>;
+  /**
+   * Element operations per counted operation of LRN and pooling kernels (1 where absent):
+   * ONNX Runtime's LRN takes a power per element, far above one operation; its pooling is
+   * vectorised, below it.
+   */
+  opWork?: Partial<Record<WorkOp, number>>;
   /** Channel counts are rounded up to a multiple of this (SIMD width, tensor-core tile). */
   channelGranularity: number;
   /** Where the figures come from, and how well they are known. */
@@ -124,26 +133,27 @@ export const TARGETS: readonly TargetProfile[] = [
       'This machine class (Intel Xeon, AVX-512), ONNX Runtime CPU, 1 thread, fp32, batch 1 (fitted by layerlint calibrate)',
     precision: 'fp32',
     bytesPerElement: 4,
-    rates: { dense: 75.28e6, pointwise: 75.35e6, depthwise: 34.88e6, elementwise: 2.574e6 },
-    bytesPerMs: 23.95e6,
+    rates: { dense: 77.37e6, pointwise: 79.89e6, depthwise: 34.16e6, elementwise: 2.48e6 },
+    bytesPerMs: 23.9e6,
     cacheBytes: 2097152,
-    cacheBytesPerMs: 43.84e6,
+    cacheBytesPerMs: 42.89e6,
     efficiency: {
-      dense: { pixels: 11.3, depth: 8 },
-      pointwise: { pixels: 16, depth: 5.66 },
-      depthwise: { pixels: 128, depth: 0 },
+      dense: { pixels: 16, depth: 8 },
+      pointwise: { pixels: 22.6, depth: 8 },
+      depthwise: { pixels: 90.5, depth: 0 },
     },
-    kernelMs: 0.00664,
+    kernelMs: 0.00564,
     stridedDepthwise: 1,
     fuses: ['bn', 'scale', 'act'],
     fusedActivations: ['relu', 'relu6', 'leaky', 'sigmoid', 'tanh'],
     activationKernels: { hswish: 2, mish: 3 },
-    activationWork: { sigmoid: 1.12, tanh: 1.08, softmax: 24.11, mish: 13.93 },
+    activationWork: { sigmoid: 1.16, tanh: 1.08, softmax: 24.92, mish: 23.5 },
+    opWork: { lrn: 15.709, pool: 0.197 },
     channelGranularity: 16,
     sources: [
-      'Fitted by layerlint calibrate on 2026-11-30T18:04:34.655Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 8.96 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
-      "139 kernels of 99 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of 0.2, 0.8, 1.6, 1.6, 3.2, 6.4, 12.8, 25.7 MB working sets): the fastest of 30 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / (rate[kind] × efficiency), bytes / bandwidth) by least absolute log error, efficiency = pixels / (pixels + P) × depth / (depth + D) for a conv (output pixels per image, GEMM depth C_in/groups × K_h × K_w), each conv kind's half-rate points P and D fitted with its rate on a sweep of output sides 7, 14, 28, 56, 112 and input channels (dense 3x3: 3, 16, 64, 256; pointwise 1x1: 16, 32, 64, 128, 256, 512; depthwise 3x3: 32, 256; a dimension a kind's samples do not vary stays 0): dense P 11.3, D 8.0; pointwise P 16.0, D 5.7; depthwise P 128.0, D 0.0, with the bandwidth of copies whose working set fits the 2048 KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest, then rates and bandwidth divided by 1.181, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
-      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.12, tanh 1.08, softmax 24.11, mish 13.93; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
+      'Fitted by layerlint calibrate on 2026-11-30T18:25:37.077Z: Intel(R) Xeon(R) Processor, 2 logical cores, load average 7.80 at the start; onnxruntime-node 1.30.0, 1 intra-op thread, all graph optimisations, sequential.',
+      "139 kernels of 99 micro-benchmarks (dense 3x3, pointwise 1x1 and fc, depthwise 3x3 at stride 1 and 2, element-wise, copies of 0.2, 0.8, 1.6, 1.6, 3.2, 6.4, 12.8, 25.7 MB working sets): the fastest of 30 profiled runs after 5 warm-up each (the least disturbed by other work), fitted to t = max(work / (rate[kind] × efficiency), bytes / bandwidth) by least absolute log error, efficiency = pixels / (pixels + P) × depth / (depth + D) for a conv (output pixels per image, GEMM depth C_in/groups × K_h × K_w), each conv kind's half-rate points P and D fitted with its rate on a sweep of output sides 7, 14, 28, 56, 112 and input channels (dense 3x3: 3, 16, 64, 256; pointwise 1x1: 16, 32, 64, 128, 256, 512; depthwise 3x3: 32, 256; a dimension a kind's samples do not vary stays 0): dense P 16.0, D 8.0; pointwise P 22.6, D 8.0; depthwise P 90.5, D 0.0, with the bandwidth of copies whose working set fits the 2048 KiB cache (the largest cache of one core not shared with another, from /sys/devices/system/cpu/cpu0/cache) for kernels whose inputs, output and weights fit it and the bandwidth of larger copies for the rest, then rates and bandwidth divided by 1.208, the median ratio of the whole-run CPU time (median, less the fixed run cost and kernel overheads) of 2 networks of many kernels to their kernels' fastest times; kernel overhead: the slope of the median whole-run CPU time over chains of 20, 80, 160 tiny kernels.",
+      "Fusion as the runtime ran it: conv + BN as one kernel; activations fused into the conv: relu, relu6, leaky, sigmoid, tanh; activations' work per element above 1 (each timed alone on 56x56x128): sigmoid 1.16, tanh 1.08, softmax 24.92, mish 23.5; LRN and pooling, element operations per counted one (each timed alone: lrn 5 on 27x27x96; maxpool 3 stride 2 on 56x56x64; avgpool 2 on 56x56x64): lrn 15.709, pool 0.197; activations run as more than one kernel: hswish 2, mish 3. Channel granularity 16: one AVX-512 register of fp32 values.",
       'Validated against layerlint bench on the examples, the corpus and torchvision exports at their declared input sizes with bench/latencyValidate.ts (docs/latency.md#validation-against-bench); the efficiency comes from the micro-benchmarks only, never from those networks.',
     ],
   },
@@ -234,11 +244,13 @@ const PROFILE_KEYS = [
   'fusedActivations',
   'activationKernels',
   'activationWork',
+  'opWork',
   'channelGranularity',
   'sources',
 ];
 
 const GEMM_KINDS: readonly GemmKind[] = ['dense', 'pointwise', 'depthwise'];
+const WORK_OPS: readonly WorkOp[] = ['lrn', 'pool'];
 const HALF_RATE_KEYS: readonly (keyof HalfRate)[] = ['pixels', 'depth'];
 const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -331,6 +343,12 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
   const aw = o.activationWork as Record<string, unknown> | undefined;
   if (!perActivation(aw, positive))
     errors.push('activationWork: expected an object of activation → positive number of operations per element');
+  const ow = o.opWork;
+  if (
+    ow !== undefined &&
+    (!isObject(ow) || Object.entries(ow).some(([op, x]) => !WORK_OPS.includes(op as WorkOp) || !positive(x)))
+  )
+    errors.push(`opWork: expected an object of ${WORK_OPS.join(', ')} → positive number of operations per operation`);
   if (!wholePositive(o.channelGranularity)) errors.push('channelGranularity: expected a positive whole number');
   if (!Array.isArray(o.sources) || !o.sources.length || o.sources.some((x) => typeof x !== 'string' || !x.trim()))
     errors.push('sources: expected a non-empty array of strings (where the figures come from)');
@@ -358,6 +376,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(o.fusedActivations !== undefined ? { fusedActivations: o.fusedActivations as Activation[] } : {}),
     ...(ak !== undefined ? { activationKernels: ak as Partial<Record<Activation, number>> } : {}),
     ...(aw !== undefined ? { activationWork: aw as Partial<Record<Activation, number>> } : {}),
+    ...(ow !== undefined ? { opWork: ow as Partial<Record<WorkOp, number>> } : {}),
     channelGranularity: o.channelGranularity as number,
     sources: o.sources as string[],
   };

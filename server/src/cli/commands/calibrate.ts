@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fitFigures, type ChainSample, type KernelSample, type RunSample } from '../../core/calibration';
 import { ACTIVATIONS, type Activation } from '../../core/ir';
 import { ms } from '../../core/latency';
-import { bandwidth, gemmEfficiency, parseTargetProfile, type TargetProfile } from '../../core/targets';
+import { bandwidth, gemmEfficiency, parseTargetProfile, type TargetProfile, type WorkOp } from '../../core/targets';
 import { analyzeSource } from '../../engine/analyzeSource';
 import { exportOnnx } from '../../export/onnx';
 import { oneOf, parseCommandArgs, positiveInteger } from '../args';
@@ -115,6 +115,25 @@ const SWEEP_DEPTHWISE = [32, 256];
 /** The tensor each activation is timed on: 56 x 56 x 128. */
 const ACT_ELEMENTS = 56 * 56 * 128;
 const ACT_INPUT = 'input 56x56x128\n';
+/**
+ * Element-wise ops timed alone for their work per counted operation (opWork): Caffe's LRN
+ * (the .layers language has none) and max and average pooling.
+ */
+const WORK_MICROS: { op: WorkOp; name: string; file: string; text: string }[] = [
+  {
+    op: 'lrn',
+    name: 'lrn 5 on 27x27x96',
+    file: 'calibrate.prototxt',
+    text: 'input: "data"\ninput_shape { dim: 1 dim: 96 dim: 27 dim: 27 }\nlayer { name: "n" type: "LRN" bottom: "data" top: "n" lrn_param { local_size: 5 } }\n',
+  },
+  {
+    op: 'pool',
+    name: 'maxpool 3 stride 2 on 56x56x64',
+    file: 'calibrate.layers',
+    text: 'input 56x56x64\np: maxpool 3 stride=2\n',
+  },
+  { op: 'pool', name: 'avgpool 2 on 56x56x64', file: 'calibrate.layers', text: 'input 56x56x64\np: avgpool 2\n' },
+];
 /** Tiny-kernel chain lengths: the overhead is the slope of run time over them. */
 const CHAINS = [20, 80, 160];
 
@@ -214,8 +233,8 @@ function provisional(fusesBn: boolean, fused: Activation[]): TargetProfile {
 
 type Ort = Exclude<ReturnType<typeof loadRuntime>, string>;
 
-async function run(ort: Ort, text: string, profile: TargetProfile, o: BenchOptions) {
-  const doc = analyzeSource(text, 'calibrate.layers', { profiles: [profile], target: profile.id });
+async function run(ort: Ort, text: string, profile: TargetProfile, o: BenchOptions, file = 'calibrate.layers') {
+  const doc = analyzeSource(text, file, { profiles: [profile], target: profile.id });
   const written = exportOnnx(doc.analysis);
   if (!written.bytes) throw new Error(`calibrate: a micro-benchmark cannot be written: ${written.problems.join('; ')}`);
   const result: BenchResult = await measure(ort, written.bytes, written.layerOf, doc.analysis, o);
@@ -289,6 +308,16 @@ export const calibrate: Command = {
     );
 
     const profile0 = provisional(fusesBn, fused);
+    // LRN and pooling alone: their kernel's fastest time, counted operations and bytes.
+    const workTimes: { op: WorkOp; ms: number; work: number; bytes: number }[] = [];
+    for (const m of WORK_MICROS) {
+      const { doc, result } = await run(ort, m.text, profile0, o, m.file);
+      const i = doc.analysis.layers.findIndex((l) => l.layer.op.kind === m.op);
+      const k = doc.analysis.latency()?.layers[i];
+      const own = result.layers.find((t) => t.layer === i);
+      if (own && k?.runs === 'kernel') workTimes.push({ op: m.op, ms: own.minMs, work: k.work, bytes: k.bytes });
+      progress(`${m.name}: ${own ? ms(own.minMs) : 'no kernel of its own'} (fastest run)`);
+    }
     const kernels: (KernelSample & { micro: string })[] = [];
     const runs: RunSample[] = [];
     for (const m of micros()) {
@@ -335,6 +364,19 @@ export const calibrate: Command = {
       const work = (typical * fit.rates.elementwise) / (a.kernels * ACT_ELEMENTS);
       if (typical > memory && work > 1.05) activationWork[a.fn] = Math.round(work * 100) / 100;
     }
+    // Work per counted operation of LRN and pooling: the factor at which the kernel's compute
+    // time at the fitted rate is its typical time, the median over the op's micro-benchmarks
+    // (a kernel faster than its bytes allow gets a factor that leaves it memory-bound).
+    const opWork: Partial<Record<WorkOp, number>> = {};
+    for (const op of new Set(workTimes.map((w) => w.op))) {
+      const factors = workTimes
+        .filter((w) => w.op === op)
+        .map((w) => (w.ms * fit.typicalFactor * fit.rates.elementwise) / w.work)
+        .sort((a, b) => a - b);
+      const m = factors.length >> 1;
+      const median = factors.length % 2 ? factors[m]! : (factors[m - 1]! + factors[m]!) / 2;
+      opWork[op] = Math.round(median * 1000) / 1000;
+    }
     const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
     const profile = {
       id,
@@ -351,6 +393,7 @@ export const calibrate: Command = {
       fusedActivations: fused,
       activationKernels,
       activationWork,
+      opWork,
       channelGranularity: CHANNEL_GRANULARITY,
       sources: [
         `Fitted by layerlint calibrate on ${started.toISOString()}: ${cpu}, ${cpus().length} logical cores, load average ${load.toFixed(2)} at the start; ${ort.env.versions.node ? `onnxruntime-node ${ort.env.versions.node}` : 'onnxruntime-node'}, ${threads} intra-op thread${threads > 1 ? 's' : ''}, all graph optimisations, sequential.`,
@@ -365,6 +408,10 @@ export const calibrate: Command = {
           Object.entries(activationWork)
             .map(([fn, n]) => `${fn} ${n}`)
             .join(', ') || 'none'
+        }; LRN and pooling, element operations per counted one (each timed alone: ${WORK_MICROS.map((m) => m.name).join('; ')}): ${
+          Object.entries(opWork)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(', ') || 'none fitted'
         }; activations run as more than one kernel: ${
           Object.entries(activationKernels)
             .map(([fn, n]) => `${fn} ${n}`)
