@@ -8,8 +8,8 @@
 // absolute % error over all networks, and the separable rewrite's predicted and measured
 // speedup. Networks are measured at their declared input size; only those over --max-gmacs
 // (default 20: the whole corpus then runs in about 7 minutes of one thread) are measured at a
-// smaller input side (said in the table); files that cannot be measured are listed with the
-// reason.
+// smaller input side (said in the table: the largest multiple of 32 under the budget at which
+// the network has no error); files that cannot be measured are listed with the reason.
 //
 // Options: --profile FILE (default: the built-in ort-cpu-1t), --repeats N (most per network,
 // default 9; at least 5), --max-gmacs G (default 20), --only SUBSTRING, --json FILE (every row
@@ -197,6 +197,22 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const skipped: string[] = previous?.skipped ?? [];
   const started = Date.now();
+  // The separable rewrites first: an interrupted run keeps them.
+  const rewrites: RewriteMeasurement[] = previous?.rewrites ?? [];
+  for (const f of previous ? [] : SEPARABLE_FILES) {
+    if (values.only && !f.includes(values.only)) continue;
+    const doc = analyze(f, profile);
+    const after = separableRewrite(doc, f);
+    if (typeof after.written === 'string') continue;
+    const before = await bench(ort, doc, doc.analysis.latency()!.totalMs);
+    const rewritten = await bench(ort, after.doc, after.doc.analysis.latency()!.totalMs);
+    rewrites.push({
+      file: f,
+      convs: after.convs,
+      cpuMs: [before.cpuMedianMs, rewritten.cpuMedianMs],
+      wallMs: [before.medianMs, rewritten.medianMs],
+    });
+  }
   for (const f of previous ? [] : files()) {
     let doc = analyze(f.path, profile);
     const why = blocker(doc);
@@ -204,14 +220,20 @@ async function main(): Promise<void> {
       skipped.push(`${basename(f.path)}: ${why}`);
       continue;
     }
-    const side = smallerSide(doc);
-    if (side) {
-      doc = analyze(f.path, profile, side);
-      const at = blocker(doc);
+    // Scaled down: the largest multiple of 32 at most the budget's side at which the network
+    // has no error (a side some of its concats or crops cannot take is passed over).
+    const largest = smallerSide(doc);
+    let side = largest;
+    if (largest) {
+      const macs = doc.analysis.totals.macs;
+      let at: string | undefined;
+      for (side = largest; side >= 64; side -= 32) {
+        doc = analyze(f.path, profile, side);
+        at = blocker(doc);
+        if (!at) break;
+      }
       if (at) {
-        skipped.push(
-          `${basename(f.path)}: ${(doc.analysis.totals.macs / 1e9).toFixed(1)} GMACs; at side ${side}: ${at}`,
-        );
+        skipped.push(`${basename(f.path)}: ${(macs / 1e9).toFixed(1)} GMACs; at sides ${largest} to 64: ${at}`);
         continue;
       }
     }
@@ -235,6 +257,24 @@ async function main(): Promise<void> {
       xeonMs: xeonDoc.analysis.latency()?.totalMs ?? Number.NaN,
     };
     rows.push(row);
+    // Kept as it goes: an interrupted run still leaves its measurements (--measured reads them).
+    if (values.json)
+      writeFileSync(
+        values.json,
+        JSON.stringify(
+          {
+            profile: profile.id,
+            rows,
+            skipped,
+            rewrites: [],
+            loads: [loadBefore, loadavg()],
+            seconds: (Date.now() - started) / 1000,
+            maxGmacs: MAX_MACS / 1e9,
+          } satisfies Measured,
+          null,
+          2,
+        ),
+      );
     console.error(
       `${row.network} (${row.side}): CPU ${fmt(r.cpuMedianMs)} ms, wall ${fmt(r.medianMs)} ms (min ${fmt(r.minMs)}), estimated ${fmt(est)} ms (${signed(pct(est, r.cpuMedianMs))})`,
     );
@@ -244,21 +284,6 @@ async function main(): Promise<void> {
     const doc = analyze(old.path, profile, old.sideOption);
     const xeonDoc = analyze(old.path, xeon, old.sideOption);
     rows.push({ ...old, estimateMs: doc.analysis.latency()!.totalMs, xeonMs: xeonDoc.analysis.latency()!.totalMs });
-  }
-  const rewrites: RewriteMeasurement[] = previous?.rewrites ?? [];
-  for (const f of previous ? [] : SEPARABLE_FILES) {
-    if (values.only && !f.includes(values.only)) continue;
-    const doc = analyze(f, profile);
-    const after = separableRewrite(doc, f);
-    if (typeof after.written === 'string') continue;
-    const before = await bench(ort, doc, doc.analysis.latency()!.totalMs);
-    const rewritten = await bench(ort, after.doc, after.doc.analysis.latency()!.totalMs);
-    rewrites.push({
-      file: f,
-      convs: after.convs,
-      cpuMs: [before.cpuMedianMs, rewritten.cpuMedianMs],
-      wallMs: [before.medianMs, rewritten.medianMs],
-    });
   }
   const separable = rewrites.map((m) => {
     const doc = analyze(m.file, profile);
