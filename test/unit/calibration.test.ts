@@ -5,7 +5,7 @@
 // `targets` and --target FILE with a clear error when it is not a profile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitFigures, type ChainSample, type KernelSample } from '../../server/src/core/calibration';
@@ -251,6 +251,16 @@ test('a bad profile: one message per bad field, no profile', () => {
   assert.deepEqual(parseTargetProfile({ ...KNOWN, efficiency: { dense: { pixels: 12 } } }).errors, [
     'efficiency.dense.depth: expected a non-negative GEMM depth',
   ]);
+});
+
+test('the layerlint.json schema’s target profile has exactly the fields a profile file may have', () => {
+  const schema = JSON.parse(readFileSync('schemas/layerlint.schema.json', 'utf8'));
+  const profile = schema.properties.targets.items.anyOf[1];
+  const unknown = parseTargetProfile({ ...SHAPED, extra: 1 }).errors[0]!;
+  const fields = /\(([^)]*)\)$/.exec(unknown)![1]!.split(', ');
+  assert.deepEqual(Object.keys(profile.properties), fields);
+  assert.equal(profile.additionalProperties, false);
+  assert.deepEqual(Object.keys(profile.properties.efficiency.properties), ['dense', 'pointwise', 'depthwise']);
 });
 
 test('layerlint.json targets: a profile file (relative to the config) or an inline profile, named by target; errors name the entry', () => {
