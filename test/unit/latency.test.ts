@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { analyzeSource, type EngineOptions } from '../../server/src/engine/analyzeSource';
 import { buildReport } from '../../server/src/report/model';
 import { latencyAt, ms } from '../../server/src/core/latency';
-import { TARGETS, TARGET_IDS, targetProfile, type TargetProfile } from '../../server/src/core/targets';
+import { bandwidth, TARGETS, TARGET_IDS, targetProfile, type TargetProfile } from '../../server/src/core/targets';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settings';
@@ -24,7 +24,7 @@ const report = (text: string, options: EngineOptions = {}) =>
   buildReport(analyzeSource(text, 'n.layers', options), 'n');
 const profile = (id: string) => targetProfile(id) as TargetProfile;
 const roofline = (t: TargetProfile, kind: keyof TargetProfile['rates'], work: number, bytes: number) =>
-  Math.max(work / t.rates[kind], bytes / t.bytesPerMs) + t.kernelMs;
+  Math.max(work / t.rates[kind], bytes / bandwidth(t, bytes)) + t.kernelMs;
 
 test('a conv layer: max(MACs / dense rate, bytes / bandwidth) + kernel overhead, with the profile’s own figures', () => {
   for (const t of TARGETS) {
