@@ -403,7 +403,7 @@ test('config: an invalid layerlint.json is a usage error naming the file and the
   write(join(dir, 'a.layers'), SMALL());
   const r = run(['check', '.'], { cwd: dir });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /layerlint\.json: rules\.separable-conv: 'loud' is not one of/);
+  assert.match(r.stderr, /layerlint\.json:1:28: rules\.separable-conv: 'loud' is not one of/);
   assert.match(r.stderr, /budget\.macs: 'many' is not a count/);
   write(join(dir, 'layerlint.json'), '{ "rules": ');
   assert.match(run(['check', '.'], { cwd: dir }).stderr, /invalid JSON/);
@@ -876,7 +876,7 @@ test('check in worker threads: an invalid configuration stops the run at the sam
   const a = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '0' } });
   const b = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '3' } });
   assert.equal(a.code, 2);
-  assert.match(a.stderr, /a5[\\/]layerlint\.json: rules\.separable-conv/);
+  assert.match(a.stderr, /a5[\\/]layerlint\.json:1:28: rules\.separable-conv/);
   assert.deepEqual(b, a);
 });
 

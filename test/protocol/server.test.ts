@@ -592,3 +592,54 @@ test('layerlint/modelReport by file: URI: the server reads the model itself; nul
     null,
   );
 });
+
+test('a profile file from the editor: the layerlint.target setting (relative to the workspace folder) and a target FILE line (relative to the spec), unusable ones said', async () => {
+  const { mkdirSync } = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const { targetProfile } = await import('../../server/src/core/targets');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-target-file-'));
+  mkdirSync(join(dir, 'profiles'));
+  mkdirSync(join(dir, 'nets'));
+  writeFileSync(join(dir, 'profiles', 'npu.json'), JSON.stringify({ ...targetProfile('edgetpu-int8'), id: 'my-npu' }));
+  writeFileSync(
+    join(dir, 'nets', 'local.json'),
+    JSON.stringify({ ...targetProfile('phone-big-core-int8'), id: 'my-cpu' }),
+  );
+  const ws = await startTestServer({
+    workspaceFolders: [pathToFileURL(dir).toString()],
+    initializationOptions: { settings: { target: 'profiles/npu.json' } },
+  });
+  try {
+    const body = 'network n\ninput 16x16x16\nc: conv 16 3x3\n';
+    const a = ws.open(join(dir, 'nets', 'a.layers'), body);
+    const da = await ws.diagnostics(a.uri, 1);
+    assert.match(
+      String(da.diagnostics.find((d) => d.code === 'channels-not-multiple-of-8')?.message),
+      /below 32, the fewest channels my-npu runs/,
+    );
+    // The file's own target FILE line wins, relative to the spec's folder; one leaving it is refused.
+    const b = ws.open(join(dir, 'nets', 'b.layers'), `target local.json\n${body}`);
+    const db = await ws.diagnostics(b.uri, 1);
+    assert.ok(
+      db.diagnostics.some((d) => d.code === 'separable-conv' && /on my-cpu/.test(String(d.message))),
+      JSON.stringify(db.diagnostics),
+    );
+    const c = ws.open(join(dir, 'nets', 'c.layers'), `target ../profiles/npu.json\n${body}`);
+    const dc = await ws.diagnostics(c.uri, 1);
+    const bad = dc.diagnostics.find((d) => d.code === 'invalid-value')!;
+    assert.deepEqual(bad.range, { start: { line: 0, character: 7 }, end: { line: 0, character: 27 } });
+    assert.match(String(bad.message), /the path leaves the model’s folder\. No target is set\./);
+    assert.ok(!dc.diagnostics.some((d) => /my-npu/.test(String(d.message))));
+    // A setting naming a missing file: target-unreadable on the network line, no target.
+    await ws.conn.sendNotification('workspace/didChangeConfiguration', {
+      settings: { layerlint: { target: 'profiles/missing.json' } },
+    });
+    const da2 = await ws.diagnostics(a.uri, 1);
+    const unreadable = da2.diagnostics.find((d) => d.code === 'target-unreadable')!;
+    assert.equal(unreadable.range.start.line, 0);
+    assert.match(String(unreadable.message), /'profiles\/missing.json', which cannot be used: no such file/);
+    assert.ok(!da2.diagnostics.some((d) => d.code === 'channels-not-multiple-of-8'));
+  } finally {
+    await ws.stop();
+  }
+});

@@ -5,7 +5,7 @@
 // `targets`) is the same object as JSON, checked field by field by parseTargetProfile.
 // Units: MACs (or element operations) per millisecond, bytes per millisecond, milliseconds.
 
-import { ACTIVATIONS, type Activation } from './ir';
+import { ACTIVATIONS, type Activation } from './activations';
 
 /** The op kinds a profile gives a peak rate for (docs/latency.md#op-kinds). */
 export type RateKind = 'dense' | 'pointwise' | 'depthwise' | 'elementwise';
@@ -362,4 +362,25 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
 /** The profile named `id`: one of `extra` (profile files, layerlint.json), else a built-in. */
 export function resolveTarget(id: string, extra: readonly TargetProfile[] | undefined): TargetProfile | undefined {
   return extra?.find((t) => t.id === id) ?? BY_ID.get(id);
+}
+
+/**
+ * Whether a target value names a profile file rather than a profile: not a built-in id, and
+ * a path (it holds a `/` or `\`) or a `.json` name. The same rule for `--target`, the
+ * `target` directive and the `layerlint.target` setting.
+ */
+export function isProfilePath(value: string): boolean {
+  return !BY_ID.has(value) && /[/\\]|\.json$/i.test(value);
+}
+
+/** A profile file's bytes as a checked profile, or one line saying why they are none. Never throws. */
+export function profileFromBytes(bytes: Uint8Array): { profile: TargetProfile } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    return { error: `invalid JSON: ${(e as Error).message}` };
+  }
+  const { profile, errors } = parseTargetProfile(json);
+  return profile ? { profile } : { error: `not a target profile: ${errors.join('; ')}` };
 }

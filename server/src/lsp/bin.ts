@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { companionsNextTo } from '../engine/companionsLoad';
+import { companionsIn, companionsNextTo } from '../engine/companionsLoad';
 import { fileURLToPath } from 'node:url';
 import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
@@ -80,6 +80,14 @@ if (args.includes('--version') || args.includes('-v')) {
       };
     },
     clearConfig: clearConfigCache,
+    // A profile file named by layerlint.target: read from inside the workspace folder only.
+    filesIn: (folderUri) => {
+      try {
+        return companionsIn(fileURLToPath(folderUri), 'the workspace folder');
+      } catch {
+        return { read: () => ({ error: 'the workspace folder is not on disk' }) };
+      }
+    },
     readModel(uri) {
       try {
         const path = fileURLToPath(uri);

@@ -26,7 +26,8 @@ import { diagnostics } from './features/diagnostics';
 import { commandEdits, registerFeatures, serverCapabilities, type ReadModel } from './handlers';
 import { Measurements, type StartBench } from './measurements';
 import { COMMANDS, STATS_NOTIFICATION, type StatsParams } from './protocol';
-import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, normalizeSettings, resolveTargetSetting, type Settings } from './settings';
+import type { Companions } from '../formats/types';
 
 /** An analysis at least this long is logged to the client's output channel. */
 const SLOW_ANALYSIS_MS = 100;
@@ -37,6 +38,8 @@ export interface ServerHost {
   configFor?(uri: string): { options: EngineOptions; errors: string[] };
   /** Forget cached configuration files (one was created, changed or deleted). */
   clearConfig?(): void;
+  /** The files of a workspace folder (by URI), nothing outside it: a `layerlint.target` profile file. The web host has none. */
+  filesIn?(folderUri: string): Companions;
   /** Starts a `layerlint.bench` run in another process (benchRunner.ts); without it the command is not offered. */
   bench?: StartBench;
   /** Reads a model file for the report view by its `file:` URI (Node only); undefined when it cannot. */
@@ -66,7 +69,14 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     new Measurements(connection, host.bench, () => {
       if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     });
-  const cache = new AnalysisCache(() => settings, configFor, measurements && ((uri) => measurements.get(uri)));
+  /** The workspace folders the client named at initialize (URIs): a profile file in layerlint.target is relative to one. */
+  let workspaceFolders: string[] = [];
+  const cache = new AnalysisCache(
+    () => settings,
+    configFor,
+    measurements && ((uri) => measurements.get(uri)),
+    (uri, value) => resolveTargetSetting(value, uri, workspaceFolders, host.filesIn),
+  );
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
@@ -189,6 +199,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     clientName = params.clientInfo ? `${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trim() : 'a client';
     canConfigure = !!params.capabilities.workspace?.configuration;
     canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    workspaceFolders = params.workspaceFolders?.length
+      ? params.workspaceFolders.map((f) => f.uri)
+      : params.rootUri
+        ? [params.rootUri]
+        : [];
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
     return {
