@@ -643,3 +643,32 @@ test('a profile file from the editor: the layerlint.target setting (relative to 
     await ws.stop();
   }
 });
+
+test('a layerlint.json with problems gets diagnostics of its own at the value or key at fault, cleared once fixed', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-config-problems-'));
+  const config = join(dir, 'layerlint.json');
+  writeFileSync(
+    config,
+    '{\n  "thresholds": {\n    "kernelOverheadShare": 50,\n    "pointwiseRatio": 6\n  },\n  "extra": 1\n}\n',
+  );
+  writeFileSync(join(dir, 'n.layers'), 'input 56x56x16\nc: conv 80 1x1\n');
+  const configUri = pathToFileURL(config).toString();
+  const { uri } = server.open(join(dir, 'n.layers'));
+  const onConfig = await server.diagnostics(configUri);
+  assert.deepEqual(
+    onConfig.diagnostics.map((d) => [d.range.start, String(d.message)]),
+    [
+      [{ line: 5, character: 2 }, "unknown key 'extra'"],
+      [{ line: 2, character: 27 }, 'thresholds.kernelOverheadShare: expected a share from 0 to 1, not 50'],
+    ],
+  );
+  // The rest of the file applies: 1:5 is within pointwiseRatio 6, so unbalanced-pointwise is silent.
+  const onModel = await server.diagnostics(uri, 1);
+  assert.ok(!onModel.diagnostics.some((d) => d.code === 'unbalanced-pointwise'));
+  writeFileSync(config, '{ "thresholds": { "pointwiseRatio": 6 } }\n');
+  await server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+  assert.deepEqual((await server.diagnostics(configUri)).diagnostics, []);
+  await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await server.diagnostics(uri);
+});

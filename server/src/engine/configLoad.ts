@@ -12,7 +12,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { LineIndex } from '../core/lineIndex';
+import { LineIndex, type Position } from '../core/lineIndex';
 import { CONFIG_FILE_NAMES, parseConfig, type LayerlintConfig } from './config';
 
 export interface LoadedConfig {
@@ -24,6 +24,14 @@ export interface LoadedConfig {
   /** Without a config file: the repository root where the search stopped (undefined: it reached the file system's root). */
   stoppedAt?: string;
   errors: string[];
+  /** The same problems, each without the path prefix and with where it is in the file (0-based) when known: for editors. */
+  problems?: ConfigProblem[];
+}
+
+/** One problem of a configuration file, at the line and character (UTF-16, 0-based) of the value or key at fault. */
+export interface ConfigProblem {
+  message: string;
+  at?: Position;
 }
 
 const cache = new Map<string, LoadedConfig>();
@@ -91,13 +99,18 @@ export function readConfigFile(path: string): LoadedConfig {
   if (json instanceof Error) return unread(json);
   const { config, errors } = parseConfig(json, (file) => readJsonFile(resolve(dirname(path), file)));
   const lines = new LineIndex(text);
-  const at = (e: string) => {
-    const offset = configErrorOffset(text, e);
-    if (offset === undefined) return path;
-    const p = lines.positionAt(offset);
-    return `${path}:${p.line + 1}:${p.character + 1}`;
+  const problems = errors.map((message): ConfigProblem => {
+    const offset = configErrorOffset(text, message);
+    return offset === undefined ? { message } : { message, at: lines.positionAt(offset) };
+  });
+  const where = ({ at }: ConfigProblem) => (at ? `${path}:${at.line + 1}:${at.character + 1}` : path);
+  return {
+    config,
+    path,
+    dir: dirname(path),
+    errors: problems.map((p) => `${where(p)}: ${p.message}`),
+    problems,
   };
-  return { config, path, dir: dirname(path), errors: errors.map((e) => `${at(e)}: ${e}`) };
 }
 
 /**

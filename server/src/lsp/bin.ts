@@ -11,7 +11,7 @@ import {
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { companionsIn, companionsNextTo } from '../engine/companionsLoad';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
@@ -77,6 +77,9 @@ if (args.includes('--version') || args.includes('-v')) {
       return {
         options: { ...configToEngineOptions(loaded.config), companions: companionsNextTo(path) },
         errors: loaded.errors,
+        ...(loaded.path
+          ? { file: { uri: pathToFileURL(loaded.path).toString(), problems: loaded.problems ?? [] } }
+          : {}),
       };
     },
     clearConfig: clearConfigCache,
