@@ -6,7 +6,7 @@
 // bench process (the runner on its own).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
@@ -217,9 +217,11 @@ test('the bench runner: ONNX Runtime missing, a crashed bench process and a miss
     warmup: 1,
     repeats: 1,
   };
-  // The real bench bundle where no node_modules can be found: onnxruntime-node is not installed there.
+  // The real bench bundle (with the chunks it loads on first use, as installed) where no
+  // node_modules can be found: onnxruntime-node is not installed there.
   const alone = mkdtempSync(join(tmpdir(), 'layerlint-no-ort-'));
   copyFileSync('dist/bench.js', join(alone, 'bench.js'));
+  cpSync('dist/lazy', join(alone, 'lazy'), { recursive: true });
   const unavailable = await runBench(join(alone, 'bench.js'), request, () => undefined).outcome;
   assert.ok('unavailable' in unavailable, JSON.stringify(unavailable));
   assert.match(
