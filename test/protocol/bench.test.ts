@@ -31,8 +31,13 @@ after(async () => {
 const NET =
   'network n\ninput 32x32x16\nc1: conv 32 3x3 | bn | relu\nd: dwconv 3x3 | bn | relu\np: conv 64 1x1\ng: avgpool global\nf: fc 10\n';
 
+/** A document's lenses, each resolved (the per-line lenses come as ranges and data). */
 const lensesOf = async (uri: string) =>
-  (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  (await Promise.all(
+    ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) =>
+      l.command ? l : server.conn.sendRequest('codeLens/resolve', l),
+    ),
+  )) as CodeLens[];
 const titles = (lenses: CodeLens[], line: number) =>
   lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
 const hoverAt = async (uri: string, line: number, character: number) => {
