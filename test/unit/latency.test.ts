@@ -256,9 +256,10 @@ test('editor: lenses carry each line’s estimated ms and the total, the hover f
   assert.match(md, /t = max\(work \/ rate_dense, bytes \/ bandwidth\) \+ overhead/);
   const bn = hover(doc, { line: 3, character: 18 })!;
   assert.match((bn.contents as { value: string }).value, /fused into c's kernel/);
-  // The setting names the target for files without a target line; unknown names are dropped.
+  // The setting names the target for files without a target line; a value that is neither an id
+  // (built in, or layerlint.json's) nor a profile file path is dropped.
   assert.equal(normalizeSettings({ target: 'h200-fp16-b1' }).target, 'h200-fp16-b1');
-  assert.equal(normalizeSettings({ target: 'abacus' }).target, '');
+  assert.equal(normalizeSettings({ target: 'Abacus 9' }).target, '');
 });
 
 test('the α × ρ grid in ms: the file’s own cell is the analysis’ total; on a CPU core it falls with α and side, at GPU batch 1 it barely moves', () => {

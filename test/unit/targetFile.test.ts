@@ -96,7 +96,8 @@ test('target FILE on disk: inside the spec’s folder only (no .., no absolute p
 test('the layerlint.target setting: a built-in id, or a profile file in the document’s workspace folder', () => {
   assert.equal(normalizeSettings({ target: 'profiles/npu.json' }).target, 'profiles/npu.json');
   assert.equal(normalizeSettings({ target: 'edgetpu-int8' }).target, 'edgetpu-int8');
-  assert.equal(normalizeSettings({ target: 'tpu-v9' }).target, DEFAULT_SETTINGS.target);
+  assert.equal(normalizeSettings({ target: 'tpu-v9' }).target, 'tpu-v9', 'an id: layerlint.json may define it');
+  assert.equal(normalizeSettings({ target: 'TPU v9' }).target, DEFAULT_SETTINGS.target);
   const files = { 'file:///w/a': reader({ 'p/npu.json': NPU }), 'file:///w/a/b': reader({}) };
   const readIn = (folder: string) => files[folder as keyof typeof files];
   assert.deepEqual(resolveTargetSetting('xeon-1t', 'file:///w/a/n.layers', [], undefined), { id: 'xeon-1t' });
@@ -146,4 +147,21 @@ test('editor: a setting whose file cannot be used is target-unreadable on the ne
       resolveTargetSetting(value, uri, [pathToFileURL('/w').toString()], () => reader({ 'npu.json': NPU })),
   );
   assert.equal(good.get(TextDocument.create('file:///w/n.layers', 'layerspec', 1, text)).analysis.target!.id, 'my-npu');
+});
+
+test('editor: the setting may name one of layerlint.json’s targets by id; an id defined nowhere is target-unreadable', () => {
+  const cache = (target: string) =>
+    new AnalysisCache(
+      () => ({ ...DEFAULT_SETTINGS, target }),
+      () => ({ profiles: [NPU] }),
+    );
+  const text = 'network n\ninput 16x16x16\nc: conv 24 3x3\n';
+  const open = (target: string) => cache(target).get(TextDocument.create('file:///w/n.layers', 'layerspec', 1, text));
+  assert.equal(open('my-npu').analysis.target!.id, 'my-npu');
+  const unknown = open('tpu-v9');
+  assert.equal(unknown.analysis.target, undefined);
+  assert.match(
+    unknown.diagnostics.find((d) => d.code === 'target-unreadable')!.message,
+    /names 'tpu-v9', which is no target here \(targets: xeon-1t, .*, my-npu; or a profile file/,
+  );
 });

@@ -109,7 +109,7 @@ export const CODES = {
     stage: 'cost',
     severity: 'warning',
     summary:
-      'The layerlint.target setting names a profile file that cannot be read or is no target profile: no target.',
+      'The layerlint.target setting names no known target, or a profile file that cannot be read or is no target profile: no target.',
   },
   'kernel-overhead': {
     stage: 'cost',

@@ -277,7 +277,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
   const o = json as Record<string, unknown>;
   for (const key of Object.keys(o))
     if (!PROFILE_KEYS.includes(key)) errors.push(`unknown field '${key}' (${PROFILE_KEYS.join(', ')})`);
-  if (typeof o.id !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(o.id))
+  if (typeof o.id !== 'string' || !isProfileId(o.id))
     errors.push(`id: expected a name of lower-case letters, digits, '.', '_' or '-' (at most 64)`);
   else if (BY_ID.has(o.id)) errors.push(`id: '${o.id}' is a built-in target; give the profile a name of its own`);
   if (typeof o.summary !== 'string' || !o.summary.trim()) errors.push('summary: expected a one-line description');
@@ -362,6 +362,11 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
 /** The profile named `id`: one of `extra` (profile files, layerlint.json), else a built-in. */
 export function resolveTarget(id: string, extra: readonly TargetProfile[] | undefined): TargetProfile | undefined {
   return extra?.find((t) => t.id === id) ?? BY_ID.get(id);
+}
+
+/** Whether `value` has the form of a profile id: lower-case letters, digits, '.', '_' or '-', at most 64. */
+export function isProfileId(value: string): boolean {
+  return /^[a-z0-9][a-z0-9._-]{0,63}$/.test(value);
 }
 
 /**

@@ -10,6 +10,7 @@ import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Measurement } from './features/measured';
 import type { Settings, TargetSetting } from './settings';
+import { resolveTarget, TARGET_IDS } from '../core/targets';
 
 /** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`), percent-decoded when it is valid (`100%.layers` is kept as it is). */
 export function fileNameOf(uri: string): string {
@@ -34,9 +35,17 @@ export function debounceDelay(lastAnalysisMs: number | undefined, maxMs: number)
   return Math.min(maxMs, Math.max(MIN_DEBOUNCE_MS, Math.ceil(3 * lastAnalysisMs)));
 }
 
-/** The engine options of the target setting: its id (its profile first among the profiles), or its error and no target. */
+/**
+ * The engine options of the target setting: its id (its profile first among the profiles), or
+ * its error and no target. An id must be built in or one of layerlint.json's `targets`.
+ */
 function targetOptions(setting: TargetSetting, config: EngineOptions): EngineOptions {
   if ('error' in setting) return { defaultTarget: undefined, defaultTargetError: setting.error };
+  if (!setting.profile && !resolveTarget(setting.id, config.profiles))
+    return {
+      defaultTarget: undefined,
+      defaultTargetError: `The layerlint.target setting names '${setting.id}', which is no target here (targets: ${[...TARGET_IDS, ...(config.profiles ?? []).map((t) => t.id)].join(', ')}; or a profile file such as profiles/npu.json). No target is set.`,
+    };
   if (!setting.profile) return { defaultTarget: setting.id };
   return { defaultTarget: setting.id, profiles: [setting.profile, ...(config.profiles ?? [])] };
 }

@@ -6,7 +6,7 @@
 import type { Code } from '../core/diagnostics';
 import type { RuleOptions } from '../core/rules/options';
 import { parseRuleSettings, parseThresholds, type RuleSetting } from '../engine/config';
-import { isProfilePath, profileFromBytes, TARGET_IDS, type TargetProfile } from '../core/targets';
+import { isProfileId, isProfilePath, profileFromBytes, type TargetProfile } from '../core/targets';
 import type { Companions } from '../formats/types';
 
 export interface Settings {
@@ -77,7 +77,7 @@ export function normalizeSettings(raw: unknown): Settings {
     inlayHints: { enable: bool(hints.enable, DEFAULT_SETTINGS.inlayHints.enable) },
     debounceMs: debounce,
     target:
-      typeof r.target === 'string' && (TARGET_IDS.includes(r.target) || isProfilePath(r.target))
+      typeof r.target === 'string' && (isProfileId(r.target) || isProfilePath(r.target))
         ? r.target
         : DEFAULT_SETTINGS.target,
     bench: {
