@@ -685,10 +685,13 @@ test('a layerlint.json with problems gets diagnostics of its own at the value or
   const { uri } = server.open(join(dir, 'n.layers'));
   const onConfig = await server.diagnostics(configUri);
   assert.deepEqual(
-    onConfig.diagnostics.map((d) => [d.range.start, String(d.message)]),
+    onConfig.diagnostics.map((d) => [d.range, String(d.message)]),
     [
-      [{ line: 5, character: 2 }, "unknown key 'extra'"],
-      [{ line: 2, character: 27 }, 'thresholds.kernelOverheadShare: expected a share from 0 to 1, not 50'],
+      [{ start: { line: 5, character: 2 }, end: { line: 5, character: 9 } }, "unknown key 'extra'"],
+      [
+        { start: { line: 2, character: 27 }, end: { line: 2, character: 29 } },
+        'thresholds.kernelOverheadShare: expected a share from 0 to 1, not 50',
+      ],
     ],
   );
   // The rest of the file applies: 1:5 is within pointwiseRatio 6, so unbalanced-pointwise is silent.

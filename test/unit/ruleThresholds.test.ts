@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { parseThresholds } from '../../server/src/engine/config';
-import { clearConfigCache, configErrorOffset, readConfigFile } from '../../server/src/engine/configLoad';
+import { clearConfigCache, configErrorSpan, readConfigFile } from '../../server/src/engine/configLoad';
 import type { RuleOptions } from '../../server/src/core/rules/options';
 
 const count = (text: string, code: string, target?: string, rules: Partial<RuleOptions> = {}) =>
@@ -82,13 +82,13 @@ test('layerlint.json problems point at the line and column of the value or key a
   const text =
     '{\n  "thresholds": {\n    "kernelOverheadShare": 50,\n    "bogus": 1\n  },\n  "targets": [{}, "p.json"],\n  "extra": true\n}\n';
   const at = (error: string) => {
-    const o = configErrorOffset(text, error);
-    return o === undefined ? undefined : text.slice(o).split('\n')[0];
+    const span = configErrorSpan(text, error);
+    return span && text.slice(span.start, span.end);
   };
-  assert.equal(at('thresholds.kernelOverheadShare: expected a share from 0 to 1, not 50'), '50,');
-  assert.equal(at("thresholds: unknown threshold 'bogus' (…)"), '"bogus": 1');
-  assert.equal(at("unknown key 'extra'"), '"extra": true');
-  assert.equal(at('targets[1] (p.json): cannot read: ENOENT'), '"p.json"],');
+  assert.equal(at('thresholds.kernelOverheadShare: expected a share from 0 to 1, not 50'), '50');
+  assert.equal(at("thresholds: unknown threshold 'bogus' (…)"), '"bogus"');
+  assert.equal(at("unknown key 'extra'"), '"extra"');
+  assert.equal(at('targets[1] (p.json): cannot read: ENOENT'), '"p.json"');
   assert.equal(at('the configuration must be a JSON object'), undefined);
   const dir = mkdtempSync(join(tmpdir(), 'layerlint-thresholds-'));
   writeFileSync(join(dir, 'layerlint.json'), text);

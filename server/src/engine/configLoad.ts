@@ -28,10 +28,11 @@ export interface LoadedConfig {
   problems?: ConfigProblem[];
 }
 
-/** One problem of a configuration file, at the line and character (UTF-16, 0-based) of the value or key at fault. */
+/** One problem of a configuration file, at the value or key at fault (from `at` to `end`: line and UTF-16 character, 0-based). */
 export interface ConfigProblem {
   message: string;
   at?: Position;
+  end?: Position;
 }
 
 const cache = new Map<string, LoadedConfig>();
@@ -100,8 +101,8 @@ export function readConfigFile(path: string): LoadedConfig {
   const { config, errors } = parseConfig(json, (file) => readJsonFile(resolve(dirname(path), file)));
   const lines = new LineIndex(text);
   const problems = errors.map((message): ConfigProblem => {
-    const offset = configErrorOffset(text, message);
-    return offset === undefined ? { message } : { message, at: lines.positionAt(offset) };
+    const span = configErrorSpan(text, message);
+    return span ? { message, at: lines.positionAt(span.start), end: lines.positionAt(span.end) } : { message };
   });
   const where = ({ at }: ConfigProblem) => (at ? `${path}:${at.line + 1}:${at.character + 1}` : path);
   return {
@@ -117,9 +118,9 @@ export function readConfigFile(path: string): LoadedConfig {
  * Where in the configuration `text` the problem `error` (a parseConfig message, which starts
  * with the JSON path it is about: `thresholds.fcHeavyShare: …`, `targets[1] (p.json): …`,
  * `rules: unknown rule code 'x'`, `unknown key 'x'`) is: the offset of that value, or of the
- * key itself when the key is the problem; undefined when the path is not found.
+ * key itself when the key is the problem, as offsets; undefined when the path is not found.
  */
-export function configErrorOffset(text: string, error: string): number | undefined {
+export function configErrorSpan(text: string, error: string): { start: number; end: number } | undefined {
   const m = /^([A-Za-z$_][\w$-]*)((?:\.[\w$-]+|\[\d+\])*)(?: \([^)]*\))?: (.*)$/s.exec(error);
   const path: (string | number)[] = [];
   let badKey: string | undefined;
@@ -144,8 +145,8 @@ export function configErrorOffset(text: string, error: string): number | undefin
       node = node.items[step];
     } else return undefined;
   }
-  const target = (badKey !== undefined ? keyNode : node) as { range?: [number, number] } | undefined;
-  return target?.range?.[0];
+  const range = ((badKey !== undefined ? keyNode : node) as { range?: [number, number, number] } | undefined)?.range;
+  return range && { start: range[0], end: range[1] };
 }
 
 /** JSON text parsed, or an Error saying why it is not JSON. */

@@ -37,7 +37,7 @@ const SLOW_ANALYSIS_MS = 100;
 /** A configuration file (layerlint.json) by URI, and its problems where they are (published as its diagnostics). */
 export interface ConfigFileProblems {
   uri: string;
-  problems: { message: string; at?: { line: number; character: number } }[];
+  problems: { message: string; at?: { line: number; character: number }; end?: { line: number; character: number } }[];
 }
 
 /** What the server may need from its host process; the browser build provides none of it. */
@@ -86,7 +86,7 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     const diagnostics: Diagnostic[] = file.problems.map((p) => {
       const at = p.at ?? { line: 0, character: 0 };
       return {
-        range: { start: at, end: at },
+        range: { start: at, end: p.end ?? at },
         severity: DiagnosticSeverity.Warning,
         source: 'layerlint',
         message: p.message,
