@@ -2,8 +2,9 @@
 // Total: every character of the input ends up in a token, in whitespace or in a comment;
 // characters that start no token become error tokens, an unterminated string runs to the
 // end of its line and is flagged. Offsets are UTF-16 code units into the original text.
-// Tokens are columns of typed arrays (kind, start, end, line), read on char codes with no
-// object per token; a token's text is sliced only when the parser asks for it.
+// Tokens are columns of typed arrays (kind, start, end), read on char codes with no object
+// per token; a token's text is sliced only when the parser asks for it. No token holds a
+// line break, so two tokens are on one line when the text between them has none.
 
 import { isJsSpace } from '../chars';
 
@@ -19,8 +20,6 @@ export interface Tokens {
   kind: Uint8Array;
   start: Uint32Array;
   end: Uint32Array;
-  /** Zero-based line of `start`, to tell a value on the same line from the next field. */
-  line: Uint32Array;
   /** STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. */
   value: Uint32Array;
   strings: string[];
@@ -78,39 +77,30 @@ export function tokenize(text: string): Tokens {
   let kind = new Uint8Array(cap);
   let start = new Uint32Array(cap);
   let end = new Uint32Array(cap);
-  let lines = new Uint32Array(cap);
   let value = new Uint32Array(cap);
   const strings: string[] = [];
   const problems: number[] = [];
   const unterminated = new Set<number>();
   let count = 0;
-  const push = (k: number, s: number, e: number, line: number) => {
+  const push = (k: number, s: number, e: number) => {
     if (count === cap) {
       cap *= 2;
       const grow = <T extends Uint8Array | Uint32Array>(a: T, b: T) => (b.set(a), b);
       kind = grow(kind, new Uint8Array(cap));
       start = grow(start, new Uint32Array(cap));
       end = grow(end, new Uint32Array(cap));
-      lines = grow(lines, new Uint32Array(cap));
       value = grow(value, new Uint32Array(cap));
     }
     kind[count] = k;
     start[count] = s;
     end[count] = e;
-    lines[count] = line;
     return count++;
   };
   let i = 0;
-  let line = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      i++;
-      continue;
-    }
-    // space, \t, \r, \f, \v, BOM
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff) {
+    // space, \n, \t, \r, \f, \v, BOM
+    if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff) {
       i++;
       continue;
     }
@@ -121,7 +111,7 @@ export function tokenize(text: string): Tokens {
     }
     const s = i;
     if (isPunct(c)) {
-      push(PUNCT, s, ++i, line);
+      push(PUNCT, s, ++i);
       continue;
     }
     if (c === 34 || c === 39) {
@@ -147,7 +137,7 @@ export function tokenize(text: string): Tokens {
       }
       out += text.slice(from, i);
       if (closed) i++;
-      const t = push(STRING, s, i, line);
+      const t = push(STRING, s, i);
       value[t] = strings.length;
       strings.push(out);
       if (!closed) {
@@ -163,26 +153,26 @@ export function tokenize(text: string): Tokens {
       while (j < n && isDigit(text.charCodeAt(j))) j++;
       if (j > digits && (j === n || !isIdentPart(text.charCodeAt(j)))) {
         i = j;
-        push(NUMBER, s, i, line);
+        push(NUMBER, s, i);
         continue;
       }
       NUMBER_RE.lastIndex = i;
       if (NUMBER_RE.test(text)) {
         i = NUMBER_RE.lastIndex;
-        push(NUMBER, s, i, line);
+        push(NUMBER, s, i);
         continue;
       }
     }
     if (isIdentStart(c)) {
       i++;
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      push(IDENT, s, i, line);
+      push(IDENT, s, i);
       continue;
     }
     // Anything else: one error token up to the next whitespace or punctuation.
     i++;
     while (i < n && !endsErrorToken(text.charCodeAt(i))) i++;
-    problems.push(push(ERROR, s, i, line));
+    problems.push(push(ERROR, s, i));
   }
-  return { count, kind, start, end, line: lines, value, strings, problems, unterminated };
+  return { count, kind, start, end, value, strings, problems, unterminated };
 }
