@@ -70,32 +70,40 @@ const isPunct = (c: number) => c < 128 && (ASCII[c]! & PUNCT_CLASS) !== 0;
 /** Where an error token stops: whitespace, punctuation, a comment or a quote. */
 const endsErrorToken = (c: number) => isJsSpace(c) || isPunct(c) || c === 35 || c === 34 || c === 39;
 
+/**
+ * Columns kept from one call to the next, up to this many tokens (~1 MB): typed arrays that
+ * large live outside the heap, and allocating and zeroing four of them per parse cost more
+ * than the tokens themselves.
+ */
+const MAX_KEPT_TOKENS = 1 << 16;
+let kept = {
+  kind: new Uint8Array(0),
+  start: new Uint32Array(0),
+  end: new Uint32Array(0),
+  value: new Uint32Array(0),
+};
+
+/** `to` holding `from` at its start. */
+function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** The token columns of `text`. They may be reused by the next call: read them before tokenizing again. */
 export function tokenize(text: string): Tokens {
   const n = text.length;
   // About one token per 4 characters in real files: most never grow the columns.
-  let cap = (n >> 2) + 16;
-  let kind = new Uint8Array(cap);
-  let start = new Uint32Array(cap);
-  let end = new Uint32Array(cap);
-  let value = new Uint32Array(cap);
+  const want = (n >> 2) + 16;
+  const reuse = kept.kind.length >= want;
+  let cap = reuse ? kept.kind.length : want;
+  let kind = reuse ? kept.kind : new Uint8Array(cap);
+  let start = reuse ? kept.start : new Uint32Array(cap);
+  let end = reuse ? kept.end : new Uint32Array(cap);
+  let value = reuse ? kept.value : new Uint32Array(cap);
   const strings: string[] = [];
   const problems: number[] = [];
   const unterminated = new Set<number>();
   let count = 0;
-  const push = (k: number, s: number, e: number) => {
-    if (count === cap) {
-      cap *= 2;
-      const grow = <T extends Uint8Array | Uint32Array>(a: T, b: T) => (b.set(a), b);
-      kind = grow(kind, new Uint8Array(cap));
-      start = grow(start, new Uint32Array(cap));
-      end = grow(end, new Uint32Array(cap));
-      value = grow(value, new Uint32Array(cap));
-    }
-    kind[count] = k;
-    start[count] = s;
-    end[count] = e;
-    return count++;
-  };
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -109,12 +117,19 @@ export function tokenize(text: string): Tokens {
       i = eol < 0 ? n : eol;
       continue;
     }
-    const s = i;
-    if (isPunct(c)) {
-      push(PUNCT, s, ++i);
-      continue;
+    if (count === cap) {
+      cap *= 2;
+      kind = grown(kind, new Uint8Array(cap));
+      start = grown(start, new Uint32Array(cap));
+      end = grown(end, new Uint32Array(cap));
+      value = grown(value, new Uint32Array(cap));
     }
-    if (c === 34 || c === 39) {
+    const s = i;
+    let k = ERROR;
+    if (isPunct(c)) {
+      k = PUNCT;
+      i++;
+    } else if (c === 34 || c === 39) {
       i++;
       let closed = false;
       let out = '';
@@ -137,42 +152,46 @@ export function tokenize(text: string): Tokens {
       }
       out += text.slice(from, i);
       if (closed) i++;
-      const t = push(STRING, s, i);
-      value[t] = strings.length;
+      k = STRING;
+      value[count] = strings.length;
       strings.push(out);
       if (!closed) {
-        problems.push(t);
-        unterminated.add(t);
+        problems.push(count);
+        unterminated.add(count);
       }
-      continue;
-    }
-    if (c === 45 || c === 46 || isDigit(c)) {
-      // Fast path: a plain integer followed by no identifier character and no '.'.
-      let j = c === 45 ? i + 1 : i;
-      const digits = j;
-      while (j < n && isDigit(text.charCodeAt(j))) j++;
-      if (j > digits && (j === n || !isIdentPart(text.charCodeAt(j)))) {
-        i = j;
-        push(NUMBER, s, i);
-        continue;
+    } else {
+      if (c === 45 || c === 46 || isDigit(c)) {
+        // Fast path: a plain integer followed by no identifier character and no '.'.
+        let j = c === 45 ? i + 1 : i;
+        const digits = j;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+        if (j > digits && (j === n || !isIdentPart(text.charCodeAt(j)))) {
+          i = j;
+          k = NUMBER;
+        } else {
+          NUMBER_RE.lastIndex = i;
+          if (NUMBER_RE.test(text)) {
+            i = NUMBER_RE.lastIndex;
+            k = NUMBER;
+          }
+        }
       }
-      NUMBER_RE.lastIndex = i;
-      if (NUMBER_RE.test(text)) {
-        i = NUMBER_RE.lastIndex;
-        push(NUMBER, s, i);
-        continue;
+      if (k !== NUMBER && isIdentStart(c)) {
+        i++;
+        while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+        k = IDENT;
+      } else if (k !== NUMBER) {
+        // Anything else: one error token up to the next whitespace or punctuation.
+        i++;
+        while (i < n && !endsErrorToken(text.charCodeAt(i))) i++;
+        problems.push(count);
       }
     }
-    if (isIdentStart(c)) {
-      i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      push(IDENT, s, i);
-      continue;
-    }
-    // Anything else: one error token up to the next whitespace or punctuation.
-    i++;
-    while (i < n && !endsErrorToken(text.charCodeAt(i))) i++;
-    problems.push(push(ERROR, s, i));
+    kind[count] = k;
+    start[count] = s;
+    end[count] = i;
+    count++;
   }
+  if (cap <= MAX_KEPT_TOKENS && cap > kept.kind.length) kept = { kind, start, end, value };
   return { count, kind, start, end, value, strings, problems, unterminated };
 }
