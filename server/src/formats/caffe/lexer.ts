@@ -20,7 +20,10 @@ export interface Tokens {
   kind: Uint8Array;
   start: Uint32Array;
   end: Uint32Array;
-  /** STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. */
+  /**
+   * STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. IDENT tokens: the
+   * node of the identifier in the name trie, or 0 when the trie does not hold it (`identText`).
+   */
   value: Uint32Array;
   strings: string[];
   /** Indexes of the error tokens and unterminated strings, in text order. */
@@ -83,6 +86,57 @@ let kept = {
   value: new Uint32Array(0),
 };
 
+/**
+ * Identifiers seen by any parse, each kept once as one string: a file repeats a few dozen
+ * field names thousands of times. A trie over the 64 identifier characters, walked by the
+ * tokenizer as it reads an identifier, so that the parser finds a name without slicing or
+ * hashing it. Bounded: once full, new identifiers are sliced each time, and the next
+ * tokenize starts an empty trie (node numbers are valid from one tokenize to the next parse).
+ */
+const TRIE_NODES = 2048;
+const TRIE_ROOT = 1;
+/** An identifier character's index in a trie node (0 to 63). */
+const IDENT_INDEX = new Uint8Array(128);
+{
+  let k = 0;
+  for (let c = 0; c < 128; c++) if (ASCII[c]! & IDENT_PART) IDENT_INDEX[c] = k++;
+}
+/** `trie[node * 64 + IDENT_INDEX[c]]`: the child node, 0 when none. Node 0 is "not in the trie". */
+const trie = new Uint16Array(TRIE_NODES * 64);
+let trieNodes = 2;
+/** The identifier that ends at each node, once the parser asked for it. */
+const trieNames: (string | undefined)[] = new Array(TRIE_NODES).fill(undefined);
+
+/**
+ * The text of identifier token `t`, one string per distinct identifier while the trie has
+ * room; the trie learns an identifier the first time its text is asked for.
+ */
+export function identText(text: string, toks: Tokens, t: number): string {
+  const node = toks.value[t]!;
+  const known = node === 0 ? undefined : trieNames[node];
+  if (known !== undefined) return known;
+  const start = toks.start[t]!;
+  const end = toks.end[t]!;
+  let at = TRIE_ROOT;
+  for (let i = start; i < end && at !== 0; i++) {
+    const slot = (at << 6) | IDENT_INDEX[text.charCodeAt(i)]!;
+    if (trie[slot] === 0 && trieNodes < TRIE_NODES) trie[slot] = trieNodes++;
+    at = trie[slot]!;
+  }
+  if (at === 0) return text.slice(start, end);
+  const name = internalized(text.slice(start, end));
+  trieNames[at] = name;
+  return name;
+}
+
+/**
+ * `s` as V8's one copy of that text (a property key): flat, equal to the same literal by
+ * reference, and holding no reference to the document it was sliced from.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0]!;
+}
+
 /** `to` holding `from` at its start. */
 function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
   to.set(from);
@@ -92,6 +146,11 @@ function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
 /** The token columns of `text`. They may be reused by the next call: read them before tokenizing again. */
 export function tokenize(text: string): Tokens {
   const n = text.length;
+  if (trieNodes === TRIE_NODES) {
+    trie.fill(0);
+    trieNames.fill(undefined);
+    trieNodes = 2;
+  }
   // About one token per 4 characters in real files: most never grow the columns.
   const want = (n >> 2) + 16;
   const reuse = kept.kind.length >= want;
@@ -177,8 +236,12 @@ export function tokenize(text: string): Tokens {
         }
       }
       if (k !== NUMBER && isIdentStart(c)) {
+        // Walk the name trie on the way (node 0: not there, stays 0).
+        let node = trie[(TRIE_ROOT << 6) | IDENT_INDEX[c]!]!;
         i++;
-        while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+        for (let d = 0; i < n && isIdentPart((d = text.charCodeAt(i))); i++)
+          node = trie[(node << 6) | IDENT_INDEX[d]!]!;
+        value[count] = node;
         k = IDENT;
       } else if (k !== NUMBER) {
         // Anything else: one error token up to the next whitespace or punctuation.

@@ -4,10 +4,10 @@
 // of the file is still analysed. Knows nothing about Caffe except one recovery heuristic:
 // a `layer {` (or `layers {`) met inside a top-level layer block closes that block.
 // Kept small: a node holds its offsets and builds a span object only when asked; field names
-// are interned, so a name read thousands of times is one string whose hash is computed once.
+// are interned (lexer.ts), so a name read thousands of times is one string, hashed once.
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { ERROR, IDENT, NUMBER, PUNCT, STRING, type Tokens, tokenize } from './lexer';
+import { ERROR, IDENT, identText, NUMBER, PUNCT, STRING, type Tokens, tokenize } from './lexer';
 
 export class Scalar {
   readonly kind = 'scalar' as const;
@@ -82,31 +82,6 @@ const CH_LBRACE = 123,
   CH_NEWLINE = 10,
   CH_S = 115;
 
-/**
- * Field names seen by any parse, each kept once: a file repeats a few dozen names thousands
- * of times. An open-addressing table keyed by a hash of the name's char codes, so a name is
- * found without slicing it; bounded (at most half full), so hostile texts cannot grow it.
- */
-const NAME_SLOTS = 4096;
-const MAX_NAMES = NAME_SLOTS >> 1;
-const nameHashes = new Int32Array(NAME_SLOTS);
-const names: (string | undefined)[] = new Array(NAME_SLOTS).fill(undefined);
-let nameCount = 0;
-
-/**
- * `s` as V8's one copy of that text (a property key): flat, equal to the same literal by
- * reference, and holding no reference to the document it was sliced from.
- */
-function internalized(s: string): string {
-  return Object.keys({ [s]: 0 })[0]!;
-}
-
-/** Whether `text` holds `s` at `start`. */
-function sameChars(text: string, start: number, s: string): boolean {
-  for (let k = 0; k < s.length; k++) if (text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
-  return true;
-}
-
 /** The closing character of a block opened by `open` (`{` or `<`), or 0. */
 const closerOf = (open: number) => (open === CH_LBRACE ? CH_RBRACE : open === CH_LT ? CH_GT : 0);
 
@@ -157,28 +132,6 @@ class TextProtoParser {
 
   private textOf(t: number): string {
     return this.text.slice(this.tStart[t]!, this.tEnd[t]!);
-  }
-
-  /** The text of name token `t`, interned. */
-  private nameOf(t: number): string {
-    const { text } = this;
-    const start = this.tStart[t]!;
-    const end = this.tEnd[t]!;
-    let hash = 0;
-    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
-    const len = end - start;
-    for (let slot = hash & (NAME_SLOTS - 1); ; slot = (slot + 1) & (NAME_SLOTS - 1)) {
-      const known = names[slot];
-      if (known === undefined) {
-        if (nameCount >= MAX_NAMES) return text.slice(start, end);
-        const name = internalized(text.slice(start, end));
-        names[slot] = name;
-        nameHashes[slot] = hash;
-        nameCount++;
-        return name;
-      }
-      if (nameHashes[slot] === hash && known.length === len && sameChars(text, start, known)) return known;
-    }
   }
 
   /** The punctuation character of token `t`, or 0 when it is past the end or not punctuation. */
@@ -315,7 +268,7 @@ class TextProtoParser {
   private field(inLayer: boolean, topLevel: boolean, out: Field[]): boolean {
     const { count, kind, tStart, tEnd } = this;
     const nameTok = this.pos++;
-    const name = this.nameOf(nameTok);
+    const name = identText(this.text, this.toks, nameTok);
     const nameStart = tStart[nameTok]!;
     const nameEnd = tEnd[nameTok]!;
     const childInLayer = inLayer || (topLevel && this.isLayerKeyword(nameTok));
