@@ -2,6 +2,7 @@
 // each `layer { }` / legacy `layers { }` with its name, type, bottoms and tops; TRAIN-only
 // layers that have a TEST twin are dropped; a solver definition is not a net at all.
 import { fieldsOf, scalars } from './fields';
+import { internalized } from './lexer';
 import type { Document, Field, Message, Scalar } from './parser';
 
 export interface LayerDef {
@@ -77,11 +78,12 @@ function trainOnly(msg: Message): boolean {
 
 export function layerDefs(doc: Document): LayerDef[] {
   const defs: LayerDef[] = [];
-  // Type values are interned by the lexer: each distinct type is normalised once.
+  // Each distinct type is normalised once, to V8's one copy of the key: the type tables
+  // (Sets, and objects looked up by `own`) then find it without hashing or interning it again.
   const keys = new Map<string, string>();
   const keyOf = (type: string) => {
     let key = keys.get(type);
-    if (key === undefined) keys.set(type, (key = normaliseType(type)));
+    if (key === undefined) keys.set(type, (key = internalized(normaliseType(type))));
     return key;
   };
   for (const f of doc.root.fields) {

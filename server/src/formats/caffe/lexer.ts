@@ -133,7 +133,7 @@ export function identText(text: string, toks: Tokens, t: number): string {
  * `s` as V8's one copy of that text (a property key): flat, equal to the same literal by
  * reference, and holding no reference to the document it was sliced from.
  */
-function internalized(s: string): string {
+export function internalized(s: string): string {
   return Object.keys({ [s]: 0 })[0]!;
 }
 

@@ -63,11 +63,12 @@ export function settleDepthwise(graph: Graph, dwOut: Map<number, number>, diag: 
 /** A conv with no weighted layer after it is the classifier: α does not scale its outputs. */
 export function markClassifiers(graph: Graph): void {
   const n = graph.layers.length;
-  const weightedAfter = new Uint8Array(n);
+  // A plain array: a typed array this long would live outside the heap, costlier to make.
+  const weightedAfter: boolean[] = new Array(n).fill(false);
   for (let i = n - 1; i >= 0; i--) {
     const l = graph.layers[i]!;
     const weighted = l.op.kind === 'conv' || l.op.kind === 'dwconv' || l.op.kind === 'deconv' || l.op.kind === 'fc';
-    for (const j of l.inputs) if (j >= 0 && (weighted || weightedAfter[i])) weightedAfter[j] = 1;
+    for (const j of l.inputs) if (j >= 0 && (weighted || weightedAfter[i])) weightedAfter[j] = true;
     if ((l.op.kind === 'conv' || l.op.kind === 'deconv') && !weightedAfter[i]) l.op.fixed = true;
   }
 }
