@@ -67,8 +67,10 @@ export function markClassifiers(graph: Graph): void {
   const weightedAfter: boolean[] = new Array(n).fill(false);
   for (let i = n - 1; i >= 0; i--) {
     const l = graph.layers[i]!;
-    const weighted = l.op.kind === 'conv' || l.op.kind === 'dwconv' || l.op.kind === 'deconv' || l.op.kind === 'fc';
+    const op = l.op;
+    const kind = op.kind;
+    const weighted = kind === 'conv' || kind === 'dwconv' || kind === 'deconv' || kind === 'fc';
     for (const j of l.inputs) if (j >= 0 && (weighted || weightedAfter[i])) weightedAfter[j] = true;
-    if ((l.op.kind === 'conv' || l.op.kind === 'deconv') && !weightedAfter[i]) l.op.fixed = true;
+    if ((op.kind === 'conv' || op.kind === 'deconv') && !weightedAfter[i]) op.fixed = true;
   }
 }
