@@ -17,7 +17,7 @@ import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settin
 import { hover } from '../../server/src/lsp/features/hover';
 import { renderReportBody, targetRidge, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
 import { reportExtras } from '../../server/src/report/extras';
-import { codeLenses } from '../../server/src/lsp/features/codeLens';
+import { codeLenses, LineLensSets, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { spearman } from '../../bench/stats';
 
 const report = (text: string, options: EngineOptions = {}) =>
@@ -240,7 +240,8 @@ test('editor: lenses carry each line’s estimated ms and the total, the hover f
   const est = doc.analysis.latency()!;
   const conv = est.layers[0]!;
   assert.equal(conv.runs, 'kernel');
-  const titles = codeLenses(doc).map((l) => l.command?.title ?? '');
+  const sets = new LineLensSets();
+  const titles = codeLenses(doc, sets).map((l) => resolveCodeLens(doc, l, sets).command?.title ?? '');
   assert.ok(
     titles.some((t) => t.startsWith('Total') && t.includes(`on xeon-1t`)),
     titles.join(' | '),
