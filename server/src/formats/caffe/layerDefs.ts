@@ -2,7 +2,6 @@
 // each `layer { }` / legacy `layers { }` with its name, type, bottoms and tops; TRAIN-only
 // layers that have a TEST twin are dropped; a solver definition is not a net at all.
 import { fieldsOf, scalars } from './fields';
-import { LAYER_FIELDS } from './layerTypes';
 import { internalized } from './lexer';
 import type { Document, Field, Message, Scalar } from './parser';
 
@@ -40,6 +39,27 @@ export const NET_FIELDS = new Set([
   'debug_info',
   'layer',
   'layers',
+]);
+
+/** Fields of LayerParameter (and V1LayerParameter) that say nothing about shapes or costs. */
+const LAYER_FIELDS = new Set([
+  'name',
+  'type',
+  'bottom',
+  'top',
+  'phase',
+  'loss_weight',
+  'param',
+  'blobs',
+  'propagate_down',
+  'include',
+  'exclude',
+  'transform_param',
+  'loss_param',
+  // V1 (`layers { }`) training fields.
+  'blobs_lr',
+  'weight_decay',
+  'blob_share_mode',
 ]);
 
 const SOLVER_FIELDS = new Set([
