@@ -10,12 +10,19 @@ import { join } from 'node:path';
 import { analyzeSource, type EngineOptions } from '../../server/src/engine/analyzeSource';
 import { buildReport } from '../../server/src/report/model';
 import { latencyAt, ms } from '../../server/src/core/latency';
-import { bandwidth, TARGETS, TARGET_IDS, targetProfile, type TargetProfile } from '../../server/src/core/targets';
+import {
+  bandwidth,
+  TARGETS,
+  TARGET_IDS,
+  targetProfile,
+  targetRidge,
+  type TargetProfile,
+} from '../../server/src/core/targets';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settings';
 import { hover } from '../../server/src/lsp/features/hover';
-import { renderReportBody, targetRidge, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
+import { renderReportBody, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
 import { reportExtras } from '../../server/src/report/extras';
 import { codeLenses, LineLensSets, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { spearman } from '../../bench/stats';
@@ -37,7 +44,13 @@ test('a conv layer: max(MACs / dense rate, bytes / bandwidth) + kernel overhead,
     const bytes = (batch * (56 * 56 * 64 + 56 * 56 * 128) + c.params) * t.bytesPerElement;
     assert.equal(c.latencyMs, roofline(t, 'dense', work, bytes), t.id);
     assert.equal(r.totals.latencyMs, c.latencyMs);
-    assert.deepEqual(r.target, { id: t.id, summary: t.summary, batch, complete: true });
+    assert.deepEqual(r.target, {
+      id: t.id,
+      summary: t.summary,
+      batch,
+      complete: true,
+      ridgeMacsPerByte: targetRidge(t),
+    });
   }
 });
 
@@ -302,6 +315,10 @@ test('the HTML report’s roofline chart uses the target’s own ridge point and
     assert.ok(html({ target: t.id }).includes(`(ridge ${ridge} MACs/byte on ${t.id})`), t.id);
   }
   assert.ok(html({}).includes(`(ridge ${RIDGE_MACS_PER_BYTE} MACs/byte)`));
+  // A profile that is not built in (a calibrated file, layerlint.json's targets) gets its own ridge too.
+  const own: TargetProfile = { ...profile('xeon-1t'), id: 'my-cpu', bytesPerMs: profile('xeon-1t').bytesPerMs / 4 };
+  assert.equal(targetRidge(own), Number((targetRidge(profile('xeon-1t')) * 4).toPrecision(3)));
+  assert.ok(html({ target: 'my-cpu', profiles: [own] }).includes(`(ridge ${targetRidge(own)} MACs/byte on my-cpu)`));
 });
 
 test('kernel-overhead and elementwise-share: where the estimate goes, on targets where it matters, silent where conv + BN + activation fuse', () => {

@@ -225,6 +225,15 @@ export function channelsAsRun(t: TargetProfile, channels: number): number {
 }
 
 /** The profile named `id`, or undefined. */
+/**
+ * A target's own ridge point in fp32 MACs per byte (the report's roofline chart counts 4 bytes
+ * per element): its dense MAC rate over its bandwidth, scaled by its precision (an fp16 layer
+ * moves half the chart's bytes).
+ */
+export function targetRidge(t: TargetProfile): number {
+  return Number(((t.rates.dense / t.bytesPerMs) * (t.bytesPerElement / 4)).toPrecision(3));
+}
+
 export function targetProfile(id: string): TargetProfile | undefined {
   return BY_ID.get(id);
 }
