@@ -8,7 +8,7 @@
 // JSON of its expanded network (every layer with its op, options and inputs). The model files
 // are third-party and are read at run time from LAYERLINT_CORPUS (default
 // /work/shared/corpus); a missing file is skipped with a printed reason. `.layers` uses the
-// generated network.
+// generated network. LAYERLINT_BENCH_FORMATS (e.g. `caffe,darknet`) measures only those formats.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../server/src/core/ir';
@@ -17,6 +17,7 @@ import { generateLayers, graphToJson } from './generate';
 import { cpuMs, summarize, type Figure } from './stats';
 
 const CORPUS = process.env.LAYERLINT_CORPUS ?? '/work/shared/corpus';
+const ONLY = process.env.LAYERLINT_BENCH_FORMATS?.split(',');
 
 /** Per format, the files measured (relative to CORPUS), and the label each figure gets. */
 export const FORMAT_FILES: { format: string; label: string; file: string }[] = [
@@ -128,6 +129,7 @@ export function formatsBench(): Figure[] {
     }
     cases.push({ format: c.format, label: c.label, text: readFileSync(path, 'utf8'), fileName: c.file });
   }
+  if (ONLY) cases.splice(0, cases.length, ...cases.filter((c) => ONLY.includes(c.format)));
   // Every file is analysed until steady before any is measured: the first file measured
   // would otherwise run code still being optimised for the files after it (seen: .layers 1k
   // at 5.5 ms first, 1.4 ms when measured again after the others).
