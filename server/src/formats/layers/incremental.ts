@@ -127,7 +127,10 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   for (const [st, by] of moves) if (by) shiftStmt(st, by);
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
-  prev.naming.rebind(layers);
+  prev.naming.rebind(
+    layers,
+    [...replaced].map(([old, r]) => [old, r.stmt]),
+  );
   return {
     ...prev,
     graph,
