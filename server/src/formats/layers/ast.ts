@@ -82,3 +82,9 @@ export interface FileAst {
   statements: Stmt[];
   errors: SyntaxError[];
 }
+
+/** The `from=` argument of an op (a chain's first op reads its input from it), if any. */
+export function fromArg(op: OpNode): Arg | undefined {
+  for (const a of op.args) if (a.key?.text === 'from') return a;
+  return undefined;
+}

@@ -13,7 +13,7 @@
 // npm run fuzz). The previous result must not be used afterwards: its nodes now carry the
 // new offsets.
 import type { Graph, LayerOp, Span } from '../../core/ir';
-import type { Arg, LayerStmt, OpNode, Stmt, Word } from './ast';
+import { type Arg, fromArg, type LayerStmt, type OpNode, type Stmt, type Word } from './ast';
 import { soleConsumers } from '../../core/costs';
 import { checkOp, OP_SPECS } from './lower/checkOp';
 import { implicitBiasOf } from './lower/implicitBias';
@@ -205,7 +205,7 @@ function lineAfter(text: string, at: number): number {
 }
 
 function fromText(op: OpNode): string | undefined {
-  return op.args.find((a) => a.key?.text === 'from')?.value.text;
+  return fromArg(op)?.value.text;
 }
 
 function argTexts(op: OpNode): string {

@@ -8,7 +8,7 @@
 import { exact } from '../../../core/format';
 import type { Layer, LayerOp } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
-import type { BlockStmt, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from '../ast';
+import { type BlockStmt, fromArg, type LayerStmt, type OpNode, type RepeatStmt, type Stmt, type Word } from '../ast';
 import type { OpSpec } from '../ops';
 import { resolveWord, type Env } from '../values';
 import { bindBlockParams } from './blocks';
@@ -69,10 +69,10 @@ export class Lowering {
   }
 
   lowerChain(stmt: LayerStmt, prev: number, ctx: LowerCtx): number {
-    const fromArg = stmt.chain[0]?.args.find((a) => a.key?.text === 'from');
+    const from = stmt.chain.length ? fromArg(stmt.chain[0]!) : undefined;
     let input = prev;
-    if (fromArg) {
-      const r = this.resolveName(fromArg.value, ctx);
+    if (from) {
+      const r = this.resolveName(from.value, ctx);
       if (r !== undefined) input = r;
     }
     let out = input;
@@ -187,7 +187,12 @@ export class Lowering {
   ): number {
     const free = envFree(node, ctx.env);
     const byText = free && !spec.rest;
-    const textKey = byText ? this.text.slice(node.span.start, node.span.end) : '';
+    // An op without arguments is its keyword (a string the tree shares, its hash computed once).
+    const textKey = !byText
+      ? ''
+      : node.args.length
+        ? this.text.slice(node.span.start, node.span.end)
+        : node.keyword.text;
     if (byText) {
       const same = this.sharedOps.ofText(opIndex, textKey);
       if (same) return this.finishOp(same, same, opIndex, stmt, input, ctx);
