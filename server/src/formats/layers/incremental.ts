@@ -212,8 +212,8 @@ function argTexts(op: OpNode): string {
   return op.args.map((a) => `${a.key?.text ?? ''}=${a.value.text}`).join(' ');
 }
 
-// Shifting: the parser shares a span object between a positional argument and its value, and
-// between an argument-free op and its keyword; every other node has its own.
+// Shifting: a positional argument is its value's word (one object), and an argument-free op
+// shares its keyword's span object; every other node has its own.
 function shift(span: Span, delta: number): void {
   span.start += delta;
   span.end += delta;

@@ -280,8 +280,7 @@ function parseArgs(L: LineTokens, from: number, to: number, err: Err): Arg[] | u
       args.push({ key: word(L, i), value: word(L, i + 2), span: { start: L.starts[i]!, end: L.ends[i + 2]! } });
       i += 3;
     } else {
-      const value = word(L, i);
-      args.push({ value, span: value.span });
+      args.push(word(L, i));
       i++;
     }
   }
