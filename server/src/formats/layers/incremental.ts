@@ -13,7 +13,7 @@
 // npm run fuzz). The previous result must not be used afterwards: its nodes now carry the
 // new offsets.
 import type { Graph, LayerOp, Span } from '../../core/ir';
-import { type Arg, fromArg, type LayerStmt, type OpNode, type Stmt, type Word } from './ast';
+import { type Arg, fromArg, type LayerStmt, type OpNode, type Stmt, Word } from './ast';
 import { soleConsumers } from '../../core/costs';
 import { checkOp, OP_SPECS } from './lower/checkOp';
 import { implicitBiasOf } from './lower/implicitBias';
@@ -220,14 +220,19 @@ function shift(span: Span, delta: number): void {
 }
 
 function shiftWord(w: Word, delta: number): void {
-  shift(w.span, delta);
+  w.start += delta;
+  w.end += delta;
 }
 
 function shiftArgs(args: Arg[], delta: number): void {
   for (const a of args) {
+    if (a instanceof Word) {
+      shiftWord(a, delta);
+      continue;
+    }
     if (a.key) shiftWord(a.key, delta);
     shiftWord(a.value, delta);
-    if (a.span !== a.value.span) shift(a.span, delta);
+    shift(a.span, delta);
   }
 }
 

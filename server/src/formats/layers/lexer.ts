@@ -2,7 +2,7 @@
 // The language is line-oriented, so the parser asks for one line at a time; a `#` starts a
 // comment that runs to the end of the line. Words keep balanced parentheses together so that
 // `(mid + 4)` is one expression token. The parser reads a line's tokens as columns of typed
-// arrays (`LineTokens`, reused from line to line: no object or string per token); the
+// arrays (`LineTokens`, reused from line to line and parse to parse: no object or string per token); the
 // editor features read them as `Token` objects (`lexLine`, `lexLines`).
 
 export type TokenKind = 'word' | 'colon' | 'pipe' | 'eq' | 'lbrace' | 'rbrace' | 'error';
@@ -87,7 +87,8 @@ export class LineTokens {
   /** Offset of `#` when the line has a comment, else -1. */
   commentStart = -1;
   private shared: (string | undefined)[] | undefined;
-  constructor(readonly text: string) {}
+  /** The text whose lines `lex` reads (set anew to reuse the columns for another text). */
+  constructor(public text: string) {}
 
   /** A token's text. */
   tokenText(i: number): string {

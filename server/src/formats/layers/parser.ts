@@ -34,6 +34,9 @@ interface Container {
   body: Stmt[];
 }
 
+/** The parser's token columns, reused by every parse (parses never nest). */
+const lineTokens = new LineTokens('');
+
 /** Whether token `i` of the line is the word `w` (compared in place, nothing sliced). */
 function isWord(L: LineTokens, i: number, w: string): boolean {
   const s = L.starts[i]!;
@@ -72,7 +75,8 @@ export function parseLayers(text: string, start = 0, end = text.length): FileAst
     return true;
   };
 
-  const L = new LineTokens(text);
+  const L = lineTokens;
+  L.text = text;
   for (let pos = start; pos <= end; ) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0 || eol > end) eol = end;
