@@ -92,6 +92,7 @@ export interface FileAst {
 
 /** The `from=` argument of an op (a chain's first op reads its input from it), if any. */
 export function fromArg(op: OpNode): Arg | undefined {
-  for (const a of op.args) if (a.key?.text === 'from') return a;
+  // A positional argument (a Word) has no key: skipped without reading one.
+  for (const a of op.args) if (!(a instanceof Word) && a.key?.text === 'from') return a;
   return undefined;
 }
