@@ -2,11 +2,12 @@
 // the CLI, the web extension (dist/web/: client + server in a web worker), (with --tests)
 // every test file under test/ into out/test/, and (with --editors) the extension-host suite
 // that real VS Code loads into out/editors/. The web bundles are built for the browser
-// platform and fail the build if any Node module leaks into them.
+// platform and fail the build if any Node module leaks into them. The Node bundles in dist/
+// load the readers' rarely used third-party modules from dist/lazy/ on first use (below).
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readdirSync, statSync, rmSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { TEXT_LOADERS } from './tools/loaders.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -58,6 +59,47 @@ const web = {
   define: { ...common.define, 'process.env.NODE_ENV': '"production"' },
 };
 
+// Modules only some files need (YAML: Ultralytics models and Keras / TF.js JSON; the ONNX
+// decoder with protobufjs and long: .onnx files and `bench`; fflate: .keras archives) are
+// ~200 KB of the server bundle. In the Node bundles each is a stand-in with the real module's
+// export names as getters that require dist/lazy/NAME.js on the first read of any of them
+// (call time, never at start-up: no LayerLint module reads them at its top level). The web
+// bundle and the test bundles keep them inline.
+const LAZY_MODULES = {
+  yaml: { entry: 'yaml', imported: /^yaml$/ },
+  fflate: { entry: 'fflate', imported: /^fflate$/ },
+  onnxProto: { entry: './server/src/formats/onnx/proto/onnx.js', imported: /\/proto\/onnx\.js$/ },
+};
+const lazyChunks = await esbuild.build({
+  ...common,
+  sourcemap: false,
+  entryPoints: Object.fromEntries(Object.entries(LAZY_MODULES).map(([name, m]) => [name, m.entry])),
+  outdir: 'dist/lazy',
+});
+if (lazyChunks.errors.length) process.exit(1);
+const requireFromHere = createRequire(import.meta.url);
+/** The stand-in module for `name`: its export names, each a getter on the chunk (loaded once). */
+function standIn(name) {
+  const names = Object.keys(requireFromHere(resolve(`dist/lazy/${name}.js`)));
+  return [
+    `let loaded;`,
+    `const load = () => (loaded ??= require(${JSON.stringify(`./lazy/${name}.js`)}));`,
+    `Object.defineProperty(exports, '__esModule', { value: true });`,
+    `for (const name of ${JSON.stringify(names)})`,
+    `  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+  ].join('\n');
+}
+const lazyLoad = {
+  name: 'lazy-load',
+  setup(build) {
+    for (const [name, m] of Object.entries(LAZY_MODULES))
+      build.onResolve({ filter: m.imported }, () => ({ path: name, namespace: 'lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: standIn(a.path), loader: 'js' }));
+    // The chunk itself is read at run time, next to the bundle that requires it.
+    build.onResolve({ filter: /^\.\/lazy\//, namespace: 'lazy' }, (a) => ({ path: a.path, external: true }));
+  },
+};
+
 const builds = [
   esbuild.build({
     ...web,
@@ -90,6 +132,7 @@ const builds = [
     },
     // The optional ONNX Runtime (layerlint bench) is loaded from node_modules when present.
     external: ['onnxruntime-node'],
+    plugins: [lazyLoad],
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   }),

@@ -1,11 +1,11 @@
 // Editor latency, memory and start-up against the real bundled server process: time from
 // didChange to the matching publishDiagnostics (debounce 0), response times of code lens
 // (first request of a version, and the same request again from the version's cache, with
-// the response's size), hover, inlay hints and code actions, resident memory with 100,000
+// the response's size; then the resolves of one screen of lenses, sent at once), hover, inlay hints and code actions, resident memory with 100,000
 // layers open and after 1,000 edits, and time from spawn to the initialize response.
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import type { CodeLens, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { startTestServer, type TestServer } from '../test/protocol/lspClient';
 import { generateLayers } from './generate';
 import { summarize, type Figure } from './stats';
@@ -51,6 +51,7 @@ async function editLatency(server: TestServer, layers: number, edits: number): P
   const diag: number[] = [];
   const lens: number[] = [];
   const lensCached: number[] = [];
+  const lensResolve: number[] = [];
   const hover: number[] = [];
   const hints: number[] = [];
   const actions: number[] = [];
@@ -71,9 +72,15 @@ async function editLatency(server: TestServer, layers: number, edits: number): P
     const published = await wait;
     diag.push(performance.now() - t);
     const line = Math.min(doc.lineCount - 1, 15 + (i % 200));
-    await time(lens, () => server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }));
+    let lenses: CodeLens[] = [];
+    await time(lens, async () => {
+      lenses = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    });
     // The same request again: served from the version's cache, so what is left is the transfer.
     await time(lensCached, () => server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }));
+    // What VS Code then resolves: the unresolved lenses of one screen (~50 lines), all at once.
+    const onScreen = lenses.filter((l) => !l.command && l.range.start.line >= line && l.range.start.line < line + 50);
+    await time(lensResolve, () => Promise.all(onScreen.map((l) => server.conn.sendRequest('codeLens/resolve', l))));
     await time(hover, () =>
       server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 6 } }),
     );
@@ -109,6 +116,7 @@ async function editLatency(server: TestServer, layers: number, edits: number): P
   for (const [name, samples] of [
     ['code_lens', lens],
     ['code_lens_cached', lensCached],
+    ['code_lens_resolve_screen', lensResolve],
     ['hover', hover],
     ['inlay_hints', hints],
     ['code_actions', actions],

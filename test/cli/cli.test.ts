@@ -5,7 +5,7 @@
 // result would not parse).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -403,7 +403,7 @@ test('config: an invalid layerlint.json is a usage error naming the file and the
   write(join(dir, 'a.layers'), SMALL());
   const r = run(['check', '.'], { cwd: dir });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /layerlint\.json: rules\.separable-conv: 'loud' is not one of/);
+  assert.match(r.stderr, /layerlint\.json:1:28: rules\.separable-conv: 'loud' is not one of/);
   assert.match(r.stderr, /budget\.macs: 'many' is not a count/);
   write(join(dir, 'layerlint.json'), '{ "rules": ');
   assert.match(run(['check', '.'], { cwd: dir }).stderr, /invalid JSON/);
@@ -876,7 +876,7 @@ test('check in worker threads: an invalid configuration stops the run at the sam
   const a = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '0' } });
   const b = run(['check', '.'], { cwd: dir, env: { LAYERLINT_WORKERS: '3' } });
   assert.equal(a.code, 2);
-  assert.match(a.stderr, /a5[\\/]layerlint\.json: rules\.separable-conv/);
+  assert.match(a.stderr, /a5[\\/]layerlint\.json:1:28: rules\.separable-conv/);
   assert.deepEqual(b, a);
 });
 
@@ -889,4 +889,18 @@ test('check in worker threads: how many', () => {
   assert.equal(workerCount(500, { LAYERLINT_WORKERS: '1' }, {}, script), 0);
   assert.equal(workerCount(500, { LAYERLINT_WORKERS: '4' }, {}, undefined), 0);
   assert.equal(workerCount(500, { LAYERLINT_WORKERS: '4' }, { verbose: () => {} }, script), 0);
+});
+
+test('a reader that closes the pipe early ends the run quietly with status 141, not a stack trace', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-pipe-'));
+  for (let i = 0; i < 200; i++) copyFileSync('examples/mobilenet_v1_conv.layers', join(dir, `net${i}.layers`));
+  const child = spawn(process.execPath, [resolve('dist/cli.js'), 'check', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const status = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  assert.equal(stderr, '');
+  assert.equal(status, 141);
 });

@@ -40,6 +40,14 @@ const referenced = [
   ...(c.grammars ?? []).map((g) => g.path),
   ...(c.jsonValidation ?? []).map((j) => j.url),
   ...(c.snippets ?? []).map((s) => s.path),
+  // the chunks the Node bundles require on first use (esbuild.mjs, LAZY_MODULES)
+  ...['dist/serverMain.js', 'dist/bench.js'].flatMap((bundle) =>
+    [
+      ...execFileSync('unzip', ['-p', vsix, `extension/${bundle}`], { encoding: 'utf8', maxBuffer: 2 ** 26 }).matchAll(
+        /require\("\.\/(lazy\/\w+\.js)"\)/g,
+      ),
+    ].map((m) => `dist/${m[1]}`),
+  ),
 ]
   .filter(local)
   .map(norm);

@@ -6,7 +6,7 @@
 // bench process (the runner on its own).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
@@ -31,8 +31,13 @@ after(async () => {
 const NET =
   'network n\ninput 32x32x16\nc1: conv 32 3x3 | bn | relu\nd: dwconv 3x3 | bn | relu\np: conv 64 1x1\ng: avgpool global\nf: fc 10\n';
 
+/** A document's lenses, each resolved (the per-line lenses come as ranges and data). */
 const lensesOf = async (uri: string) =>
-  (await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+  (await Promise.all(
+    ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) =>
+      l.command ? l : server.conn.sendRequest('codeLens/resolve', l),
+    ),
+  )) as CodeLens[];
 const titles = (lenses: CodeLens[], line: number) =>
   lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
 const hoverAt = async (uri: string, line: number, character: number) => {
@@ -217,9 +222,11 @@ test('the bench runner: ONNX Runtime missing, a crashed bench process and a miss
     warmup: 1,
     repeats: 1,
   };
-  // The real bench bundle where no node_modules can be found: onnxruntime-node is not installed there.
+  // The real bench bundle (with the chunks it loads on first use, as installed) where no
+  // node_modules can be found: onnxruntime-node is not installed there.
   const alone = mkdtempSync(join(tmpdir(), 'layerlint-no-ort-'));
   copyFileSync('dist/bench.js', join(alone, 'bench.js'));
+  cpSync('dist/lazy', join(alone, 'lazy'), { recursive: true });
   const unavailable = await runBench(join(alone, 'bench.js'), request, () => undefined).outcome;
   assert.ok('unavailable' in unavailable, JSON.stringify(unavailable));
   assert.match(

@@ -61,6 +61,23 @@ test('a cache V8 rejects is replaced, and the server still starts', () => {
   }
 });
 
+test('a cache of another bundle of the same length is not used: the new bundle runs', () => {
+  const dir = copyServer();
+  try {
+    assert.equal(version(dir), VERSION);
+    // Same length, one string changed: V8's own check (the source's length) accepts the old cache.
+    const other = VERSION.replace(/\d(?!.*\d)/, (d) => String((Number(d) + 1) % 10));
+    const bundle = join(dir, 'serverMain.js');
+    const text = readFileSync(bundle, 'utf8');
+    assert.ok(text.includes(`"${VERSION}"`));
+    writeFileSync(bundle, text.replaceAll(`"${VERSION}"`, `"${other}"`));
+    assert.equal(readFileSync(bundle).length, Buffer.byteLength(text));
+    assert.equal(version(dir), other);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('LAYERLINT_CODE_CACHE=0 runs the bundle without writing a cache', () => {
   const dir = copyServer();
   try {

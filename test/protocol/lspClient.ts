@@ -47,6 +47,8 @@ export async function startTestServer(
     workDoneProgress?: boolean;
     /** Declare workspace.codeLens.refreshSupport. */
     refreshLenses?: boolean;
+    /** The workspace folders (file URIs) to initialize with; none by default. */
+    workspaceFolders?: string[];
   } = {},
 ): Promise<TestServer> {
   const proc = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], { stdio: 'pipe' });
@@ -87,6 +89,9 @@ export async function startTestServer(
   const init = (await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: null,
+    ...(options.workspaceFolders
+      ? { workspaceFolders: options.workspaceFolders.map((uri, i) => ({ uri, name: `folder${i}` })) }
+      : {}),
     capabilities: {
       workspace: {
         configuration: options.configuration !== undefined,

@@ -127,15 +127,27 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
     lenses.some((l) => l.command?.title.startsWith('Total 4.87G MACs')),
     'network total lens',
   );
-  const conv2Lens = lenses.find(
-    (l) => l.range.start.line === conv2.range.start.line && l.command!.title.includes('separable'),
-  );
-  assert.equal(conv2Lens?.command?.title, '231.2M MACs (4.8%) · 18.4K params · separable: 29.3M, -87.3%');
   const unresolved = lenses.filter((l) => !l.command);
-  assert.equal(unresolved.length, 4, 'two α and two ρ lenses, resolved on demand');
+  const estimates = unresolved.filter((l) => typeof l.data !== 'number');
+  assert.equal(estimates.length, 4, 'two α and two ρ lenses, resolved on demand');
+  const networkLine = lenses.find((l) => l.command?.title.startsWith('Total'))!.range.start.line;
+  const perLine = lenses.filter((l) => l.range.start.line !== networkLine);
+  assert.ok(
+    perLine.length > 20 && perLine.every((l) => !l.command && typeof l.data === 'number'),
+    'per-line lenses: data only',
+  );
   const resolved = (await Promise.all(
     unresolved.map((l) => server.conn.sendRequest('codeLens/resolve', l)),
   )) as CodeLens[];
+  const conv2Lens = resolved.find(
+    (l) => l.range.start.line === conv2.range.start.line && l.command!.title.includes('separable'),
+  );
+  assert.equal(conv2Lens?.command?.title, '231.2M MACs (4.8%) · 18.4K params · separable: 29.3M, -87.3%');
+  assert.deepEqual(resolved.find((l) => l.range.start.line === conv2.range.start.line && l.command!.command)?.command, {
+    title: 'Make depthwise-separable',
+    command: 'layerlint.applySeparable',
+    arguments: [uri, 1, separable[0]!.data.layer],
+  });
   assert.ok(
     resolved.some((l) => l.command?.title === 'α 0.5: 1.22G' && l.command.command === 'layerlint.setWidth'),
     JSON.stringify(resolved.map((l) => l.command?.title)),
@@ -144,7 +156,6 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
     resolved.some((l) => l.command?.title === 'ρ 160: 2.48G' && l.command.command === 'layerlint.setResolution'),
   );
   // The network line reads whole beside the code: its lenses, as VS Code joins them with " | ", fit in 100 characters.
-  const networkLine = lenses.find((l) => l.command?.title.startsWith('Total'))!.range.start.line;
   const onNetworkLine = lenses
     .map((l) => (l.command ? l : resolved[unresolved.indexOf(l)]!))
     .filter((l) => l.range.start.line === networkLine);
@@ -180,8 +191,23 @@ test('diagnostics, code lens, hover, quick fix and fix-all on mobilenet_v1_conv.
     contentChanges: [{ text: fixed }],
   });
   const after2 = await server.diagnostics(uri, 2);
-  const stale = (await server.conn.sendRequest('codeLens/resolve', unresolved[0])) as CodeLens;
+  const stale = (await server.conn.sendRequest('codeLens/resolve', estimates[0])) as CodeLens;
   assert.equal(stale.command?.title, '…', 'a lens of an older version is not resolved with stale figures');
+  // A per-line lens of version 1 resolves by its layer on version 2: conv2 is now the pointwise
+  // conv a line below, no longer a candidate, so its separable lens is stale.
+  const [conv2Cost, conv2Separable] = (await Promise.all(
+    unresolved
+      .filter((l) => l.range.start.line === conv2.range.start.line)
+      .map((l) => server.conn.sendRequest('codeLens/resolve', l)),
+  )) as CodeLens[];
+  assert.equal(conv2Cost!.range.start.line, conv2.range.start.line + 1);
+  assert.match(conv2Cost!.command!.title, /^25\.7M MACs \(\d+\.\d%\) · 2\.05K params$/);
+  assert.equal(conv2Separable!.command!.title, 'stale: the file has changed');
+  const unknown = (await server.conn.sendRequest('codeLens/resolve', {
+    range: conv2.range,
+    data: 2 * 10_000 + 1,
+  })) as CodeLens;
+  assert.equal(unknown.command!.title, 'stale: the file has changed', 'a lens set the server never handed out');
   assert.equal(after2.diagnostics.filter((d) => d.code === 'separable-conv').length, 12);
 
   const all = (await server.conn.sendRequest('textDocument/codeAction', {
@@ -456,13 +482,15 @@ test('edits sent with didChange (analysed incrementally) give what opening the f
     /ratio 1\/96 \+ 1\/9 /,
     'the edited conv is analysed with its new channel count',
   );
-  // Lenses carry their document's uri and version in their arguments: compare what they show.
+  // Lenses carry their document's uri and version in their arguments and data: compare what they show.
   const lenses = async (u: string) =>
-    ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: u } })) as CodeLens[]).map((l) => [
-      l.range,
-      l.command?.title,
-      (l.data as { slot?: unknown } | undefined)?.slot,
-    ]);
+    (
+      (await Promise.all(
+        ((await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: u } })) as CodeLens[]).map(
+          (l) => (l.command ? l : server.conn.sendRequest('codeLens/resolve', l)),
+        ),
+      )) as CodeLens[]
+    ).map((l) => [l.range, l.command?.title]);
   assert.deepEqual(await lenses(uri), await lenses(fresh.uri));
   const all = { range: { start: { line: 0, character: 0 }, end: { line: doc.lineCount, character: 0 } } };
   for (const [method, extra] of [
@@ -591,4 +619,87 @@ test('layerlint/modelReport by file: URI: the server reads the model itself; nul
     await server.conn.sendRequest(MODEL_REPORT_REQUEST, { name: 'y.onnx', uri: 'http://host/y.onnx' }),
     null,
   );
+});
+
+test('a profile file from the editor: the layerlint.target setting (relative to the workspace folder) and a target FILE line (relative to the spec), unusable ones said', async () => {
+  const { mkdirSync } = await import('node:fs');
+  const { pathToFileURL } = await import('node:url');
+  const { targetProfile } = await import('../../server/src/core/targets');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-target-file-'));
+  mkdirSync(join(dir, 'profiles'));
+  mkdirSync(join(dir, 'nets'));
+  writeFileSync(join(dir, 'profiles', 'npu.json'), JSON.stringify({ ...targetProfile('edgetpu-int8'), id: 'my-npu' }));
+  writeFileSync(
+    join(dir, 'nets', 'local.json'),
+    JSON.stringify({ ...targetProfile('phone-big-core-int8'), id: 'my-cpu' }),
+  );
+  const ws = await startTestServer({
+    workspaceFolders: [pathToFileURL(dir).toString()],
+    initializationOptions: { settings: { target: 'profiles/npu.json' } },
+  });
+  try {
+    const body = 'network n\ninput 16x16x16\nc: conv 16 3x3\n';
+    const a = ws.open(join(dir, 'nets', 'a.layers'), body);
+    const da = await ws.diagnostics(a.uri, 1);
+    assert.match(
+      String(da.diagnostics.find((d) => d.code === 'channels-not-multiple-of-8')?.message),
+      /below 32, the fewest channels my-npu runs/,
+    );
+    // The file's own target FILE line wins, relative to the spec's folder; one leaving it is refused.
+    const b = ws.open(join(dir, 'nets', 'b.layers'), `target local.json\n${body}`);
+    const db = await ws.diagnostics(b.uri, 1);
+    assert.ok(
+      db.diagnostics.some((d) => d.code === 'separable-conv' && /on my-cpu/.test(String(d.message))),
+      JSON.stringify(db.diagnostics),
+    );
+    const c = ws.open(join(dir, 'nets', 'c.layers'), `target ../profiles/npu.json\n${body}`);
+    const dc = await ws.diagnostics(c.uri, 1);
+    const bad = dc.diagnostics.find((d) => d.code === 'invalid-value')!;
+    assert.deepEqual(bad.range, { start: { line: 0, character: 7 }, end: { line: 0, character: 27 } });
+    assert.match(String(bad.message), /the path leaves the model’s folder\. No target is set\./);
+    assert.ok(!dc.diagnostics.some((d) => /my-npu/.test(String(d.message))));
+    // A setting naming a missing file: target-unreadable on the network line, no target.
+    await ws.conn.sendNotification('workspace/didChangeConfiguration', {
+      settings: { layerlint: { target: 'profiles/missing.json' } },
+    });
+    const da2 = await ws.diagnostics(a.uri, 1);
+    const unreadable = da2.diagnostics.find((d) => d.code === 'target-unreadable')!;
+    assert.equal(unreadable.range.start.line, 0);
+    assert.match(String(unreadable.message), /'profiles\/missing.json', which cannot be used: no such file/);
+    assert.ok(!da2.diagnostics.some((d) => d.code === 'channels-not-multiple-of-8'));
+  } finally {
+    await ws.stop();
+  }
+});
+
+test('a layerlint.json with problems gets diagnostics of its own at the value or key at fault, cleared once fixed', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'layerlint-config-problems-'));
+  const config = join(dir, 'layerlint.json');
+  writeFileSync(
+    config,
+    '{\n  "thresholds": {\n    "kernelOverheadShare": 50,\n    "pointwiseRatio": 6\n  },\n  "extra": 1\n}\n',
+  );
+  writeFileSync(join(dir, 'n.layers'), 'input 56x56x16\nc: conv 80 1x1\n');
+  const configUri = pathToFileURL(config).toString();
+  const { uri } = server.open(join(dir, 'n.layers'));
+  const onConfig = await server.diagnostics(configUri);
+  assert.deepEqual(
+    onConfig.diagnostics.map((d) => [d.range, String(d.message)]),
+    [
+      [{ start: { line: 5, character: 2 }, end: { line: 5, character: 9 } }, "unknown key 'extra'"],
+      [
+        { start: { line: 2, character: 27 }, end: { line: 2, character: 29 } },
+        'thresholds.kernelOverheadShare: expected a share from 0 to 1, not 50',
+      ],
+    ],
+  );
+  // The rest of the file applies: 1:5 is within pointwiseRatio 6, so unbalanced-pointwise is silent.
+  const onModel = await server.diagnostics(uri, 1);
+  assert.ok(!onModel.diagnostics.some((d) => d.code === 'unbalanced-pointwise'));
+  writeFileSync(config, '{ "thresholds": { "pointwiseRatio": 6 } }\n');
+  await server.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+  assert.deepEqual((await server.diagnostics(configUri)).diagnostics, []);
+  await server.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await server.diagnostics(uri);
 });

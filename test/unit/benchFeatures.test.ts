@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import type { CodeLens } from 'vscode-languageserver';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import type { BenchReport } from '../../server/src/engine/bench';
-import { codeLenses } from '../../server/src/lsp/features/codeLens';
-import { makeFeatureDoc } from '../../server/src/lsp/features/context';
+import { codeLenses, LineLensSets, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
+import { makeFeatureDoc, type FeatureDoc } from '../../server/src/lsp/features/context';
 import { hover } from '../../server/src/lsp/features/hover';
 import type { Measurement } from '../../server/src/lsp/features/measured';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
@@ -53,6 +53,9 @@ function docWith(text: string, m?: () => Measurement | undefined, settings = DEF
   );
 }
 
+/** Every lens of a version, resolved on it (the per-line lenses come as ranges and data). */
+const LENS_SETS = new LineLensSets();
+const resolvedLenses = (doc: FeatureDoc) => codeLenses(doc, LENS_SETS).map((l) => resolveCodeLens(doc, l, LENS_SETS));
 const titlesOn = (lenses: CodeLens[], line: number) =>
   lenses.filter((l) => l.range.start.line === line && l.command).map((l) => l.command!.title);
 const hoverText = (doc: ReturnType<typeof docWith>, line: number, character: number) =>
@@ -60,7 +63,7 @@ const hoverText = (doc: ReturnType<typeof docWith>, line: number, character: num
 
 test('where the server cannot measure (the browser): no bench lens, nothing measured', () => {
   const doc = docWith(NET);
-  const lenses = codeLenses(doc);
+  const lenses = resolvedLenses(doc);
   assert.ok(!lenses.some((l) => l.command?.command === 'layerlint.bench'));
   assert.ok(!lenses.some((l) => l.command?.title.includes('easure')));
   assert.doesNotMatch(hoverText(doc, 2, 5), /Measured/);
@@ -68,7 +71,7 @@ test('where the server cannot measure (the browser): no bench lens, nothing meas
 
 test('before a run: the network line offers the measurement; no line claims a measured time', () => {
   const doc = docWith(NET, () => undefined);
-  const lenses = codeLenses(doc);
+  const lenses = resolvedLenses(doc);
   const offer = lenses.find((l) => l.command?.command === 'layerlint.bench')!;
   assert.deepEqual(
     [offer.range.start.line, offer.command!.title, offer.command!.arguments],
@@ -80,7 +83,7 @@ test('before a run: the network line offers the measurement; no line claims a me
 
 test('a current measurement: the network median with where and how, each line its kernels, hover labelled measured', () => {
   const doc = docWith(NET, () => measurement(NET));
-  const lenses = codeLenses(doc);
+  const lenses = resolvedLenses(doc);
   const bench = lenses.find((l) => l.command?.command === 'layerlint.bench')!;
   assert.equal(
     bench.command!.title,
@@ -110,19 +113,19 @@ test('a current measurement: the network median with where and how, each line it
 test('with a target: the estimate stays beside the measured time, labelled estimated', () => {
   const settings = { ...DEFAULT_SETTINGS, target: 'xeon-1t' };
   const doc = docWith(NET, () => measurement(NET), settings);
-  const line = titlesOn(codeLenses(doc), 3)[0]!;
+  const line = titlesOn(resolvedLenses(doc), 3)[0]!;
   assert.match(line, / · measured 0\.250 ms · estimated ~[\d.]+ ms on xeon-1t$/);
   const h = hoverText(doc, 3, 5);
   assert.match(h, /\*\*Measured\*\* 0\.250 ms on this machine/);
   assert.match(h, /\*\*Latency\*\* on `xeon-1t`: ~[\d.]+ ms \(estimated, /);
   // Without a measurement the estimate lens reads as before.
-  assert.match(titlesOn(codeLenses(docWith(NET, () => undefined, settings)), 3)[0]!, / · ~[\d.]+ ms$/);
+  assert.match(titlesOn(resolvedLenses(docWith(NET, () => undefined, settings)), 3)[0]!, / · ~[\d.]+ ms$/);
 });
 
 test('after an edit: only the whole-network median, marked stale; per-layer times are dropped', () => {
   const edited = NET.replace('fc 10', 'fc 20');
   const doc = docWith(edited, () => measurement(NET));
-  const lenses = codeLenses(doc);
+  const lenses = resolvedLenses(doc);
   assert.equal(
     lenses.find((l) => l.command?.command === 'layerlint.bench')!.command!.title,
     'measured 1.84 ms before your last edit (1 thread)',
@@ -136,11 +139,11 @@ test('after an edit: only the whole-network median, marked stale; per-layer time
 test('a measurement that arrives for an analysed version replaces the lenses computed before it', () => {
   let m: Measurement | undefined;
   const doc = docWith(NET, () => m);
-  assert.ok(codeLenses(doc).some((l) => l.command?.title === 'Measure latency on this machine'));
+  assert.ok(resolvedLenses(doc).some((l) => l.command?.title === 'Measure latency on this machine'));
   m = measurement(NET, 7);
-  assert.ok(codeLenses(doc).some((l) => l.command?.title.startsWith('measured 1.84 ms on this machine')));
+  assert.ok(resolvedLenses(doc).some((l) => l.command?.title.startsWith('measured 1.84 ms on this machine')));
   m = { ...measurement(NET, 8), report: { ...fakeReport(NET), medianMs: 2.5 } };
-  assert.ok(codeLenses(doc).some((l) => l.command?.title.startsWith('measured 2.50 ms on this machine')));
+  assert.ok(resolvedLenses(doc).some((l) => l.command?.title.startsWith('measured 2.50 ms on this machine')));
 });
 
 test("a repeated op: the sum of its iterations' measured kernels", () => {
@@ -165,7 +168,7 @@ test("a repeated op: the sum of its iterations' measured kernels", () => {
     h,
     /\*\*Measured\*\* 0\.250 ms on this machine, 1 thread, median of 10, onnxruntime-node 1\.30\.0 \(the kernels of these 2 layers\)/,
   );
-  assert.match(titlesOn(codeLenses(doc), 2)[0]!, /\(×2\) · 1\.17K params · measured 0\.250 ms · separable/);
+  assert.match(titlesOn(resolvedLenses(doc), 2)[0]!, /\(×2\) · 1\.17K params · measured 0\.250 ms · separable/);
 });
 
 test('the same text analysed into other layers (a setting changed the network): stale, no per-layer times', () => {
@@ -175,7 +178,7 @@ test('the same text analysed into other layers (a setting changed the network): 
     report: { ...m.report, layers: m.report.layers.map((row) => ({ ...row, macs: row.macs / 4 })) },
   };
   const doc = docWith(NET, () => other);
-  const lenses = codeLenses(doc);
+  const lenses = resolvedLenses(doc);
   assert.ok(lenses.some((l) => l.command?.title === 'measured 1.84 ms before your last edit (1 thread)'));
   assert.ok(!lenses.some((l) => l.range.start.line > 0 && l.command?.title.includes('measured')));
 });

@@ -190,6 +190,36 @@ test('unknown fields: unknown-field warning at the field name, in the param bloc
   );
 });
 
+test("field names past the reader's table of names (a bounded trie) are still read by their own text", () => {
+  const withFields = (names: string[]) =>
+    NET.replace('top: "fc"\n', `top: "fc"\n  ${names.map((n) => `${n}: 1`).join('\n  ')}\n`);
+  const unknownFields = (text: string) =>
+    run(text)
+      .findings.filter((x) => x.code === 'unknown-field')
+      .map((x) => [text.slice(x.span.start, x.span.end), x.message.split("'")[1]]);
+  // Every name of 1 to 3 letters of 12, then some of 4: the table fills with a name at each node.
+  const letters = 'bcdghjkmqvwx';
+  const names: string[] = [...letters];
+  for (let k = 0; names.length < 3000; k++) for (const c of letters) names.push(names[k] + c);
+  // The parse after a full table starts an empty one: new names take nodes that held names of
+  // before, and their prefixes (no names now) must not be read as those.
+  const long = Array.from({ length: 40 }, (_, k) => `zq${k}_${'abcdefghijklmnop'.slice(k % 7)}`);
+  const prefixes = long.map((n, k) => n.slice(0, 3 + (k % 9)));
+  for (let round = 0; round < 2; round++) {
+    const many = withFields(names);
+    assert.deepEqual(
+      unknownFields(many),
+      names.map((n) => [n, n]),
+    );
+    assert.deepEqual(layer(run(many), 'pool1').output, [16, 16, 16]);
+    for (const list of [long, prefixes])
+      assert.deepEqual(
+        unknownFields(withFields(list)),
+        list.map((n) => [n, n]),
+      );
+  }
+});
+
 test('training-only layers (losses, OHEM, SegAccuracy) are skipped without a word', () => {
   const text = `${NET}layer { name: "acc" type: "SegAccuracy" bottom: "fc" bottom: "label" top: "acc" }
 layer { name: "ohem" type: "BoxAnnotatorOHEM" bottom: "fc" bottom: "label" top: "w" }

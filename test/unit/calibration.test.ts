@@ -163,7 +163,7 @@ test('a bad profile: one message per bad field, no profile', () => {
   });
   assert.equal(bad.profile, undefined);
   assert.deepEqual(bad.errors, [
-    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, sources)",
+    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, channelGranularity, minChannels, sources)",
     "id: 'xeon-1t' is a built-in target; give the profile a name of its own",
     'rates.dense: expected a positive number per ms',
     'rates.depthwise: expected a positive number per ms',
@@ -194,7 +194,7 @@ test('layerlint.json targets: a profile file (relative to the config) or an inli
   assert.deepEqual(bad.errors, [
     'targets[0]: kernelMs: expected a non-negative number of ms',
     'targets[1] (missing.json): cannot read: ENOENT',
-    "target: 'known-1t' is not one of xeon-1t, ort-cpu-1t, xeon-16t, phone-big-core, h200-fp16-b1, h200-fp16-b64",
+    "target: 'known-1t' is not one of xeon-1t, ort-cpu-1t, xeon-16t, phone-big-core, phone-big-core-int8, edgetpu-int8, h200-fp16-b1, h200-fp16-b64",
   ]);
 });
 

@@ -1,13 +1,14 @@
 // Feature providers as plain functions of (analysis, params), on fixtures with `$0`
 // cursor markers and `⟦…⟧` expected ranges.
 import { test } from 'node:test';
+import type { CodeLens } from 'vscode-languageserver';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { makeFeatureDoc, type FeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/settings';
 import { hover } from '../../server/src/lsp/features/hover';
-import { codeLenses, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
+import { codeLenses, LineLensSets, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { completion, signatureHelp } from '../../server/src/lsp/features/completion';
 import { definition, references, rename } from '../../server/src/lsp/features/navigation';
 import { foldingRanges, documentSymbols } from '../../server/src/lsp/features/symbols';
@@ -96,11 +97,30 @@ test('hover on an Ultralytics C2f: the module total and its parts, not one conv 
   assert.match(md, /\*\*Separable\*\*: 2 KxK convs here would save/);
 });
 
+/** Every lens of a document version, resolved on that version (as Neovim and Emacs resolve them). */
+const LENS_SETS = new LineLensSets();
+const resolvedLenses = (doc: FeatureDoc) => codeLenses(doc, LENS_SETS).map((l) => resolveCodeLens(doc, l, LENS_SETS));
+
 test('code lenses: per-line cost with the separable saving, totals and estimates on the network line', () => {
   const { doc } = docOf(NET);
-  const lenses = codeLenses(doc);
-  assert.ok(lenses.filter((l) => !l.command).length === 4, 'two α and two ρ lenses come unresolved');
-  const titles = lenses.map((l) => resolveCodeLens(doc, l)).map((l) => `${l.range.start.line}: ${l.command!.title}`);
+  const sets = new LineLensSets();
+  const lenses = codeLenses(doc, sets);
+  assert.deepEqual(
+    lenses.filter((l) => !l.command).map((l) => [l.range.start.line, l.data]),
+    [
+      [0, { uri: 'file:///t.layers', version: 1, slot: { kind: 'width', alpha: 0.75 } }],
+      [0, { uri: 'file:///t.layers', version: 1, slot: { kind: 'width', alpha: 0.5 } }],
+      [0, { uri: 'file:///t.layers', version: 1, slot: { kind: 'resolution', index: 1 } }],
+      [0, { uri: 'file:///t.layers', version: 1, slot: { kind: 'resolution', index: 2 } }],
+      [2, 0],
+      [2, 1],
+      [3, 0],
+    ],
+    'the estimates and every per-line lens come unresolved; a per-line lens is a range and 2 × set + kind',
+  );
+  const titles = lenses
+    .map((l) => resolveCodeLens(doc, l, sets))
+    .map((l) => `${l.range.start.line}: ${l.command!.title}`);
   assert.deepEqual(
     titles.filter((t) => t.startsWith('0: ')),
     ['0: Total 5.77M MACs · 5.76K params', '0: α 0.75: 4.13M', '0: α 0.5: 2.62M', '0: ρ 27: 4.11M', '0: ρ 23: 2.98M'],
@@ -109,14 +129,17 @@ test('code lenses: per-line cost with the separable saving, totals and estimates
   assert.ok(titles.includes('2: Make depthwise-separable'));
   assert.ok(titles.includes('3: 1.05M MACs (18.2%) · 1.02K params'));
   assert.deepEqual(
-    codeLenses(docOf(NET, { ...DEFAULT_SETTINGS, codeLens: { enable: false, estimates: true } }).doc),
+    codeLenses(
+      docOf(NET, { ...DEFAULT_SETTINGS, codeLens: { enable: false, estimates: true } }).doc,
+      new LineLensSets(),
+    ),
     [],
   );
 });
 
 test('code lenses: with a budget, which α and which input side fit it', () => {
   const { doc } = docOf('network n\ninput 32x32x16\nbudget macs=2M\na: conv 32 3x3 | bn | relu\n');
-  const titles = codeLenses(doc).map((l) => resolveCodeLens(doc, l).command!.title);
+  const titles = resolvedLenses(doc).map((l) => l.command!.title);
   assert.ok(titles.includes('budget fits at α 0.43'), titles.join(' | '));
   assert.ok(titles.includes('budget fits at input 20'), titles.join(' | '));
 });
@@ -260,9 +283,56 @@ test('code lenses: "×N" only for instances of one op, not for a module row of d
   const text = readFileSync('examples/yolov8n.yaml', 'utf8');
   const doc = makeFeatureDoc(analyzeSource(text, 'yolov8n.yaml'), 'file:///yolov8n.yaml', 1, DEFAULT_SETTINGS);
   const c2f = text.split('\n').findIndex((l) => l.includes('C2f, [256'));
-  const lens = codeLenses(doc).find((l) => l.range.start.line === c2f && l.command?.title.includes('MACs'));
+  const lens = resolvedLenses(doc).find((l) => l.range.start.line === c2f && l.command?.title.includes('MACs'));
   assert.ok(lens, 'a lens on the C2f row');
   assert.doesNotMatch(lens.command!.title, /×/);
   const { doc: rep } = docOf('input 8x8x8\nrepeat 3 conv 8 1x1\n');
-  assert.ok(codeLenses(rep).some((l) => l.command?.title.includes('(×3)')));
+  assert.ok(resolvedLenses(rep).some((l) => l.command?.title.includes('(×3)')));
+});
+
+test('code lenses: a per-line lens of an older version resolves by its layer on the current one, or says it is stale', () => {
+  const sets = new LineLensSets();
+  const { doc: v1 } = docOf(NET);
+  const lenses = codeLenses(v1, sets).filter((l) => typeof l.data === 'number');
+  const text2 = `# a comment typed above\n${NET.replace('$0', '').replace('b: conv 32 1x1', 'c: conv 32 1x1')}`;
+  const v2 = makeFeatureDoc(analyzeSource(text2, 't.layers'), 'file:///t.layers', 2, DEFAULT_SETTINGS);
+  const [aCost, aSeparable, bCost] = lenses.map((l) => resolveCodeLens(v2, l, sets));
+  // Layer a moved down a line: its figures, at its line now, and the separable command on version 2.
+  assert.deepEqual(aCost!.range.start, { line: 3, character: 0 });
+  assert.equal(aCost!.command!.title, '4.72M MACs (81.8%) · 4.61K params · separable: 671.7K, -85.8%');
+  assert.deepEqual(aSeparable!.command!.arguments, ['file:///t.layers', 2, v2.analysis.graph.layers[0]!.index]);
+  // Layer b is gone (renamed c): no figure of another layer, the lens says it is stale.
+  assert.equal(bCost!.command!.title, 'stale: the file has changed');
+  assert.deepEqual(bCost!.range, lenses[2]!.range);
+  // The separable lens of a conv that is no longer a candidate is stale too.
+  const text3 = NET.replace('$0', '').replace('3x3', '1x1');
+  const v3 = makeFeatureDoc(analyzeSource(text3, 't.layers'), 'file:///t.layers', 3, DEFAULT_SETTINGS);
+  assert.equal(resolveCodeLens(v3, lenses[1]!, sets).command!.title, 'stale: the file has changed');
+  assert.equal(resolveCodeLens(v3, lenses[0]!, sets).command!.title, '524.3K MACs (33.3%) · 512 params');
+  // Another document's lens, or one of a set no longer kept (four versions on), is stale.
+  const other = makeFeatureDoc(analyzeSource(text3, 'u.layers'), 'file:///u.layers', 1, DEFAULT_SETTINGS);
+  assert.equal(resolveCodeLens(other, lenses[0]!, sets).command!.title, 'stale: the file has changed');
+  for (let version = 4; version < 8; version++)
+    codeLenses(makeFeatureDoc(analyzeSource(text3, 't.layers'), 'file:///t.layers', version, DEFAULT_SETTINGS), sets);
+  assert.equal(resolveCodeLens(v3, lenses[0]!, sets).command!.title, 'stale: the file has changed');
+});
+
+test('code lenses: a per-line lens with a line its set has no lens on, or without a range, resolves stale', () => {
+  const sets = new LineLensSets();
+  const { doc } = docOf(NET);
+  const [aCost] = codeLenses(doc, sets).filter((l) => typeof l.data === 'number');
+  const elsewhere = { ...aCost!, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } } };
+  assert.equal(resolveCodeLens(doc, elsewhere, sets).command!.title, 'stale: the file has changed');
+  const noRange = { data: aCost!.data } as unknown as CodeLens;
+  assert.equal(resolveCodeLens(doc, noRange, sets).command!.title, 'stale: the file has changed');
+  for (const data of [-1, 1.5, 99, 2 ** 60]) {
+    const lens = { ...aCost!, data };
+    assert.equal(
+      resolveCodeLens(doc, lens, sets).command?.title ?? 'stale: the file has changed',
+      'stale: the file has changed',
+      String(data),
+    );
+  }
+  for (const data of ['x', null, [0, 1]])
+    assert.equal(resolveCodeLens(doc, { ...aCost!, data }, sets).command, undefined);
 });

@@ -10,21 +10,28 @@ import { join } from 'node:path';
 import { analyzeSource, type EngineOptions } from '../../server/src/engine/analyzeSource';
 import { buildReport } from '../../server/src/report/model';
 import { latencyAt, ms } from '../../server/src/core/latency';
-import { TARGETS, TARGET_IDS, targetProfile, type TargetProfile } from '../../server/src/core/targets';
+import {
+  bandwidth,
+  TARGETS,
+  TARGET_IDS,
+  targetProfile,
+  targetRidge,
+  type TargetProfile,
+} from '../../server/src/core/targets';
 import { parseConfig, configToEngineOptions } from '../../server/src/engine/config';
 import { makeFeatureDoc } from '../../server/src/lsp/features/context';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/settings';
 import { hover } from '../../server/src/lsp/features/hover';
-import { renderReportBody, targetRidge, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
+import { renderReportBody, RIDGE_MACS_PER_BYTE } from '../../server/src/report/html';
 import { reportExtras } from '../../server/src/report/extras';
-import { codeLenses } from '../../server/src/lsp/features/codeLens';
+import { codeLenses, LineLensSets, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { spearman } from '../../bench/stats';
 
 const report = (text: string, options: EngineOptions = {}) =>
   buildReport(analyzeSource(text, 'n.layers', options), 'n');
 const profile = (id: string) => targetProfile(id) as TargetProfile;
 const roofline = (t: TargetProfile, kind: keyof TargetProfile['rates'], work: number, bytes: number) =>
-  Math.max(work / t.rates[kind], bytes / t.bytesPerMs) + t.kernelMs;
+  Math.max(work / t.rates[kind], bytes / bandwidth(t, bytes)) + t.kernelMs;
 
 test('a conv layer: max(MACs / dense rate, bytes / bandwidth) + kernel overhead, with the profile’s own figures', () => {
   for (const t of TARGETS) {
@@ -37,7 +44,13 @@ test('a conv layer: max(MACs / dense rate, bytes / bandwidth) + kernel overhead,
     const bytes = (batch * (56 * 56 * 64 + 56 * 56 * 128) + c.params) * t.bytesPerElement;
     assert.equal(c.latencyMs, roofline(t, 'dense', work, bytes), t.id);
     assert.equal(r.totals.latencyMs, c.latencyMs);
-    assert.deepEqual(r.target, { id: t.id, summary: t.summary, batch, complete: true });
+    assert.deepEqual(r.target, {
+      id: t.id,
+      summary: t.summary,
+      batch,
+      complete: true,
+      ridgeMacsPerByte: targetRidge(t),
+    });
   }
 });
 
@@ -240,7 +253,8 @@ test('editor: lenses carry each line’s estimated ms and the total, the hover f
   const est = doc.analysis.latency()!;
   const conv = est.layers[0]!;
   assert.equal(conv.runs, 'kernel');
-  const titles = codeLenses(doc).map((l) => l.command?.title ?? '');
+  const sets = new LineLensSets();
+  const titles = codeLenses(doc, sets).map((l) => resolveCodeLens(doc, l, sets).command?.title ?? '');
   assert.ok(
     titles.some((t) => t.startsWith('Total') && t.includes(`on xeon-1t`)),
     titles.join(' | '),
@@ -255,9 +269,10 @@ test('editor: lenses carry each line’s estimated ms and the total, the hover f
   assert.match(md, /t = max\(work \/ rate_dense, bytes \/ bandwidth\) \+ overhead/);
   const bn = hover(doc, { line: 3, character: 18 })!;
   assert.match((bn.contents as { value: string }).value, /fused into c's kernel/);
-  // The setting names the target for files without a target line; unknown names are dropped.
+  // The setting names the target for files without a target line; a value that is neither an id
+  // (built in, or layerlint.json's) nor a profile file path is dropped.
   assert.equal(normalizeSettings({ target: 'h200-fp16-b1' }).target, 'h200-fp16-b1');
-  assert.equal(normalizeSettings({ target: 'abacus' }).target, '');
+  assert.equal(normalizeSettings({ target: 'Abacus 9' }).target, '');
 });
 
 test('the α × ρ grid in ms: the file’s own cell is the analysis’ total; on a CPU core it falls with α and side, at GPU batch 1 it barely moves', () => {
@@ -300,6 +315,10 @@ test('the HTML report’s roofline chart uses the target’s own ridge point and
     assert.ok(html({ target: t.id }).includes(`(ridge ${ridge} MACs/byte on ${t.id})`), t.id);
   }
   assert.ok(html({}).includes(`(ridge ${RIDGE_MACS_PER_BYTE} MACs/byte)`));
+  // A profile that is not built in (a calibrated file, layerlint.json's targets) gets its own ridge too.
+  const own: TargetProfile = { ...profile('xeon-1t'), id: 'my-cpu', bytesPerMs: profile('xeon-1t').bytesPerMs / 4 };
+  assert.equal(targetRidge(own), Number((targetRidge(profile('xeon-1t')) * 4).toPrecision(3)));
+  assert.ok(html({ target: 'my-cpu', profiles: [own] }).includes(`(ridge ${targetRidge(own)} MACs/byte on my-cpu)`));
 });
 
 test('kernel-overhead and elementwise-share: where the estimate goes, on targets where it matters, silent where conv + BN + activation fuse', () => {

@@ -22,7 +22,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 import { documentSymbols, foldingRanges } from '../../server/src/lsp/features/symbols';
 import { formatDocument } from '../../server/src/lsp/features/formatting';
 import { nameOccurrences } from '../../server/src/lsp/features/navigation';
-import { codeLenses } from '../../server/src/lsp/features/codeLens';
+import { codeLenses, LineLensSets } from '../../server/src/lsp/features/codeLens';
 import { inlayHints } from '../../server/src/lsp/features/inlayHints';
 import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
 import { diagnostics } from '../../server/src/lsp/features/diagnostics';
@@ -55,7 +55,7 @@ function walkEverything(doc: DocumentAnalysis, file: string) {
   diagnostics(fd);
   documentSymbols(fd);
   foldingRanges(fd);
-  codeLenses(fd);
+  codeLenses(fd, new LineLensSets());
   inlayHints(fd, { start: { line: 0, character: 0 }, end: { line: 1e6, character: 0 } });
   formatDocument(fd);
   nameOccurrences(fd);

@@ -2,7 +2,7 @@
 // failure turned into a UsageError (exit 2) that names the option and what it accepts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseQuantity } from '../engine/config';
-import { parseTargetProfile, TARGET_IDS } from '../core/targets';
+import { isProfilePath, parseTargetProfile } from '../core/targets';
 import { readJsonFile } from '../engine/configLoad';
 import { parseBytes, parseMilliseconds } from '../formats/layers/values';
 import type { CommandLineOptions } from './document';
@@ -165,7 +165,7 @@ export function analysisOptions(
  * (checked once the configuration is read: cli/document.ts).
  */
 export function targetOption(value: string): Pick<CommandLineOptions, 'target' | 'profiles'> {
-  if (TARGET_IDS.includes(value) || !/[/\\]|\.json$/i.test(value)) return { target: value };
+  if (!isProfilePath(value)) return { target: value };
   const json = readJsonFile(value);
   if (json instanceof Error) throw new UsageError(`--target ${value}: ${json.message}`);
   const { profile, errors } = parseTargetProfile(json);

@@ -45,6 +45,11 @@ export interface AnalysisOptions extends ShapeOptions {
   target?: string;
   /** A latency target id for files without a `target` line (configuration, editor setting). */
   defaultTarget?: string;
+  /**
+   * Why the editor's target setting gives no target (an unreadable or invalid profile file):
+   * reported as target-unreadable on files without a `target` line, instead of a target.
+   */
+  defaultTargetError?: string;
   /** Target profiles besides the built-in ones (profile files, layerlint.json `targets`), found by id first. */
   profiles?: readonly TargetProfile[];
 }

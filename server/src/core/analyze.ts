@@ -117,8 +117,20 @@ function finishAnalysis(
   let latency: LatencyEstimate | undefined;
   let memory: PeakMemory | undefined;
   const diagnostics: EngineDiagnostic[] = [...frontEndDiagnostics, ...costs.shapeDiagnostics];
-  const targetId = options.target ?? graph.target?.id ?? options.defaultTarget;
-  const target = targetId === undefined ? undefined : resolveTarget(targetId, options.profiles);
+  // The command line's target, else the file's (a profile it names by file, or by id; none when
+  // its file cannot be used), else the configuration's.
+  const target =
+    options.target !== undefined
+      ? resolveTarget(options.target, options.profiles)
+      : graph.target
+        ? graph.target.unusable
+          ? undefined
+          : (graph.target.profile ?? resolveTarget(graph.target.id, options.profiles))
+        : options.defaultTarget !== undefined
+          ? resolveTarget(options.defaultTarget, options.profiles)
+          : undefined;
+  if (options.target === undefined && !graph.target && options.defaultTargetError !== undefined)
+    diagnostics.push(makeDiagnostic('target-unreadable', graph.headerSpan, options.defaultTargetError));
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
     if (l.layer.op.kind !== 'unknown') continue;

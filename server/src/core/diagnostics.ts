@@ -105,6 +105,12 @@ export const CODES = {
     severity: 'warning',
     summary: 'A latency budget that cannot be checked: no target, or layers without a latency estimate.',
   },
+  'target-unreadable': {
+    stage: 'cost',
+    severity: 'warning',
+    summary:
+      'The layerlint.target setting names no known target, or a profile file that cannot be read or is no target profile: no target.',
+  },
   'kernel-overhead': {
     stage: 'cost',
     severity: 'info',

@@ -1,6 +1,10 @@
 // The IR every front-end produces: a flat, topologically ordered list of layers whose
 // inputs point only at earlier layers, each carrying the source span it came from.
 // Nothing here knows about LSP, VS Code or any particular file format.
+import type { Activation } from './activations';
+import type { TargetProfile } from './targets';
+
+export { ACTIVATIONS, type Activation } from './activations';
 
 /** Half-open range of UTF-16 code-unit offsets into the source text. */
 export interface Span {
@@ -9,22 +13,6 @@ export interface Span {
 }
 
 export type Padding = { kind: 'same' } | { kind: 'valid' } | { kind: 'explicit'; h: number; w: number };
-
-/** Activation functions the engine knows; `softmax` is treated as an activation over channels. */
-export const ACTIVATIONS = [
-  'relu',
-  'relu6',
-  'leaky',
-  'sigmoid',
-  'tanh',
-  'silu',
-  'hswish',
-  'gelu',
-  'softmax',
-  'mish',
-  'linear',
-] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
 
 export type LayerOp =
   | {
@@ -248,8 +236,12 @@ export interface Graph {
   /** Input side that overrides H and W (ρ), when the file sets one. */
   resolution?: { side: number; span?: Span };
   budget?: Budget;
-  /** The latency target the file names (`target NAME`), checked against core/targets.ts. */
-  target?: { id: string; span: Span };
+  /**
+   * The latency target the file names (`target NAME`, checked against core/targets.ts), or
+   * the profile file it names (`target FILE`, read and checked by the front-end; `unusable`
+   * when it could not be used: the file then has no target).
+   */
+  target?: { id: string; span: Span; profile?: TargetProfile; unusable?: true };
   layers: Layer[];
   /** Where each top-level directive or block invocation sits, for lenses on the network line. */
   headerSpan: Span;

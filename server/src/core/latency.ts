@@ -12,7 +12,7 @@
 // depends on the data) gets null, never 0, and makes the total incomplete.
 import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
 import type { Graph, Layer, Shape } from './ir';
-import { bandwidth, type RateKind, type TargetProfile } from './targets';
+import { bandwidth, channelsAsRun, type RateKind, type TargetProfile } from './targets';
 
 export type Dominant = 'compute' | 'memory' | 'overhead';
 
@@ -68,6 +68,11 @@ function padFactor(x: number, g: number): number {
   return x > 0 ? (Math.ceil(x / g) * g) / x : 1;
 }
 
+/** The work factor of `channels` channels on the target: channelsAsRun over the count (the minimum applies to channel counts only). */
+function channelFactor(t: TargetProfile, channels: number): number {
+  return channels > 0 ? channelsAsRun(t, channels) / channels : 1;
+}
+
 const elems = (s: Shape) => s[0] * s[1] * s[2];
 
 const VIEWS = new Set<Layer['op']['kind']>(['flatten', 'view', 'reshape', 'identity', 'dropout']);
@@ -102,22 +107,22 @@ export function weightedKernel(
       // A grouped conv with fewer channels per group than the SIMD / tile width runs like a depthwise one.
       kind =
         ck === 'depthwise' || (op.groups > 1 && cig < g) ? 'depthwise' : ck === 'pointwise' ? 'pointwise' : 'dense';
-      pad = kind === 'depthwise' ? padFactor(co, g) : padFactor(co, g) * padFactor(cig * k2, g);
+      pad = kind === 'depthwise' ? channelFactor(t, co) : channelFactor(t, co) * padFactor(cig * k2, g);
       strided = op.sh * op.sw > 1;
       break;
     }
     case 'dwconv':
       kind = 'depthwise';
-      pad = padFactor(co, g);
+      pad = channelFactor(t, co);
       strided = op.sh * op.sw > 1;
       break;
     case 'fc':
       kind = 'pointwise';
-      pad = padFactor(op.out, g) * padFactor(elems(inputs[0]!), g);
+      pad = channelFactor(t, op.out) * padFactor(elems(inputs[0]!), g);
       break;
     default:
       kind = 'dense';
-      pad = padFactor(co, g);
+      pad = channelFactor(t, co);
   }
   const bytes = (batch * (inputs.reduce((n, s) => n + elems(s), 0) + elems(out)) + params) * t.bytesPerElement;
   return kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes);
@@ -248,18 +253,17 @@ function bnActMs(t: TargetProfile, n: number): number {
 function dwPwMs(t: TargetProfile, input: Shape, out: Shape, k2: number, batch: number, strided: boolean): number {
   const [ho, wo, n] = out;
   const m = input[2];
-  const g = t.channelGranularity;
   const dwOut = ho * wo * m;
   const dw = kernelLatency(
     t,
     'depthwise',
-    dwOut * k2 * padFactor(m, g) * batch * stridedWork(t, 'depthwise', strided),
+    dwOut * k2 * channelFactor(t, m) * batch * stridedWork(t, 'depthwise', strided),
     (batch * (elems(input) + dwOut) + k2 * m) * t.bytesPerElement,
   );
   const pw = kernelLatency(
     t,
     'pointwise',
-    dwOut * n * padFactor(n, g) * padFactor(m, g) * batch,
+    dwOut * n * channelFactor(t, n) * channelFactor(t, m) * batch,
     (batch * (dwOut + ho * wo * n) + m * n) * t.bytesPerElement,
   );
   return dw.ms + bnActMs(t, dwOut * batch) + pw.ms;
@@ -300,7 +304,7 @@ export function fusedConvLatency(
   const fused = kernelLatency(
     t,
     'dense',
-    fusedMacs * padFactor(n, g) * padFactor(m * k2, g) * batch,
+    fusedMacs * channelFactor(t, n) * padFactor(m * k2, g) * batch,
     (batch * (elems(input) + elems(out)) + k2 * m * n) * t.bytesPerElement,
   );
   return { fusedMs: fused.ms, fusedMacs: fusedMacs * fileBatch };

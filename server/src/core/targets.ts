@@ -5,7 +5,7 @@
 // `targets`) is the same object as JSON, checked field by field by parseTargetProfile.
 // Units: MACs (or element operations) per millisecond, bytes per millisecond, milliseconds.
 
-import { ACTIVATIONS, type Activation } from './ir';
+import { ACTIVATIONS, type Activation } from './activations';
 
 /** The op kinds a profile gives a peak rate for (docs/latency.md#op-kinds). */
 export type RateKind = 'dense' | 'pointwise' | 'depthwise' | 'elementwise';
@@ -57,6 +57,11 @@ export interface TargetProfile {
   activationWork?: Partial<Record<Activation, number>>;
   /** Channel counts are rounded up to a multiple of this (SIMD width, tensor-core tile). */
   channelGranularity: number;
+  /**
+   * The fewest channels a kernel runs with (an NPU's array width): a channel count below it
+   * costs as this many. Absent: no minimum beyond the granularity.
+   */
+  minChannels?: number;
   /** Where the figures come from, and how well they are known. */
   sources: readonly string[];
 }
@@ -153,6 +158,46 @@ export const TARGETS: readonly TargetProfile[] = [
       'Channel granularity 4: one NEON register holds 4 fp32 values.',
     ],
   },
+  {
+    id: 'phone-big-core-int8',
+    summary:
+      'Current phone big CPU core (Arm Cortex-X4 class, NEON dot product), 1 thread, int8 (XNNPACK / ONNX Runtime QDQ), batch 1',
+    precision: 'int8',
+    bytesPerElement: 1,
+    rates: { dense: 75e6, pointwise: 80e6, depthwise: 8e6, elementwise: 20e6 },
+    bytesPerMs: 15e6,
+    kernelMs: 0.005,
+    fuses: ['bn', 'scale', 'act'],
+    fusedActivations: ['relu', 'relu6'],
+    channelGranularity: 16,
+    sources: [
+      'Arm Cortex-X4: four 128-bit NEON pipes at about 3.3 GHz; one SDOT (Armv8.2 dot product) does 16 int8 multiply-adds where an fp32 FMA does 4, about 210 G int8 MACs/s peak (twice that with I8MM). Rates here are about 2.5x those of phone-big-core on GEMM-like convs (a third of the SDOT peak: requantization and packing), 1.6x on depthwise convs, which gain least from int8 (MNN, "Performance Optimization of Depthwise Conv Int8 on ARM CPUs", 2023: int8 depthwise slower than fp16 before a C16 layout and SDOT), 2x on element-wise ops.',
+      'XNNPACK runs TensorFlow Lite int8 models (TensorFlow blog, "Faster Quantized Inference with XNNPACK", 2021-09-09: per-channel symmetric int8, 30% faster than TFLite\'s own int8 kernels on Arm64 phones); ONNX Runtime runs QDQ models with MLAS int8 kernels of the same dot-product instructions. BN is folded into the weights at conversion; only ReLU and ReLU6 fuse into the conv as its output clamp, other activations are operators of their own.',
+      'Memory and dispatch as phone-big-core (about 15 GB/s single-core LPDDR5X bandwidth, 5 µs per operator), at 1 byte per element. Channel granularity 16: one NEON register holds 16 int8 values (XNNPACK\'s int8 GEMM kernels tile output channels by 16; the issue\'s "multiples of 8 for fp16, 16 for int8"). Not measured here: uncertainty about ±50% per layer.',
+    ],
+  },
+  {
+    id: 'edgetpu-int8',
+    summary:
+      'Google Edge TPU (Coral USB Accelerator / Dev Board class NPU), int8, batch 1, TensorFlow Lite + libedgetpu',
+    precision: 'int8',
+    bytesPerElement: 1,
+    batch: 1,
+    rates: { dense: 800e6, pointwise: 600e6, depthwise: 60e6, elementwise: 400e6 },
+    bytesPerMs: 0.5e6,
+    cacheBytes: 8388608,
+    cacheBytesPerMs: 40e6,
+    kernelMs: 0.03,
+    fuses: ['bn', 'scale', 'act'],
+    fusedActivations: ['relu', 'relu6'],
+    channelGranularity: 32,
+    minChannels: 32,
+    sources: [
+      'Coral Edge TPU datasheet and benchmarks (coral.ai/docs/edgetpu/benchmarks): 4 TOPS int8 peak (2 T MACs/s), 8 MB of on-chip SRAM for parameters, USB 3.0 (about 0.5 GB/s in practice) or PCIe Gen2 x1 to the host. Time per inference on the USB Accelerator: MobileNet v1 224 2.4 ms, MobileNet v2 2.6 ms, Inception v1 3.4 ms, SqueezeNet 2.1 ms; ResNet-50 (299) 49 ms and VGG16 296 ms, whose parameters do not fit the 8 MB and stream from the host each inference.',
+      "Rates fitted by hand to those times: GEMM-like convs at 30-40% of peak, depthwise convs at 3% (a systolic array maps one channel per column poorly; Seshadri et al., \"An Evaluation of Edge TPU Accelerators for Convolutional Neural Networks\", IISWC 2022), 30 µs per layer (the time not explained by MACs in the small networks). A layer whose working set fits the 8 MB moves it at on-chip speed, a larger one (VGG's fc6) at USB speed. Not modelled: a network whose parameters together exceed 8 MB while each layer fits (ResNet-50: estimated far below the 49 ms measured), and ops the Edge TPU compiler does not map (Mish's softplus, most ops outside Coral's supported-operations list): they and every op after them run on the host CPU. Uncertainty: a factor of 2 per network.",
+      "Only fully int8-quantized TensorFlow Lite models run on it; BN folds into the weights, ReLU and ReLU6 fuse into the conv, logistic, tanh and hard-swish run as ops of their own. Channel granularity 32 with at least 32 channels (issue #14: NPUs want channels in multiples of 32 and at least 32; Google does not publish the array's tile width).",
+    ],
+  },
   H200_B1,
   {
     ...H200_B1,
@@ -174,7 +219,21 @@ export function bandwidth(t: TargetProfile, bytes: number): number {
     : t.bytesPerMs;
 }
 
+/** How many channels a kernel with `channels` of them runs as on the target: rounded up to its granularity, and at least its minimum. */
+export function channelsAsRun(t: TargetProfile, channels: number): number {
+  return Math.max(Math.ceil(channels / t.channelGranularity) * t.channelGranularity, t.minChannels ?? 0);
+}
+
 /** The profile named `id`, or undefined. */
+/**
+ * A target's own ridge point in fp32 MACs per byte (the report's roofline chart counts 4 bytes
+ * per element): its dense MAC rate over its bandwidth, scaled by its precision (an fp16 layer
+ * moves half the chart's bytes).
+ */
+export function targetRidge(t: TargetProfile): number {
+  return Number(((t.rates.dense / t.bytesPerMs) * (t.bytesPerElement / 4)).toPrecision(3));
+}
+
 export function targetProfile(id: string): TargetProfile | undefined {
   return BY_ID.get(id);
 }
@@ -201,6 +260,7 @@ const PROFILE_KEYS = [
   'activationKernels',
   'activationWork',
   'channelGranularity',
+  'minChannels',
   'sources',
 ];
 
@@ -226,7 +286,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
   const o = json as Record<string, unknown>;
   for (const key of Object.keys(o))
     if (!PROFILE_KEYS.includes(key)) errors.push(`unknown field '${key}' (${PROFILE_KEYS.join(', ')})`);
-  if (typeof o.id !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(o.id))
+  if (typeof o.id !== 'string' || !isProfileId(o.id))
     errors.push(`id: expected a name of lower-case letters, digits, '.', '_' or '-' (at most 64)`);
   else if (BY_ID.has(o.id)) errors.push(`id: '${o.id}' is a built-in target; give the profile a name of its own`);
   if (typeof o.summary !== 'string' || !o.summary.trim()) errors.push('summary: expected a one-line description');
@@ -268,6 +328,14 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
   if (!perActivation(aw, positive))
     errors.push('activationWork: expected an object of activation → positive number of operations per element');
   if (!wholePositive(o.channelGranularity)) errors.push('channelGranularity: expected a positive whole number');
+  if (o.minChannels !== undefined && !wholePositive(o.minChannels))
+    errors.push('minChannels: expected a positive whole number of channels');
+  else if (
+    o.minChannels !== undefined &&
+    wholePositive(o.channelGranularity) &&
+    (o.minChannels as number) % o.channelGranularity !== 0
+  )
+    errors.push('minChannels: expected a multiple of channelGranularity');
   if (!Array.isArray(o.sources) || !o.sources.length || o.sources.some((x) => typeof x !== 'string' || !x.trim()))
     errors.push('sources: expected a non-empty array of strings (where the figures come from)');
   if (errors.length) return { errors };
@@ -294,6 +362,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(ak !== undefined ? { activationKernels: ak as Partial<Record<Activation, number>> } : {}),
     ...(aw !== undefined ? { activationWork: aw as Partial<Record<Activation, number>> } : {}),
     channelGranularity: o.channelGranularity as number,
+    ...(o.minChannels !== undefined ? { minChannels: o.minChannels as number } : {}),
     sources: o.sources as string[],
   };
   return { profile, errors };
@@ -302,4 +371,30 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
 /** The profile named `id`: one of `extra` (profile files, layerlint.json), else a built-in. */
 export function resolveTarget(id: string, extra: readonly TargetProfile[] | undefined): TargetProfile | undefined {
   return extra?.find((t) => t.id === id) ?? BY_ID.get(id);
+}
+
+/** Whether `value` has the form of a profile id: lower-case letters, digits, '.', '_' or '-', at most 64. */
+export function isProfileId(value: string): boolean {
+  return /^[a-z0-9][a-z0-9._-]{0,63}$/.test(value);
+}
+
+/**
+ * Whether a target value names a profile file rather than a profile: not a built-in id, and
+ * a path (it holds a `/` or `\`) or a `.json` name. The same rule for `--target`, the
+ * `target` directive and the `layerlint.target` setting.
+ */
+export function isProfilePath(value: string): boolean {
+  return !BY_ID.has(value) && /[/\\]|\.json$/i.test(value);
+}
+
+/** A profile file's bytes as a checked profile, or one line saying why they are none. Never throws. */
+export function profileFromBytes(bytes: Uint8Array): { profile: TargetProfile } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    return { error: `invalid JSON: ${(e as Error).message}` };
+  }
+  const { profile, errors } = parseTargetProfile(json);
+  return profile ? { profile } : { error: `not a target profile: ${errors.join('; ')}` };
 }

@@ -1,7 +1,8 @@
 // The Node half of companion files (formats/types.ts `Companions`): a model's weight shards
-// read from the model's own folder. A path is resolved against that folder, links included
-// (realpath), and refused unless it stays inside it; only regular files of at most
-// LIMITS.maxBinaryBytes are read, each once per companions object.
+// and a `target FILE` profile read from the model's own folder, or a `layerlint.target`
+// profile file from the workspace folder (companionsIn). A path is resolved against that
+// folder, links included (realpath), and refused unless it stays inside it; only regular
+// files of at most LIMITS.maxBinaryBytes are read, each once per companions object.
 //
 // Contract: `read` never throws; it gives the bytes or why there are none.
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
@@ -24,20 +25,25 @@ const inside = (folder: string, path: string): boolean => {
 
 /** Companion files of the model at `modelPath` (its folder). */
 export function companionsNextTo(modelPath: string): Companions {
+  return companionsIn(dirname(resolve(modelPath)), 'the model’s folder');
+}
+
+/** Files inside `dir` (nothing outside it); `named` says what the folder is in messages. */
+export function companionsIn(dir: string, named: string): Companions {
   const cache = new Map<string, Uint8Array | { error: string }>();
   const load = (path: string): Uint8Array | { error: string } => {
     let folder: string;
     try {
-      folder = realpathSync(dirname(resolve(modelPath)));
+      folder = realpathSync(dir);
     } catch {
-      return { error: 'the model has no folder on disk' };
+      return { error: `${named} is not on disk` };
     }
     const wanted = resolve(folder, path);
-    if (isAbsolute(path) || !inside(folder, wanted)) return { error: 'the path leaves the model’s folder' };
+    if (isAbsolute(path) || !inside(folder, wanted)) return { error: `the path leaves ${named}` };
     let fd: number | undefined;
     try {
       const real = realpathSync(wanted);
-      if (!inside(folder, real)) return { error: 'it links outside the model’s folder' };
+      if (!inside(folder, real)) return { error: `it links outside ${named}` };
       fd = openSync(real, 'r');
       const st = fstatSync(fd);
       if (!st.isFile()) return { error: 'not a regular file' };

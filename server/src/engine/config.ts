@@ -8,7 +8,13 @@
 // the JSON path, and the offending entry is left out of `config` (the rest still applies).
 import { CODES, SEVERITIES, type Code, type Severity } from '../core/diagnostics';
 import type { ConventionId } from '../core/conventions';
-import { DEFAULT_RULE_OPTIONS, INTEGER_THRESHOLDS, type RuleOptions } from '../core/rules/options';
+import {
+  DEFAULT_RULE_OPTIONS,
+  INTEGER_THRESHOLDS,
+  RATIO_THRESHOLDS,
+  SHARE_THRESHOLDS,
+  type RuleOptions,
+} from '../core/rules/options';
 import type { EngineOptions } from './analyzeSource';
 import { parseBytes, parseCount, parseMilliseconds } from '../formats/layers/values';
 import { parseTargetProfile, resolveTarget, TARGET_IDS, type TargetProfile } from '../core/targets';
@@ -90,7 +96,8 @@ export function parseRuleSettings(value: unknown, errors: string[]): LayerlintCo
 /**
  * The `thresholds` block (layerlint.json) or setting (`layerlint.thresholds`): known rule
  * thresholds (core/rules/options.ts), each a non-negative number, whole for the counts
- * (INTEGER_THRESHOLDS). Problems as for rules.
+ * (INTEGER_THRESHOLDS), from 0 to 1 for the shares, at least 1 for the ratios. Problems as
+ * for rules.
  */
 export function parseThresholds(value: unknown, errors: string[]): Partial<RuleOptions> | undefined {
   if (!isObject(value)) {
@@ -103,6 +110,10 @@ export function parseThresholds(value: unknown, errors: string[]): Partial<RuleO
       errors.push(`thresholds: unknown threshold '${key}' (${Object.keys(DEFAULT_RULE_OPTIONS).join(', ')})`);
     else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
       errors.push(`thresholds.${key}: expected a non-negative number`);
+    else if (SHARE_THRESHOLDS.has(key as keyof RuleOptions) && v > 1)
+      errors.push(`thresholds.${key}: expected a share from 0 to 1, not ${v}`);
+    else if (RATIO_THRESHOLDS.has(key as keyof RuleOptions) && v < 1)
+      errors.push(`thresholds.${key}: expected a ratio of at least 1, not ${v}`);
     else if (INTEGER_THRESHOLDS.has(key as keyof RuleOptions) && !Number.isInteger(v))
       errors.push(`thresholds.${key}: expected a whole number`);
     else thresholds[key as keyof RuleOptions] = v;

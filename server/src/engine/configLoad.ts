@@ -7,9 +7,12 @@
 // `clearConfigCache()` — the language server calls it when a config file changes).
 //
 // Contract: never throws. A config that cannot be read or parsed is reported in `errors`
-// (prefixed with its path) and contributes what could be understood of it.
+// (prefixed with its path, and the line and column of the value or key at fault where the
+// message names one) and contributes what could be understood of it.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineIndex, type Position } from '../core/lineIndex';
 import { CONFIG_FILE_NAMES, parseConfig, type LayerlintConfig } from './config';
 
 export interface LoadedConfig {
@@ -21,6 +24,15 @@ export interface LoadedConfig {
   /** Without a config file: the repository root where the search stopped (undefined: it reached the file system's root). */
   stoppedAt?: string;
   errors: string[];
+  /** The same problems, each without the path prefix and with where it is in the file (0-based) when known: for editors. */
+  problems?: ConfigProblem[];
+}
+
+/** One problem of a configuration file, at the value or key at fault (from `at` to `end`: line and UTF-16 character, 0-based). */
+export interface ConfigProblem {
+  message: string;
+  at?: Position;
+  end?: Position;
 }
 
 const cache = new Map<string, LoadedConfig>();
@@ -76,21 +88,87 @@ export function loadConfigFor(filePath: string): LoadedConfig {
 }
 
 export function readConfigFile(path: string): LoadedConfig {
-  const json = readJsonFile(path);
-  if (json instanceof Error) return { config: {}, path, dir: dirname(path), errors: [`${path}: ${json.message}`] };
+  const unread = (e: Error): LoadedConfig => ({
+    config: {},
+    path,
+    dir: dirname(path),
+    errors: [`${path}: ${e.message}`],
+  });
+  const text = readText(path);
+  if (text instanceof Error) return unread(text);
+  const json = parseJsonText(text);
+  if (json instanceof Error) return unread(json);
   const { config, errors } = parseConfig(json, (file) => readJsonFile(resolve(dirname(path), file)));
-  return { config, path, dir: dirname(path), errors: errors.map((e) => `${path}: ${e}`) };
+  const lines = new LineIndex(text);
+  const problems = errors.map((message): ConfigProblem => {
+    const span = configErrorSpan(text, message);
+    return span ? { message, at: lines.positionAt(span.start), end: lines.positionAt(span.end) } : { message };
+  });
+  const where = ({ at }: ConfigProblem) => (at ? `${path}:${at.line + 1}:${at.character + 1}` : path);
+  return {
+    config,
+    path,
+    dir: dirname(path),
+    errors: problems.map((p) => `${where(p)}: ${p.message}`),
+    problems,
+  };
+}
+
+/**
+ * Where in the configuration `text` the problem `error` (a parseConfig message, which starts
+ * with the JSON path it is about: `thresholds.fcHeavyShare: …`, `targets[1] (p.json): …`,
+ * `rules: unknown rule code 'x'`, `unknown key 'x'`) is: the offset of that value, or of the
+ * key itself when the key is the problem, as offsets; undefined when the path is not found.
+ */
+export function configErrorSpan(text: string, error: string): { start: number; end: number } | undefined {
+  const m = /^([A-Za-z$_][\w$-]*)((?:\.[\w$-]+|\[\d+\])*)(?: \([^)]*\))?: (.*)$/s.exec(error);
+  const path: (string | number)[] = [];
+  let badKey: string | undefined;
+  if (m) {
+    path.push(m[1]!);
+    for (const [, key, index] of m[2]!.matchAll(/\.([\w$-]+)|\[(\d+)\]/g))
+      path.push(index !== undefined ? Number(index) : key!);
+    badKey = /^unknown (?:rule code|threshold|kind|key) '([^']*)'/.exec(m[3]!)?.[1];
+  } else badKey = /^unknown key '([^']*)'/.exec(error)?.[1] ?? /^'([^']*)' must be/.exec(error)?.[1];
+  if (!path.length && badKey === undefined) return undefined;
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  let node: unknown = doc.contents;
+  let keyNode: unknown;
+  for (const step of badKey === undefined ? path : [...path, badKey]) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === step);
+      if (!pair) return undefined;
+      keyNode = pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      keyNode = undefined;
+      node = node.items[step];
+    } else return undefined;
+  }
+  const range = ((badKey !== undefined ? keyNode : node) as { range?: [number, number, number] } | undefined)?.range;
+  return range && { start: range[0], end: range[1] };
+}
+
+/** JSON text parsed, or an Error saying why it is not JSON. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return new Error(`invalid JSON: ${(e as Error).message}`);
+  }
 }
 
 /** A JSON file's parsed value (a configuration, a target profile), or an Error saying why it cannot be read. */
 export function readJsonFile(path: string): unknown {
+  const text = readText(path);
+  return text instanceof Error ? text : parseJsonText(text);
+}
+
+/** A file's text, or an Error saying why it cannot be read. */
+function readText(path: string): string | Error {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return readFileSync(path, 'utf8');
   } catch (e) {
-    return new Error(
-      e instanceof SyntaxError
-        ? `invalid JSON: ${e.message}`
-        : `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    return new Error(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

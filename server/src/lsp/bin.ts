@@ -10,8 +10,8 @@ import {
 } from 'vscode-languageserver/node';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { companionsNextTo } from '../engine/companionsLoad';
-import { fileURLToPath } from 'node:url';
+import { companionsIn, companionsNextTo } from '../engine/companionsLoad';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runBench } from './benchRunner';
 import { FramingGuard } from './framing';
 import { configToEngineOptions } from '../engine/config';
@@ -77,9 +77,20 @@ if (args.includes('--version') || args.includes('-v')) {
       return {
         options: { ...configToEngineOptions(loaded.config), companions: companionsNextTo(path) },
         errors: loaded.errors,
+        ...(loaded.path
+          ? { file: { uri: pathToFileURL(loaded.path).toString(), problems: loaded.problems ?? [] } }
+          : {}),
       };
     },
     clearConfig: clearConfigCache,
+    // A profile file named by layerlint.target: read from inside the workspace folder only.
+    filesIn: (folderUri) => {
+      try {
+        return companionsIn(fileURLToPath(folderUri), 'the workspace folder');
+      } catch {
+        return { read: () => ({ error: 'the workspace folder is not on disk' }) };
+      }
+    },
     readModel(uri) {
       try {
         const path = fileURLToPath(uri);

@@ -9,7 +9,8 @@ import { analyzeSource, reanalyzeSource, type EngineOptions } from '../engine/an
 import { frontEndForLanguage } from '../formats';
 import { makeFeatureDoc, type FeatureDoc } from './features/context';
 import type { Measurement } from './features/measured';
-import type { Settings } from './settings';
+import type { Settings, TargetSetting } from './settings';
+import { resolveTarget, TARGET_IDS } from '../core/targets';
 
 /** The file name a document URI ends with (`file:///a/yolov8n.yaml` → `yolov8n.yaml`), percent-decoded when it is valid (`100%.layers` is kept as it is). */
 export function fileNameOf(uri: string): string {
@@ -34,6 +35,21 @@ export function debounceDelay(lastAnalysisMs: number | undefined, maxMs: number)
   return Math.min(maxMs, Math.max(MIN_DEBOUNCE_MS, Math.ceil(3 * lastAnalysisMs)));
 }
 
+/**
+ * The engine options of the target setting: its id (its profile first among the profiles), or
+ * its error and no target. An id must be built in or one of layerlint.json's `targets`.
+ */
+function targetOptions(setting: TargetSetting, config: EngineOptions): EngineOptions {
+  if ('error' in setting) return { defaultTarget: undefined, defaultTargetError: setting.error };
+  if (!setting.profile && !resolveTarget(setting.id, config.profiles))
+    return {
+      defaultTarget: undefined,
+      defaultTargetError: `The layerlint.target setting names '${setting.id}', which is no target here (targets: ${[...TARGET_IDS, ...(config.profiles ?? []).map((t) => t.id)].join(', ')}; or a profile file such as profiles/npu.json). No target is set.`,
+    };
+  if (!setting.profile) return { defaultTarget: setting.id };
+  return { defaultTarget: setting.id, profiles: [setting.profile, ...(config.profiles ?? [])] };
+}
+
 export class AnalysisCache {
   private readonly entries = new Map<string, FeatureDoc>();
   /** Milliseconds the last analysis of each document took. */
@@ -46,6 +62,8 @@ export class AnalysisCache {
     private readonly configFor: (uri: string) => EngineOptions = () => ({}),
     /** Each document's last measurement (`layerlint.bench`), when the server can measure. */
     private readonly measurementFor?: (uri: string) => Measurement | undefined,
+    /** The `layerlint.target` setting for a document: an id as is, a profile file read (settings.ts resolveTargetSetting). */
+    private readonly targetSetting: (uri: string, value: string) => TargetSetting = (_uri, id) => ({ id }),
   ) {}
 
   /** The analysis of exactly this document version, computed now if not cached. */
@@ -68,7 +86,7 @@ export class AnalysisCache {
       ...config,
       severities: { ...config.severities, ...settings.rules },
       rules: { ...config.rules, ...settings.thresholds },
-      ...(settings.target ? { defaultTarget: settings.target } : {}),
+      ...(settings.target ? targetOptions(this.targetSetting(doc.uri, settings.target), config) : {}),
       ...(format ? { format } : {}),
     };
     const fileName = fileNameOf(doc.uri);

@@ -17,7 +17,14 @@ import type { TextEdit } from '../formats/types';
 import { reportExtras } from '../report/extras';
 import { buildReport } from '../report/model';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
-import { codeLenses, resolveCodeLens, type EstimateLensData } from './features/codeLens';
+import {
+  codeLenses,
+  isLineLens,
+  LineLensSets,
+  resolveCodeLens,
+  staleLineLens,
+  type EstimateLensData,
+} from './features/codeLens';
 import { completion, signatureHelp } from './features/completion';
 import type { FeatureDoc } from './features/context';
 import { formatDocument } from './features/formatting';
@@ -83,15 +90,23 @@ export function registerFeatures(
   readModel?: ReadModel,
 ): void {
   connection.onHover((p, token) => withDoc(p.textDocument.uri, token, null, (d) => hover(d, p.position)));
-  connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d)));
+  const lineLensSets = new LineLensSets();
+  connection.onCodeLens((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeLenses(d, lineLensSets)));
   connection.onCodeLensResolve((lens, token) => {
-    const data = lens.data as EstimateLensData | undefined;
-    const stale: CodeLens = { ...lens, command: { title: '…', command: '' } };
     const refused = refusal();
     if (refused) return refused;
+    if (isLineLens(lens)) {
+      // Any version: resolveCodeLens finds the layer in the current analysis, or says the lens is stale.
+      const uri = lineLensSets.of(lens)?.set.uri;
+      return uri === undefined
+        ? staleLineLens(lens)
+        : withDoc(uri, token, staleLineLens(lens), (d) => resolveCodeLens(d, lens, lineLensSets));
+    }
+    const data = lens.data as EstimateLensData | undefined;
+    const stale: CodeLens = { ...lens, command: { title: '…', command: '' } };
     if (!data || typeof data.uri !== 'string') return lens;
     if (documents.get(data.uri)?.version !== data.version) return stale; // a lens of an older version
-    return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens));
+    return withDoc(data.uri, token, stale, (d) => resolveCodeLens(d, lens, lineLensSets));
   });
   connection.onCodeAction((p, token) => withDoc(p.textDocument.uri, token, [], (d) => codeActions(d, p)));
   connection.languages.inlayHint.on((p, token) =>

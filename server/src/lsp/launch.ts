@@ -1,10 +1,14 @@
 // Process entry of dist/server.js: runs the language server bundle (dist/serverMain.js, from
 // bin.ts) through V8's code cache, so that every start after the first skips compiling it
 // (docs/performance.md, start-up). The cache is a file next to the bundle, written a few
-// seconds after a start that had none (or had one V8 rejected: another bundle or Node), or at
-// exit if that comes first, with whatever functions the process compiled by then. A cache that cannot be read or written (a
-// read-only install) only costs the saving: the bundle runs either way, with the same
-// arguments, process and behaviour. LAYERLINT_CODE_CACHE=0 turns it off.
+// seconds after a start that had none (or had one of another bundle or Node), or at exit if
+// that comes first, with whatever functions the process compiled by then. The file starts with
+// the SHA-1 of the bundle it was made from and is used only for that bundle: V8's own check
+// compares the source's length only, and ran a rebuilt bundle of the same length with the old
+// bundle's code. A cache that cannot be read or written (a read-only install) only costs the
+// saving: the bundle runs either way, with the same arguments, process and behaviour.
+// LAYERLINT_CODE_CACHE=0 turns it off.
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -16,10 +20,13 @@ const WRITE_AFTER_MS = 3000;
 
 /** Runs `file` (a CommonJS bundle) as a module, with its code cache at `cacheFile`. */
 export function runWithCodeCache(file: string, cacheFile: string): void {
-  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  const bytes = readFileSync(file);
+  const digest = createHash('sha1').update(bytes).digest();
+  const source = bytes.toString('utf8').replace(/^#!.*/, '');
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(cacheFile);
+    const cache = readFileSync(cacheFile);
+    if (cache.subarray(0, digest.length).equals(digest)) cachedData = cache.subarray(digest.length);
   } catch {
     // No cache yet: this start compiles the bundle and writes one.
   }
@@ -27,7 +34,7 @@ export function runWithCodeCache(file: string, cacheFile: string): void {
   if (!cachedData || script.cachedDataRejected) {
     let written = false;
     const write = () => {
-      if (!written) writeCodeCache(script, cacheFile);
+      if (!written) writeCodeCache(script, digest, cacheFile);
       written = true;
     };
     setTimeout(write, WRITE_AFTER_MS).unref();
@@ -39,11 +46,12 @@ export function runWithCodeCache(file: string, cacheFile: string): void {
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
 }
 
-function writeCodeCache(script: Script, cacheFile: string): void {
+/** Writes the cache of `script` as `digest` (its bundle's SHA-1) followed by V8's data. */
+function writeCodeCache(script: Script, digest: Buffer, cacheFile: string): void {
   // Written whole under another name, then renamed: a server starting meanwhile reads the old file or the new.
   const partial = `${cacheFile}.${process.pid}`;
   try {
-    writeFileSync(partial, script.createCachedData());
+    writeFileSync(partial, Buffer.concat([digest, script.createCachedData()]));
     renameSync(partial, cacheFile);
   } catch {
     rmSync(partial, { force: true });

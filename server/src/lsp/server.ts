@@ -5,6 +5,7 @@
 // client supports it, defaults otherwise.
 import {
   CodeLensRefreshRequest,
+  DiagnosticSeverity,
   ErrorCodes,
   LSPErrorCodes,
   MessageType,
@@ -13,6 +14,7 @@ import {
   TextDocuments,
   type CancellationToken,
   type Connection,
+  type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,17 +28,26 @@ import { diagnostics } from './features/diagnostics';
 import { commandEdits, registerFeatures, serverCapabilities, type ReadModel } from './handlers';
 import { Measurements, type StartBench } from './measurements';
 import { COMMANDS, STATS_NOTIFICATION, type StatsParams } from './protocol';
-import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, normalizeSettings, resolveTargetSetting, type Settings } from './settings';
+import type { Companions } from '../formats/types';
 
 /** An analysis at least this long is logged to the client's output channel. */
 const SLOW_ANALYSIS_MS = 100;
 
+/** A configuration file (layerlint.json) by URI, and its problems where they are (published as its diagnostics). */
+export interface ConfigFileProblems {
+  uri: string;
+  problems: { message: string; at?: { line: number; character: number }; end?: { line: number; character: number } }[];
+}
+
 /** What the server may need from its host process; the browser build provides none of it. */
 export interface ServerHost {
   /** Engine options from the configuration file that applies to a document (layerlint.json). */
-  configFor?(uri: string): { options: EngineOptions; errors: string[] };
+  configFor?(uri: string): { options: EngineOptions; errors: string[]; file?: ConfigFileProblems };
   /** Forget cached configuration files (one was created, changed or deleted). */
   clearConfig?(): void;
+  /** The files of a workspace folder (by URI), nothing outside it: a `layerlint.target` profile file. The web host has none. */
+  filesIn?(folderUri: string): Companions;
   /** Starts a `layerlint.bench` run in another process (benchRunner.ts); without it the command is not offered. */
   bench?: StartBench;
   /** Reads a model file for the report view by its `file:` URI (Node only); undefined when it cannot. */
@@ -52,21 +63,51 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   const published = new Map<string, number>();
   const configFor = (uri: string): EngineOptions => {
     if (!host.configFor) return {};
-    const { options, errors } = host.configFor(uri);
+    const { options, errors, file } = host.configFor(uri);
     for (const e of errors) {
       if (reported.has(e)) continue;
       reported.add(e);
-      void connection.window.showWarningMessage(`LayerLint configuration: ${e}`);
+      // A notification, not window.showWarningMessage: that sends a request, and a client that
+      // does not answer it (no window/showMessageRequest) would bring the server down.
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: `LayerLint configuration: ${e}`,
+      });
     }
+    if (file) publishConfigProblems(file);
     return options;
   };
+  /** The configuration files whose problems are published, and what was published (to skip repeats). */
+  const configPublished = new Map<string, string>();
+  function publishConfigProblems(file: ConfigFileProblems): void {
+    const shown = JSON.stringify(file.problems);
+    if (configPublished.get(file.uri) === shown || (!file.problems.length && !configPublished.has(file.uri))) return;
+    configPublished.set(file.uri, shown);
+    const diagnostics: Diagnostic[] = file.problems.map((p) => {
+      const at = p.at ?? { line: 0, character: 0 };
+      return {
+        range: { start: at, end: p.end ?? at },
+        severity: DiagnosticSeverity.Warning,
+        source: 'layerlint',
+        message: p.message,
+      };
+    });
+    void connection.sendDiagnostics({ uri: file.uri, diagnostics });
+  }
   let canRefreshLenses = false;
   const measurements =
     host.bench &&
     new Measurements(connection, host.bench, () => {
       if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     });
-  const cache = new AnalysisCache(() => settings, configFor, measurements && ((uri) => measurements.get(uri)));
+  /** The workspace folders the client named at initialize (URIs): a profile file in layerlint.target is relative to one. */
+  let workspaceFolders: string[] = [];
+  const cache = new AnalysisCache(
+    () => settings,
+    configFor,
+    measurements && ((uri) => measurements.get(uri)),
+    (uri, value) => resolveTargetSetting(value, uri, workspaceFolders, host.filesIn),
+  );
 
   const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   let initialized = false;
@@ -189,6 +230,11 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
     clientName = params.clientInfo ? `${params.clientInfo.name} ${params.clientInfo.version ?? ''}`.trim() : 'a client';
     canConfigure = !!params.capabilities.workspace?.configuration;
     canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    workspaceFolders = params.workspaceFolders?.length
+      ? params.workspaceFolders.map((f) => f.uri)
+      : params.rootUri
+        ? [params.rootUri]
+        : [];
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init?.settings) settings = normalizeSettings(init.settings);
     return {
@@ -230,6 +276,9 @@ export function startServer(connection: Connection, host: ServerHost = {}): void
   connection.onDidChangeWatchedFiles(() => {
     host.clearConfig?.();
     reported.clear();
+    // A configuration file that was fixed or deleted: clear its problems (re-validation publishes what is left).
+    for (const uri of configPublished.keys()) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    configPublished.clear();
     cache.clear();
     for (const d of documents.all()) validate(d.uri);
   });

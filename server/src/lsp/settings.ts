@@ -6,7 +6,8 @@
 import type { Code } from '../core/diagnostics';
 import type { RuleOptions } from '../core/rules/options';
 import { parseRuleSettings, parseThresholds, type RuleSetting } from '../engine/config';
-import { TARGET_IDS } from '../core/targets';
+import { isProfileId, isProfilePath, profileFromBytes, type TargetProfile } from '../core/targets';
+import type { Companions } from '../formats/types';
 
 export interface Settings {
   /** Per-code severity, or 'off'. */
@@ -16,7 +17,10 @@ export interface Settings {
   inlayHints: { enable: boolean };
   /** Milliseconds between the last edit and re-analysis. */
   debounceMs: number;
-  /** Latency target (core/targets.ts) for files without a `target` line, overriding layerlint.json's; '' for none. */
+  /**
+   * Latency target for files without a `target` line, overriding layerlint.json's: a built-in
+   * id (core/targets.ts) or a profile file relative to the workspace folder; '' for none.
+   */
   target: string;
   /** `layerlint.bench` (LayerLint: Measure latency on this machine): ONNX Runtime intra-op threads and timed runs. */
   bench: { threads: number; repeats: number };
@@ -72,10 +76,42 @@ export function normalizeSettings(raw: unknown): Settings {
     },
     inlayHints: { enable: bool(hints.enable, DEFAULT_SETTINGS.inlayHints.enable) },
     debounceMs: debounce,
-    target: typeof r.target === 'string' && TARGET_IDS.includes(r.target) ? r.target : DEFAULT_SETTINGS.target,
+    target:
+      typeof r.target === 'string' && (isProfileId(r.target) || isProfilePath(r.target))
+        ? r.target
+        : DEFAULT_SETTINGS.target,
     bench: {
       threads: inRange(bench.threads, BENCH_RANGES.threads, DEFAULT_SETTINGS.bench.threads),
       repeats: inRange(bench.repeats, BENCH_RANGES.repeats, DEFAULT_SETTINGS.bench.repeats),
     },
   };
+}
+
+/** What the `layerlint.target` setting gives a document: a target id (with its profile, read from a file), or why none. */
+export type TargetSetting = { id: string; profile?: TargetProfile } | { error: string };
+
+/**
+ * The `layerlint.target` setting `value` for the document at `uri`: a built-in id as is; a
+ * profile file read relative to the workspace folder holding the document (the longest of
+ * `folders` that contains it), through `readIn(folder)`, the host's reader confined to that
+ * folder (undefined where the host reads no files: the web). Never throws.
+ */
+export function resolveTargetSetting(
+  value: string,
+  uri: string,
+  folders: readonly string[],
+  readIn: ((folderUri: string) => Companions) | undefined,
+): TargetSetting {
+  if (!isProfilePath(value)) return { id: value };
+  const why = (reason: string) => ({
+    error: `The layerlint.target setting names the profile file '${value}', which cannot be used: ${reason}. No target is set.`,
+  });
+  if (!readIn) return why('this host reads no files (VS Code for the Web); name a built-in target');
+  const folder = folders
+    .filter((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (folder === undefined) return why('the document is in no workspace folder');
+  const bytes = readIn(folder).read(value);
+  const read = bytes instanceof Uint8Array ? profileFromBytes(bytes) : bytes;
+  return 'error' in read ? why(read.error) : { id: read.profile.id, profile: read.profile };
 }

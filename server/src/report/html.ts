@@ -14,7 +14,6 @@ import { KIND_LABELS, type CostKind } from '../core/costs';
 import { ruleDocUrl, type Severity } from '../core/diagnostics';
 import { compact, exact } from '../core/format';
 import type { Report, ReportLayer } from './model';
-import { targetProfile, type TargetProfile } from '../core/targets';
 import type { GridCell, LayerTraffic, ReportExtras } from './extras';
 import STYLE_SHEET from './html.css';
 import WEBVIEW_SCRIPT from './webview.inline.js';
@@ -32,14 +31,6 @@ export interface HtmlOptions {
 
 /** Reference balance point (fp32 MACs per DRAM byte) of a phone-class CPU; see docs/report.md. */
 export const RIDGE_MACS_PER_BYTE = 8;
-
-/**
- * A target's own ridge point in the chart's units (MACs per fp32 byte): its dense MAC rate over
- * its bandwidth, scaled by its precision (an fp16 layer moves half the chart's bytes).
- */
-export function targetRidge(t: TargetProfile): number {
-  return Number(((t.rates.dense / t.bytesPerMs) * (t.bytesPerElement / 4)).toPrecision(3));
-}
 
 export const KIND_ORDER: CostKind[] = ['standard', 'pointwise', 'depthwise', 'fc', 'other'];
 
@@ -66,12 +57,11 @@ function hash(s: string): string {
 
 /** The `<main>` content: what the webview replaces on each update. */
 export function renderReportBody(report: Report, extras: ReportExtras, options: HtmlOptions): string {
-  const target = report.target && targetProfile(report.target.id);
   const ctx: Ctx = {
     report,
     extras,
     webview: options.mode === 'webview',
-    ridge: options.ridge ?? (target ? targetRidge(target) : RIDGE_MACS_PER_BYTE),
+    ridge: options.ridge ?? report.target?.ridgeMacsPerByte ?? RIDGE_MACS_PER_BYTE,
   };
   return [
     header(ctx),

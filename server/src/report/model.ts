@@ -5,6 +5,7 @@ import type { ConventionTotals } from '../core/conventions';
 import type { BudgetFigures } from '../core/analysis';
 import type { Severity } from '../core/diagnostics';
 import { estimates, fitBudget, type Estimates, type BudgetFit } from '../core/estimates';
+import { targetRidge } from '../core/targets';
 import { LineIndex } from '../core/lineIndex';
 import type { DocumentAnalysis } from '../engine/analyzeSource';
 
@@ -78,7 +79,14 @@ export interface Report {
   /** Where the peak activation memory is reached, what is live there, and at which precision and batch. */
   peakActivation: PeakActivation;
   /** The latency target the figures `latencyMs` are for (docs/latency.md). */
-  target?: { id: string; summary: string; batch: number; complete: boolean };
+  target?: {
+    id: string;
+    summary: string;
+    batch: number;
+    complete: boolean;
+    /** The target's ridge point in fp32 MACs per byte (core/targets.ts targetRidge): the roofline chart's line. */
+    ridgeMacsPerByte: number;
+  };
   byKind: Record<CostKind, { macs: number; params: number; share: number }>;
   layers: ReportLayer[];
   estimates: Estimates;
@@ -173,7 +181,13 @@ export function buildReport(doc: DocumentAnalysis, file: string, budgetOverride?
   const latency = analysis.latency();
   if (latency) {
     const t = latency.target;
-    report.target = { id: t.id, summary: t.summary, batch: latency.batch, complete: latency.complete };
+    report.target = {
+      id: t.id,
+      summary: t.summary,
+      batch: latency.batch,
+      complete: latency.complete,
+      ridgeMacsPerByte: targetRidge(t),
+    };
     report.totals.latencyMs = latency.totalMs;
     latency.layers.forEach((l, i) => {
       const row = report.layers[i]!;

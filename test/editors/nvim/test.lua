@@ -1,7 +1,8 @@
 -- Real-editor test: Neovim 0.7 (headless, built-in LSP client, no plugins) with the README's
 -- recipe, editors/neovim/layerlint.lua, loaded as it is: `layerlint-language-server` on PATH
 -- is a shim that runs the bundled server. Opens examples/mobilenet_v1_conv.layers, waits
--- (polling, with a deadline) for 13 separable-conv diagnostics and checks the hover on conv2;
+-- (polling, with a deadline) for 13 separable-conv diagnostics and checks the hover on conv2
+-- and conv2's code lenses as vim.lsp.codelens resolves them;
 -- then examples/yolov3-tiny.cfg (Darknet, under Neovim's own `cfg` filetype) gets
 -- diagnostics, and a setup.cfg gets none; `layerlint.bench` on a small network ends in a
 -- measured lens (ONNX Runtime from the repository's node_modules). Exits 0 on success, 1 on any failure or error.
@@ -73,6 +74,23 @@ local function main()
   local text = type(contents) == "table" and (contents.value or vim.inspect(contents)) or tostring(contents)
   assert(text:find("231,211,008", 1, true), "hover on conv2 lacks 231,211,008: " .. text)
   say("ok hover on conv2 contains 231,211,008")
+
+  -- Neovim's own code lenses: the per-line lenses come without a command, and
+  -- vim.lsp.codelens resolves them (codeLens/resolve) before showing their titles.
+  vim.lsp.codelens.refresh()
+  local conv2_titles
+  ok = vim.wait(TIMEOUT_MS, function()
+    conv2_titles = {}
+    for _, lens in ipairs(vim.lsp.codelens.get(bufnr) or {}) do
+      if lens.range.start.line == line and lens.command then table.insert(conv2_titles, lens.command.title) end
+    end
+    return #conv2_titles == 2
+  end, 50)
+  assert(ok, "conv2's two lenses not resolved: " .. vim.inspect(conv2_titles))
+  table.sort(conv2_titles)
+  assert(conv2_titles[1] == "231.2M MACs (4.8%) · 18.4K params · separable: 29.3M, -87.3%", vim.inspect(conv2_titles))
+  assert(conv2_titles[2] == "Make depthwise-separable", vim.inspect(conv2_titles))
+  say("ok conv2's lenses resolved by vim.lsp.codelens: " .. table.concat(conv2_titles, " | "))
 
   -- LayerLint: Measure latency on this machine, with the README's command line, on a small
   -- network; the server runs ONNX Runtime in its bench process, then the network lens shows it.

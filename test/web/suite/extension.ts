@@ -52,7 +52,8 @@ export async function run(): Promise<void> {
     }),
     check('code lenses: totals on the network line and the separable rewrite on conv2', async () => {
       const lenses = await poll('code lenses', async () => {
-        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        // Resolving up to 100 lenses, as VS Code resolves those on screen (the per-line lenses come unresolved).
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
         return l?.length ? l : undefined;
       });
       const titles = lenses.map((l) => l.command?.title ?? '');

@@ -2,9 +2,9 @@
 // the estimate (core/latency.ts), after RegNet's finding that runtime follows activations (the
 // sizes of the conv outputs) more than FLOPs. Per layer: a kernel whose roofline is
 // memory-bound, whose activation bytes (inputs and output) exceed its weight bytes, and which
-// takes at least ACTIVATION_LAYER_SHARE of the estimate. Per network (on the header): the
-// memory-bound kernels moving mostly activations take at least ACTIVATION_NETWORK_SHARE of
-// it. Only on a complete estimate; one finding per op in the text.
+// takes at least the activationLayerShare threshold of the estimate. Per network (on the
+// header): the memory-bound kernels moving mostly activations take at least
+// activationNetworkShare of it. Only on a complete estimate; one finding per op in the text.
 import type { LayerResult } from '../costs';
 import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
 import { compact } from '../format';
@@ -12,17 +12,12 @@ import { ms, type KernelLatency } from '../latency';
 import { fmt } from '../shapes';
 import type { Rule } from './types';
 
-/** Share of the estimate from which one memory-bound layer is reported. */
-export const ACTIVATION_LAYER_SHARE = 0.05;
-/** Share of the estimate from which the memory-bound layers together are reported on the network. */
-export const ACTIVATION_NETWORK_SHARE = 0.3;
-
 /** Bytes of a kernel's inputs and output (its traffic less its weights). */
 function activationBytes(k: KernelLatency, l: LayerResult, bytesPerElement: number): number {
   return k.bytes - l.params * bytesPerElement;
 }
 
-export const activationHeavy: Rule = (analysis) => {
+export const activationHeavy: Rule = (analysis, options) => {
   const est = analysis.latency();
   if (!est?.complete || est.totalMs <= 0) return [];
   const t = est.target;
@@ -40,7 +35,7 @@ export const activationHeavy: Rule = (analysis) => {
     boundMs += k.ms;
     boundBytes += acts;
     boundKernels++;
-    if (k.ms < ACTIVATION_LAYER_SHARE * est.totalMs || seen.has(l.layer.span.start)) return;
+    if (k.ms < options.activationLayerShare * est.totalMs || seen.has(l.layer.span.start)) return;
     seen.add(l.layer.span.start);
     const shapes = `${l.inputs!.map(fmt).join(' + ')} → ${fmt(l.output!)}`;
     out.push(
@@ -52,7 +47,7 @@ export const activationHeavy: Rule = (analysis) => {
       ),
     );
   });
-  if (boundMs >= ACTIVATION_NETWORK_SHARE * est.totalMs)
+  if (boundMs >= options.activationNetworkShare * est.totalMs)
     out.unshift(
       makeDiagnostic(
         'activation-heavy',

@@ -1,5 +1,5 @@
 // heavy-group-conv: a grouped conv (1 < groups < input channels, so not depthwise) whose groups
-// raise its memory access cost by at least HEAVY_GROUP_RATIO against an ungrouped conv with the
+// raise its memory access cost by at least the heavyGroupRatio threshold against an ungrouped conv with the
 // same input and the same MACs. ShuffleNet v2's guideline G2: with the input (hi·wi·c1) and the
 // MACs B fixed, a conv with g groups has a memory access cost (elements read and written:
 // input, output, weights)
@@ -13,10 +13,7 @@ import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
 import { compact, exact } from '../format';
 import type { Rule } from './types';
 
-/** MAC_g / MAC_1 from which a grouped conv is reported. */
-export const HEAVY_GROUP_RATIO = 1.5;
-
-export const heavyGroupConv: Rule = (analysis) => {
+export const heavyGroupConv: Rule = (analysis, options) => {
   const out: EngineDiagnostic[] = [];
   const seen = new Set<number>();
   const target = analysis.target;
@@ -35,7 +32,7 @@ export const heavyGroupConv: Rule = (analysis) => {
     const mac = hi * wi * c1 + ho * wo * c2 + weights;
     const ungrouped = hi * wi * c1 + (ho * wo * c2) / g + weights;
     const ratio = mac / ungrouped;
-    if (ratio < HEAVY_GROUP_RATIO) continue;
+    if (ratio < options.heavyGroupRatio) continue;
     seen.add(l.layer.span.start);
     const perGroup = c1 / g;
     const macs = l.macs / analysis.graph.input.batch;

@@ -4,17 +4,12 @@
 // kernels pay more than fewer MACs; it counts the small kernels, whose roofline is below their
 // overhead) and elementwise-share (G4: BN, activations, adds and
 // pooling that run as kernels of their own take at least a quarter of it). Only with a target
-// and a complete estimate.
+// and a complete estimate; the shares are thresholds (kernelOverheadShare, elementwiseShare).
 import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
 import { ms } from '../latency';
 import type { Rule } from './types';
 
-/** Share of the estimate above which per-kernel overhead is reported. */
-export const OVERHEAD_SHARE = 0.5;
-/** Share of the estimate above which element-wise kernels are reported. */
-export const ELEMENTWISE_SHARE = 0.25;
-
-export const latencyShares: Rule = (analysis) => {
+export const latencyShares: Rule = (analysis, options) => {
   const est = analysis.latency();
   if (!est?.complete || est.totalMs <= 0) return [];
   let kernels = 0;
@@ -36,7 +31,7 @@ export const latencyShares: Rule = (analysis) => {
   const at = analysis.graph.headerSpan;
   const out: EngineDiagnostic[] = [];
   const pct = (x: number) => `${((100 * x) / est.totalMs).toFixed(0)}%`;
-  if (overhead / est.totalMs >= OVERHEAD_SHARE)
+  if (overhead / est.totalMs >= options.kernelOverheadShare)
     out.push(
       makeDiagnostic(
         'kernel-overhead',
@@ -45,7 +40,7 @@ export const latencyShares: Rule = (analysis) => {
         { kind: 'share', target: t.id, share: overhead / est.totalMs, kernels, ms: overhead, small },
       ),
     );
-  if (elementwise / est.totalMs >= ELEMENTWISE_SHARE)
+  if (elementwise / est.totalMs >= options.elementwiseShare)
     out.push(
       makeDiagnostic(
         'elementwise-share',

@@ -1,23 +1,18 @@
 // unbalanced-pointwise: a 1x1 conv (stride 1, one group) whose larger channel count is more
-// than POINTWISE_RATIO times its smaller one, where that costs memory traffic. ShuffleNet v2's
+// than the pointwiseRatio threshold times its smaller one, where that costs memory traffic. ShuffleNet v2's
 // guideline G1: a 1x1 conv from c1 to c2 channels on an h×w map does B = hw·c1·c2 MACs and has
 // a memory access cost (elements read and written: input, output, weights) of
 //   MAC = hw·(c1 + c2) + c1·c2 ≥ 2·√(hw·B) + B/hw,
 // with equality when c1 = c2. The finding gives the layer's MAC, the balanced bound for the same
 // MACs and the excess, hw·(√c1 − √c2)², in elements and in bytes at the target's precision (fp32
-// without one); it fires only when the excess is at least POINTWISE_EXCESS of the layer's MAC
+// without one); it fires only when the excess is at least pointwiseExcess of the layer's MAC
 // (on a 1x1 map the weights dominate and the channel ratio does not matter). Convs marked
 // `fixed` (heads whose channel counts are prescribed) are skipped.
 import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
 import { compact, exact } from '../format';
 import type { Rule } from './types';
 
-/** Channel ratio (larger / smaller) above which a 1x1 conv is unbalanced: 1:6 is, ResNet's 1:4 is not. */
-export const POINTWISE_RATIO = 4;
-/** Share of the layer's memory access cost the excess over the balanced bound must reach. */
-export const POINTWISE_EXCESS = 0.1;
-
-export const unbalancedPointwise: Rule = (analysis) => {
+export const unbalancedPointwise: Rule = (analysis, options) => {
   const out: EngineDiagnostic[] = [];
   const seen = new Set<number>();
   const bytesPerElement = analysis.target?.bytesPerElement ?? 4;
@@ -29,12 +24,12 @@ export const unbalancedPointwise: Rule = (analysis) => {
     const [h, w, c2] = l.output;
     const c1 = l.inputs[0]![2];
     const ratio = Math.max(c1, c2) / Math.min(c1, c2);
-    if (ratio <= POINTWISE_RATIO) continue;
+    if (ratio <= options.pointwiseRatio) continue;
     const hw = h * w;
     const macs = hw * c1 * c2;
     const mac = hw * (c1 + c2) + c1 * c2;
     const balanced = 2 * Math.sqrt(hw * macs) + macs / hw;
-    if (mac - balanced < POINTWISE_EXCESS * mac) continue;
+    if (mac - balanced < options.pointwiseExcess * mac) continue;
     seen.add(l.layer.span.start);
     const bound = Math.round(balanced);
     const bytes = (n: number) => `${compact(n * bytesPerElement)}B`;

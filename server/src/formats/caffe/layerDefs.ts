@@ -2,6 +2,7 @@
 // each `layer { }` / legacy `layers { }` with its name, type, bottoms and tops; TRAIN-only
 // layers that have a TEST twin are dropped; a solver definition is not a net at all.
 import { fieldsOf, scalars } from './fields';
+import { internalized } from './lexer';
 import type { Document, Field, Message, Scalar } from './parser';
 
 export interface LayerDef {
@@ -17,6 +18,10 @@ export interface LayerDef {
   key: string;
   bottoms: Scalar[];
   tops: Scalar[];
+  /** Whether the block has an `include` or `exclude` field. */
+  phased: boolean;
+  /** The fields that are not fields of every layer (LAYER_FIELDS): its `*_param` block, or unknown ones. */
+  ownFields: Field[];
 }
 
 function normaliseType(type: string): string {
@@ -34,6 +39,27 @@ export const NET_FIELDS = new Set([
   'debug_info',
   'layer',
   'layers',
+]);
+
+/** Fields of LayerParameter (and V1LayerParameter) that say nothing about shapes or costs. */
+const LAYER_FIELDS = new Set([
+  'name',
+  'type',
+  'bottom',
+  'top',
+  'phase',
+  'loss_weight',
+  'param',
+  'blobs',
+  'propagate_down',
+  'include',
+  'exclude',
+  'transform_param',
+  'loss_param',
+  // V1 (`layers { }`) training fields.
+  'blobs_lr',
+  'weight_decay',
+  'blob_share_mode',
 ]);
 
 const SOLVER_FIELDS = new Set([
@@ -64,10 +90,9 @@ function phasesOf(msg: Message, name: 'include' | 'exclude'): string[] {
 }
 
 /** Whether a layer takes part only in training: `include { phase: TRAIN }` or `exclude { phase: TEST }`. */
-function trainOnly(msg: Message): boolean {
-  let phased = false;
-  for (const f of msg.fields) if (f.name === 'include' || f.name === 'exclude') phased = true;
-  if (!phased) return false;
+function trainOnly(d: LayerDef): boolean {
+  if (!d.phased) return false;
+  const msg = d.msg;
   const inc = phasesOf(msg, 'include');
   return (
     (inc.length > 0 && inc.every((p) => p === 'TRAIN' || p === '0')) ||
@@ -77,27 +102,34 @@ function trainOnly(msg: Message): boolean {
 
 export function layerDefs(doc: Document): LayerDef[] {
   const defs: LayerDef[] = [];
-  // Type values are interned by the lexer: each distinct type is normalised once.
+  // Each distinct type is normalised once, to V8's one copy of the key: the type tables
+  // (Sets, and objects looked up by `own`) then find it without hashing or interning it again.
   const keys = new Map<string, string>();
   const keyOf = (type: string) => {
     let key = keys.get(type);
-    if (key === undefined) keys.set(type, (key = normaliseType(type)));
+    if (key === undefined) keys.set(type, (key = internalized(normaliseType(type))));
     return key;
   };
   for (const f of doc.root.fields) {
     if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
     const msg = f.value;
-    // One pass over the fields: the last `name` and `type` (last wins), every `bottom` and `top`.
+    // One pass over the fields: the last `name` and `type` (last wins), every `bottom` and
+    // `top`, whether a phase is given, and the fields validation looks at.
     let nameField: Field | undefined;
     let typeField: Field | undefined;
+    let phased = false;
     const bottoms: Scalar[] = [];
     const tops: Scalar[] = [];
+    const ownFields: Field[] = [];
     for (const x of msg.fields) {
-      if (x.value.kind !== 'scalar') continue;
-      if (x.name === 'name') nameField = x;
-      else if (x.name === 'type') typeField = x;
-      else if (x.name === 'bottom') bottoms.push(x.value);
-      else if (x.name === 'top') tops.push(x.value);
+      const name = x.name;
+      if (!LAYER_FIELDS.has(name)) ownFields.push(x);
+      else if (name === 'include' || name === 'exclude') phased = true;
+      else if (x.value.kind !== 'scalar') continue;
+      else if (name === 'name') nameField = x;
+      else if (name === 'type') typeField = x;
+      else if (name === 'bottom') bottoms.push(x.value);
+      else if (name === 'top') tops.push(x.value);
     }
     const def: LayerDef = {
       field: f,
@@ -106,6 +138,8 @@ export function layerDefs(doc: Document): LayerDef[] {
       key: typeField ? keyOf((typeField.value as Scalar).value) : '',
       bottoms,
       tops,
+      phased,
+      ownFields,
     };
     if (nameField) {
       def.nameField = nameField;
@@ -130,7 +164,7 @@ export function droppedTwins(defs: LayerDef[]): Set<LayerDef> {
       ...d.tops.filter((t) => !ins.has(t.value)).map((t) => `t:${t.value}`),
     ].filter(Boolean);
   };
-  const train = defs.map((d) => trainOnly(d.msg));
+  const train = defs.map(trainOnly);
   if (!train.includes(true)) return dropped;
   const testKeys = new Set<string>();
   defs.forEach((d, i) => {

@@ -23,27 +23,6 @@ export const ALIAS_TYPES: Record<string, FieldSpec> = {
   slice: { param: 'slice_param', fields: ['axis', 'slice_point', 'slice_dim'] },
 };
 
-/** Fields of LayerParameter (and V1LayerParameter) that say nothing about shapes or costs. */
-export const LAYER_FIELDS = new Set([
-  'name',
-  'type',
-  'bottom',
-  'top',
-  'phase',
-  'loss_weight',
-  'param',
-  'blobs',
-  'propagate_down',
-  'include',
-  'exclude',
-  'transform_param',
-  'loss_param',
-  // V1 (`layers { }`) training fields.
-  'blobs_lr',
-  'weight_decay',
-  'blob_share_mode',
-]);
-
 /** The fields of an Input layer (the other input types carry loader settings of many forks, unchecked). */
 export const INPUT_LAYER: FieldSpec = { param: 'input_param', fields: ['shape'] };
 

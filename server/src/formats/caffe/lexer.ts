@@ -2,8 +2,9 @@
 // Total: every character of the input ends up in a token, in whitespace or in a comment;
 // characters that start no token become error tokens, an unterminated string runs to the
 // end of its line and is flagged. Offsets are UTF-16 code units into the original text.
-// Tokens are columns of typed arrays (kind, start, end, line), read on char codes with no
-// object per token; a token's text is sliced only when the parser asks for it.
+// Tokens are columns of typed arrays (kind, start, end), read on char codes with no object
+// per token; a token's text is sliced only when the parser asks for it. No token holds a
+// line break, so two tokens are on one line when the text between them has none.
 
 import { isJsSpace } from '../chars';
 
@@ -19,9 +20,10 @@ export interface Tokens {
   kind: Uint8Array;
   start: Uint32Array;
   end: Uint32Array;
-  /** Zero-based line of `start`, to tell a value on the same line from the next field. */
-  line: Uint32Array;
-  /** STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. */
+  /**
+   * STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. IDENT tokens: the
+   * node of the identifier in the name trie, or 0 when the trie does not hold it (`identText`).
+   */
   value: Uint32Array;
   strings: string[];
   /** Indexes of the error tokens and unterminated strings, in text order. */
@@ -71,46 +73,101 @@ const isPunct = (c: number) => c < 128 && (ASCII[c]! & PUNCT_CLASS) !== 0;
 /** Where an error token stops: whitespace, punctuation, a comment or a quote. */
 const endsErrorToken = (c: number) => isJsSpace(c) || isPunct(c) || c === 35 || c === 34 || c === 39;
 
+/**
+ * Columns kept from one call to the next, up to this many tokens (~1 MB): typed arrays that
+ * large live outside the heap, and allocating and zeroing four of them per parse cost more
+ * than the tokens themselves.
+ */
+const MAX_KEPT_TOKENS = 1 << 16;
+let kept = {
+  kind: new Uint8Array(0),
+  start: new Uint32Array(0),
+  end: new Uint32Array(0),
+  value: new Uint32Array(0),
+};
+
+/**
+ * Identifiers seen by any parse, each kept once as one string: a file repeats a few dozen
+ * field names thousands of times. A trie over the 64 identifier characters, walked by the
+ * tokenizer as it reads an identifier, so that the parser finds a name without slicing or
+ * hashing it. Bounded: once full, new identifiers are sliced each time, and the next
+ * tokenize starts an empty trie (node numbers are valid from one tokenize to the next parse).
+ */
+const TRIE_NODES = 2048;
+const TRIE_ROOT = 1;
+/** An identifier character's index in a trie node (0 to 63). */
+const IDENT_INDEX = new Uint8Array(128);
+{
+  let k = 0;
+  for (let c = 0; c < 128; c++) if (ASCII[c]! & IDENT_PART) IDENT_INDEX[c] = k++;
+}
+/** `trie[node * 64 + IDENT_INDEX[c]]`: the child node, 0 when none. Node 0 is "not in the trie". */
+const trie = new Uint16Array(TRIE_NODES * 64);
+let trieNodes = 2;
+/** The identifier that ends at each node, once the parser asked for it. */
+const trieNames: (string | undefined)[] = new Array(TRIE_NODES).fill(undefined);
+
+/**
+ * The text of identifier token `t`, one string per distinct identifier while the trie has
+ * room; the trie learns an identifier the first time its text is asked for.
+ */
+export function identText(text: string, toks: Tokens, t: number): string {
+  const node = toks.value[t]!;
+  const known = node === 0 ? undefined : trieNames[node];
+  if (known !== undefined) return known;
+  const start = toks.start[t]!;
+  const end = toks.end[t]!;
+  let at = TRIE_ROOT;
+  for (let i = start; i < end && at !== 0; i++) {
+    const slot = (at << 6) | IDENT_INDEX[text.charCodeAt(i)]!;
+    if (trie[slot] === 0 && trieNodes < TRIE_NODES) trie[slot] = trieNodes++;
+    at = trie[slot]!;
+  }
+  if (at === 0) return text.slice(start, end);
+  const name = internalized(text.slice(start, end));
+  trieNames[at] = name;
+  return name;
+}
+
+/**
+ * `s` as V8's one copy of that text (a property key): flat, equal to the same literal by
+ * reference, and holding no reference to the document it was sliced from.
+ */
+export function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0]!;
+}
+
+/** `to` holding `from` at its start. */
+function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** The token columns of `text`. They may be reused by the next call: read them before tokenizing again. */
 export function tokenize(text: string): Tokens {
   const n = text.length;
+  if (trieNodes === TRIE_NODES) {
+    trie.fill(0);
+    trieNames.fill(undefined);
+    trieNodes = 2;
+  }
   // About one token per 4 characters in real files: most never grow the columns.
-  let cap = (n >> 2) + 16;
-  let kind = new Uint8Array(cap);
-  let start = new Uint32Array(cap);
-  let end = new Uint32Array(cap);
-  let lines = new Uint32Array(cap);
-  let value = new Uint32Array(cap);
+  const want = (n >> 2) + 16;
+  const reuse = kept.kind.length >= want;
+  let cap = reuse ? kept.kind.length : want;
+  let kind = reuse ? kept.kind : new Uint8Array(cap);
+  let start = reuse ? kept.start : new Uint32Array(cap);
+  let end = reuse ? kept.end : new Uint32Array(cap);
+  let value = reuse ? kept.value : new Uint32Array(cap);
   const strings: string[] = [];
   const problems: number[] = [];
   const unterminated = new Set<number>();
   let count = 0;
-  const push = (k: number, s: number, e: number, line: number) => {
-    if (count === cap) {
-      cap *= 2;
-      const grow = <T extends Uint8Array | Uint32Array>(a: T, b: T) => (b.set(a), b);
-      kind = grow(kind, new Uint8Array(cap));
-      start = grow(start, new Uint32Array(cap));
-      end = grow(end, new Uint32Array(cap));
-      lines = grow(lines, new Uint32Array(cap));
-      value = grow(value, new Uint32Array(cap));
-    }
-    kind[count] = k;
-    start[count] = s;
-    end[count] = e;
-    lines[count] = line;
-    return count++;
-  };
   let i = 0;
-  let line = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      i++;
-      continue;
-    }
-    // space, \t, \r, \f, \v, BOM
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff) {
+    // space, \n, \t, \r, \f, \v, BOM
+    if (c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff) {
       i++;
       continue;
     }
@@ -119,12 +176,19 @@ export function tokenize(text: string): Tokens {
       i = eol < 0 ? n : eol;
       continue;
     }
-    const s = i;
-    if (isPunct(c)) {
-      push(PUNCT, s, ++i, line);
-      continue;
+    if (count === cap) {
+      cap *= 2;
+      kind = grown(kind, new Uint8Array(cap));
+      start = grown(start, new Uint32Array(cap));
+      end = grown(end, new Uint32Array(cap));
+      value = grown(value, new Uint32Array(cap));
     }
-    if (c === 34 || c === 39) {
+    const s = i;
+    let k = ERROR;
+    if (isPunct(c)) {
+      k = PUNCT;
+      i++;
+    } else if (c === 34 || c === 39) {
       i++;
       let closed = false;
       let out = '';
@@ -147,42 +211,50 @@ export function tokenize(text: string): Tokens {
       }
       out += text.slice(from, i);
       if (closed) i++;
-      const t = push(STRING, s, i, line);
-      value[t] = strings.length;
+      k = STRING;
+      value[count] = strings.length;
       strings.push(out);
       if (!closed) {
-        problems.push(t);
-        unterminated.add(t);
+        problems.push(count);
+        unterminated.add(count);
       }
-      continue;
-    }
-    if (c === 45 || c === 46 || isDigit(c)) {
-      // Fast path: a plain integer followed by no identifier character and no '.'.
-      let j = c === 45 ? i + 1 : i;
-      const digits = j;
-      while (j < n && isDigit(text.charCodeAt(j))) j++;
-      if (j > digits && (j === n || !isIdentPart(text.charCodeAt(j)))) {
-        i = j;
-        push(NUMBER, s, i, line);
-        continue;
+    } else {
+      if (c === 45 || c === 46 || isDigit(c)) {
+        // Fast path: a plain integer followed by no identifier character and no '.'.
+        let j = c === 45 ? i + 1 : i;
+        const digits = j;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+        if (j > digits && (j === n || !isIdentPart(text.charCodeAt(j)))) {
+          i = j;
+          k = NUMBER;
+        } else {
+          NUMBER_RE.lastIndex = i;
+          if (NUMBER_RE.test(text)) {
+            i = NUMBER_RE.lastIndex;
+            k = NUMBER;
+          }
+        }
       }
-      NUMBER_RE.lastIndex = i;
-      if (NUMBER_RE.test(text)) {
-        i = NUMBER_RE.lastIndex;
-        push(NUMBER, s, i, line);
-        continue;
+      if (k !== NUMBER && isIdentStart(c)) {
+        // Walk the name trie on the way (node 0: not there, stays 0).
+        let node = trie[(TRIE_ROOT << 6) | IDENT_INDEX[c]!]!;
+        i++;
+        for (let d = 0; i < n && isIdentPart((d = text.charCodeAt(i))); i++)
+          node = trie[(node << 6) | IDENT_INDEX[d]!]!;
+        value[count] = node;
+        k = IDENT;
+      } else if (k !== NUMBER) {
+        // Anything else: one error token up to the next whitespace or punctuation.
+        i++;
+        while (i < n && !endsErrorToken(text.charCodeAt(i))) i++;
+        problems.push(count);
       }
     }
-    if (isIdentStart(c)) {
-      i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      push(IDENT, s, i, line);
-      continue;
-    }
-    // Anything else: one error token up to the next whitespace or punctuation.
-    i++;
-    while (i < n && !endsErrorToken(text.charCodeAt(i))) i++;
-    problems.push(push(ERROR, s, i, line));
+    kind[count] = k;
+    start[count] = s;
+    end[count] = i;
+    count++;
   }
-  return { count, kind, start, end, line: lines, value, strings, problems, unterminated };
+  if (cap <= MAX_KEPT_TOKENS && cap > kept.kind.length) kept = { kind, start, end, value };
+  return { count, kind, start, end, value, strings, problems, unterminated };
 }

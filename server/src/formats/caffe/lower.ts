@@ -72,6 +72,7 @@ export function lowerCaffe(doc: Document): Lowered {
     if (layers.length >= LIMITS.maxLayers) return undefined;
     const index = layers.length;
     const span = d.nameField?.span ?? d.typeField?.span ?? d.field.nameSpan;
+    const site = d.field.span;
     layers.push({
       index,
       name: uniqueName(name),
@@ -79,8 +80,8 @@ export function lowerCaffe(doc: Document): Lowered {
       op,
       inputs,
       span,
-      site: d.field.span,
-      statement: d.field.span,
+      site,
+      statement: site,
     });
     layerDefsOut.push(d);
     return index;

@@ -3,32 +3,59 @@
 // a syntax error at the offending token and parsing resumes at the next field, so the rest
 // of the file is still analysed. Knows nothing about Caffe except one recovery heuristic:
 // a `layer {` (or `layers {`) met inside a top-level layer block closes that block.
+// Kept small: a node holds its offsets and builds a span object only when asked; field names
+// are interned (lexer.ts), so a name read thousands of times is one string, hashed once.
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { ERROR, IDENT, NUMBER, PUNCT, STRING, tokenize } from './lexer';
+import { ERROR, IDENT, identText, NUMBER, PUNCT, STRING, type Tokens, tokenize } from './lexer';
 
-export interface Scalar {
-  kind: 'scalar';
-  /** 'string' for quoted text (value unescaped), else the token text (number or identifier). */
-  type: 'string' | 'number' | 'ident';
-  value: string;
-  span: Span;
+export class Scalar {
+  readonly kind = 'scalar' as const;
+  constructor(
+    /** 'string' for quoted text (value unescaped), else the token text (number or identifier). */
+    readonly type: 'string' | 'number' | 'ident',
+    readonly value: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
 }
 
-export interface Message {
-  kind: 'message';
-  fields: Field[];
-  /** From the opening brace to the closing one (or to where the block was cut off). */
-  span: Span;
+export class Message {
+  readonly kind = 'message' as const;
+  constructor(
+    readonly fields: Field[],
+    /** From the opening brace to the closing one (or to where the block was cut off). */
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
 }
 
-export interface Field {
-  name: string;
-  nameSpan: Span;
-  /** A `[a, b]` list gives one Field per element, all sharing the name span. */
-  value: Scalar | Message;
+export class Field {
+  constructor(
+    readonly name: string,
+    /** Where the name starts (and the field). */
+    readonly start: number,
+    readonly nameEnd: number,
+    /** A `[a, b]` list gives one Field per element, all sharing the name span. */
+    readonly value: Scalar | Message,
+  ) {}
+
+  get nameSpan(): Span {
+    return { start: this.start, end: this.nameEnd };
+  }
+
   /** From the name to the end of the value. */
-  span: Span;
+  get span(): Span {
+    return { start: this.start, end: this.value.end };
+  }
 }
 
 export interface ParseError {
@@ -43,7 +70,6 @@ export interface Document {
 
 /** Deeper blocks are skipped (after an error) so that recursion stays bounded whatever the input. */
 const MAX_DEPTH = LIMITS.maxNesting;
-const LAYER_KEYWORDS = new Set(['layer', 'layers']);
 const CH_LBRACE = 123,
   CH_RBRACE = 125,
   CH_LT = 60,
@@ -52,191 +78,257 @@ const CH_LBRACE = 123,
   CH_LBRACKET = 91,
   CH_RBRACKET = 93,
   CH_COMMA = 44,
-  CH_SEMI = 59;
-
-/** A field from its name to the end of its value. */
-const fieldOf = (name: string, nameSpan: Span, value: Scalar | Message): Field => ({
-  name,
-  nameSpan,
-  value,
-  span: { start: nameSpan.start, end: value.span.end },
-});
+  CH_SEMI = 59,
+  CH_NEWLINE = 10,
+  CH_S = 115;
 
 /** The closing character of a block opened by `open` (`{` or `<`), or 0. */
 const closerOf = (open: number) => (open === CH_LBRACE ? CH_RBRACE : open === CH_LT ? CH_GT : 0);
 
 export function parseTextProto(text: string): Document {
-  const toks = tokenize(text);
-  const { count, kind, start: tStart, end: tEnd, line: tLine } = toks;
-  const errors: ParseError[] = [];
-  let pos = 0;
-  const err = (span: Span, message: string) => errors.push({ message, span });
-  const at = (t: number): Span => ({ start: tStart[t]!, end: tEnd[t]! });
-  const textOf = (t: number) => text.slice(tStart[t]!, tEnd[t]!);
-  for (const t of toks.problems) {
-    if (kind[t] === ERROR) err(at(t), `Unexpected '${textOf(t)}'.`);
-    else err(at(t), 'This string has no closing quote.');
+  return new TextProtoParser(text, tokenize(text)).parse();
+}
+
+class TextProtoParser {
+  readonly errors: ParseError[] = [];
+  private readonly count: number;
+  private readonly kind: Uint8Array;
+  private readonly tStart: Uint32Array;
+  private readonly tEnd: Uint32Array;
+  private pos = 0;
+  private depth = 0;
+  /** Set by `message` when a layer block was cut off by a following `layer {` (the callers unwind). */
+  private cut = false;
+  /** The last offset whose line was counted, and its zero-based line (for messages). */
+  private lineOffset = 0;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly toks: Tokens,
+  ) {
+    this.count = toks.count;
+    this.kind = toks.kind;
+    this.tStart = toks.start;
+    this.tEnd = toks.end;
   }
+
+  parse(): Document {
+    const { toks, kind } = this;
+    for (const t of toks.problems) {
+      if (kind[t] === ERROR) this.err(this.at(t), `Unexpected '${this.textOf(t)}'.`);
+      else this.err(this.at(t), 'This string has no closing quote.');
+    }
+    return { root: this.message(-1, 0, false), errors: this.errors };
+  }
+
+  private err(span: Span, message: string): void {
+    this.errors.push({ message, span });
+  }
+
+  private at(t: number): Span {
+    return { start: this.tStart[t]!, end: this.tEnd[t]! };
+  }
+
+  private textOf(t: number): string {
+    return this.text.slice(this.tStart[t]!, this.tEnd[t]!);
+  }
+
   /** The punctuation character of token `t`, or 0 when it is past the end or not punctuation. */
-  const punct = (t: number) => (t < count && kind[t] === PUNCT ? text.charCodeAt(tStart[t]!) : 0);
-  const stringValue = (t: number) => toks.strings[toks.value[t]!]!;
+  private punct(t: number): number {
+    return t < this.count && this.kind[t] === PUNCT ? this.text.charCodeAt(this.tStart[t]!) : 0;
+  }
+
+  /** Whether no line break separates token `a` from the later token `b`. */
+  private sameLine(a: number, b: number): boolean {
+    const { text } = this;
+    for (let i = this.tEnd[a]!, end = this.tStart[b]!; i < end; i++)
+      if (text.charCodeAt(i) === CH_NEWLINE) return false;
+    return true;
+  }
+
+  /** The one-based line of `offset`, counted on from the last offset asked about. */
+  private lineOf(offset: number): number {
+    if (offset < this.lineOffset) this.lineOffset = this.lineNumber = 0;
+    const { text } = this;
+    for (let i = this.lineOffset; i < offset; i++) if (text.charCodeAt(i) === CH_NEWLINE) this.lineNumber++;
+    this.lineOffset = offset;
+    return this.lineNumber + 1;
+  }
+
+  /** `layer` or `layers`, compared on char codes. */
+  private isLayerKeyword(t: number): boolean {
+    const s = this.tStart[t]!;
+    const len = this.tEnd[t]! - s;
+    return (
+      (len === 5 || (len === 6 && this.text.charCodeAt(s + 5) === CH_S)) &&
+      this.kind[t] === IDENT &&
+      this.text.startsWith('layer', s)
+    );
+  }
 
   /** Scalar at `pos` (adjacent strings concatenate), or undefined without consuming. */
-  const scalar = (): Scalar | undefined => {
-    if (pos >= count) return undefined;
-    const t = pos;
+  private scalar(): Scalar | undefined {
+    const { count, kind, toks } = this;
+    if (this.pos >= count) return undefined;
+    const t = this.pos;
     const k = kind[t];
     if (k === STRING) {
-      let value = stringValue(t);
-      pos++;
-      while (pos < count && kind[pos] === STRING) value += stringValue(pos++);
-      return { kind: 'scalar', type: 'string', value, span: { start: tStart[t]!, end: tEnd[pos - 1]! } };
+      let value = toks.strings[toks.value[t]!]!;
+      let pos = t + 1;
+      while (pos < count && kind[pos] === STRING) value += toks.strings[toks.value[pos++]!]!;
+      this.pos = pos;
+      return new Scalar('string', value, this.tStart[t]!, this.tEnd[pos - 1]!);
     }
     if (k === NUMBER || k === IDENT) {
-      pos++;
-      return { kind: 'scalar', type: k === NUMBER ? 'number' : 'ident', value: textOf(t), span: at(t) };
+      this.pos++;
+      return new Scalar(k === NUMBER ? 'number' : 'ident', this.textOf(t), this.tStart[t]!, this.tEnd[t]!);
     }
     return undefined;
-  };
+  }
 
   /**
    * Fields up to `close` (a char code, or 0 for the end of the text at top level), the block
-   * opened by token `open` (-1 at top level). Returns the message and whether a layer block
-   * was cut off by a following `layer {` (then the caller unwinds).
+   * opened by token `open` (-1 at top level). Sets `cut` when a layer block was cut off by a
+   * following `layer {` (then the caller unwinds).
    */
-  let depth = 0;
-  const message = (open: number, close: number, inLayer: boolean): { msg: Message; cut: boolean } => {
+  private message(open: number, close: number, inLayer: boolean): Message {
+    const { count, kind, tStart, tEnd } = this;
     const fields: Field[] = [];
     const start = open >= 0 ? tStart[open]! : 0;
-    if (open >= 0 && depth >= MAX_DEPTH) {
-      err(at(open), `Blocks are nested more than ${MAX_DEPTH} deep; this one is skipped.`);
+    this.cut = false;
+    if (open >= 0 && this.depth >= MAX_DEPTH) {
+      this.err(this.at(open), `Blocks are nested more than ${MAX_DEPTH} deep; this one is skipped.`);
+      let pos = this.pos;
       for (let level = 1; pos < count && level > 0; pos++) {
-        const p = punct(pos);
+        const p = this.punct(pos);
         if (p === CH_LBRACE || p === CH_LT) level++;
         else if (p === CH_RBRACE || p === CH_GT) level--;
       }
-      return { msg: { kind: 'message', fields, span: { start, end: pos > 0 ? tEnd[pos - 1]! : start } }, cut: false };
+      this.pos = pos;
+      return new Message(fields, start, pos > 0 ? tEnd[pos - 1]! : start);
     }
-    depth++;
-    const done = (end: number, cut: boolean) => {
-      depth--;
-      return { msg: { kind: 'message' as const, fields, span: { start, end } }, cut };
-    };
-    while (pos < count) {
-      const t = pos;
+    this.depth++;
+    while (this.pos < count) {
+      const t = this.pos;
       const k = kind[t];
-      const p = punct(t);
+      const p = this.punct(t);
       if (p === CH_RBRACE || p === CH_GT) {
         if (p === close) {
-          pos++;
-          return done(tEnd[t]!, false);
+          this.pos++;
+          this.depth--;
+          this.cut = false;
+          return new Message(fields, start, tEnd[t]!);
         }
-        err(
-          at(t),
+        this.err(
+          this.at(t),
           close
-            ? `Expected '${String.fromCharCode(close)}' here, found '${textOf(t)}'.`
-            : `Unmatched '${textOf(t)}': there is no open block.`,
+            ? `Expected '${String.fromCharCode(close)}' here, found '${this.textOf(t)}'.`
+            : `Unmatched '${this.textOf(t)}': there is no open block.`,
         );
-        pos++;
+        this.pos++;
         continue;
       }
       if (p === CH_COMMA || p === CH_SEMI) {
-        pos++;
+        this.pos++;
         continue;
       }
       if (k !== IDENT) {
-        if (k !== ERROR) err(at(t), `Expected a field name, found '${textOf(t)}'.`);
-        pos++;
+        if (k !== ERROR) this.err(this.at(t), `Expected a field name, found '${this.textOf(t)}'.`);
+        this.pos++;
         continue;
       }
       if (
         inLayer &&
-        isLayerKeyword(t) &&
-        (punct(t + 1) === CH_LBRACE || (punct(t + 1) === CH_COLON && punct(t + 2) === CH_LBRACE))
+        this.isLayerKeyword(t) &&
+        (this.punct(t + 1) === CH_LBRACE || (this.punct(t + 1) === CH_COLON && this.punct(t + 2) === CH_LBRACE))
       ) {
-        err(
-          open >= 0 ? at(open) : at(t),
-          `This block is not closed: a '}' is missing before '${textOf(t)}' on line ${tLine[t]! + 1}.`,
+        this.err(
+          open >= 0 ? this.at(open) : this.at(t),
+          `This block is not closed: a '}' is missing before '${this.textOf(t)}' on line ${this.lineOf(tStart[t]!)}.`,
         );
-        return done(tEnd[pos - 1]!, true);
+        this.depth--;
+        this.cut = true;
+        return new Message(fields, start, tEnd[this.pos - 1]!);
       }
-      if (field(inLayer, close === 0, fields)) return done(tEnd[pos - 1]!, true);
+      if (this.field(inLayer, close === 0, fields)) {
+        this.depth--;
+        this.cut = true;
+        return new Message(fields, start, tEnd[this.pos - 1]!);
+      }
     }
-    if (open >= 0) err(at(open), `This '${textOf(open)}' is never closed with '${String.fromCharCode(close)}'.`);
-    return done(count ? tEnd[count - 1]! : start, false);
-  };
-
-  const isLayerKeyword = (t: number) => {
-    const len = tEnd[t]! - tStart[t]!;
-    return (len === 5 || len === 6) && LAYER_KEYWORDS.has(textOf(t));
-  };
+    if (open >= 0)
+      this.err(this.at(open), `This '${this.textOf(open)}' is never closed with '${String.fromCharCode(close)}'.`);
+    this.depth--;
+    this.cut = false;
+    return new Message(fields, start, count ? tEnd[count - 1]! : start);
+  }
 
   /** One field at `pos` (an identifier), appended to `out`. True when a cut-off layer block must unwind. */
-  const field = (inLayer: boolean, topLevel: boolean, out: Field[]): boolean => {
-    const nameTok = pos++;
-    const name = textOf(nameTok);
+  private field(inLayer: boolean, topLevel: boolean, out: Field[]): boolean {
+    const { count, kind, tStart, tEnd } = this;
+    const nameTok = this.pos++;
+    const name = identText(this.text, this.toks, nameTok);
     const nameStart = tStart[nameTok]!;
-    const childInLayer = inLayer || (topLevel && LAYER_KEYWORDS.has(name));
-    const nameSpan = at(nameTok);
+    const nameEnd = tEnd[nameTok]!;
+    const childInLayer = inLayer || (topLevel && this.isLayerKeyword(nameTok));
     let colon = -1;
-    if (punct(pos) === CH_COLON) colon = pos++;
-    const next = pos;
-    const nextPunct = punct(next);
+    if (this.punct(this.pos) === CH_COLON) colon = this.pos++;
+    const next = this.pos;
+    const nextPunct = this.punct(next);
     const nextClose = closerOf(nextPunct);
     // A cut reaches the top-level layer field, which swallows it (`cut && inLayer`); nested fields pass it on.
     if (nextClose) {
-      pos++;
-      const { msg, cut } = message(next, nextClose, childInLayer);
-      out.push(fieldOf(name, nameSpan, msg));
-      return cut && inLayer;
+      this.pos++;
+      const msg = this.message(next, nextClose, childInLayer);
+      out.push(new Field(name, nameStart, nameEnd, msg));
+      return this.cut && inLayer;
     }
     if (colon >= 0 && nextPunct === CH_LBRACKET) {
-      pos++;
-      while (pos < count && punct(pos) !== CH_RBRACKET) {
-        const t = pos;
-        const p = punct(t);
+      this.pos++;
+      while (this.pos < count && this.punct(this.pos) !== CH_RBRACKET) {
+        const t = this.pos;
+        const p = this.punct(t);
         if (p === CH_COMMA) {
-          pos++;
+          this.pos++;
           continue;
         }
         const close = closerOf(p);
         if (close) {
-          pos++;
-          const { msg, cut } = message(t, close, childInLayer);
-          out.push(fieldOf(name, nameSpan, msg));
-          if (cut) return inLayer;
+          this.pos++;
+          const msg = this.message(t, close, childInLayer);
+          out.push(new Field(name, nameStart, nameEnd, msg));
+          if (this.cut) return inLayer;
           continue;
         }
-        const s = scalar();
+        const s = this.scalar();
         if (s) {
-          out.push(fieldOf(name, nameSpan, s));
+          out.push(new Field(name, nameStart, nameEnd, s));
           continue;
         }
-        err(at(t), `Expected a value or ']' in the list of '${name}', found '${textOf(t)}'.`);
+        this.err(this.at(t), `Expected a value or ']' in the list of '${name}', found '${this.textOf(t)}'.`);
         if (p === CH_RBRACE || p === CH_GT) return false;
-        pos++;
+        this.pos++;
       }
-      if (punct(pos) === CH_RBRACKET) pos++;
-      else err(at(next), `This '[' is never closed with ']'.`);
+      if (this.punct(this.pos) === CH_RBRACKET) this.pos++;
+      else this.err(this.at(next), `This '[' is never closed with ']'.`);
       return false;
     }
     const nk = next < count ? kind[next] : -1;
-    if (next < count && tLine[next] === tLine[nameTok] && (nk === STRING || nk === NUMBER || nk === IDENT)) {
+    if ((nk === STRING || nk === NUMBER || nk === IDENT) && this.sameLine(nameTok, next)) {
       // A scalar on the same line; without the ':' it is still read, after an error.
-      if (colon < 0 && nk === IDENT && punct(next + 1) === CH_COLON) {
-        err(nameSpan, `Expected ':' or '{' after '${name}'.`);
+      if (colon < 0 && nk === IDENT && this.punct(next + 1) === CH_COLON) {
+        this.err(this.at(nameTok), `Expected ':' or '{' after '${name}'.`);
         return false;
       }
-      if (colon < 0) err(nameSpan, `Expected ':' between '${name}' and its value.`);
-      out.push(fieldOf(name, nameSpan, scalar()!));
+      if (colon < 0) this.err(this.at(nameTok), `Expected ':' between '${name}' and its value.`);
+      out.push(new Field(name, nameStart, nameEnd, this.scalar()!));
       return false;
     }
-    err(
-      colon >= 0 ? { start: nameStart, end: tEnd[colon]! } : nameSpan,
+    this.err(
+      colon >= 0 ? { start: nameStart, end: tEnd[colon]! } : this.at(nameTok),
       colon >= 0 ? `Expected a value after '${name}:'.` : `Expected ':' and a value, or '{', after '${name}'.`,
     );
     return false;
-  };
-  const { msg } = message(-1, 0, false);
-  return { root: msg, errors };
+  }
 }

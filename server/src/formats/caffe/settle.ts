@@ -9,9 +9,13 @@ import { inferShapes } from '../../core/shapes';
  * A Convolution whose `group` equals its input channels is a depthwise convolution: it
  * becomes a `dwconv` (multiplier = num_output / C_in), so the width multiplier α scales it
  * as a depthwise layer. DepthwiseConvolution layers get their multiplier the same way.
- * `dwOut` holds the num_output of each depthwise fork layer. Repeated until no layer changes.
+ * `dwOut` holds the num_output of each depthwise fork layer. A conv becoming a `dwconv` keeps
+ * its output shape (C_in x num_output / C_in channels), so only a changed multiplier changes
+ * shapes further on: passes repeat until none does. Without grouped convolutions or fork
+ * layers there is nothing to settle and no shapes are inferred.
  */
 export function settleDepthwise(graph: Graph, dwOut: Map<number, number>, diag: Diag): void {
+  if (dwOut.size === 0 && !graph.layers.some((l) => l.op.kind === 'conv' && l.op.groups > 1)) return;
   const reported = new Set<number>();
   for (let pass = 0; pass < 16; pass++) {
     const { shapes, input } = inferShapes(graph);
@@ -35,7 +39,6 @@ export function settleDepthwise(graph: Graph, dwOut: Map<number, number>, diag: 
           bias: op.bias,
           multiplier: op.out / c,
         };
-        changed = true;
       } else if (op.kind === 'dwconv' && dwOut.has(l.index)) {
         const want = dwOut.get(l.index);
         const m = want !== undefined && want % c === 0 ? want / c : 1;
@@ -60,11 +63,14 @@ export function settleDepthwise(graph: Graph, dwOut: Map<number, number>, diag: 
 /** A conv with no weighted layer after it is the classifier: α does not scale its outputs. */
 export function markClassifiers(graph: Graph): void {
   const n = graph.layers.length;
-  const weightedAfter = new Uint8Array(n);
+  // A plain array: a typed array this long would live outside the heap, costlier to make.
+  const weightedAfter: boolean[] = new Array(n).fill(false);
   for (let i = n - 1; i >= 0; i--) {
     const l = graph.layers[i]!;
-    const weighted = l.op.kind === 'conv' || l.op.kind === 'dwconv' || l.op.kind === 'deconv' || l.op.kind === 'fc';
-    for (const j of l.inputs) if (j >= 0 && (weighted || weightedAfter[i])) weightedAfter[j] = 1;
-    if ((l.op.kind === 'conv' || l.op.kind === 'deconv') && !weightedAfter[i]) l.op.fixed = true;
+    const op = l.op;
+    const kind = op.kind;
+    const weighted = kind === 'conv' || kind === 'dwconv' || kind === 'deconv' || kind === 'fc';
+    for (const j of l.inputs) if (j >= 0 && (weighted || weightedAfter[i])) weightedAfter[j] = true;
+    if ((op.kind === 'conv' || op.kind === 'deconv') && !weightedAfter[i]) op.fixed = true;
   }
 }

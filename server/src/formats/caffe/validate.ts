@@ -5,7 +5,7 @@
 // block (fillers, `shape`) are not checked field by field.
 import type { Diag } from './fields';
 import type { LayerDef } from './layerDefs';
-import { type FieldSpec, LAYER_FIELDS } from './layerTypes';
+import type { FieldSpec } from './layerTypes';
 
 /** Each spec's fields as a set, built on first use. */
 const knownFields = new WeakMap<FieldSpec, ReadonlySet<string>>();
@@ -14,8 +14,7 @@ export function checkLayerFields(d: LayerDef, spec: FieldSpec, diag: Diag): void
   const type = d.type?.value ?? '?';
   let known = knownFields.get(spec);
   if (!known) knownFields.set(spec, (known = new Set(spec.fields)));
-  for (const f of d.msg.fields) {
-    if (LAYER_FIELDS.has(f.name)) continue;
+  for (const f of d.ownFields) {
     if (f.name === spec.param) {
       if (f.value.kind !== 'message') continue;
       for (const inner of f.value.fields)

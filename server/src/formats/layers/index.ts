@@ -13,9 +13,9 @@ export const layersFrontEnd: FrontEnd<LayersParsed> = {
   id: 'layers',
   extensions: ['.layers'],
   languageId: 'layerspec',
-  parse(text) {
+  parse(text, _fileName, companions) {
     const ast = parseLayers(text);
-    const lowered = lowerLayers(ast, text);
+    const lowered = lowerLayers(ast, text, companions);
     return {
       ...lowered,
       ast,

@@ -1,9 +1,11 @@
 // The `.layers` header directives (network, input, width, resolution, budget, target): each checks
 // its arguments and sets its part of the graph; a bad value gets a diagnostic on its word
-// and leaves the graph's default. `input` is declared once (its span marks it declared).
+// and leaves the graph's default. `target FILE` reads a profile file through the host's
+// companion reader (formats/types.ts Companions), the only directive that reads a file. `input` is declared once (its span marks it declared).
 import type { Graph } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
-import { TARGET_IDS, targetProfile } from '../../../core/targets';
+import { isProfilePath, profileFromBytes, TARGET_IDS, targetProfile } from '../../../core/targets';
+import type { Companions } from '../../types';
 import type { Arg, DirectiveStmt, Word } from '../ast';
 import { parseBytes, parseCount, parseDims, parseMilliseconds } from '../values';
 import type { Diag } from './checkOp';
@@ -153,16 +155,39 @@ function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
     graph.budget = budget;
 }
 
-function targetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
+/**
+ * `target NAME` (a built-in profile) or `target FILE` (a profile file, relative to the spec's
+ * folder, read through the host's companion reader, which refuses paths leaving that
+ * folder). A file that cannot be read or is no profile is invalid-value on the word, and the
+ * file has no target (not the configuration's either).
+ */
+function targetDirective(args: DirectiveArgs, graph: Graph, diag: Diag, companions: Companions | undefined): void {
   args.allowOpts([]);
-  const w = args.needOne('target NAME');
+  const w = args.needOne('target NAME or target FILE');
   if (!w) return;
-  if (!targetProfile(w.text))
-    diag('invalid-value', w.span, `Unknown target '${w.text}' (targets: ${TARGET_IDS.join(', ')}).`);
-  else graph.target = { id: w.text, span: args.d.span };
+  if (targetProfile(w.text)) {
+    graph.target = { id: w.text, span: args.d.span };
+    return;
+  }
+  if (!isProfilePath(w.text)) {
+    diag(
+      'invalid-value',
+      w.span,
+      `Unknown target '${w.text}' (targets: ${TARGET_IDS.join(', ')}; or a profile file, e.g. profiles/npu.json).`,
+    );
+    return;
+  }
+  const bytes = companions
+    ? companions.read(w.text)
+    : { error: 'this host reads no files next to the spec (VS Code for the Web)' };
+  const read = bytes instanceof Uint8Array ? profileFromBytes(bytes) : bytes;
+  if ('error' in read) {
+    diag('invalid-value', w.span, `Target profile file '${w.text}' cannot be used: ${read.error}. No target is set.`);
+    graph.target = { id: w.text, span: args.d.span, unusable: true };
+  } else graph.target = { id: read.profile.id, span: args.d.span, profile: read.profile };
 }
 
-type DirectiveHandler = (args: DirectiveArgs, graph: Graph, diag: Diag) => void;
+type DirectiveHandler = (args: DirectiveArgs, graph: Graph, diag: Diag, companions: Companions | undefined) => void;
 
 const DIRECTIVES = new Map<string, DirectiveHandler>([
   ['network', networkDirective],
@@ -174,6 +199,6 @@ const DIRECTIVES = new Map<string, DirectiveHandler>([
 ]);
 
 /** Applies one directive to the graph header. */
-export function applyDirective(d: DirectiveStmt, graph: Graph, diag: Diag): void {
-  DIRECTIVES.get(d.keyword.text)?.(new DirectiveArgs(d, diag), graph, diag);
+export function applyDirective(d: DirectiveStmt, graph: Graph, diag: Diag, companions?: Companions): void {
+  DIRECTIVES.get(d.keyword.text)?.(new DirectiveArgs(d, diag), graph, diag, companions);
 }

@@ -9,6 +9,7 @@ import type { EngineDiagnostic } from '../../../core/diagnostics';
 import { exact } from '../../../core/format';
 import { emptyGraph, type Graph, type Layer } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
+import type { Companions } from '../../types';
 import type { BlockStmt, FileAst, Stmt } from '../ast';
 import { collectBlocks } from './blocks';
 import type { Diag } from './checkOp';
@@ -28,7 +29,8 @@ export interface Lowered {
 
 const NETWORK_INPUT = -1;
 
-export function lowerLayers(ast: FileAst, text: string): Lowered {
+/** `companions`: the host's reader of files next to the spec (a `target FILE` profile), where it has one. */
+export function lowerLayers(ast: FileAst, text: string, companions?: Companions): Lowered {
   const layers: Layer[] = [];
   const naming = new Naming(layers);
   const graph = emptyGraph('layers', 'network', undefined, layers);
@@ -36,7 +38,7 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
   // Block definitions first, so a block can be used above its definition.
   const blocks = collectBlocks(ast, reporter.diag);
   const lowering = new Lowering(layers, blocks, naming, text, reporter);
-  lowerStatements(ast.statements, graph, lowering, reporter.diag);
+  lowerStatements(ast.statements, graph, lowering, reporter.diag, companions);
   if (!graph.input.span)
     reporter.diag(
       'missing-input',
@@ -48,7 +50,13 @@ export function lowerLayers(ast: FileAst, text: string): Lowered {
 }
 
 /** The top-level statements in order; a limit reached stops lowering at the statement that reached it. */
-function lowerStatements(statements: Stmt[], graph: Graph, lowering: Lowering, diag: Diag): void {
+function lowerStatements(
+  statements: Stmt[],
+  graph: Graph,
+  lowering: Lowering,
+  diag: Diag,
+  companions: Companions | undefined,
+): void {
   const top: LowerCtx = {
     reused: false,
     env: new Map(),
@@ -59,7 +67,7 @@ function lowerStatements(statements: Stmt[], graph: Graph, lowering: Lowering, d
   };
   let prev = NETWORK_INPUT;
   for (const s of statements) {
-    if (s.kind === 'directive') applyDirective(s, graph, diag);
+    if (s.kind === 'directive') applyDirective(s, graph, diag, companions);
     if (s.kind !== 'layer' && s.kind !== 'repeat') continue;
     try {
       prev = s.kind === 'layer' ? lowering.lowerChain(s, prev, top) : lowering.lowerRepeat(s, prev, top);
