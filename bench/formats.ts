@@ -9,9 +9,13 @@
 // are third-party and are read at run time from LAYERLINT_CORPUS (default
 // /work/shared/corpus); a missing file is skipped with a printed reason. `.layers` uses the
 // generated network. LAYERLINT_BENCH_FORMATS (e.g. `caffe,darknet`) measures only those formats.
+// A third ratio is the floor no reader can go under: the analysis of the already-read network
+// alone (shapes, costs, rules: `analyzeGraph`, the same for every format), against
+// `JSON.parse` of the file's size.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph } from '../server/src/core/ir';
+import { analyzeGraph } from '../server/src/core/analyze';
 import { analyzeSource } from '../server/src/engine/analyzeSource';
 import { generateLayers, graphToJson } from './generate';
 import { cpuMs, summarize, type Figure } from './stats';
@@ -82,22 +86,27 @@ function warmUp(f: () => void, minMs: number): void {
  * alternating batches of ~5 ms; each ratio is taken per sample, then the median.
  */
 export function measureFormat(text: string, fileName: string, samples = 15) {
-  const graph = analyzeSource(text, fileName).analysis.graph;
+  const { parsed } = analyzeSource(text, fileName);
+  const graph = parsed.graph;
   const json = jsonOfSize(graph, text.length);
   const expanded = graphToJson(graph);
   const analyse = () => analyzeSource(text, fileName);
   const parse = () => JSON.parse(json);
   const parseExpanded = () => JSON.parse(expanded);
-  warmUp(() => (analyse(), parse(), parseExpanded()), 300);
+  const analyseRead = () => analyzeGraph(graph, text, parsed.diagnostics);
+  warmUp(() => (analyse(), parse(), parseExpanded(), analyseRead()), 300);
   const reps = Math.max(1, Math.round(5 / Math.max(batchMs(analyse, 3), 0.01)));
   const a: number[] = [];
   const j: number[] = [];
   const ratio: number[] = [];
   const ratioExpanded: number[] = [];
+  const ratioFloor: number[] = [];
   for (let i = 0; i < samples; i++) {
     const ta = batchMs(analyse, reps);
     const tj = batchMs(parse, reps);
     const te = batchMs(parseExpanded, reps);
+    const tf = batchMs(analyseRead, reps);
+    ratioFloor.push(tf / ((tj * text.length) / json.length));
     a.push(text.length / ta);
     j.push(json.length / tj);
     ratio.push(ta / ((tj * text.length) / json.length));
@@ -112,6 +121,7 @@ export function measureFormat(text: string, fileName: string, samples = 15) {
     ratio: summarize(ratio).median,
     expandedKB: expanded.length / 1024,
     ratioExpanded: summarize(ratioExpanded).median,
+    ratioFloor: summarize(ratioFloor).median,
     usPerLayer: (1000 * analysisMs) / Math.max(1, graph.layers.length),
   };
 }
@@ -150,6 +160,12 @@ export function formatsBench(): Figure[] {
       value: m.ratioExpanded,
       unit: 'x',
       note: `JSON of the expanded network: ${m.expandedKB.toFixed(1)} KB`,
+    });
+    figures.push({
+      name: `${base}.analysis_of_read_network_vs_json_parse`,
+      value: m.ratioFloor,
+      unit: 'x',
+      note: 'shapes, costs and rules alone, on the network already read: the floor for any reader',
     });
   }
   return figures;
