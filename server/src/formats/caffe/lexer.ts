@@ -137,6 +137,31 @@ export function internalized(s: string): string {
   return Object.keys({ [s]: 0 })[0]!;
 }
 
+/**
+ * String values (blob and layer names, types) seen by recent parses, each kept once as V8's
+ * internalized copy, in slots chosen by a hash of the characters the tokenizer computes while
+ * reading the string. A file read again (every edit, every analysis) then gets the same
+ * string objects: no slice, and V8 has their hash already when the blob table, the layer
+ * namer and the type cache look them up. A slot holds the last string hashed to it; longer
+ * strings and strings with escapes are sliced each time.
+ */
+const STRING_SLOTS = 4096;
+const MAX_CACHED_STRING = 64;
+const cachedStrings: string[] = new Array(STRING_SLOTS).fill('');
+
+/** `text.slice(from, to)`, from the cache when its slot holds that text. `hash` is of its char codes. */
+function cachedSlice(text: string, from: number, to: number, hash: number): string {
+  const len = to - from;
+  if (len === 0) return '';
+  if (len > MAX_CACHED_STRING) return text.slice(from, to);
+  const slot = (hash ^ (hash >>> 12)) & (STRING_SLOTS - 1);
+  const known = cachedStrings[slot]!;
+  if (known.length === len && text.startsWith(known, from)) return known;
+  const s = internalized(text.slice(from, to));
+  cachedStrings[slot] = s;
+  return s;
+}
+
 /** `to` holding `from` at its start. */
 function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
   to.set(from);
@@ -193,6 +218,7 @@ export function tokenize(text: string): Tokens {
       let closed = false;
       let out = '';
       let from = i;
+      let hash = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === 10) break;
@@ -207,9 +233,11 @@ export function tokenize(text: string): Tokens {
           from = i;
           continue;
         }
+        hash = (Math.imul(hash, 31) + d) | 0;
         i++;
       }
-      out += text.slice(from, i);
+      // No escape: the characters between the quotes are the value.
+      out = from === s + 1 ? cachedSlice(text, from, i, hash) : out + text.slice(from, i);
       if (closed) i++;
       k = STRING;
       value[count] = strings.length;
