@@ -121,15 +121,20 @@ export function layerDefs(doc: Document): LayerDef[] {
     const bottoms: Scalar[] = [];
     const tops: Scalar[] = [];
     const ownFields: Field[] = [];
+    // The names most fields have first: interned, they compare by reference, before the Set's hash lookup.
     for (const x of msg.fields) {
       const name = x.name;
-      if (!LAYER_FIELDS.has(name)) ownFields.push(x);
-      else if (name === 'include' || name === 'exclude') phased = true;
-      else if (x.value.kind !== 'scalar') continue;
-      else if (name === 'name') nameField = x;
-      else if (name === 'type') typeField = x;
-      else if (name === 'bottom') bottoms.push(x.value);
-      else if (name === 'top') tops.push(x.value);
+      const scalar = x.value.kind === 'scalar';
+      if (name === 'bottom') {
+        if (scalar) bottoms.push(x.value);
+      } else if (name === 'top') {
+        if (scalar) tops.push(x.value);
+      } else if (name === 'name') {
+        if (scalar) nameField = x;
+      } else if (name === 'type') {
+        if (scalar) typeField = x;
+      } else if (name === 'include' || name === 'exclude') phased = true;
+      else if (!LAYER_FIELDS.has(name)) ownFields.push(x);
     }
     const def: LayerDef = {
       field: f,

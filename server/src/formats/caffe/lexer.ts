@@ -11,12 +11,12 @@ import { isJsSpace } from '../chars';
 export const IDENT = 0;
 export const NUMBER = 1;
 export const STRING = 2;
-export const PUNCT = 3;
-export const ERROR = 4;
+/** The last kind: a kind above it is a punctuation token (`{ } < > : [ ] , ;`), its char code. */
+export const ERROR = 3;
 
 export interface Tokens {
   count: number;
-  /** IDENT, NUMBER, STRING, PUNCT or ERROR per token. */
+  /** IDENT, NUMBER, STRING or ERROR per token, or a punctuation token's char code. */
   kind: Uint8Array;
   start: Uint32Array;
   end: Uint32Array;
@@ -211,7 +211,7 @@ export function tokenize(text: string): Tokens {
     const s = i;
     let k = ERROR;
     if (isPunct(c)) {
-      k = PUNCT;
+      k = c;
       i++;
     } else if (c === 34 || c === 39) {
       i++;

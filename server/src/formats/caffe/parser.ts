@@ -7,7 +7,7 @@
 // are interned (lexer.ts), so a name read thousands of times is one string, hashed once.
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { ERROR, IDENT, identText, NUMBER, PUNCT, STRING, type Tokens, tokenize } from './lexer';
+import { ERROR, IDENT, identText, NUMBER, STRING, type Tokens, tokenize } from './lexer';
 
 export class Scalar {
   readonly kind = 'scalar' as const;
@@ -136,7 +136,9 @@ class TextProtoParser {
 
   /** The punctuation character of token `t`, or 0 when it is past the end or not punctuation. */
   private punct(t: number): number {
-    return t < this.count && this.kind[t] === PUNCT ? this.text.charCodeAt(this.tStart[t]!) : 0;
+    if (t >= this.count) return 0;
+    const k = this.kind[t]!;
+    return k > ERROR ? k : 0;
   }
 
   /** Whether no line break separates token `a` from the later token `b`. */
