@@ -221,13 +221,12 @@ test("field names past the reader's table of names (a bounded trie) are still re
 });
 
 test("blob and layer names past the reader's cache of strings are read by their own text", () => {
-  // 6,000 names of one length, more than the cache has slots: names share slots, a slot's
+  // 20,000 names of one length, more than the cache has slots: names share slots, a slot's
   // string is replaced, and a name read again must never come back as another of its length.
   const chain = (prefix: string) => {
-    const names = Array.from({ length: 6000 }, (_, k) => `${prefix}${String(k).padStart(5, '0')}`);
-    const blocks = names.map(
-      (n, k) => `layer { name: "${n}" type: "ReLU" bottom: "${k ? names[k - 1] : 'data'}" top: "${n}" }`,
-    );
+    const names = Array.from({ length: 10000 }, (_, k) => `${prefix}${String(k).padStart(5, '0')}`);
+    const top = (k: number) => (k < 0 ? 'data' : `t${names[k]!.slice(1)}`);
+    const blocks = names.map((n, k) => `layer { name: "${n}" type: "ReLU" bottom: "${top(k - 1)}" top: "${top(k)}" }`);
     return { names, text: `input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n${blocks.join('\n')}\n` };
   };
   for (const prefix of ['b', 'c', 'b']) {

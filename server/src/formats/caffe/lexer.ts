@@ -139,26 +139,34 @@ export function internalized(s: string): string {
 
 /**
  * String values (blob and layer names, types) seen by recent parses, each kept once as V8's
- * internalized copy, in slots chosen by a hash of the characters the tokenizer computes while
- * reading the string. A file read again (every edit, every analysis) then gets the same
- * string objects: no slice, and V8 has their hash already when the blob table, the layer
- * namer and the type cache look them up. A slot holds the last string hashed to it; longer
- * strings and strings with escapes are sliced each time.
+ * internalized copy, in a pair of slots chosen by a hash of the characters the tokenizer
+ * computes while reading the string. A file read again (every edit, every analysis) then gets
+ * the same string objects: no slice, and V8 has their hash already when the blob table, the
+ * layer namer and the type cache look them up. A new string takes the pair's empty slot, else
+ * the first; longer strings and strings with escapes are sliced each time.
  */
-const STRING_SLOTS = 4096;
+const STRING_SLOTS = 16384;
 const MAX_CACHED_STRING = 64;
 const cachedStrings: string[] = new Array(STRING_SLOTS).fill('');
 
-/** `text.slice(from, to)`, from the cache when its slot holds that text. `hash` is of its char codes. */
+/** Whether `s` is the text from `from` on (compared on char codes: a builtin call costs more here). */
+function holds(text: string, from: number, s: string): boolean {
+  for (let j = 0; j < s.length; j++) if (s.charCodeAt(j) !== text.charCodeAt(from + j)) return false;
+  return true;
+}
+
+/** `text.slice(from, to)`, from the cache when one of its slots holds that text. `hash` is of its char codes. */
 function cachedSlice(text: string, from: number, to: number, hash: number): string {
   const len = to - from;
   if (len === 0) return '';
   if (len > MAX_CACHED_STRING) return text.slice(from, to);
-  const slot = (hash ^ (hash >>> 12)) & (STRING_SLOTS - 1);
-  const known = cachedStrings[slot]!;
-  if (known.length === len && text.startsWith(known, from)) return known;
+  const slot = (hash ^ (hash >>> 14)) & (STRING_SLOTS - 2);
+  const first = cachedStrings[slot]!;
+  if (first.length === len && holds(text, from, first)) return first;
+  const second = cachedStrings[slot + 1]!;
+  if (second.length === len && holds(text, from, second)) return second;
   const s = internalized(text.slice(from, to));
-  cachedStrings[slot] = s;
+  cachedStrings[first === '' || second !== '' ? slot : slot + 1] = s;
   return s;
 }
 

@@ -111,7 +111,7 @@ export function lowerCaffe(doc: Document): Lowered {
   /** num_output of DepthwiseConvolution layers, whose multiplier needs the input channels. */
   const dwOut = new Map<number, number>();
   for (const d of defs) {
-    if (dropped.has(d)) continue;
+    if (dropped.size && dropped.has(d)) continue;
     if (layers.length >= LIMITS.maxLayers) {
       diag(
         'limit-exceeded',
