@@ -125,20 +125,15 @@ function convolution(x: OpInput): LayerOp | undefined {
   if (!out || !g) return undefined;
   const { axis, ok } = channelAxis(r, p);
   if (!ok) return unsupported(d, `axis ${axis}`);
-  const common = {
-    kh: g.kh,
-    kw: g.kw,
-    sh: g.sh,
-    sw: g.sw,
-    dh: g.dh,
-    dw: g.dw,
-    padding: { kind: 'explicit' as const, h: g.ph, w: g.pw },
-    bias: r.bool(p, 'bias_term', true),
-  };
+  // Literals written out in full: a spread of shared fields built each op through V8's slow object-clone path.
+  const { kh, kw, sh, sw, dh, dw } = g;
+  const padding = { kind: 'explicit' as const, h: g.ph, w: g.pw };
+  const bias = r.bool(p, 'bias_term', true);
   if (d.key === 'depthwiseconvolution' || d.key === 'convolutiondepthwise')
-    return { kind: 'dwconv', ...common, multiplier: 1 };
+    return { kind: 'dwconv', kh, kw, sh, sw, dh, dw, padding, bias, multiplier: 1 };
   const groups = r.intField(p, 'group', 1, 1);
-  return { kind: d.key === 'deconvolution' ? 'deconv' : 'conv', out, ...common, groups, fixed: false };
+  const kind = d.key === 'deconvolution' ? 'deconv' : 'conv';
+  return { kind, out, kh, kw, sh, sw, dh, dw, padding, bias, groups, fixed: false };
 }
 
 function innerProduct(x: OpInput): LayerOp | undefined {
