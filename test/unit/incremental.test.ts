@@ -21,9 +21,12 @@ function step(prev: DocumentAnalysis, next: string): { result: DocumentAnalysis;
   const incremental = updateSource(prev, next, FILE) !== undefined;
   // updateSource may have updated `prev` in place: start again from a fresh previous analysis.
   const base = analyzeSource(prev.text, FILE);
-  // Layer names are computed on first read and kept by an update that moves no line: read
-  // them first half of the time, so both paths are compared.
-  if (next.length % 2) base.analysis.graph.layers.forEach((l) => l.name);
+  // Layer names are computed on first read (a name with those before it) and kept by an
+  // update: read them all first half of the time, the first half of them a quarter of the
+  // time, so every path is compared.
+  const layers = base.analysis.graph.layers;
+  if (next.length % 2) layers.forEach((l) => l.name);
+  else if (next.length % 4 === 2) void layers[layers.length >> 1]?.name;
   const result = reanalyzeSource(base, next, FILE);
   assert.deepEqual(analysisView(result), analysisView(analyzeSource(next, FILE)));
   return { result, incremental };
@@ -78,6 +81,23 @@ test('names of unnamed statements stay when a statement moves to another line', 
   assert.deepEqual(
     updated.analysis.graph.layers.map((l) => l.name),
     ['conv.1', 'relu.1'],
+  );
+});
+
+test('names read up to one layer, then an unnamed statement edited: later names as a full analysis gives them', () => {
+  // No finding names a layer, so only the names read here are computed.
+  const text = 'input 8x8x4\nconv 8 1x1 | relu\nconv 8 1x1 | bn\nconv 8 1x1 | relu\n';
+  const prev = analyzeSource(text, FILE);
+  // Names layer 0 only: its statement is given `conv.1`, the chain's second layer is not named yet.
+  assert.equal(prev.analysis.graph.layers[0]!.name, 'conv.1');
+  const next = replaceAt(text, text.indexOf('8 1x1'), 1, '16');
+  const updated = updateSource(prev, next, FILE);
+  assert.ok(updated, 'the edit is handled incrementally');
+  const names = updated.analysis.graph.layers.map((l) => l.name);
+  assert.deepEqual(names, ['conv.1', 'conv.1/relu', 'conv.2', 'conv.2/bn', 'conv.3', 'conv.3/relu']);
+  assert.deepEqual(
+    names,
+    analyzeSource(next, FILE).analysis.graph.layers.map((l) => l.name),
   );
 });
 

@@ -27,6 +27,26 @@ test("'from=' on a later op of a chain is reported even when the same text lower
   assert.match(bad[0]!.message, /first op of a chain/);
 });
 
+test("ops that differ only in a first op's 'from=' share one check, and each layer reads the layer it names", () => {
+  const { analysis, diagnostics } = analyze(
+    'network t\ninput 8x8x8\na: conv 8 1x1\nb: conv 4 1x1\nconv 16 3x3 from=a | relu\nconv 16 3x3 from=b | relu\nconv 16 3x3 from=nothere\n',
+  );
+  const convs = analysis.layers.filter((l) => l.layer.op.kind === 'conv').slice(2, 4);
+  assert.deepEqual(
+    convs.map((l) => l.layer.inputs),
+    [[0], [1]],
+  );
+  assert.deepEqual(
+    convs.map((l) => l.inputs![0]![2]),
+    [8, 4],
+  );
+  assert.equal(convs[0]!.layer.op, convs[1]!.layer.op);
+  // The unknown name is still reported, on its own word.
+  const unknown = diagnostics.filter((d) => d.code === 'unknown-name');
+  assert.equal(unknown.length, 1);
+  assert.match(unknown[0]!.message, /nothere/);
+});
+
 test('a repeated node reported once does not make the same text elsewhere look clean', () => {
   const text = 'network t\ninput 8x8x8\nrepeat 2 conv 8 3x3 stride=1 stride=1\nconv 8 3x3 stride=1 stride=1\n';
   const twice = analyze(text).diagnostics.filter((d) => /given twice/.test(d.message));

@@ -313,10 +313,10 @@ export function computeCosts(
   const batch = graph.input.batch;
   const layers: LayerResult[] = new Array(graph.layers.length);
   let complete = shapes.input !== null;
-  // Consecutive one-input layers that read the same shape array (a conv, then its bn and its
-  // activation, which pass the array on) share one input list: results are never mutated.
-  let lastShape: Shape | null = null;
-  let lastList: Shape[] | null = null;
+  // One-input layers that read the same shape array (a conv, then its bn and its activation,
+  // which pass the array on; equal shapes are one array, see RecentShapes) share one input
+  // list: results are never mutated.
+  const lists = new Map<Shape, Shape[]>();
   for (const layer of graph.layers) {
     const out = shapes.shapes[layer.index]!;
     if (!out) complete = false;
@@ -324,7 +324,8 @@ export function computeCosts(
     if (layer.inputs.length === 1) {
       const i = layer.inputs[0]!;
       const s = i < 0 ? shapes.input : shapes.shapes[i]!;
-      ins = s === null ? null : s === lastShape ? lastList : (lastList = [(lastShape = s)]);
+      ins = s === null ? null : (lists.get(s) ?? null);
+      if (s && !ins) lists.set(s, (ins = [s]));
     } else ins = inputShapes(layer.inputs, shapes.input, shapes.shapes);
     layers[layer.index] = layerResult(layer, ins, out, batch);
   }

@@ -82,10 +82,34 @@ export function inferShapes(graph: Graph, options: ShapeOptions = {}): ShapeResu
     return null;
   };
 
+  const recent = new RecentShapes();
   for (const layer of graph.layers)
-    shapes[layer.index] = shapeFromInputs(layer, shapes, input, alpha, divisor, inp.batch, fail);
+    shapes[layer.index] = recent.shared(shapeFromInputs(layer, shapes, input, alpha, divisor, inp.batch, fail));
   return { input, shapes, diagnostics };
 }
+
+/**
+ * Equal shapes as one array: a shape equal (same three numbers) to one of the last few kept
+ * is replaced by it. A network repeats a handful of shapes per stage, and what an analysis
+ * keeps is what its garbage collection copies; shapes are never mutated.
+ */
+class RecentShapes {
+  private readonly kept: Shape[] = [];
+  private next = 0;
+  shared(s: Shape | null): Shape | null {
+    if (!s) return s;
+    const kept = this.kept;
+    for (let k = 0; k < kept.length; k++) {
+      const r = kept[k]!;
+      if (r === s || (Object.is(r[0], s[0]) && Object.is(r[1], s[1]) && Object.is(r[2], s[2]))) return r;
+    }
+    kept[this.next] = s;
+    this.next = (this.next + 1) % RECENT_SHAPES;
+    return s;
+  }
+}
+
+const RECENT_SHAPES = 8;
 
 /** The input list of every one-input layer shapeFromInputs infers (layerShape keeps no list). */
 const ONE_INPUT: Shape[] = [[0, 0, 0]];

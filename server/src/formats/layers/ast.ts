@@ -4,9 +4,10 @@ import type { Span } from '../../core/ir';
 
 /**
  * A word of the source with its offsets. A Word is its own span (`span` returns the word),
- * so each word is one object: words are most of a syntax tree.
+ * and a positional argument is its word (`value` returns the word, `key` is undefined), so
+ * each word is one object: words are most of a syntax tree.
  */
-export class Word implements Span {
+export class Word implements Span, Arg {
   constructor(
     readonly text: string,
     public start: number,
@@ -15,9 +16,15 @@ export class Word implements Span {
   get span(): Span {
     return this;
   }
+  get value(): Word {
+    return this;
+  }
+  get key(): undefined {
+    return undefined;
+  }
 }
 
-/** `value` or `key=value`. */
+/** `value` (a Word) or `key=value`. */
 export interface Arg {
   key?: Word;
   value: Word;
@@ -81,4 +88,11 @@ export interface SyntaxError {
 export interface FileAst {
   statements: Stmt[];
   errors: SyntaxError[];
+}
+
+/** The `from=` argument of an op (a chain's first op reads its input from it), if any. */
+export function fromArg(op: OpNode): Arg | undefined {
+  // A positional argument (a Word) has no key: skipped without reading one.
+  for (const a of op.args) if (!(a instanceof Word) && a.key?.text === 'from') return a;
+  return undefined;
 }

@@ -13,7 +13,7 @@
 // npm run fuzz). The previous result must not be used afterwards: its nodes now carry the
 // new offsets.
 import type { Graph, LayerOp, Span } from '../../core/ir';
-import type { Arg, LayerStmt, OpNode, Stmt, Word } from './ast';
+import { type Arg, fromArg, type LayerStmt, type OpNode, type Stmt, Word } from './ast';
 import { soleConsumers } from '../../core/costs';
 import { checkOp, OP_SPECS } from './lower/checkOp';
 import { implicitBiasOf } from './lower/implicitBias';
@@ -127,7 +127,10 @@ export function updateLayers(prev: LayersParsed, prevText: string, text: string)
   for (const [st, by] of moves) if (by) shiftStmt(st, by);
   for (let k = i1; k < top.length; k++) shiftStmt(top[k]!, delta);
   const graph: Graph = { ...prev.graph, layers };
-  prev.naming.rebind(layers);
+  prev.naming.rebind(
+    layers,
+    [...replaced].map(([old, r]) => [old, r.stmt]),
+  );
   return {
     ...prev,
     graph,
@@ -202,29 +205,34 @@ function lineAfter(text: string, at: number): number {
 }
 
 function fromText(op: OpNode): string | undefined {
-  return op.args.find((a) => a.key?.text === 'from')?.value.text;
+  return fromArg(op)?.value.text;
 }
 
 function argTexts(op: OpNode): string {
   return op.args.map((a) => `${a.key?.text ?? ''}=${a.value.text}`).join(' ');
 }
 
-// Shifting: the parser shares a span object between a positional argument and its value, and
-// between an argument-free op and its keyword; every other node has its own.
+// Shifting: a positional argument is its value's word (one object), and an argument-free op
+// shares its keyword's span object; every other node has its own.
 function shift(span: Span, delta: number): void {
   span.start += delta;
   span.end += delta;
 }
 
 function shiftWord(w: Word, delta: number): void {
-  shift(w.span, delta);
+  w.start += delta;
+  w.end += delta;
 }
 
 function shiftArgs(args: Arg[], delta: number): void {
   for (const a of args) {
+    if (a instanceof Word) {
+      shiftWord(a, delta);
+      continue;
+    }
     if (a.key) shiftWord(a.key, delta);
     shiftWord(a.value, delta);
-    if (a.span !== a.value.span) shift(a.span, delta);
+    shift(a.span, delta);
   }
 }
 

@@ -3,8 +3,8 @@
 // their own name scopes (statements.ts, blocks.ts, scope.ts), names layers (naming.ts) and
 // decides implicit conv biases (implicitBias.ts). Errors become diagnostics; the offending
 // op is skipped so the rest still lowers. Cost: linear in the unrolled layers; ops are
-// checked once per distinct text where they can be (sharedOps.ts); layer names are computed
-// for the whole graph on the first read of any `name`.
+// checked once per distinct text where they can be (sharedOps.ts); reading a layer's `name`
+// names it and the layers before it, no others.
 import type { EngineDiagnostic } from '../../../core/diagnostics';
 import { exact } from '../../../core/format';
 import { emptyGraph, type Graph, type Layer } from '../../../core/ir';

@@ -8,7 +8,7 @@
 import { exact } from '../../../core/format';
 import type { Layer, LayerOp } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
-import type { BlockStmt, LayerStmt, OpNode, RepeatStmt, Stmt, Word } from '../ast';
+import { type BlockStmt, fromArg, type LayerStmt, type OpNode, type RepeatStmt, type Stmt, type Word } from '../ast';
 import type { OpSpec } from '../ops';
 import { resolveWord, type Env } from '../values';
 import { bindBlockParams } from './blocks';
@@ -69,10 +69,10 @@ export class Lowering {
   }
 
   lowerChain(stmt: LayerStmt, prev: number, ctx: LowerCtx): number {
-    const fromArg = stmt.chain[0]?.args.find((a) => a.key?.text === 'from');
+    const from = stmt.chain.length ? fromArg(stmt.chain[0]!) : undefined;
     let input = prev;
-    if (fromArg) {
-      const r = this.resolveName(fromArg.value, ctx);
+    if (from) {
+      const r = this.resolveName(from.value, ctx);
       if (r !== undefined) input = r;
     }
     let out = input;
@@ -175,7 +175,7 @@ export class Lowering {
   /**
    * A built-in op. Ops with the same text lower to the same op: one without block-parameter
    * words and without merge operands (whose names resolve per layer) is checked once per
-   * distinct text and shared.
+   * distinct text (`opKey`) and shared.
    */
   private lowerBuiltin(
     node: OpNode,
@@ -187,7 +187,8 @@ export class Lowering {
   ): number {
     const free = envFree(node, ctx.env);
     const byText = free && !spec.rest;
-    const textKey = byText ? this.text.slice(node.span.start, node.span.end) : '';
+    // A chain's first op may name any layer in `from=` (the op's check does not read it).
+    const textKey = byText ? opKey(this.text, node, opIndex === 0 && Object.hasOwn(spec.options, 'from')) : '';
     if (byText) {
       const same = this.sharedOps.ofText(opIndex, textKey);
       if (same) return this.finishOp(same, same, opIndex, stmt, input, ctx);
@@ -274,6 +275,19 @@ export class Lowering {
     };
     return this.lowerBody(block.body, input, inner);
   }
+}
+
+/**
+ * The text that decides a built-in op's check: the op's own text, without its `from=` when
+ * `withoutFrom` (a chain's first op, where `from=` is allowed whatever layer it names and is
+ * resolved per layer: `conv 32 1x1 from=a` and `conv 32 1x1 from=b` are checked once). An op
+ * without arguments is its keyword, a string the tree shares (its hash computed once).
+ */
+function opKey(text: string, node: OpNode, withoutFrom: boolean): string {
+  if (!node.args.length) return node.keyword.text;
+  const { start, end } = node.span;
+  const from = withoutFrom ? fromArg(node) : undefined;
+  return from ? text.slice(start, from.span.start) + text.slice(from.span.end, end) : text.slice(start, end);
 }
 
 /** Where a name was looked up, for messages: ' in this block' inside a block invocation. */
