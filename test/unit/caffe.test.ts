@@ -241,6 +241,24 @@ test("blob and layer names past the reader's cache of strings are read by their 
   }
 });
 
+test("layer types past the reader's table of type keys are still read by their own text", () => {
+  // 1,500 distinct types, more than the table keeps (it starts afresh when full); read twice.
+  const types = Array.from({ length: 1500 }, (_, k) => `Frob_${k}`);
+  const blocks = types.map((t, k) => `layer { name: "l${k}" type: "${t}" bottom: "data" top: "l${k}" }`);
+  const text = `input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n${blocks.join('\n')}\nlayer { name: "r" type: "ReLU" bottom: "data" top: "r" }\n`;
+  for (let round = 0; round < 2; round++) {
+    const d = run(text);
+    assert.deepEqual(
+      d.analysis.layers.map((l) => l.layer.opText),
+      [...types, 'ReLU'],
+    );
+    assert.deepEqual(
+      d.analysis.layers.map((l) => l.layer.op.kind),
+      [...types.map(() => 'unknown'), 'act'],
+    );
+  }
+});
+
 test('training-only layers (losses, OHEM, SegAccuracy) are skipped without a word', () => {
   const text = `${NET}layer { name: "acc" type: "SegAccuracy" bottom: "fc" bottom: "label" top: "acc" }
 layer { name: "ohem" type: "BoxAnnotatorOHEM" bottom: "fc" bottom: "label" top: "w" }

@@ -100,16 +100,25 @@ function trainOnly(d: LayerDef): boolean {
   );
 }
 
+/**
+ * Each distinct type as written → its key, normalised once to V8's one copy of the key: the
+ * type tables (Sets, and objects looked up by `own`) then find it without hashing or interning
+ * it again. Kept from one parse to the next, up to MAX_KEPT_TYPES types (then started afresh).
+ */
+const typeKeys = new Map<string, string>();
+const MAX_KEPT_TYPES = 1024;
+
+function keyOf(type: string): string {
+  let key = typeKeys.get(type);
+  if (key === undefined) {
+    if (typeKeys.size >= MAX_KEPT_TYPES) typeKeys.clear();
+    typeKeys.set(type, (key = internalized(normaliseType(type))));
+  }
+  return key;
+}
+
 export function layerDefs(doc: Document): LayerDef[] {
   const defs: LayerDef[] = [];
-  // Each distinct type is normalised once, to V8's one copy of the key: the type tables
-  // (Sets, and objects looked up by `own`) then find it without hashing or interning it again.
-  const keys = new Map<string, string>();
-  const keyOf = (type: string) => {
-    let key = keys.get(type);
-    if (key === undefined) keys.set(type, (key = internalized(normaliseType(type))));
-    return key;
-  };
   for (const f of doc.root.fields) {
     if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
     const msg = f.value;

@@ -160,7 +160,8 @@ function cachedSlice(text: string, from: number, to: number, hash: number): stri
   const len = to - from;
   if (len === 0) return '';
   if (len > MAX_CACHED_STRING) return text.slice(from, to);
-  const slot = (hash ^ (hash >>> 14)) & (STRING_SLOTS - 2);
+  // Fibonacci hashing: the top 13 bits of the product choose one of the 8,192 pairs.
+  const slot = (Math.imul(hash, 0x9e3779b1) >>> 19) << 1;
   const first = cachedStrings[slot]!;
   if (first.length === len && holds(text, from, first)) return first;
   const second = cachedStrings[slot + 1]!;
