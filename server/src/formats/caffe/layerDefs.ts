@@ -145,25 +145,22 @@ export function layerDefs(doc: Document): LayerDef[] {
       } else if (name === 'include' || name === 'exclude') phased = true;
       else if (!LAYER_FIELDS.has(name)) ownFields.push(x);
     }
-    const def: LayerDef = {
+    // Every property in one literal, in one order: all blocks share one object shape.
+    const type = typeField?.value as Scalar | undefined;
+    defs.push({
       field: f,
       msg,
       legacy: f.name === 'layers',
-      key: typeField ? keyOf((typeField.value as Scalar).value) : '',
+      name: nameField?.value as Scalar | undefined,
+      nameField,
+      type,
+      typeField,
+      key: type ? keyOf(type.value) : '',
       bottoms,
       tops,
       phased,
       ownFields,
-    };
-    if (nameField) {
-      def.nameField = nameField;
-      def.name = nameField.value as Scalar;
-    }
-    if (typeField) {
-      def.typeField = typeField;
-      def.type = typeField.value as Scalar;
-    }
-    defs.push(def);
+    });
   }
   return defs;
 }

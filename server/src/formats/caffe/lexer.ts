@@ -95,8 +95,9 @@ let kept = {
  */
 const TRIE_NODES = 2048;
 const TRIE_ROOT = 1;
-/** An identifier character's index in a trie node (0 to 63). */
-const IDENT_INDEX = new Uint8Array(128);
+/** An identifier character's index in a trie node (0 to 63); NOT_IDENT for other ASCII characters. */
+const NOT_IDENT = 255;
+const IDENT_INDEX = new Uint8Array(128).fill(NOT_IDENT);
 {
   let k = 0;
   for (let c = 0; c < 128; c++) if (ASCII[c]! & IDENT_PART) IDENT_INDEX[c] = k++;
@@ -275,9 +276,13 @@ export function tokenize(text: string): Tokens {
       if (k !== NUMBER && isIdentStart(c)) {
         // Walk the name trie on the way (node 0: not there, stays 0).
         let node = trie[(TRIE_ROOT << 6) | IDENT_INDEX[c]!]!;
-        i++;
-        for (let d = 0; i < n && isIdentPart((d = text.charCodeAt(i))); i++)
-          node = trie[(node << 6) | IDENT_INDEX[d]!]!;
+        // One table read per character: its trie index is also whether it continues the name.
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          const x = d < 128 ? IDENT_INDEX[d]! : NOT_IDENT;
+          if (x === NOT_IDENT) break;
+          node = trie[(node << 6) | x]!;
+        }
         value[count] = node;
         k = IDENT;
       } else if (k !== NUMBER) {
