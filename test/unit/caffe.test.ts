@@ -220,6 +220,45 @@ test("field names past the reader's table of names (a bounded trie) are still re
   }
 });
 
+test("blob and layer names past the reader's cache of strings are read by their own text", () => {
+  // 20,000 names of one length, more than the cache has slots: names share slots, a slot's
+  // string is replaced, and a name read again must never come back as another of its length.
+  const chain = (prefix: string) => {
+    const names = Array.from({ length: 10000 }, (_, k) => `${prefix}${String(k).padStart(5, '0')}`);
+    const top = (k: number) => (k < 0 ? 'data' : `t${names[k]!.slice(1)}`);
+    const blocks = names.map((n, k) => `layer { name: "${n}" type: "ReLU" bottom: "${top(k - 1)}" top: "${top(k)}" }`);
+    return { names, text: `input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n${blocks.join('\n')}\n` };
+  };
+  for (const prefix of ['b', 'c', 'b']) {
+    const { names, text } = chain(prefix);
+    const d = run(text);
+    assert.deepEqual(errors(d), []);
+    assert.deepEqual(
+      d.analysis.layers.map((l) => l.layer.name),
+      names,
+    );
+    assert.ok(d.analysis.layers.every((l, k) => l.layer.inputs[0] === k - 1));
+  }
+});
+
+test("layer types past the reader's table of type keys are still read by their own text", () => {
+  // 1,500 distinct types, more than the table keeps (it starts afresh when full); read twice.
+  const types = Array.from({ length: 1500 }, (_, k) => `Frob_${k}`);
+  const blocks = types.map((t, k) => `layer { name: "l${k}" type: "${t}" bottom: "data" top: "l${k}" }`);
+  const text = `input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n${blocks.join('\n')}\nlayer { name: "r" type: "ReLU" bottom: "data" top: "r" }\n`;
+  for (let round = 0; round < 2; round++) {
+    const d = run(text);
+    assert.deepEqual(
+      d.analysis.layers.map((l) => l.layer.opText),
+      [...types, 'ReLU'],
+    );
+    assert.deepEqual(
+      d.analysis.layers.map((l) => l.layer.op.kind),
+      [...types.map(() => 'unknown'), 'act'],
+    );
+  }
+});
+
 test('training-only layers (losses, OHEM, SegAccuracy) are skipped without a word', () => {
   const text = `${NET}layer { name: "acc" type: "SegAccuracy" bottom: "fc" bottom: "label" top: "acc" }
 layer { name: "ohem" type: "BoxAnnotatorOHEM" bottom: "fc" bottom: "label" top: "w" }

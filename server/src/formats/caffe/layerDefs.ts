@@ -100,16 +100,25 @@ function trainOnly(d: LayerDef): boolean {
   );
 }
 
+/**
+ * Each distinct type as written → its key, normalised once to V8's one copy of the key: the
+ * type tables (Sets, and objects looked up by `own`) then find it without hashing or interning
+ * it again. Kept from one parse to the next, up to MAX_KEPT_TYPES types (then started afresh).
+ */
+const typeKeys = new Map<string, string>();
+const MAX_KEPT_TYPES = 1024;
+
+function keyOf(type: string): string {
+  let key = typeKeys.get(type);
+  if (key === undefined) {
+    if (typeKeys.size >= MAX_KEPT_TYPES) typeKeys.clear();
+    typeKeys.set(type, (key = internalized(normaliseType(type))));
+  }
+  return key;
+}
+
 export function layerDefs(doc: Document): LayerDef[] {
   const defs: LayerDef[] = [];
-  // Each distinct type is normalised once, to V8's one copy of the key: the type tables
-  // (Sets, and objects looked up by `own`) then find it without hashing or interning it again.
-  const keys = new Map<string, string>();
-  const keyOf = (type: string) => {
-    let key = keys.get(type);
-    if (key === undefined) keys.set(type, (key = internalized(normaliseType(type))));
-    return key;
-  };
   for (const f of doc.root.fields) {
     if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
     const msg = f.value;
@@ -121,35 +130,37 @@ export function layerDefs(doc: Document): LayerDef[] {
     const bottoms: Scalar[] = [];
     const tops: Scalar[] = [];
     const ownFields: Field[] = [];
+    // The names most fields have first: interned, they compare by reference, before the Set's hash lookup.
     for (const x of msg.fields) {
       const name = x.name;
-      if (!LAYER_FIELDS.has(name)) ownFields.push(x);
-      else if (name === 'include' || name === 'exclude') phased = true;
-      else if (x.value.kind !== 'scalar') continue;
-      else if (name === 'name') nameField = x;
-      else if (name === 'type') typeField = x;
-      else if (name === 'bottom') bottoms.push(x.value);
-      else if (name === 'top') tops.push(x.value);
+      const scalar = x.value.kind === 'scalar';
+      if (name === 'bottom') {
+        if (scalar) bottoms.push(x.value);
+      } else if (name === 'top') {
+        if (scalar) tops.push(x.value);
+      } else if (name === 'name') {
+        if (scalar) nameField = x;
+      } else if (name === 'type') {
+        if (scalar) typeField = x;
+      } else if (name === 'include' || name === 'exclude') phased = true;
+      else if (!LAYER_FIELDS.has(name)) ownFields.push(x);
     }
-    const def: LayerDef = {
+    // Every property in one literal, in one order: all blocks share one object shape.
+    const type = typeField?.value as Scalar | undefined;
+    defs.push({
       field: f,
       msg,
       legacy: f.name === 'layers',
-      key: typeField ? keyOf((typeField.value as Scalar).value) : '',
+      name: nameField?.value as Scalar | undefined,
+      nameField,
+      type,
+      typeField,
+      key: type ? keyOf(type.value) : '',
       bottoms,
       tops,
       phased,
       ownFields,
-    };
-    if (nameField) {
-      def.nameField = nameField;
-      def.name = nameField.value as Scalar;
-    }
-    if (typeField) {
-      def.typeField = typeField;
-      def.type = typeField.value as Scalar;
-    }
-    defs.push(def);
+    });
   }
   return defs;
 }

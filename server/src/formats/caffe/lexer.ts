@@ -11,12 +11,12 @@ import { isJsSpace } from '../chars';
 export const IDENT = 0;
 export const NUMBER = 1;
 export const STRING = 2;
-export const PUNCT = 3;
-export const ERROR = 4;
+/** The last kind: a kind above it is a punctuation token (`{ } < > : [ ] , ;`), its char code. */
+export const ERROR = 3;
 
 export interface Tokens {
   count: number;
-  /** IDENT, NUMBER, STRING, PUNCT or ERROR per token. */
+  /** IDENT, NUMBER, STRING or ERROR per token, or a punctuation token's char code. */
   kind: Uint8Array;
   start: Uint32Array;
   end: Uint32Array;
@@ -95,8 +95,9 @@ let kept = {
  */
 const TRIE_NODES = 2048;
 const TRIE_ROOT = 1;
-/** An identifier character's index in a trie node (0 to 63). */
-const IDENT_INDEX = new Uint8Array(128);
+/** An identifier character's index in a trie node (0 to 63); NOT_IDENT for other ASCII characters. */
+const NOT_IDENT = 255;
+const IDENT_INDEX = new Uint8Array(128).fill(NOT_IDENT);
 {
   let k = 0;
   for (let c = 0; c < 128; c++) if (ASCII[c]! & IDENT_PART) IDENT_INDEX[c] = k++;
@@ -135,6 +136,40 @@ export function identText(text: string, toks: Tokens, t: number): string {
  */
 export function internalized(s: string): string {
   return Object.keys({ [s]: 0 })[0]!;
+}
+
+/**
+ * String values (blob and layer names, types) seen by recent parses, each kept once as V8's
+ * internalized copy, in a pair of slots chosen by a hash of the characters the tokenizer
+ * computes while reading the string. A file read again (every edit, every analysis) then gets
+ * the same string objects: no slice, and V8 has their hash already when the blob table, the
+ * layer namer and the type cache look them up. A new string takes the pair's empty slot, else
+ * the first; longer strings and strings with escapes are sliced each time.
+ */
+const STRING_SLOTS = 16384;
+const MAX_CACHED_STRING = 64;
+const cachedStrings: string[] = new Array(STRING_SLOTS).fill('');
+
+/** Whether `s` is the text from `from` on (compared on char codes: a builtin call costs more here). */
+function holds(text: string, from: number, s: string): boolean {
+  for (let j = 0; j < s.length; j++) if (s.charCodeAt(j) !== text.charCodeAt(from + j)) return false;
+  return true;
+}
+
+/** `text.slice(from, to)`, from the cache when one of its slots holds that text. `hash` is of its char codes. */
+function cachedSlice(text: string, from: number, to: number, hash: number): string {
+  const len = to - from;
+  if (len === 0) return '';
+  if (len > MAX_CACHED_STRING) return text.slice(from, to);
+  // Fibonacci hashing: the top 13 bits of the product choose one of the 8,192 pairs.
+  const slot = (Math.imul(hash, 0x9e3779b1) >>> 19) << 1;
+  const first = cachedStrings[slot]!;
+  if (first.length === len && holds(text, from, first)) return first;
+  const second = cachedStrings[slot + 1]!;
+  if (second.length === len && holds(text, from, second)) return second;
+  const s = internalized(text.slice(from, to));
+  cachedStrings[first === '' || second !== '' ? slot : slot + 1] = s;
+  return s;
 }
 
 /** `to` holding `from` at its start. */
@@ -186,13 +221,14 @@ export function tokenize(text: string): Tokens {
     const s = i;
     let k = ERROR;
     if (isPunct(c)) {
-      k = PUNCT;
+      k = c;
       i++;
     } else if (c === 34 || c === 39) {
       i++;
       let closed = false;
       let out = '';
       let from = i;
+      let hash = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === 10) break;
@@ -207,9 +243,11 @@ export function tokenize(text: string): Tokens {
           from = i;
           continue;
         }
+        hash = (Math.imul(hash, 31) + d) | 0;
         i++;
       }
-      out += text.slice(from, i);
+      // No escape: the characters between the quotes are the value.
+      out = from === s + 1 ? cachedSlice(text, from, i, hash) : out + text.slice(from, i);
       if (closed) i++;
       k = STRING;
       value[count] = strings.length;
@@ -238,9 +276,13 @@ export function tokenize(text: string): Tokens {
       if (k !== NUMBER && isIdentStart(c)) {
         // Walk the name trie on the way (node 0: not there, stays 0).
         let node = trie[(TRIE_ROOT << 6) | IDENT_INDEX[c]!]!;
-        i++;
-        for (let d = 0; i < n && isIdentPart((d = text.charCodeAt(i))); i++)
-          node = trie[(node << 6) | IDENT_INDEX[d]!]!;
+        // One table read per character: its trie index is also whether it continues the name.
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          const x = d < 128 ? IDENT_INDEX[d]! : NOT_IDENT;
+          if (x === NOT_IDENT) break;
+          node = trie[(node << 6) | x]!;
+        }
         value[count] = node;
         k = IDENT;
       } else if (k !== NUMBER) {

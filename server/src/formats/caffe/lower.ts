@@ -14,7 +14,15 @@ import { BlobTable } from './blobs';
 import { last, Reader, sub } from './fields';
 import { InputReader } from './inputs';
 import { droppedTwins, isSolver, type LayerDef, layerDefs, NET_FIELDS } from './layerDefs';
-import { ALIAS_TYPES, INPUT_LAYER, INPUT_TYPES, isTrainingOnly, LAYER_TYPES } from './layerTypes';
+import {
+  ALIAS_TYPES,
+  type FieldSpec,
+  INPUT_LAYER,
+  INPUT_TYPES,
+  isTrainingOnly,
+  LAYER_TYPES,
+  type LayerType,
+} from './layerTypes';
 import { AXES } from './ops';
 import { markClassifiers, settleDepthwise } from './settle';
 import type { Document, Scalar } from './parser';
@@ -29,6 +37,22 @@ export interface Lowered {
   layerDefs: LayerDef[];
   /** The values that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
   inputSize: Scalar[];
+}
+
+/** How lowering treats a layer type: the input, a training-only head, a known type (or alias), or unknown. */
+interface TypeRole {
+  input: boolean;
+  trainingOnly: boolean;
+  type: LayerType | undefined;
+  /** The fields the type's block may hold (its own, or an alias type's); none for an unknown type. */
+  spec: FieldSpec | undefined;
+}
+
+function roleOf(key: string): TypeRole {
+  const input = INPUT_TYPES.has(key);
+  const trainingOnly = !input && isTrainingOnly(key);
+  const type = own(LAYER_TYPES, key);
+  return { input, trainingOnly, type, spec: type ?? own(ALIAS_TYPES, key) };
 }
 
 /** The op of a layer type LayerLint does not know: named after the type (and a Python layer's module). */
@@ -108,10 +132,12 @@ export function lowerCaffe(doc: Document): Lowered {
       );
   };
 
+  /** Each type key's role, found once per parse. */
+  const roles = new Map<string, TypeRole>();
   /** num_output of DepthwiseConvolution layers, whose multiplier needs the input channels. */
   const dwOut = new Map<number, number>();
   for (const d of defs) {
-    if (dropped.has(d)) continue;
+    if (dropped.size && dropped.has(d)) continue;
     if (layers.length >= LIMITS.maxLayers) {
       diag(
         'limit-exceeded',
@@ -126,17 +152,18 @@ export function lowerCaffe(doc: Document): Lowered {
       continue;
     }
     const key = d.key;
-    if (INPUT_TYPES.has(key)) {
+    let role = roles.get(key);
+    if (role === undefined) roles.set(key, (role = roleOf(key)));
+    if (role.input) {
       if (key === 'input') checkLayerFields(d, INPUT_LAYER, diag);
       inputs.readLayer(d);
       continue;
     }
-    if (isTrainingOnly(key)) {
+    if (role.trainingOnly) {
       for (const t of d.tops) blobs.markAux(t.value);
       continue;
     }
-    const type = own(LAYER_TYPES, key);
-    const spec = type ?? own(ALIAS_TYPES, key);
+    const { type, spec } = role;
     if (spec) checkLayerFields(d, spec, diag);
     // Every bottom is resolved (an unknown one is reported); the inputs are the tensor bottoms, when all are known.
     const nTensors = type?.tensorInputs ?? d.bottoms.length;

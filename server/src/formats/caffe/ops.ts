@@ -6,7 +6,7 @@ import { globalPool, type Activation, type LayerOp } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { type Diag, last, type Reader, sub } from './fields';
 import type { LayerDef } from './layerDefs';
-import type { Message } from './parser';
+import type { Message, Scalar } from './parser';
 
 export interface OpInput {
   d: LayerDef;
@@ -51,25 +51,57 @@ interface Geometry {
   dw: number;
 }
 
-/** A repeated field (one value for both axes, or H then W), overridden by `nameH` / `nameW`. */
-function pair(
-  r: Reader,
-  p: Message | undefined,
-  name: string,
-  nameH: string,
-  nameW: string,
-  def: number,
-  min: number,
-): [number, number] {
-  const v = r.ints(p, name, min);
-  const h = last(p, nameH) ? r.intField(p, nameH, def, min) : (v[0] ?? def);
-  const w = last(p, nameW) ? r.intField(p, nameW, def, min) : (v[1] ?? v[0] ?? def);
+/** The window fields in groups of three: a repeated field (one value for both axes, or H then W), then its `_h` and `_w` overrides. */
+const WINDOW_GROUPS = [
+  'kernel_size',
+  'kernel_h',
+  'kernel_w',
+  'pad',
+  'pad_h',
+  'pad_w',
+  'stride',
+  'stride_h',
+  'stride_w',
+  'dilation',
+  'dilation_h',
+  'dilation_w',
+] as const;
+const KERNEL = 0,
+  PAD = 3,
+  STRIDE = 6,
+  DILATION = 9;
+const WINDOW_INDEX = new Map<string, number>(WINDOW_GROUPS.map((n, i) => [n, i]));
+
+/** The scalar values of each window field of `p`, by index in WINDOW_GROUPS: one pass over the block. */
+function windowScalars(p: Message | undefined): (Scalar[] | undefined)[] {
+  const found: (Scalar[] | undefined)[] = new Array(WINDOW_GROUPS.length).fill(undefined);
+  if (p)
+    for (const f of p.fields) {
+      if (f.value.kind !== 'scalar') continue;
+      const k = WINDOW_INDEX.get(f.name);
+      if (k !== undefined) (found[k] ??= []).push(f.value);
+    }
+  return found;
+}
+
+/** The H and W values of the group at `k`: the repeated field, overridden by the last `_h` / `_w`. */
+function pair(r: Reader, found: (Scalar[] | undefined)[], k: number, def: number, min: number): [number, number] {
+  const v: number[] = [];
+  for (const s of found[k] ?? []) {
+    const x = r.int(s, min, WINDOW_GROUPS[k]!);
+    if (x !== undefined) v.push(x);
+  }
+  const hs = found[k + 1];
+  const ws = found[k + 2];
+  const h = hs ? (r.int(hs[hs.length - 1]!, min, WINDOW_GROUPS[k + 1]!) ?? def) : (v[0] ?? def);
+  const w = ws ? (r.int(ws[ws.length - 1]!, min, WINDOW_GROUPS[k + 2]!) ?? def) : (v[1] ?? v[0] ?? def);
   return [h, w];
 }
 
 /** kernel_size / pad / stride / dilation, repeated (one value, or H and W) or as `_h` / `_w`. */
 function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | undefined {
-  const [kh, kw] = pair(r, p, 'kernel_size', 'kernel_h', 'kernel_w', 0, 1);
+  const found = windowScalars(p);
+  const [kh, kw] = pair(r, found, KERNEL, 0, 1);
   if (!kh || !kw) {
     diag(
       'invalid-value',
@@ -78,9 +110,9 @@ function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | u
     );
     return undefined;
   }
-  const [ph, pw] = pair(r, p, 'pad', 'pad_h', 'pad_w', 0, 0);
-  const [sh, sw] = pair(r, p, 'stride', 'stride_h', 'stride_w', 1, 1);
-  const [dh, dw] = pair(r, p, 'dilation', 'dilation_h', 'dilation_w', 1, 1);
+  const [ph, pw] = pair(r, found, PAD, 0, 0);
+  const [sh, sw] = pair(r, found, STRIDE, 1, 1);
+  const [dh, dw] = pair(r, found, DILATION, 1, 1);
   return { kh, kw, sh, sw, ph, pw, dh, dw };
 }
 
@@ -93,20 +125,15 @@ function convolution(x: OpInput): LayerOp | undefined {
   if (!out || !g) return undefined;
   const { axis, ok } = channelAxis(r, p);
   if (!ok) return unsupported(d, `axis ${axis}`);
-  const common = {
-    kh: g.kh,
-    kw: g.kw,
-    sh: g.sh,
-    sw: g.sw,
-    dh: g.dh,
-    dw: g.dw,
-    padding: { kind: 'explicit' as const, h: g.ph, w: g.pw },
-    bias: r.bool(p, 'bias_term', true),
-  };
+  // Literals written out in full: a spread of shared fields built each op through V8's slow object-clone path.
+  const { kh, kw, sh, sw, dh, dw } = g;
+  const padding = { kind: 'explicit' as const, h: g.ph, w: g.pw };
+  const bias = r.bool(p, 'bias_term', true);
   if (d.key === 'depthwiseconvolution' || d.key === 'convolutiondepthwise')
-    return { kind: 'dwconv', ...common, multiplier: 1 };
+    return { kind: 'dwconv', kh, kw, sh, sw, dh, dw, padding, bias, multiplier: 1 };
   const groups = r.intField(p, 'group', 1, 1);
-  return { kind: d.key === 'deconvolution' ? 'deconv' : 'conv', out, ...common, groups, fixed: false };
+  const kind = d.key === 'deconvolution' ? 'deconv' : 'conv';
+  return { kind, out, kh, kw, sh, sw, dh, dw, padding, bias, groups, fixed: false };
 }
 
 function innerProduct(x: OpInput): LayerOp | undefined {

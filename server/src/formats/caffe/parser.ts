@@ -7,7 +7,7 @@
 // are interned (lexer.ts), so a name read thousands of times is one string, hashed once.
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { ERROR, IDENT, identText, NUMBER, PUNCT, STRING, type Tokens, tokenize } from './lexer';
+import { ERROR, IDENT, identText, NUMBER, STRING, type Tokens, tokenize } from './lexer';
 
 export class Scalar {
   readonly kind = 'scalar' as const;
@@ -80,7 +80,12 @@ const CH_LBRACE = 123,
   CH_COMMA = 44,
   CH_SEMI = 59,
   CH_NEWLINE = 10,
-  CH_S = 115;
+  CH_S = 115,
+  CH_L = 108,
+  CH_A = 97,
+  CH_Y = 121,
+  CH_E = 101,
+  CH_R = 114;
 
 /** The closing character of a block opened by `open` (`{` or `<`), or 0. */
 const closerOf = (open: number) => (open === CH_LBRACE ? CH_RBRACE : open === CH_LT ? CH_GT : 0);
@@ -136,7 +141,9 @@ class TextProtoParser {
 
   /** The punctuation character of token `t`, or 0 when it is past the end or not punctuation. */
   private punct(t: number): number {
-    return t < this.count && this.kind[t] === PUNCT ? this.text.charCodeAt(this.tStart[t]!) : 0;
+    if (t >= this.count) return 0;
+    const k = this.kind[t]!;
+    return k > ERROR ? k : 0;
   }
 
   /** Whether no line break separates token `a` from the later token `b`. */
@@ -156,14 +163,19 @@ class TextProtoParser {
     return this.lineNumber + 1;
   }
 
-  /** `layer` or `layers`, compared on char codes. */
+  /** `layer` or `layers`, compared on char codes (a `startsWith` call costs more than the five reads). */
   private isLayerKeyword(t: number): boolean {
     const s = this.tStart[t]!;
     const len = this.tEnd[t]! - s;
+    const { text } = this;
     return (
-      (len === 5 || (len === 6 && this.text.charCodeAt(s + 5) === CH_S)) &&
+      (len === 5 || (len === 6 && text.charCodeAt(s + 5) === CH_S)) &&
       this.kind[t] === IDENT &&
-      this.text.startsWith('layer', s)
+      text.charCodeAt(s) === CH_L &&
+      text.charCodeAt(s + 1) === CH_A &&
+      text.charCodeAt(s + 2) === CH_Y &&
+      text.charCodeAt(s + 3) === CH_E &&
+      text.charCodeAt(s + 4) === CH_R
     );
   }
 

@@ -12,11 +12,11 @@ const knownFields = new WeakMap<FieldSpec, ReadonlySet<string>>();
 
 export function checkLayerFields(d: LayerDef, spec: FieldSpec, diag: Diag): void {
   const type = d.type?.value ?? '?';
-  let known = knownFields.get(spec);
-  if (!known) knownFields.set(spec, (known = new Set(spec.fields)));
   for (const f of d.ownFields) {
     if (f.name === spec.param) {
       if (f.value.kind !== 'message') continue;
+      let known = knownFields.get(spec);
+      if (!known) knownFields.set(spec, (known = new Set(spec.fields)));
       for (const inner of f.value.fields)
         if (!known.has(inner.name))
           diag(
