@@ -2,6 +2,7 @@
 // inputs point only at earlier layers, each carrying the source span it came from.
 // Nothing here knows about LSP, VS Code or any particular file format.
 import type { Activation } from './activations';
+import type { OP_KINDS } from './opKinds';
 import type { TargetProfile } from './targets';
 
 export { ACTIVATIONS, type Activation } from './activations';
@@ -166,6 +167,12 @@ export type LayerOp =
   | { kind: 'unknown'; type: string };
 
 export type OpKind = LayerOp['kind'];
+
+/** Compiles only while OP_KINDS (./opKinds.ts) lists every op kind, and nothing else. */
+type Exhaustive<T extends never> = T;
+export type OpKindsListed = Exhaustive<
+  Exclude<OpKind, (typeof OP_KINDS)[number]> | Exclude<(typeof OP_KINDS)[number], OpKind>
+>;
 
 /** A graph with no layers and no input yet: what every front-end starts from (and returns when the file cannot be read). */
 export function emptyGraph(

@@ -11,10 +11,19 @@
 // it costs nothing of its own; an activation the profile runs as n kernels (activationKernels)
 // costs n kernels of its size, each doing the activation's work per element (activationWork); LRN
 // and pooling do opWork element operations per counted one. A layer that cannot be estimated (no shape, an op whose work
-// depends on the data) gets null, never 0, and makes the total incomplete.
+// depends on the data) gets null, never 0, and makes the total incomplete; so does, on an
+// accelerator that runs only some ops (acceleratorOps), the first layer it does not run and
+// every layer after it (they run on the host CPU).
 import { computeCosts, costKind, soleConsumers, type LayerResult } from './costs';
 import type { Graph, Layer, Shape } from './ir';
-import { bandwidth, channelsAsRun, gemmEfficiency, type RateKind, type TargetProfile } from './targets';
+import {
+  bandwidth,
+  channelsAsRun,
+  gemmEfficiency,
+  runsOnAccelerator,
+  type RateKind,
+  type TargetProfile,
+} from './targets';
 
 export type Dominant = 'compute' | 'memory' | 'overhead';
 
@@ -58,6 +67,11 @@ export interface LatencyEstimate {
   totalMs: number;
   /** False when some layer has no estimate: the total is then a lower bound. */
   complete: boolean;
+  /**
+   * With a profile's `acceleratorOps`: the first layer whose op the accelerator does not run.
+   * It and every layer after it run on the host CPU and get no estimate.
+   */
+  hostFrom?: number;
 }
 
 /** The roofline of one kernel on the target; a conv's `gemm` shape sets the rate's efficiency. */
@@ -179,14 +193,16 @@ export function estimateLatency(
   const out: (LayerLatency | null)[] = new Array(layers.length);
   let totalMs = 0;
   let complete = analysisComplete;
+  let hostFrom: number | undefined;
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
-    const est = layerLatency(t, l, layers, out, consumers, fileBatch, batch);
+    if (hostFrom === undefined && !runsOnAccelerator(t, l.layer.op)) hostFrom = i;
+    const est = hostFrom === undefined ? layerLatency(t, l, layers, out, consumers, fileBatch, batch) : null;
     out[i] = est;
     if (est) totalMs += est.ms;
     else complete = false;
   }
-  return { target: t, batch, layers: out, totalMs, complete };
+  return { target: t, batch, layers: out, totalMs, complete, ...(hostFrom !== undefined ? { hostFrom } : {}) };
 }
 
 function layerLatency(

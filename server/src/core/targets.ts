@@ -6,6 +6,7 @@
 // Units: MACs (or element operations) per millisecond, bytes per millisecond, milliseconds.
 
 import { ACTIVATIONS, type Activation } from './activations';
+import { OP_KINDS } from './opKinds';
 
 /** The op kinds a profile gives a peak rate for (docs/latency.md#op-kinds). */
 export type RateKind = 'dense' | 'pointwise' | 'depthwise' | 'elementwise';
@@ -90,9 +91,29 @@ export interface TargetProfile {
    * costs as this many. Absent: no minimum beyond the granularity.
    */
   minChannels?: number;
+  /**
+   * For an accelerator that runs only some ops: the ops it runs, as op kinds (`conv`, `pool`,
+   * core/ir.ts OP_KINDS) and `act:FN` for activations. The first layer whose op is not among
+   * them, and every layer after it, run on the host CPU (one partition, as the Edge TPU
+   * compiler makes): those layers get no estimate, and the total is a lower bound. Absent:
+   * every op runs on the target.
+   */
+  acceleratorOps?: readonly string[];
   /** Where the figures come from, and how well they are known. */
   sources: readonly string[];
 }
+
+/** Whether target `t` runs `op` itself (`acceleratorOps`), rather than its host CPU. */
+export function runsOnAccelerator(t: TargetProfile, op: { kind: string; fn?: string }): boolean {
+  const ops = t.acceleratorOps;
+  return !ops || ops.includes(op.kind === 'act' ? `act:${op.fn}` : op.kind);
+}
+
+/** The names `acceleratorOps` may hold: every op kind but `act`, and `act:FN` per activation. */
+const ACCELERATOR_OP_NAMES: readonly string[] = [
+  ...OP_KINDS.filter((k) => k !== 'act'),
+  ...ACTIVATIONS.map((fn) => `act:${fn}`),
+];
 
 const CPU_SOURCE =
   'Calibrated on /work/shared/latency/mobilenet_v1_layers.tsv (cpu_1t_ms: PyTorch 2.11 eager, 1 thread, Intel Xeon server core with AVX-512, fp32, batch 1): pointwise 1x1 convs run at 52-80 M MACs/ms, stride-1 depthwise 3x3 at 5-7 M MACs/ms, stride-2 depthwise layers are bound by moving their input (about 6 GB/s as a rate per byte).';
@@ -226,9 +247,50 @@ export const TARGETS: readonly TargetProfile[] = [
     fusedActivations: ['relu', 'relu6'],
     channelGranularity: 32,
     minChannels: 32,
+    // Coral's supported-operations list in LayerLint's ops: BN and scale fold into the weights
+    // (or run as Mul/Add), views are Reshape, pooling and global pooling AveragePool2d,
+    // MaxPool2d and Mean, resizing ResizeNearestNeighbor and ResizeBilinear, reorg SpaceToDepth,
+    // slices Slice/StridedSlice/Split, permute Transpose, normalize L2Normalization, deconv
+    // TransposeConv; silu is Logistic then Mul. Not there: LRN, Mish (softplus), GELU, ELU-like
+    // and leaky activations, attention and batched matmul, detection post-processing.
+    acceleratorOps: [
+      'conv',
+      'dwconv',
+      'deconv',
+      'pool',
+      'fc',
+      'bn',
+      'scale',
+      'dropout',
+      'flatten',
+      'identity',
+      'reshape',
+      'view',
+      'upsample',
+      'interp',
+      'merge',
+      'shortcut',
+      'crop',
+      'cropto',
+      'reorg',
+      'split',
+      'slice',
+      'pad',
+      'permute',
+      'reduce',
+      'normalize',
+      'act:relu',
+      'act:relu6',
+      'act:sigmoid',
+      'act:tanh',
+      'act:silu',
+      'act:hswish',
+      'act:softmax',
+      'act:linear',
+    ],
     sources: [
       'Coral Edge TPU datasheet and benchmarks (coral.ai/docs/edgetpu/benchmarks): 4 TOPS int8 peak (2 T MACs/s), 8 MB of on-chip SRAM for parameters, USB 3.0 (about 0.5 GB/s in practice) or PCIe Gen2 x1 to the host. Time per inference on the USB Accelerator: MobileNet v1 224 2.4 ms, MobileNet v2 2.6 ms, Inception v1 3.4 ms, SqueezeNet 2.1 ms; ResNet-50 (299) 49 ms and VGG16 296 ms, whose parameters do not fit the 8 MB and stream from the host each inference.',
-      "Rates fitted by hand to those times: GEMM-like convs at 30-40% of peak, depthwise convs at 3% (a systolic array maps one channel per column poorly; Seshadri et al., \"An Evaluation of Edge TPU Accelerators for Convolutional Neural Networks\", IISWC 2022), 30 µs per layer (the time not explained by MACs in the small networks). A layer whose working set fits the 8 MB moves it at on-chip speed, a larger one (VGG's fc6) at USB speed. Not modelled: a network whose parameters together exceed 8 MB while each layer fits (ResNet-50: estimated far below the 49 ms measured), and ops the Edge TPU compiler does not map (Mish's softplus, most ops outside Coral's supported-operations list): they and every op after them run on the host CPU. Uncertainty: a factor of 2 per network.",
+      "Rates fitted by hand to those times: GEMM-like convs at 30-40% of peak, depthwise convs at 3% (a systolic array maps one channel per column poorly; Seshadri et al., \"An Evaluation of Edge TPU Accelerators for Convolutional Neural Networks\", IISWC 2022), 30 µs per layer (the time not explained by MACs in the small networks). A layer whose working set fits the 8 MB moves it at on-chip speed, a larger one (VGG's fc6) at USB speed. Not modelled: a network whose parameters together exceed 8 MB while each layer fits (ResNet-50: estimated far below the 49 ms measured). Ops outside Coral's supported-operations list (coral.ai/docs/edgetpu/models-intro: LRN, Mish's softplus, GELU, leaky ReLU, batched matmul, detection post-processing) are not estimated: the compiler maps the graph up to the first of them, which and every op after it run on the host CPU (acceleratorOps). Uncertainty: a factor of 2 per network.",
       "Only fully int8-quantized TensorFlow Lite models run on it; BN folds into the weights, ReLU and ReLU6 fuse into the conv, logistic, tanh and hard-swish run as ops of their own. Channel granularity 32 with at least 32 channels (issue #14: NPUs want channels in multiples of 32 and at least 32; Google does not publish the array's tile width).",
     ],
   },
@@ -306,6 +368,7 @@ const PROFILE_KEYS = [
   'opWork',
   'channelGranularity',
   'minChannels',
+  'acceleratorOps',
   'sources',
 ];
 
@@ -418,6 +481,12 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     (o.minChannels as number) % o.channelGranularity !== 0
   )
     errors.push('minChannels: expected a multiple of channelGranularity');
+  if (
+    o.acceleratorOps !== undefined &&
+    (!Array.isArray(o.acceleratorOps) ||
+      o.acceleratorOps.some((x) => typeof x !== 'string' || !ACCELERATOR_OP_NAMES.includes(x)))
+  )
+    errors.push(`acceleratorOps: expected an array of op kinds and act:FN names (${ACCELERATOR_OP_NAMES.join(', ')})`);
   if (!Array.isArray(o.sources) || !o.sources.length || o.sources.some((x) => typeof x !== 'string' || !x.trim()))
     errors.push('sources: expected a non-empty array of strings (where the figures come from)');
   if (errors.length) return { errors };
@@ -447,6 +516,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(ow !== undefined ? { opWork: ow as Partial<Record<WorkOp, number>> } : {}),
     channelGranularity: o.channelGranularity as number,
     ...(o.minChannels !== undefined ? { minChannels: o.minChannels as number } : {}),
+    ...(o.acceleratorOps !== undefined ? { acceleratorOps: o.acceleratorOps as string[] } : {}),
     sources: o.sources as string[],
   };
   return { profile, errors };

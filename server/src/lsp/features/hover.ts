@@ -120,6 +120,12 @@ function latencyLines(doc: FeatureDoc, l: LayerResult): string[] {
   if (!est) return [];
   const id = markdownCode(est.target.id);
   const e = est.layers[l.layer.index];
+  if (!e && est.hostFrom !== undefined && l.layer.index >= est.hostFrom) {
+    const first = doc.analysis.layers[est.hostFrom]!.layer.name;
+    return [
+      `**Latency** on ${id}: not estimated: runs on the host CPU (${markdownText(first)} is the first layer ${id} does not run; it and every layer after it run on the host)`,
+    ];
+  }
   if (!e) return [`**Latency** on ${id}: not estimated (no shape, or work that depends on the data)`];
   if (e.runs === 'fused')
     return [
