@@ -3,7 +3,8 @@
 // every test file under test/ into out/test/, and (with --editors) the extension-host suite
 // that real VS Code loads into out/editors/. The web bundles are built for the browser
 // platform and fail the build if any Node module leaks into them. The Node bundles in dist/
-// load the readers' rarely used third-party modules from dist/lazy/ on first use (below).
+// load the readers' rarely used third-party modules and our own rarely used front-ends (ONNX,
+// Keras / TensorFlow.js) from dist/lazy/ on first use (below).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync, readFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
@@ -126,7 +127,10 @@ function chunkBuild(name, chunk) {
         if (a.pluginData === RESOLVING || a.namespace === 'chunk-entry' || isBuiltin(a.path)) return undefined;
         const path = await resolvedPath(build, a);
         if (!path || chunk.files.test(path)) return undefined;
-        const key = path.includes('/node_modules/') ? a.path : relative(process.cwd(), path).split(sep).join('/');
+        // A package by its name, a file by its path from the repository (`./server/src/…`).
+        const key = path.includes('/node_modules/')
+          ? a.path
+          : `./${relative(process.cwd(), path).split(sep).join('/')}`;
         imports.add(key);
         return { path: key, namespace: 'chunk-import' };
       });
@@ -184,9 +188,7 @@ const ownChunkModules = {
   entry(name, index) {
     const { imports } = ownChunks[name];
     return [
-      ...imports.map(
-        (key, i) => `import * as i${i} from ${JSON.stringify(key.startsWith('server/') ? `./${key}` : key)};`,
-      ),
+      ...imports.map((key, i) => `import * as i${i} from ${JSON.stringify(key)};`),
       `import { provide } from ${JSON.stringify(`own-chunk:${name}`)};`,
       `provide({ ${imports.map((key, i) => `${JSON.stringify(key)}: i${i}`).join(', ')} });`,
       `export * from ${JSON.stringify(`own-chunk-exports:${name}:${index}`)};`,
@@ -215,6 +217,12 @@ const ownChunkModules = {
     ].join('\n');
   },
 };
+/** Whether relative import `a` can resolve to a chunk's file: only those go through esbuild's resolver twice. */
+function mayReachChunk(a) {
+  const p = join(a.resolveDir, a.path).split(sep).join('/');
+  const candidates = [p, `${p}.ts`, `${p}/index.ts`, p.replace(/\.js$/, '.ts')];
+  return Object.values(OWN_CHUNKS).some((c) => candidates.some((f) => c.files.test(f)));
+}
 const lazyLoad = {
   name: 'lazy-load',
   setup(build) {
@@ -233,7 +241,7 @@ const lazyLoad = {
       return { contents, loader: 'js' };
     });
     build.onResolve({ filter: /^\.\.?\// }, async (a) => {
-      if (a.pluginData === RESOLVING || a.namespace !== 'file') return undefined;
+      if (a.pluginData === RESOLVING || a.namespace !== 'file' || !mayReachChunk(a)) return undefined;
       const path = await resolvedPath(build, a);
       const hit = path && Object.entries(ownChunks).find(([, c]) => c.files.test(path));
       if (!hit) return undefined;
