@@ -279,3 +279,55 @@ test('width estimates: a width at which an attention block does not analyse is l
   );
   assert.equal(report.estimates.width[0]!.macs, analyse(text).analysis.totals.macs);
 });
+
+/** A YOLOv5-repository model: top-level anchors, two stem Convs (320x320x16, 160x160x32), one head row. */
+const V5_ANCHORS = 'anchors:\n  - [10, 13, 16, 30, 33, 23]\n  - [30, 61, 62, 45, 59, 119]';
+const v5 = (headRow: string, settings = V5_ANCHORS, widthMultiple = '1.0') =>
+  model(
+    ['[-1, 1, Conv, [16, 3, 2]]', '[-1, 1, Conv, [32, 3, 2]]'],
+    `nc: 2\ndepth_multiple: 1.0\nwidth_multiple: ${widthMultiple}\n${settings}`,
+    [headRow],
+  );
+
+test('YOLOv5 Detect [nc, anchors]: one 1x1 conv with bias per level to anchors x (nc + 5), not the anchor-free head', () => {
+  // no = 3 x (2 + 5) = 21 per level: 16·21 + 21 and 32·21 + 21 parameters.
+  const d = analyse(v5('[[0, 1], 1, Detect, [nc, anchors]]'));
+  assert.equal(d.analysis.complete, true);
+  assert.deepEqual(row(d, 2), {
+    params: 357 + 693,
+    macs: 320 * 320 * 16 * 21 + 160 * 160 * 32 * 21,
+    shape: [160, 160, 21],
+  });
+  // The anchors given as a count per level, or inline (one pair per level: no = 1 x 7).
+  assert.equal(row(analyse(v5('[[0, 1], 1, Detect, [nc, anchors]]', 'anchors: 3')), 2).params, 357 + 693);
+  assert.equal(row(analyse(v5('[[0, 1], 1, Detect, [nc, [[1, 2], [3, 4]]]]', '')), 2).params, 16 * 7 + 7 + 32 * 7 + 7);
+});
+
+test('YOLOv5 Segment [nc, anchors, nm, npr]: Proto with a nearest upsample, heads to anchors x (nc + 5 + nm)', () => {
+  const d = analyse(v5('[[0, 1], 1, Segment, [nc, anchors, 4, 8]]'));
+  // Proto on 320x320x16: Conv 3x3 to 8, upsample x2, Conv 3x3 8 → 8, Conv 1x1 to 4 masks; no = 3 x 11 = 33.
+  const protoParams = 16 * 8 * 9 + 16 + 8 * 8 * 9 + 16 + 8 * 4 + 8;
+  const protoMacs = 320 * 320 * 8 * 16 * 9 + 640 * 640 * 8 * 8 * 9 + 640 * 640 * 4 * 8;
+  assert.deepEqual(row(d, 2), {
+    params: protoParams + 16 * 33 + 33 + 32 * 33 + 33,
+    macs: protoMacs + 320 * 320 * 16 * 33 + 160 * 160 * 32 * 33,
+    shape: [160, 160, 33],
+  });
+});
+
+test('YOLOv5 files keep a base module with no = anchors x (nc + 5) channels unscaled, as models/yolo.py does', () => {
+  const d = analyse(v5('[-1, 1, Conv, [21, 1, 1]]', V5_ANCHORS, '0.5'));
+  assert.deepEqual(row(d, 2).shape, [160, 160, 21]);
+  // Without anchors (an Ultralytics file) 21 is scaled: make_divisible(10.5, 8) = 16.
+  assert.deepEqual(row(analyse(v5('[-1, 1, Conv, [21, 1, 1]]', '', '0.5')), 2).shape, [160, 160, 16]);
+});
+
+test('YOLOv5 anchors that cannot be read: invalid-value at the argument, the head not costed', () => {
+  assertInvalid(v5('[[0, 1], 1, Detect, [nc, anchors]]', ''), 'anchors', /no top-level anchors/);
+  assertInvalid(v5('[[0, 1], 1, Detect, [nc, anchors]]', 'anchors:\n  - [10, 13, 16]'), 'anchors', /w,h pairs/);
+  assertInvalid(
+    v5('[[0, 1], 1, Detect, [nc, anchors]]', 'anchors:\n  - [10, 13]\n  - [1, 2]\n  - [3, 4]'),
+    'anchors',
+    /3 levels of anchors for 2 inputs/,
+  );
+});

@@ -1,6 +1,7 @@
 // Reads an Ultralytics model `.yaml` (parsed by the `yaml` package, whose nodes carry
 // source ranges) into a plain model spec: `nc`, `ch`, `scales`, optional `depth_multiple` /
-// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, and the `backbone` + `head` rows
+// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, `anchors` (YOLOv5 repository files),
+// and the `backbone` + `head` rows
 // `[from, repeats, module, args]` with the span of each part and of each argument. Contract:
 // never throws; YAML errors and malformed rows become diagnostics at their exact range, and a
 // malformed row still takes its index (later `from` indexes keep their meaning) but lowers to
@@ -52,6 +53,11 @@ export interface ModelSpec {
   end2end: boolean;
   /** `kpt_shape`: keypoints x dims of Pose heads, when the file sets it. */
   kptShape?: [number, number];
+  /**
+   * `anchors` (YOLOv5 repository files): one list of w,h pairs per level, or the number of
+   * anchors per level; the anchor-based Detect and Segment heads read it by name.
+   */
+  anchors?: ArgValue;
   /**
    * Model settings whose value is invalid (`nc`, `ch`, ..., `scale:NAME`), each diagnosed: a
    * model that depends on one is not costed (its figures would be those of another model).
@@ -207,6 +213,8 @@ function readModelFrom(text: string, doc: YamlRead): ModelSpec {
     if (vals.length === 2 && vals.every(positive)) spec.kptShape = vals as [number, number];
     else invalid(kpt, 'kpt_shape', '[keypoints, dims] with positive integers');
   }
+  const anchors = get('anchors');
+  if (anchors) spec.anchors = toArg(anchors.value);
   const scales = get('scales');
   if (scales && isMap(scales.value)) {
     for (const p of scales.value.items) {

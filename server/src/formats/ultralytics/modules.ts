@@ -27,7 +27,7 @@ import {
   sppf,
 } from './blocks';
 import type { LayerBuilder } from './builder';
-import { classify, detect, proto, type DetectOptions } from './heads';
+import { anchorDetect, anchorProto, anchorsPerLevel, classify, detect, proto, type DetectOptions } from './heads';
 import type { ModelSpec } from './model';
 
 export interface RowContext {
@@ -94,6 +94,40 @@ function detectOptions(ctx: RowContext, v10 = false): DetectOptions {
 
 function head(ctx: RowContext, build: (o: DetectOptions) => number): RowOutput {
   return { out: build(detectOptions(ctx)), c: ctx.chs[0]! };
+}
+
+/**
+ * A YOLOv5-repository head: its second argument is the anchors (the name `anchors` for the
+ * file's setting, a list of levels, or a count), which Ultralytics' own heads never take.
+ */
+function anchorBased(ctx: RowContext): boolean {
+  const v = a(ctx).values[1];
+  return v === 'anchors' || Array.isArray(v);
+}
+
+/** Anchors per level of the head's anchors argument, checked against its inputs. */
+function anchorCount(ctx: RowContext): number {
+  const raw = a(ctx).values[1];
+  const v = raw === 'anchors' ? ctx.spec.anchors : raw;
+  if (v === undefined) return a(ctx).fail(1, 'names anchors, but the file has no top-level anchors: setting.');
+  const r = anchorsPerLevel(v);
+  if (typeof r === 'string') return a(ctx).fail(1, r);
+  if (r.levels !== undefined && r.levels !== ctx.ins.length)
+    a(ctx).fail(1, `${r.levels} levels of anchors for ${ctx.ins.length} inputs: YOLOv5 needs one level per input.`);
+  return r.na;
+}
+
+/** YOLOv5 Detect(nc, anchors) / Segment(nc, anchors, nm, npr): 1x1 convs to na x (nc + 5 + nm), Segment's Proto. */
+function anchorHead(ctx: RowContext, segment: boolean): RowOutput {
+  const nc = a(ctx).int(0, 'nc', ctx.spec.nc);
+  const na = anchorCount(ctx);
+  let nm = 0;
+  if (segment) {
+    nm = a(ctx).int(2, 'masks', 32);
+    const npr = ctx.scaleChannels(a(ctx).int(3, 'protos', 256));
+    anchorProto(ctx.b, `${ctx.name}.proto`, ctx.ins[0]!, ctx.chs[0]!, npr, nm);
+  }
+  return { out: anchorDetect(ctx.b, ctx.name, ctx.ins, na * (nc + 5 + nm)), c: ctx.chs[0]! };
 }
 
 export const MODULES: Record<string, ModuleSpec> = {
@@ -386,19 +420,24 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   CBFuse: { row: cbFuse },
-  Detect: { row: (ctx) => head(ctx, (o) => detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o)) },
+  Detect: {
+    row: (ctx) =>
+      anchorBased(ctx) ? anchorHead(ctx, false) : head(ctx, (o) => detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o)),
+  },
   v10Detect: {
     row: (ctx) => ({ out: detect(ctx.b, ctx.name, ctx.ins, ctx.chs, detectOptions(ctx, true)), c: ctx.chs[0]! }),
   },
   Segment: {
     row: (ctx) =>
-      head(ctx, (o) => {
-        const nm = a(ctx).int(1, 'masks', 32);
-        const npr = ctx.scaleChannels(a(ctx).int(2, 'protos', 256));
-        const ch0 = ctx.chs[0]!;
-        proto(ctx.b, `${ctx.name}.proto`, ctx.ins[0]!, ch0, npr, nm);
-        return detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o, { c4: Math.max(Math.floor(ch0 / 4), nm), out: nm });
-      }),
+      anchorBased(ctx)
+        ? anchorHead(ctx, true)
+        : head(ctx, (o) => {
+            const nm = a(ctx).int(1, 'masks', 32);
+            const npr = ctx.scaleChannels(a(ctx).int(2, 'protos', 256));
+            const ch0 = ctx.chs[0]!;
+            proto(ctx.b, `${ctx.name}.proto`, ctx.ins[0]!, ch0, npr, nm);
+            return detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o, { c4: Math.max(Math.floor(ch0 / 4), nm), out: nm });
+          }),
   },
   Pose: {
     row: (ctx) =>
