@@ -331,3 +331,19 @@ test('YOLOv5 anchors that cannot be read: invalid-value at the argument, the hea
     /3 levels of anchors for 2 inputs/,
   );
 });
+
+test('activation: sets every Conv activation (parse_model Conv.default_act); one LayerLint does not know is not costed', () => {
+  const acts = (text: string) =>
+    analyse(text)
+      .analysis.layers.filter((l) => l.layer.op.kind === 'act')
+      .map((l) => [l.layer.opText, l.layer.op.kind === 'act' ? l.layer.op.fn : '']);
+  assert.deepEqual(acts(model([STEM64], 'nc: 80\nactivation: nn.LeakyReLU(0.1)')), [['LeakyReLU', 'leaky']]);
+  assert.deepEqual(acts(model([STEM64], 'nc: 80\nactivation: torch.nn.ReLU() # yolov6')), [['ReLU', 'relu']]);
+  assert.deepEqual(acts(model([STEM64])), [['SiLU', 'silu']]);
+  assert.equal(row(analyse(model([STEM64], 'nc: 80\nactivation: nn.ReLU6()')), 0).params, 1856);
+  assertInvalid(
+    model([STEM64], 'nc: 80\nactivation: nn.PReLU()'),
+    'nn.PReLU()',
+    /activation must be one of nn\.SiLU\(\)/,
+  );
+});

@@ -60,6 +60,7 @@ interface LoweringState {
 export function lowerModel(spec: ModelSpec, scaleName: string | undefined, fileName?: string): UltralyticsLowered {
   const diagnostics: EngineDiagnostic[] = [...spec.diagnostics];
   const b = new LayerBuilder();
+  b.act = spec.activation;
   const base = fileName
     ?.split(/[\\/]/)
     .pop()

@@ -1,6 +1,6 @@
 // Reads an Ultralytics model `.yaml` (parsed by the `yaml` package, whose nodes carry
 // source ranges) into a plain model spec: `nc`, `ch`, `scales`, optional `depth_multiple` /
-// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, `anchors` (YOLOv5 repository files),
+// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, `activation`, `anchors` (YOLOv5 repository files),
 // and the `backbone` + `head` rows
 // `[from, repeats, module, args]` with the span of each part and of each argument. Contract:
 // never throws; YAML errors and malformed rows become diagnostics at their exact range, and a
@@ -9,6 +9,7 @@
 // (the model that depends on it is not costed), never replaced by a default silently.
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
+import type { Activation } from '../../core/activations';
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { readPlainYaml } from './plainYaml';
@@ -27,6 +28,33 @@ export interface ScaleSpec {
 }
 
 export type ArgValue = number | string | boolean | null | ArgValue[];
+
+/** The activation of every Ultralytics Conv: the IR function and the module name shown. */
+export interface ConvActivation {
+  fn: Activation;
+  text: string;
+}
+
+/** torch.nn activations parse_model may set as Conv.default_act (nn.Identity: none), by class name. */
+const CONV_ACTIVATIONS: ReadonlyMap<string, Activation> = new Map([
+  ['SiLU', 'silu'],
+  ['ReLU', 'relu'],
+  ['ReLU6', 'relu6'],
+  ['LeakyReLU', 'leaky'],
+  ['Hardswish', 'hswish'],
+  ['GELU', 'gelu'],
+  ['Mish', 'mish'],
+  ['Sigmoid', 'sigmoid'],
+  ['Tanh', 'tanh'],
+  ['Identity', 'linear'],
+]);
+
+/** The class of an `activation:` value such as `nn.LeakyReLU(0.1)` or `torch.nn.ReLU()`, when it is a known one. */
+export function convActivation(text: string): ConvActivation | undefined {
+  const m = /^\s*(?:torch\.)?(?:nn\.)?([A-Za-z0-9]+)\s*(?:\([^()]*\))?\s*$/.exec(text);
+  const fn = m ? CONV_ACTIVATIONS.get(m[1]!) : undefined;
+  return fn ? { fn, text: m![1]! } : undefined;
+}
 
 export interface RowSpec {
   index: number;
@@ -58,6 +86,8 @@ export interface ModelSpec {
    * anchors per level; the anchor-based Detect and Segment heads read it by name.
    */
   anchors?: ArgValue;
+  /** `activation` (e.g. `nn.ReLU()`): parse_model's Conv.default_act, SiLU when the file sets none. */
+  activation: ConvActivation;
   /**
    * Model settings whose value is invalid (`nc`, `ch`, ..., `scale:NAME`), each diagnosed: a
    * model that depends on one is not costed (its figures would be those of another model).
@@ -137,6 +167,7 @@ function defaultSpec(text: string): ModelSpec {
     scales: [],
     depthMultiple: 1,
     widthMultiple: 1,
+    activation: { fn: 'silu', text: 'SiLU' },
     rows: [],
     headerSpan: firstLine(text),
     diagnostics: [],
@@ -212,6 +243,18 @@ function readModelFrom(text: string, doc: YamlRead): ModelSpec {
     const positive = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= LIMITS.maxDimension;
     if (vals.length === 2 && vals.every(positive)) spec.kptShape = vals as [number, number];
     else invalid(kpt, 'kpt_shape', '[keypoints, dims] with positive integers');
+  }
+  const activation = get('activation');
+  if (activation) {
+    const v = scalarOf(activation);
+    const act = typeof v === 'string' ? convActivation(v) : undefined;
+    if (act) spec.activation = act;
+    else
+      invalid(
+        activation,
+        'activation',
+        `one of ${[...CONV_ACTIVATIONS.keys()].map((k) => `nn.${k}()`).join(', ')} (another may add parameters)`,
+      );
   }
   const anchors = get('anchors');
   if (anchors) spec.anchors = toArg(anchors.value);
