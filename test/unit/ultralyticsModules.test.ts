@@ -347,3 +347,41 @@ test('activation: sets every Conv activation (parse_model Conv.default_act); one
     /activation must be one of nn\.SiLU\(\)/,
   );
 });
+
+test('Focus [16, 3]: the four pixel phases (320x320x12), then Conv 3x3 to 16', () => {
+  assert.deepEqual(row(analyse(model(['[-1, 1, Focus, [16, 3]]'])), 0), {
+    params: 12 * 16 * 9 + 32,
+    macs: 320 * 320 * 16 * 12 * 9,
+    shape: [320, 320, 16],
+  });
+});
+
+test('BottleneckCSP, C3x, C1 and RepC3 on 320x320x64 (hidden 32; C1 and RepC3 64)', () => {
+  const at = (r: string) => row(analyse(model([STEM64, r])), 1);
+  const position = 320 * 320;
+  // cv1 64→32, Bottleneck 1x1 + 3x3, cv3 and cv2 bare 1x1 convs, BN of 64, cv4 64→64.
+  assert.deepEqual(at('[-1, 1, BottleneckCSP, [64]]'), {
+    params: 2112 + 1088 + 9280 + 1024 + 2048 + 128 + 4224,
+    macs: position * (2048 + 1024 + 9216 + 1024 + 2048 + 4096),
+    shape: [320, 320, 64],
+  });
+  // CrossConv: 1x3 then 3x1 convs (the padding keeps 320x320).
+  assert.deepEqual(at('[-1, 1, C3x, [64]]'), {
+    params: 2112 + 3136 + 3136 + 2112 + 4224,
+    macs: position * (2048 + 3072 + 3072 + 2048 + 4096),
+    shape: [320, 320, 64],
+  });
+  assert.equal(at('[-1, 2, C1, [64]]').params, 4224 + 2 * (36864 + 128));
+  // RepC3 e = 1: no cv3 (the hidden width is already 64); RepConv 3x3 + 1x1 with BNs.
+  assert.equal(at('[-1, 1, RepC3, [64]]').params, 4224 + 36864 + 128 + 4096 + 128 + 4224);
+});
+
+test('C3TR [64]: C3 whose m is a TransformerBlock (position Linear, q/k/v, MultiheadAttention, fc1, fc2)', () => {
+  const r = row(analyse(model([STEM64, '[-1, 1, C3TR, [64]]'])), 1);
+  const n = 320 * 320;
+  // Transformer on 32 channels: linear 32·32+32, q k v 3·1024, in_proj 3·1024+96, out_proj 1056, fc1 fc2 2048.
+  assert.equal(r.params, 2112 + 2112 + 4224 + 1056 + 3072 + 3168 + 1056 + 2048);
+  // Attention products: 4 heads x N² x (8 + 8).
+  assert.equal(r.macs, n * (10240 + 8192) + 4 * n * n * 16);
+  assert.deepEqual(r.shape, [320, 320, 64]);
+});

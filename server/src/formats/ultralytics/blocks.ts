@@ -4,7 +4,7 @@
 // Contract: each function takes the input layer index and channel count and returns the
 // output layer index; channel counts the module cannot take (an attention block with fewer
 // than 64 channels, an odd chunk) throw BlockError, which the row reports.
-import type { LayerBuilder } from './builder';
+import type { ConvOptions, LayerBuilder } from './builder';
 
 export class BlockError extends Error {}
 
@@ -342,4 +342,106 @@ export function resNetLayer(
   let y = resNetBlock(b, `${name}.layer.0`, x, c1, c2, s, e);
   for (let j = 1; j < n; j++) y = resNetBlock(b, `${name}.layer.${j}`, y, e * c2, c2, 1, e);
   return y;
+}
+
+/** Focus(c1, c2, k, s, p, g, act): the four pixel phases concatenated (space-to-depth by 2), then Conv(4·c1, c2). */
+export function focus(b: LayerBuilder, name: string, x: number, c1: number, c2: number, o: ConvOptions): number {
+  const y = b.add(`${name}.slices`, 'cat', { kind: 'reorg', stride: 2, reverse: false }, [x]);
+  return b.conv(`${name}.conv`, y, 4 * c1, c2, o);
+}
+
+/**
+ * BottleneckCSP(c1, c2, n, shortcut, g, e): cv1 → n Bottlenecks (e = 1) → cv3 (Conv2d 1x1, no
+ * bias); cv2 (Conv2d 1x1, no bias) beside it; cat → BatchNorm2d → SiLU → cv4.
+ */
+export function bottleneckCSP(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  n: number,
+  shortcut: boolean,
+  g: number,
+  e: number,
+): number {
+  const c = Math.floor(c2 * e);
+  let m = b.conv(`${name}.cv1`, x, c1, c);
+  for (let j = 0; j < n; j++) m = bottleneck(b, `${name}.m.${j}`, m, c, c, shortcut, g, [1, 3], 1);
+  const y1 = b.conv2d(`${name}.cv3`, m, c, { bias: false, fixed: false });
+  const y2 = b.conv2d(`${name}.cv2`, x, c, { bias: false, fixed: false });
+  const bn = b.add(`${name}.bn`, 'BatchNorm2d', { kind: 'bn' }, [b.concat(`${name}.cat`, [y1, y2])]);
+  return b.conv(`${name}.cv4`, b.add(`${name}.act`, 'SiLU', { kind: 'act', fn: 'silu' }, [bn]), 2 * c, c2);
+}
+
+/** CrossConv(c1, c2, k, s, g, e, shortcut): Conv 1 x k (stride 1 x s), Conv k x 1 (stride s x 1, groups g), + x when shortcut and c1 = c2. */
+export function crossConv(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  k: number,
+  s: number,
+  g: number,
+  e: number,
+  shortcut: boolean,
+): number {
+  const c = Math.floor(c2 * e);
+  const y = b.conv(`${name}.cv1`, x, c1, c, { kh: 1, kw: k, sh: 1, sw: s });
+  const z = b.conv(`${name}.cv2`, y, c, c2, { kh: k, kw: 1, sh: s, sw: 1, g });
+  return shortcut && c1 === c2 ? b.sum(`${name}.add`, [x, z]) : z;
+}
+
+/** C1(c1, c2, n): cv1 Conv 1x1, then n Conv 3x3, plus the cv1 output. */
+export function c1Block(b: LayerBuilder, name: string, x: number, c1: number, c2: number, n: number): number {
+  const y = b.conv(`${name}.cv1`, x, c1, c2);
+  let m = y;
+  for (let j = 0; j < n; j++) m = b.conv(`${name}.m.${j}`, m, c2, c2, { k: 3 });
+  return b.sum(`${name}.add`, [m, y]);
+}
+
+/** RepC3(c1, c2, n, e): cv1 → n RepConvs, plus cv2; cv3 Conv 1x1 to c2 unless the hidden width is c2 already. */
+export function repC3(b: LayerBuilder, name: string, x: number, c1: number, c2: number, n: number, e: number): number {
+  const c = Math.floor(c2 * e);
+  let m = b.conv(`${name}.cv1`, x, c1, c);
+  for (let j = 0; j < n; j++) m = repConv(b, `${name}.m.${j}`, m, c, c);
+  const y = b.sum(`${name}.add`, [m, b.conv(`${name}.cv2`, x, c1, c)]);
+  return c === c2 ? y : b.conv(`${name}.cv3`, y, c, c2);
+}
+
+const linear = (b: LayerBuilder, name: string, x: number, c: number, bias: boolean) =>
+  b.add(name, 'Linear', { kind: 'linear', out: c, bias }, [x]);
+
+/**
+ * TransformerLayer(c, heads): q, k, v Linear (no bias), nn.MultiheadAttention (in_proj to q, k
+ * and v with bias, attention over the H x W positions, out_proj with bias) + x, then fc2(fc1(x))
+ * (no bias) + x.
+ */
+function transformerLayer(b: LayerBuilder, name: string, x: number, c: number, heads: number): number {
+  const proj = (part: string) =>
+    linear(b, `${name}.ma.in_proj.${part}`, linear(b, `${name}.${part}`, x, c, false), c, true);
+  const qkv = b.concat(`${name}.ma.qkv`, [proj('q'), proj('k'), proj('v')]);
+  const d = c / heads;
+  const attended = b.add(`${name}.ma.attn`, 'attention', { kind: 'attention', heads, keyDim: d, headDim: d }, [qkv]);
+  const y = b.sum(`${name}.ma.residual`, [linear(b, `${name}.ma.out_proj`, attended, c, true), x]);
+  const f = linear(b, `${name}.fc2`, linear(b, `${name}.fc1`, y, c, false), c, false);
+  return b.sum(`${name}.residual`, [f, y]);
+}
+
+/** TransformerBlock(c1, c2, heads, layers): Conv to c2 when c1 ≠ c2, p + Linear(p) (bias), then the layers. */
+export function transformerBlock(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  heads: number,
+  layers: number,
+): number {
+  if (c2 % heads !== 0) throw new BlockError(`${c2} channels do not split into ${heads} attention heads.`);
+  const y = c1 === c2 ? x : b.conv(`${name}.conv`, x, c1, c2);
+  let p = b.sum(`${name}.pos`, [y, linear(b, `${name}.linear`, y, c2, true)]);
+  for (let j = 0; j < layers; j++) p = transformerLayer(b, `${name}.tr.${j}`, p, c2, heads);
+  return p;
 }

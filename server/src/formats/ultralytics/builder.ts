@@ -14,6 +14,11 @@ export class LimitReached extends Error {}
 export interface ConvOptions {
   k?: number;
   s?: number;
+  /** A (kh, kw) kernel and (sh, sw) stride instead of k x k and s (CrossConv's 1 x k and k x 1). */
+  kh?: number;
+  kw?: number;
+  sh?: number;
+  sw?: number;
   /** Padding; autopad (d·(k−1)+1) // 2 when absent, as Ultralytics' autopad. */
   p?: number;
   g?: number;
@@ -60,22 +65,24 @@ export class LayerBuilder {
 
   /** Ultralytics Conv: conv2d (no bias) + BatchNorm2d (+ the model's activation); a depthwise op when g = c1 = c2. */
   conv(name: string, x: number, c1: number, c2: number, o: ConvOptions = {}): number {
-    const k = o.k ?? 1;
-    const s = o.s ?? 1;
+    const kh = o.kh ?? o.k ?? 1;
+    const kw = o.kw ?? o.k ?? 1;
+    const sh = o.sh ?? o.s ?? 1;
+    const sw = o.sw ?? o.s ?? 1;
     const g = o.g ?? 1;
     const d = o.d ?? 1;
-    const pad = o.p ?? Math.floor((d * (k - 1) + 1) / 2);
-    const padding = { kind: 'explicit' as const, h: pad, w: pad };
+    const autopad = (k: number) => Math.floor((d * (k - 1) + 1) / 2);
+    const padding = { kind: 'explicit' as const, h: o.p ?? autopad(kh), w: o.p ?? autopad(kw) };
     const op: LayerOp =
       g > 1 && g === c1 && g === c2
-        ? { kind: 'dwconv', kh: k, kw: k, sh: s, sw: s, padding, dh: d, dw: d, multiplier: 1, bias: false }
+        ? { kind: 'dwconv', kh, kw, sh, sw, padding, dh: d, dw: d, multiplier: 1, bias: false }
         : {
             kind: 'conv',
             out: c2,
-            kh: k,
-            kw: k,
-            sh: s,
-            sw: s,
+            kh,
+            kw,
+            sh,
+            sw,
             padding,
             dh: d,
             dw: d,

@@ -11,20 +11,26 @@ import {
   aConv,
   aDown,
   bottleneck,
+  bottleneckCSP,
+  c1Block,
   c2,
   c2f,
   c2psa,
   c3,
   cib,
+  crossConv,
   elan,
+  focus,
   gcd,
   ghostBottleneck,
   ghostConv,
+  repC3,
   resNetLayer,
   scDown,
   spp,
   sppelan,
   sppf,
+  transformerBlock,
 } from './blocks';
 import type { LayerBuilder } from './builder';
 import { anchorDetect, anchorProto, anchorsPerLevel, classify, detect, proto, type DetectOptions } from './heads';
@@ -130,6 +136,36 @@ function anchorHead(ctx: RowContext, segment: boolean): RowOutput {
   return { out: anchorDetect(ctx.b, ctx.name, ctx.ins, na * (nc + 5 + nm)), c: ctx.chs[0]! };
 }
 
+/** A block read as (c2, shortcut = True, g = 1, e = 0.5) with the row's repeats inside (C2, BottleneckCSP). */
+type CspBlock = (
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  n: number,
+  shortcut: boolean,
+  g: number,
+  e: number,
+) => number;
+
+const cspModule = (block: CspBlock): ModuleSpec => ({
+  base: true,
+  repeats: true,
+  one: (ctx, name, x, c1, co) =>
+    block(
+      ctx.b,
+      name,
+      x,
+      c1,
+      co,
+      repeatsOf(ctx),
+      a(ctx).bool(1, 'shortcut', true),
+      a(ctx).int(2, 'groups', 1),
+      a(ctx).positive(3, 'e', 0.5),
+    ),
+});
+
 export const MODULES: Record<string, ModuleSpec> = {
   Conv: {
     base: true,
@@ -197,22 +233,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     one: (ctx, name, x, c1, c2) =>
       ghostBottleneck(ctx.b, name, x, c1, c2, a(ctx).kernel(1, 'kernel', 3), a(ctx).int(2, 'stride', 1)),
   },
-  C2: {
-    base: true,
-    repeats: true,
-    one: (ctx, name, x, c1, co) =>
-      c2(
-        ctx.b,
-        name,
-        x,
-        c1,
-        co,
-        repeatsOf(ctx),
-        a(ctx).bool(1, 'shortcut', true),
-        a(ctx).int(2, 'groups', 1),
-        a(ctx).positive(3, 'e', 0.5),
-      ),
-  },
+  C2: cspModule(c2),
   C2f: {
     base: true,
     repeats: true,
@@ -234,6 +255,48 @@ export const MODULES: Record<string, ModuleSpec> = {
         bottleneck(ctx.b, bn, y, c, c, shortcut, g, [1, 3], 1),
       );
     },
+  },
+  C3x: {
+    base: true,
+    repeats: true,
+    one: (ctx, name, x, c1, co) => {
+      const shortcut = a(ctx).bool(1, 'shortcut', true);
+      const g = a(ctx).int(2, 'groups', 1);
+      return c3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(3, 'e', 0.5), (bn, y, c) =>
+        crossConv(ctx.b, bn, y, c, c, 3, 1, g, 1, shortcut),
+      );
+    },
+  },
+  C3TR: {
+    base: true,
+    repeats: true,
+    // C3 whose m is one TransformerBlock(c_, c_, 4 heads, n layers).
+    one: (ctx, name, x, c1, co) => {
+      a(ctx).bool(1, 'shortcut', true);
+      a(ctx).int(2, 'groups', 1);
+      const c = Math.floor(co * a(ctx).positive(3, 'e', 0.5));
+      const m = transformerBlock(ctx.b, `${name}.m`, ctx.b.conv(`${name}.cv1`, x, c1, c), c, c, 4, repeatsOf(ctx));
+      const side = ctx.b.conv(`${name}.cv2`, x, c1, c);
+      return ctx.b.conv(`${name}.cv3`, ctx.b.concat(`${name}.cat`, [m, side]), 2 * c, co);
+    },
+  },
+  BottleneckCSP: cspModule(bottleneckCSP),
+  C1: { base: true, repeats: true, one: (ctx, name, x, c1, co) => c1Block(ctx.b, name, x, c1, co, repeatsOf(ctx)) },
+  RepC3: {
+    base: true,
+    repeats: true,
+    one: (ctx, name, x, c1, co) => repC3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(1, 'e', 1)),
+  },
+  Focus: {
+    base: true,
+    one: (ctx, name, x, c1, c2) =>
+      focus(ctx.b, name, x, c1, c2, {
+        k: a(ctx).kernel(1, 'kernel', 1),
+        s: a(ctx).int(2, 'stride', 1),
+        p: a(ctx).optionalInt(3, 'padding'),
+        g: a(ctx).int(4, 'groups', 1),
+        act: a(ctx).bool(5, 'act', true),
+      }),
   },
   C3Ghost: {
     base: true,
