@@ -385,3 +385,19 @@ test('C3TR [64]: C3 whose m is a TransformerBlock (position Linear, q/k/v, Multi
   assert.equal(r.macs, n * (10240 + 8192) + 4 * n * n * 16);
   assert.deepEqual(r.shape, [320, 320, 64]);
 });
+
+test('Ultralytics 8.4 C3k2 [c2, c3k, e, attn]: a boolean fourth argument is attn (Bottleneck + PSABlock), not groups', () => {
+  const d = analyse(model([STEM64, '[-1, 1, C3k2, [64, False, 0.5, True]]']));
+  assert.equal(d.diagnostics.filter((x) => x.severity === 'error').length, 0);
+  // c = 32: cv1 64→64, cv2 96→64, Bottleneck 3x3 32→16→32, PSABlock with max(32 // 64, 1) = 1 head:
+  // qkv 32→64, pe 3x3 depthwise, proj, ffn 32→64→32.
+  const psa = 2176 + 352 + 1088 + 2176 + 2112;
+  assert.equal(row(d, 1).params, 4224 + 6272 + 4640 + 4672 + psa);
+});
+
+test('SPPF [c2, k, n, shortcut] (8.4): n chained pools widen cv2; the shortcut adds the input', () => {
+  const d = analyse(model([STEM64, '[-1, 1, SPPF, [64, 5, 2, True]]']));
+  assert.equal(row(d, 1).params, 2112 + 96 * 64 + 128);
+  const last = d.analysis.layers.filter((l) => l.layer.name.startsWith('model.1.')).at(-1)!;
+  assert.equal(last.layer.name, 'model.1.add');
+});

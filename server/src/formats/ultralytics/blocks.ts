@@ -137,12 +137,22 @@ export function c2(
   return b.conv(`${name}.cv2`, b.concat(`${name}.cat`, [m, rest]), 2 * c, c2);
 }
 
-/** SPPF(c1, c2, k): cv1 to c1 // 2, three chained k x k max pools, cat of the four, cv2. */
-export function sppf(b: LayerBuilder, name: string, x: number, c1: number, c2: number, k: number): number {
+/** SPPF(c1, c2, k, n, shortcut): cv1 to c1 // 2, n chained k x k max pools, cat, cv2; + x when shortcut and c1 = c2 (8.4). */
+export function sppf(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  k: number,
+  n = 3,
+  shortcut = false,
+): number {
   const c = Math.floor(c1 / 2);
   const parts = [b.conv(`${name}.cv1`, x, c1, c)];
-  for (let j = 0; j < 3; j++) parts.push(b.pool(`${name}.m.${j}`, parts[j]!, 'max', k, 1, Math.floor(k / 2)));
-  return b.conv(`${name}.cv2`, b.concat(`${name}.cat`, parts), 4 * c, c2);
+  for (let j = 0; j < n; j++) parts.push(b.pool(`${name}.m.${j}`, parts[j]!, 'max', k, 1, Math.floor(k / 2)));
+  const y = b.conv(`${name}.cv2`, b.concat(`${name}.cat`, parts), (n + 1) * c, c2);
+  return shortcut && c1 === c2 ? b.sum(`${name}.add`, [y, x]) : y;
 }
 
 /** SPP(c1, c2, ks): cv1 to c1 // 2, one max pool per kernel (in parallel), cat, cv2. */
@@ -285,8 +295,15 @@ export function attention(
 }
 
 /** PSABlock(c, attn_ratio, num_heads, shortcut): x + attn(x), then x + ffn(x) (Conv 1x1 to 2c, Conv 1x1 back). */
-function psaBlock(b: LayerBuilder, name: string, x: number, c: number, shortcut = true): number {
-  const a = attention(b, `${name}.attn`, x, c, Math.floor(c / 64));
+export function psaBlock(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c: number,
+  heads = Math.floor(c / 64),
+  shortcut = true,
+): number {
+  const a = attention(b, `${name}.attn`, x, c, heads);
   const y = shortcut ? b.sum(`${name}.attn.residual`, [x, a]) : a;
   let f = b.conv(`${name}.ffn.0`, y, c, 2 * c);
   f = b.conv(`${name}.ffn.1`, f, 2 * c, c, { act: false });

@@ -21,6 +21,7 @@ import {
   crossConv,
   elan,
   focus,
+  psaBlock,
   gcd,
   ghostBottleneck,
   ghostConv,
@@ -313,13 +314,22 @@ export const MODULES: Record<string, ModuleSpec> = {
     one: (ctx, name, x, c1, co) => {
       // parse_model sets c3k for the m, l and x scales (and when no scale is known: '' in "mlx").
       const c3k = 'mlx'.includes(ctx.scale) || a(ctx).bool(1, 'c3k', false);
-      const g = a(ctx).int(3, 'groups', 1);
-      const shortcut = a(ctx).bool(4, 'shortcut', true);
-      return c2f(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(2, 'e', 0.5), (bn, y, c) =>
-        c3k
+      // Ultralytics 8.4 inserted attn before g: C3k2(c1, c2, n, c3k, e, attn, g, shortcut); a
+      // boolean there is attn, an integer the groups of 8.3's C3k2(c1, c2, n, c3k, e, g, shortcut).
+      const attn = typeof a(ctx).values[3] === 'boolean' && a(ctx).bool(3, 'attn', false);
+      const after = typeof a(ctx).values[3] === 'boolean' ? 4 : 3;
+      const g = a(ctx).int(after, 'groups', 1);
+      const shortcut = a(ctx).bool(after + 1, 'shortcut', true);
+      return c2f(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(2, 'e', 0.5), (bn, y, c) => {
+        if (attn) {
+          // Bottleneck then PSABlock(c, 0.5, max(c // 64, 1) heads).
+          const z = bottleneck(ctx.b, `${bn}.0`, y, c, c, shortcut, g, [3, 3], 0.5);
+          return psaBlock(ctx.b, `${bn}.1`, z, c, Math.max(Math.floor(c / 64), 1));
+        }
+        return c3k
           ? c3(ctx.b, bn, y, c, c, 2, 0.5, (bn2, z, cc) => bottleneck(ctx.b, bn2, z, cc, cc, shortcut, g, [3, 3], 1))
-          : bottleneck(ctx.b, bn, y, c, c, shortcut, g, [3, 3], 0.5),
-      );
+          : bottleneck(ctx.b, bn, y, c, c, shortcut, g, [3, 3], 0.5);
+      });
     },
   },
   C2fCIB: {
@@ -346,7 +356,17 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   SPPF: {
     base: true,
-    one: (ctx, name, x, c1, co) => sppf(ctx.b, name, x, c1, co, a(ctx).int(1, 'kernel', 5)),
+    one: (ctx, name, x, c1, co) =>
+      sppf(
+        ctx.b,
+        name,
+        x,
+        c1,
+        co,
+        a(ctx).int(1, 'kernel', 5),
+        a(ctx).int(2, 'n', 3),
+        a(ctx).bool(3, 'shortcut', false),
+      ),
   },
   SPP: {
     base: true,
