@@ -462,3 +462,83 @@ export function transformerBlock(
   for (let j = 0; j < layers; j++) p = transformerLayer(b, `${name}.tr.${j}`, p, c2, heads);
   return p;
 }
+
+/** The area split of AAttn: `areas` groups of positions of a feature map `h` rows high. */
+export interface AreaSplit {
+  areas: number;
+  h: number;
+}
+
+/**
+ * AAttn(dim, heads, area): qkv Conv 1x1 (no activation) to 3·dim, laid out per head as q, k,
+ * v; attention over the positions, split into `area` groups of N / area consecutive positions
+ * (row-major) that attend only within their group; + a 5x5 depthwise positional Conv of v;
+ * proj Conv 1x1.
+ */
+function areaAttention(b: LayerBuilder, name: string, x: number, dim: number, heads: number, area: AreaSplit): number {
+  const d = Math.floor(dim / heads);
+  if (d * heads !== dim) throw new BlockError(`${dim} channels do not split into ${heads} attention heads.`);
+  const qkv = b.conv(`${name}.qkv`, x, dim, 3 * dim, { act: false });
+  const op = { kind: 'attention' as const, heads, keyDim: d, headDim: d };
+  let attended: number;
+  if (area.areas > 1) {
+    // [H, W, 3C] viewed as [area, N / area, 3C]: one attention per row of the view, then back to [H, W, C].
+    const count = area.areas;
+    const rows = b.add(`${name}.areas`, 'reshape', { kind: 'reshape', h: count, c: 3 * dim }, [qkv]);
+    const parts = Array.from({ length: count }, (_, j) =>
+      b.add(`${name}.attn.${j}`, 'attention', op, [
+        b.add(`${name}.area.${j}`, 'split', { kind: 'slice', axis: 'h', index: j, count, points: [] }, [rows]),
+      ]),
+    );
+    const joined = b.add(`${name}.attn`, 'cat', { kind: 'merge', mode: 'concat', axis: 'h' }, parts);
+    attended = b.add(`${name}.unview`, 'reshape', { kind: 'reshape', h: area.h, c: dim }, [joined]);
+  } else attended = b.add(`${name}.attn`, 'attention', op, [qkv]);
+  const v = b.channelSlice(`${name}.v`, qkv, [2 * dim], 1);
+  const pe = b.conv(`${name}.pe`, v, dim, dim, { k: 5, p: 2, g: dim, act: false });
+  return b.conv(`${name}.proj`, b.sum(`${name}.add`, [attended, pe]), dim, dim, { act: false });
+}
+
+/** ABlock(dim, heads, mlp_ratio, area): x + AAttn(x), then x + mlp(x) (Conv 1x1 to int(dim · mlp_ratio), Conv 1x1 back). */
+function areaBlock(b: LayerBuilder, name: string, x: number, c: number, mlpRatio: number, area: AreaSplit): number {
+  const y = b.sum(`${name}.attn.residual`, [x, areaAttention(b, `${name}.attn`, x, c, Math.floor(c / 32), area)]);
+  const hidden = Math.floor(c * mlpRatio);
+  const m = b.conv(`${name}.mlp.1`, b.conv(`${name}.mlp.0`, y, c, hidden), hidden, c, { act: false });
+  return b.sum(`${name}.mlp.residual`, [y, m]);
+}
+
+/**
+ * A2C2f(c1, c2, n, a2, area, residual, mlp_ratio, e): cv1 to c_ = int(c2·e) (a multiple of 32),
+ * n units (two ABlocks with c_ // 32 heads when a2, else a C3k of two Bottlenecks) chained,
+ * cat of all, cv2; with a2 and residual, x + gamma · y (gamma: one learned scale per channel).
+ */
+export function a2c2f(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  o: { n: number; a2: boolean; area: AreaSplit; residual: boolean; mlpRatio: number; e: number },
+): number {
+  const c = Math.floor(c2 * o.e);
+  if (c % 32 !== 0) throw new BlockError(`its hidden channels (${c}) must be a multiple of 32.`);
+  const parts = [b.conv(`${name}.cv1`, x, c1, c)];
+  for (let j = 0; j < o.n; j++) {
+    const y = parts[j]!;
+    parts.push(
+      o.a2
+        ? areaBlock(
+            b,
+            `${name}.m.${j}.1`,
+            areaBlock(b, `${name}.m.${j}.0`, y, c, o.mlpRatio, o.area),
+            c,
+            o.mlpRatio,
+            o.area,
+          )
+        : c3(b, `${name}.m.${j}`, y, c, c, 2, 0.5, (bn, z, cc) => bottleneck(b, bn, z, cc, cc, true, 1, [3, 3], 1)),
+    );
+  }
+  const y = b.conv(`${name}.cv2`, b.concat(`${name}.cat`, parts), (1 + o.n) * c, c2);
+  if (!(o.a2 && o.residual)) return y;
+  if (c1 !== c2) throw new BlockError(`a residual needs equal input and output channels (${c1} vs ${c2}).`);
+  return b.sum(`${name}.residual`, [x, b.add(`${name}.gamma`, 'gamma', { kind: 'scale', bias: false }, [y])]);
+}

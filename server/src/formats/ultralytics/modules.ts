@@ -20,6 +20,7 @@ import {
   cib,
   crossConv,
   elan,
+  a2c2f,
   focus,
   psaBlock,
   gcd,
@@ -287,6 +288,27 @@ export const MODULES: Record<string, ModuleSpec> = {
     base: true,
     repeats: true,
     one: (ctx, name, x, c1, co) => repC3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(1, 'e', 1)),
+  },
+  A2C2f: {
+    base: true,
+    repeats: true,
+    modern: true,
+    // parse_model appends residual = True and mlp_ratio = 1.2 for the l and x scales.
+    one: (ctx, name, x, c1, co) => {
+      const lx = ctx.scale === 'l' || ctx.scale === 'x';
+      const a2 = a(ctx).bool(1, 'a2', true);
+      const area = a2 ? a(ctx).int(2, 'area', 1) : 1;
+      const h = ctx.shapes()[x]?.[0];
+      if (h === undefined) throw new BlockError('the size of its input is not known.');
+      return a2c2f(ctx.b, name, x, c1, co, {
+        n: repeatsOf(ctx),
+        a2,
+        area: { areas: area, h },
+        residual: a(ctx).bool(3, 'residual', lx),
+        mlpRatio: a(ctx).positive(4, 'mlp_ratio', lx ? 1.2 : 2),
+        e: a(ctx).positive(5, 'e', 0.5),
+      });
+    },
   },
   Focus: {
     base: true,
