@@ -410,13 +410,13 @@ const TO_40 = [
   '[-1, 1, Conv, [64, 3, 2]]',
 ];
 
-test('A2C2f [64, True, 4] (YOLO12): two ABlocks of area attention (4 areas of 400 positions), 5x5 positional conv, MLP x2', () => {
+test('A2C2f [64, True, 4] (YOLO12): two ABlocks of area attention (4 areas of 400 positions), 7x7 positional conv, MLP x2', () => {
   const r = row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, True, 4]]'])), 4);
-  // c_ = 32, one head: qkv 32→96, pe 5x5 depthwise, proj, mlp 32→64→32 (each with BN).
-  const block = 3264 + 864 + 1088 + 2176 + 2112;
+  // c_ = 32, one head: qkv 32→96, pe 7x7 depthwise, proj, mlp 32→64→32 (each with BN).
+  const block = 3264 + 1632 + 1088 + 2176 + 2112;
   assert.equal(r.params, 2112 + 4224 + 2 * block);
   // Attention within each area: 4 areas x 400² x (32 + 32), not 1,600² x 64.
-  const blockMacs = 1600 * (3072 + 800 + 1024 + 4096) + 4 * 400 * 400 * 64;
+  const blockMacs = 1600 * (3072 + 1568 + 1024 + 4096) + 4 * 400 * 400 * 64;
   assert.equal(r.macs, 1600 * (2048 + 4096) + 2 * blockMacs);
   assert.deepEqual(r.shape, [40, 40, 64]);
   const global = row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, True, 1]]'])), 4);
@@ -426,7 +426,7 @@ test('A2C2f [64, True, 4] (YOLO12): two ABlocks of area attention (4 areas of 40
 test('A2C2f residual and mlp_ratio (parse_model appends True, 1.2 for the l and x scales); a2 False is a C3k', () => {
   // gamma (64 scales) and an MLP hidden width of int(32 x 1.2) = 38.
   const residual = row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, True, 4, True, 1.2]]'])), 4);
-  assert.equal(residual.params, 2112 + 4224 + 2 * (3264 + 864 + 1088 + 1292 + 1280) + 64);
+  assert.equal(residual.params, 2112 + 4224 + 2 * (3264 + 1632 + 1088 + 1292 + 1280) + 64);
   const scaled = 'nc: 80\nscales:\n  l: [1.0, 1.0, 512]';
   const l = row(analyzeSource(model([...TO_40, '[-1, 1, A2C2f, [64, True, 4]]'], scaled), 'yolo12l.yaml'), 4);
   assert.equal(l.params, residual.params);

@@ -472,7 +472,7 @@ export interface AreaSplit {
 /**
  * AAttn(dim, heads, area): qkv Conv 1x1 (no activation) to 3·dim, laid out per head as q, k,
  * v; attention over the positions, split into `area` groups of N / area consecutive positions
- * (row-major) that attend only within their group; + a 5x5 depthwise positional Conv of v;
+ * (row-major) that attend only within their group; + a 7x7 depthwise positional Conv of v;
  * proj Conv 1x1.
  */
 function areaAttention(b: LayerBuilder, name: string, x: number, dim: number, heads: number, area: AreaSplit): number {
@@ -494,7 +494,7 @@ function areaAttention(b: LayerBuilder, name: string, x: number, dim: number, he
     attended = b.add(`${name}.unview`, 'reshape', { kind: 'reshape', h: area.h, c: dim }, [joined]);
   } else attended = b.add(`${name}.attn`, 'attention', op, [qkv]);
   const v = b.channelSlice(`${name}.v`, qkv, [2 * dim], 1);
-  const pe = b.conv(`${name}.pe`, v, dim, dim, { k: 5, p: 2, g: dim, act: false });
+  const pe = b.conv(`${name}.pe`, v, dim, dim, { k: 7, p: 3, g: dim, act: false });
   return b.conv(`${name}.proj`, b.sum(`${name}.add`, [attended, pe]), dim, dim, { act: false });
 }
 
