@@ -438,3 +438,10 @@ test('A2C2f residual and mlp_ratio (parse_model appends True, 1.2 for the l and 
 test('A2C2f whose hidden channels are not a multiple of 32: invalid-value, not costed', () => {
   assertInvalid(model([...TO_40, '[-1, 1, A2C2f, [48, True, 1]]']), '[48, True, 1]', /multiple of 32/);
 });
+
+test('Silence (the YOLOv9 repository first row) passes its input on: a later row may read it by index', () => {
+  const d = analyse(model(['[-1, 1, Silence, []]', '[0, 1, Conv, [16, 3, 2]]']));
+  assert.equal(d.analysis.complete, true);
+  assert.deepEqual(row(d, 0), { params: 0, macs: 0, shape: [640, 640, 3] });
+  assert.deepEqual(row(d, 1), { params: 3 * 16 * 9 + 32, macs: 320 * 320 * 16 * 27, shape: [320, 320, 16] });
+});

@@ -494,6 +494,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   'nn.Identity': { one: (ctx, name, x) => ctx.b.add(name, 'Identity', { kind: 'identity' }, [x]) },
+  // The YOLOv9 repository's first row (models/common.py Silence: forward returns its input).
+  Silence: { one: (ctx, name, x) => ctx.b.add(name, 'Silence', { kind: 'identity' }, [x]) },
   'nn.ReLU': { one: (ctx, name, x) => ctx.b.add(name, 'ReLU', { kind: 'act', fn: 'relu' }, [x]) },
   'nn.SiLU': { one: (ctx, name, x) => ctx.b.add(name, 'SiLU', { kind: 'act', fn: 'silu' }, [x]) },
   'nn.Dropout': {
