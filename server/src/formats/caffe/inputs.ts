@@ -7,7 +7,7 @@ import type { Graph, NetworkInput, Span } from '../../core/ir';
 import { type BlobTable, NETWORK_INPUT } from './blobs';
 import type { Diag, Reader } from './fields';
 import type { LayerDef } from './layerDefs';
-import { type Document, ROOT } from './parser';
+import type { Document } from './parser';
 
 export class InputReader {
   found = false;
@@ -52,12 +52,10 @@ export class InputReader {
     this.set({ batch: n!, c: c!, h: h ?? 1, w: w ?? 1, span }, blob, dims.length === 4 ? [dims[2]!, dims[3]!] : []);
   }
 
-  /** `input:` blobs of the net, sized by `input_shape` blocks or groups of four `input_dim`. */
-  readTopLevel(): void {
+  /** The net's `input:` fields, sized by its `input_shape` fields or groups of four scalar `input_dim`. */
+  readTopLevel(inputFields: number[], inputDims: number[], inputShapes: number[]): void {
     const { doc } = this;
-    const inputDims = doc.fields(ROOT, 'input_dim', true);
-    const inputShapes = doc.fields(ROOT, 'input_shape');
-    doc.fields(ROOT, 'input').forEach((f, k) => {
+    inputFields.forEach((f, k) => {
       const blob = doc.isMessage(f) ? undefined : doc.value(f);
       const shape = inputShapes[k];
       const span = {

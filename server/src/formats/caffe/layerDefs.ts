@@ -81,8 +81,13 @@ const SOLVER_FIELDS = new Set([
 
 /** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
 export function isSolver(doc: Document): boolean {
-  const top = doc.fields(ROOT).map((f) => doc.name(f));
-  return !top.some((n) => NET_FIELDS.has(n) && n !== 'name') && top.some((n) => SOLVER_FIELDS.has(n));
+  let solver = false;
+  for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {
+    const name = doc.name(f);
+    if (name !== 'name' && NET_FIELDS.has(name)) return false;
+    solver ||= SOLVER_FIELDS.has(name);
+  }
+  return solver;
 }
 
 function phasesOf(doc: Document, msg: number, name: 'include' | 'exclude'): string[] {

@@ -107,7 +107,14 @@ const IDENT_INDEX = new Uint8Array(128).fill(NOT_IDENT);
 const trie = new Uint16Array(TRIE_NODES * 64);
 let trieNodes = 2;
 /** The identifier that ends at each node, once the parser asked for it; then those the full trie has no node for. */
-let trieNames: (string | undefined)[] = new Array(TRIE_NODES).fill(undefined);
+let trieNames = noNames();
+
+/** A table with no name yet: a packed array (read once per field; a holey one checks for holes on each read). */
+function noNames(): (string | undefined)[] {
+  const table: (string | undefined)[] = [];
+  for (let i = 0; i < TRIE_NODES; i++) table.push(undefined);
+  return table;
+}
 
 /** The names that the ids `nameId` gives until the next tokenize resets the trie. */
 export function names(): readonly (string | undefined)[] {
@@ -187,7 +194,7 @@ export function tokenize(text: string): Tokens {
   const n = text.length;
   if (trieNodes === TRIE_NODES) {
     trie.fill(0);
-    trieNames = new Array(TRIE_NODES).fill(undefined);
+    trieNames = noNames();
     trieNodes = 2;
   }
   // About one token per 4 characters in real files: most never grow the columns.

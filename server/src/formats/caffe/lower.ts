@@ -78,17 +78,24 @@ export function lowerCaffe(doc: Document): Lowered {
   const blobs = new BlobTable(diag);
   const inputs = new InputReader(graph, blobs, r, diag);
   if (isSolver(doc)) return { graph, diagnostics, defs: [], layerDefs: layerDefsOut, inputSize: inputs.sizeValues };
+  const inputFields: number[] = [];
+  const inputDims: number[] = [];
+  const inputShapes: number[] = [];
   for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {
     const name = doc.name(f);
+    if (name === 'layer' || name === 'layers') continue;
     if (!NET_FIELDS.has(name))
       diag('unknown-option', doc.nameSpan(f), `'${name}' is not a field of a Caffe net (NetParameter).`);
     else if (name === 'name' && !doc.isMessage(f)) {
       graph.name = doc.value(f) || 'network';
       graph.nameSpan = doc.span(f);
       graph.headerSpan = doc.span(f);
-    }
+    } else if (name === 'input') inputFields.push(f);
+    else if (name === 'input_dim') {
+      if (!doc.isMessage(f)) inputDims.push(f);
+    } else if (name === 'input_shape') inputShapes.push(f);
   }
-  inputs.readTopLevel();
+  inputs.readTopLevel(inputFields, inputDims, inputShapes);
 
   const defs = layerDefs(doc);
   const dropped = droppedTwins(doc, defs);

@@ -76,9 +76,15 @@ const KERNEL = 0,
   DILATION = 9;
 const WINDOW_INDEX = new Map<string, number>(WINDOW_GROUPS.map((n, i) => [n, i]));
 
-/** The scalar values of each window field of `p`, by index in WINDOW_GROUPS: one pass over the block. */
+/** What `windowScalars` found, kept from one call to the next (an array made per call cost more than reading it). */
+const found: (number[] | undefined)[] = WINDOW_GROUPS.map(() => undefined);
+
+/**
+ * The scalar fields of each window field of `p`, by index in WINDOW_GROUPS: one pass over
+ * the block. Valid until the next call.
+ */
 function windowScalars(doc: Document, p: number): (number[] | undefined)[] {
-  const found: (number[] | undefined)[] = new Array(WINDOW_GROUPS.length).fill(undefined);
+  found.fill(undefined);
   if (p)
     for (let f = p + 1, end = doc.after(p); f < end; f = doc.after(f)) {
       if (doc.isMessage(f)) continue;
