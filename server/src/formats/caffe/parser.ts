@@ -57,7 +57,7 @@ export class Document {
     private readonly rec: Int32Array,
     /** Names by id. */
     private readonly names: readonly (string | undefined)[],
-    /** The values of the string fields. */
+    /** The string values (the tokens', and those of adjacent strings joined). */
     private readonly strings: string[],
     readonly errors: ParseError[],
   ) {}
@@ -180,9 +180,8 @@ class TextProtoParser {
   private readonly kind: Uint8Array;
   private readonly tStart: Uint32Array;
   private readonly tEnd: Uint32Array;
-  /** The field records (at most one field per token, NONE and the root) and the string values. */
+  /** The field records (at most one field per token, NONE and the root). */
   private readonly rec: Int32Array;
-  private readonly strings: string[] = [];
   private fieldCount = 0;
   private pos = 0;
   private depth = 0;
@@ -216,7 +215,7 @@ class TextProtoParser {
     this.add(0, 0, MESSAGE, 0, 0);
     this.message(this.add(0, 0, MESSAGE, 0, 0), -1, 0, false);
     const rec = this.rec.slice(0, this.fieldCount * STRIDE);
-    return new Document(this.text, rec, names(), this.strings, this.errors);
+    return new Document(this.text, rec, names(), this.toks.strings, this.errors);
   }
 
   /** A new field record (a message's end and subtree are set when it is closed). */
@@ -298,13 +297,17 @@ class TextProtoParser {
     const t = this.pos;
     const k = kind[t];
     if (k === STRING) {
-      let value = toks.strings[toks.value[t]!]!;
+      // The token's value, or the values of adjacent strings joined, added to the tokens' strings.
+      let index = toks.value[t]!;
       let pos = t + 1;
-      while (pos < count && kind[pos] === STRING) value += toks.strings[toks.value[pos++]!]!;
+      if (pos < count && kind[pos] === STRING) {
+        let value = toks.strings[index]!;
+        while (pos < count && kind[pos] === STRING) value += toks.strings[toks.value[pos++]!]!;
+        index = toks.strings.push(value) - 1;
+      }
       this.pos = pos;
       const f = this.add(name, nameStart, STRING_VALUE, this.tStart[t]!, this.tEnd[pos - 1]!);
-      this.rec[f * STRIDE + STRING_INDEX] = this.strings.length;
-      this.strings.push(value);
+      this.rec[f * STRIDE + STRING_INDEX] = index;
       return true;
     }
     if (k === NUMBER || k === IDENT) {
