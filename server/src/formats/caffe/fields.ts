@@ -8,9 +8,6 @@ import { type Document, NUMBER_VALUE } from './parser';
 
 export type Diag = (code: Code, span: Span, message: string) => void;
 
-/** Plain decimal integers up to this many digits are read on char codes (exact below 2^53). */
-const MAX_FAST_DIGITS = 15;
-
 export class Reader {
   constructor(
     readonly doc: Document,
@@ -19,23 +16,7 @@ export class Reader {
 
   /** A number field's value as `Number` reads its text; NaN for any other field. */
   private numeric(s: number): number {
-    const { doc } = this;
-    if (doc.type(s) !== NUMBER_VALUE) return NaN;
-    // Digits only (the common case): no slice. Anything else (a sign, hex, a fraction) goes through Number.
-    const text = doc.text;
-    const from = doc.valueStart(s);
-    const to = doc.end(s);
-    if (to - from <= MAX_FAST_DIGITS) {
-      let v = 0;
-      let i = from;
-      for (; i < to; i++) {
-        const c = text.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        v = v * 10 + c;
-      }
-      if (i === to) return v;
-    }
-    return Number(text.slice(from, to));
+    return this.doc.type(s) === NUMBER_VALUE ? Number(this.doc.value(s)) : NaN;
   }
 
   /** An integer in [min, LIMITS.maxDimension]; `undefined` (after a diagnostic) when it is not. */

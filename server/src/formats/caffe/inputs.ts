@@ -6,22 +6,23 @@
 import type { Graph, NetworkInput, Span } from '../../core/ir';
 import { type BlobTable, NETWORK_INPUT } from './blobs';
 import type { Diag, Reader } from './fields';
-import type { LayerDef } from './layerDefs';
+import { type LayerDef, typeSpan } from './layerDefs';
 import type { Document } from './parser';
 
 export class InputReader {
   found = false;
   /** The fields that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
   readonly sizeValues: number[] = [];
-  private readonly doc: Document;
 
   constructor(
     private readonly graph: Graph,
     private readonly blobs: BlobTable,
     private readonly r: Reader,
     private readonly diag: Diag,
-  ) {
-    this.doc = r.doc;
+  ) {}
+
+  private get doc(): Document {
+    return this.r.doc;
   }
 
   private set(input: NetworkInput, blob: string | undefined, size: number[]): void {
@@ -142,7 +143,7 @@ export class InputReader {
     if (!this.found)
       this.diag(
         'missing-input',
-        d.type ? doc.span(d.type) : doc.nameSpan(d.field),
+        typeSpan(doc, d),
         `This ${d.typeText ?? 'data'} layer does not say the input size: add transform_param { crop_size: ... } or an Input layer with input_param { shape { dim: ... } }.`,
       );
     if (top !== undefined) this.blobs.markAux(top);

@@ -80,6 +80,9 @@ const SOLVER_FIELDS = new Set([
 ]);
 
 /** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
+/** Where a message about a layer's settings points: its type field, else its keyword. */
+export const typeSpan = (doc: Document, d: LayerDef) => (d.type ? doc.span(d.type) : doc.nameSpan(d.field));
+
 export function isSolver(doc: Document): boolean {
   let solver = false;
   for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {

@@ -25,7 +25,7 @@ import {
 } from './layerTypes';
 import { AXES } from './ops';
 import { markClassifiers, settleDepthwise } from './settle';
-import { type Document, ROOT } from './parser';
+import { type Document, NONE, ROOT } from './parser';
 import { checkLayerFields } from './validate';
 
 export interface Lowered {
@@ -197,11 +197,11 @@ export function lowerCaffe(doc: Document): Lowered {
       lowerSlice(d, base, inputIds);
       continue;
     }
-    const built = type ? type.build({ d, doc, r, diag, nInputs: inputIds.length }) : unknownOp(doc, d);
+    const p = type?.param ? doc.sub(d.field, type.param) : NONE;
+    const built = type ? type.build({ d, doc, p, r, diag, nInputs: inputIds.length }) : unknownOp(doc, d);
     const i = add(d, base, built ?? { kind: 'identity' }, built ? inputIds : []);
     if (i === undefined) continue;
-    if (built?.kind === 'dwconv')
-      dwOut.set(i, Number(doc.value(doc.last(doc.sub(d.field, 'convolution_param'), 'num_output'))));
+    if (built?.kind === 'dwconv') dwOut.set(i, Number(doc.value(doc.last(p, 'num_output'))));
     if (d.tops.length === 0 && !d.bottoms.length)
       diag('invalid-value', doc.nameSpan(d.field), 'This layer has neither bottom nor top.');
     for (const t of d.tops) blobs.write(doc.value(t), i);

@@ -5,12 +5,14 @@
 import { globalPool, type Activation, type LayerOp } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import type { Diag, Reader } from './fields';
-import type { LayerDef } from './layerDefs';
+import { type LayerDef, typeSpan } from './layerDefs';
 import type { Document } from './parser';
 
 export interface OpInput {
   d: LayerDef;
   doc: Document;
+  /** The type's `*_param` block (NONE when the layer has none). */
+  p: number;
   r: Reader;
   diag: Diag;
   /** How many bottoms resolved to a layer or the input. */
@@ -24,9 +26,6 @@ export const AXES: Record<string, 'c' | 'h' | 'w'> = { '1': 'c', '-3': 'c', '2':
 
 /** The layer's type as written, for messages. */
 const typeOf = (d: LayerDef) => d.typeText ?? '?';
-
-/** Where a message about the layer's settings points: its type field, else its keyword. */
-const typeSpan = (doc: Document, d: LayerDef) => (d.type ? doc.span(d.type) : doc.nameSpan(d.field));
 
 /** An op for a setting LayerLint does not cost: the layer is reported and not counted. */
 const unsupported = (d: LayerDef, what: string): LayerOp => ({ kind: 'unknown', type: `${typeOf(d)} (${what})` });
@@ -56,7 +55,7 @@ interface Geometry {
 }
 
 /** The window fields in groups of three: a repeated field (one value for both axes, or H then W), then its `_h` and `_w` overrides. */
-const WINDOW_GROUPS = [
+export const WINDOW_GROUPS = [
   'kernel_size',
   'kernel_h',
   'kernel_w',
@@ -124,8 +123,7 @@ function geometry({ d, doc, r, diag }: OpInput, p: number): Geometry | undefined
 
 /** Convolution, Deconvolution and the depthwise fork types, all read from `convolution_param`. */
 function convolution(x: OpInput): LayerOp | undefined {
-  const { d, doc, r } = x;
-  const p = doc.sub(d.field, 'convolution_param');
+  const { d, p, r } = x;
   const out = needOut(x, p);
   const g = geometry(x, p);
   if (!out || !g) return undefined;
@@ -143,8 +141,7 @@ function convolution(x: OpInput): LayerOp | undefined {
 }
 
 function innerProduct(x: OpInput): LayerOp | undefined {
-  const { d, doc, r } = x;
-  const p = doc.sub(d.field, 'inner_product_param');
+  const { d, p, r } = x;
   const out = needOut(x, p);
   if (!out) return undefined;
   const { axis, ok } = channelAxis(r, p);
@@ -153,8 +150,7 @@ function innerProduct(x: OpInput): LayerOp | undefined {
 }
 
 function pooling(x: OpInput): LayerOp | undefined {
-  const { d, doc, r } = x;
-  const p = doc.sub(d.field, 'pooling_param');
+  const { doc, p, r } = x;
   const mode = r.enumField(p, 'pool', ['MAX', 'AVE', 'STOCHASTIC'] as const, 'MAX') === 'MAX' ? 'max' : 'avg';
   // `ceil_mode` (a common fork field, PyTorch's name) wins over BVLC's `round_mode`; default CEIL.
   const ceil = doc.last(p, 'ceil_mode')
@@ -167,8 +163,7 @@ function pooling(x: OpInput): LayerOp | undefined {
   return { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: { kind: 'explicit', h: g.ph, w: g.pw }, ceil };
 }
 
-function scale({ d, doc, r, nInputs }: OpInput): LayerOp {
-  const p = doc.sub(d.field, 'scale_param');
+function scale({ d, p, r, nInputs }: OpInput): LayerOp {
   const { axis, ok } = channelAxis(r, p);
   const axes = r.intField(p, 'num_axes', 1, -1);
   if (!ok || axes !== 1) return unsupported(d, `axis ${axis}, num_axes ${axes}`);
@@ -176,13 +171,12 @@ function scale({ d, doc, r, nInputs }: OpInput): LayerOp {
   return { kind: 'scale', bias: r.bool(p, 'bias_term', false) };
 }
 
-function eltwise({ d, doc, r }: OpInput): LayerOp {
-  const op = r.enumField(doc.sub(d.field, 'eltwise_param'), 'operation', ['PROD', 'SUM', 'MAX'] as const, 'SUM');
+function eltwise({ p, r }: OpInput): LayerOp {
+  const op = r.enumField(p, 'operation', ['PROD', 'SUM', 'MAX'] as const, 'SUM');
   return { kind: 'merge', mode: op === 'PROD' ? 'mul' : 'add' };
 }
 
-function concat({ d, doc, r }: OpInput): LayerOp {
-  const p = doc.sub(d.field, 'concat_param');
+function concat({ d, doc, p, r }: OpInput): LayerOp {
   const axis = doc.last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'concat_dim', 1, -4);
   const along = AXES[String(axis)];
   if (!along) return unsupported(d, `axis ${axis}`);
@@ -193,8 +187,7 @@ function concat({ d, doc, r }: OpInput): LayerOp {
 const blobAxis = (axis: number): number | undefined => (axis >= -4 && axis <= 3 ? (axis + 4) % 4 : undefined);
 
 /** Flatten of axes `axis` to `end_axis` into one: all of C, H, W is `flatten`; fewer, a view. */
-function flatten({ d, doc, r }: OpInput): LayerOp {
-  const p = doc.sub(d.field, 'flatten_param');
+function flatten({ d, p, r }: OpInput): LayerOp {
   const axisText = r.intField(p, 'axis', 1, -4);
   const endText = r.intField(p, 'end_axis', -1, -4);
   const axis = blobAxis(axisText);
@@ -206,8 +199,7 @@ function flatten({ d, doc, r }: OpInput): LayerOp {
 }
 
 /** Reshape of the whole blob (axis 0, num_axes -1) that keeps the batch (`dim: 0` first). */
-function reshape({ d, doc, r }: OpInput): LayerOp {
-  const p = doc.sub(d.field, 'reshape_param');
+function reshape({ d, doc, p, r }: OpInput): LayerOp {
   const dims = r.ints(doc.sub(p, 'shape'), 'dim', -1);
   const axis = r.intField(p, 'axis', 0, -4);
   const numAxes = r.intField(p, 'num_axes', -1, -1);
@@ -221,8 +213,8 @@ function reshape({ d, doc, r }: OpInput): LayerOp {
 }
 
 /** Permute: the listed axes first, then the others in order (Caffe's rule); the batch must stay first. */
-function permute({ d, doc, r }: OpInput): LayerOp {
-  const order = r.ints(doc.sub(d.field, 'permute_param'), 'order', 0);
+function permute({ d, p, r }: OpInput): LayerOp {
+  const order = r.ints(p, 'order', 0);
   const full = [...order];
   for (let a = 0; a < 4; a++) if (!full.includes(a)) full.push(a);
   if (full.length !== 4 || new Set(full).size !== 4 || full[0] !== 0)
@@ -231,8 +223,7 @@ function permute({ d, doc, r }: OpInput): LayerOp {
 }
 
 /** Crop to the second bottom's size from `axis` (default 2) on; one offset for all axes or one each. */
-function crop({ d, doc, r, diag }: OpInput): LayerOp {
-  const p = doc.sub(d.field, 'crop_param');
+function crop({ d, doc, p, r, diag }: OpInput): LayerOp {
   const axisText = r.intField(p, 'axis', 2, -4);
   const axis = blobAxis(axisText);
   if (!axis) return unsupported(d, `axis ${axisText}`);
@@ -250,8 +241,7 @@ function crop({ d, doc, r, diag }: OpInput): LayerOp {
 }
 
 /** Interp (DeepLab): zoom_factor / shrink_factor, else height and width, else the second bottom's size. */
-function interp({ d, doc, r, diag, nInputs }: OpInput): LayerOp | undefined {
-  const p = doc.sub(d.field, 'interp_param');
+function interp({ d, doc, p, r, diag, nInputs }: OpInput): LayerOp | undefined {
   const trimOf = (name: string) => {
     const s = doc.last(p, name);
     const v = s ? r.int(s, -LIMITS.maxDimension, name) : 0;
@@ -287,8 +277,7 @@ function interp({ d, doc, r, diag, nInputs }: OpInput): LayerOp | undefined {
 }
 
 /** SSD Normalize (`norm_param`): across_spatial and channel_shared both default to true. */
-const normalize = ({ d, doc, r }: OpInput): LayerOp => {
-  const p = doc.sub(d.field, 'norm_param');
+const normalize = ({ p, r }: OpInput): LayerOp => {
   return {
     kind: 'normalize',
     shared: r.bool(p, 'channel_shared', true),
@@ -297,8 +286,7 @@ const normalize = ({ d, doc, r }: OpInput): LayerOp => {
 };
 
 /** SSD PriorBox: (1 + distinct aspect ratios, doubled by flip) x min sizes + max sizes priors per position. */
-function priorBox({ d, doc, r, diag }: OpInput): LayerOp | undefined {
-  const p = doc.sub(d.field, 'prior_box_param');
+function priorBox({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
   const minSizes = r.numbers(p, 'min_size');
   const maxSizes = r.numbers(p, 'max_size');
   if (!minSizes.length) {
@@ -324,16 +312,15 @@ function priorBox({ d, doc, r, diag }: OpInput): LayerOp | undefined {
 }
 
 /** SSD DetectionOutput: at most keep_top_k detections; without it the count depends on the image. */
-function detectionOutput({ d, doc, r }: OpInput): LayerOp {
-  const keep = r.intField(doc.sub(d.field, 'detection_output_param'), 'keep_top_k', -1, -1);
+function detectionOutput({ d, p, r }: OpInput): LayerOp {
+  const keep = r.intField(p, 'keep_top_k', -1, -1);
   return keep >= 1
     ? { kind: 'detections', keep }
     : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
 }
 
 /** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
-function roiPooling({ d, doc, r, diag }: OpInput): LayerOp | undefined {
-  const p = doc.sub(d.field, 'roi_pooling_param');
+function roiPooling({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
   const h = r.intField(p, 'pooled_h', 0, 1);
   const w = r.intField(p, 'pooled_w', 0, 1);
   const at = typeSpan(doc, d);
@@ -349,24 +336,22 @@ function roiPooling({ d, doc, r, diag }: OpInput): LayerOp | undefined {
   return { kind: 'roipool', h, w };
 }
 
-const relu = ({ d, doc, r }: OpInput): LayerOp =>
-  r.number(doc.sub(d.field, 'relu_param'), 'negative_slope', 0) !== 0
-    ? { kind: 'act', fn: 'leaky' }
-    : { kind: 'act', fn: 'relu' };
+const relu = ({ p, r }: OpInput): LayerOp =>
+  r.number(p, 'negative_slope', 0) !== 0 ? { kind: 'act', fn: 'leaky' } : { kind: 'act', fn: 'relu' };
 
-const dropout = ({ d, doc, r }: OpInput): LayerOp => ({
+const dropout = ({ p, r }: OpInput): LayerOp => ({
   kind: 'dropout',
-  p: Math.min(0.999, Math.max(0, r.number(doc.sub(d.field, 'dropout_param'), 'dropout_ratio', 0.5))),
+  p: Math.min(0.999, Math.max(0, r.number(p, 'dropout_ratio', 0.5))),
 });
 
-const lrn = ({ d, doc, r }: OpInput): LayerOp => ({
+const lrn = ({ p, r }: OpInput): LayerOp => ({
   kind: 'lrn',
-  size: r.intField(doc.sub(d.field, 'lrn_param'), 'local_size', 5, 1),
+  size: r.intField(p, 'local_size', 5, 1),
 });
 
-const upsample = ({ d, doc, r }: OpInput): LayerOp => ({
+const upsample = ({ p, r }: OpInput): LayerOp => ({
   kind: 'upsample',
-  factor: r.intField(doc.sub(d.field, 'upsample_param'), 'scale', 2, 1),
+  factor: r.intField(p, 'scale', 2, 1),
 });
 
 /** Element-wise layers, each counted as the activation it is closest to (one op per element). */

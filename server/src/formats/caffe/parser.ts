@@ -93,10 +93,6 @@ export class Document {
     return this.rec[f * STRIDE + START]!;
   }
 
-  valueStart(f: number): number {
-    return this.rec[f * STRIDE + VALUE_START]!;
-  }
-
   /** Where the value ends, and the field. */
   end(f: number): number {
     return this.rec[f * STRIDE + VALUE_END]!;
@@ -127,16 +123,22 @@ export class Document {
 
   /** The first sub-message of `m` called `name`, or NONE. */
   sub(m: number, name: string): number {
-    for (let f = m + 1, end = this.after(m); f < end; f = this.after(f))
-      if (this.name(f) === name && this.isMessage(f)) return f;
-    return NONE;
+    return this.find(m, name, true);
   }
 
   /** Protobuf semantics for an optional field written twice: the last one wins. NONE when there is none. */
   last(m: number, name: string): number {
+    return this.find(m, name, false);
+  }
+
+  /** The first message field of `m` called `name`, or the last scalar one; NONE when there is none. */
+  private find(m: number, name: string, message: boolean): number {
     let found = NONE;
     for (let f = m + 1, end = this.after(m); f < end; f = this.after(f))
-      if (this.name(f) === name && !this.isMessage(f)) found = f;
+      if (this.name(f) === name && this.isMessage(f) === message) {
+        found = f;
+        if (message) break;
+      }
     return found;
   }
 }

@@ -8,22 +8,12 @@ import { applyWidthMultiplier, inferShapes } from '../../core/shapes';
 import { uniqueNamer } from '../names';
 import { eolOf, type TextEdit } from '../types';
 import type { LayerDef } from './layerDefs';
+import { WINDOW_GROUPS } from './ops';
 import type { CaffeParsed } from './parsed';
 import type { Document } from './parser';
 
-/** Geometry fields copied from the original convolution to its depthwise part. */
-const GEOMETRY = new Set([
-  'kernel_size',
-  'kernel_h',
-  'kernel_w',
-  'pad',
-  'pad_h',
-  'pad_w',
-  'stride',
-  'stride_h',
-  'stride_w',
-  'dilation',
-]);
+/** Geometry fields copied from the original convolution to its depthwise part: kernel, pad, stride and dilation (not `dilation_h` / `_w`). */
+const GEOMETRY = new Set<string>(WINDOW_GROUPS.slice(0, 10));
 
 interface Style {
   eol: string;
@@ -46,7 +36,7 @@ function styleOf(doc: Document, text: string, def: LayerDef): Style {
   const firstAt = first === undefined ? 0 : doc.start(first);
   const inner = first === undefined ? '' : /^[ \t]*/.exec(text.slice(lineStart(text, firstAt), firstAt))![0];
   const unit = inner.length > indent.length && inner.startsWith(indent) ? inner.slice(indent.length) : '  ';
-  const quote = def.name && text[doc.valueStart(def.name)] === "'" ? "'" : '"';
+  const quote = def.name && text[doc.valueSpan(def.name).start] === "'" ? "'" : '"';
   return { eol: eolOf(text), indent, unit, quote, legacy: def.legacy };
 }
 
@@ -173,7 +163,7 @@ export function separableEdits(
 
   const bias = layer.op.bias && !own.some((l) => l.op.kind === 'bn');
   const pw = block(s, keyword, [
-    ...head(name, text.slice(doc.valueStart(def.type), doc.end(def.type)), dwName, doc.value(def.tops[0]!)),
+    ...head(name, text.slice(doc.valueSpan(def.type).start, doc.end(def.type)), dwName, doc.value(def.tops[0]!)),
     ...params.slice(0, bias ? params.length : 1).map((f) => verbatim(doc, text, f)),
     convParam([
       `num_output: ${doc.value(doc.last(p, 'num_output'))}`,
