@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../server/src/lsp/settings';
 import { hover } from '../../server/src/lsp/features/hover';
 import { codeLenses, LineLensSets, resolveCodeLens } from '../../server/src/lsp/features/codeLens';
 import { completion, signatureHelp } from '../../server/src/lsp/features/completion';
+import { TARGET_IDS, targetProfile } from '../../server/src/core/targets';
 import { definition, references, rename } from '../../server/src/lsp/features/navigation';
 import { foldingRanges, documentSymbols } from '../../server/src/lsp/features/symbols';
 import { inlayHints } from '../../server/src/lsp/features/inlayHints';
@@ -151,6 +152,31 @@ test('completion: ops at chain start, options after an op, names after from=', (
   assert.ok(labels('input 8x8x3\na: conv 8 3x3 $0').includes('stride='));
   assert.deepEqual(labels('input 8x8x3\na: conv 8 1x1\nb: conv 8 1x1 from=$0'), ['a']);
   assert.deepEqual(labels('input 8x8x3\na: conv 8 1x1 padding=$0'), ['same', 'valid']);
+});
+
+test('completion after `target`: the built-in latency targets and the configured ones, with what each models', () => {
+  const { text, cursor } = parseMarkers('target $0\ninput 8x8x3\na: conv 8 1x1\n');
+  const npu = { ...targetProfile('edgetpu-int8')!, id: 'my-npu', summary: 'our NPU' };
+  const doc = makeFeatureDoc(
+    analyzeSource(text, 't.layers', { profiles: [npu] }),
+    'file:///t.layers',
+    1,
+    DEFAULT_SETTINGS,
+  );
+  const items = completion(doc, positionOf(text, cursor));
+  assert.deepEqual(
+    items.map((i) => i.label),
+    [...TARGET_IDS, 'my-npu'],
+  );
+  assert.equal(items.at(-1)!.detail, 'our NPU');
+  assert.match(items[0]!.detail!, /Xeon/);
+  // Only as the directive's word: a layer named `target` is not the directive.
+  const { text: t2, cursor: c2 } = parseMarkers('input 8x8x3\ntarget: conv 8 1x1 $0\n');
+  const asLayer = completion(
+    makeFeatureDoc(analyzeSource(t2, 't.layers'), 'file:///t.layers', 1, DEFAULT_SETTINGS),
+    positionOf(t2, c2),
+  );
+  assert.ok(!asLayer.some((i) => i.label === 'xeon-1t'));
 });
 
 test('signature help highlights the positional argument being typed', () => {

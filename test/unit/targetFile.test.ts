@@ -72,6 +72,22 @@ test('target FILE that cannot be used: invalid-value on the path saying why, and
   // A name that is neither built in nor a path: the list, and how to name a file.
   const unknown = analyzeSource(SPEC('tpu-v9'), 'n.layers').diagnostics.find((x) => x.code === 'invalid-value')!;
   assert.match(unknown.message, /Unknown target 'tpu-v9' \(targets: xeon-1t, .*edgetpu-int8.*; or a profile file/);
+  assert.equal(SPEC('tpu-v9').slice(unknown.span.start, unknown.span.end), 'tpu-v9');
+});
+
+test('target NAME: one of layerlint.json’s targets, by id, as --target and the setting take it', () => {
+  const doc = analyzeSource(SPEC('my-npu'), 'n.layers', { profiles: [NPU], defaultTarget: 'xeon-1t' });
+  assert.deepEqual(doc.analysis.target, NPU);
+  assert.deepEqual(
+    doc.diagnostics.filter((d) => d.code === 'invalid-value'),
+    [],
+  );
+  // Without that configuration the same name is unknown; the list then names the configured ids too.
+  const alone = analyzeSource(SPEC('my-npu'), 'n.layers');
+  assert.equal(alone.analysis.target, undefined);
+  assert.match(alone.diagnostics.find((d) => d.code === 'invalid-value')!.message, /Unknown target 'my-npu'/);
+  const other = analyzeSource(SPEC('tpu-v9'), 'n.layers', { profiles: [NPU] });
+  assert.match(other.diagnostics.find((d) => d.code === 'invalid-value')!.message, /h200-fp16-b64, my-npu; or/);
 });
 
 test('target FILE on disk: inside the spec’s folder only (no .., no absolute path, no link out)', () => {

@@ -402,3 +402,34 @@ test('a .keras archive notes that its HDF5 weights are not read', () => {
   );
   assert.equal(doc.analysis.totals.params, 8);
 });
+
+test('Max and Sum reductions: a global max pool over H and W, a channel Sum kept as [.., 1] (L2 normalisation); a BiasAdd of one unit is a parameter', () => {
+  const b = new TfjsBuilder()
+    .placeholder('x', [1, 4, 4, 3])
+    .ints('hw', [1, 2])
+    .node('gmax', 'Max', ['x', 'hw'], { keep_dims: { b: false } })
+    .weight('fcw', [3, 1], [1, 2, 3])
+    .node('fc', 'MatMul', ['gmax', 'fcw'])
+    .weight('fcb', [1], [0.5])
+    .node('fc/BiasAdd', 'BiasAdd', ['fc', 'fcb'])
+    .node('sq', 'Square', ['x'])
+    .ints('last', [-1])
+    .node('sum', 'Sum', ['sq', 'last'], { keep_dims: { b: true } })
+    .node('norm', 'Rsqrt', ['sum'])
+    .node('scaled', 'Mul', ['x', 'norm'])
+    .node('gsum', 'Sum', ['scaled', 'hw'], { keep_dims: { b: false } })
+    .node('out', 'AddV2', ['gsum', 'fc/BiasAdd']);
+  const doc = analyze(b, withShard(b));
+  const a = doc.analysis;
+  assert.equal(a.complete, true, doc.diagnostics.map((d) => d.message).join('\n'));
+  const shape = (name: string) => a.layers.find((l) => l.layer.name === name)?.output?.join('x');
+  assert.deepEqual(['gmax', 'sum', 'scaled', 'gsum'].map(shape), ['1x1x3', '4x4x1', '4x4x3', '1x1x3']);
+  // fc 3 weights + the one-unit bias: every float the shard stores is a parameter.
+  assert.equal(a.totals.params, 4);
+  const kept = new TfjsBuilder()
+    .placeholder('x', [1, 4, 4, 3])
+    .ints('c', [3])
+    .node('s', 'Sum', ['x', 'c'], { keep_dims: { b: false } });
+  const unknown = analyze(kept, withShard(kept)).diagnostics.find((d) => d.code === 'unknown-layer');
+  assert.match(unknown!.message, /Sum over axes \[3\] of a rank-4 tensor/);
+});

@@ -279,3 +279,169 @@ test('width estimates: a width at which an attention block does not analyse is l
   );
   assert.equal(report.estimates.width[0]!.macs, analyse(text).analysis.totals.macs);
 });
+
+/** A YOLOv5-repository model: top-level anchors, two stem Convs (320x320x16, 160x160x32), one head row. */
+const V5_ANCHORS = 'anchors:\n  - [10, 13, 16, 30, 33, 23]\n  - [30, 61, 62, 45, 59, 119]';
+const v5 = (headRow: string, settings = V5_ANCHORS, widthMultiple = '1.0') =>
+  model(
+    ['[-1, 1, Conv, [16, 3, 2]]', '[-1, 1, Conv, [32, 3, 2]]'],
+    `nc: 2\ndepth_multiple: 1.0\nwidth_multiple: ${widthMultiple}\n${settings}`,
+    [headRow],
+  );
+
+test('YOLOv5 Detect [nc, anchors]: one 1x1 conv with bias per level to anchors x (nc + 5), not the anchor-free head', () => {
+  // no = 3 x (2 + 5) = 21 per level: 16·21 + 21 and 32·21 + 21 parameters.
+  const d = analyse(v5('[[0, 1], 1, Detect, [nc, anchors]]'));
+  assert.equal(d.analysis.complete, true);
+  assert.deepEqual(row(d, 2), {
+    params: 357 + 693,
+    macs: 320 * 320 * 16 * 21 + 160 * 160 * 32 * 21,
+    shape: [160, 160, 21],
+  });
+  // The anchors given as a count per level, or inline (one pair per level: no = 1 x 7).
+  assert.equal(row(analyse(v5('[[0, 1], 1, Detect, [nc, anchors]]', 'anchors: 3')), 2).params, 357 + 693);
+  assert.equal(row(analyse(v5('[[0, 1], 1, Detect, [nc, [[1, 2], [3, 4]]]]', '')), 2).params, 16 * 7 + 7 + 32 * 7 + 7);
+});
+
+test('YOLOv5 Segment [nc, anchors, nm, npr]: Proto with a nearest upsample, heads to anchors x (nc + 5 + nm)', () => {
+  const d = analyse(v5('[[0, 1], 1, Segment, [nc, anchors, 4, 8]]'));
+  // Proto on 320x320x16: Conv 3x3 to 8, upsample x2, Conv 3x3 8 → 8, Conv 1x1 to 4 masks; no = 3 x 11 = 33.
+  const protoParams = 16 * 8 * 9 + 16 + 8 * 8 * 9 + 16 + 8 * 4 + 8;
+  const protoMacs = 320 * 320 * 8 * 16 * 9 + 640 * 640 * 8 * 8 * 9 + 640 * 640 * 4 * 8;
+  assert.deepEqual(row(d, 2), {
+    params: protoParams + 16 * 33 + 33 + 32 * 33 + 33,
+    macs: protoMacs + 320 * 320 * 16 * 33 + 160 * 160 * 32 * 33,
+    shape: [160, 160, 33],
+  });
+});
+
+test('YOLOv5 files keep a base module with no = anchors x (nc + 5) channels unscaled, as models/yolo.py does', () => {
+  const d = analyse(v5('[-1, 1, Conv, [21, 1, 1]]', V5_ANCHORS, '0.5'));
+  assert.deepEqual(row(d, 2).shape, [160, 160, 21]);
+  // Without anchors (an Ultralytics file) 21 is scaled: make_divisible(10.5, 8) = 16.
+  assert.deepEqual(row(analyse(v5('[-1, 1, Conv, [21, 1, 1]]', '', '0.5')), 2).shape, [160, 160, 16]);
+});
+
+test('YOLOv5 anchors that cannot be read: invalid-value at the argument, the head not costed', () => {
+  assertInvalid(v5('[[0, 1], 1, Detect, [nc, anchors]]', ''), 'anchors', /no top-level anchors/);
+  assertInvalid(v5('[[0, 1], 1, Detect, [nc, anchors]]', 'anchors:\n  - [10, 13, 16]'), 'anchors', /w,h pairs/);
+  assertInvalid(
+    v5('[[0, 1], 1, Detect, [nc, anchors]]', 'anchors:\n  - [10, 13]\n  - [1, 2]\n  - [3, 4]'),
+    'anchors',
+    /3 levels of anchors for 2 inputs/,
+  );
+});
+
+test('activation: sets every Conv activation (parse_model Conv.default_act); one LayerLint does not know is not costed', () => {
+  const acts = (text: string) =>
+    analyse(text)
+      .analysis.layers.filter((l) => l.layer.op.kind === 'act')
+      .map((l) => [l.layer.opText, l.layer.op.kind === 'act' ? l.layer.op.fn : '']);
+  assert.deepEqual(acts(model([STEM64], 'nc: 80\nactivation: nn.LeakyReLU(0.1)')), [['LeakyReLU', 'leaky']]);
+  assert.deepEqual(acts(model([STEM64], 'nc: 80\nactivation: torch.nn.ReLU() # yolov6')), [['ReLU', 'relu']]);
+  assert.deepEqual(acts(model([STEM64])), [['SiLU', 'silu']]);
+  assert.equal(row(analyse(model([STEM64], 'nc: 80\nactivation: nn.ReLU6()')), 0).params, 1856);
+  assertInvalid(
+    model([STEM64], 'nc: 80\nactivation: nn.PReLU()'),
+    'nn.PReLU()',
+    /activation must be one of nn\.SiLU\(\)/,
+  );
+});
+
+test('Focus [16, 3]: the four pixel phases (320x320x12), then Conv 3x3 to 16', () => {
+  assert.deepEqual(row(analyse(model(['[-1, 1, Focus, [16, 3]]'])), 0), {
+    params: 12 * 16 * 9 + 32,
+    macs: 320 * 320 * 16 * 12 * 9,
+    shape: [320, 320, 16],
+  });
+});
+
+test('BottleneckCSP, C3x, C1 and RepC3 on 320x320x64 (hidden 32; C1 and RepC3 64)', () => {
+  const at = (r: string) => row(analyse(model([STEM64, r])), 1);
+  const position = 320 * 320;
+  // cv1 64→32, Bottleneck 1x1 + 3x3, cv3 and cv2 bare 1x1 convs, BN of 64, cv4 64→64.
+  assert.deepEqual(at('[-1, 1, BottleneckCSP, [64]]'), {
+    params: 2112 + 1088 + 9280 + 1024 + 2048 + 128 + 4224,
+    macs: position * (2048 + 1024 + 9216 + 1024 + 2048 + 4096),
+    shape: [320, 320, 64],
+  });
+  // CrossConv: 1x3 then 3x1 convs (the padding keeps 320x320).
+  assert.deepEqual(at('[-1, 1, C3x, [64]]'), {
+    params: 2112 + 3136 + 3136 + 2112 + 4224,
+    macs: position * (2048 + 3072 + 3072 + 2048 + 4096),
+    shape: [320, 320, 64],
+  });
+  assert.equal(at('[-1, 2, C1, [64]]').params, 4224 + 2 * (36864 + 128));
+  // RepC3 e = 1: no cv3 (the hidden width is already 64); RepConv 3x3 + 1x1 with BNs.
+  assert.equal(at('[-1, 1, RepC3, [64]]').params, 4224 + 36864 + 128 + 4096 + 128 + 4224);
+});
+
+test('C3TR [64]: C3 whose m is a TransformerBlock (position Linear, q/k/v, MultiheadAttention, fc1, fc2)', () => {
+  const r = row(analyse(model([STEM64, '[-1, 1, C3TR, [64]]'])), 1);
+  const n = 320 * 320;
+  // Transformer on 32 channels: linear 32·32+32, q k v 3·1024, in_proj 3·1024+96, out_proj 1056, fc1 fc2 2048.
+  assert.equal(r.params, 2112 + 2112 + 4224 + 1056 + 3072 + 3168 + 1056 + 2048);
+  // Attention products: 4 heads x N² x (8 + 8).
+  assert.equal(r.macs, n * (10240 + 8192) + 4 * n * n * 16);
+  assert.deepEqual(r.shape, [320, 320, 64]);
+});
+
+test('Ultralytics 8.4 C3k2 [c2, c3k, e, attn]: a boolean fourth argument is attn (Bottleneck + PSABlock), not groups', () => {
+  const d = analyse(model([STEM64, '[-1, 1, C3k2, [64, False, 0.5, True]]']));
+  assert.equal(d.diagnostics.filter((x) => x.severity === 'error').length, 0);
+  // c = 32: cv1 64→64, cv2 96→64, Bottleneck 3x3 32→16→32, PSABlock with max(32 // 64, 1) = 1 head:
+  // qkv 32→64, pe 3x3 depthwise, proj, ffn 32→64→32.
+  const psa = 2176 + 352 + 1088 + 2176 + 2112;
+  assert.equal(row(d, 1).params, 4224 + 6272 + 4640 + 4672 + psa);
+});
+
+test('SPPF [c2, k, n, shortcut] (8.4): n chained pools widen cv2; the shortcut adds the input', () => {
+  const d = analyse(model([STEM64, '[-1, 1, SPPF, [64, 5, 2, True]]']));
+  assert.equal(row(d, 1).params, 2112 + 96 * 64 + 128);
+  const last = d.analysis.layers.filter((l) => l.layer.name.startsWith('model.1.')).at(-1)!;
+  assert.equal(last.layer.name, 'model.1.add');
+});
+
+/** Four stride-2 Convs: the next row reads 40x40x64 (N = 1,600 positions). */
+const TO_40 = [
+  '[-1, 1, Conv, [32, 3, 2]]',
+  '[-1, 1, Conv, [32, 3, 2]]',
+  '[-1, 1, Conv, [32, 3, 2]]',
+  '[-1, 1, Conv, [64, 3, 2]]',
+];
+
+test('A2C2f [64, True, 4] (YOLO12): two ABlocks of area attention (4 areas of 400 positions), 7x7 positional conv, MLP x2', () => {
+  const r = row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, True, 4]]'])), 4);
+  // c_ = 32, one head: qkv 32→96, pe 7x7 depthwise, proj, mlp 32→64→32 (each with BN).
+  const block = 3264 + 1632 + 1088 + 2176 + 2112;
+  assert.equal(r.params, 2112 + 4224 + 2 * block);
+  // Attention within each area: 4 areas x 400² x (32 + 32), not 1,600² x 64.
+  const blockMacs = 1600 * (3072 + 1568 + 1024 + 4096) + 4 * 400 * 400 * 64;
+  assert.equal(r.macs, 1600 * (2048 + 4096) + 2 * blockMacs);
+  assert.deepEqual(r.shape, [40, 40, 64]);
+  const global = row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, True, 1]]'])), 4);
+  assert.equal(global.macs - r.macs, 2 * (1600 * 1600 * 64 - 4 * 400 * 400 * 64));
+});
+
+test('A2C2f residual and mlp_ratio (parse_model appends True, 1.2 for the l and x scales); a2 False is a C3k', () => {
+  // gamma (64 scales) and an MLP hidden width of int(32 x 1.2) = 38.
+  const residual = row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, True, 4, True, 1.2]]'])), 4);
+  assert.equal(residual.params, 2112 + 4224 + 2 * (3264 + 1632 + 1088 + 1292 + 1280) + 64);
+  const scaled = 'nc: 80\nscales:\n  l: [1.0, 1.0, 512]';
+  const l = row(analyzeSource(model([...TO_40, '[-1, 1, A2C2f, [64, True, 4]]'], scaled), 'yolo12l.yaml'), 4);
+  assert.equal(l.params, residual.params);
+  // a2 False: C3k(32, 32, 2): cv1, cv2 to 16, two 3x3 Bottlenecks (e = 1), cv3 back to 32.
+  const c3k = 544 + 544 + 2 * (2 * (16 * 16 * 9 + 32)) + 1088;
+  assert.equal(row(analyse(model([...TO_40, '[-1, 1, A2C2f, [64, False, -1]]'])), 4).params, 2112 + 4224 + c3k);
+});
+
+test('A2C2f whose hidden channels are not a multiple of 32: invalid-value, not costed', () => {
+  assertInvalid(model([...TO_40, '[-1, 1, A2C2f, [48, True, 1]]']), '[48, True, 1]', /multiple of 32/);
+});
+
+test('Silence (the YOLOv9 repository first row) passes its input on: a later row may read it by index', () => {
+  const d = analyse(model(['[-1, 1, Silence, []]', '[0, 1, Conv, [16, 3, 2]]']));
+  assert.equal(d.analysis.complete, true);
+  assert.deepEqual(row(d, 0), { params: 0, macs: 0, shape: [640, 640, 3] });
+  assert.deepEqual(row(d, 1), { params: 3 * 16 * 9 + 32, macs: 320 * 320 * 16 * 27, shape: [320, 320, 16] });
+});

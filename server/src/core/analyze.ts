@@ -20,7 +20,7 @@ import type { Analysis, AnalysisOptions } from './analysis';
 import { runRules } from './rules';
 import { DEFAULT_RULE_OPTIONS } from './rules/options';
 import { estimateLatency, type LatencyEstimate } from './latency';
-import { resolveTarget } from './targets';
+import { resolveTarget, TARGET_IDS } from './targets';
 import { FP32, peakMemory, type PeakMemory } from './memory';
 
 export function analyzeGraph(
@@ -131,6 +131,15 @@ function finishAnalysis(
           : undefined;
   if (options.target === undefined && !graph.target && options.defaultTargetError !== undefined)
     diagnostics.push(makeDiagnostic('target-unreadable', graph.headerSpan, options.defaultTargetError));
+  const named = graph.target;
+  if (named && !named.profile && !named.unusable && !resolveTarget(named.id, options.profiles))
+    diagnostics.push(
+      makeDiagnostic(
+        'invalid-value',
+        named.word,
+        `Unknown target '${named.id}' (targets: ${[...TARGET_IDS, ...(options.profiles ?? []).map((t) => t.id)].join(', ')}; or a profile file, e.g. profiles/npu.json).`,
+      ),
+    );
   const unknown: LayerResult[] = [];
   for (const l of costs.layers) {
     if (l.layer.op.kind !== 'unknown') continue;

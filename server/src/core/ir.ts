@@ -244,11 +244,12 @@ export interface Graph {
   resolution?: { side: number; span?: Span };
   budget?: Budget;
   /**
-   * The latency target the file names (`target NAME`, checked against core/targets.ts), or
-   * the profile file it names (`target FILE`, read and checked by the front-end; `unusable`
-   * when it could not be used: the file then has no target).
+   * The latency target the file names (`target NAME`: a built-in id or one of the
+   * configuration's profiles, resolved by the analysis, which reports an unknown one at
+   * `word`), or the profile file it names (`target FILE`, read and checked by the front-end;
+   * `unusable` when it could not be used: the file then has no target).
    */
-  target?: { id: string; span: Span; profile?: TargetProfile; unusable?: true };
+  target?: { id: string; span: Span; word: Span; profile?: TargetProfile; unusable?: true };
   layers: Layer[];
   /** Where each top-level directive or block invocation sits, for lenses on the network line. */
   headerSpan: Span;

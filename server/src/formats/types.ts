@@ -82,7 +82,8 @@ export interface EditorSupport<P extends Parsed = Parsed> {
   names?(parsed: P): NameOccurrence[];
   /** Why `newName` cannot replace the occurrence `of`, or undefined when it can. */
   renameError?(parsed: P, of: NameOccurrence, newName: string): string | undefined;
-  completions?(parsed: P, text: string, offset: number): CompletionEntry[];
+  /** `targets`: the latency targets a `target NAME` may name here (built-in and configured). */
+  completions?(parsed: P, text: string, offset: number, targets: readonly TargetChoice[]): CompletionEntry[];
   signatureHelp?(parsed: P, text: string, offset: number): SignatureEntry | undefined;
   /** The outline; `outputOf(statement)` gives the output shape of the last layer of a statement, if known. */
   outline?(parsed: P, text: string, outputOf: (statement: Span) => string | undefined): OutlineEntry[];
@@ -102,6 +103,12 @@ export interface NameOccurrence {
   kind: 'block' | 'layer' | 'parameter';
   /** A definition, not a use. */
   def: boolean;
+}
+
+/** A latency target as completion offers it. */
+export interface TargetChoice {
+  id: string;
+  summary: string;
 }
 
 export interface CompletionEntry {

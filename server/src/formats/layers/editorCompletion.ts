@@ -1,8 +1,9 @@
 // Completion and signature help for `.layers` text: op keywords and blocks at the start of
 // a chain, directives at the start of a line, `key=` options after an op, layer names after
-// `from=` and in merges, fixed values after `padding=`, `bias=` and `fixed=`.
+// `from=` and in merges, fixed values after `padding=`, `bias=` and `fixed=`, latency targets
+// after `target`.
 import { own } from '../tables';
-import type { CompletionEntry, SignatureEntry } from '../types';
+import type { CompletionEntry, SignatureEntry, TargetChoice } from '../types';
 import type { Stmt } from './ast';
 import { lexLine } from './lexer';
 import { OPS, type OpSpec, takesLayerNames } from './ops';
@@ -24,6 +25,8 @@ interface Cursor {
   positional: number;
   atChainStart: boolean;
   atLineStart: boolean;
+  /** The directive the cursor's line starts with, if any. */
+  directive?: string;
 }
 
 function cursorAt(text: string, offset: number): Cursor {
@@ -45,7 +48,8 @@ function cursorAt(text: string, offset: number): Cursor {
   const positional = seg
     .slice(1)
     .filter((t, k, arr) => t.kind === 'word' && arr[k + 1]?.kind !== 'eq' && arr[k - 1]?.kind !== 'eq').length;
-  return { op: head.text, positional, atChainStart: false, atLineStart: false };
+  const directive = i === 0 && DIRECTIVES.has(head.text) ? head.text : undefined;
+  return { op: head.text, positional, atChainStart: false, atLineStart: false, ...(directive ? { directive } : {}) };
 }
 
 function opDoc(name: string, spec: OpSpec): string {
@@ -74,9 +78,16 @@ function namesAbove(parsed: LayersParsed, offset: number): string[] {
   return [...names];
 }
 
-export function layersCompletions(parsed: LayersParsed, text: string, offset: number): CompletionEntry[] {
+export function layersCompletions(
+  parsed: LayersParsed,
+  text: string,
+  offset: number,
+  targets: readonly TargetChoice[],
+): CompletionEntry[] {
   const c = cursorAt(text, offset);
   if (c.key) return valueCompletions(parsed, c.key, offset);
+  if (c.directive === 'target' && c.positional === 0)
+    return targets.map((t) => ({ label: t.id, kind: 'value', detail: t.summary }));
   if (c.atChainStart) return chainStartCompletions(parsed, c.atLineStart);
   const spec = c.op ? own(OPS, c.op) : undefined;
   if (!spec) return [];

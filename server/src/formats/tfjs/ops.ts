@@ -241,10 +241,12 @@ function elementwise(node: TfNode, ins: (Value | undefined)[]): Lowered {
   const c = consts[0];
   if (tensors.length !== 1 || !c) return { why: 'operands LayerLint cannot place' };
   const n = numel(c.shape);
-  if (n === 1) return { ops: [[node.op, { kind: 'act', fn: 'linear' }]], rank, from: [x.layer] };
   const channels = dimsOf(x)?.at(-1);
-  if (channels !== undefined && n === channels && c.shape[c.shape.length - 1] === channels)
-    return { ops: [[node.op, { kind: 'scale', bias: false }]], rank, from: [x.layer] };
+  const perChannel = channels !== undefined && n === channels && c.shape[c.shape.length - 1] === channels;
+  // BiasAdd's constant is a learned bias, one per channel, even of a layer with one output unit.
+  if (n === 1 && !(node.op === 'BiasAdd' && perChannel))
+    return { ops: [[node.op, { kind: 'act', fn: 'linear' }]], rank, from: [x.layer] };
+  if (perChannel) return { ops: [[node.op, { kind: 'scale', bias: false }]], rank, from: [x.layer] };
   return { why: `a constant of shape [${c.shape.join(', ')}] that is neither a scalar nor one value per channel` };
 }
 
@@ -319,15 +321,24 @@ function pool(node: TfNode, x: Value | undefined): Lowered {
   };
 }
 
-/** Mean over exactly H and W of an [N, H, W, C] tensor: a global average pool. */
-function mean(node: TfNode, ins: (Value | undefined)[], ctx: OpContext): Lowered {
+/**
+ * Mean, Max or Sum over exactly H and W of an [N, H, W, C] tensor: a global average (Mean,
+ * Sum: the same shape and work) or max pool; or, with keep_dims, over the last axis only: a
+ * reduction over the channels to one (the norm of an L2 normalisation: Square, Sum, Rsqrt, Mul).
+ */
+function reduction(node: TfNode, ins: (Value | undefined)[], ctx: OpContext): Lowered {
   const x = ins[0];
-  if (x?.kind !== 'tensor' || x.rank !== 4) return { why: 'an input that is not a known [N, H, W, C] tensor' };
+  if (x?.kind !== 'tensor') return { why: 'an input that is not a known tensor' };
   const axes = intsOf(ins[1], ctx, 'axes');
   if (typeof axes === 'string') return { why: axes };
-  const set = new Set(axes.map((a) => (a < 0 ? a + 4 : a)));
-  if (set.size !== 2 || !set.has(1) || !set.has(2)) return { why: `a mean over axes [${axes.join(', ')}]` };
-  return { ops: [[node.op, globalPool('avg')]], rank: flag(node.attr, 'keep_dims') ? 4 : 2, from: [x.layer] };
+  const set = new Set(axes.map((a) => (a < 0 ? a + x.rank : a)));
+  const keep = flag(node.attr, 'keep_dims');
+  const mode = node.op === 'Max' ? 'max' : 'avg';
+  if (x.rank === 4 && set.size === 2 && set.has(1) && set.has(2))
+    return { ops: [[node.op, globalPool(mode)]], rank: keep ? 4 : 2, from: [x.layer] };
+  if (keep && set.size === 1 && set.has(x.rank - 1) && x.rank > 1)
+    return { ops: [[node.op, { kind: 'reduce', mode }]], rank: x.rank, from: [x.layer] };
+  return { why: `a ${node.op} over axes [${axes.join(', ')}] of a rank-${x.rank} tensor` };
 }
 
 function concat(ins: (Value | undefined)[], ctx: OpContext): Lowered {
@@ -423,7 +434,9 @@ export function lowerOp(node: TfNode, ins: (Value | undefined)[], ctx: OpContext
     case 'MaxPool':
       return pool(node, x);
     case 'Mean':
-      return mean(node, ins, ctx);
+    case 'Max':
+    case 'Sum':
+      return reduction(node, ins, ctx);
     case 'AddN':
       if (ins.length < 2 || ins.some((v) => v?.kind === 'const' || !v)) return { why: 'constant operands' };
       return {

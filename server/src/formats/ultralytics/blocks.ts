@@ -4,7 +4,7 @@
 // Contract: each function takes the input layer index and channel count and returns the
 // output layer index; channel counts the module cannot take (an attention block with fewer
 // than 64 channels, an odd chunk) throw BlockError, which the row reports.
-import type { LayerBuilder } from './builder';
+import type { ConvOptions, LayerBuilder } from './builder';
 
 export class BlockError extends Error {}
 
@@ -137,12 +137,22 @@ export function c2(
   return b.conv(`${name}.cv2`, b.concat(`${name}.cat`, [m, rest]), 2 * c, c2);
 }
 
-/** SPPF(c1, c2, k): cv1 to c1 // 2, three chained k x k max pools, cat of the four, cv2. */
-export function sppf(b: LayerBuilder, name: string, x: number, c1: number, c2: number, k: number): number {
+/** SPPF(c1, c2, k, n, shortcut): cv1 to c1 // 2, n chained k x k max pools, cat, cv2; + x when shortcut and c1 = c2 (8.4). */
+export function sppf(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  k: number,
+  n = 3,
+  shortcut = false,
+): number {
   const c = Math.floor(c1 / 2);
   const parts = [b.conv(`${name}.cv1`, x, c1, c)];
-  for (let j = 0; j < 3; j++) parts.push(b.pool(`${name}.m.${j}`, parts[j]!, 'max', k, 1, Math.floor(k / 2)));
-  return b.conv(`${name}.cv2`, b.concat(`${name}.cat`, parts), 4 * c, c2);
+  for (let j = 0; j < n; j++) parts.push(b.pool(`${name}.m.${j}`, parts[j]!, 'max', k, 1, Math.floor(k / 2)));
+  const y = b.conv(`${name}.cv2`, b.concat(`${name}.cat`, parts), (n + 1) * c, c2);
+  return shortcut && c1 === c2 ? b.sum(`${name}.add`, [y, x]) : y;
 }
 
 /** SPP(c1, c2, ks): cv1 to c1 // 2, one max pool per kernel (in parallel), cat, cv2. */
@@ -285,8 +295,15 @@ export function attention(
 }
 
 /** PSABlock(c, attn_ratio, num_heads, shortcut): x + attn(x), then x + ffn(x) (Conv 1x1 to 2c, Conv 1x1 back). */
-function psaBlock(b: LayerBuilder, name: string, x: number, c: number, shortcut = true): number {
-  const a = attention(b, `${name}.attn`, x, c, Math.floor(c / 64));
+export function psaBlock(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c: number,
+  heads = Math.floor(c / 64),
+  shortcut = true,
+): number {
+  const a = attention(b, `${name}.attn`, x, c, heads);
   const y = shortcut ? b.sum(`${name}.attn.residual`, [x, a]) : a;
   let f = b.conv(`${name}.ffn.0`, y, c, 2 * c);
   f = b.conv(`${name}.ffn.1`, f, 2 * c, c, { act: false });
@@ -342,4 +359,186 @@ export function resNetLayer(
   let y = resNetBlock(b, `${name}.layer.0`, x, c1, c2, s, e);
   for (let j = 1; j < n; j++) y = resNetBlock(b, `${name}.layer.${j}`, y, e * c2, c2, 1, e);
   return y;
+}
+
+/** Focus(c1, c2, k, s, p, g, act): the four pixel phases concatenated (space-to-depth by 2), then Conv(4·c1, c2). */
+export function focus(b: LayerBuilder, name: string, x: number, c1: number, c2: number, o: ConvOptions): number {
+  const y = b.add(`${name}.slices`, 'cat', { kind: 'reorg', stride: 2, reverse: false }, [x]);
+  return b.conv(`${name}.conv`, y, 4 * c1, c2, o);
+}
+
+/**
+ * BottleneckCSP(c1, c2, n, shortcut, g, e): cv1 → n Bottlenecks (e = 1) → cv3 (Conv2d 1x1, no
+ * bias); cv2 (Conv2d 1x1, no bias) beside it; cat → BatchNorm2d → SiLU → cv4.
+ */
+export function bottleneckCSP(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  n: number,
+  shortcut: boolean,
+  g: number,
+  e: number,
+): number {
+  const c = Math.floor(c2 * e);
+  let m = b.conv(`${name}.cv1`, x, c1, c);
+  for (let j = 0; j < n; j++) m = bottleneck(b, `${name}.m.${j}`, m, c, c, shortcut, g, [1, 3], 1);
+  const y1 = b.conv2d(`${name}.cv3`, m, c, { bias: false, fixed: false });
+  const y2 = b.conv2d(`${name}.cv2`, x, c, { bias: false, fixed: false });
+  const bn = b.add(`${name}.bn`, 'BatchNorm2d', { kind: 'bn' }, [b.concat(`${name}.cat`, [y1, y2])]);
+  return b.conv(`${name}.cv4`, b.add(`${name}.act`, 'SiLU', { kind: 'act', fn: 'silu' }, [bn]), 2 * c, c2);
+}
+
+/** CrossConv(c1, c2, k, s, g, e, shortcut): Conv 1 x k (stride 1 x s), Conv k x 1 (stride s x 1, groups g), + x when shortcut and c1 = c2. */
+export function crossConv(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  k: number,
+  s: number,
+  g: number,
+  e: number,
+  shortcut: boolean,
+): number {
+  const c = Math.floor(c2 * e);
+  const y = b.conv(`${name}.cv1`, x, c1, c, { kh: 1, kw: k, sh: 1, sw: s });
+  const z = b.conv(`${name}.cv2`, y, c, c2, { kh: k, kw: 1, sh: s, sw: 1, g });
+  return shortcut && c1 === c2 ? b.sum(`${name}.add`, [x, z]) : z;
+}
+
+/** C1(c1, c2, n): cv1 Conv 1x1, then n Conv 3x3, plus the cv1 output. */
+export function c1Block(b: LayerBuilder, name: string, x: number, c1: number, c2: number, n: number): number {
+  const y = b.conv(`${name}.cv1`, x, c1, c2);
+  let m = y;
+  for (let j = 0; j < n; j++) m = b.conv(`${name}.m.${j}`, m, c2, c2, { k: 3 });
+  return b.sum(`${name}.add`, [m, y]);
+}
+
+/** RepC3(c1, c2, n, e): cv1 → n RepConvs, plus cv2; cv3 Conv 1x1 to c2 unless the hidden width is c2 already. */
+export function repC3(b: LayerBuilder, name: string, x: number, c1: number, c2: number, n: number, e: number): number {
+  const c = Math.floor(c2 * e);
+  let m = b.conv(`${name}.cv1`, x, c1, c);
+  for (let j = 0; j < n; j++) m = repConv(b, `${name}.m.${j}`, m, c, c);
+  const y = b.sum(`${name}.add`, [m, b.conv(`${name}.cv2`, x, c1, c)]);
+  return c === c2 ? y : b.conv(`${name}.cv3`, y, c, c2);
+}
+
+const linear = (b: LayerBuilder, name: string, x: number, c: number, bias: boolean) =>
+  b.add(name, 'Linear', { kind: 'linear', out: c, bias }, [x]);
+
+/**
+ * TransformerLayer(c, heads): q, k, v Linear (no bias), nn.MultiheadAttention (in_proj to q, k
+ * and v with bias, attention over the H x W positions, out_proj with bias) + x, then fc2(fc1(x))
+ * (no bias) + x.
+ */
+function transformerLayer(b: LayerBuilder, name: string, x: number, c: number, heads: number): number {
+  const proj = (part: string) =>
+    linear(b, `${name}.ma.in_proj.${part}`, linear(b, `${name}.${part}`, x, c, false), c, true);
+  const qkv = b.concat(`${name}.ma.qkv`, [proj('q'), proj('k'), proj('v')]);
+  const d = c / heads;
+  const attended = b.add(`${name}.ma.attn`, 'attention', { kind: 'attention', heads, keyDim: d, headDim: d }, [qkv]);
+  const y = b.sum(`${name}.ma.residual`, [linear(b, `${name}.ma.out_proj`, attended, c, true), x]);
+  const f = linear(b, `${name}.fc2`, linear(b, `${name}.fc1`, y, c, false), c, false);
+  return b.sum(`${name}.residual`, [f, y]);
+}
+
+/** TransformerBlock(c1, c2, heads, layers): Conv to c2 when c1 ≠ c2, p + Linear(p) (bias), then the layers. */
+export function transformerBlock(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  heads: number,
+  layers: number,
+): number {
+  if (c2 % heads !== 0) throw new BlockError(`${c2} channels do not split into ${heads} attention heads.`);
+  const y = c1 === c2 ? x : b.conv(`${name}.conv`, x, c1, c2);
+  let p = b.sum(`${name}.pos`, [y, linear(b, `${name}.linear`, y, c2, true)]);
+  for (let j = 0; j < layers; j++) p = transformerLayer(b, `${name}.tr.${j}`, p, c2, heads);
+  return p;
+}
+
+/** The area split of AAttn: `areas` groups of positions of a feature map `h` rows high. */
+export interface AreaSplit {
+  areas: number;
+  h: number;
+}
+
+/**
+ * AAttn(dim, heads, area): qkv Conv 1x1 (no activation) to 3·dim, laid out per head as q, k,
+ * v; attention over the positions, split into `area` groups of N / area consecutive positions
+ * (row-major) that attend only within their group; + a 7x7 depthwise positional Conv of v;
+ * proj Conv 1x1.
+ */
+function areaAttention(b: LayerBuilder, name: string, x: number, dim: number, heads: number, area: AreaSplit): number {
+  const d = Math.floor(dim / heads);
+  if (d * heads !== dim) throw new BlockError(`${dim} channels do not split into ${heads} attention heads.`);
+  const qkv = b.conv(`${name}.qkv`, x, dim, 3 * dim, { act: false });
+  const op = { kind: 'attention' as const, heads, keyDim: d, headDim: d };
+  let attended: number;
+  if (area.areas > 1) {
+    // [H, W, 3C] viewed as [area, N / area, 3C]: one attention per row of the view, then back to [H, W, C].
+    const count = area.areas;
+    const rows = b.add(`${name}.areas`, 'reshape', { kind: 'reshape', h: count, c: 3 * dim }, [qkv]);
+    const parts = Array.from({ length: count }, (_, j) =>
+      b.add(`${name}.attn.${j}`, 'attention', op, [
+        b.add(`${name}.area.${j}`, 'split', { kind: 'slice', axis: 'h', index: j, count, points: [] }, [rows]),
+      ]),
+    );
+    const joined = b.add(`${name}.attn`, 'cat', { kind: 'merge', mode: 'concat', axis: 'h' }, parts);
+    attended = b.add(`${name}.unview`, 'reshape', { kind: 'reshape', h: area.h, c: dim }, [joined]);
+  } else attended = b.add(`${name}.attn`, 'attention', op, [qkv]);
+  const v = b.channelSlice(`${name}.v`, qkv, [2 * dim], 1);
+  const pe = b.conv(`${name}.pe`, v, dim, dim, { k: 7, p: 3, g: dim, act: false });
+  return b.conv(`${name}.proj`, b.sum(`${name}.add`, [attended, pe]), dim, dim, { act: false });
+}
+
+/** ABlock(dim, heads, mlp_ratio, area): x + AAttn(x), then x + mlp(x) (Conv 1x1 to int(dim · mlp_ratio), Conv 1x1 back). */
+function areaBlock(b: LayerBuilder, name: string, x: number, c: number, mlpRatio: number, area: AreaSplit): number {
+  const y = b.sum(`${name}.attn.residual`, [x, areaAttention(b, `${name}.attn`, x, c, Math.floor(c / 32), area)]);
+  const hidden = Math.floor(c * mlpRatio);
+  const m = b.conv(`${name}.mlp.1`, b.conv(`${name}.mlp.0`, y, c, hidden), hidden, c, { act: false });
+  return b.sum(`${name}.mlp.residual`, [y, m]);
+}
+
+/**
+ * A2C2f(c1, c2, n, a2, area, residual, mlp_ratio, e): cv1 to c_ = int(c2·e) (a multiple of 32),
+ * n units (two ABlocks with c_ // 32 heads when a2, else a C3k of two Bottlenecks) chained,
+ * cat of all, cv2; with a2 and residual, x + gamma · y (gamma: one learned scale per channel).
+ */
+export function a2c2f(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  o: { n: number; a2: boolean; area: AreaSplit; residual: boolean; mlpRatio: number; e: number },
+): number {
+  const c = Math.floor(c2 * o.e);
+  if (c % 32 !== 0) throw new BlockError(`its hidden channels (${c}) must be a multiple of 32.`);
+  const parts = [b.conv(`${name}.cv1`, x, c1, c)];
+  for (let j = 0; j < o.n; j++) {
+    const y = parts[j]!;
+    parts.push(
+      o.a2
+        ? areaBlock(
+            b,
+            `${name}.m.${j}.1`,
+            areaBlock(b, `${name}.m.${j}.0`, y, c, o.mlpRatio, o.area),
+            c,
+            o.mlpRatio,
+            o.area,
+          )
+        : c3(b, `${name}.m.${j}`, y, c, c, 2, 0.5, (bn, z, cc) => bottleneck(b, bn, z, cc, cc, true, 1, [3, 3], 1)),
+    );
+  }
+  const y = b.conv(`${name}.cv2`, b.concat(`${name}.cat`, parts), (1 + o.n) * c, c2);
+  if (!(o.a2 && o.residual)) return y;
+  if (c1 !== c2) throw new BlockError(`a residual needs equal input and output channels (${c1} vs ${c2}).`);
+  return b.sum(`${name}.residual`, [x, b.add(`${name}.gamma`, 'gamma', { kind: 'scale', bias: false }, [y])]);
 }

@@ -1,10 +1,12 @@
 // Appends IR layers for one Ultralytics model: the primitives every module expands into
-// (Ultralytics `Conv` = conv2d without bias + BatchNorm2d + SiLU, a bare nn.Conv2d, pools,
+// (Ultralytics `Conv` = conv2d without bias + BatchNorm2d + the model's activation (SiLU unless
+// the file's `activation` says otherwise), a bare nn.Conv2d, pools,
 // chunks, concatenations, sums). Contract: layer names are unique (a repeated name gets
 // `_2`, `_3`, ...), every layer carries the span of the row being lowered, and past
 // LIMITS.maxLayers it throws LimitReached instead of growing.
 import type { Layer, LayerOp, Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
+import type { ConvActivation } from './model';
 
 export class LimitReached extends Error {}
 
@@ -12,6 +14,11 @@ export class LimitReached extends Error {}
 export interface ConvOptions {
   k?: number;
   s?: number;
+  /** A (kh, kw) kernel and (sh, sw) stride instead of k x k and s (CrossConv's 1 x k and k x 1). */
+  kh?: number;
+  kw?: number;
+  sh?: number;
+  sw?: number;
   /** Padding; autopad (d·(k−1)+1) // 2 when absent, as Ultralytics' autopad. */
   p?: number;
   g?: number;
@@ -37,6 +44,8 @@ export class LayerBuilder {
   private readonly usedNames = new Set<string>();
   /** The row being lowered: every layer added gets its span. */
   span: Span = { start: 0, end: 0 };
+  /** Conv.default_act: the model file's `activation`, SiLU by default. */
+  act: ConvActivation = { fn: 'silu', text: 'SiLU' };
 
   add(name: string, opText: string, op: LayerOp, inputs: number[]): number {
     if (this.layers.length >= LIMITS.maxLayers) throw new LimitReached();
@@ -54,24 +63,26 @@ export class LayerBuilder {
     for (const l of this.layers.splice(length)) this.usedNames.delete(l.name);
   }
 
-  /** Ultralytics Conv: conv2d (no bias) + BatchNorm2d (+ SiLU); a depthwise op when g = c1 = c2. */
+  /** Ultralytics Conv: conv2d (no bias) + BatchNorm2d (+ the model's activation); a depthwise op when g = c1 = c2. */
   conv(name: string, x: number, c1: number, c2: number, o: ConvOptions = {}): number {
-    const k = o.k ?? 1;
-    const s = o.s ?? 1;
+    const kh = o.kh ?? o.k ?? 1;
+    const kw = o.kw ?? o.k ?? 1;
+    const sh = o.sh ?? o.s ?? 1;
+    const sw = o.sw ?? o.s ?? 1;
     const g = o.g ?? 1;
     const d = o.d ?? 1;
-    const pad = o.p ?? Math.floor((d * (k - 1) + 1) / 2);
-    const padding = { kind: 'explicit' as const, h: pad, w: pad };
+    const autopad = (k: number) => Math.floor((d * (k - 1) + 1) / 2);
+    const padding = { kind: 'explicit' as const, h: o.p ?? autopad(kh), w: o.p ?? autopad(kw) };
     const op: LayerOp =
       g > 1 && g === c1 && g === c2
-        ? { kind: 'dwconv', kh: k, kw: k, sh: s, sw: s, padding, dh: d, dw: d, multiplier: 1, bias: false }
+        ? { kind: 'dwconv', kh, kw, sh, sw, padding, dh: d, dw: d, multiplier: 1, bias: false }
         : {
             kind: 'conv',
             out: c2,
-            kh: k,
-            kw: k,
-            sh: s,
-            sw: s,
+            kh,
+            kw,
+            sh,
+            sw,
             padding,
             dh: d,
             dw: d,
@@ -81,7 +92,7 @@ export class LayerBuilder {
           };
     const y = this.add(`${name}.conv`, 'Conv2d', op, [x]);
     const b = this.add(`${name}.bn`, 'BatchNorm2d', { kind: 'bn' }, [y]);
-    return o.act === false ? b : this.add(`${name}.act`, 'SiLU', { kind: 'act', fn: 'silu' }, [b]);
+    return o.act === false ? b : this.add(`${name}.act`, this.act.text, { kind: 'act', fn: this.act.fn }, [b]);
   }
 
   /** A bare nn.Conv2d(c1, c2, k, s, p, groups=g, bias). */

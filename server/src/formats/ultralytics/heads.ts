@@ -1,10 +1,13 @@
 // The heads of ultralytics/nn/modules/head.py: Detect (legacy v3/v5/v8/v9 class branch or the
 // YOLO11 depthwise one), v10Detect, Segment (+ Proto), Pose, OBB, and Classify, with
 // `reg_max` box bins, the DFL conv when reg_max > 1, and the one-to-one branch copies of
-// end-to-end heads. Contract: every level's branches are expanded as the PyTorch module
-// builds them; the returned index is the last level's output.
+// end-to-end heads; and the anchor-based Detect and Segment of the YOLOv5 repository
+// (models/yolo.py: one 1x1 conv per level to anchors x (classes + 5 [+ masks])). Contract:
+// every level's branches are expanded as the PyTorch module builds them; the returned index
+// is the last level's output.
 import type { LayerBuilder } from './builder';
 import { globalPool } from '../../core/ir';
+import type { ArgValue } from './model';
 
 export interface DetectOptions {
   nc: number;
@@ -91,6 +94,40 @@ export function detect(
       b.conv2d(`${name}.dfl${sfx}.conv`, v, 1, { bias: false, shared: k > 0 }, 'DFL');
     });
   return outs[outs.length - 1]!;
+}
+
+/**
+ * Anchors per level of a YOLOv5 `anchors` value, as models/yolo.py reads it: a list of levels
+ * each with w,h pairs (len(anchors[0]) // 2), or a count per level; else why it is not one.
+ */
+export function anchorsPerLevel(v: ArgValue | undefined): { na: number; levels?: number } | string {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 1 ? { na: v } : `${v} is not a number of anchors.`;
+  if (!Array.isArray(v) || v.length === 0)
+    return 'anchors must be a list of levels of w,h pairs or a number of anchors.';
+  const pairs = v.map((level) =>
+    Array.isArray(level) && level.length >= 2 && level.length % 2 === 0 && level.every((x) => typeof x === 'number')
+      ? level.length / 2
+      : 0,
+  );
+  if (pairs.some((n) => n === 0)) return 'each level of anchors must be a list of w,h pairs.';
+  return { na: pairs[0]!, levels: v.length };
+}
+
+/** YOLOv5 Detect(nc, anchors, ch): per level nn.Conv2d(ch, outputs, 1) with bias (outputs = na x (nc + 5 [+ nm])). */
+export function anchorDetect(b: LayerBuilder, name: string, ins: number[], outputs: number): number {
+  let last = ins[0]!;
+  ins.forEach((x, k) => {
+    last = b.conv2d(`${name}.m.${k}`, x, outputs);
+  });
+  return last;
+}
+
+/** YOLOv5 Proto(c1, c_, c2): Conv 3x3 to c_, nearest upsample x2, Conv 3x3, Conv 1x1 to c2 masks. */
+export function anchorProto(b: LayerBuilder, name: string, x: number, c1: number, cm: number, c2: number): number {
+  let y = b.conv(`${name}.cv1`, x, c1, cm, { k: 3 });
+  y = b.add(`${name}.upsample`, 'Upsample', { kind: 'upsample', factor: 2 }, [y]);
+  y = b.conv(`${name}.cv2`, y, cm, cm, { k: 3 });
+  return b.conv(`${name}.cv3`, y, cm, c2);
 }
 
 /** Proto(c1, c_, c2): Conv 3x3 to c_, ConvTranspose2d 2x2/2 (bias), Conv 3x3, Conv 1x1 to c2 masks. */

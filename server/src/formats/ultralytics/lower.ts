@@ -14,6 +14,7 @@ import { own } from '../tables';
 import { InvalidArgument, makeDivisible, pyRound, RowArgs } from './args';
 import { BlockError } from './blocks';
 import { LayerBuilder, LimitReached } from './builder';
+import { anchorsPerLevel } from './heads';
 import type { ArgValue, ModelSpec, RowSpec, ScaleSpec } from './model';
 import { MODULES, type RowContext, type RowOutput } from './modules';
 
@@ -59,6 +60,7 @@ interface LoweringState {
 export function lowerModel(spec: ModelSpec, scaleName: string | undefined, fileName?: string): UltralyticsLowered {
   const diagnostics: EngineDiagnostic[] = [...spec.diagnostics];
   const b = new LayerBuilder();
+  b.act = spec.activation;
   const base = fileName
     ?.split(/[\\/]/)
     .pop()
@@ -139,6 +141,16 @@ function rowInputs(state: LoweringState, row: RowSpec): number[] | undefined {
   return rows;
 }
 
+/**
+ * The output channels a base module keeps unscaled: parse_model's `nc`, or in a YOLOv5
+ * repository file (one with top-level anchors) its `no` = anchors x (nc + 5).
+ */
+function unscaledOutputs(spec: ModelSpec): number {
+  if (spec.anchors === undefined) return spec.nc;
+  const r = anchorsPerLevel(spec.anchors);
+  return typeof r === 'string' ? spec.nc : r.na * (spec.nc + 5);
+}
+
 /** parse_model's argument names (`nc`, `kpt_shape`) and `None`, resolved. */
 function resolveArgs(spec: ModelSpec, args: ArgValue[]): ArgValue[] {
   return args.map((v) => (v === 'nc' ? spec.nc : v === 'kpt_shape' ? (spec.kptShape ?? v) : v === 'None' ? null : v));
@@ -193,7 +205,7 @@ function lowerRow(state: LoweringState, row: RowSpec): RowOutput | undefined {
     let c2 = ctx.chs[0]!;
     if (module.base) {
       const raw = args.int(0, 'output channels');
-      c2 = raw === spec.nc ? raw : ctx.scaleChannels(raw);
+      c2 = raw === unscaledOutputs(spec) ? raw : ctx.scaleChannels(raw);
       if (c2 > LIMITS.maxDimension)
         args.fail(0, `${raw} channels scale to ${c2}, more than ${LIMITS.maxDimension.toLocaleString('en-US')}.`);
     } else if (module.channels) c2 = module.channels(ctx, c2);

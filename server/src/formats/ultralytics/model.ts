@@ -1,6 +1,7 @@
 // Reads an Ultralytics model `.yaml` (parsed by the `yaml` package, whose nodes carry
 // source ranges) into a plain model spec: `nc`, `ch`, `scales`, optional `depth_multiple` /
-// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, and the `backbone` + `head` rows
+// `width_multiple`, `reg_max`, `end2end`, `kpt_shape`, `activation`, `anchors` (YOLOv5 repository files),
+// and the `backbone` + `head` rows
 // `[from, repeats, module, args]` with the span of each part and of each argument. Contract:
 // never throws; YAML errors and malformed rows become diagnostics at their exact range, and a
 // malformed row still takes its index (later `from` indexes keep their meaning) but lowers to
@@ -8,6 +9,7 @@
 // (the model that depends on it is not costed), never replaced by a default silently.
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { makeDiagnostic, type EngineDiagnostic } from '../../core/diagnostics';
+import type { Activation } from '../../core/activations';
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
 import { readPlainYaml } from './plainYaml';
@@ -26,6 +28,33 @@ export interface ScaleSpec {
 }
 
 export type ArgValue = number | string | boolean | null | ArgValue[];
+
+/** The activation of every Ultralytics Conv: the IR function and the module name shown. */
+export interface ConvActivation {
+  fn: Activation;
+  text: string;
+}
+
+/** torch.nn activations parse_model may set as Conv.default_act (nn.Identity: none), by class name. */
+const CONV_ACTIVATIONS: ReadonlyMap<string, Activation> = new Map([
+  ['SiLU', 'silu'],
+  ['ReLU', 'relu'],
+  ['ReLU6', 'relu6'],
+  ['LeakyReLU', 'leaky'],
+  ['Hardswish', 'hswish'],
+  ['GELU', 'gelu'],
+  ['Mish', 'mish'],
+  ['Sigmoid', 'sigmoid'],
+  ['Tanh', 'tanh'],
+  ['Identity', 'linear'],
+]);
+
+/** The class of an `activation:` value such as `nn.LeakyReLU(0.1)` or `torch.nn.ReLU()`, when it is a known one. */
+export function convActivation(text: string): ConvActivation | undefined {
+  const m = /^\s*(?:torch\.)?(?:nn\.)?([A-Za-z0-9]+)\s*(?:\([^()]*\))?\s*$/.exec(text);
+  const fn = m ? CONV_ACTIVATIONS.get(m[1]!) : undefined;
+  return fn ? { fn, text: m![1]! } : undefined;
+}
 
 export interface RowSpec {
   index: number;
@@ -52,6 +81,13 @@ export interface ModelSpec {
   end2end: boolean;
   /** `kpt_shape`: keypoints x dims of Pose heads, when the file sets it. */
   kptShape?: [number, number];
+  /**
+   * `anchors` (YOLOv5 repository files): one list of w,h pairs per level, or the number of
+   * anchors per level; the anchor-based Detect and Segment heads read it by name.
+   */
+  anchors?: ArgValue;
+  /** `activation` (e.g. `nn.ReLU()`): parse_model's Conv.default_act, SiLU when the file sets none. */
+  activation: ConvActivation;
   /**
    * Model settings whose value is invalid (`nc`, `ch`, ..., `scale:NAME`), each diagnosed: a
    * model that depends on one is not costed (its figures would be those of another model).
@@ -131,6 +167,7 @@ function defaultSpec(text: string): ModelSpec {
     scales: [],
     depthMultiple: 1,
     widthMultiple: 1,
+    activation: { fn: 'silu', text: 'SiLU' },
     rows: [],
     headerSpan: firstLine(text),
     diagnostics: [],
@@ -207,6 +244,20 @@ function readModelFrom(text: string, doc: YamlRead): ModelSpec {
     if (vals.length === 2 && vals.every(positive)) spec.kptShape = vals as [number, number];
     else invalid(kpt, 'kpt_shape', '[keypoints, dims] with positive integers');
   }
+  const activation = get('activation');
+  if (activation) {
+    const v = scalarOf(activation);
+    const act = typeof v === 'string' ? convActivation(v) : undefined;
+    if (act) spec.activation = act;
+    else
+      invalid(
+        activation,
+        'activation',
+        `one of ${[...CONV_ACTIVATIONS.keys()].map((k) => `nn.${k}()`).join(', ')} (another may add parameters)`,
+      );
+  }
+  const anchors = get('anchors');
+  if (anchors) spec.anchors = toArg(anchors.value);
   const scales = get('scales');
   if (scales && isMap(scales.value)) {
     for (const p of scales.value.items) {

@@ -11,23 +11,31 @@ import {
   aConv,
   aDown,
   bottleneck,
+  bottleneckCSP,
+  c1Block,
   c2,
   c2f,
   c2psa,
   c3,
   cib,
+  crossConv,
   elan,
+  a2c2f,
+  focus,
+  psaBlock,
   gcd,
   ghostBottleneck,
   ghostConv,
+  repC3,
   resNetLayer,
   scDown,
   spp,
   sppelan,
   sppf,
+  transformerBlock,
 } from './blocks';
 import type { LayerBuilder } from './builder';
-import { classify, detect, proto, type DetectOptions } from './heads';
+import { anchorDetect, anchorProto, anchorsPerLevel, classify, detect, proto, type DetectOptions } from './heads';
 import type { ModelSpec } from './model';
 
 export interface RowContext {
@@ -96,6 +104,70 @@ function head(ctx: RowContext, build: (o: DetectOptions) => number): RowOutput {
   return { out: build(detectOptions(ctx)), c: ctx.chs[0]! };
 }
 
+/**
+ * A YOLOv5-repository head: its second argument is the anchors (the name `anchors` for the
+ * file's setting, a list of levels, or a count), which Ultralytics' own heads never take.
+ */
+function anchorBased(ctx: RowContext): boolean {
+  const v = a(ctx).values[1];
+  return v === 'anchors' || Array.isArray(v);
+}
+
+/** Anchors per level of the head's anchors argument, checked against its inputs. */
+function anchorCount(ctx: RowContext): number {
+  const raw = a(ctx).values[1];
+  const v = raw === 'anchors' ? ctx.spec.anchors : raw;
+  if (v === undefined) return a(ctx).fail(1, 'names anchors, but the file has no top-level anchors: setting.');
+  const r = anchorsPerLevel(v);
+  if (typeof r === 'string') return a(ctx).fail(1, r);
+  if (r.levels !== undefined && r.levels !== ctx.ins.length)
+    a(ctx).fail(1, `${r.levels} levels of anchors for ${ctx.ins.length} inputs: YOLOv5 needs one level per input.`);
+  return r.na;
+}
+
+/** YOLOv5 Detect(nc, anchors) / Segment(nc, anchors, nm, npr): 1x1 convs to na x (nc + 5 + nm), Segment's Proto. */
+function anchorHead(ctx: RowContext, segment: boolean): RowOutput {
+  const nc = a(ctx).int(0, 'nc', ctx.spec.nc);
+  const na = anchorCount(ctx);
+  let nm = 0;
+  if (segment) {
+    nm = a(ctx).int(2, 'masks', 32);
+    const npr = ctx.scaleChannels(a(ctx).int(3, 'protos', 256));
+    anchorProto(ctx.b, `${ctx.name}.proto`, ctx.ins[0]!, ctx.chs[0]!, npr, nm);
+  }
+  return { out: anchorDetect(ctx.b, ctx.name, ctx.ins, na * (nc + 5 + nm)), c: ctx.chs[0]! };
+}
+
+/** A block read as (c2, shortcut = True, g = 1, e = 0.5) with the row's repeats inside (C2, BottleneckCSP). */
+type CspBlock = (
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  n: number,
+  shortcut: boolean,
+  g: number,
+  e: number,
+) => number;
+
+const cspModule = (block: CspBlock): ModuleSpec => ({
+  base: true,
+  repeats: true,
+  one: (ctx, name, x, c1, co) =>
+    block(
+      ctx.b,
+      name,
+      x,
+      c1,
+      co,
+      repeatsOf(ctx),
+      a(ctx).bool(1, 'shortcut', true),
+      a(ctx).int(2, 'groups', 1),
+      a(ctx).positive(3, 'e', 0.5),
+    ),
+});
+
 export const MODULES: Record<string, ModuleSpec> = {
   Conv: {
     base: true,
@@ -163,22 +235,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     one: (ctx, name, x, c1, c2) =>
       ghostBottleneck(ctx.b, name, x, c1, c2, a(ctx).kernel(1, 'kernel', 3), a(ctx).int(2, 'stride', 1)),
   },
-  C2: {
-    base: true,
-    repeats: true,
-    one: (ctx, name, x, c1, co) =>
-      c2(
-        ctx.b,
-        name,
-        x,
-        c1,
-        co,
-        repeatsOf(ctx),
-        a(ctx).bool(1, 'shortcut', true),
-        a(ctx).int(2, 'groups', 1),
-        a(ctx).positive(3, 'e', 0.5),
-      ),
-  },
+  C2: cspModule(c2),
   C2f: {
     base: true,
     repeats: true,
@@ -201,6 +258,69 @@ export const MODULES: Record<string, ModuleSpec> = {
       );
     },
   },
+  C3x: {
+    base: true,
+    repeats: true,
+    one: (ctx, name, x, c1, co) => {
+      const shortcut = a(ctx).bool(1, 'shortcut', true);
+      const g = a(ctx).int(2, 'groups', 1);
+      return c3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(3, 'e', 0.5), (bn, y, c) =>
+        crossConv(ctx.b, bn, y, c, c, 3, 1, g, 1, shortcut),
+      );
+    },
+  },
+  C3TR: {
+    base: true,
+    repeats: true,
+    // C3 whose m is one TransformerBlock(c_, c_, 4 heads, n layers).
+    one: (ctx, name, x, c1, co) => {
+      a(ctx).bool(1, 'shortcut', true);
+      a(ctx).int(2, 'groups', 1);
+      const c = Math.floor(co * a(ctx).positive(3, 'e', 0.5));
+      const m = transformerBlock(ctx.b, `${name}.m`, ctx.b.conv(`${name}.cv1`, x, c1, c), c, c, 4, repeatsOf(ctx));
+      const side = ctx.b.conv(`${name}.cv2`, x, c1, c);
+      return ctx.b.conv(`${name}.cv3`, ctx.b.concat(`${name}.cat`, [m, side]), 2 * c, co);
+    },
+  },
+  BottleneckCSP: cspModule(bottleneckCSP),
+  C1: { base: true, repeats: true, one: (ctx, name, x, c1, co) => c1Block(ctx.b, name, x, c1, co, repeatsOf(ctx)) },
+  RepC3: {
+    base: true,
+    repeats: true,
+    one: (ctx, name, x, c1, co) => repC3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(1, 'e', 1)),
+  },
+  A2C2f: {
+    base: true,
+    repeats: true,
+    modern: true,
+    // parse_model appends residual = True and mlp_ratio = 1.2 for the l and x scales.
+    one: (ctx, name, x, c1, co) => {
+      const lx = ctx.scale === 'l' || ctx.scale === 'x';
+      const a2 = a(ctx).bool(1, 'a2', true);
+      const area = a2 ? a(ctx).int(2, 'area', 1) : 1;
+      const h = ctx.shapes()[x]?.[0];
+      if (h === undefined) throw new BlockError('the size of its input is not known.');
+      return a2c2f(ctx.b, name, x, c1, co, {
+        n: repeatsOf(ctx),
+        a2,
+        area: { areas: area, h },
+        residual: a(ctx).bool(3, 'residual', lx),
+        mlpRatio: a(ctx).positive(4, 'mlp_ratio', lx ? 1.2 : 2),
+        e: a(ctx).positive(5, 'e', 0.5),
+      });
+    },
+  },
+  Focus: {
+    base: true,
+    one: (ctx, name, x, c1, c2) =>
+      focus(ctx.b, name, x, c1, c2, {
+        k: a(ctx).kernel(1, 'kernel', 1),
+        s: a(ctx).int(2, 'stride', 1),
+        p: a(ctx).optionalInt(3, 'padding'),
+        g: a(ctx).int(4, 'groups', 1),
+        act: a(ctx).bool(5, 'act', true),
+      }),
+  },
   C3Ghost: {
     base: true,
     repeats: true,
@@ -216,13 +336,22 @@ export const MODULES: Record<string, ModuleSpec> = {
     one: (ctx, name, x, c1, co) => {
       // parse_model sets c3k for the m, l and x scales (and when no scale is known: '' in "mlx").
       const c3k = 'mlx'.includes(ctx.scale) || a(ctx).bool(1, 'c3k', false);
-      const g = a(ctx).int(3, 'groups', 1);
-      const shortcut = a(ctx).bool(4, 'shortcut', true);
-      return c2f(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(2, 'e', 0.5), (bn, y, c) =>
-        c3k
+      // Ultralytics 8.4 inserted attn before g: C3k2(c1, c2, n, c3k, e, attn, g, shortcut); a
+      // boolean there is attn, an integer the groups of 8.3's C3k2(c1, c2, n, c3k, e, g, shortcut).
+      const attn = typeof a(ctx).values[3] === 'boolean' && a(ctx).bool(3, 'attn', false);
+      const after = typeof a(ctx).values[3] === 'boolean' ? 4 : 3;
+      const g = a(ctx).int(after, 'groups', 1);
+      const shortcut = a(ctx).bool(after + 1, 'shortcut', true);
+      return c2f(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(2, 'e', 0.5), (bn, y, c) => {
+        if (attn) {
+          // Bottleneck then PSABlock(c, 0.5, max(c // 64, 1) heads).
+          const z = bottleneck(ctx.b, `${bn}.0`, y, c, c, shortcut, g, [3, 3], 0.5);
+          return psaBlock(ctx.b, `${bn}.1`, z, c, Math.max(Math.floor(c / 64), 1));
+        }
+        return c3k
           ? c3(ctx.b, bn, y, c, c, 2, 0.5, (bn2, z, cc) => bottleneck(ctx.b, bn2, z, cc, cc, shortcut, g, [3, 3], 1))
-          : bottleneck(ctx.b, bn, y, c, c, shortcut, g, [3, 3], 0.5),
-      );
+          : bottleneck(ctx.b, bn, y, c, c, shortcut, g, [3, 3], 0.5);
+      });
     },
   },
   C2fCIB: {
@@ -249,7 +378,17 @@ export const MODULES: Record<string, ModuleSpec> = {
   },
   SPPF: {
     base: true,
-    one: (ctx, name, x, c1, co) => sppf(ctx.b, name, x, c1, co, a(ctx).int(1, 'kernel', 5)),
+    one: (ctx, name, x, c1, co) =>
+      sppf(
+        ctx.b,
+        name,
+        x,
+        c1,
+        co,
+        a(ctx).int(1, 'kernel', 5),
+        a(ctx).int(2, 'n', 3),
+        a(ctx).bool(3, 'shortcut', false),
+      ),
   },
   SPP: {
     base: true,
@@ -355,6 +494,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   'nn.Identity': { one: (ctx, name, x) => ctx.b.add(name, 'Identity', { kind: 'identity' }, [x]) },
+  // The YOLOv9 repository's first row (models/common.py Silence: forward returns its input).
+  Silence: { one: (ctx, name, x) => ctx.b.add(name, 'Silence', { kind: 'identity' }, [x]) },
   'nn.ReLU': { one: (ctx, name, x) => ctx.b.add(name, 'ReLU', { kind: 'act', fn: 'relu' }, [x]) },
   'nn.SiLU': { one: (ctx, name, x) => ctx.b.add(name, 'SiLU', { kind: 'act', fn: 'silu' }, [x]) },
   'nn.Dropout': {
@@ -386,19 +527,24 @@ export const MODULES: Record<string, ModuleSpec> = {
     },
   },
   CBFuse: { row: cbFuse },
-  Detect: { row: (ctx) => head(ctx, (o) => detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o)) },
+  Detect: {
+    row: (ctx) =>
+      anchorBased(ctx) ? anchorHead(ctx, false) : head(ctx, (o) => detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o)),
+  },
   v10Detect: {
     row: (ctx) => ({ out: detect(ctx.b, ctx.name, ctx.ins, ctx.chs, detectOptions(ctx, true)), c: ctx.chs[0]! }),
   },
   Segment: {
     row: (ctx) =>
-      head(ctx, (o) => {
-        const nm = a(ctx).int(1, 'masks', 32);
-        const npr = ctx.scaleChannels(a(ctx).int(2, 'protos', 256));
-        const ch0 = ctx.chs[0]!;
-        proto(ctx.b, `${ctx.name}.proto`, ctx.ins[0]!, ch0, npr, nm);
-        return detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o, { c4: Math.max(Math.floor(ch0 / 4), nm), out: nm });
-      }),
+      anchorBased(ctx)
+        ? anchorHead(ctx, true)
+        : head(ctx, (o) => {
+            const nm = a(ctx).int(1, 'masks', 32);
+            const npr = ctx.scaleChannels(a(ctx).int(2, 'protos', 256));
+            const ch0 = ctx.chs[0]!;
+            proto(ctx.b, `${ctx.name}.proto`, ctx.ins[0]!, ch0, npr, nm);
+            return detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o, { c4: Math.max(Math.floor(ch0 / 4), nm), out: nm });
+          }),
   },
   Pose: {
     row: (ctx) =>

@@ -1,5 +1,6 @@
 // Completion and signature help: what the document's front-end offers (EditorSupport
-// completions, signatureHelp), converted to LSP items; nothing for a format without them.
+// completions, signatureHelp; given the built-in and configured latency targets), converted
+// to LSP items; nothing for a format without them.
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -8,6 +9,7 @@ import {
   type Position,
   type SignatureHelp,
 } from 'vscode-languageserver';
+import { TARGETS } from '../../core/targets';
 import type { CompletionEntry } from '../../formats/types';
 import type { FeatureDoc } from './context';
 
@@ -35,7 +37,8 @@ function toItem(e: CompletionEntry): CompletionItem {
 }
 
 export function completion(doc: FeatureDoc, pos: Position): CompletionItem[] {
-  const entries = doc.frontEnd.editor?.completions?.(doc.parsed, doc.text, doc.lines.offsetAt(pos)) ?? [];
+  const targets = [...TARGETS, ...(doc.analysis.options.profiles ?? [])];
+  const entries = doc.frontEnd.editor?.completions?.(doc.parsed, doc.text, doc.lines.offsetAt(pos), targets) ?? [];
   return entries.map(toItem);
 }
 

@@ -4,7 +4,7 @@
 // companion reader (formats/types.ts Companions), the only directive that reads a file. `input` is declared once (its span marks it declared).
 import type { Graph } from '../../../core/ir';
 import { LIMITS } from '../../../core/limits';
-import { isProfilePath, profileFromBytes, TARGET_IDS, targetProfile } from '../../../core/targets';
+import { isProfilePath, profileFromBytes } from '../../../core/targets';
 import type { Companions } from '../../types';
 import type { Arg, DirectiveStmt, Word } from '../ast';
 import { parseBytes, parseCount, parseDims, parseMilliseconds } from '../values';
@@ -156,25 +156,18 @@ function budgetDirective(args: DirectiveArgs, graph: Graph, diag: Diag): void {
 }
 
 /**
- * `target NAME` (a built-in profile) or `target FILE` (a profile file, relative to the spec's
- * folder, read through the host's companion reader, which refuses paths leaving that
- * folder). A file that cannot be read or is no profile is invalid-value on the word, and the
- * file has no target (not the configuration's either).
+ * `target NAME` (a built-in profile or one of the configuration's, which the analysis
+ * resolves: this front-end does not see the configuration) or `target FILE` (a profile file,
+ * relative to the spec's folder, read through the host's companion reader, which refuses
+ * paths leaving that folder). A file that cannot be read or is no profile is invalid-value
+ * on the word, and the file has no target (not the configuration's either).
  */
 function targetDirective(args: DirectiveArgs, graph: Graph, diag: Diag, companions: Companions | undefined): void {
   args.allowOpts([]);
   const w = args.needOne('target NAME or target FILE');
   if (!w) return;
-  if (targetProfile(w.text)) {
-    graph.target = { id: w.text, span: args.d.span };
-    return;
-  }
   if (!isProfilePath(w.text)) {
-    diag(
-      'invalid-value',
-      w.span,
-      `Unknown target '${w.text}' (targets: ${TARGET_IDS.join(', ')}; or a profile file, e.g. profiles/npu.json).`,
-    );
+    graph.target = { id: w.text, span: args.d.span, word: w.span };
     return;
   }
   const bytes = companions
@@ -183,8 +176,8 @@ function targetDirective(args: DirectiveArgs, graph: Graph, diag: Diag, companio
   const read = bytes instanceof Uint8Array ? profileFromBytes(bytes) : bytes;
   if ('error' in read) {
     diag('invalid-value', w.span, `Target profile file '${w.text}' cannot be used: ${read.error}. No target is set.`);
-    graph.target = { id: w.text, span: args.d.span, unusable: true };
-  } else graph.target = { id: read.profile.id, span: args.d.span, profile: read.profile };
+    graph.target = { id: w.text, span: args.d.span, word: w.span, unusable: true };
+  } else graph.target = { id: read.profile.id, span: args.d.span, word: w.span, profile: read.profile };
 }
 
 type DirectiveHandler = (args: DirectiveArgs, graph: Graph, diag: Diag, companions: Companions | undefined) => void;
