@@ -79,10 +79,10 @@ const SOLVER_FIELDS = new Set([
   'test_iter',
 ]);
 
-/** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
 /** Where a message about a layer's settings points: its type field, else its keyword. */
 export const typeSpan = (doc: Document, d: LayerDef) => (d.type ? doc.span(d.type) : doc.nameSpan(d.field));
 
+/** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
 export function isSolver(doc: Document): boolean {
   let solver = false;
   for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {
@@ -155,12 +155,12 @@ export function layerDefs(doc: Document): LayerDef[] {
       else if (!LAYER_FIELDS.has(field)) ownFields.push(x);
     }
     // Every property in one literal, in one order: all blocks share one object shape.
-    const typeText = !type ? undefined : doc.value(type);
+    const typeText = type ? doc.value(type) : undefined;
     defs.push({
       field: f,
       legacy: keyword === 'layers',
       name,
-      nameText: !name ? undefined : doc.value(name),
+      nameText: name ? doc.value(name) : undefined,
       type,
       typeText,
       key: typeText === undefined ? '' : keyOf(typeText),
