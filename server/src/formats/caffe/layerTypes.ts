@@ -2,7 +2,7 @@
 // `*_param` block it reads, every field of that block LayerLint understands (read, or known
 // not to change shapes or costs: fillers, engines), and the function that lowers it. Also
 // the input layer types, and the training-only types that are skipped without a word.
-import { BUILDERS, type OpBuilder } from './ops';
+import { BUILDERS, type OpBuilder, WINDOW_GROUPS } from './ops';
 
 export interface FieldSpec {
   /** The `*_param` block the type reads (none for parameterless types). */
@@ -50,18 +50,8 @@ export function isTrainingOnly(key: string): boolean {
   return key.endsWith('loss') || key.endsWith('ohem') || TRAINING_ONLY.has(key);
 }
 
-/** The sliding-window fields shared by convolution_param and pooling_param. */
-const WINDOW_FIELDS = [
-  'pad',
-  'pad_h',
-  'pad_w',
-  'kernel_size',
-  'kernel_h',
-  'kernel_w',
-  'stride',
-  'stride_h',
-  'stride_w',
-];
+/** The sliding-window fields shared by convolution_param and pooling_param: kernel, pad and stride. */
+const WINDOW_FIELDS = WINDOW_GROUPS.slice(0, 9);
 const CONV_FIELDS = [
   ...WINDOW_FIELDS,
   'num_output',
