@@ -21,6 +21,8 @@ export interface LayerType extends FieldSpec {
 export const ALIAS_TYPES: Record<string, FieldSpec> = {
   split: { fields: [] },
   slice: { param: 'slice_param', fields: ['axis', 'slice_point', 'slice_dim'] },
+  /** SENet-caffe's a · x + y: a channel-wise product, then a sum (two IR layers). */
+  axpy: { fields: [] },
 };
 
 /** The fields of an Input layer (the other input types carry loader settings of many forks, unchecked). */
@@ -93,7 +95,12 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler'],
     build: BUILDERS.batchNorm,
   },
-  bn: { param: 'bn_param', fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine'], build: BUILDERS.bn },
+  bn: {
+    param: 'bn_param',
+    // bn_mode (SegNet's caffe: LEARN or INFERENCE) says whether batch or stored statistics are used: not the figures.
+    fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine', 'bn_mode'],
+    build: BUILDERS.bn,
+  },
   scale: {
     param: 'scale_param',
     fields: ['axis', 'num_axes', 'filler', 'bias_term', 'bias_filler'],

@@ -141,6 +141,27 @@ export function lowerCaffe(doc: Document): Lowered {
       );
   };
 
+  /**
+   * SENet-caffe's Axpy, top = a · x + y (bottoms a: N x C x 1 x 1, x and y: N x C x H x W), as
+   * two layers: the channel-wise product `NAME:ax`, then the sum `NAME`, which writes the top.
+   */
+  const lowerAxpy = (d: LayerDef, base: string, inputs: number[]) => {
+    const [a, x, y] = inputs;
+    let out: number | undefined;
+    if (inputs.length === 3) {
+      const product = add(d, `${base}:ax`, { kind: 'merge', mode: 'mul' }, [a!, x!]);
+      if (product !== undefined) out = add(d, base, { kind: 'merge', mode: 'add' }, [product, y!]);
+    } else {
+      if (d.bottoms.length !== 3)
+        diag('invalid-value', doc.nameSpan(d.field), `Axpy takes three bottoms (a, x, y), not ${d.bottoms.length}.`);
+      out = add(d, base, { kind: 'identity' }, []);
+    }
+    for (const t of d.tops) {
+      if (out !== undefined) blobs.write(doc.value(t), out);
+      else blobs.markAux(doc.value(t));
+    }
+  };
+
   /** Each type key's role, found once per parse. */
   const roles = new Map<string, TypeRole>();
   /** num_output of DepthwiseConvolution layers, whose multiplier needs the input channels. */
@@ -195,6 +216,10 @@ export function lowerCaffe(doc: Document): Lowered {
     const base = d.nameText || `${d.typeText}${layers.length}`;
     if (key === 'slice') {
       lowerSlice(d, base, inputIds);
+      continue;
+    }
+    if (key === 'axpy') {
+      lowerAxpy(d, base, inputIds);
       continue;
     }
     const p = type?.param ? doc.sub(d.field, type.param) : NONE;

@@ -165,9 +165,12 @@ function pooling(x: OpInput): LayerOp | undefined {
 
 function scale({ d, p, r, nInputs }: OpInput): LayerOp {
   const { axis, ok } = channelAxis(r, p);
+  // With two bottoms the second is the scale (num_axes is for a learned one): from axis 0 it
+  // is N x C (x 1 x 1) for a squeeze-and-excitation block, from axis 1 C (x H x W); the
+  // product's shape check says when it does not fit the first.
+  if (nInputs >= 2) return ok || axis === 0 ? { kind: 'merge', mode: 'mul' } : unsupported(d, `axis ${axis}`);
   const axes = r.intField(p, 'num_axes', 1, -1);
   if (!ok || axes !== 1) return unsupported(d, `axis ${axis}, num_axes ${axes}`);
-  if (nInputs >= 2) return { kind: 'merge', mode: 'mul' };
   return { kind: 'scale', bias: r.bool(p, 'bias_term', false) };
 }
 
