@@ -122,11 +122,26 @@ function elementwise(
     );
   }
   if (op === 'Pow' && constScalar(ins[1]) !== undefined) return same({ kind: 'act', fn: 'linear' }, d);
-  if (ELEMENTWISE.has(op)) {
-    if (op === 'PRelu' && ins[1]?.kind === 'const' && numel(ins[1].dims) > 1) return 'PRelu with learned slopes';
-    return same({ kind: 'act', fn: 'linear' }, d);
+  if (op === 'PRelu') {
+    const x = ins[0];
+    const slopes = preluSlopes(ins[1], d, x?.kind === 'tensor' && !!x.last);
+    return slopes ? same({ kind: 'act', fn: 'leaky', slopes }, d) : 'PRelu with slopes that are not one per channel';
   }
+  if (ELEMENTWISE.has(op)) return same({ kind: 'act', fn: 'linear' }, d);
   return undefined;
+}
+
+/**
+ * PRelu's learned slopes, a stored constant: one shared, or one per channel (broadcast onto
+ * the channel axis of `d`, channels first unless `last`); undefined for any other slope.
+ */
+function preluSlopes(slope: Value | undefined, d: number[], last: boolean): 'channel' | 'shared' | undefined {
+  if (slope?.kind !== 'const') return undefined;
+  const n = numel(slope.dims);
+  if (n === 1) return 'shared';
+  const axis = last ? d.length - 1 : 1;
+  const k = axis - (d.length - slope.dims.length);
+  return k >= 0 && n === d[axis] && slope.dims[k] === n ? 'channel' : undefined;
 }
 
 /** Every other op, by op family. */
