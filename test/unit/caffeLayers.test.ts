@@ -1,7 +1,8 @@
 // Caffe layer types beyond convolution and pooling (docs/formats/caffe.md, docs/counting.md):
 // Crop, Interp, Permute, Reshape, Flatten axes, Concat along H/W, SSD Normalize, PriorBox and
 // DetectionOutput, ROIPooling, Python, squeeze-and-excitation (two-bottom Scale, Axpy), SegNet's
-// BN, PReLU; their PyTorch export; and an unknown layer dropped into
+// BN, Upsample (pad_out, scale_h/_w, upsample_h/_w) and DenseImageData, ImageData's is_color,
+// PReLU; their PyTorch export; and an unknown layer dropped into
 // the middle of a real network, after which no figure may be presented as exact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -432,4 +433,98 @@ layer { name: "p2" type: "PReLU" bottom: "c2" top: "c2" prelu_param { channel_sh
   const spec = exportLayers(d.analysis, 'net.prototxt');
   assert.equal(spec.expressible, false);
   assert.match(spec.text, /# p1 \(PReLU\): not expressible in \.layers: a PReLU's learned slopes\./);
+});
+
+/** SegNet's encoder step: a 3 x 9 x 7 input, a 4-channel conv, a 2x2 max pooling with its mask (5 x 4 x 4), then `rest`. */
+const segnet = (rest: string) => `name: "t"
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 9 dim: 7 }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
+  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }
+layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool" top: "pool_mask"
+  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+${rest}`;
+
+const up = (param: string) =>
+  segnet(`layer { name: "up" type: "Upsample" bottom: "pool" bottom: "pool_mask" top: "up" upsample_param { ${param} } }
+layer { name: "dec" type: "Convolution" bottom: "up" top: "dec" convolution_param { num_output: 2 kernel_size: 1 } }`);
+
+test("SegNet's Upsample: H x scale_h - pad_out_h, W x scale_w - pad_out_w, or upsample_h x upsample_w; the mask is not a tensor input", () => {
+  const shape = (param: string) => {
+    const d = run(up(param));
+    assert.deepEqual(problems(d), [], param);
+    assert.equal(d.analysis.complete, true);
+    return layer(d, 'up').output;
+  };
+  // pool is 5 x 4 (ceil of 9 / 2, 7 / 2).
+  assert.deepEqual(shape('scale: 2'), [10, 8, 4]);
+  // The 9 x 7 map the mask indexes into: SegNet writes pad_out to undo the ceil.
+  assert.deepEqual(shape('scale: 2 pad_out_h: true pad_out_w: true'), [9, 7, 4]);
+  assert.deepEqual(shape('scale: 2 pad_out_h: true'), [9, 8, 4]);
+  assert.deepEqual(shape('scale_h: 2 scale_w: 3'), [10, 12, 4]);
+  assert.deepEqual(shape('upsample_h: 9 upsample_w: 7'), [9, 7, 4]);
+  // The layer after it is costed on the trimmed size: 9 x 7 x 2 outputs of 4 MACs.
+  const d = run(up('scale: 2 pad_out_h: true pad_out_w: true'));
+  assert.equal(layer(d, 'dec').macs, 9 * 7 * 2 * 4);
+  assert.equal(layer(d, 'up').macs, 0);
+  // A misspelt field is still reported.
+  const typo = run(up('scale: 2 pad_out: true'));
+  assert.deepEqual(
+    typo.diagnostics.filter((x) => x.code === 'unknown-field').map((x) => x.message.split("'")[1]),
+    ['pad_out'],
+  );
+});
+
+test("SegNet's Upsample exports at the analysed size: PyTorch and ONNX by size, .layers says it has no such op", () => {
+  const d = run(up('scale: 2 pad_out_h: true'));
+  const py = exportPyTorch(d.analysis);
+  assert.deepEqual(py.problems, []);
+  assert.match(py.source, /nn\.Upsample\(size=\(9, 8\), mode='nearest'\)/);
+  const onnx = exportOnnx(d.analysis);
+  assert.deepEqual(onnx.problems, []);
+  // A nearest Resize to the output size (the ONNX reader costs only whole factors, so no round trip here).
+  assert.ok(onnx.bytes && onnx.bytes.length > 0);
+  const spec = exportLayers(d.analysis, 'net.prototxt');
+  assert.equal(spec.expressible, false);
+  assert.match(spec.text, /# up \(Upsample\): not expressible in \.layers: an upsampling to a size other than/);
+  // The plain factor stays a .layers upsample.
+  assert.match(exportLayers(run(up('scale: 2')).analysis, 'net.prototxt').text, /upsample 2/);
+});
+
+const imageInput = (type: string, param: string) => `name: "t"
+layer { name: "data" type: "${type}" top: "data" top: "label" ${param} }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 8 kernel_size: 3 } }`;
+
+test("SegNet's DenseImageData is a data layer: new_height x new_width, is_color; without a size it says so", () => {
+  const d = run(
+    imageInput(
+      'DenseImageData',
+      'dense_image_data_param { source: "x.txt" batch_size: 4 new_height: 12 new_width: 10 }',
+    ),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(d.analysis.input, [12, 10, 3]);
+  assert.equal(layer(d, 'conv').params, 8 * 3 * 9 + 8);
+  const gray = run(
+    imageInput('DenseImageData', 'dense_image_data_param { new_height: 12 new_width: 10 is_color: false }'),
+  );
+  assert.equal(layer(gray, 'conv').params, 8 * 9 + 8);
+  // The image's own size: missing-input at the type, not an unknown layer.
+  const text = imageInput('DenseImageData', 'dense_image_data_param { source: "x.txt" batch_size: 1 }');
+  const sized = run(text);
+  assert.deepEqual(
+    sized.diagnostics.filter((x) => x.code === 'missing-input').map((x) => x.span.start),
+    [text.indexOf('type: "DenseImageData"')],
+  );
+  assert.equal(sized.analysis.complete, false);
+  assert.ok(!sized.diagnostics.some((x) => x.code === 'unknown-layer'));
+});
+
+test('ImageData with is_color: false reads one channel (Caffe opens the image as grey)', () => {
+  const param = (color: string) => `image_data_param { source: "x.txt" new_height: 16 new_width: 16 ${color} }`;
+  const grey = run(imageInput('ImageData', param('is_color: false')));
+  assert.deepEqual(problems(grey), []);
+  assert.deepEqual(grey.analysis.input, [16, 16, 1]);
+  assert.equal(layer(grey, 'conv').macs, 14 * 14 * 8 * 9);
+  assert.deepEqual(run(imageInput('ImageData', param(''))).analysis.input, [16, 16, 3]);
 });

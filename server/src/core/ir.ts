@@ -79,7 +79,16 @@ export type LayerOp =
   | { kind: 'act'; fn: Activation; slopes?: 'channel' | 'shared' }
   | { kind: 'dropout'; p: number }
   | { kind: 'flatten' }
-  | { kind: 'upsample'; factor: number }
+  | {
+      kind: 'upsample';
+      factor: number;
+      /** Caffe SegNet's Upsample: the width factor when it differs from the height's (`factor`). */
+      factorW?: number;
+      /** Rows and columns dropped from the end of the upsampled map (SegNet's `pad_out_h` / `pad_out_w`). */
+      trim?: [number, number];
+      /** A fixed output H and W whatever the input (SegNet's `upsample_h` / `upsample_w`). */
+      size?: [number, number];
+    }
   /** `axis` (concat only): join along H or W instead of channels (Caffe Concat axis 2 or 3). */
   | { kind: 'merge'; mode: 'add' | 'concat' | 'mul'; axis?: 'h' | 'w' }
   /**

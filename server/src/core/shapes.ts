@@ -227,7 +227,8 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'flatten':
       return [1, 1, h * w * c];
     case 'upsample':
-      return [h * op.factor, w * op.factor, c];
+      if (op.size) return [op.size[0], op.size[1], c];
+      return [h * op.factor - (op.trim?.[0] ?? 0), w * (op.factorW ?? op.factor) - (op.trim?.[1] ?? 0), c];
     case 'merge': {
       if (op.mode === 'concat') {
         // The axis joined along, as an index into [H, W, C]; the other two must agree.

@@ -1,6 +1,7 @@
 // The network input of a Caffe net: legacy `input:` + `input_dim` / `input_shape` at the
 // top level, or an Input / Data-style layer (`input_param { shape }`, `transform_param
-// { crop_size }`, `image_data_param { new_height new_width }`, `memory_data_param`,
+// { crop_size }`, `image_data_param { new_height new_width is_color }` (also SegNet's
+// `dense_image_data_param`), `memory_data_param`,
 // `dummy_data_param { shape }`). The first input found is the network input; the tops of
 // any later one are auxiliary. Records which values hold H and W, for ρ edits.
 import type { Graph, NetworkInput, Span } from '../../core/ir';
@@ -130,16 +131,17 @@ export class InputReader {
     }
     // Data layers: the crop (or resize) is the network input; 3 channels; data_param.batch_size
     // is the loader's mini-batch, not the deployed batch, so the net is analysed per image.
+    // ImageData and SegNet's DenseImageData read images from files: `is_color: false` is one channel.
+    const images = doc.sub(d.field, 'image_data_param') || doc.sub(d.field, 'dense_image_data_param');
+    const c = r.bool(images, 'is_color', true) ? 3 : 1;
     const transform = doc.sub(d.field, 'transform_param');
     const crop = doc.last(transform, 'crop_size');
     if (crop) {
       const side = r.int(crop, 1, 'crop_size');
-      if (side) return this.set({ batch: 1, c: 3, h: side, w: side, span }, top, [crop]);
+      if (side) return this.set({ batch: 1, c, h: side, w: side, span }, top, [crop]);
     }
-    const resized = crop
-      ? undefined
-      : (this.resizedTo(transform) ?? this.sizeOf(doc.sub(d.field, 'image_data_param'), 'new_height', 'new_width'));
-    if (resized) return this.set({ batch: 1, c: 3, h: resized.h, w: resized.w, span }, top, resized.values);
+    const resized = crop ? undefined : (this.resizedTo(transform) ?? this.sizeOf(images, 'new_height', 'new_width'));
+    if (resized) return this.set({ batch: 1, c, h: resized.h, w: resized.w, span }, top, resized.values);
     if (!this.found)
       this.diag(
         'missing-input',

@@ -34,6 +34,7 @@ export const INPUT_TYPES = new Set([
   'data',
   'imagedata',
   'imagesegdata',
+  'denseimagedata',
   'hdf5data',
   'memorydata',
   'windowdata',
@@ -116,7 +117,13 @@ export const LAYER_TYPES: Record<string, LayerType> = {
   flatten: { param: 'flatten_param', fields: ['axis', 'end_axis'], build: BUILDERS.flatten },
   eltwise: { param: 'eltwise_param', fields: ['operation', 'coeff', 'stable_prod_grad'], build: BUILDERS.eltwise },
   concat: { param: 'concat_param', fields: ['axis', 'concat_dim'], build: BUILDERS.concat },
-  upsample: { param: 'upsample_param', fields: ['scale'], build: BUILDERS.upsample },
+  upsample: {
+    param: 'upsample_param',
+    fields: ['scale', 'scale_h', 'scale_w', 'pad_out_h', 'pad_out_w', 'upsample_h', 'upsample_w'],
+    // SegNet's second bottom is the pooling mask: where each value goes, not a shape.
+    tensorInputs: 1,
+    build: BUILDERS.upsample,
+  },
   shufflechannel: { param: 'shuffle_channel_param', fields: ['group'], build: BUILDERS.identity },
   reshape: { param: 'reshape_param', fields: ['shape', 'axis', 'num_axes'], build: BUILDERS.reshape },
   permute: { param: 'permute_param', fields: ['order'], build: BUILDERS.permute },

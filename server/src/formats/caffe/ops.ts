@@ -352,10 +352,27 @@ const lrn = ({ p, r }: OpInput): LayerOp => ({
   size: r.intField(p, 'local_size', 5, 1),
 });
 
-const upsample = ({ p, r }: OpInput): LayerOp => ({
-  kind: 'upsample',
-  factor: r.intField(p, 'scale', 2, 1),
-});
+/**
+ * Upsample: `scale` (2 by default) on both axes. SegNet's fork (its second bottom is the
+ * pooling mask, read for its name only) also has `upsample_h` + `upsample_w` (a fixed size,
+ * which wins), else `scale_h` + `scale_w`, each less one row / column with `pad_out_h` /
+ * `pad_out_w` (Caffe-SegNet's UpsampleLayer::Reshape: H x scale_h - pad_out_h).
+ */
+function upsample({ doc, p, r }: OpInput): LayerOp {
+  if (doc.last(p, 'upsample_h') && doc.last(p, 'upsample_w')) {
+    const h = r.intField(p, 'upsample_h', 0, 1);
+    const w = r.intField(p, 'upsample_w', 0, 1);
+    if (h && w) return { kind: 'upsample', factor: 1, size: [h, w] };
+  }
+  const both = doc.last(p, 'scale_h') && doc.last(p, 'scale_w');
+  const factor = r.intField(p, both ? 'scale_h' : 'scale', 2, 1);
+  const factorW = both ? r.intField(p, 'scale_w', 2, 1) : factor;
+  const trim: [number, number] = [r.bool(p, 'pad_out_h', false) ? 1 : 0, r.bool(p, 'pad_out_w', false) ? 1 : 0];
+  const op: LayerOp = { kind: 'upsample', factor };
+  if (factorW !== factor) op.factorW = factorW;
+  if (trim[0] || trim[1]) op.trim = trim;
+  return op;
+}
 
 /** PReLU: a leaky ReLU with learned slopes, one per channel (C parameters) or one `channel_shared`. */
 function prelu({ p, r }: OpInput): LayerOp {
