@@ -528,3 +528,28 @@ test('ImageData with is_color: false reads one channel (Caffe opens the image as
   assert.equal(layer(grey, 'conv').macs, 14 * 14 * 8 * 9);
   assert.deepEqual(run(imageInput('ImageData', param(''))).analysis.input, [16, 16, 3]);
 });
+
+test('NVCaffe: BatchNorm with scale_bias (or a scale / bias filler) holds 2 x C learned blobs; precision fields are quiet', () => {
+  const text = `name: "nv"
+default_forward_type: FLOAT16
+default_backward_type: FLOAT16
+default_forward_math: FLOAT
+default_backward_math: FLOAT
+global_grad_scale: 256
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" forward_type: FLOAT16 forward_math: FLOAT
+  backward_type: FLOAT16 backward_math: FLOAT convolution_param { num_output: 4 kernel_size: 3 pad: 1 bias_term: false } }
+layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_param { scale_bias: true } }
+layer { name: "filled" type: "BatchNorm" bottom: "conv" top: "conv"
+  batch_norm_param { scale_filler { type: "constant" value: 1 } bias_filler { type: "constant" value: 0 } } }
+layer { name: "plain" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_param { eps: 0.001 } }
+layer { name: "off" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_param { scale_bias: false } }`;
+  const d = run(text);
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(
+    ['bn', 'filled', 'plain', 'off'].map((n) => layer(d, n).params),
+    [8, 8, 0, 0],
+  );
+  assert.equal(d.analysis.totals.params, 4 * 27 + 16);
+});

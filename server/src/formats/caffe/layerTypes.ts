@@ -93,7 +93,8 @@ export const LAYER_TYPES: Record<string, LayerType> = {
   },
   batchnorm: {
     param: 'batch_norm_param',
-    fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler'],
+    // scale_bias and the fillers are NVCaffe's: a BatchNorm that also scales and shifts.
+    fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler', 'scale_bias'],
     build: BUILDERS.batchNorm,
   },
   bn: {

@@ -339,6 +339,16 @@ function roiPooling({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
   return { kind: 'roipool', h, w };
 }
 
+/**
+ * BatchNorm: in BVLC Caffe normalisation only (its Scale layer holds γ and β). NVCaffe's
+ * BatchNorm also scales and shifts (2 x C learned blobs) with `scale_bias: true`, or when a
+ * `scale_filler` or `bias_filler` is given (BatchNormLayer::LayerSetUp sets scale_bias then).
+ */
+function batchNorm({ doc, p, r }: OpInput): LayerOp {
+  const affine = r.bool(p, 'scale_bias', false) || !!doc.sub(p, 'scale_filler') || !!doc.sub(p, 'bias_filler');
+  return affine ? { kind: 'bn' } : { kind: 'bn', affine: false };
+}
+
 const relu = ({ p, r }: OpInput): LayerOp =>
   r.number(p, 'negative_slope', 0) !== 0 ? { kind: 'act', fn: 'leaky' } : { kind: 'act', fn: 'relu' };
 
@@ -406,8 +416,7 @@ export const BUILDERS = {
   upsample,
   activation,
   prelu,
-  /** Caffe BatchNorm: normalisation only; its Scale layer holds γ and β. */
-  batchNorm: (): LayerOp => ({ kind: 'bn', affine: false }),
+  batchNorm,
   /** The "BN" layer of several forks normalises and scales/shifts in one layer. */
   bn: (): LayerOp => ({ kind: 'bn' }),
   identity: (): LayerOp => ({ kind: 'identity' }),
