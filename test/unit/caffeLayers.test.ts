@@ -553,3 +553,45 @@ layer { name: "off" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_para
   );
   assert.equal(d.analysis.totals.params, 4 * 27 + 16);
 });
+
+test("The forks' BN layers (PSPNet's moving_average / decay / var_eps, yjxiong's slope_filler / momentum / frozen) are 2 x C without warnings; axis 2 is unknown", () => {
+  const d = run(
+    net(`layer { name: "psp" type: "BN" bottom: "pool" top: "pool"
+  bn_param { scale_filler { type: "constant" value: 1 } shift_filler { type: "constant" value: 0 } moving_average: true decay: 0.05 var_eps: 1e-5 } }
+layer { name: "tsn" type: "BN" bottom: "pool" top: "pool"
+  bn_param { slope_filler { type: "constant" value: 1 } bias_filler { type: "constant" value: 0 } momentum: 0.9 eps: 1e-5 frozen: true } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual([layer(d, 'psp').params, layer(d, 'tsn').params], [32, 32]);
+  const axis2 = run(net('layer { name: "bn" type: "BN" bottom: "pool" top: "pool" bn_param { axis: 2 } }'));
+  assert.equal(layer(axis2, 'bn').layer.op.kind, 'unknown');
+  assert.equal(axis2.analysis.complete, false);
+});
+
+test("R-FCN's PSROIPooling: group_size² bins of output_dim channels per region, from output_dim x group_size² channels", () => {
+  const rfcn = (channels: number) =>
+    net(`input: "rois"
+input_shape { dim: 1 dim: 5 }
+layer { name: "score" type: "Convolution" bottom: "pool" top: "score" convolution_param { num_output: ${channels} kernel_size: 1 } }
+layer { name: "psroi" type: "PSROIPooling" bottom: "score" bottom: "rois" top: "psroi"
+  psroi_pooling_param { spatial_scale: 0.0625 output_dim: 3 group_size: 2 } }
+layer { name: "vote" type: "Pooling" bottom: "psroi" top: "vote" pooling_param { pool: AVE kernel_size: 2 stride: 2 } }`);
+  const d = run(rfcn(12));
+  assert.deepEqual(
+    problems(d).map((x) => x.code),
+    [],
+  );
+  assert.deepEqual(layer(d, 'psroi').output, [2, 2, 3]);
+  assert.deepEqual(layer(d, 'vote').output, [1, 1, 3]);
+  assert.equal(layer(d, 'psroi').params, 0);
+  assert.equal(d.analysis.complete, true);
+  assert.ok(d.diagnostics.some((x) => x.code === 'per-region'));
+  // 13 channels are not 3 x 2 x 2: a channel-mismatch, not a guessed shape.
+  const bad = run(rfcn(13));
+  assert.deepEqual(bad.diagnostics.filter((x) => x.code === 'channel-mismatch').length, 1);
+  assert.equal(layer(bad, 'psroi').output, null);
+  const missing = run(
+    net('layer { name: "p" type: "PSROIPooling" bottom: "pool" top: "p" psroi_pooling_param { output_dim: 3 } }'),
+  );
+  assert.match(missing.diagnostics.find((x) => x.code === 'invalid-value')!.message, /needs output_dim and group_size/);
+});

@@ -169,7 +169,13 @@ export type LayerOp =
   /** SSD Normalize: L2 norm over channels (and H x W with `acrossSpatial`), then a learned scale per channel, or one `shared`. */
   | { kind: 'normalize'; shared: boolean; acrossSpatial: boolean }
   /** Fast R-CNN ROIPooling: each region of the first input max-pooled to h x w, so [h, w, C] per region; the layers after it run once per region. */
-  | { kind: 'roipool'; h: number; w: number }
+  | {
+      kind: 'roipool';
+      h: number;
+      w: number;
+      /** R-FCN's PSROIPooling: position-sensitive, `channels` out of an input of channels x h x w (bin (i, j) of channel k reads input channel (k·h + i)·w + j). */
+      channels?: number;
+    }
   /**
    * A layer type the front-end cannot shape or cost: never counted, always diagnosed. Its output
    * shape is unknown, and so is every shape downstream of it (no pass-through is invented).

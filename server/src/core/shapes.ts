@@ -315,7 +315,14 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'detections':
       return [op.keep, 7, 1];
     case 'roipool':
-      return [op.h, op.w, c];
+      if (op.channels === undefined) return [op.h, op.w, c];
+      if (c !== op.channels * op.h * op.w)
+        return fail(
+          layer,
+          'channel-mismatch',
+          `position-sensitive pooling to ${op.channels} channels of ${op.h}x${op.w} bins needs ${op.channels * op.h * op.w} input channels, not ${c}.`,
+        );
+      return [op.h, op.w, op.channels];
     case 'normalize':
       return ins[0]!;
     case 'pad':

@@ -99,8 +99,24 @@ export const LAYER_TYPES: Record<string, LayerType> = {
   },
   bn: {
     param: 'bn_param',
-    // bn_mode (SegNet's caffe: LEARN or INFERENCE) says whether batch or stored statistics are used: not the figures.
-    fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine', 'bn_mode'],
+    // How the statistics are kept or used, never the figures: bn_mode (SegNet's LEARN or
+    // INFERENCE), moving_average / decay / var_eps (PSPNet's), momentum / eps / frozen
+    // (yjxiong's and NVCaffe's, whose scale filler is slope_filler). axis is read.
+    fields: [
+      'scale_filler',
+      'shift_filler',
+      'slope_filler',
+      'bias_filler',
+      'engine',
+      'bn_mode',
+      'moving_average',
+      'decay',
+      'var_eps',
+      'momentum',
+      'eps',
+      'frozen',
+      'axis',
+    ],
     build: BUILDERS.bn,
   },
   scale: {
@@ -185,6 +201,13 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     // The second bottom holds the regions (from a proposal layer): its count is not a shape.
     tensorInputs: 1,
     build: BUILDERS.roiPooling,
+  },
+  psroipooling: {
+    param: 'psroi_pooling_param',
+    fields: ['spatial_scale', 'output_dim', 'group_size'],
+    // As ROIPooling: the second bottom holds the regions.
+    tensorInputs: 1,
+    build: BUILDERS.psroiPooling,
   },
   relu6: act('relu6'),
   prelu: { param: 'prelu_param', fields: ['filler', 'channel_shared'], build: BUILDERS.prelu },

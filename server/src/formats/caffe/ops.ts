@@ -322,21 +322,42 @@ function detectionOutput({ d, p, r }: OpInput): LayerOp {
     : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
 }
 
-/** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
-function roiPooling({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
-  const h = r.intField(p, 'pooled_h', 0, 1);
-  const w = r.intField(p, 'pooled_w', 0, 1);
-  const at = typeSpan(doc, d);
-  if (!h || !w) {
-    diag('invalid-value', at, `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
-    return undefined;
-  }
+/** The note on a region-of-interest pooling: what follows it runs once per region. */
+function perRegion({ d, doc, diag }: OpInput): void {
   diag(
     'per-region',
-    at,
+    typeSpan(doc, d),
     `The layers after this ${typeOf(d)} run once per region of interest: their shapes, MACs and activations are for one region (x the number of regions at run time); their parameters are counted once.`,
   );
+}
+
+/** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
+function roiPooling(x: OpInput): LayerOp | undefined {
+  const { d, doc, p, r, diag } = x;
+  const h = r.intField(p, 'pooled_h', 0, 1);
+  const w = r.intField(p, 'pooled_w', 0, 1);
+  if (!h || !w) {
+    diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
+    return undefined;
+  }
+  perRegion(x);
   return { kind: 'roipool', h, w };
+}
+
+/**
+ * R-FCN's PSROIPooling (psroi_pooling_layer.cpp): group_size x group_size bins of output_dim
+ * channels per region, from an input of output_dim x group_size² channels.
+ */
+function psroiPooling(x: OpInput): LayerOp | undefined {
+  const { d, doc, p, r, diag } = x;
+  const channels = r.intField(p, 'output_dim', 0, 1);
+  const group = r.intField(p, 'group_size', 0, 1);
+  if (!channels || !group) {
+    diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs output_dim and group_size.`);
+    return undefined;
+  }
+  perRegion(x);
+  return { kind: 'roipool', h: group, w: group, channels };
 }
 
 /**
@@ -347,6 +368,12 @@ function roiPooling({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
 function batchNorm({ doc, p, r }: OpInput): LayerOp {
   const affine = r.bool(p, 'scale_bias', false) || !!doc.sub(p, 'scale_filler') || !!doc.sub(p, 'bias_filler');
   return affine ? { kind: 'bn' } : { kind: 'bn', affine: false };
+}
+
+/** The "BN" layer of several forks (SegNet, PSPNet, yjxiong's, NVCaffe) normalises and scales/shifts: 2 x C; along the channels only. */
+function bn({ d, p, r }: OpInput): LayerOp {
+  const { axis, ok } = channelAxis(r, p);
+  return ok ? { kind: 'bn' } : unsupported(d, `axis ${axis}`);
 }
 
 const relu = ({ p, r }: OpInput): LayerOp =>
@@ -403,6 +430,7 @@ export const BUILDERS = {
   priorBox,
   detectionOutput,
   roiPooling,
+  psroiPooling,
   convolution,
   innerProduct,
   pooling,
@@ -417,7 +445,6 @@ export const BUILDERS = {
   activation,
   prelu,
   batchNorm,
-  /** The "BN" layer of several forks normalises and scales/shifts in one layer. */
-  bn: (): LayerOp => ({ kind: 'bn' }),
+  bn,
   identity: (): LayerOp => ({ kind: 'identity' }),
 };
