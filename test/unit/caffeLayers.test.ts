@@ -595,3 +595,19 @@ layer { name: "vote" type: "Pooling" bottom: "psroi" top: "vote" pooling_param {
   );
   assert.match(missing.diagnostics.find((x) => x.code === 'invalid-value')!.message, /needs output_dim and group_size/);
 });
+
+test('ArgMax along the channels: [H, W, top_k], no parameters; without axis (over all of C x H x W) it is unknown', () => {
+  const argmax = (param: string) =>
+    run(net(`layer { name: "label" type: "ArgMax" bottom: "pool" top: "label" argmax_param { ${param} } }`));
+  const d = argmax('axis: 1');
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'label').output, [4, 2, 1]);
+  assert.equal(layer(d, 'label').params, 0);
+  assert.equal(layer(d, 'label').otherOps, 4 * 2 * 16);
+  assert.deepEqual(layer(argmax('axis: 1 top_k: 3 out_max_val: true'), 'label').output, [4, 2, 3]);
+  assert.equal(layer(argmax('axis: 1 top_k: 17'), 'label').output, null);
+  const flat = argmax('top_k: 1');
+  assert.equal(layer(flat, 'label').layer.op.kind, 'unknown');
+  assert.equal(flat.analysis.complete, false);
+  assert.equal(layer(argmax('axis: 2'), 'label').layer.op.kind, 'unknown');
+});

@@ -128,8 +128,11 @@ export type LayerOp =
    * Einsum `...id,...jd->...ij`). B·M·K·N MACs, no parameters.
    */
   | { kind: 'matmul'; transB?: boolean }
-  /** Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1]. */
-  | { kind: 'reduce'; mode: 'avg' | 'max' }
+  /**
+   * Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1];
+   * `k`: the k largest (Caffe ArgMax's top_k, their indices or values): [H, W, k].
+   */
+  | { kind: 'reduce'; mode: 'avg' | 'max'; k?: number }
   /**
    * A learned tensor of the model, [h, w, c] per item (a class token, a position embedding):
    * added to the input (equal shapes) or joined to it along `axis`. Its elements are parameters.

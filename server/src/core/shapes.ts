@@ -349,7 +349,9 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       return [h, w, b[n]!];
     }
     case 'reduce':
-      return [h, w, 1];
+      if (op.k === undefined) return [h, w, 1];
+      if (op.k > c) return fail(layer, 'shape-mismatch', `the top ${op.k} of ${c} channels do not exist.`);
+      return [h, w, op.k];
     case 'learned':
       return learnedShape(layer, inShape, op, fail);
     case 'unknown':

@@ -322,6 +322,14 @@ function detectionOutput({ d, p, r }: OpInput): LayerOp {
     : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
 }
 
+/** ArgMax along the channels (axis 1): the top_k indices, or values with out_max_val, at each position; other axes are unknown. */
+function argMax({ d, doc, p, r }: OpInput): LayerOp {
+  if (!doc.last(p, 'axis')) return unsupported(d, 'no axis: the top k of all of C x H x W');
+  const { axis, ok } = channelAxis(r, p);
+  if (!ok) return unsupported(d, `axis ${axis}`);
+  return { kind: 'reduce', mode: 'max', k: r.intField(p, 'top_k', 1, 1) };
+}
+
 /** The note on a region-of-interest pooling: what follows it runs once per region. */
 function perRegion({ d, doc, diag }: OpInput): void {
   diag(
@@ -431,6 +439,7 @@ export const BUILDERS = {
   detectionOutput,
   roiPooling,
   psroiPooling,
+  argMax,
   convolution,
   innerProduct,
   pooling,
