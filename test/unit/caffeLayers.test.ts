@@ -611,3 +611,23 @@ test('ArgMax along the channels: [H, W, top_k], no parameters; without axis (ove
   assert.equal(flat.analysis.complete, false);
   assert.equal(layer(argmax('axis: 2'), 'label').layer.op.kind, 'unknown');
 });
+
+test("The YOLOv2 ports' Reorg: space to depth by stride (2 by default), or back with reverse; H and W must divide", () => {
+  const reorg = (param: string) =>
+    run(
+      net(
+        `layer { name: "r" type: "Reorg" bottom: "conv" top: "r" ${param} }
+layer { name: "cat" type: "Concat" bottom: "r" bottom: "pool" top: "cat" }`,
+      ),
+    );
+  // conv is 8 x 4 x 16, pool 4 x 2 x 16.
+  const d = reorg('reorg_param { stride: 2 }');
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'r').output, [4, 2, 64]);
+  assert.deepEqual(layer(d, 'cat').output, [4, 2, 80]);
+  assert.deepEqual(layer(reorg(''), 'r').output, [4, 2, 64]);
+  assert.deepEqual(layer(reorg('reorg_param { stride: 2 reverse: true }'), 'r').output, [16, 8, 4]);
+  const odd = reorg('reorg_param { stride: 3 }');
+  assert.equal(layer(odd, 'r').output, null);
+  assert.ok(odd.diagnostics.some((x) => x.code === 'shape-mismatch'));
+});

@@ -209,6 +209,7 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     tensorInputs: 1,
     build: BUILDERS.psroiPooling,
   },
+  reorg: { param: 'reorg_param', fields: ['stride', 'reverse'], build: BUILDERS.reorg },
   argmax: { param: 'argmax_param', fields: ['axis', 'top_k', 'out_max_val'], build: BUILDERS.argMax },
   relu6: act('relu6'),
   prelu: { param: 'prelu_param', fields: ['filler', 'channel_shared'], build: BUILDERS.prelu },

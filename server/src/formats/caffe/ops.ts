@@ -322,6 +322,13 @@ function detectionOutput({ d, p, r }: OpInput): LayerOp {
     : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
 }
 
+/** Reorg (the YOLOv2 ports' space-to-depth): H / stride x W / stride x C·stride², or back with `reverse`; stride 2 by default. */
+const reorg = ({ p, r }: OpInput): LayerOp => ({
+  kind: 'reorg',
+  stride: r.intField(p, 'stride', 2, 1),
+  reverse: r.bool(p, 'reverse', false),
+});
+
 /** ArgMax along the channels (axis 1): the top_k indices, or values with out_max_val, at each position; other axes are unknown. */
 function argMax({ d, doc, p, r }: OpInput): LayerOp {
   if (!doc.last(p, 'axis')) return unsupported(d, 'no axis: the top k of all of C x H x W');
@@ -440,6 +447,7 @@ export const BUILDERS = {
   roiPooling,
   psroiPooling,
   argMax,
+  reorg,
   convolution,
   innerProduct,
   pooling,
