@@ -631,3 +631,13 @@ layer { name: "cat" type: "Concat" bottom: "r" bottom: "pool" top: "cat" }`,
   assert.equal(layer(odd, 'r').output, null);
   assert.ok(odd.diagnostics.some((x) => x.code === 'shape-mismatch'));
 });
+
+test("RefineDet's DetectionOutput: five bottoms and objectness_score, keep_top_k rows of 7 without warnings", () => {
+  const d = run(
+    net(`layer { name: "prior" type: "PriorBox" bottom: "pool" bottom: "data" top: "prior" prior_box_param { min_size: 32 } }
+layer { name: "det" type: "DetectionOutput" bottom: "pool" bottom: "conv" bottom: "prior" bottom: "conv" bottom: "pool" top: "det"
+  detection_output_param { num_classes: 21 keep_top_k: 300 confidence_threshold: 0.01 objectness_score: 0.01 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'det').output, [300, 7, 1]);
+});

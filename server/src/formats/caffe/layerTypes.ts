@@ -191,6 +191,8 @@ export const LAYER_TYPES: Record<string, LayerType> = {
       'visualize',
       'visualize_threshold',
       'save_file',
+      // RefineDet's: anchors the ARM scores below it are dropped (its extra bottoms are read for their names).
+      'objectness_score',
     ],
     tensorInputs: 1,
     build: BUILDERS.detectionOutput,
