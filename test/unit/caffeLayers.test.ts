@@ -641,3 +641,20 @@ layer { name: "det" type: "DetectionOutput" bottom: "pool" bottom: "conv" bottom
   assert.deepEqual(problems(d), []);
   assert.deepEqual(layer(d, 'det').output, [300, 7, 1]);
 });
+
+test('A volumetric (5-d) input is said once at its dims, and the layers that read it raise no unknown-name', () => {
+  const layers = `layer { name: "conv" type: "Convolution" bottom: "vol" top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }
+layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" }`;
+  for (const text of [
+    `input: "vol"\ninput_shape { dim: 1 dim: 1 dim: 40 dim: 40 dim: 40 }\n${layers}`,
+    `layer { name: "vol" type: "Input" top: "vol" input_param { shape { dim: 1 dim: 1 dim: 40 dim: 40 dim: 40 } } }\n${layers}`,
+  ]) {
+    const d = run(text);
+    assert.deepEqual(
+      d.diagnostics.map((x) => [x.code, x.span.start]),
+      [['missing-input', text.indexOf('1 dim: 1 dim: 40')]],
+    );
+    assert.match(d.diagnostics[0]!.message, /5 dims \(N, C, D, H, W/);
+    assert.equal(d.analysis.complete, false);
+  }
+});

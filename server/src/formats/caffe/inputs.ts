@@ -43,11 +43,16 @@ export class InputReader {
     const v = dims.map((d) => this.r.int(d, 1, 'dim'));
     if (v.some((x) => x === undefined)) return;
     if (v.length !== 4 && v.length !== 2) {
+      // A volumetric net (N, C, D, H, W: Caffe's N-d convolution) or a sequence: no 2-D input
+      // size, said once here; the layers that read the blob then have no shape, quietly.
       this.diag(
-        'invalid-value',
+        'missing-input',
         dims.length ? this.doc.valueSpan(dims[0]!) : span,
-        `An input shape needs 4 dims (N, C, H, W), or 2 (N, C); found ${v.length}.`,
+        v.length === 5
+          ? 'This input has 5 dims (N, C, D, H, W: a volumetric net): LayerLint analyses 2-D nets (N, C, H, W), so nothing that depends on it is costed.'
+          : `An input shape needs 4 dims (N, C, H, W), or 2 (N, C); found ${v.length}.`,
       );
+      if (blob !== undefined) this.blobs.markAux(blob);
       return;
     }
     const [n, c, h, w] = v as number[];
