@@ -123,7 +123,14 @@ function elementwise(
   }
   if (op === 'Pow' && constScalar(ins[1]) !== undefined) return same({ kind: 'act', fn: 'linear' }, d);
   if (ELEMENTWISE.has(op)) {
-    if (op === 'PRelu' && ins[1]?.kind === 'const' && numel(ins[1].dims) > 1) return 'PRelu with learned slopes';
+    if (op === 'PRelu' && ins[1]?.kind === 'const' && numel(ins[1].dims) > 1) {
+      // One learned slope per channel ([C], [C, 1] or [C, 1, 1] against [N, C], [N, C, L] or
+      // [N, C, H, W], whose channels the IR keeps): C parameters.
+      const slopes = ins[1].dims;
+      const perChannel =
+        d.length <= 4 && numel(slopes) === d[1] && slopes.length < d.length && slopes.slice(1).every((n) => n === 1);
+      return perChannel ? same({ kind: 'scale', bias: false }, d) : 'PRelu with slopes that are not one per channel';
+    }
     return same({ kind: 'act', fn: 'linear' }, d);
   }
   return undefined;
