@@ -445,3 +445,15 @@ test('Silence (the YOLOv9 repository first row) passes its input on: a later row
   assert.deepEqual(row(d, 0), { params: 0, macs: 0, shape: [640, 640, 3] });
   assert.deepEqual(row(d, 1), { params: 3 * 16 * 9 + 32, macs: 320 * 320 * 16 * 27, shape: [320, 320, 16] });
 });
+
+test('DDetect and DualDDetect (the YOLOv9 repository heads): grouped box branch, class branch to max(ch, min(2 nc, 128)), a DFL per set', () => {
+  // One level on 320x320x64: c2 = 64, c3 = 128. Box: Conv 3x3, Conv 3x3 (groups 4), Conv2d 1x1 (groups 4, bias) to 64.
+  const box = 36992 + (64 * 16 * 9 + 128) + (64 * 16 + 64);
+  const cls = 73984 + 147712 + (128 * 80 + 80);
+  assert.equal(row(analyse(model([STEM64], 'nc: 80', ['[[0], 1, DDetect, [nc]]'])), 1).params, box + cls + 16);
+  assert.equal(
+    row(analyse(model([STEM64], 'nc: 80', ['[[0, 0], 1, DualDDetect, [nc]]'])), 1).params,
+    2 * (box + cls + 16),
+  );
+  assertInvalid(model([STEM64], 'nc: 80', ['[[0, 0, 0], 1, DualDDetect, [nc]]']), '[nc]', /two sets of levels/);
+});

@@ -35,7 +35,16 @@ import {
   transformerBlock,
 } from './blocks';
 import type { LayerBuilder } from './builder';
-import { anchorDetect, anchorProto, anchorsPerLevel, classify, detect, proto, type DetectOptions } from './heads';
+import {
+  anchorDetect,
+  anchorProto,
+  anchorsPerLevel,
+  classify,
+  dDetect,
+  detect,
+  proto,
+  type DetectOptions,
+} from './heads';
 import type { ModelSpec } from './model';
 
 export interface RowContext {
@@ -123,6 +132,14 @@ function anchorCount(ctx: RowContext): number {
   if (r.levels !== undefined && r.levels !== ctx.ins.length)
     a(ctx).fail(1, `${r.levels} levels of anchors for ${ctx.ins.length} inputs: YOLOv5 needs one level per input.`);
   return r.na;
+}
+
+/** The YOLOv9 repository's DDetect / DualDDetect (a dual head reads an even number of inputs). */
+function yolov9Head(ctx: RowContext, dual: boolean): RowOutput {
+  const nc = a(ctx).int(0, 'nc', ctx.spec.nc);
+  if (dual && ctx.ins.length % 2 !== 0)
+    throw new BlockError(`DualDDetect reads two sets of levels, not ${ctx.ins.length} inputs.`);
+  return { out: dDetect(ctx.b, ctx.name, ctx.ins, ctx.chs, nc, dual), c: ctx.chs[0]! };
 }
 
 /** YOLOv5 Detect(nc, anchors) / Segment(nc, anchors, nm, npr): 1x1 convs to na x (nc + 5 + nm), Segment's Proto. */
@@ -531,6 +548,8 @@ export const MODULES: Record<string, ModuleSpec> = {
     row: (ctx) =>
       anchorBased(ctx) ? anchorHead(ctx, false) : head(ctx, (o) => detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o)),
   },
+  DDetect: { row: (ctx) => yolov9Head(ctx, false) },
+  DualDDetect: { row: (ctx) => yolov9Head(ctx, true) },
   v10Detect: {
     row: (ctx) => ({ out: detect(ctx.b, ctx.name, ctx.ins, ctx.chs, detectOptions(ctx, true)), c: ctx.chs[0]! }),
   },
