@@ -3,11 +3,12 @@
 // every test file under test/ into out/test/, and (with --editors) the extension-host suite
 // that real VS Code loads into out/editors/. The web bundles are built for the browser
 // platform and fail the build if any Node module leaks into them. The Node bundles in dist/
-// load the readers' rarely used third-party modules from dist/lazy/ on first use (below).
+// load the readers' rarely used third-party modules and our own rarely used front-ends (ONNX,
+// Keras / TensorFlow.js) from dist/lazy/ on first use (below).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { createRequire, isBuiltin } from 'node:module';
+import { join, relative, resolve, sep } from 'node:path';
 import { TEXT_LOADERS } from './tools/loaders.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -78,6 +79,93 @@ const lazyChunks = await esbuild.build({
 });
 if (lazyChunks.errors.length) process.exit(1);
 const requireFromHere = createRequire(import.meta.url);
+
+// Our own code that only some files need loads the same way: the ONNX front-end's decoder
+// and lowering (.onnx), the Keras lowering with the TensorFlow.js reader (Keras / TF.js
+// .json, .keras). A chunk holds only the files its `files` matches; every other module it
+// imports (core/, the formats' shared helpers, the stand-ins above) is the bundle's own
+// instance, handed to the chunk when it loads, so no module, with its caches, classes or
+// constants, exists twice in a process. The bundles reach a chunk's files only through its
+// `entries` (the build fails otherwise), each a stand-in like those above.
+const OWN_CHUNKS = {
+  onnxFormat: {
+    entries: ['server/src/formats/onnx/decode.ts', 'server/src/formats/onnx/lower.ts'],
+    files: /\/server\/src\/formats\/onnx\/(?!index\.ts$)[^/]+\.ts$/,
+  },
+  kerasFormat: {
+    entries: ['server/src/formats/keras/lower.ts', 'server/src/formats/tfjs/index.ts'],
+    files: /\/server\/src\/formats\/(keras\/lower|tfjs\/[^/]+)\.ts$/,
+  },
+};
+/** Where a chunk finds the bundle's modules while it loads: set for the chunk's `require` only. */
+const CHUNK_IMPORTS = "Symbol.for('layerlint.chunkImports')";
+const RESOLVING = Symbol('resolving');
+/** The file `a` (an onResolve argument) resolves to, by esbuild's own rules. */
+async function resolvedPath(build, a) {
+  const r = await build.resolve(a.path, {
+    kind: a.kind,
+    importer: a.importer,
+    resolveDir: a.resolveDir,
+    pluginData: RESOLVING,
+  });
+  // Forward slashes on every platform: the chunks' `files` and import keys are written so.
+  return r.errors.length ? undefined : r.path.split(sep).join('/');
+}
+/** The chunk's build: its files bundled, every other import read from the bundle that loads it. */
+function chunkBuild(name, chunk) {
+  const imports = new Set();
+  const plugin = {
+    name: 'chunk-imports',
+    setup(build) {
+      build.onResolve({ filter: /^chunk-entry:/ }, () => ({ path: name, namespace: 'chunk-entry' }));
+      build.onLoad({ filter: /.*/, namespace: 'chunk-entry' }, () => ({
+        contents: chunk.entries.map((e, i) => `export * as e${i} from ${JSON.stringify(`./${e}`)};`).join('\n'),
+        resolveDir: process.cwd(),
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /.*/ }, async (a) => {
+        if (a.pluginData === RESOLVING || a.namespace === 'chunk-entry' || isBuiltin(a.path)) return undefined;
+        const path = await resolvedPath(build, a);
+        if (!path || chunk.files.test(path)) return undefined;
+        // A package by its name, a file by its path from the repository (`./server/src/…`).
+        const key = path.includes('/node_modules/')
+          ? a.path
+          : `./${relative(process.cwd(), path).split(sep).join('/')}`;
+        imports.add(key);
+        return { path: key, namespace: 'chunk-import' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'chunk-import' }, (a) => ({
+        contents: [
+          `const imports = globalThis[${CHUNK_IMPORTS}];`,
+          `if (!imports || !(${JSON.stringify(a.path)} in imports))`,
+          `  throw new Error(${JSON.stringify(`dist/lazy/${name}.js runs inside a LayerLint bundle, which hands it ${a.path}`)});`,
+          `module.exports = imports[${JSON.stringify(a.path)}];`,
+        ].join('\n'),
+        loader: 'js',
+      }));
+    },
+  };
+  return { imports, plugin };
+}
+const ownChunks = await Promise.all(
+  Object.entries(OWN_CHUNKS).map(async ([name, chunk]) => {
+    const { imports, plugin } = chunkBuild(name, chunk);
+    const [built, names] = await Promise.all([
+      esbuild.build({
+        ...common,
+        entryPoints: { [name]: `chunk-entry:${name}` },
+        outdir: 'dist/lazy',
+        plugins: [plugin],
+      }),
+      // Each entry's export names, for its stand-in (type-only exports are gone by then).
+      esbuild.build({ entryPoints: chunk.entries, format: 'esm', write: false, metafile: true, outdir: 'dist/lazy' }),
+    ]);
+    if (built.errors.length || names.errors.length) process.exit(1);
+    const exportsOf = new Map(Object.values(names.metafile.outputs).map((o) => [o.entryPoint, o.exports]));
+    return [name, { ...chunk, imports: [...imports].sort(), exportsOf }];
+  }),
+).then(Object.fromEntries);
+
 /** The stand-in module for `name`: its export names, each a getter on the chunk (loaded once). */
 function standIn(name) {
   const names = Object.keys(requireFromHere(resolve(`dist/lazy/${name}.js`)));
@@ -89,6 +177,52 @@ function standIn(name) {
     `  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
   ].join('\n');
 }
+/**
+ * What an own chunk's entry resolves to in a bundle: an ES module that imports the bundle's
+ * instances of every module the chunk takes from it, hands them to the chunk's loader
+ * (`own-chunk:NAME`, which requires the chunk on first use) and re-exports the entry's names
+ * as getters (`own-chunk-exports:NAME:INDEX`). Only the two CommonJS parts are wrapped by
+ * esbuild; the shared modules stay plain ES modules of the bundle.
+ */
+const ownChunkModules = {
+  entry(name, index) {
+    const { imports } = ownChunks[name];
+    return [
+      ...imports.map((key, i) => `import * as i${i} from ${JSON.stringify(key)};`),
+      `import { provide } from ${JSON.stringify(`own-chunk:${name}`)};`,
+      `provide({ ${imports.map((key, i) => `${JSON.stringify(key)}: i${i}`).join(', ')} });`,
+      `export * from ${JSON.stringify(`own-chunk-exports:${name}:${index}`)};`,
+    ].join('\n');
+  },
+  loader(name) {
+    return [
+      `let imports, loaded;`,
+      `exports.provide = (modules) => { imports = modules; };`,
+      `exports.load = () => {`,
+      `  if (loaded) return loaded;`,
+      `  globalThis[${CHUNK_IMPORTS}] = imports;`,
+      `  try { return (loaded = require(${JSON.stringify(`./lazy/${name}.js`)})); }`,
+      `  finally { delete globalThis[${CHUNK_IMPORTS}]; }`,
+      `};`,
+    ].join('\n');
+  },
+  exports(name, index) {
+    const chunk = ownChunks[name];
+    const names = chunk.exportsOf.get(chunk.entries[index]);
+    return [
+      `const { load } = require(${JSON.stringify(`own-chunk:${name}`)});`,
+      `Object.defineProperty(exports, '__esModule', { value: true });`,
+      `for (const name of ${JSON.stringify(names)})`,
+      `  Object.defineProperty(exports, name, { enumerable: true, get: () => load().e${index}[name] });`,
+    ].join('\n');
+  },
+};
+/** Whether relative import `a` can resolve to a chunk's file: only those go through esbuild's resolver twice. */
+function mayReachChunk(a) {
+  const p = join(a.resolveDir, a.path).split(sep).join('/');
+  const candidates = [p, `${p}.ts`, `${p}/index.ts`, p.replace(/\.js$/, '.ts')];
+  return Object.values(OWN_CHUNKS).some((c) => candidates.some((f) => c.files.test(f)));
+}
 const lazyLoad = {
   name: 'lazy-load',
   setup(build) {
@@ -97,6 +231,36 @@ const lazyLoad = {
     build.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: standIn(a.path), loader: 'js' }));
     // The chunk itself is read at run time, next to the bundle that requires it.
     build.onResolve({ filter: /^\.\/lazy\//, namespace: 'lazy' }, (a) => ({ path: a.path, external: true }));
+    build.onResolve({ filter: /^\.\/lazy\//, namespace: 'own-chunk' }, (a) => ({ path: a.path, external: true }));
+
+    build.onResolve({ filter: /^own-chunk(-exports)?:/ }, (a) => ({ path: a.path, namespace: 'own-chunk' }));
+    build.onLoad({ filter: /.*/, namespace: 'own-chunk' }, (a) => {
+      const [kind, name, index] = a.path.split(':');
+      const contents =
+        kind === 'own-chunk' ? ownChunkModules.loader(name) : ownChunkModules.exports(name, Number(index));
+      return { contents, loader: 'js' };
+    });
+    build.onResolve({ filter: /^\.\.?\// }, async (a) => {
+      if (a.pluginData === RESOLVING || a.namespace !== 'file' || !mayReachChunk(a)) return undefined;
+      const path = await resolvedPath(build, a);
+      const hit = path && Object.entries(ownChunks).find(([, c]) => c.files.test(path));
+      if (!hit) return undefined;
+      const [name, chunk] = hit;
+      const index = chunk.entries.findIndex((e) => path.endsWith(`/${e}`));
+      if (index < 0)
+        return {
+          errors: [
+            {
+              text: `${a.importer} imports ${path}, which is inside dist/lazy/${name}.js but not an entry of it (esbuild.mjs, OWN_CHUNKS)`,
+            },
+          ],
+        };
+      return { path: `${name}:${index}`, namespace: 'own-chunk-entry' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'own-chunk-entry' }, (a) => {
+      const [name, index] = a.path.split(':');
+      return { contents: ownChunkModules.entry(name, Number(index)), resolveDir: process.cwd(), loader: 'js' };
+    });
   },
 };
 

@@ -209,7 +209,7 @@ test('a bad profile: one message per bad field, no profile', () => {
   });
   assert.equal(bad.profile, undefined);
   assert.deepEqual(bad.errors, [
-    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, efficiency, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, opWork, channelGranularity, minChannels, acceleratorOps, sources)",
+    "unknown field 'extra' (id, summary, precision, bytesPerElement, batch, rates, bytesPerMs, cacheBytes, cacheBytesPerMs, paramCacheBytes, efficiency, kernelMs, stridedDepthwise, fuses, fusedActivations, activationKernels, activationWork, opWork, channelGranularity, minChannels, acceleratorOps, sources)",
     "id: 'xeon-1t' is a built-in target; give the profile a name of its own",
     'rates.dense: expected a positive number per ms',
     'rates.depthwise: expected a positive number per ms',

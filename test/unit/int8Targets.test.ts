@@ -1,11 +1,14 @@
 // The int8 and NPU targets (docs/latency.md, issue #14): channel counts round up to 16 on the
 // int8 CPU core and to 32, with at least 32, on the Edge TPU, in the estimate and in
 // channels-not-multiple-of-8; int8 counts one byte per element in memory figures; a profile
-// file's minChannels is checked.
+// file's minChannels is checked; weights past an accelerator's parameter memory stream from the host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeSource } from '../../server/src/engine/analyzeSource';
 import { bandwidth, parseTargetProfile, targetProfile, type TargetProfile } from '../../server/src/core/targets';
+import { makeFeatureDoc } from '../../server/src/lsp/features/context';
+import { hover } from '../../server/src/lsp/features/hover';
+import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 
 const profile = (id: string) => targetProfile(id) as TargetProfile;
 const analyse = (text: string, target?: string) => analyzeSource(text, 'n.layers', target ? { target } : {});
@@ -74,4 +77,54 @@ test('a profile file’s minChannels: a whole multiple of channelGranularity, ke
   ]);
   const { minChannels: _, ...without } = base;
   assert.equal(parseTargetProfile(without).profile!.minChannels, undefined);
+});
+
+test('paramCacheBytes: weights fill the parameter memory in the order layers run; the rest stream from the host', () => {
+  // a: 10 × 50 + 50 = 550 weights; b: 50 × 20 + 20 = 1,020; c: 20 × 5 + 5 = 105. At 1 byte each
+  // in 1,000 bytes: a fits, 450 of b's fit and 570 stream, all of c streams.
+  const npu: TargetProfile = { ...profile('edgetpu-int8'), id: 'npu', paramCacheBytes: 1000 };
+  const text = 'input 1x1x10\na: fc 50\nb: fc 20\nc: fc 5\n';
+  const run = (p: TargetProfile) =>
+    analyzeSource(text, 'n.layers', { profiles: [p], target: 'npu' }).analysis.latency()!;
+  const est = run(npu);
+  const kernel = (i: number) => {
+    const k = est.layers[i];
+    assert.ok(k?.runs === 'kernel');
+    return k;
+  };
+  assert.equal(kernel(0).streamed, undefined);
+  assert.deepEqual(kernel(1).streamed, { bytes: 570, ms: 570 / npu.bytesPerMs });
+  assert.deepEqual(kernel(2).streamed, { bytes: 105, ms: 105 / npu.bytesPerMs });
+  // Streamed weights leave the working set and add their transfer after the roofline.
+  const { paramCacheBytes: _, ...unbounded } = npu;
+  const all = run(unbounded);
+  const b = all.layers[1]!;
+  assert.ok(b.runs === 'kernel');
+  assert.equal(b.streamed, undefined);
+  assert.equal(kernel(1).bytes, b.bytes - 570);
+  assert.ok(
+    Math.abs(kernel(1).ms - (Math.max(kernel(1).computeMs, kernel(1).memoryMs) + npu.kernelMs + 570 / npu.bytesPerMs)) <
+      1e-12,
+  );
+  assert.ok(est.totalMs > all.totalMs);
+  // Checked in a profile file.
+  assert.deepEqual(parseTargetProfile({ ...npu, paramCacheBytes: 0.5 }).errors, [
+    'paramCacheBytes: expected a positive whole number of bytes',
+  ]);
+  assert.equal(parseTargetProfile(JSON.parse(JSON.stringify(npu))).profile!.paramCacheBytes, 1000);
+});
+
+test('edgetpu-int8: a network whose weights exceed the 8 MB streams the rest, and the hover says how much', () => {
+  // 3,000 × 3,000 weights (9 MB at int8) in one fc: 8,388,608 bytes fit, the rest streams.
+  const text = 'target edgetpu-int8\ninput 1x1x3000\na: fc 3000 bias=false\n';
+  const est = analyse(text).analysis.latency()!;
+  const k = est.layers[0]!;
+  assert.ok(k.runs === 'kernel');
+  assert.equal(k.streamed!.bytes, 9_000_000 - 8_388_608);
+  assert.equal(k.dominant, 'memory');
+  const doc = makeFeatureDoc(analyse(text), 'file:///n.layers', 1, DEFAULT_SETTINGS);
+  const md = (hover(doc, { line: 2, character: 4 })!.contents as { value: string }).value;
+  assert.match(md, /\+ overhead \+ streamed weights \/ host bandwidth/);
+  assert.match(md, /\+ 0\.0300 ms \+ 611\.4KB \/ 500\.0KB\/ms/);
+  assert.match(md, /611\.4KB of its weights do not fit `edgetpu-int8`'s 8\.39MB of parameter memory/);
 });

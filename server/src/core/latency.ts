@@ -7,7 +7,9 @@
 // rounded up to the profile's granularity (and a strided depthwise conv's MACs times the
 // profile's `stridedDepthwise`), and bytes are its inputs, output and weights at the
 // profile's precision, moved at the profile's cache bandwidth when they fit its cache
-// (cacheBytes), else at its memory bandwidth. A BN, scale or activation that the profile fuses into the layer before
+// (cacheBytes), else at its memory bandwidth. On an accelerator with a parameter memory
+// (paramCacheBytes), the weights of the weighted layers fill it in the order they run, and
+// the weights past it stream from the host: t += streamed bytes / bandwidth. A BN, scale or activation that the profile fuses into the layer before
 // it costs nothing of its own; an activation the profile runs as n kernels (activationKernels)
 // costs n kernels of its size, each doing the activation's work per element (activationWork); LRN
 // and pooling do opWork element operations per counted one. A layer that cannot be estimated (no shape, an op whose work
@@ -42,9 +44,16 @@ export interface KernelLatency {
   /** The fraction of the kind's rate the kernel runs at (the profile's efficiency at its GEMM shape; else 1). */
   efficiency: number;
   bytes: number;
+  /** The bandwidth `bytes` move at, in bytes per ms: the cache's when the working set fits it. */
+  bytesPerMs: number;
   computeMs: number;
   memoryMs: number;
   overheadMs: number;
+  /**
+   * With a profile's `paramCacheBytes`: the layer's weights that do not fit the accelerator's
+   * parameter memory and stream from the host on every inference, and their time.
+   */
+  streamed?: { bytes: number; ms: number };
   ms: number;
   dominant: Dominant;
 }
@@ -74,17 +83,23 @@ export interface LatencyEstimate {
   hostFrom?: number;
 }
 
-/** The roofline of one kernel on the target; a conv's `gemm` shape sets the rate's efficiency. */
+/**
+ * The roofline of one kernel on the target; a conv's `gemm` shape sets the rate's efficiency.
+ * `workingSet` (default: `bytes`) decides whether they move at the cache's bandwidth: weights
+ * resident in an accelerator's parameter memory are moved but take no room there.
+ */
 export function kernelLatency(
   t: TargetProfile,
   kind: RateKind,
   work: number,
   bytes: number,
   gemm?: GemmShape,
+  workingSet = bytes,
 ): KernelLatency {
   const efficiency = gemm ? gemmEfficiency(t, kind, gemm.pixels, gemm.depth) : 1;
   const computeMs = work / (t.rates[kind] * efficiency);
-  const memoryMs = bytes / bandwidth(t, bytes);
+  const bytesPerMs = bandwidth(t, workingSet);
+  const memoryMs = bytes / bytesPerMs;
   const overheadMs = t.kernelMs;
   const roof = Math.max(computeMs, memoryMs);
   const dominant: Dominant = overheadMs >= roof ? 'overhead' : computeMs >= memoryMs ? 'compute' : 'memory';
@@ -94,6 +109,7 @@ export function kernelLatency(
     ...(gemm ? { gemm } : {}),
     efficiency,
     bytes,
+    bytesPerMs,
     computeMs,
     memoryMs,
     overheadMs,
@@ -125,7 +141,9 @@ const NOT_ESTIMATED = new Set<Layer['op']['kind']>(['detections', 'roipool', 'un
 
 /**
  * The kernel of one weighted layer (conv, dwconv, deconv, fc, attention) on the target, for a
- * batch of `batch`; `perImageMacs` is its MACs for one image.
+ * batch of `batch`; `perImageMacs` is its MACs for one image. `streamedParams` of its
+ * `params` stream from the host (a profile's `paramCacheBytes` is full): they leave the
+ * working set and add their transfer at bytesPerMs.
  */
 export function weightedKernel(
   t: TargetProfile,
@@ -135,6 +153,7 @@ export function weightedKernel(
   perImageMacs: number,
   params: number,
   batch: number,
+  streamedParams = 0,
 ): KernelLatency {
   const g = t.channelGranularity;
   const op = layer.op;
@@ -172,8 +191,19 @@ export function weightedKernel(
       kind = 'dense';
       pad = channelFactor(t, co);
   }
-  const bytes = (batch * (inputs.reduce((n, s) => n + elems(s), 0) + elems(out)) + params) * t.bytesPerElement;
-  return kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes, gemm);
+  const activations = batch * (inputs.reduce((n, s) => n + elems(s), 0) + elems(out)) * t.bytesPerElement;
+  const bytes = activations + (params - streamedParams) * t.bytesPerElement;
+  // With a parameter memory, the weights it holds stay there: only the activations need room in the cache.
+  const workingSet = t.paramCacheBytes === undefined ? bytes : activations;
+  const k = kernelLatency(t, kind, perImageMacs * pad * batch * stridedWork(t, kind, strided), bytes, gemm, workingSet);
+  if (streamedParams > 0) {
+    const streamedBytes = streamedParams * t.bytesPerElement;
+    const streamMs = streamedBytes / t.bytesPerMs;
+    if (streamMs > Math.max(k.computeMs, k.memoryMs, k.overheadMs)) k.dominant = 'memory';
+    k.streamed = { bytes: streamedBytes, ms: streamMs };
+    k.ms += streamMs;
+  }
+  return k;
 }
 
 const WEIGHTED = new Set<Layer['op']['kind']>(['conv', 'dwconv', 'deconv', 'fc', 'linear', 'attention', 'matmul']);
@@ -194,10 +224,15 @@ export function estimateLatency(
   let totalMs = 0;
   let complete = analysisComplete;
   let hostFrom: number | undefined;
+  // Parameters placed in the accelerator's parameter memory so far (paramCacheBytes), in elements.
+  const params = {
+    placed: 0,
+    capacity: t.paramCacheBytes === undefined ? Infinity : t.paramCacheBytes / t.bytesPerElement,
+  };
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
     if (hostFrom === undefined && !runsOnAccelerator(t, l.layer.op)) hostFrom = i;
-    const est = hostFrom === undefined ? layerLatency(t, l, layers, out, consumers, fileBatch, batch) : null;
+    const est = hostFrom === undefined ? layerLatency(t, l, layers, out, consumers, fileBatch, batch, params) : null;
     out[i] = est;
     if (est) totalMs += est.ms;
     else complete = false;
@@ -213,6 +248,7 @@ function layerLatency(
   consumers: Int32Array,
   fileBatch: number,
   batch: number,
+  params: { placed: number; capacity: number },
 ): LayerLatency | null {
   const op = l.layer.op;
   if (!l.inputs || !l.output || NOT_ESTIMATED.has(op.kind)) return null;
@@ -220,8 +256,12 @@ function layerLatency(
   const into = fusedInto(t, l, layers, done, consumers);
   if (into !== undefined) return { runs: 'fused', into, ms: 0 };
   const perImage = (n: number) => n / fileBatch;
-  if (WEIGHTED.has(op.kind))
-    return { runs: 'kernel', ...weightedKernel(t, l.layer, l.inputs, l.output, perImage(l.macs), l.params, batch) };
+  if (WEIGHTED.has(op.kind)) {
+    const cached = Math.min(l.params, Math.max(0, params.capacity - params.placed));
+    params.placed += cached;
+    const kernel = weightedKernel(t, l.layer, l.inputs, l.output, perImage(l.macs), l.params, batch, l.params - cached);
+    return { runs: 'kernel', ...kernel };
+  }
   const moved = batch * (l.inputs.reduce((n, s) => n + elems(s), 0) + elems(l.output)) + l.params;
   // An activation the runtime runs as n kernels (ONNX Runtime: SiLU as Sigmoid and Mul) costs
   // n kernels of its size. Copies (concat, resize, pad, crop, ...) have no element

@@ -55,6 +55,13 @@ export interface TargetProfile {
   /** Bandwidth of a cache-resident working set, in bytes per ms (with cacheBytes). */
   cacheBytesPerMs?: number;
   /**
+   * An accelerator's on-chip memory for parameters, in bytes (the Edge TPU's 8 MB): filled
+   * with the weights of the weighted layers in the order they run; the weights of every layer
+   * past it stream from the host at bytesPerMs on every inference, after the layer's own
+   * roofline time. Without it, weights are bytes of each layer's working set like any other.
+   */
+  paramCacheBytes?: number;
+  /**
    * Per conv kind, the GEMM shape at which it runs at half its rate (small maps, shallow
    * GEMMs); without it, or for a kind it leaves out, every conv of that kind runs at the rate.
    */
@@ -242,6 +249,7 @@ export const TARGETS: readonly TargetProfile[] = [
     bytesPerMs: 0.5e6,
     cacheBytes: 8388608,
     cacheBytesPerMs: 40e6,
+    paramCacheBytes: 8388608,
     kernelMs: 0.03,
     fuses: ['bn', 'scale', 'act'],
     fusedActivations: ['relu', 'relu6'],
@@ -290,7 +298,7 @@ export const TARGETS: readonly TargetProfile[] = [
     ],
     sources: [
       'Coral Edge TPU datasheet and benchmarks (coral.ai/docs/edgetpu/benchmarks): 4 TOPS int8 peak (2 T MACs/s), 8 MB of on-chip SRAM for parameters, USB 3.0 (about 0.5 GB/s in practice) or PCIe Gen2 x1 to the host. Time per inference on the USB Accelerator: MobileNet v1 224 2.4 ms, MobileNet v2 2.6 ms, Inception v1 3.4 ms, SqueezeNet 2.1 ms; ResNet-50 (299) 49 ms and VGG16 296 ms, whose parameters do not fit the 8 MB and stream from the host each inference.',
-      "Rates fitted by hand to those times: GEMM-like convs at 30-40% of peak, depthwise convs at 3% (a systolic array maps one channel per column poorly; Seshadri et al., \"An Evaluation of Edge TPU Accelerators for Convolutional Neural Networks\", IISWC 2022), 30 µs per layer (the time not explained by MACs in the small networks). A layer whose working set fits the 8 MB moves it at on-chip speed, a larger one (VGG's fc6) at USB speed. Not modelled: a network whose parameters together exceed 8 MB while each layer fits (ResNet-50: estimated far below the 49 ms measured). Ops outside Coral's supported-operations list (coral.ai/docs/edgetpu/models-intro: LRN, Mish's softplus, GELU, leaky ReLU, batched matmul, detection post-processing) are not estimated: the compiler maps the graph up to the first of them, which and every op after it run on the host CPU (acceleratorOps). Uncertainty: a factor of 2 per network.",
+      'Rates fitted by hand to those times: GEMM-like convs at 30-40% of peak, depthwise convs at 3% (a systolic array maps one channel per column poorly; Seshadri et al., "An Evaluation of Edge TPU Accelerators for Convolutional Neural Networks", IISWC 2022), 30 µs per layer (the time not explained by MACs in the small networks). Parameters fill the 8 MB in the order layers run (paramCacheBytes); those of later layers stream from the host at USB speed on every inference, which is what makes ResNet-50 (estimated 48.7 ms at 299x299) and VGG16 (280 ms) slow; activations that fit the 8 MB move at on-chip speed. Ops outside Coral\'s supported-operations list (coral.ai/docs/edgetpu/models-intro: LRN, Mish\'s softplus, GELU, leaky ReLU, batched matmul, detection post-processing) are not estimated: the compiler maps the graph up to the first of them, which and every op after it run on the host CPU (acceleratorOps). Uncertainty: a factor of 2 per network.',
       "Only fully int8-quantized TensorFlow Lite models run on it; BN folds into the weights, ReLU and ReLU6 fuse into the conv, logistic, tanh and hard-swish run as ops of their own. Channel granularity 32 with at least 32 channels (issue #14: NPUs want channels in multiples of 32 and at least 32; Google does not publish the array's tile width).",
     ],
   },
@@ -358,6 +366,7 @@ const PROFILE_KEYS = [
   'bytesPerMs',
   'cacheBytes',
   'cacheBytesPerMs',
+  'paramCacheBytes',
   'efficiency',
   'kernelMs',
   'stridedDepthwise',
@@ -447,6 +456,8 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     errors.push('cacheBytesPerMs: expected a positive number of bytes per ms');
   if ((o.cacheBytes === undefined) !== (o.cacheBytesPerMs === undefined))
     errors.push('cacheBytes and cacheBytesPerMs: expected both or neither');
+  if (o.paramCacheBytes !== undefined && !wholePositive(o.paramCacheBytes))
+    errors.push('paramCacheBytes: expected a positive whole number of bytes');
   errors.push(...efficiencyErrors(o.efficiency));
   if (typeof o.kernelMs !== 'number' || !Number.isFinite(o.kernelMs) || o.kernelMs < 0)
     errors.push('kernelMs: expected a non-negative number of ms');
@@ -506,6 +517,7 @@ export function parseTargetProfile(json: unknown): { profile?: TargetProfile; er
     ...(o.cacheBytes !== undefined
       ? { cacheBytes: o.cacheBytes as number, cacheBytesPerMs: o.cacheBytesPerMs as number }
       : {}),
+    ...(o.paramCacheBytes !== undefined ? { paramCacheBytes: o.paramCacheBytes as number } : {}),
     ...(o.efficiency !== undefined ? { efficiency: o.efficiency as Partial<Record<GemmKind, HalfRate>> } : {}),
     kernelMs: o.kernelMs as number,
     ...(o.stridedDepthwise !== undefined ? { stridedDepthwise: o.stridedDepthwise as number } : {}),

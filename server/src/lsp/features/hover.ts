@@ -14,7 +14,6 @@ import { dscSavings, isSeparableCandidate } from '../../core/rules';
 import { ms } from '../../core/latency';
 import type { PeakMemory } from '../../core/memory';
 import { fmt } from '../../core/shapes';
-import { bandwidth } from '../../core/targets';
 import { markdownCode, markdownText } from '../../core/safeText';
 import { layersAt, toRange, type FeatureDoc } from './context';
 import { layersMeasuredMs, measuredWhere, networkMeasured } from './measured';
@@ -138,13 +137,21 @@ function latencyLines(doc: FeatureDoc, l: LayerResult): string[] {
   const rate = slower
     ? `(${compact(t.rates[e.kind])}/ms × ${e.efficiency.toPrecision(2)})`
     : `${compact(t.rates[e.kind])}/ms`;
+  // Weights past the accelerator's parameter memory stream from the host on every inference.
+  const s = e.streamed;
+  const stream = s ? ' + streamed weights / host bandwidth' : '';
   return [
     `**Latency** on ${id}: ~${ms(e.ms)} (estimated, ${e.dominant} dominates)`,
     slower
-      ? `t = max(work / (rate_${e.kind} × efficiency), bytes / bandwidth) + overhead; efficiency at ${compact(slower.pixels)} output pixels, GEMM depth ${compact(slower.depth)}`
-      : `t = max(work / rate_${e.kind}, bytes / bandwidth) + overhead`,
-    `= max(${compact(e.work)} / ${rate}, ${compact(e.bytes)}B / ${compact(bandwidth(t, e.bytes))}B/ms) + ${ms(e.overheadMs)}`,
-    `= max(${ms(e.computeMs)}, ${ms(e.memoryMs)}) + ${ms(e.overheadMs)} = ${ms(e.ms)}`,
+      ? `t = max(work / (rate_${e.kind} × efficiency), bytes / bandwidth) + overhead${stream}; efficiency at ${compact(slower.pixels)} output pixels, GEMM depth ${compact(slower.depth)}`
+      : `t = max(work / rate_${e.kind}, bytes / bandwidth) + overhead${stream}`,
+    `= max(${compact(e.work)} / ${rate}, ${compact(e.bytes)}B / ${compact(e.bytesPerMs)}B/ms) + ${ms(e.overheadMs)}${s ? ` + ${compact(s.bytes)}B / ${compact(t.bytesPerMs)}B/ms` : ''}`,
+    `= max(${ms(e.computeMs)}, ${ms(e.memoryMs)}) + ${ms(e.overheadMs)}${s ? ` + ${ms(s.ms)}` : ''} = ${ms(e.ms)}`,
+    ...(s
+      ? [
+          `${compact(s.bytes)}B of its weights do not fit ${id}'s ${compact(t.paramCacheBytes!)}B of parameter memory (filled in the order layers run) and stream from the host on every inference`,
+        ]
+      : []),
   ];
 }
 
