@@ -122,6 +122,21 @@ export function anchorDetect(b: LayerBuilder, name: string, ins: number[], outpu
   return last;
 }
 
+/**
+ * The YOLOv7 repository's IDetect(nc, anchors, ch): per level ImplicitA (a learned value added to
+ * each input channel), the 1x1 conv with bias to `outputs`, ImplicitM (a learned value multiplying
+ * each output channel).
+ */
+export function implicitDetect(b: LayerBuilder, name: string, ins: number[], outputs: number): number {
+  let last = ins[0]!;
+  ins.forEach((x, k) => {
+    const a = b.add(`${name}.ia.${k}`, 'ImplicitA', { kind: 'scale', bias: false }, [x]);
+    const y = b.conv2d(`${name}.m.${k}`, a, outputs);
+    last = b.add(`${name}.im.${k}`, 'ImplicitM', { kind: 'scale', bias: false }, [y]);
+  });
+  return last;
+}
+
 /** YOLOv5 Proto(c1, c_, c2): Conv 3x3 to c_, nearest upsample x2, Conv 3x3, Conv 1x1 to c2 masks. */
 export function anchorProto(b: LayerBuilder, name: string, x: number, c1: number, cm: number, c2: number): number {
   let y = b.conv(`${name}.cv1`, x, c1, cm, { k: 3 });
