@@ -1,5 +1,5 @@
-// The building blocks of Ultralytics' ultralytics/nn/modules/block.py and conv.py, expanded
-// into IR layers with the same structure, channel arithmetic (int(c2 * e), c1 // 2, ...) and
+// The building blocks of Ultralytics' ultralytics/nn/modules/block.py, conv.py and
+// transformer.py (and the YOLOv7 repository's SPPCSPC and RepConv), expanded into IR layers with the same structure, channel arithmetic (int(c2 * e), c1 // 2, ...) and
 // order of layers as the PyTorch modules, so that parameters and MACs are exactly theirs.
 // Contract: each function takes the input layer index and channel count and returns the
 // output layer index; channel counts the module cannot take (an attention block with fewer

@@ -1,5 +1,6 @@
 // The module table: every module name an Ultralytics model row may use that LayerLint costs
-// exactly, with how parse_model passes it arguments (base modules: args[0] is the output
+// exactly (and the YOLOv5 / YOLOv7 / YOLOv9 repositories' own modules and heads, which their
+// files name in the same format), with how parse_model passes it arguments (base modules: args[0] is the output
 // channels, scaled by the width; repeat modules: the row's repeats become the module's n)
 // and how one copy expands into layers. Contract: a name not in MODULES is not costed (the
 // row lowers to `unknown`); each lowering reads its arguments through RowArgs (validated)
