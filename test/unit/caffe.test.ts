@@ -427,6 +427,18 @@ function checkSeparableFix(text: string) {
   return fixed;
 }
 
+test('a file read before the table of names was reset still gives its fixes: it keeps the names its fields point to', () => {
+  const d = run(GOLDEN);
+  const edits = JSON.stringify(separableFixEdits(d));
+  assert.notEqual(edits, '[]');
+  // Fill the table with 3,000 new field names, then read a file again: that read starts a new
+  // table, whose first names (other than the first file's) take the ids the first file's names had.
+  const names = Array.from({ length: 3000 }, (_, k) => `w${k.toString(36)}`);
+  run(NET.replace('top: "fc"\n', `top: "fc"\n  ${names.map((n) => `${n}: 1`).join('\n  ')}\n`));
+  run(`${names.slice(0, 200).join(': 1\n')}: 1\n${NET}`);
+  assert.equal(JSON.stringify(separableFixEdits(d)), edits);
+});
+
 test('separable quick fix: BatchNorm/Scale/ReLU style, original name keeps its top', () => {
   const fixed = checkSeparableFix(GOLDEN);
   assert.ok(

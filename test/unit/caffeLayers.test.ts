@@ -1,6 +1,7 @@
 // Caffe layer types beyond convolution and pooling (docs/formats/caffe.md, docs/counting.md):
 // Crop, Interp, Permute, Reshape, Flatten axes, Concat along H/W, SSD Normalize, PriorBox and
-// DetectionOutput, ROIPooling, Python; their PyTorch export; and an unknown layer dropped into
+// DetectionOutput, ROIPooling, Python, squeeze-and-excitation (two-bottom Scale, Axpy), SegNet's
+// BN; their PyTorch export; and an unknown layer dropped into
 // the middle of a real network, after which no figure may be presented as exact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -352,4 +353,57 @@ test('axis other than the channels: Convolution, InnerProduct and Scale are unkn
       .map((x) => x.span.start),
     [bad.indexOf('-7 }')],
   );
+});
+
+test('squeeze-and-excitation forms: a two-bottom Scale from axis 0, and Axpy as a product then a sum', () => {
+  // pool (4 x 2 x 16) → global pooling → fc 16 → sigmoid: N x 16, the per-channel scale.
+  const se = `layer { name: "gp" type: "Pooling" bottom: "pool" top: "gp" pooling_param { pool: AVE global_pooling: true } }
+layer { name: "fc" type: "InnerProduct" bottom: "gp" top: "fc" inner_product_param { num_output: 16 } }
+layer { name: "sig" type: "Sigmoid" bottom: "fc" top: "fc" }
+`;
+  const scaled = run(
+    net(
+      `${se}layer { name: "s" type: "Scale" bottom: "pool" bottom: "fc" top: "s" scale_param { axis: 0 bias_term: false } }`,
+    ),
+  );
+  assert.deepEqual(problems(scaled), []);
+  assert.equal(scaled.analysis.complete, true);
+  assert.deepEqual(layer(scaled, 's').output, [4, 2, 16]);
+  assert.equal(layer(scaled, 's').params, 0);
+  assert.equal(layer(scaled, 's').otherOps, 4 * 2 * 16);
+  // Axpy (SENet-caffe): top = a · x + y, as NAME:ax = a · x and NAME = that + y, which writes the top.
+  const axpy = run(
+    net(`${se}layer { name: "ax" type: "Axpy" bottom: "fc" bottom: "pool" bottom: "pool" top: "ax" }
+layer { name: "after" type: "Convolution" bottom: "ax" top: "after" convolution_param { num_output: 8 kernel_size: 1 } }`),
+  );
+  assert.deepEqual(problems(axpy), []);
+  assert.equal(axpy.analysis.complete, true);
+  const product = layer(axpy, 'ax:ax');
+  const sum = layer(axpy, 'ax');
+  assert.deepEqual(
+    [product.output, sum.output],
+    [
+      [4, 2, 16],
+      [4, 2, 16],
+    ],
+  );
+  assert.deepEqual([product.macs, sum.macs, product.params + sum.params], [0, 0, 0]);
+  assert.deepEqual(sum.layer.inputs, [product.layer.index, layer(axpy, 'pool').layer.index]);
+  assert.deepEqual(layer(axpy, 'after').layer.inputs, [sum.layer.index]);
+  const source = exportPyTorch(axpy.analysis).source;
+  assert.match(source, /y\[\d+\] = y\[\d+\] \* y\[\d+\] {2}# ax:ax\n/);
+  assert.match(source, /y\[\d+\] = y\[\d+\] \+ y\[\d+\] {2}# ax\n/);
+  // Two bottoms instead of three: said at the layer, and its top has no shape.
+  const short = run(net('layer { name: "ax" type: "Axpy" bottom: "pool" bottom: "pool" top: "ax" }'));
+  assert.match(
+    short.diagnostics.find((x) => x.code === 'invalid-value')!.message,
+    /Axpy takes three bottoms \(a, x, y\), not 2/,
+  );
+  assert.equal(layer(short, 'ax').output, null);
+});
+
+test("SegNet's BN layer: bn_mode is read without a warning", () => {
+  const d = run(net('layer { name: "bn" type: "BN" bottom: "pool" top: "pool" bn_param { bn_mode: INFERENCE } }'));
+  assert.deepEqual(problems(d), []);
+  assert.equal(layer(d, 'bn').params, 32);
 });

@@ -128,3 +128,34 @@ test('edgetpu-int8: a network whose weights exceed the 8 MB streams the rest, an
   assert.match(md, /\+ 0\.0300 ms \+ 611\.4KB \/ 500\.0KB\/ms/);
   assert.match(md, /611\.4KB of its weights do not fit `edgetpu-int8`'s 8\.39MB of parameter memory/);
 });
+
+test('weights-streamed: once per network, with the bytes, the first layer and the share; silent when the weights fit', () => {
+  const text =
+    'target edgetpu-int8\ninput 1x1x3000\na: fc 1000 bias=false\nb: fc 3000 bias=false\nc: fc 3000 bias=false\n';
+  const doc = analyse(text);
+  const found = doc.diagnostics.filter((d) => d.code === 'weights-streamed');
+  assert.equal(found.length, 1);
+  const est = doc.analysis.latency()!;
+  // a (3 MB) and b (3 MB) fit the 8,388,608 bytes; 2,388,608 of c's 9 MB fit, the rest streams.
+  const streamed = 9_000_000 - 2_388_608;
+  assert.deepEqual(found[0]!.data, {
+    kind: 'streamed',
+    target: 'edgetpu-int8',
+    bytes: streamed,
+    ms: streamed / profile('edgetpu-int8').bytesPerMs,
+    share: streamed / profile('edgetpu-int8').bytesPerMs / est.totalMs,
+    layers: 1,
+    first: 2,
+  });
+  assert.match(
+    found[0]!.message,
+    /6\.61MB of weights do not fit its 8\.39MB of parameter memory .* 1 layer from c on, ~13\.2 ms/,
+  );
+  // The streamed layer is not reported as moving activations.
+  assert.ok(!doc.diagnostics.some((d) => d.code === 'activation-heavy'));
+  // Weights that fit, or a target without a parameter memory: nothing.
+  assert.ok(
+    !analyse(text.replace('c: fc 3000 bias=false\n', '')).diagnostics.some((d) => d.code === 'weights-streamed'),
+  );
+  assert.ok(!analyse(text, 'xeon-1t').diagnostics.some((d) => d.code === 'weights-streamed'));
+});

@@ -141,6 +141,12 @@ export const CODES = {
     severity: 'info',
     summary: 'Layers that are memory-bound on the target moving activations (RegNet).',
   },
+  'weights-streamed': {
+    stage: 'cost',
+    severity: 'info',
+    summary:
+      "Weights that do not fit the target accelerator's parameter memory and stream from the host on every inference.",
+  },
   'fc-heavy': { stage: 'cost', severity: 'info', summary: 'Fully connected layers that hold most of the parameters.' },
   'large-kernel': { stage: 'cost', severity: 'info', summary: 'A kernel larger than 5x5 in a standard convolution.' },
   'channels-not-multiple-of-8': {
@@ -248,6 +254,8 @@ export type DiagnosticData =
     }
   /** Memory-bound kernels on `target` moving `bytes` of activations in `ms` (`share` of the estimate); `layer` null for the network. */
   | { kind: 'activations'; target: string; layer: number | null; ms: number; share: number; bytes: number }
+  /** `bytes` of weights of `layers` layers, from layer `first` on, stream from the host in `ms` (`share` of the estimate) on `target`. */
+  | { kind: 'streamed'; target: string; bytes: number; ms: number; share: number; layers: number; first: number }
   /** `dead` of the `total` depthwise kernels of `layer` are all negligible. */
   | { kind: 'dead-kernels'; layer: string; dead: number; total: number }
   /** `dead` of the `total` channels of the batch norm `layer` have γ ≈ 0. */

@@ -28,7 +28,8 @@ export const activationHeavy: Rule = (analysis, options) => {
   let boundKernels = 0;
   const pct = (x: number) => `${((100 * x) / est.totalMs).toFixed(0)}%`;
   est.layers.forEach((k, i) => {
-    if (k?.runs !== 'kernel' || k.dominant !== 'memory') return;
+    // Memory-bound by its bytes, not by weights streaming from the host (weights-streamed).
+    if (k?.runs !== 'kernel' || k.dominant !== 'memory' || k.memoryMs < k.computeMs) return;
     const l = analysis.layers[i]!;
     const acts = activationBytes(k, l, t.bytesPerElement);
     if (acts <= k.bytes - acts) return;

@@ -18,6 +18,7 @@ import { plainDeepStack } from './plainDeepStack';
 import { separableConv } from './separableConv';
 import type { RuleOptions } from './options';
 import type { Rule } from './types';
+import { weightsStreamed } from './weightsStreamed';
 
 export { dscSavings, isSeparableCandidate } from './separableConv';
 
@@ -26,6 +27,7 @@ const RULES: Rule[] = [
   fuseSeparable,
   latencyShares,
   activationHeavy,
+  weightsStreamed,
   overBudget,
   fcHeavy,
   largeKernel,

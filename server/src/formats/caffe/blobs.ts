@@ -3,7 +3,7 @@
 // file order. Auxiliary blobs (labels, loss outputs, extra inputs) are known but not
 // followed: reading one is quiet; reading a name nobody wrote is an `unknown-name` error.
 import type { Diag } from './fields';
-import type { Scalar } from './parser';
+import type { Document } from './parser';
 
 /** The producer of the network input. */
 export const NETWORK_INPUT = -1;
@@ -23,12 +23,13 @@ export class BlobTable {
     this.aux.add(name);
   }
 
-  /** The layer that wrote `b` last, or undefined (after `unknown-name` unless it is auxiliary). */
-  resolve(b: Scalar): number | undefined {
-    const found = this.producers.get(b.value);
+  /** The layer that wrote the blob named by field `b` last, or undefined (after `unknown-name` unless it is auxiliary). */
+  resolve(doc: Document, b: number): number | undefined {
+    const name = doc.value(b);
+    const found = this.producers.get(name);
     if (found !== undefined) return found;
-    if (!this.aux.has(b.value))
-      this.diag('unknown-name', b.span, `No layer or input writes a blob named '${b.value}' above this layer.`);
+    if (!this.aux.has(name))
+      this.diag('unknown-name', doc.valueSpan(b), `No layer or input writes a blob named '${name}' above this layer.`);
     return undefined;
   }
 }

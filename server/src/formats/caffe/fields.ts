@@ -1,110 +1,100 @@
-// Typed reads of protobuf text-format messages for the Caffe front-end: last-wins scalars,
-// repeated values, numbers, booleans and enums, each bad value reported once as an
-// `invalid-value` diagnostic at the value's span (the caller gets the default instead).
+// Typed reads of protobuf text-format fields for the Caffe front-end: numbers, booleans and
+// enums of scalar fields (last wins for an optional field), each bad value reported once as
+// an `invalid-value` diagnostic at the value's span (the caller gets the default instead).
 import type { Code } from '../../core/diagnostics';
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import type { Field, Message, Scalar } from './parser';
+import { type Document, NUMBER_VALUE } from './parser';
 
 export type Diag = (code: Code, span: Span, message: string) => void;
 
-export function fieldsOf(msg: Message | undefined, name: string): Field[] {
-  return msg ? msg.fields.filter((f) => f.name === name) : [];
-}
-
-/** The first sub-message called `name`. */
-export function sub(msg: Message | undefined, name: string): Message | undefined {
-  if (!msg) return undefined;
-  for (const f of msg.fields) if (f.name === name && f.value.kind === 'message') return f.value;
-  return undefined;
-}
-
-export function scalars(msg: Message | undefined, name: string): Scalar[] {
-  const out: Scalar[] = [];
-  if (msg) for (const f of msg.fields) if (f.name === name && f.value.kind === 'scalar') out.push(f.value);
-  return out;
-}
-
-/** Protobuf semantics for an optional field written twice: the last one wins. */
-export function last(msg: Message | undefined, name: string): Scalar | undefined {
-  if (!msg) return undefined;
-  for (let i = msg.fields.length - 1; i >= 0; i--) {
-    const f = msg.fields[i]!;
-    if (f.name === name && f.value.kind === 'scalar') return f.value;
-  }
-  return undefined;
-}
-
 export class Reader {
-  constructor(private readonly diag: Diag) {}
+  constructor(
+    readonly doc: Document,
+    private readonly diag: Diag,
+  ) {}
+
+  /** A number field's value as `Number` reads its text; NaN for any other field. */
+  private numeric(s: number): number {
+    return this.doc.type(s) === NUMBER_VALUE ? Number(this.doc.value(s)) : NaN;
+  }
 
   /** An integer in [min, LIMITS.maxDimension]; `undefined` (after a diagnostic) when it is not. */
-  int(s: Scalar, min: number, what: string): number | undefined {
-    const v = s.type === 'number' ? Number(s.value) : NaN;
+  int(s: number, min: number, what: string): number | undefined {
+    const v = this.numeric(s);
     if (Number.isInteger(v) && v >= min && v <= LIMITS.maxDimension) return v;
     this.diag(
       'invalid-value',
-      s.span,
-      `${what}: expected an integer from ${min} to ${LIMITS.maxDimension.toLocaleString('en-US')}, found '${s.value}'.`,
+      this.doc.valueSpan(s),
+      `${what}: expected an integer from ${min} to ${LIMITS.maxDimension.toLocaleString('en-US')}, found '${this.doc.value(s)}'.`,
     );
     return undefined;
   }
 
   /** Integer field with a default (`min` may be negative, for axes). */
-  intField(msg: Message | undefined, name: string, def: number, min = 0): number {
-    const s = last(msg, name);
+  intField(msg: number, name: string, def: number, min = 0): number {
+    const s = this.doc.last(msg, name);
     return s ? (this.int(s, min, name) ?? def) : def;
   }
 
   /** Every value of a repeated integer field. */
-  ints(msg: Message | undefined, name: string, min = 0): number[] {
+  ints(msg: number, name: string, min = 0): number[] {
     const out: number[] = [];
-    for (const s of scalars(msg, name)) {
+    for (const s of this.doc.fields(msg, name, true)) {
       const v = this.int(s, min, name);
       if (v !== undefined) out.push(v);
     }
     return out;
   }
 
+  /** A number field's value (a trailing `f` allowed), or NaN. */
+  private float(s: number): number {
+    const { doc } = this;
+    return doc.type(s) === NUMBER_VALUE ? Number(doc.value(s).replace(/[fF]$/, '')) : NaN;
+  }
+
   /** Every value of a repeated number field (a trailing `f` allowed). */
-  numbers(msg: Message | undefined, name: string): number[] {
+  numbers(msg: number, name: string): number[] {
     const out: number[] = [];
-    for (const s of scalars(msg, name)) {
-      const v = s.type === 'number' ? Number(s.value.replace(/[fF]$/, '')) : NaN;
+    for (const s of this.doc.fields(msg, name, true)) {
+      const v = this.float(s);
       if (Number.isFinite(v)) out.push(v);
-      else this.diag('invalid-value', s.span, `${name}: expected a number, found '${s.value}'.`);
+      else
+        this.diag('invalid-value', this.doc.valueSpan(s), `${name}: expected a number, found '${this.doc.value(s)}'.`);
     }
     return out;
   }
 
-  number(msg: Message | undefined, name: string, def: number): number {
-    const s = last(msg, name);
+  number(msg: number, name: string, def: number): number {
+    const s = this.doc.last(msg, name);
     if (!s) return def;
-    const v = s.type === 'number' ? Number(s.value.replace(/[fF]$/, '')) : NaN;
+    const v = this.float(s);
     if (Number.isFinite(v)) return v;
-    this.diag('invalid-value', s.span, `${name}: expected a number, found '${s.value}'.`);
+    this.diag('invalid-value', this.doc.valueSpan(s), `${name}: expected a number, found '${this.doc.value(s)}'.`);
     return def;
   }
 
-  bool(msg: Message | undefined, name: string, def: boolean): boolean {
-    const s = last(msg, name);
+  bool(msg: number, name: string, def: boolean): boolean {
+    const s = this.doc.last(msg, name);
     if (!s) return def;
-    const v = s.value.toLowerCase();
+    const text = this.doc.value(s);
+    const v = text.toLowerCase();
     if (v === 'true' || v === '1' || v === 't') return true;
     if (v === 'false' || v === '0' || v === 'f') return false;
-    this.diag('invalid-value', s.span, `${name}: expected true or false, found '${s.value}'.`);
+    this.diag('invalid-value', this.doc.valueSpan(s), `${name}: expected true or false, found '${text}'.`);
     return def;
   }
 
   /** An enum written as a name or as its number; `names[i]` is the name of value i. */
-  enumField<T extends string>(msg: Message | undefined, name: string, names: readonly T[], def: T): T {
-    const s = last(msg, name);
+  enumField<T extends string>(msg: number, name: string, names: readonly T[], def: T): T {
+    const s = this.doc.last(msg, name);
     if (!s) return def;
-    const byName = names.find((n) => n === s.value.toUpperCase());
+    const text = this.doc.value(s);
+    const byName = names.find((n) => n === text.toUpperCase());
     if (byName) return byName;
-    const i = s.type === 'number' ? Number(s.value) : NaN;
+    const i = this.numeric(s);
     if (Number.isInteger(i) && i >= 0 && i < names.length) return names[i]!;
-    this.diag('invalid-value', s.span, `${name}: expected one of ${names.join(', ')}, found '${s.value}'.`);
+    this.diag('invalid-value', this.doc.valueSpan(s), `${name}: expected one of ${names.join(', ')}, found '${text}'.`);
     return def;
   }
 }

@@ -5,14 +5,14 @@
 // any later one are auxiliary. Records which values hold H and W, for ρ edits.
 import type { Graph, NetworkInput, Span } from '../../core/ir';
 import { type BlobTable, NETWORK_INPUT } from './blobs';
-import { type Diag, fieldsOf, last, type Reader, scalars, sub } from './fields';
-import type { LayerDef } from './layerDefs';
-import type { Message, Scalar } from './parser';
+import type { Diag, Reader } from './fields';
+import { type LayerDef, typeSpan } from './layerDefs';
+import type { Document } from './parser';
 
 export class InputReader {
   found = false;
-  /** The values that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
-  readonly sizeValues: Scalar[] = [];
+  /** The fields that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
+  readonly sizeValues: number[] = [];
 
   constructor(
     private readonly graph: Graph,
@@ -21,7 +21,11 @@ export class InputReader {
     private readonly diag: Diag,
   ) {}
 
-  private set(input: NetworkInput, blob: string | undefined, size: Scalar[]): void {
+  private get doc(): Document {
+    return this.r.doc;
+  }
+
+  private set(input: NetworkInput, blob: string | undefined, size: number[]): void {
     if (this.found) {
       if (blob !== undefined) this.blobs.markAux(blob);
       return;
@@ -34,13 +38,13 @@ export class InputReader {
   }
 
   /** N, C, H, W (or N, C) from dim values; reports a shape of any other length. */
-  private fromDims(dims: Scalar[], span: Span, blob: string | undefined) {
+  private fromDims(dims: number[], span: Span, blob: string | undefined) {
     const v = dims.map((d) => this.r.int(d, 1, 'dim'));
     if (v.some((x) => x === undefined)) return;
     if (v.length !== 4 && v.length !== 2) {
       this.diag(
         'invalid-value',
-        dims[0]?.span ?? span,
+        dims.length ? this.doc.valueSpan(dims[0]!) : span,
         `An input shape needs 4 dims (N, C, H, W), or 2 (N, C); found ${v.length}.`,
       );
       return;
@@ -49,25 +53,28 @@ export class InputReader {
     this.set({ batch: n!, c: c!, h: h ?? 1, w: w ?? 1, span }, blob, dims.length === 4 ? [dims[2]!, dims[3]!] : []);
   }
 
-  /** `input:` blobs of the net, sized by `input_shape` blocks or groups of four `input_dim`. */
-  readTopLevel(root: Message): void {
-    const inputDims = scalars(root, 'input_dim');
-    const inputShapes = fieldsOf(root, 'input_shape');
-    fieldsOf(root, 'input').forEach((f, k) => {
-      const blob = f.value.kind === 'scalar' ? f.value.value : undefined;
+  /** The net's `input:` fields, sized by its `input_shape` fields or groups of four scalar `input_dim`. */
+  readTopLevel(inputFields: number[], inputDims: number[], inputShapes: number[]): void {
+    const { doc } = this;
+    inputFields.forEach((f, k) => {
+      const blob = doc.isMessage(f) ? undefined : doc.value(f);
       const shape = inputShapes[k];
       const span = {
-        start: f.span.start,
-        end: Math.max(f.span.end, shape?.span.end ?? 0, k === 0 ? (inputDims[3]?.span.end ?? 0) : 0),
+        start: doc.start(f),
+        end: Math.max(
+          doc.end(f),
+          shape === undefined ? 0 : doc.end(shape),
+          k === 0 && inputDims.length > 3 ? doc.end(inputDims[3]!) : 0,
+        ),
       };
-      if (shape && shape.value.kind === 'message') this.fromDims(scalars(shape.value, 'dim'), span, blob);
+      if (shape !== undefined && doc.isMessage(shape)) this.fromDims(doc.fields(shape, 'dim', true), span, blob);
       else if (inputDims.length >= 4 * (k + 1) || (k === 0 && inputDims.length === 2))
         this.fromDims(inputDims.slice(4 * k, 4 * k + 4), span, blob);
       else if (blob !== undefined) {
         if (k === 0)
           this.diag(
             'missing-input',
-            f.span,
+            doc.span(f),
             `Input '${blob}' has no size: add four input_dim lines (N, C, H, W) or an input_shape { dim: ... } block.`,
           );
         this.blobs.markAux(blob);
@@ -76,9 +83,9 @@ export class InputReader {
   }
 
   /** H and W from two fields of `msg`, with the values that hold them (for ρ edits). */
-  private sizeOf(msg: Message | undefined, hName: string, wName: string) {
-    const hs = last(msg, hName);
-    const ws = last(msg, wName);
+  private sizeOf(msg: number, hName: string, wName: string) {
+    const hs = this.doc.last(msg, hName);
+    const ws = this.doc.last(msg, wName);
     const h = hs && this.r.int(hs, 1, hName);
     const w = ws && this.r.int(ws, 1, wName);
     return h && w ? { h, w, values: [hs, ws] } : undefined;
@@ -89,8 +96,8 @@ export class InputReader {
    * in the WARP and FIT_LARGE_SIZE_AND_PAD modes; FIT_SMALL_SIZE keeps the aspect ratio, so the
    * size depends on the image and is not an input size.
    */
-  private resizedTo(transform: Message | undefined) {
-    const p = sub(transform, 'resize_param');
+  private resizedTo(transform: number) {
+    const p = this.doc.sub(transform, 'resize_param');
     if (!p) return undefined;
     const modes = ['WARP', 'FIT_SMALL_SIZE', 'FIT_LARGE_SIZE_AND_PAD'] as const;
     if (this.r.enumField(p, 'resize_mode', modes, 'WARP') === 'FIT_SMALL_SIZE') return undefined;
@@ -100,43 +107,44 @@ export class InputReader {
   /** An Input or Data-style layer; its first top is the network input when it says its size. */
   readLayer(d: LayerDef): void {
     this.readLayerSize(d);
-    for (const t of d.tops.slice(1)) this.blobs.markAux(t.value);
+    for (const t of d.tops.slice(1)) this.blobs.markAux(this.doc.value(t));
   }
 
   private readLayerSize(d: LayerDef) {
-    const { r } = this;
-    const shape = sub(sub(d.msg, 'input_param'), 'shape') ?? sub(sub(d.msg, 'dummy_data_param'), 'shape');
-    const span = d.field.span;
-    const top = d.tops[0]?.value;
-    if (shape) return this.fromDims(scalars(shape, 'dim'), span, top);
-    const mem = sub(d.msg, 'memory_data_param');
+    const { r, doc } = this;
+    let shape = doc.sub(doc.sub(d.field, 'input_param'), 'shape');
+    if (!shape) shape = doc.sub(doc.sub(d.field, 'dummy_data_param'), 'shape');
+    const span = doc.span(d.field);
+    const top = d.tops.length ? doc.value(d.tops[0]!) : undefined;
+    if (shape) return this.fromDims(doc.fields(shape, 'dim', true), span, top);
+    const mem = doc.sub(d.field, 'memory_data_param');
     if (mem) {
       const c = r.intField(mem, 'channels', 0, 1),
         h = r.intField(mem, 'height', 0, 1),
         w = r.intField(mem, 'width', 0, 1);
       if (c && h && w)
         return this.set({ batch: r.intField(mem, 'batch_size', 1, 1), c, h, w, span }, top, [
-          last(mem, 'height')!,
-          last(mem, 'width')!,
+          doc.last(mem, 'height'),
+          doc.last(mem, 'width'),
         ]);
     }
     // Data layers: the crop (or resize) is the network input; 3 channels; data_param.batch_size
     // is the loader's mini-batch, not the deployed batch, so the net is analysed per image.
-    const transform = sub(d.msg, 'transform_param');
-    const crop = last(transform, 'crop_size');
+    const transform = doc.sub(d.field, 'transform_param');
+    const crop = doc.last(transform, 'crop_size');
     if (crop) {
       const side = r.int(crop, 1, 'crop_size');
       if (side) return this.set({ batch: 1, c: 3, h: side, w: side, span }, top, [crop]);
     }
     const resized = crop
       ? undefined
-      : (this.resizedTo(transform) ?? this.sizeOf(sub(d.msg, 'image_data_param'), 'new_height', 'new_width'));
+      : (this.resizedTo(transform) ?? this.sizeOf(doc.sub(d.field, 'image_data_param'), 'new_height', 'new_width'));
     if (resized) return this.set({ batch: 1, c: 3, h: resized.h, w: resized.w, span }, top, resized.values);
     if (!this.found)
       this.diag(
         'missing-input',
-        d.typeField?.span ?? d.field.nameSpan,
-        `This ${d.type?.value ?? 'data'} layer does not say the input size: add transform_param { crop_size: ... } or an Input layer with input_param { shape { dim: ... } }.`,
+        typeSpan(doc, d),
+        `This ${d.typeText ?? 'data'} layer does not say the input size: add transform_param { crop_size: ... } or an Input layer with input_param { shape { dim: ... } }.`,
       );
     if (top !== undefined) this.blobs.markAux(top);
   }

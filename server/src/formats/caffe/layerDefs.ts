@@ -1,27 +1,31 @@
 // The layer blocks of a parsed Caffe net and which of them make up the TEST (deploy) net:
 // each `layer { }` / legacy `layers { }` with its name, type, bottoms and tops; TRAIN-only
 // layers that have a TEST twin are dropped; a solver definition is not a net at all.
-import { fieldsOf, scalars } from './fields';
 import { internalized } from './lexer';
-import type { Document, Field, Message, Scalar } from './parser';
+import { type Document, NONE, ROOT } from './parser';
 
+/** A layer block; its fields are field numbers of the document (NONE when absent). */
 export interface LayerDef {
-  /** The `layer { ... }` (or legacy `layers { ... }`) field. */
-  field: Field;
-  msg: Message;
+  /** The `layer { ... }` (or legacy `layers { ... }`) field, a message. */
+  field: number;
   legacy: boolean;
-  name?: Scalar;
-  nameField?: Field;
-  type?: Scalar;
-  typeField?: Field;
+  /** The last scalar `name` field. */
+  name: number;
+  /** Its value, or undefined without one. */
+  nameText: string | undefined;
+  /** The last scalar `type` field. */
+  type: number;
+  /** Its value as written, or undefined without one. */
+  typeText: string | undefined;
   /** Normalised type: lower case, no underscores (`INNER_PRODUCT` → `innerproduct`). */
   key: string;
-  bottoms: Scalar[];
-  tops: Scalar[];
+  /** The scalar `bottom` and `top` fields. */
+  bottoms: number[];
+  tops: number[];
   /** Whether the block has an `include` or `exclude` field. */
   phased: boolean;
   /** The fields that are not fields of every layer (LAYER_FIELDS): its `*_param` block, or unknown ones. */
-  ownFields: Field[];
+  ownFields: number[];
 }
 
 function normaliseType(type: string): string {
@@ -75,28 +79,33 @@ const SOLVER_FIELDS = new Set([
   'test_iter',
 ]);
 
+/** Where a message about a layer's settings points: its type field, else its keyword. */
+export const typeSpan = (doc: Document, d: LayerDef) => (d.type ? doc.span(d.type) : doc.nameSpan(d.field));
+
 /** A solver definition (solver.prototxt) is not a net: it gets no layers and no diagnostics. */
-export function isSolver(root: Message): boolean {
-  return (
-    !root.fields.some((f) => NET_FIELDS.has(f.name) && f.name !== 'name') &&
-    root.fields.some((f) => SOLVER_FIELDS.has(f.name))
-  );
+export function isSolver(doc: Document): boolean {
+  let solver = false;
+  for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {
+    const name = doc.name(f);
+    if (name !== 'name' && NET_FIELDS.has(name)) return false;
+    solver ||= SOLVER_FIELDS.has(name);
+  }
+  return solver;
 }
 
-function phasesOf(msg: Message, name: 'include' | 'exclude'): string[] {
-  return fieldsOf(msg, name).flatMap((f) =>
-    f.value.kind === 'message' ? scalars(f.value, 'phase').map((s) => s.value.toUpperCase()) : [],
-  );
+function phasesOf(doc: Document, msg: number, name: 'include' | 'exclude'): string[] {
+  return doc
+    .fields(msg, name)
+    .flatMap((f) => (doc.isMessage(f) ? doc.fields(f, 'phase', true).map((s) => doc.value(s).toUpperCase()) : []));
 }
 
 /** Whether a layer takes part only in training: `include { phase: TRAIN }` or `exclude { phase: TEST }`. */
-function trainOnly(d: LayerDef): boolean {
+function trainOnly(doc: Document, d: LayerDef): boolean {
   if (!d.phased) return false;
-  const msg = d.msg;
-  const inc = phasesOf(msg, 'include');
+  const inc = phasesOf(doc, d.field, 'include');
   return (
     (inc.length > 0 && inc.every((p) => p === 'TRAIN' || p === '0')) ||
-    phasesOf(msg, 'exclude').some((p) => p === 'TEST' || p === '1')
+    phasesOf(doc, d.field, 'exclude').some((p) => p === 'TEST' || p === '1')
   );
 }
 
@@ -119,43 +128,42 @@ function keyOf(type: string): string {
 
 export function layerDefs(doc: Document): LayerDef[] {
   const defs: LayerDef[] = [];
-  for (const f of doc.root.fields) {
-    if ((f.name !== 'layer' && f.name !== 'layers') || f.value.kind !== 'message') continue;
-    const msg = f.value;
+  for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {
+    const keyword = doc.name(f);
+    if ((keyword !== 'layer' && keyword !== 'layers') || !doc.isMessage(f)) continue;
     // One pass over the fields: the last `name` and `type` (last wins), every `bottom` and
     // `top`, whether a phase is given, and the fields validation looks at.
-    let nameField: Field | undefined;
-    let typeField: Field | undefined;
+    let name = NONE;
+    let type = NONE;
     let phased = false;
-    const bottoms: Scalar[] = [];
-    const tops: Scalar[] = [];
-    const ownFields: Field[] = [];
+    const bottoms: number[] = [];
+    const tops: number[] = [];
+    const ownFields: number[] = [];
     // The names most fields have first: interned, they compare by reference, before the Set's hash lookup.
-    for (const x of msg.fields) {
-      const name = x.name;
-      const scalar = x.value.kind === 'scalar';
-      if (name === 'bottom') {
-        if (scalar) bottoms.push(x.value);
-      } else if (name === 'top') {
-        if (scalar) tops.push(x.value);
-      } else if (name === 'name') {
-        if (scalar) nameField = x;
-      } else if (name === 'type') {
-        if (scalar) typeField = x;
-      } else if (name === 'include' || name === 'exclude') phased = true;
-      else if (!LAYER_FIELDS.has(name)) ownFields.push(x);
+    for (let x = f + 1, xEnd = doc.after(f); x < xEnd; x = doc.after(x)) {
+      const field = doc.name(x);
+      const scalar = !doc.isMessage(x);
+      if (field === 'bottom') {
+        if (scalar) bottoms.push(x);
+      } else if (field === 'top') {
+        if (scalar) tops.push(x);
+      } else if (field === 'name') {
+        if (scalar) name = x;
+      } else if (field === 'type') {
+        if (scalar) type = x;
+      } else if (field === 'include' || field === 'exclude') phased = true;
+      else if (!LAYER_FIELDS.has(field)) ownFields.push(x);
     }
     // Every property in one literal, in one order: all blocks share one object shape.
-    const type = typeField?.value as Scalar | undefined;
+    const typeText = type ? doc.value(type) : undefined;
     defs.push({
       field: f,
-      msg,
-      legacy: f.name === 'layers',
-      name: nameField?.value as Scalar | undefined,
-      nameField,
+      legacy: keyword === 'layers',
+      name,
+      nameText: name ? doc.value(name) : undefined,
       type,
-      typeField,
-      key: type ? keyOf(type.value) : '',
+      typeText,
+      key: typeText === undefined ? '' : keyOf(typeText),
       bottoms,
       tops,
       phased,
@@ -166,16 +174,19 @@ export function layerDefs(doc: Document): LayerDef[] {
 }
 
 /** TRAIN-only layers that have a twin (same name, or same new tops) in the TEST net. */
-export function droppedTwins(defs: LayerDef[]): Set<LayerDef> {
+export function droppedTwins(doc: Document, defs: LayerDef[]): Set<LayerDef> {
   const dropped = new Set<LayerDef>();
   const keyOf = (d: LayerDef) => {
-    const ins = new Set(d.bottoms.map((b) => b.value));
+    const ins = new Set(d.bottoms.map((b) => doc.value(b)));
     return [
-      d.name ? `n:${d.name.value}` : '',
-      ...d.tops.filter((t) => !ins.has(t.value)).map((t) => `t:${t.value}`),
+      d.nameText !== undefined ? `n:${d.nameText}` : '',
+      ...d.tops
+        .map((t) => doc.value(t))
+        .filter((t) => !ins.has(t))
+        .map((t) => `t:${t}`),
     ].filter(Boolean);
   };
-  const train = defs.map(trainOnly);
+  const train = defs.map((d) => trainOnly(doc, d));
   if (!train.includes(true)) return dropped;
   const testKeys = new Set<string>();
   defs.forEach((d, i) => {

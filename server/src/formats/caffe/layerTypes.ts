@@ -2,7 +2,7 @@
 // `*_param` block it reads, every field of that block LayerLint understands (read, or known
 // not to change shapes or costs: fillers, engines), and the function that lowers it. Also
 // the input layer types, and the training-only types that are skipped without a word.
-import { BUILDERS, type OpBuilder } from './ops';
+import { BUILDERS, type OpBuilder, WINDOW_GROUPS } from './ops';
 
 export interface FieldSpec {
   /** The `*_param` block the type reads (none for parameterless types). */
@@ -21,6 +21,8 @@ export interface LayerType extends FieldSpec {
 export const ALIAS_TYPES: Record<string, FieldSpec> = {
   split: { fields: [] },
   slice: { param: 'slice_param', fields: ['axis', 'slice_point', 'slice_dim'] },
+  /** SENet-caffe's a · x + y: a channel-wise product, then a sum (two IR layers). */
+  axpy: { fields: [] },
 };
 
 /** The fields of an Input layer (the other input types carry loader settings of many forks, unchecked). */
@@ -50,18 +52,8 @@ export function isTrainingOnly(key: string): boolean {
   return key.endsWith('loss') || key.endsWith('ohem') || TRAINING_ONLY.has(key);
 }
 
-/** The sliding-window fields shared by convolution_param and pooling_param. */
-const WINDOW_FIELDS = [
-  'pad',
-  'pad_h',
-  'pad_w',
-  'kernel_size',
-  'kernel_h',
-  'kernel_w',
-  'stride',
-  'stride_h',
-  'stride_w',
-];
+/** The sliding-window fields shared by convolution_param and pooling_param: kernel, pad and stride. */
+const WINDOW_FIELDS = WINDOW_GROUPS.slice(0, 9);
 const CONV_FIELDS = [
   ...WINDOW_FIELDS,
   'num_output',
@@ -103,7 +95,12 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler'],
     build: BUILDERS.batchNorm,
   },
-  bn: { param: 'bn_param', fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine'], build: BUILDERS.bn },
+  bn: {
+    param: 'bn_param',
+    // bn_mode (SegNet's caffe: LEARN or INFERENCE) says whether batch or stored statistics are used: not the figures.
+    fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine', 'bn_mode'],
+    build: BUILDERS.bn,
+  },
   scale: {
     param: 'scale_param',
     fields: ['axis', 'num_axes', 'filler', 'bias_term', 'bias_filler'],

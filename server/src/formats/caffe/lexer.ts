@@ -22,7 +22,7 @@ export interface Tokens {
   end: Uint32Array;
   /**
    * STRING tokens: the unquoted, unescaped value is `strings[value[i]]`. IDENT tokens: the
-   * node of the identifier in the name trie, or 0 when the trie does not hold it (`identText`).
+   * node of the identifier in the name trie, or 0 when the trie does not hold it (`nameId`).
    */
   value: Uint32Array;
   strings: string[];
@@ -90,8 +90,9 @@ let kept = {
  * Identifiers seen by any parse, each kept once as one string: a file repeats a few dozen
  * field names thousands of times. A trie over the 64 identifier characters, walked by the
  * tokenizer as it reads an identifier, so that the parser finds a name without slicing or
- * hashing it. Bounded: once full, new identifiers are sliced each time, and the next
- * tokenize starts an empty trie (node numbers are valid from one tokenize to the next parse).
+ * hashing it. A name's id is its node, and `names()[id]` its text. Bounded: once full, new
+ * identifiers get ids past the trie's nodes, and the next tokenize starts an empty trie and
+ * a new table of names (a parsed document keeps the table its ids point into).
  */
 const TRIE_NODES = 2048;
 const TRIE_ROOT = 1;
@@ -105,17 +106,28 @@ const IDENT_INDEX = new Uint8Array(128).fill(NOT_IDENT);
 /** `trie[node * 64 + IDENT_INDEX[c]]`: the child node, 0 when none. Node 0 is "not in the trie". */
 const trie = new Uint16Array(TRIE_NODES * 64);
 let trieNodes = 2;
-/** The identifier that ends at each node, once the parser asked for it. */
-const trieNames: (string | undefined)[] = new Array(TRIE_NODES).fill(undefined);
+/** The identifier that ends at each node, once the parser asked for it; then those the full trie has no node for. */
+let trieNames = noNames();
+
+/** A table with no name yet: a packed array (read once per field; a holey one checks for holes on each read). */
+function noNames(): (string | undefined)[] {
+  const table: (string | undefined)[] = [];
+  for (let i = 0; i < TRIE_NODES; i++) table.push(undefined);
+  return table;
+}
+
+/** The names that the ids `nameId` gives until the next tokenize resets the trie. */
+export function names(): readonly (string | undefined)[] {
+  return trieNames;
+}
 
 /**
- * The text of identifier token `t`, one string per distinct identifier while the trie has
- * room; the trie learns an identifier the first time its text is asked for.
+ * The id of identifier token `t`'s text (`names()[id]`), one string per distinct identifier;
+ * the trie learns an identifier the first time its id is asked for.
  */
-export function identText(text: string, toks: Tokens, t: number): string {
+export function nameId(text: string, toks: Tokens, t: number): number {
   const node = toks.value[t]!;
-  const known = node === 0 ? undefined : trieNames[node];
-  if (known !== undefined) return known;
+  if (node !== 0 && trieNames[node] !== undefined) return node;
   const start = toks.start[t]!;
   const end = toks.end[t]!;
   let at = TRIE_ROOT;
@@ -124,10 +136,9 @@ export function identText(text: string, toks: Tokens, t: number): string {
     if (trie[slot] === 0 && trieNodes < TRIE_NODES) trie[slot] = trieNodes++;
     at = trie[slot]!;
   }
-  if (at === 0) return text.slice(start, end);
-  const name = internalized(text.slice(start, end));
-  trieNames[at] = name;
-  return name;
+  if (at === 0) return trieNames.push(text.slice(start, end)) - 1;
+  trieNames[at] = internalized(text.slice(start, end));
+  return at;
 }
 
 /**
@@ -183,7 +194,7 @@ export function tokenize(text: string): Tokens {
   const n = text.length;
   if (trieNodes === TRIE_NODES) {
     trie.fill(0);
-    trieNames.fill(undefined);
+    trieNames = noNames();
     trieNodes = 2;
   }
   // About one token per 4 characters in real files: most never grow the columns.

@@ -11,7 +11,7 @@ import { LIMITS } from '../../core/limits';
 import { uniqueNamer } from '../names';
 import { own } from '../tables';
 import { BlobTable } from './blobs';
-import { last, Reader, sub } from './fields';
+import { Reader } from './fields';
 import { InputReader } from './inputs';
 import { droppedTwins, isSolver, type LayerDef, layerDefs, NET_FIELDS } from './layerDefs';
 import {
@@ -25,7 +25,7 @@ import {
 } from './layerTypes';
 import { AXES } from './ops';
 import { markClassifiers, settleDepthwise } from './settle';
-import type { Document, Scalar } from './parser';
+import { type Document, NONE, ROOT } from './parser';
 import { checkLayerFields } from './validate';
 
 export interface Lowered {
@@ -35,8 +35,8 @@ export interface Lowered {
   defs: LayerDef[];
   /** The block each IR layer came from, by IR layer index. */
   layerDefs: LayerDef[];
-  /** The values that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
-  inputSize: Scalar[];
+  /** The fields that hold the input height and width (`input_dim`, `dim`, `crop_size`), for ρ edits. */
+  inputSize: number[];
 }
 
 /** How lowering treats a layer type: the input, a training-only head, a known type (or alias), or unknown. */
@@ -56,11 +56,12 @@ function roleOf(key: string): TypeRole {
 }
 
 /** The op of a layer type LayerLint does not know: named after the type (and a Python layer's module). */
-function unknownOp(d: LayerDef): LayerOp {
-  const type = d.type?.value ?? '?';
+function unknownOp(doc: Document, d: LayerDef): LayerOp {
+  const type = d.typeText ?? '?';
   if (d.key === 'python') {
-    const p = sub(d.msg, 'python_param');
-    const module = [last(p, 'module')?.value, last(p, 'layer')?.value].filter(Boolean).join('.');
+    const p = doc.sub(d.field, 'python_param');
+    const valueOf = (f: number) => (!f ? undefined : doc.value(f));
+    const module = [valueOf(doc.last(p, 'module')), valueOf(doc.last(p, 'layer'))].filter(Boolean).join('.');
     return { kind: 'unknown', type: module ? `${type} (${module})` : type };
   }
   // Unknown type: its output shape is unknown (a num_output alone does not give the shape).
@@ -70,37 +71,44 @@ function unknownOp(d: LayerDef): LayerOp {
 export function lowerCaffe(doc: Document): Lowered {
   const diagnostics: EngineDiagnostic[] = [];
   const diag = (code: Code, span: Span, message: string) => diagnostics.push(makeDiagnostic(code, span, message));
-  const r = new Reader(diag);
+  const r = new Reader(doc, diag);
   const layers: Layer[] = [];
   const layerDefsOut: LayerDef[] = [];
   const graph = emptyGraph('caffe', 'network', undefined, layers);
   const blobs = new BlobTable(diag);
   const inputs = new InputReader(graph, blobs, r, diag);
-  const root = doc.root;
-  if (isSolver(root)) return { graph, diagnostics, defs: [], layerDefs: layerDefsOut, inputSize: inputs.sizeValues };
-  for (const f of root.fields) {
-    if (!NET_FIELDS.has(f.name))
-      diag('unknown-option', f.nameSpan, `'${f.name}' is not a field of a Caffe net (NetParameter).`);
-    else if (f.name === 'name' && f.value.kind === 'scalar') {
-      graph.name = f.value.value || 'network';
-      graph.nameSpan = f.span;
-      graph.headerSpan = f.span;
-    }
+  if (isSolver(doc)) return { graph, diagnostics, defs: [], layerDefs: layerDefsOut, inputSize: inputs.sizeValues };
+  const inputFields: number[] = [];
+  const inputDims: number[] = [];
+  const inputShapes: number[] = [];
+  for (let f = ROOT + 1, end = doc.after(ROOT); f < end; f = doc.after(f)) {
+    const name = doc.name(f);
+    if (name === 'layer' || name === 'layers') continue;
+    if (!NET_FIELDS.has(name))
+      diag('unknown-option', doc.nameSpan(f), `'${name}' is not a field of a Caffe net (NetParameter).`);
+    else if (name === 'name' && !doc.isMessage(f)) {
+      graph.name = doc.value(f) || 'network';
+      graph.nameSpan = doc.span(f);
+      graph.headerSpan = doc.span(f);
+    } else if (name === 'input') inputFields.push(f);
+    else if (name === 'input_dim') {
+      if (!doc.isMessage(f)) inputDims.push(f);
+    } else if (name === 'input_shape') inputShapes.push(f);
   }
-  inputs.readTopLevel(root);
+  inputs.readTopLevel(inputFields, inputDims, inputShapes);
 
   const defs = layerDefs(doc);
-  const dropped = droppedTwins(defs);
+  const dropped = droppedTwins(doc, defs);
   const uniqueName = uniqueNamer();
   const add = (d: LayerDef, name: string, op: LayerOp, inputs: number[]): number | undefined => {
     if (layers.length >= LIMITS.maxLayers) return undefined;
     const index = layers.length;
-    const span = d.nameField?.span ?? d.typeField?.span ?? d.field.nameSpan;
-    const site = d.field.span;
+    const span = d.name ? doc.span(d.name) : d.type ? doc.span(d.type) : doc.nameSpan(d.field);
+    const site = doc.span(d.field);
     layers.push({
       index,
       name: uniqueName(name),
-      opText: d.type?.value ?? '?',
+      opText: d.typeText ?? '?',
       op,
       inputs,
       span,
@@ -113,23 +121,45 @@ export function lowerCaffe(doc: Document): Lowered {
 
   /** One IR layer per top of a Slice layer, named `NAME:TOP`. */
   const lowerSlice = (d: LayerDef, base: string, inputs: number[]) => {
-    const p = sub(d.msg, 'slice_param');
-    const axisText = String(last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'slice_dim', 1, -4));
+    const p = doc.sub(d.field, 'slice_param');
+    const axisText = String(doc.last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'slice_dim', 1, -4));
     const axis = AXES[axisText];
     const points = r.ints(p, 'slice_point', 1);
     d.tops.forEach((t, index) => {
       const op: LayerOp = axis
         ? { kind: 'slice', axis, index, count: d.tops.length, points }
-        : { kind: 'unknown', type: `${d.type!.value} (axis ${axisText})` };
-      const i = add(d, d.tops.length > 1 ? `${base}:${t.value}` : base, op, inputs);
-      if (i !== undefined) blobs.write(t.value, i);
+        : { kind: 'unknown', type: `${d.typeText!} (axis ${axisText})` };
+      const top = doc.value(t);
+      const i = add(d, d.tops.length > 1 ? `${base}:${top}` : base, op, inputs);
+      if (i !== undefined) blobs.write(top, i);
     });
     if (points.length && points.length !== d.tops.length - 1)
       diag(
         'invalid-value',
-        last(p, 'slice_point')!.span,
+        doc.valueSpan(doc.last(p, 'slice_point')),
         `Slice with ${d.tops.length} tops needs ${d.tops.length - 1} slice_point values, not ${points.length}.`,
       );
+  };
+
+  /**
+   * SENet-caffe's Axpy, top = a · x + y (bottoms a: N x C x 1 x 1, x and y: N x C x H x W), as
+   * two layers: the channel-wise product `NAME:ax`, then the sum `NAME`, which writes the top.
+   */
+  const lowerAxpy = (d: LayerDef, base: string, inputs: number[]) => {
+    const [a, x, y] = inputs;
+    let out: number | undefined;
+    if (inputs.length === 3) {
+      const product = add(d, `${base}:ax`, { kind: 'merge', mode: 'mul' }, [a!, x!]);
+      if (product !== undefined) out = add(d, base, { kind: 'merge', mode: 'add' }, [product, y!]);
+    } else {
+      if (d.bottoms.length !== 3)
+        diag('invalid-value', doc.nameSpan(d.field), `Axpy takes three bottoms (a, x, y), not ${d.bottoms.length}.`);
+      out = add(d, base, { kind: 'identity' }, []);
+    }
+    for (const t of d.tops) {
+      if (out !== undefined) blobs.write(doc.value(t), out);
+      else blobs.markAux(doc.value(t));
+    }
   };
 
   /** Each type key's role, found once per parse. */
@@ -141,36 +171,36 @@ export function lowerCaffe(doc: Document): Lowered {
     if (layers.length >= LIMITS.maxLayers) {
       diag(
         'limit-exceeded',
-        d.field.span,
+        doc.span(d.field),
         `The net has more than ${LIMITS.maxLayers.toLocaleString('en-US')} layers; analysis stops here.`,
       );
       break;
     }
     if (!d.type) {
-      diag('invalid-value', d.field.nameSpan, "This layer has no 'type'.");
-      for (const t of d.tops) blobs.markAux(t.value);
+      diag('invalid-value', doc.nameSpan(d.field), "This layer has no 'type'.");
+      for (const t of d.tops) blobs.markAux(doc.value(t));
       continue;
     }
     const key = d.key;
     let role = roles.get(key);
     if (role === undefined) roles.set(key, (role = roleOf(key)));
     if (role.input) {
-      if (key === 'input') checkLayerFields(d, INPUT_LAYER, diag);
+      if (key === 'input') checkLayerFields(doc, d, INPUT_LAYER, diag);
       inputs.readLayer(d);
       continue;
     }
     if (role.trainingOnly) {
-      for (const t of d.tops) blobs.markAux(t.value);
+      for (const t of d.tops) blobs.markAux(doc.value(t));
       continue;
     }
     const { type, spec } = role;
-    if (spec) checkLayerFields(d, spec, diag);
+    if (spec) checkLayerFields(doc, d, spec, diag);
     // Every bottom is resolved (an unknown one is reported); the inputs are the tensor bottoms, when all are known.
     const nTensors = type?.tensorInputs ?? d.bottoms.length;
     const inputIds: number[] = [];
     let known = true;
     for (let k = 0; k < d.bottoms.length; k++) {
-      const id = blobs.resolve(d.bottoms[k]!);
+      const id = blobs.resolve(doc, d.bottoms[k]!);
       if (k >= nTensors) continue;
       if (id === undefined) known = false;
       else inputIds.push(id);
@@ -178,23 +208,28 @@ export function lowerCaffe(doc: Document): Lowered {
     if (!known) inputIds.length = 0;
     if (key === 'split') {
       for (const t of d.tops) {
-        if (inputIds.length) blobs.write(t.value, inputIds[0]!);
-        else blobs.markAux(t.value);
+        if (inputIds.length) blobs.write(doc.value(t), inputIds[0]!);
+        else blobs.markAux(doc.value(t));
       }
       continue;
     }
-    const base = d.name?.value || `${d.type.value}${layers.length}`;
+    const base = d.nameText || `${d.typeText}${layers.length}`;
     if (key === 'slice') {
       lowerSlice(d, base, inputIds);
       continue;
     }
-    const built = type ? type.build({ d, r, diag, nInputs: inputIds.length }) : unknownOp(d);
+    if (key === 'axpy') {
+      lowerAxpy(d, base, inputIds);
+      continue;
+    }
+    const p = type?.param ? doc.sub(d.field, type.param) : NONE;
+    const built = type ? type.build({ d, doc, p, r, diag, nInputs: inputIds.length }) : unknownOp(doc, d);
     const i = add(d, base, built ?? { kind: 'identity' }, built ? inputIds : []);
     if (i === undefined) continue;
-    if (built?.kind === 'dwconv') dwOut.set(i, Number(last(sub(d.msg, 'convolution_param'), 'num_output')!.value));
+    if (built?.kind === 'dwconv') dwOut.set(i, Number(doc.value(doc.last(p, 'num_output'))));
     if (d.tops.length === 0 && !d.bottoms.length)
-      diag('invalid-value', d.field.nameSpan, 'This layer has neither bottom nor top.');
-    for (const t of d.tops) blobs.write(t.value, i);
+      diag('invalid-value', doc.nameSpan(d.field), 'This layer has neither bottom nor top.');
+    for (const t of d.tops) blobs.write(doc.value(t), i);
   }
   if (!inputs.found && !diagnostics.some((x) => x.code === 'missing-input')) {
     diag(

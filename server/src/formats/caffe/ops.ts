@@ -4,12 +4,15 @@
 // unsupported axis) gives an `unknown` op, never a guess.
 import { globalPool, type Activation, type LayerOp } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { type Diag, last, type Reader, sub } from './fields';
-import type { LayerDef } from './layerDefs';
-import type { Message, Scalar } from './parser';
+import type { Diag, Reader } from './fields';
+import { type LayerDef, typeSpan } from './layerDefs';
+import type { Document } from './parser';
 
 export interface OpInput {
   d: LayerDef;
+  doc: Document;
+  /** The type's `*_param` block (NONE when the layer has none). */
+  p: number;
   r: Reader;
   diag: Diag;
   /** How many bottoms resolved to a layer or the input. */
@@ -22,20 +25,20 @@ export type OpBuilder = (x: OpInput) => LayerOp | undefined;
 export const AXES: Record<string, 'c' | 'h' | 'w'> = { '1': 'c', '-3': 'c', '2': 'h', '-2': 'h', '3': 'w', '-1': 'w' };
 
 /** The layer's type as written, for messages. */
-const typeOf = (d: LayerDef) => d.type?.value ?? '?';
+const typeOf = (d: LayerDef) => d.typeText ?? '?';
 
 /** An op for a setting LayerLint does not cost: the layer is reported and not counted. */
 const unsupported = (d: LayerDef, what: string): LayerOp => ({ kind: 'unknown', type: `${typeOf(d)} (${what})` });
 
-function needOut({ d, r, diag }: OpInput, p: Message | undefined): number | undefined {
-  const s = last(p, 'num_output');
+function needOut({ d, doc, r, diag }: OpInput, p: number): number | undefined {
+  const s = doc.last(p, 'num_output');
   if (s) return r.int(s, 1, 'num_output');
-  diag('invalid-value', d.typeField?.span ?? d.field.nameSpan, `This ${typeOf(d)} layer needs num_output.`);
+  diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs num_output.`);
   return undefined;
 }
 
 /** `axis` of a layer that LayerLint supports only along the channels (1, or -3 from the end). */
-function channelAxis(r: Reader, p: Message | undefined): { axis: number; ok: boolean } {
+function channelAxis(r: Reader, p: number): { axis: number; ok: boolean } {
   const axis = r.intField(p, 'axis', 1, -4);
   return { axis, ok: axis === 1 || axis === -3 };
 }
@@ -52,7 +55,7 @@ interface Geometry {
 }
 
 /** The window fields in groups of three: a repeated field (one value for both axes, or H then W), then its `_h` and `_w` overrides. */
-const WINDOW_GROUPS = [
+export const WINDOW_GROUPS = [
   'kernel_size',
   'kernel_h',
   'kernel_w',
@@ -72,20 +75,26 @@ const KERNEL = 0,
   DILATION = 9;
 const WINDOW_INDEX = new Map<string, number>(WINDOW_GROUPS.map((n, i) => [n, i]));
 
-/** The scalar values of each window field of `p`, by index in WINDOW_GROUPS: one pass over the block. */
-function windowScalars(p: Message | undefined): (Scalar[] | undefined)[] {
-  const found: (Scalar[] | undefined)[] = new Array(WINDOW_GROUPS.length).fill(undefined);
+/** What `windowScalars` found, kept from one call to the next (an array made per call cost more than reading it). */
+const found: (number[] | undefined)[] = WINDOW_GROUPS.map(() => undefined);
+
+/**
+ * The scalar fields of each window field of `p`, by index in WINDOW_GROUPS: one pass over
+ * the block. Valid until the next call.
+ */
+function windowScalars(doc: Document, p: number): (number[] | undefined)[] {
+  found.fill(undefined);
   if (p)
-    for (const f of p.fields) {
-      if (f.value.kind !== 'scalar') continue;
-      const k = WINDOW_INDEX.get(f.name);
-      if (k !== undefined) (found[k] ??= []).push(f.value);
+    for (let f = p + 1, end = doc.after(p); f < end; f = doc.after(f)) {
+      if (doc.isMessage(f)) continue;
+      const k = WINDOW_INDEX.get(doc.name(f));
+      if (k !== undefined) (found[k] ??= []).push(f);
     }
   return found;
 }
 
 /** The H and W values of the group at `k`: the repeated field, overridden by the last `_h` / `_w`. */
-function pair(r: Reader, found: (Scalar[] | undefined)[], k: number, def: number, min: number): [number, number] {
+function pair(r: Reader, found: (number[] | undefined)[], k: number, def: number, min: number): [number, number] {
   const v: number[] = [];
   for (const s of found[k] ?? []) {
     const x = r.int(s, min, WINDOW_GROUPS[k]!);
@@ -99,15 +108,11 @@ function pair(r: Reader, found: (Scalar[] | undefined)[], k: number, def: number
 }
 
 /** kernel_size / pad / stride / dilation, repeated (one value, or H and W) or as `_h` / `_w`. */
-function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | undefined {
-  const found = windowScalars(p);
+function geometry({ d, doc, r, diag }: OpInput, p: number): Geometry | undefined {
+  const found = windowScalars(doc, p);
   const [kh, kw] = pair(r, found, KERNEL, 0, 1);
   if (!kh || !kw) {
-    diag(
-      'invalid-value',
-      d.typeField?.span ?? d.field.nameSpan,
-      `This ${typeOf(d)} layer needs kernel_size (or kernel_h and kernel_w).`,
-    );
+    diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs kernel_size (or kernel_h and kernel_w).`);
     return undefined;
   }
   const [ph, pw] = pair(r, found, PAD, 0, 0);
@@ -118,8 +123,7 @@ function geometry({ d, r, diag }: OpInput, p: Message | undefined): Geometry | u
 
 /** Convolution, Deconvolution and the depthwise fork types, all read from `convolution_param`. */
 function convolution(x: OpInput): LayerOp | undefined {
-  const { d, r } = x;
-  const p = sub(d.msg, 'convolution_param');
+  const { d, p, r } = x;
   const out = needOut(x, p);
   const g = geometry(x, p);
   if (!out || !g) return undefined;
@@ -137,8 +141,7 @@ function convolution(x: OpInput): LayerOp | undefined {
 }
 
 function innerProduct(x: OpInput): LayerOp | undefined {
-  const { d, r } = x;
-  const p = sub(d.msg, 'inner_product_param');
+  const { d, p, r } = x;
   const out = needOut(x, p);
   if (!out) return undefined;
   const { axis, ok } = channelAxis(r, p);
@@ -147,11 +150,10 @@ function innerProduct(x: OpInput): LayerOp | undefined {
 }
 
 function pooling(x: OpInput): LayerOp | undefined {
-  const { d, r } = x;
-  const p = sub(d.msg, 'pooling_param');
+  const { doc, p, r } = x;
   const mode = r.enumField(p, 'pool', ['MAX', 'AVE', 'STOCHASTIC'] as const, 'MAX') === 'MAX' ? 'max' : 'avg';
   // `ceil_mode` (a common fork field, PyTorch's name) wins over BVLC's `round_mode`; default CEIL.
-  const ceil = last(p, 'ceil_mode')
+  const ceil = doc.last(p, 'ceil_mode')
     ? r.bool(p, 'ceil_mode', true)
     : r.enumField(p, 'round_mode', ['CEIL', 'FLOOR'] as const, 'CEIL') === 'CEIL';
   if (r.bool(p, 'global_pooling', false)) return globalPool(mode, ceil);
@@ -161,23 +163,24 @@ function pooling(x: OpInput): LayerOp | undefined {
   return { kind: 'pool', mode, global: false, kh, kw, sh, sw, padding: { kind: 'explicit', h: g.ph, w: g.pw }, ceil };
 }
 
-function scale({ d, r, nInputs }: OpInput): LayerOp {
-  const p = sub(d.msg, 'scale_param');
+function scale({ d, p, r, nInputs }: OpInput): LayerOp {
   const { axis, ok } = channelAxis(r, p);
+  // With two bottoms the second is the scale (num_axes is for a learned one): from axis 0 it
+  // is N x C (x 1 x 1) for a squeeze-and-excitation block, from axis 1 C (x H x W); the
+  // product's shape check says when it does not fit the first.
+  if (nInputs >= 2) return ok || axis === 0 ? { kind: 'merge', mode: 'mul' } : unsupported(d, `axis ${axis}`);
   const axes = r.intField(p, 'num_axes', 1, -1);
   if (!ok || axes !== 1) return unsupported(d, `axis ${axis}, num_axes ${axes}`);
-  if (nInputs >= 2) return { kind: 'merge', mode: 'mul' };
   return { kind: 'scale', bias: r.bool(p, 'bias_term', false) };
 }
 
-function eltwise({ d, r }: OpInput): LayerOp {
-  const op = r.enumField(sub(d.msg, 'eltwise_param'), 'operation', ['PROD', 'SUM', 'MAX'] as const, 'SUM');
+function eltwise({ p, r }: OpInput): LayerOp {
+  const op = r.enumField(p, 'operation', ['PROD', 'SUM', 'MAX'] as const, 'SUM');
   return { kind: 'merge', mode: op === 'PROD' ? 'mul' : 'add' };
 }
 
-function concat({ d, r }: OpInput): LayerOp {
-  const p = sub(d.msg, 'concat_param');
-  const axis = last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'concat_dim', 1, -4);
+function concat({ d, doc, p, r }: OpInput): LayerOp {
+  const axis = doc.last(p, 'axis') ? r.intField(p, 'axis', 1, -4) : r.intField(p, 'concat_dim', 1, -4);
   const along = AXES[String(axis)];
   if (!along) return unsupported(d, `axis ${axis}`);
   return along === 'c' ? { kind: 'merge', mode: 'concat' } : { kind: 'merge', mode: 'concat', axis: along };
@@ -187,8 +190,7 @@ function concat({ d, r }: OpInput): LayerOp {
 const blobAxis = (axis: number): number | undefined => (axis >= -4 && axis <= 3 ? (axis + 4) % 4 : undefined);
 
 /** Flatten of axes `axis` to `end_axis` into one: all of C, H, W is `flatten`; fewer, a view. */
-function flatten({ d, r }: OpInput): LayerOp {
-  const p = sub(d.msg, 'flatten_param');
+function flatten({ d, p, r }: OpInput): LayerOp {
   const axisText = r.intField(p, 'axis', 1, -4);
   const endText = r.intField(p, 'end_axis', -1, -4);
   const axis = blobAxis(axisText);
@@ -200,9 +202,8 @@ function flatten({ d, r }: OpInput): LayerOp {
 }
 
 /** Reshape of the whole blob (axis 0, num_axes -1) that keeps the batch (`dim: 0` first). */
-function reshape({ d, r }: OpInput): LayerOp {
-  const p = sub(d.msg, 'reshape_param');
-  const dims = r.ints(sub(p, 'shape'), 'dim', -1);
+function reshape({ d, doc, p, r }: OpInput): LayerOp {
+  const dims = r.ints(doc.sub(p, 'shape'), 'dim', -1);
   const axis = r.intField(p, 'axis', 0, -4);
   const numAxes = r.intField(p, 'num_axes', -1, -1);
   if (axis !== 0 || numAxes !== -1) return unsupported(d, `axis ${axis}, num_axes ${numAxes}`);
@@ -215,8 +216,8 @@ function reshape({ d, r }: OpInput): LayerOp {
 }
 
 /** Permute: the listed axes first, then the others in order (Caffe's rule); the batch must stay first. */
-function permute({ d, r }: OpInput): LayerOp {
-  const order = r.ints(sub(d.msg, 'permute_param'), 'order', 0);
+function permute({ d, p, r }: OpInput): LayerOp {
+  const order = r.ints(p, 'order', 0);
   const full = [...order];
   for (let a = 0; a < 4; a++) if (!full.includes(a)) full.push(a);
   if (full.length !== 4 || new Set(full).size !== 4 || full[0] !== 0)
@@ -225,8 +226,7 @@ function permute({ d, r }: OpInput): LayerOp {
 }
 
 /** Crop to the second bottom's size from `axis` (default 2) on; one offset for all axes or one each. */
-function crop({ d, r, diag }: OpInput): LayerOp {
-  const p = sub(d.msg, 'crop_param');
+function crop({ d, doc, p, r, diag }: OpInput): LayerOp {
   const axisText = r.intField(p, 'axis', 2, -4);
   const axis = blobAxis(axisText);
   if (!axis) return unsupported(d, `axis ${axisText}`);
@@ -235,7 +235,7 @@ function crop({ d, r, diag }: OpInput): LayerOp {
   if (given.length > 1 && given.length !== cut)
     diag(
       'invalid-value',
-      last(p, 'offset')!.span,
+      doc.valueSpan(doc.last(p, 'offset')),
       `Crop from axis ${axis} cuts ${cut} axes: give one offset for all, or ${cut}; found ${given.length}.`,
     );
   const offsets: [number, number, number] = [0, 0, 0];
@@ -244,18 +244,17 @@ function crop({ d, r, diag }: OpInput): LayerOp {
 }
 
 /** Interp (DeepLab): zoom_factor / shrink_factor, else height and width, else the second bottom's size. */
-function interp({ d, r, diag, nInputs }: OpInput): LayerOp | undefined {
-  const p = sub(d.msg, 'interp_param');
+function interp({ d, doc, p, r, diag, nInputs }: OpInput): LayerOp | undefined {
   const trimOf = (name: string) => {
-    const s = last(p, name);
+    const s = doc.last(p, name);
     const v = s ? r.int(s, -LIMITS.maxDimension, name) : 0;
     if (s && v !== undefined && v > 0)
-      diag('invalid-value', s.span, `${name}: Interp supports only cropping (0 or less), found ${v}.`);
+      diag('invalid-value', doc.valueSpan(s), `${name}: Interp supports only cropping (0 or less), found ${v}.`);
     return v === undefined || v > 0 ? 0 : -v;
   };
   const trim = trimOf('pad_beg');
   const trimEnd = trimOf('pad_end');
-  if (last(p, 'zoom_factor') || last(p, 'shrink_factor'))
+  if (doc.last(p, 'zoom_factor') || doc.last(p, 'shrink_factor'))
     return {
       kind: 'interp',
       target: {
@@ -266,7 +265,7 @@ function interp({ d, r, diag, nInputs }: OpInput): LayerOp | undefined {
       trim,
       trimEnd,
     };
-  if (last(p, 'height') && last(p, 'width')) {
+  if (doc.last(p, 'height') && doc.last(p, 'width')) {
     const h = r.intField(p, 'height', 0, 1);
     const w = r.intField(p, 'width', 0, 1);
     return h && w ? { kind: 'interp', target: { kind: 'size', h, w }, trim, trimEnd } : undefined;
@@ -274,15 +273,14 @@ function interp({ d, r, diag, nInputs }: OpInput): LayerOp | undefined {
   if (nInputs >= 2) return { kind: 'interp', target: { kind: 'like' }, trim, trimEnd };
   diag(
     'invalid-value',
-    d.typeField?.span ?? d.field.nameSpan,
+    typeSpan(doc, d),
     `This ${typeOf(d)} layer needs zoom_factor, shrink_factor, height and width, or a second bottom to take the size of.`,
   );
   return undefined;
 }
 
 /** SSD Normalize (`norm_param`): across_spatial and channel_shared both default to true. */
-const normalize = ({ d, r }: OpInput): LayerOp => {
-  const p = sub(d.msg, 'norm_param');
+const normalize = ({ p, r }: OpInput): LayerOp => {
   return {
     kind: 'normalize',
     shared: r.bool(p, 'channel_shared', true),
@@ -291,18 +289,17 @@ const normalize = ({ d, r }: OpInput): LayerOp => {
 };
 
 /** SSD PriorBox: (1 + distinct aspect ratios, doubled by flip) x min sizes + max sizes priors per position. */
-function priorBox({ d, r, diag }: OpInput): LayerOp | undefined {
-  const p = sub(d.msg, 'prior_box_param');
+function priorBox({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
   const minSizes = r.numbers(p, 'min_size');
   const maxSizes = r.numbers(p, 'max_size');
   if (!minSizes.length) {
-    diag('invalid-value', d.typeField?.span ?? d.field.nameSpan, `This ${typeOf(d)} layer needs min_size.`);
+    diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs min_size.`);
     return undefined;
   }
   if (maxSizes.length && maxSizes.length !== minSizes.length) {
     diag(
       'invalid-value',
-      last(p, 'max_size')!.span,
+      doc.valueSpan(doc.last(p, 'max_size')),
       `PriorBox needs as many max_size values as min_size values (${minSizes.length}), found ${maxSizes.length}.`,
     );
     return undefined;
@@ -318,19 +315,18 @@ function priorBox({ d, r, diag }: OpInput): LayerOp | undefined {
 }
 
 /** SSD DetectionOutput: at most keep_top_k detections; without it the count depends on the image. */
-function detectionOutput({ d, r }: OpInput): LayerOp {
-  const keep = r.intField(sub(d.msg, 'detection_output_param'), 'keep_top_k', -1, -1);
+function detectionOutput({ d, p, r }: OpInput): LayerOp {
+  const keep = r.intField(p, 'keep_top_k', -1, -1);
   return keep >= 1
     ? { kind: 'detections', keep }
     : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
 }
 
 /** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
-function roiPooling({ d, r, diag }: OpInput): LayerOp | undefined {
-  const p = sub(d.msg, 'roi_pooling_param');
+function roiPooling({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
   const h = r.intField(p, 'pooled_h', 0, 1);
   const w = r.intField(p, 'pooled_w', 0, 1);
-  const at = d.typeField?.span ?? d.field.nameSpan;
+  const at = typeSpan(doc, d);
   if (!h || !w) {
     diag('invalid-value', at, `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
     return undefined;
@@ -343,24 +339,22 @@ function roiPooling({ d, r, diag }: OpInput): LayerOp | undefined {
   return { kind: 'roipool', h, w };
 }
 
-const relu = ({ d, r }: OpInput): LayerOp =>
-  r.number(sub(d.msg, 'relu_param'), 'negative_slope', 0) !== 0
-    ? { kind: 'act', fn: 'leaky' }
-    : { kind: 'act', fn: 'relu' };
+const relu = ({ p, r }: OpInput): LayerOp =>
+  r.number(p, 'negative_slope', 0) !== 0 ? { kind: 'act', fn: 'leaky' } : { kind: 'act', fn: 'relu' };
 
-const dropout = ({ d, r }: OpInput): LayerOp => ({
+const dropout = ({ p, r }: OpInput): LayerOp => ({
   kind: 'dropout',
-  p: Math.min(0.999, Math.max(0, r.number(sub(d.msg, 'dropout_param'), 'dropout_ratio', 0.5))),
+  p: Math.min(0.999, Math.max(0, r.number(p, 'dropout_ratio', 0.5))),
 });
 
-const lrn = ({ d, r }: OpInput): LayerOp => ({
+const lrn = ({ p, r }: OpInput): LayerOp => ({
   kind: 'lrn',
-  size: r.intField(sub(d.msg, 'lrn_param'), 'local_size', 5, 1),
+  size: r.intField(p, 'local_size', 5, 1),
 });
 
-const upsample = ({ d, r }: OpInput): LayerOp => ({
+const upsample = ({ p, r }: OpInput): LayerOp => ({
   kind: 'upsample',
-  factor: r.intField(sub(d.msg, 'upsample_param'), 'scale', 2, 1),
+  factor: r.intField(p, 'scale', 2, 1),
 });
 
 /** Element-wise layers, each counted as the activation it is closest to (one op per element). */

@@ -3,69 +3,144 @@
 // a syntax error at the offending token and parsing resumes at the next field, so the rest
 // of the file is still analysed. Knows nothing about Caffe except one recovery heuristic:
 // a `layer {` (or `layers {`) met inside a top-level layer block closes that block.
-// Kept small: a node holds its offsets and builds a span object only when asked; field names
-// are interned (lexer.ts), so a name read thousands of times is one string, hashed once.
+// The tree is flat, with no object per field: a field is a number, the index of its record
+// (offsets, value type, where its subtree ends) in one Int32Array, in text order, a message's
+// fields right after it; `Document` reads them. Field names are interned (lexer.ts), so a name
+// read thousands of times is one string, compared by reference.
 import type { Span } from '../../core/ir';
 import { LIMITS } from '../../core/limits';
-import { ERROR, IDENT, identText, NUMBER, STRING, type Tokens, tokenize } from './lexer';
+import { ERROR, IDENT, NUMBER, nameId, names, STRING, type Tokens, tokenize } from './lexer';
 
-export class Scalar {
-  readonly kind = 'scalar' as const;
-  constructor(
-    /** 'string' for quoted text (value unescaped), else the token text (number or identifier). */
-    readonly type: 'string' | 'number' | 'ident',
-    readonly value: string,
-    readonly start: number,
-    readonly end: number,
-  ) {}
+/** A field's value type: a message, or a scalar written as a quoted string, a number or an identifier. */
+export const MESSAGE = 0,
+  STRING_VALUE = 1,
+  NUMBER_VALUE = 2,
+  IDENT_VALUE = 3;
 
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-}
+/**
+ * No field: record 0, an empty message, so that a lookup in an absent message finds nothing
+ * and the absent field is falsy.
+ */
+export const NONE = 0;
 
-export class Message {
-  readonly kind = 'message' as const;
-  constructor(
-    readonly fields: Field[],
-    /** From the opening brace to the closing one (or to where the block was cut off). */
-    readonly start: number,
-    readonly end: number,
-  ) {}
+/**
+ * A field's record: its name's id (lexer.ts `nameId`), where the name starts (the field's
+ * start), where its value starts and ends, the value type, the index past its subtree, and a
+ * string value's index in `strings`. NONE and the root have name id 0 (no name).
+ */
+const NAME = 0,
+  START = 1,
+  VALUE_START = 2,
+  VALUE_END = 3,
+  TYPE = 4,
+  SUBTREE_END = 5,
+  STRING_INDEX = 6,
+  STRIDE = 7;
 
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-}
-
-export class Field {
-  constructor(
-    readonly name: string,
-    /** Where the name starts (and the field). */
-    readonly start: number,
-    readonly nameEnd: number,
-    /** A `[a, b]` list gives one Field per element, all sharing the name span. */
-    readonly value: Scalar | Message,
-  ) {}
-
-  get nameSpan(): Span {
-    return { start: this.start, end: this.nameEnd };
-  }
-
-  /** From the name to the end of the value. */
-  get span(): Span {
-    return { start: this.start, end: this.value.end };
-  }
-}
+/** The root message: record 1, spanning the whole text. */
+export const ROOT = 1;
 
 export interface ParseError {
   message: string;
   span: Span;
 }
 
-export interface Document {
-  root: Message;
-  errors: ParseError[];
+/**
+ * A parsed text-proto document. A message's fields are `f = m + 1`, then `f = after(f)`
+ * while `f < after(m)`. A `[a, b]` list gives one field per element, all sharing the name
+ * span. A scalar's value is a string's unquoted, unescaped (and concatenated) text, or the
+ * token text of a number or identifier.
+ */
+export class Document {
+  constructor(
+    readonly text: string,
+    private readonly rec: Int32Array,
+    /** Names by id. */
+    private readonly names: readonly (string | undefined)[],
+    /** The string values (the tokens', and those of adjacent strings joined). */
+    private readonly strings: string[],
+    readonly errors: ParseError[],
+  ) {}
+
+  name(f: number): string {
+    return this.names[this.rec[f * STRIDE + NAME]!]!;
+  }
+
+  /** MESSAGE, STRING_VALUE, NUMBER_VALUE or IDENT_VALUE. */
+  type(f: number): number {
+    return this.rec[f * STRIDE + TYPE]!;
+  }
+
+  isMessage(f: number): boolean {
+    return this.rec[f * STRIDE + TYPE] === MESSAGE;
+  }
+
+  /** The index past field `f` and its subtree: its next sibling, if any. */
+  after(f: number): number {
+    return this.rec[f * STRIDE + SUBTREE_END]!;
+  }
+
+  /** A scalar field's value. */
+  value(f: number): string {
+    const at = f * STRIDE;
+    return this.rec[at + TYPE] === STRING_VALUE
+      ? this.strings[this.rec[at + STRING_INDEX]!]!
+      : this.text.slice(this.rec[at + VALUE_START]!, this.rec[at + VALUE_END]!);
+  }
+
+  /** Where the field (its name) starts. */
+  start(f: number): number {
+    return this.rec[f * STRIDE + START]!;
+  }
+
+  /** Where the value ends, and the field. */
+  end(f: number): number {
+    return this.rec[f * STRIDE + VALUE_END]!;
+  }
+
+  /** The value: a scalar's token(s), or a message from its opening brace to its closing one (or to where it was cut off). */
+  valueSpan(f: number): Span {
+    return { start: this.rec[f * STRIDE + VALUE_START]!, end: this.rec[f * STRIDE + VALUE_END]! };
+  }
+
+  nameSpan(f: number): Span {
+    const start = this.rec[f * STRIDE + START]!;
+    return { start, end: start + this.name(f).length };
+  }
+
+  /** From the name to the end of the value. */
+  span(f: number): Span {
+    return { start: this.rec[f * STRIDE + START]!, end: this.rec[f * STRIDE + VALUE_END]! };
+  }
+
+  /** The fields of message `m`, or those called `name`; scalars only with `scalars`. */
+  fields(m: number, name?: string, scalars?: boolean): number[] {
+    const out: number[] = [];
+    for (let f = m + 1, end = this.after(m); f < end; f = this.after(f))
+      if ((name === undefined || this.name(f) === name) && !(scalars && this.isMessage(f))) out.push(f);
+    return out;
+  }
+
+  /** The first sub-message of `m` called `name`, or NONE. */
+  sub(m: number, name: string): number {
+    return this.find(m, name, true);
+  }
+
+  /** Protobuf semantics for an optional field written twice: the last one wins. NONE when there is none. */
+  last(m: number, name: string): number {
+    return this.find(m, name, false);
+  }
+
+  /** The first message field of `m` called `name`, or the last scalar one; NONE when there is none. */
+  private find(m: number, name: string, message: boolean): number {
+    let found = NONE;
+    for (let f = m + 1, end = this.after(m); f < end; f = this.after(f))
+      if (this.name(f) === name && this.isMessage(f) === message) {
+        found = f;
+        if (message) break;
+      }
+    return found;
+  }
 }
 
 /** Deeper blocks are skipped (after an error) so that recursion stays bounded whatever the input. */
@@ -90,6 +165,14 @@ const CH_LBRACE = 123,
 /** The closing character of a block opened by `open` (`{` or `<`), or 0. */
 const closerOf = (open: number) => (open === CH_LBRACE ? CH_RBRACE : open === CH_LT ? CH_GT : 0);
 
+/**
+ * The record buffer of the last parse, reused by the next: room for one record per token,
+ * kept up to MAX_KEPT_RECORDS records (16k tokens, a ~100 KB file; 459 KB kept between
+ * parses). Each parse copies out the part it filled.
+ */
+const MAX_KEPT_RECORDS = 1 << 14;
+let keptRecords: Int32Array = new Int32Array(0);
+
 export function parseTextProto(text: string): Document {
   return new TextProtoParser(text, tokenize(text)).parse();
 }
@@ -100,6 +183,9 @@ class TextProtoParser {
   private readonly kind: Uint8Array;
   private readonly tStart: Uint32Array;
   private readonly tEnd: Uint32Array;
+  /** The field records (at most one field per token, NONE and the root). */
+  private readonly rec: Int32Array;
+  private fieldCount = 0;
   private pos = 0;
   private depth = 0;
   /** Set by `message` when a layer block was cut off by a following `layer {` (the callers unwind). */
@@ -116,6 +202,11 @@ class TextProtoParser {
     this.kind = toks.kind;
     this.tStart = toks.start;
     this.tEnd = toks.end;
+    const want = (toks.count + 2) * STRIDE;
+    if (keptRecords.length < want) {
+      this.rec = new Int32Array(want);
+      if (want <= MAX_KEPT_RECORDS * STRIDE) keptRecords = this.rec;
+    } else this.rec = keptRecords;
   }
 
   parse(): Document {
@@ -124,7 +215,30 @@ class TextProtoParser {
       if (kind[t] === ERROR) this.err(this.at(t), `Unexpected '${this.textOf(t)}'.`);
       else this.err(this.at(t), 'This string has no closing quote.');
     }
-    return { root: this.message(-1, 0, false), errors: this.errors };
+    this.add(0, 0, MESSAGE, 0, 0);
+    this.message(this.add(0, 0, MESSAGE, 0, 0), -1, 0, false);
+    const rec = this.rec.slice(0, this.fieldCount * STRIDE);
+    return new Document(this.text, rec, names(), this.toks.strings, this.errors);
+  }
+
+  /** A new field record (a message's end and subtree are set when it is closed). */
+  private add(name: number, start: number, type: number, vStart: number, vEnd: number): number {
+    const f = this.fieldCount++;
+    const at = f * STRIDE;
+    const { rec } = this;
+    rec[at + NAME] = name;
+    rec[at + START] = start;
+    rec[at + VALUE_START] = vStart;
+    rec[at + VALUE_END] = vEnd;
+    rec[at + TYPE] = type;
+    rec[at + SUBTREE_END] = f + 1;
+    return f;
+  }
+
+  /** Closes message `m` at `end`: its fields are the records added since it. */
+  private close(m: number, end: number): void {
+    this.rec[m * STRIDE + VALUE_END] = end;
+    this.rec[m * STRIDE + SUBTREE_END] = this.fieldCount;
   }
 
   private err(span: Span, message: string): void {
@@ -179,34 +293,41 @@ class TextProtoParser {
     );
   }
 
-  /** Scalar at `pos` (adjacent strings concatenate), or undefined without consuming. */
-  private scalar(): Scalar | undefined {
+  /** A field `name` holding the scalar at `pos` (adjacent strings concatenate); false, consuming nothing, when there is none. */
+  private scalar(name: number, nameStart: number): boolean {
     const { count, kind, toks } = this;
-    if (this.pos >= count) return undefined;
+    if (this.pos >= count) return false;
     const t = this.pos;
     const k = kind[t];
     if (k === STRING) {
-      let value = toks.strings[toks.value[t]!]!;
+      // The token's value, or the values of adjacent strings joined, added to the tokens' strings.
+      let index = toks.value[t]!;
       let pos = t + 1;
-      while (pos < count && kind[pos] === STRING) value += toks.strings[toks.value[pos++]!]!;
+      if (pos < count && kind[pos] === STRING) {
+        let value = toks.strings[index]!;
+        while (pos < count && kind[pos] === STRING) value += toks.strings[toks.value[pos++]!]!;
+        index = toks.strings.push(value) - 1;
+      }
       this.pos = pos;
-      return new Scalar('string', value, this.tStart[t]!, this.tEnd[pos - 1]!);
+      const f = this.add(name, nameStart, STRING_VALUE, this.tStart[t]!, this.tEnd[pos - 1]!);
+      this.rec[f * STRIDE + STRING_INDEX] = index;
+      return true;
     }
     if (k === NUMBER || k === IDENT) {
       this.pos++;
-      return new Scalar(k === NUMBER ? 'number' : 'ident', this.textOf(t), this.tStart[t]!, this.tEnd[t]!);
+      this.add(name, nameStart, k === NUMBER ? NUMBER_VALUE : IDENT_VALUE, this.tStart[t]!, this.tEnd[t]!);
+      return true;
     }
-    return undefined;
+    return false;
   }
 
   /**
-   * Fields up to `close` (a char code, or 0 for the end of the text at top level), the block
-   * opened by token `open` (-1 at top level). Sets `cut` when a layer block was cut off by a
-   * following `layer {` (then the caller unwinds).
+   * Fields up to `close` (a char code, or 0 for the end of the text at top level) into
+   * message `m`, the block opened by token `open` (-1 at top level). Sets `cut` when a layer
+   * block was cut off by a following `layer {` (then the caller unwinds).
    */
-  private message(open: number, close: number, inLayer: boolean): Message {
+  private message(m: number, open: number, close: number, inLayer: boolean): void {
     const { count, kind, tStart, tEnd } = this;
-    const fields: Field[] = [];
     const start = open >= 0 ? tStart[open]! : 0;
     this.cut = false;
     if (open >= 0 && this.depth >= MAX_DEPTH) {
@@ -218,7 +339,8 @@ class TextProtoParser {
         else if (p === CH_RBRACE || p === CH_GT) level--;
       }
       this.pos = pos;
-      return new Message(fields, start, pos > 0 ? tEnd[pos - 1]! : start);
+      this.close(m, pos > 0 ? tEnd[pos - 1]! : start);
+      return;
     }
     this.depth++;
     while (this.pos < count) {
@@ -230,7 +352,8 @@ class TextProtoParser {
           this.pos++;
           this.depth--;
           this.cut = false;
-          return new Message(fields, start, tEnd[t]!);
+          this.close(m, tEnd[t]!);
+          return;
         }
         this.err(
           this.at(t),
@@ -261,28 +384,29 @@ class TextProtoParser {
         );
         this.depth--;
         this.cut = true;
-        return new Message(fields, start, tEnd[this.pos - 1]!);
+        this.close(m, tEnd[this.pos - 1]!);
+        return;
       }
-      if (this.field(inLayer, close === 0, fields)) {
+      if (this.field(inLayer, close === 0)) {
         this.depth--;
         this.cut = true;
-        return new Message(fields, start, tEnd[this.pos - 1]!);
+        this.close(m, tEnd[this.pos - 1]!);
+        return;
       }
     }
     if (open >= 0)
       this.err(this.at(open), `This '${this.textOf(open)}' is never closed with '${String.fromCharCode(close)}'.`);
     this.depth--;
     this.cut = false;
-    return new Message(fields, start, count ? tEnd[count - 1]! : start);
+    this.close(m, count ? tEnd[count - 1]! : start);
   }
 
-  /** One field at `pos` (an identifier), appended to `out`. True when a cut-off layer block must unwind. */
-  private field(inLayer: boolean, topLevel: boolean, out: Field[]): boolean {
+  /** One field at `pos` (an identifier). True when a cut-off layer block must unwind. */
+  private field(inLayer: boolean, topLevel: boolean): boolean {
     const { count, kind, tStart, tEnd } = this;
     const nameTok = this.pos++;
-    const name = identText(this.text, this.toks, nameTok);
+    const name = nameId(this.text, this.toks, nameTok);
     const nameStart = tStart[nameTok]!;
-    const nameEnd = tEnd[nameTok]!;
     const childInLayer = inLayer || (topLevel && this.isLayerKeyword(nameTok));
     let colon = -1;
     if (this.punct(this.pos) === CH_COLON) colon = this.pos++;
@@ -292,8 +416,8 @@ class TextProtoParser {
     // A cut reaches the top-level layer field, which swallows it (`cut && inLayer`); nested fields pass it on.
     if (nextClose) {
       this.pos++;
-      const msg = this.message(next, nextClose, childInLayer);
-      out.push(new Field(name, nameStart, nameEnd, msg));
+      const m = this.add(name, nameStart, MESSAGE, tStart[next]!, 0);
+      this.message(m, next, nextClose, childInLayer);
       return this.cut && inLayer;
     }
     if (colon >= 0 && nextPunct === CH_LBRACKET) {
@@ -308,17 +432,16 @@ class TextProtoParser {
         const close = closerOf(p);
         if (close) {
           this.pos++;
-          const msg = this.message(t, close, childInLayer);
-          out.push(new Field(name, nameStart, nameEnd, msg));
+          const m = this.add(name, nameStart, MESSAGE, tStart[t]!, 0);
+          this.message(m, t, close, childInLayer);
           if (this.cut) return inLayer;
           continue;
         }
-        const s = this.scalar();
-        if (s) {
-          out.push(new Field(name, nameStart, nameEnd, s));
-          continue;
-        }
-        this.err(this.at(t), `Expected a value or ']' in the list of '${name}', found '${this.textOf(t)}'.`);
+        if (this.scalar(name, nameStart)) continue;
+        this.err(
+          this.at(t),
+          `Expected a value or ']' in the list of '${this.textOf(nameTok)}', found '${this.textOf(t)}'.`,
+        );
         if (p === CH_RBRACE || p === CH_GT) return false;
         this.pos++;
       }
@@ -330,16 +453,18 @@ class TextProtoParser {
     if ((nk === STRING || nk === NUMBER || nk === IDENT) && this.sameLine(nameTok, next)) {
       // A scalar on the same line; without the ':' it is still read, after an error.
       if (colon < 0 && nk === IDENT && this.punct(next + 1) === CH_COLON) {
-        this.err(this.at(nameTok), `Expected ':' or '{' after '${name}'.`);
+        this.err(this.at(nameTok), `Expected ':' or '{' after '${this.textOf(nameTok)}'.`);
         return false;
       }
-      if (colon < 0) this.err(this.at(nameTok), `Expected ':' between '${name}' and its value.`);
-      out.push(new Field(name, nameStart, nameEnd, this.scalar()!));
+      if (colon < 0) this.err(this.at(nameTok), `Expected ':' between '${this.textOf(nameTok)}' and its value.`);
+      this.scalar(name, nameStart);
       return false;
     }
     this.err(
       colon >= 0 ? { start: nameStart, end: tEnd[colon]! } : this.at(nameTok),
-      colon >= 0 ? `Expected a value after '${name}:'.` : `Expected ':' and a value, or '{', after '${name}'.`,
+      colon >= 0
+        ? `Expected a value after '${this.textOf(nameTok)}:'.`
+        : `Expected ':' and a value, or '{', after '${this.textOf(nameTok)}'.`,
     );
     return false;
   }

@@ -7,24 +7,13 @@ import type { Layer, OpKind } from '../../core/ir';
 import { applyWidthMultiplier, inferShapes } from '../../core/shapes';
 import { uniqueNamer } from '../names';
 import { eolOf, type TextEdit } from '../types';
-import { last, sub } from './fields';
 import type { LayerDef } from './layerDefs';
+import { WINDOW_GROUPS } from './ops';
 import type { CaffeParsed } from './parsed';
-import type { Field, Message } from './parser';
+import type { Document } from './parser';
 
-/** Geometry fields copied from the original convolution to its depthwise part. */
-const GEOMETRY = new Set([
-  'kernel_size',
-  'kernel_h',
-  'kernel_w',
-  'pad',
-  'pad_h',
-  'pad_w',
-  'stride',
-  'stride_h',
-  'stride_w',
-  'dilation',
-]);
+/** Geometry fields copied from the original convolution to its depthwise part: kernel, pad, stride and dilation (not `dilation_h` / `_w`). */
+const GEOMETRY = new Set<string>(WINDOW_GROUPS.slice(0, 10));
 
 interface Style {
   eol: string;
@@ -39,13 +28,15 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function styleOf(text: string, def: LayerDef): Style {
-  const start = lineStart(text, def.field.span.start);
-  const indent = /^[ \t]*/.exec(text.slice(start, def.field.span.start))![0];
-  const first = def.msg.fields[0];
-  const inner = first ? /^[ \t]*/.exec(text.slice(lineStart(text, first.span.start), first.span.start))![0] : '';
+function styleOf(doc: Document, text: string, def: LayerDef): Style {
+  const at = doc.start(def.field);
+  const start = lineStart(text, at);
+  const indent = /^[ \t]*/.exec(text.slice(start, at))![0];
+  const first = doc.fields(def.field)[0];
+  const firstAt = first === undefined ? 0 : doc.start(first);
+  const inner = first === undefined ? '' : /^[ \t]*/.exec(text.slice(lineStart(text, firstAt), firstAt))![0];
   const unit = inner.length > indent.length && inner.startsWith(indent) ? inner.slice(indent.length) : '  ';
-  const quote = def.name && text[def.name.span.start] === "'" ? "'" : '"';
+  const quote = def.name && text[doc.valueSpan(def.name).start] === "'" ? "'" : '"';
   return { eol: eolOf(text), indent, unit, quote, legacy: def.legacy };
 }
 
@@ -59,8 +50,8 @@ function block(s: Style, keyword: string, lines: string[]): string {
   return `${keyword} {${s.eol}${body}${s.eol}${s.indent}}`;
 }
 
-function verbatim(text: string, f: Field): string {
-  return text.slice(f.span.start, f.span.end);
+function verbatim(doc: Document, text: string, f: number): string {
+  return text.slice(doc.start(f), doc.end(f));
 }
 
 /** The layers that read `index` and only it, while they are of the given kinds, in order. */
@@ -96,6 +87,7 @@ export function separableEdits(
 ): TextEdit[] | undefined {
   const layer = analysis.graph.layers[layerIndex];
   const def = parsed.layerDefs[layerIndex];
+  const { doc } = parsed;
   if (
     !layer ||
     !def ||
@@ -110,18 +102,18 @@ export function separableEdits(
   const inShape = src < 0 ? shapes.input : shapes.shapes[src];
   if (!inShape) return undefined;
   const cIn = inShape[2];
-  const s = styleOf(text, def);
-  const p = sub(def.msg, 'convolution_param')!;
-  const pFields = p.fields;
-  const params = def.msg.fields.filter((f) => f.name === 'param');
+  const s = styleOf(doc, text, def);
+  const p = doc.sub(def.field, 'convolution_param');
+  const pFields = doc.fields(p);
+  const params = doc.fields(def.field, 'param');
 
   const taken = new Set<string>();
   for (const d of parsed.defs) {
-    if (d.name) taken.add(d.name.value);
-    for (const t of d.tops) taken.add(t.value);
+    if (d.nameText !== undefined) taken.add(d.nameText);
+    for (const t of d.tops) taken.add(doc.value(t));
   }
   const fresh = uniqueNamer(taken);
-  const name = def.name?.value ?? layer.name;
+  const name = def.nameText ?? layer.name;
   const dwName = fresh(`${name}/dw`);
 
   const typeText = (modern: string, legacy: string) => (s.legacy ? legacy : quoted(s, modern));
@@ -133,11 +125,13 @@ export function separableEdits(
   ];
   const convParam = (lines: string[]) =>
     `convolution_param {${s.eol}${lines.map((l) => `${s.indent}${s.unit}${s.unit}${l}`).join(s.eol)}${s.eol}${s.indent}${s.unit}}`;
-  const copied = (names: (n: string) => boolean) => pFields.filter((f) => names(f.name)).map((f) => verbatim(text, f));
+  const copied = (names: (n: string) => boolean) =>
+    pFields.filter((f) => names(doc.name(f))).map((f) => verbatim(doc, text, f));
+  const keyword = doc.name(def.field);
 
-  const dw = block(s, def.field.name, [
-    ...head(dwName, typeText('Convolution', 'CONVOLUTION'), def.bottoms[0]!.value, dwName),
-    ...params.slice(0, 1).map((f) => verbatim(text, f)),
+  const dw = block(s, keyword, [
+    ...head(dwName, typeText('Convolution', 'CONVOLUTION'), doc.value(def.bottoms[0]!), dwName),
+    ...params.slice(0, 1).map((f) => verbatim(doc, text, f)),
     convParam([
       `num_output: ${cIn}`,
       'bias_term: false',
@@ -163,24 +157,23 @@ export function separableEdits(
   ] as const) {
     if (!l) continue;
     const t = parsed.layerDefs[l.index]!;
-    extra.push(retarget(text, t, quoted(s, fresh(`${dwName}/${suffix}`)), quoted(s, dwName)));
+    extra.push(retarget(doc, text, t, quoted(s, fresh(`${dwName}/${suffix}`)), quoted(s, dwName)));
   }
-  if (!act)
-    extra.push(block(s, def.field.name, head(fresh(`${dwName}/relu`), typeText('ReLU', 'RELU'), dwName, dwName)));
+  if (!act) extra.push(block(s, keyword, head(fresh(`${dwName}/relu`), typeText('ReLU', 'RELU'), dwName, dwName)));
 
   const bias = layer.op.bias && !own.some((l) => l.op.kind === 'bn');
-  const pw = block(s, def.field.name, [
-    ...head(name, text.slice(def.type!.span.start, def.type!.span.end), dwName, def.tops[0]!.value),
-    ...params.slice(0, bias ? params.length : 1).map((f) => verbatim(text, f)),
+  const pw = block(s, keyword, [
+    ...head(name, text.slice(doc.valueSpan(def.type).start, doc.end(def.type)), dwName, doc.value(def.tops[0]!)),
+    ...params.slice(0, bias ? params.length : 1).map((f) => verbatim(doc, text, f)),
     convParam([
-      `num_output: ${last(p, 'num_output')!.value}`,
+      `num_output: ${doc.value(doc.last(p, 'num_output'))}`,
       ...(bias ? [] : ['bias_term: false']),
       'kernel_size: 1',
       ...copied((n) => n === 'weight_filler' || (bias && n === 'bias_filler')),
     ]),
   ]);
   const sep = `${s.eol}${s.indent}`;
-  return [{ span: def.field.span, newText: [dw, ...extra, pw].join(sep) }];
+  return [{ span: doc.span(def.field), newText: [dw, ...extra, pw].join(sep) }];
 }
 
 /** The file's first layer of a kind that follows a convolution-like layer, as a style template. */
@@ -192,14 +185,14 @@ function templateOf(analysis: Analysis, kind: OpKind): Layer | undefined {
 }
 
 /** A copy of a layer block with its name, bottoms and tops replaced. */
-function retarget(text: string, t: LayerDef, name: string, blob: string): string {
+function retarget(doc: Document, text: string, t: LayerDef, name: string, blob: string): string {
   const edits: TextEdit[] = [];
-  if (t.name) edits.push({ span: t.name.span, newText: name });
-  for (const b of [...t.bottoms, ...t.tops]) edits.push({ span: b.span, newText: blob });
+  if (t.name) edits.push({ span: doc.valueSpan(t.name), newText: name });
+  for (const b of [...t.bottoms, ...t.tops]) edits.push({ span: doc.valueSpan(b), newText: blob });
   edits.sort((a, b) => b.span.start - a.span.start);
-  let out = text.slice(t.field.span.start, t.field.span.end);
-  for (const e of edits)
-    out = out.slice(0, e.span.start - t.field.span.start) + e.newText + out.slice(e.span.end - t.field.span.start);
+  const start = doc.start(t.field);
+  let out = text.slice(start, doc.end(t.field));
+  for (const e of edits) out = out.slice(0, e.span.start - start) + e.newText + out.slice(e.span.end - start);
   return out;
 }
 
@@ -207,22 +200,28 @@ function retarget(text: string, t: LayerDef, name: string, blob: string): string
 export function widthEdits(parsed: CaffeParsed, _text: string, alpha: number): TextEdit[] {
   if (alpha === 1) return [];
   const edits: TextEdit[] = [];
+  const { doc } = parsed;
   parsed.graph.layers.forEach((l, i) => {
     const op = l.op;
     if (!(op.kind === 'conv' || op.kind === 'deconv' || op.kind === 'dwconv') || (op.kind !== 'dwconv' && op.fixed))
       return;
-    const p: Message | undefined = sub(parsed.layerDefs[i]!.msg, 'convolution_param');
-    const out = last(p, 'num_output');
-    const group = last(p, 'group');
+    const p = doc.sub(parsed.layerDefs[i]!.field, 'convolution_param');
+    const out = doc.last(p, 'num_output');
+    const group = doc.last(p, 'group');
     if (!out) return;
-    const scaled = String(applyWidthMultiplier(Number(out.value), alpha));
-    edits.push({ span: out.span, newText: scaled });
-    if (group && group.value === out.value && group.value !== '1') edits.push({ span: group.span, newText: scaled });
+    const outText = doc.value(out);
+    const scaled = String(applyWidthMultiplier(Number(outText), alpha));
+    edits.push({ span: doc.valueSpan(out), newText: scaled });
+    if (group && doc.value(group) === outText && outText !== '1')
+      edits.push({ span: doc.valueSpan(group), newText: scaled });
   });
   return edits;
 }
 
 /** The input height and width (input_dim, dim of input_shape / Input layer, crop_size) set to `side`. */
 export function resolutionEdits(parsed: CaffeParsed, _text: string, side: number): TextEdit[] {
-  return parsed.inputSize.filter((v) => v.value !== String(side)).map((v) => ({ span: v.span, newText: String(side) }));
+  const { doc } = parsed;
+  return parsed.inputSize
+    .filter((v) => doc.value(v) !== String(side))
+    .map((v) => ({ span: doc.valueSpan(v), newText: String(side) }));
 }

@@ -5,27 +5,29 @@
 // block (fillers, `shape`) are not checked field by field.
 import type { Diag } from './fields';
 import type { LayerDef } from './layerDefs';
+import type { Document } from './parser';
 import type { FieldSpec } from './layerTypes';
 
 /** Each spec's fields as a set, built on first use. */
 const knownFields = new WeakMap<FieldSpec, ReadonlySet<string>>();
 
-export function checkLayerFields(d: LayerDef, spec: FieldSpec, diag: Diag): void {
-  const type = d.type?.value ?? '?';
+export function checkLayerFields(doc: Document, d: LayerDef, spec: FieldSpec, diag: Diag): void {
+  const type = d.typeText ?? '?';
   for (const f of d.ownFields) {
-    if (f.name === spec.param) {
-      if (f.value.kind !== 'message') continue;
+    const name = doc.name(f);
+    if (name === spec.param) {
+      if (!doc.isMessage(f)) continue;
       let known = knownFields.get(spec);
       if (!known) knownFields.set(spec, (known = new Set(spec.fields)));
-      for (const inner of f.value.fields)
-        if (!known.has(inner.name))
+      for (let inner = f + 1, end = doc.after(f); inner < end; inner = doc.after(inner))
+        if (!known.has(doc.name(inner)))
           diag(
             'unknown-field',
-            inner.nameSpan,
-            `'${inner.name}' is not a field of ${spec.param} that LayerLint understands: it is ignored, and the figures of this ${type} layer do not take it into account.`,
+            doc.nameSpan(inner),
+            `'${doc.name(inner)}' is not a field of ${spec.param} that LayerLint understands: it is ignored, and the figures of this ${type} layer do not take it into account.`,
           );
-    } else if (f.name.endsWith('_param'))
-      diag('unknown-field', f.nameSpan, `${f.name} does not apply to a ${type} layer: it is ignored.`);
-    else diag('unknown-field', f.nameSpan, `'${f.name}' is not a field of a Caffe layer: it is ignored.`);
+    } else if (name.endsWith('_param'))
+      diag('unknown-field', doc.nameSpan(f), `${name} does not apply to a ${type} layer: it is ignored.`);
+    else diag('unknown-field', doc.nameSpan(f), `'${name}' is not a field of a Caffe layer: it is ignored.`);
   }
 }
