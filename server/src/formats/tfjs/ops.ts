@@ -185,6 +185,51 @@ function convolution(node: TfNode, ins: (Value | undefined)[]): Lowered {
   return { ops: [...ops, ...rest], rank: 4, from: [x.layer] };
 }
 
+/**
+ * Conv2DBackpropInput(input_sizes, filter [kh, kw, out, in], x): a transposed conv to `out`
+ * channels, SAME (H·s) or VALID ((H − 1)·s + k), whose stored input_sizes must be that size.
+ */
+function transposedConv(node: TfNode, ins: (Value | undefined)[], ctx: OpContext): Lowered {
+  const [sizes, f, x] = ins;
+  if (x?.kind !== 'tensor' || x.rank !== 4 || !x.shape)
+    return { why: 'an input that is not a known [N, H, W, C] tensor' };
+  if (f?.kind !== 'const' || f.shape.length !== 4) return { why: 'a filter that is not a stored 4-D constant' };
+  const a = node.attr;
+  const format = text(a, 'data_format') || 'NHWC';
+  if (format !== 'NHWC') return { why: `data_format ${format}` };
+  const pad = padding(a);
+  if (typeof pad === 'string' || pad.kind === 'explicit')
+    return { why: typeof pad === 'string' ? pad : 'explicit paddings' };
+  const strides = hw(a, 'strides');
+  if (typeof strides === 'string') return { why: strides };
+  const dilations = hw(a, 'dilations', 1);
+  if (typeof dilations === 'string' || dilations[0] !== 1 || dilations[1] !== 1) return { why: 'dilations' };
+  const [sh, sw] = strides;
+  const [kh, kw, fout, fin] = f.shape as [number, number, number, number];
+  if (!positive(kh, kw, fin, fout) || fin !== x.shape[2]) return { why: `a filter of shape [${f.shape.join(', ')}]` };
+  const out = intsOf(sizes, ctx, 'output sizes');
+  if (typeof out === 'string') return { why: out };
+  const [h, w] = x.shape;
+  const expect = pad.kind === 'same' ? [1, h * sh, w * sw, fout] : [1, (h - 1) * sh + kh, (w - 1) * sw + kw, fout];
+  if (out.length !== 4 || out.some((v, k) => (k === 0 ? v !== 1 && v !== -1 : v !== expect[k])))
+    return { why: `output sizes [${out.join(', ')}] other than [${expect.join(', ')}]` };
+  const op: LayerOp = {
+    kind: 'deconv',
+    out: fout,
+    kh,
+    kw,
+    sh,
+    sw,
+    padding: pad,
+    dh: 1,
+    dw: 1,
+    groups: 1,
+    bias: false,
+    fixed: false,
+  };
+  return { ops: [[node.op, op]], rank: 4, from: [x.layer] };
+}
+
 /** The ops after a fused conv or matmul's BiasAdd: FusedBatchNorm (4 args), then an activation (Prelu: 1 arg). */
 function fusedTail(fused: string[], ins: (Value | undefined)[], channels: number): [string, LayerOp][] | string {
   const out: [string, LayerOp][] = [];
@@ -408,6 +453,8 @@ export function lowerOp(node: TfNode, ins: (Value | undefined)[], ctx: OpContext
     case 'DepthwiseConv2dNative':
     case 'FusedDepthwiseConv2dNative':
       return convolution(node, ins);
+    case 'Conv2DBackpropInput':
+      return transposedConv(node, ins, ctx);
     case 'MatMul':
     case '_FusedMatMul':
       return matmul(node, ins);
