@@ -458,3 +458,22 @@ test('Conv2DBackpropInput: a transposed conv (SAME: H x stride) whose stored out
   const other = deconv([1, 7, 7, 4]).diagnostics.find((d) => d.code === 'unknown-layer');
   assert.match(other!.message, /output sizes \[1, 7, 7, 4\] other than \[1, 8, 8, 4\]/);
 });
+
+test('Prelu: learned slopes are parameters, one per channel or one shared, as the shard stores them', () => {
+  const b = new TfjsBuilder()
+    .placeholder('x', [1, 4, 4, 3])
+    .weight('a3', [3], [0.1, 0.2, 0.3])
+    .node('p3', 'Prelu', ['x', 'a3'])
+    .weight('a1', [1], [0.25])
+    .node('p1', 'Prelu', ['p3', 'a1']);
+  const a = analyze(b, withShard(b)).analysis;
+  assert.equal(a.complete, true);
+  assert.deepEqual(
+    a.layers.map((l) => [l.layer.name, l.params, l.otherOps]),
+    [
+      ['p3', 3, 48],
+      ['p1', 1, 48],
+    ],
+  );
+  assert.equal(a.totals.params, 4);
+});

@@ -137,14 +137,14 @@ function fusedActivation(name: string, alpha: Value | undefined, channels: numbe
   return fn ? { kind: 'act', fn } : `fused op ${name}`;
 }
 
-/** PReLU: one learned slope per channel, counted as a per-channel scale (C parameters, 1 op per element). */
+/** PReLU: a leaky ReLU with learned slopes, one per channel (C parameters) or one shared; 1 op per element. */
 function prelu(alpha: Value | undefined, channels: number): LayerOp | string {
   if (alpha?.kind !== 'const') return 'slopes that are not a stored constant';
   const n = numel(alpha.shape);
-  if (n === 1) return { kind: 'act', fn: 'leaky' };
+  if (n === 1) return { kind: 'act', fn: 'leaky', slopes: 'shared' };
   // One slope per channel (when the input's channels are unknown, its shape is too: nothing is counted).
   const last = alpha.shape[alpha.shape.length - 1];
-  if (n === last && (channels === 0 || n === channels)) return { kind: 'scale', bias: false };
+  if (n === last && (channels === 0 || n === channels)) return { kind: 'act', fn: 'leaky', slopes: 'channel' };
   return `slopes of shape [${alpha.shape.join(', ')}]`;
 }
 
