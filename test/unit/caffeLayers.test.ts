@@ -1,13 +1,15 @@
 // Caffe layer types beyond convolution and pooling (docs/formats/caffe.md, docs/counting.md):
 // Crop, Interp, Permute, Reshape, Flatten axes, Concat along H/W, SSD Normalize, PriorBox and
 // DetectionOutput, ROIPooling, Python, squeeze-and-excitation (two-bottom Scale, Axpy), SegNet's
-// BN; their PyTorch export; and an unknown layer dropped into
+// BN, PReLU; their PyTorch export; and an unknown layer dropped into
 // the middle of a real network, after which no figure may be presented as exact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { conventionTotals } from '../../server/src/core/conventions';
-import { analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
+import { analyzeBytes, analyzeSource, type DocumentAnalysis } from '../../server/src/engine/analyzeSource';
+import { exportLayers } from '../../server/src/export/layers';
+import { exportOnnx } from '../../server/src/export/onnx';
 import { exportPyTorch } from '../../server/src/export/pytorch';
 import { buildReport } from '../../server/src/report/model';
 
@@ -406,4 +408,28 @@ test("SegNet's BN layer: bn_mode is read without a warning", () => {
   const d = run(net('layer { name: "bn" type: "BN" bottom: "pool" top: "pool" bn_param { bn_mode: INFERENCE } }'));
   assert.deepEqual(problems(d), []);
   assert.equal(layer(d, 'bn').params, 32);
+});
+
+test('PReLU: its learned slopes are parameters (C, or 1 channel_shared), exported as PReLU, not a .layers op', () => {
+  const d = run(
+    net(`layer { name: "p1" type: "PReLU" bottom: "pool" top: "pool" }
+layer { name: "c2" type: "Convolution" bottom: "pool" top: "c2" convolution_param { num_output: 8 kernel_size: 1 } }
+layer { name: "p2" type: "PReLU" bottom: "c2" top: "c2" prelu_param { channel_shared: true } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual([layer(d, 'p1').params, layer(d, 'p2').params], [16, 1]);
+  assert.equal(layer(d, 'p1').otherOps, 4 * 2 * 16);
+  const source = exportPyTorch(d.analysis).source;
+  assert.match(source, /nn\.PReLU\(16\) {2}# p1/);
+  assert.match(source, /nn\.PReLU\(1\) {2}# p2/);
+  // Written as ONNX PRelu and read back: the same parameters.
+  const onnx = exportOnnx(d.analysis);
+  assert.deepEqual(onnx.problems, []);
+  const back = analyzeBytes(onnx.bytes!, 'back.onnx');
+  assert.equal(back.analysis.complete, true);
+  assert.equal(back.analysis.totals.params, d.analysis.totals.params);
+  // .layers has no PReLU: the import says so instead of printing a leaky ReLU without its slopes.
+  const spec = exportLayers(d.analysis, 'net.prototxt');
+  assert.equal(spec.expressible, false);
+  assert.match(spec.text, /# p1 \(PReLU\): not expressible in \.layers: a PReLU's learned slopes\./);
 });

@@ -128,7 +128,7 @@ function costOf(layer: Layer, ins: Shape[], out: Shape, batch: number): LayerCos
     case 'lrn':
       return fill(kind, 0, 0, op.size * hi * wi * ci * batch, activations);
     case 'act':
-      return fill(kind, 0, 0, activations, activations);
+      return fill(kind, 0, op.slopes === 'channel' ? ci : op.slopes === 'shared' ? 1 : 0, activations, activations);
     case 'pool':
       return fill(kind, 0, 0, (op.global ? hi * wi * ci : outElems * op.kh * op.kw) * batch, activations);
     case 'merge':

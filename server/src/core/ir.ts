@@ -75,7 +75,8 @@ export type LayerOp =
   | { kind: 'bn'; affine?: boolean }
   | { kind: 'scale'; bias: boolean }
   | { kind: 'lrn'; size: number }
-  | { kind: 'act'; fn: Activation }
+  /** `slopes`: a PReLU's learned negative slopes (fn `leaky`), one per channel or one shared. */
+  | { kind: 'act'; fn: Activation; slopes?: 'channel' | 'shared' }
   | { kind: 'dropout'; p: number }
   | { kind: 'flatten' }
   | { kind: 'upsample'; factor: number }

@@ -291,7 +291,12 @@ function fusedInto(
 ): number | undefined {
   const op = l.layer.op;
   if ((op.kind !== 'bn' && op.kind !== 'scale' && op.kind !== 'act') || !t.fuses.includes(op.kind)) return undefined;
-  if (op.kind === 'act' && (op.fn === 'softmax' || (t.fusedActivations && !t.fusedActivations.includes(op.fn))))
+  // A profile that lists what it fuses lists functions: a PReLU (learned slopes) is not a leaky ReLU
+  // there (ONNX Runtime fuses LeakyRelu into the conv, not PRelu).
+  if (
+    op.kind === 'act' &&
+    (op.fn === 'softmax' || (t.fusedActivations && (op.slopes || !t.fusedActivations.includes(op.fn))))
+  )
     return undefined;
   if (l.layer.inputs.length !== 1) return undefined;
   const j = l.layer.inputs[0]!;

@@ -230,6 +230,10 @@ export function emitLayer(b: OnnxBuilder, l: LayerResult, x: string[], y: string
       return undefined;
     }
     case 'act': {
+      if (op.slopes) {
+        b.node('PRelu', [x0, b.weight(`${name}/slope`, op.slopes === 'channel' ? [co, 1, 1] : [1])], [y], name);
+        return undefined;
+      }
       const write = ACTIVATIONS[op.fn];
       if (!write) return `${name}: activation ${op.fn} has no ONNX form here`;
       write(x0, y, name, b);

@@ -184,6 +184,7 @@ function emit(l: LayerResult): Emitted | string {
     case 'lrn':
       return { module: `nn.LocalResponseNorm(${op.size})`, expr: '$m($0)' };
     case 'act':
+      if (op.slopes) return { module: `nn.PReLU(${op.slopes === 'channel' ? c : 1})`, expr: '$m($0)' };
       return { module: ACT_MODULES[op.fn]!, expr: '$m($0)' };
     case 'dropout':
       return { module: `nn.Dropout(${op.p})`, expr: '$m($0)' };

@@ -179,7 +179,7 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     build: BUILDERS.roiPooling,
   },
   relu6: act('relu6'),
-  prelu: act('leaky', 'prelu_param', 'filler', 'channel_shared'),
+  prelu: { param: 'prelu_param', fields: ['filler', 'channel_shared'], build: BUILDERS.prelu },
   elu: act('leaky', 'elu_param', 'alpha'),
   sigmoid: act('sigmoid', 'sigmoid_param', 'engine'),
   tanh: act('tanh', 'tanh_param', 'engine'),

@@ -357,6 +357,11 @@ const upsample = ({ p, r }: OpInput): LayerOp => ({
   factor: r.intField(p, 'scale', 2, 1),
 });
 
+/** PReLU: a leaky ReLU with learned slopes, one per channel (C parameters) or one `channel_shared`. */
+function prelu({ p, r }: OpInput): LayerOp {
+  return { kind: 'act', fn: 'leaky', slopes: r.bool(p, 'channel_shared', false) ? 'shared' : 'channel' };
+}
+
 /** Element-wise layers, each counted as the activation it is closest to (one op per element). */
 const activation =
   (fn: Activation): OpBuilder =>
@@ -383,6 +388,7 @@ export const BUILDERS = {
   lrn,
   upsample,
   activation,
+  prelu,
   /** Caffe BatchNorm: normalisation only; its Scale layer holds γ and β. */
   batchNorm: (): LayerOp => ({ kind: 'bn', affine: false }),
   /** The "BN" layer of several forks normalises and scales/shifts in one layer. */

@@ -122,18 +122,26 @@ function elementwise(
     );
   }
   if (op === 'Pow' && constScalar(ins[1]) !== undefined) return same({ kind: 'act', fn: 'linear' }, d);
-  if (ELEMENTWISE.has(op)) {
-    if (op === 'PRelu' && ins[1]?.kind === 'const' && numel(ins[1].dims) > 1) {
-      // One learned slope per channel ([C], [C, 1] or [C, 1, 1] against [N, C], [N, C, L] or
-      // [N, C, H, W], whose channels the IR keeps): C parameters.
-      const slopes = ins[1].dims;
-      const perChannel =
-        d.length <= 4 && numel(slopes) === d[1] && slopes.length < d.length && slopes.slice(1).every((n) => n === 1);
-      return perChannel ? same({ kind: 'scale', bias: false }, d) : 'PRelu with slopes that are not one per channel';
-    }
-    return same({ kind: 'act', fn: 'linear' }, d);
+  if (op === 'PRelu') {
+    const x = ins[0];
+    const slopes = preluSlopes(ins[1], d, x?.kind === 'tensor' && !!x.last);
+    return slopes ? same({ kind: 'act', fn: 'leaky', slopes }, d) : 'PRelu with slopes that are not one per channel';
   }
+  if (ELEMENTWISE.has(op)) return same({ kind: 'act', fn: 'linear' }, d);
   return undefined;
+}
+
+/**
+ * PRelu's learned slopes, a stored constant: one shared, or one per channel (broadcast onto
+ * the channel axis of `d`, channels first unless `last`); undefined for any other slope.
+ */
+function preluSlopes(slope: Value | undefined, d: number[], last: boolean): 'channel' | 'shared' | undefined {
+  if (slope?.kind !== 'const') return undefined;
+  const n = numel(slope.dims);
+  if (n === 1) return 'shared';
+  const axis = last ? d.length - 1 : 1;
+  const k = axis - (d.length - slope.dims.length);
+  return k >= 0 && n === d[axis] && slope.dims[k] === n ? 'channel' : undefined;
 }
 
 /** Every other op, by op family. */
