@@ -153,3 +153,34 @@ test('a .keras archive: its config.json is read (spans into it); a zip bomb or a
   assert.match(analyzeBytes(strToU8('PK nope'), 'x.keras').diagnostics[0]!.message, /cannot be read/);
   assert.match(analyzeBytes(zipSync({ 'a.txt': strToU8('x') }), 'x.keras').diagnostics[0]!.message, /no config\.json/);
 });
+
+test('BatchNormalization with only center (Keras InceptionV3: scale=False) or only scale: the normalisation plus C learned values', () => {
+  const model = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      class_name: 'Sequential',
+      config: {
+        name: 's',
+        layers: [
+          layer('Conv2D', {
+            name: 'c',
+            filters: 8,
+            kernel_size: [3, 3],
+            use_bias: false,
+            batch_input_shape: [null, 6, 6, 3],
+          }),
+          layer('BatchNormalization', { name: 'bn', axis: 3, ...extra }),
+        ],
+      },
+    });
+  for (const [extra, params, tail] of [
+    [{ scale: false }, 8, 'bn/beta'],
+    [{ center: false }, 8, 'bn/gamma'],
+    [{}, 16, 'bn'],
+  ] as const) {
+    const a = analyzeSource(model(extra), 'm.json').analysis;
+    assert.equal(a.complete, true, JSON.stringify(extra));
+    assert.equal(a.totals.params - 8 * 27, params, JSON.stringify(extra));
+    assert.equal(a.layers.at(-1)!.layer.name, tail);
+    assert.deepEqual(a.layers.at(-1)!.output, [4, 4, 8]);
+  }
+});

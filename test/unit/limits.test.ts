@@ -116,3 +116,28 @@ test('more than 1,000 diagnostics: the first 1,000 and one note that counts the 
   assert.equal(last.severity, 'info');
   assert.match(last.message, /^500 more diagnostics/);
 });
+
+test('a network cut off at the layer limit is incomplete in every format: its totals cover the layers read only', () => {
+  const n = LIMITS.maxLayers + 1;
+  const files: [string, string][] = [
+    ['cut.layers', `input 8x8x3\nrepeat ${n} conv 8 1x1\n`],
+    ['cut.cfg', `[net]\nwidth=8\nheight=8\nchannels=3\n${'[convolutional]\nfilters=8\nsize=1\n'.repeat(n)}`],
+    [
+      'cut.prototxt',
+      `input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n${Array.from(
+        { length: n },
+        (_, i) =>
+          `layer { name: "c${i}" type: "Convolution" bottom: "${i ? `c${i - 1}` : 'data'}" top: "c${i}" convolution_param { num_output: 8 kernel_size: 1 } }\n`,
+      ).join('')}`,
+    ],
+  ];
+  for (const [file, text] of files) {
+    const doc = analyzeSource(text, file);
+    assert.ok(
+      doc.diagnostics.some((d) => d.code === 'limit-exceeded' && d.severity === 'error'),
+      file,
+    );
+    assert.equal(doc.analysis.complete, false, file);
+    assert.equal(buildReport(doc, file).complete, false, file);
+  }
+});

@@ -647,3 +647,35 @@ test('Einsum of two computed tensors: batched A·B and A·Bᵀ with the same lea
     assert.match((op as { type: string }).type, new RegExp(`equation '${equation}'`));
   }
 });
+
+test('ConvTranspose with output_padding (PyTorch k 3, s 2, p 1, output_padding 1) and PRelu with one slope per channel', () => {
+  const net = (outputPadding: number[], slopes: number[]) =>
+    new OnnxBuilder()
+      .input('x', [1, 8, 5, 5])
+      .weight('w', [8, 4, 3, 3])
+      .weight('b', [4])
+      .weight('slope', slopes)
+      .node({
+        op: 'ConvTranspose',
+        name: 'up',
+        inputs: ['x', 'w', 'b'],
+        outputs: ['u'],
+        attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2], output_padding: outputPadding },
+      })
+      .node({ op: 'PRelu', name: 'prelu', inputs: ['u', 'slope'], outputs: ['y'] });
+  const doc = analyze(net([1, 1], [4, 1, 1]));
+  assert.equal(doc.analysis.complete, true, JSON.stringify(doc.diagnostics));
+  // (5 − 1)·2 − 2 + 3 + 1 = 10 = 5 x 2; MACs per input position: 8 in x 4 out x 3·3.
+  assert.deepEqual(
+    doc.analysis.layers.map((l) => [l.layer.name, l.output?.join('x'), l.macs, l.params]),
+    [
+      ['up', '10x10x4', 25 * 8 * 4 * 9, 8 * 4 * 9 + 4],
+      ['prelu', '10x10x4', 0, 4],
+    ],
+  );
+  // output_padding 0 here gives 9x9, not the input times the stride: unknown, with the size.
+  const odd = analyze(net([0, 1], [4, 1, 1])).diagnostics.find((d) => d.code === 'unknown-layer');
+  assert.match(odd!.message, /output_shape or output_padding giving 9x10, not the input times the stride/);
+  const slopes = analyze(net([1, 1], [2, 2, 1])).diagnostics.find((d) => d.code === 'unknown-layer');
+  assert.match(slopes!.message, /PRelu with slopes that are not one per channel/);
+});

@@ -433,3 +433,47 @@ test('Max and Sum reductions: a global max pool over H and W, a channel Sum kept
   const unknown = analyze(kept, withShard(kept)).diagnostics.find((d) => d.code === 'unknown-layer');
   assert.match(unknown!.message, /Sum over axes \[3\] of a rank-4 tensor/);
 });
+
+test('Conv2DBackpropInput: a transposed conv (SAME: H x stride) whose stored output sizes agree, taking the BiasAdd after it', () => {
+  const deconv = (sizes: number[]) => {
+    const b = new TfjsBuilder()
+      .placeholder('x', [1, 4, 4, 8])
+      .ints('sizes', sizes)
+      .weight(
+        'f',
+        [2, 2, 4, 8],
+        Array.from({ length: 128 }, (_, i) => (i % 5) / 4),
+      )
+      .node('up', 'Conv2DBackpropInput', ['sizes', 'f', 'x'], { padding: s('SAME'), strides: list(1, 2, 2, 1) })
+      .weight('bias', [4], [0, 1, 2, 3])
+      .node('up/BiasAdd', 'BiasAdd', ['up', 'bias']);
+    return analyze(b, withShard(b));
+  };
+  const a = deconv([1, 8, 8, 4]).analysis;
+  assert.equal(a.complete, true);
+  assert.deepEqual(a.layers[0]!.output, [8, 8, 4]);
+  // 4·4 input positions x 8 in x 4 out x 2·2; 128 weights + 4 biases.
+  assert.equal(a.totals.macs, 16 * 8 * 4 * 4);
+  assert.equal(a.totals.params, 132);
+  const other = deconv([1, 7, 7, 4]).diagnostics.find((d) => d.code === 'unknown-layer');
+  assert.match(other!.message, /output sizes \[1, 7, 7, 4\] other than \[1, 8, 8, 4\]/);
+});
+
+test('Prelu: learned slopes are parameters, one per channel or one shared, as the shard stores them', () => {
+  const b = new TfjsBuilder()
+    .placeholder('x', [1, 4, 4, 3])
+    .weight('a3', [3], [0.1, 0.2, 0.3])
+    .node('p3', 'Prelu', ['x', 'a3'])
+    .weight('a1', [1], [0.25])
+    .node('p1', 'Prelu', ['p3', 'a1']);
+  const a = analyze(b, withShard(b)).analysis;
+  assert.equal(a.complete, true);
+  assert.deepEqual(
+    a.layers.map((l) => [l.layer.name, l.params, l.otherOps]),
+    [
+      ['p3', 3, 48],
+      ['p1', 1, 48],
+    ],
+  );
+  assert.equal(a.totals.params, 4);
+});

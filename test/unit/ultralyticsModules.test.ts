@@ -445,3 +445,38 @@ test('Silence (the YOLOv9 repository first row) passes its input on: a later row
   assert.deepEqual(row(d, 0), { params: 0, macs: 0, shape: [640, 640, 3] });
   assert.deepEqual(row(d, 1), { params: 3 * 16 * 9 + 32, macs: 320 * 320 * 16 * 27, shape: [320, 320, 16] });
 });
+
+test('DDetect and DualDDetect (the YOLOv9 repository heads): grouped box branch, class branch to max(ch, min(2 nc, 128)), a DFL per set', () => {
+  // One level on 320x320x64: c2 = 64, c3 = 128. Box: Conv 3x3, Conv 3x3 (groups 4), Conv2d 1x1 (groups 4, bias) to 64.
+  const box = 36992 + (64 * 16 * 9 + 128) + (64 * 16 + 64);
+  const cls = 73984 + 147712 + (128 * 80 + 80);
+  assert.equal(row(analyse(model([STEM64], 'nc: 80', ['[[0], 1, DDetect, [nc]]'])), 1).params, box + cls + 16);
+  assert.equal(
+    row(analyse(model([STEM64], 'nc: 80', ['[[0, 0], 1, DualDDetect, [nc]]'])), 1).params,
+    2 * (box + cls + 16),
+  );
+  assertInvalid(model([STEM64], 'nc: 80', ['[[0, 0, 0], 1, DualDDetect, [nc]]']), '[nc]', /two sets of levels/);
+});
+
+test('YOLOv7-repository rows (top-level anchors): Conv with an activation module, MP, SP, SPPCSPC, RepConv, IDetect', () => {
+  const v7 = (rows: string[], head = '[-1, 1, nn.Identity, []]') =>
+    model([STEM64, ...rows], `nc: 2\ndepth_multiple: 1.0\nwidth_multiple: 1.0\n${V5_ANCHORS}`, [head]);
+  // Conv(c1, c2, k, s, p, g, act): the sixth argument is the activation, evaluated by YOLOv7's parse_model.
+  const leaky = analyse(v7(['[-1, 1, Conv, [16, 3, 2, None, 1, nn.LeakyReLU(0.1)]]']));
+  assert.equal(leaky.analysis.layers.find((l) => l.layer.name === 'model.1.act')!.layer.opText, 'LeakyReLU');
+  assert.equal(row(leaky, 1).params, 64 * 16 * 9 + 32);
+  assert.deepEqual(row(analyse(v7(['[-1, 1, MP, []]'])), 1).shape, [160, 160, 64]);
+  assert.deepEqual(row(analyse(v7(['[-1, 1, SP, [5]]'])), 1).shape, [320, 320, 64]);
+  // SPPCSPC [64]: c_ = 64; cv1, cv3 3x3, cv4, pools, cv5 from 256, cv6 3x3, cv2, cv7 from 128.
+  assert.equal(
+    row(analyse(v7(['[-1, 1, SPPCSPC, [64]]'])), 1).params,
+    4224 + 36992 + 4224 + 16512 + 36992 + 4224 + 8320,
+  );
+  // RepConv (training form): 3x3 + BN, 1x1 + BN, and an identity BN when c1 = c2 and the stride is 1.
+  assert.equal(row(analyse(v7(['[-1, 1, RepConv, [64, 3, 1]]'])), 1).params, 36992 + 4224 + 128);
+  assert.equal(row(analyse(v7(['[-1, 1, RepConv, [32, 3, 2]]'])), 1).params, 18496 + 2112);
+  // IDetect: ImplicitA (input channels), the 1x1 conv to 3 x (2 + 5), ImplicitM (21 per level).
+  const idetect = analyse(v5('[[0, 1], 1, IDetect, [nc, anchors]]'));
+  assert.equal(row(idetect, 2).params, 16 + 32 + (357 + 693) + 2 * 21);
+  assertInvalid(model([STEM64, '[-1, 1, RepConv, [64, 3, 1]]']), '64', /YOLOv7-repository files/);
+});

@@ -167,6 +167,9 @@ function finishAnalysis(
       );
     }
   }
+  // A network the front-end stopped reading at a limit (limit-exceeded) has figures for the
+  // layers it read only: never complete, whatever those layers are.
+  const complete = costs.complete && !frontEndDiagnostics.some((d) => d.code === 'limit-exceeded');
   const analysis: Analysis = {
     graph,
     input: costs.input,
@@ -176,7 +179,7 @@ function finishAnalysis(
     // results V8 promoted to old space (18 full GCs in 4,000 analyses of 1,000 layers, against 0).
     byKind: byKind(costs.layers),
     diagnostics,
-    complete: costs.complete,
+    complete,
     options,
     soleConsumers: () => (consumers ??= soleConsumers(graph.layers)),
     weightedLayers: () => (weighted ??= costs.layers.filter((l) => WEIGHTED_OPS.has(l.layer.op.kind))),
@@ -188,15 +191,14 @@ function finishAnalysis(
         costs.layers,
         analysis.soleConsumers(),
         graph.input.batch,
-        costs.complete && costs.input !== null,
+        complete && costs.input !== null,
       )),
     memory: () =>
       (memory ??= peakMemory(costs.layers, costs.input, analysis.soleConsumers(), graph.input.batch, target ?? FP32)),
   };
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   if (unknown.length) diagnostics.push(incompleteDiagnostic(graph, costs.layers, unknown));
-  if (!hasErrors || costs.complete)
-    diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
+  if (!hasErrors || complete) diagnostics.push(...runRules(analysis, { ...DEFAULT_RULE_OPTIONS, ...options.rules }));
   analysis.diagnostics = stageDiagnostics(diagnostics, text);
   return analysis;
 }

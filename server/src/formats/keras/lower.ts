@@ -164,7 +164,14 @@ function opsOf(l: KerasLayer, inputs: number): { ops: [string, LayerOp][] } | { 
       if (axis !== undefined && axis !== -1 && axis !== 3) return { why: `normalisation along axis ${axis}` };
       const center = c.center !== false;
       const scale = c.scale !== false;
-      if (center !== scale) return { why: 'a batch norm with only one of scale and center' };
+      // Only β (Keras InceptionV3's scale=False) or only γ: the normalisation, then C learned values.
+      if (center !== scale)
+        return {
+          ops: [
+            [l.className, { kind: 'bn', affine: false }],
+            [center ? 'beta' : 'gamma', { kind: 'scale', bias: false }],
+          ],
+        };
       return { ops: [[l.className, { kind: 'bn', affine: center }]] };
     }
     case 'Activation':

@@ -91,8 +91,8 @@ export function convTranspose(node: NodeProto, d: number[], w: Value | undefined
   if (d.length !== 4) return `a rank-${d.length} input`;
   if (w?.kind !== 'const' || w.dims.length !== 4) return 'its weights are not a constant tensor';
   if (b && b.kind !== 'const') return 'its bias is not a constant';
-  if (intsAttr(node, 'output_shape') || (intsAttr(node, 'output_padding') ?? []).some((p) => p !== 0))
-    return 'output_shape or output_padding';
+  const outputShape = intsAttr(node, 'output_shape');
+  const outputPadding = intsAttr(node, 'output_padding') ?? [];
   const groups = intAttr(node, 'group', 1);
   if (w.dims[0] !== d[1]) return `weights for ${w.dims[0]} input channels on a ${d[1]}-channel input`;
   const m = w.dims[1]! * groups;
@@ -103,6 +103,19 @@ export function convTranspose(node: NodeProto, d: number[], w: Value | undefined
     pad.kind === 'same'
       ? n * s[i]!
       : (n - 1) * s[i]! - 2 * (pad.kind === 'valid' ? 0 : i === 0 ? pad.h : pad.w) + dil[i]! * (k[i]! - 1) + 1;
+  // output_padding (PyTorch's ConvTranspose2d(k 3, s 2, p 1, output_padding 1)) or output_shape:
+  // costed when the output is exactly the input times the stride, the IR's 'same' transposed conv
+  // (its MACs do not depend on the padding); any other size is not placed.
+  let irPad = pad;
+  if (outputShape || outputPadding.some((p) => p !== 0)) {
+    const want = outputShape
+      ? outputShape.slice(-2)
+      : [0, 1].map((i) => size(i, d[2 + i]!) + (outputPadding[outputPadding.length - 2 + i] ?? 0));
+    if (want.length !== 2 || want.some((o, i) => o !== d[2 + i]! * s[i]!))
+      return `an output_shape or output_padding giving ${want.join('x')}, not the input times the stride`;
+    irPad = { kind: 'same' };
+  }
+  const out = (i: number, n: number) => (irPad.kind === 'same' ? n * s[i]! : size(i, n));
   return [
     {
       op: {
@@ -112,14 +125,14 @@ export function convTranspose(node: NodeProto, d: number[], w: Value | undefined
         kw: k[1],
         sh: s[0],
         sw: s[1],
-        padding: pad,
+        padding: irPad,
         dh: dil[0],
         dw: dil[1],
         groups,
         bias: !!b,
         fixed: false,
       },
-      dims: [d[0]!, m, size(0, d[2]!), size(1, d[3]!)],
+      dims: [d[0]!, m, out(0, d[2]!), out(1, d[3]!)],
     },
   ];
 }

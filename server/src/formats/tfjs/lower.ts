@@ -159,11 +159,15 @@ export function lowerGraphModel(
       values.set(n.name, tensor(-1, placeholder(n, graph, diagnostics)));
       continue;
     }
-    // A BiasAdd right after a conv or matmul that has no bias and no other reader: the conv's bias.
+    // A BiasAdd right after a conv, transposed conv or matmul that has no bias and no other reader: its bias.
     const x = ins[0];
     if (n.op === 'BiasAdd' && x?.kind === 'tensor' && x.layer >= 0 && readers.get(valueKey(n.inputs[0]!)) === 1) {
       const op = graph.layers[x.layer]!.op;
-      if ((op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'fc') && !op.bias && ins[1]?.kind === 'const') {
+      if (
+        (op.kind === 'conv' || op.kind === 'dwconv' || op.kind === 'deconv' || op.kind === 'fc') &&
+        !op.bias &&
+        ins[1]?.kind === 'const'
+      ) {
         op.bias = true;
         values.set(n.name, x);
         continue;

@@ -137,14 +137,14 @@ function fusedActivation(name: string, alpha: Value | undefined, channels: numbe
   return fn ? { kind: 'act', fn } : `fused op ${name}`;
 }
 
-/** PReLU: one learned slope per channel, counted as a per-channel scale (C parameters, 1 op per element). */
+/** PReLU: a leaky ReLU with learned slopes, one per channel (C parameters) or one shared; 1 op per element. */
 function prelu(alpha: Value | undefined, channels: number): LayerOp | string {
   if (alpha?.kind !== 'const') return 'slopes that are not a stored constant';
   const n = numel(alpha.shape);
-  if (n === 1) return { kind: 'act', fn: 'leaky' };
+  if (n === 1) return { kind: 'act', fn: 'leaky', slopes: 'shared' };
   // One slope per channel (when the input's channels are unknown, its shape is too: nothing is counted).
   const last = alpha.shape[alpha.shape.length - 1];
-  if (n === last && (channels === 0 || n === channels)) return { kind: 'scale', bias: false };
+  if (n === last && (channels === 0 || n === channels)) return { kind: 'act', fn: 'leaky', slopes: 'channel' };
   return `slopes of shape [${alpha.shape.join(', ')}]`;
 }
 
@@ -183,6 +183,51 @@ function convolution(node: TfNode, ins: (Value | undefined)[]): Lowered {
   const rest = fusedTail(fused, ins, channels);
   if (typeof rest === 'string') return { why: rest };
   return { ops: [...ops, ...rest], rank: 4, from: [x.layer] };
+}
+
+/**
+ * Conv2DBackpropInput(input_sizes, filter [kh, kw, out, in], x): a transposed conv to `out`
+ * channels, SAME (H·s) or VALID ((H − 1)·s + k), whose stored input_sizes must be that size.
+ */
+function transposedConv(node: TfNode, ins: (Value | undefined)[], ctx: OpContext): Lowered {
+  const [sizes, f, x] = ins;
+  if (x?.kind !== 'tensor' || x.rank !== 4 || !x.shape)
+    return { why: 'an input that is not a known [N, H, W, C] tensor' };
+  if (f?.kind !== 'const' || f.shape.length !== 4) return { why: 'a filter that is not a stored 4-D constant' };
+  const a = node.attr;
+  const format = text(a, 'data_format') || 'NHWC';
+  if (format !== 'NHWC') return { why: `data_format ${format}` };
+  const pad = padding(a);
+  if (typeof pad === 'string' || pad.kind === 'explicit')
+    return { why: typeof pad === 'string' ? pad : 'explicit paddings' };
+  const strides = hw(a, 'strides');
+  if (typeof strides === 'string') return { why: strides };
+  const dilations = hw(a, 'dilations', 1);
+  if (typeof dilations === 'string' || dilations[0] !== 1 || dilations[1] !== 1) return { why: 'dilations' };
+  const [sh, sw] = strides;
+  const [kh, kw, fout, fin] = f.shape as [number, number, number, number];
+  if (!positive(kh, kw, fin, fout) || fin !== x.shape[2]) return { why: `a filter of shape [${f.shape.join(', ')}]` };
+  const out = intsOf(sizes, ctx, 'output sizes');
+  if (typeof out === 'string') return { why: out };
+  const [h, w] = x.shape;
+  const expect = pad.kind === 'same' ? [1, h * sh, w * sw, fout] : [1, (h - 1) * sh + kh, (w - 1) * sw + kw, fout];
+  if (out.length !== 4 || out.some((v, k) => (k === 0 ? v !== 1 && v !== -1 : v !== expect[k])))
+    return { why: `output sizes [${out.join(', ')}] other than [${expect.join(', ')}]` };
+  const op: LayerOp = {
+    kind: 'deconv',
+    out: fout,
+    kh,
+    kw,
+    sh,
+    sw,
+    padding: pad,
+    dh: 1,
+    dw: 1,
+    groups: 1,
+    bias: false,
+    fixed: false,
+  };
+  return { ops: [[node.op, op]], rank: 4, from: [x.layer] };
 }
 
 /** The ops after a fused conv or matmul's BiasAdd: FusedBatchNorm (4 args), then an activation (Prelu: 1 arg). */
@@ -408,6 +453,8 @@ export function lowerOp(node: TfNode, ins: (Value | undefined)[], ctx: OpContext
     case 'DepthwiseConv2dNative':
     case 'FusedDepthwiseConv2dNative':
       return convolution(node, ins);
+    case 'Conv2DBackpropInput':
+      return transposedConv(node, ins, ctx);
     case 'MatMul':
     case '_FusedMatMul':
       return matmul(node, ins);

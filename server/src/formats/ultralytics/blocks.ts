@@ -1,5 +1,5 @@
-// The building blocks of Ultralytics' ultralytics/nn/modules/block.py and conv.py, expanded
-// into IR layers with the same structure, channel arithmetic (int(c2 * e), c1 // 2, ...) and
+// The building blocks of Ultralytics' ultralytics/nn/modules/block.py, conv.py and
+// transformer.py (and the YOLOv7 repository's SPPCSPC and RepConv), expanded into IR layers with the same structure, channel arithmetic (int(c2 * e), c1 // 2, ...) and
 // order of layers as the PyTorch modules, so that parameters and MACs are exactly theirs.
 // Contract: each function takes the input layer index and channel count and returns the
 // output layer index; channel counts the module cannot take (an attention block with fewer
@@ -541,4 +541,56 @@ export function a2c2f(
   if (!(o.a2 && o.residual)) return y;
   if (c1 !== c2) throw new BlockError(`a residual needs equal input and output channels (${c1} vs ${c2}).`);
   return b.sum(`${name}.residual`, [x, b.add(`${name}.gamma`, 'gamma', { kind: 'scale', bias: false }, [y])]);
+}
+
+/**
+ * SPPCSPC(c1, c2, n, shortcut, g, e, k) of the YOLOv7 repository: c_ = int(2·c2·e); cv1, cv3 3x3,
+ * cv4, parallel max pools, cat, cv5, cv6 3x3 on one side, cv2 on the other, cat, cv7.
+ */
+export function sppcspc(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  e: number,
+  ks: number[],
+): number {
+  const c = Math.floor(2 * c2 * e);
+  const x1 = b.conv(`${name}.cv4`, b.conv(`${name}.cv3`, b.conv(`${name}.cv1`, x, c1, c), c, c, { k: 3 }), c, c);
+  const pools = ks.map((k, j) => b.pool(`${name}.m.${j}`, x1, 'max', k, 1, Math.floor(k / 2)));
+  const y1 = b.conv(
+    `${name}.cv6`,
+    b.conv(`${name}.cv5`, b.concat(`${name}.cat1`, [x1, ...pools]), (ks.length + 1) * c, c),
+    c,
+    c,
+    {
+      k: 3,
+    },
+  );
+  const y2 = b.conv(`${name}.cv2`, x, c1, c);
+  return b.conv(`${name}.cv7`, b.concat(`${name}.cat2`, [y1, y2]), 2 * c, c2);
+}
+
+/**
+ * The YOLOv7 repository's RepConv(c1, c2, k, s, p, g, act) in training form: a k x k and a 1x1
+ * conv, each with BN, plus an identity BN when c1 = c2 and s = 1, summed, then the activation.
+ */
+export function repConvV7(
+  b: LayerBuilder,
+  name: string,
+  x: number,
+  c1: number,
+  c2: number,
+  k: number,
+  s: number,
+  g: number,
+  act: boolean,
+): number {
+  const y = b.conv(`${name}.rbr_dense`, x, c1, c2, { k, s, g, act: false });
+  const z = b.conv(`${name}.rbr_1x1`, x, c1, c2, { k: 1, s, g, act: false, p: 0 });
+  const parts = [y, z];
+  if (c1 === c2 && s === 1) parts.push(b.add(`${name}.rbr_identity`, 'BatchNorm2d', { kind: 'bn' }, [x]));
+  const sum = b.sum(`${name}.add`, parts);
+  return act ? b.add(`${name}.act`, 'SiLU', { kind: 'act', fn: 'silu' }, [sum]) : sum;
 }

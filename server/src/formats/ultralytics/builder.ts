@@ -24,6 +24,8 @@ export interface ConvOptions {
   g?: number;
   d?: number;
   act?: boolean;
+  /** This Conv's own activation (a YOLOv5 / YOLOv7 row's `nn.LeakyReLU(0.1)` argument) instead of the model's. */
+  actFn?: ConvActivation;
 }
 
 /** A bare nn.Conv2d (no BN, no activation): bias unless said otherwise. */
@@ -92,7 +94,8 @@ export class LayerBuilder {
           };
     const y = this.add(`${name}.conv`, 'Conv2d', op, [x]);
     const b = this.add(`${name}.bn`, 'BatchNorm2d', { kind: 'bn' }, [y]);
-    return o.act === false ? b : this.add(`${name}.act`, this.act.text, { kind: 'act', fn: this.act.fn }, [b]);
+    const act = o.actFn ?? this.act;
+    return o.act === false ? b : this.add(`${name}.act`, act.text, { kind: 'act', fn: act.fn }, [b]);
   }
 
   /** A bare nn.Conv2d(c1, c2, k, s, p, groups=g, bias). */

@@ -122,12 +122,68 @@ export function anchorDetect(b: LayerBuilder, name: string, ins: number[], outpu
   return last;
 }
 
+/**
+ * The YOLOv7 repository's IDetect(nc, anchors, ch): per level ImplicitA (a learned value added to
+ * each input channel), the 1x1 conv with bias to `outputs`, ImplicitM (a learned value multiplying
+ * each output channel).
+ */
+export function implicitDetect(b: LayerBuilder, name: string, ins: number[], outputs: number): number {
+  let last = ins[0]!;
+  ins.forEach((x, k) => {
+    const a = b.add(`${name}.ia.${k}`, 'ImplicitA', { kind: 'scale', bias: false }, [x]);
+    const y = b.conv2d(`${name}.m.${k}`, a, outputs);
+    last = b.add(`${name}.im.${k}`, 'ImplicitM', { kind: 'scale', bias: false }, [y]);
+  });
+  return last;
+}
+
 /** YOLOv5 Proto(c1, c_, c2): Conv 3x3 to c_, nearest upsample x2, Conv 3x3, Conv 1x1 to c2 masks. */
 export function anchorProto(b: LayerBuilder, name: string, x: number, c1: number, cm: number, c2: number): number {
   let y = b.conv(`${name}.cv1`, x, c1, cm, { k: 3 });
   y = b.add(`${name}.upsample`, 'Upsample', { kind: 'upsample', factor: 2 }, [y]);
   y = b.conv(`${name}.cv2`, y, cm, cm, { k: 3 });
   return b.conv(`${name}.cv3`, y, cm, c2);
+}
+
+/**
+ * The YOLOv9 repository's DDetect(nc, ch) and DualDDetect(nc, ch) (models/yolo.py): per level a
+ * box branch Conv 3x3 to c2, Conv 3x3 (groups 4), Conv2d 1x1 (groups 4) to 64, and a class branch
+ * Conv 3x3 to c3 twice, Conv2d 1x1 to nc, c2 = make_divisible(max(ch // 4, 64, 16), 4) and c3 =
+ * max(ch, min(2 nc, 128)) from the first input of each set; DualDDetect has a second set (cv4,
+ * cv5) on the second half of its inputs, and a DFL for each set.
+ */
+export function dDetect(
+  b: LayerBuilder,
+  name: string,
+  ins: number[],
+  chs: number[],
+  nc: number,
+  dual: boolean,
+): number {
+  const nl = dual ? ins.length / 2 : ins.length;
+  let last = ins[0]!;
+  const set = (offset: number, box: string, cls: string, dfl: string) => {
+    const c2 = Math.ceil(Math.max(Math.floor(chs[offset]! / 4), 64, 16) / 4) * 4;
+    const c3 = Math.max(chs[offset]!, Math.min(nc * 2, 128));
+    const boxes: number[] = [];
+    for (let k = 0; k < nl; k++) {
+      const x = ins[offset + k]!;
+      const c = chs[offset + k]!;
+      let y = b.conv(`${name}.${box}.${k}.0`, x, c, c2, { k: 3 });
+      y = b.conv(`${name}.${box}.${k}.1`, y, c2, c2, { k: 3, g: 4 });
+      boxes.push(b.conv2d(`${name}.${box}.${k}.2`, y, 64, { g: 4 }));
+      let z = b.conv(`${name}.${cls}.${k}.0`, x, c, c3, { k: 3 });
+      z = b.conv(`${name}.${cls}.${k}.1`, z, c3, c3, { k: 3 });
+      last = b.concat(`${name}.${cls}.${k}.cat`, [boxes[k]!, b.conv2d(`${name}.${cls}.${k}.2`, z, nc)]);
+    }
+    boxes.forEach((box, k) => {
+      const v = b.add(`${name}.${dfl}.${k}.view`, 'view', { kind: 'reshape', h: 4, c: 16 }, [box]);
+      b.conv2d(`${name}.${dfl}.${k}.conv`, v, 1, { bias: false, shared: k > 0 }, 'DFL');
+    });
+  };
+  set(0, 'cv2', 'cv3', 'dfl');
+  if (dual) set(nl, 'cv4', 'cv5', 'dfl2');
+  return last;
 }
 
 /** Proto(c1, c_, c2): Conv 3x3 to c_, ConvTranspose2d 2x2/2 (bias), Conv 3x3, Conv 1x1 to c2 masks. */

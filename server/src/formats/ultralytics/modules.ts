@@ -1,5 +1,6 @@
 // The module table: every module name an Ultralytics model row may use that LayerLint costs
-// exactly, with how parse_model passes it arguments (base modules: args[0] is the output
+// exactly (and the YOLOv5 / YOLOv7 / YOLOv9 repositories' own modules and heads, which their
+// files name in the same format), with how parse_model passes it arguments (base modules: args[0] is the output
 // channels, scaled by the width; repeat modules: the row's repeats become the module's n)
 // and how one copy expands into layers. Contract: a name not in MODULES is not costed (the
 // row lowers to `unknown`); each lowering reads its arguments through RowArgs (validated)
@@ -27,15 +28,28 @@ import {
   ghostBottleneck,
   ghostConv,
   repC3,
+  repConvV7,
   resNetLayer,
   scDown,
   spp,
   sppelan,
+  sppcspc,
   sppf,
   transformerBlock,
 } from './blocks';
 import type { LayerBuilder } from './builder';
-import { anchorDetect, anchorProto, anchorsPerLevel, classify, detect, proto, type DetectOptions } from './heads';
+import {
+  anchorDetect,
+  anchorProto,
+  anchorsPerLevel,
+  classify,
+  dDetect,
+  detect,
+  implicitDetect,
+  proto,
+  type DetectOptions,
+} from './heads';
+import { convActivation, type ConvActivation } from './model';
 import type { ModelSpec } from './model';
 
 export interface RowContext {
@@ -125,6 +139,21 @@ function anchorCount(ctx: RowContext): number {
   return r.na;
 }
 
+/** A Conv's activation-module argument (`nn.LeakyReLU(0.1)`) in a YOLOv5 / YOLOv7 file, or undefined for a flag. */
+function moduleActivation(ctx: RowContext, i: number): ConvActivation | undefined {
+  const v = a(ctx).values[i];
+  if (ctx.spec.anchors === undefined || typeof v !== 'string') return undefined;
+  return convActivation(v) ?? a(ctx).fail(i, `act ${JSON.stringify(v)} is not an activation LayerLint knows.`);
+}
+
+/** The YOLOv9 repository's DDetect / DualDDetect (a dual head reads an even number of inputs). */
+function yolov9Head(ctx: RowContext, dual: boolean): RowOutput {
+  const nc = a(ctx).int(0, 'nc', ctx.spec.nc);
+  if (dual && ctx.ins.length % 2 !== 0)
+    throw new BlockError(`DualDDetect reads two sets of levels, not ${ctx.ins.length} inputs.`);
+  return { out: dDetect(ctx.b, ctx.name, ctx.ins, ctx.chs, nc, dual), c: ctx.chs[0]! };
+}
+
 /** YOLOv5 Detect(nc, anchors) / Segment(nc, anchors, nm, npr): 1x1 convs to na x (nc + 5 + nm), Segment's Proto. */
 function anchorHead(ctx: RowContext, segment: boolean): RowOutput {
   const nc = a(ctx).int(0, 'nc', ctx.spec.nc);
@@ -171,15 +200,20 @@ const cspModule = (block: CspBlock): ModuleSpec => ({
 export const MODULES: Record<string, ModuleSpec> = {
   Conv: {
     base: true,
-    one: (ctx, name, x, c1, c2) =>
-      ctx.b.conv(name, x, c1, c2, {
+    one: (ctx, name, x, c1, c2) => {
+      // YOLOv7's Conv(c1, c2, k, s, p, g, act) and YOLOv5's (.., g, d, act) take an activation
+      // module as act, which their parse_model evaluates: a file with top-level anchors only.
+      const actAt = ctx.spec.anchors !== undefined && typeof a(ctx).values[5] === 'string' ? 5 : 6;
+      const actFn = moduleActivation(ctx, actAt);
+      return ctx.b.conv(name, x, c1, c2, {
         k: a(ctx).kernel(1, 'kernel', 1),
         s: a(ctx).int(2, 'stride', 1),
         p: a(ctx).optionalInt(3, 'padding'),
         g: a(ctx).int(4, 'groups', 1),
-        d: a(ctx).int(5, 'dilation', 1),
-        act: a(ctx).bool(6, 'act', true),
-      }),
+        d: actAt === 5 ? 1 : a(ctx).int(5, 'dilation', 1),
+        ...(actFn ? { actFn } : { act: a(ctx).bool(actAt, 'act', true) }),
+      });
+    },
   },
   DWConv: {
     base: true,
@@ -308,6 +342,38 @@ export const MODULES: Record<string, ModuleSpec> = {
         mlpRatio: a(ctx).positive(4, 'mlp_ratio', lx ? 1.2 : 2),
         e: a(ctx).positive(5, 'e', 0.5),
       });
+    },
+  },
+  // The YOLOv7 repository's modules (models/common.py), in its files (top-level anchors).
+  MP: { one: (ctx, name, x) => ctx.b.pool(name, x, 'max', a(ctx).int(0, 'k', 2), a(ctx).int(0, 'k', 2), 0) },
+  SP: {
+    one: (ctx, name, x) => {
+      const k = a(ctx).int(0, 'k', 3);
+      return ctx.b.pool(name, x, 'max', k, a(ctx).int(1, 's', 1), Math.floor(k / 2));
+    },
+  },
+  SPPCSPC: {
+    base: true,
+    repeats: true,
+    one: (ctx, name, x, c1, co) =>
+      sppcspc(
+        ctx.b,
+        name,
+        x,
+        c1,
+        co,
+        a(ctx).positive(3, 'e', 0.5),
+        a(ctx).length > 4 ? a(ctx).intList(4, 'kernels') : [5, 9, 13],
+      ),
+  },
+  RepConv: {
+    base: true,
+    one: (ctx, name, x, c1, co) => {
+      if (ctx.spec.anchors === undefined)
+        a(ctx).fail(0, 'RepConv rows are costed in YOLOv7-repository files (with top-level anchors) only.');
+      const k = a(ctx).kernel(1, 'kernel', 3);
+      if (k !== 3) a(ctx).fail(1, 'YOLOv7 RepConv asserts a 3x3 kernel.');
+      return repConvV7(ctx.b, name, x, c1, co, k, a(ctx).int(2, 'stride', 1), a(ctx).int(4, 'groups', 1), true);
     },
   },
   Focus: {
@@ -531,6 +597,14 @@ export const MODULES: Record<string, ModuleSpec> = {
     row: (ctx) =>
       anchorBased(ctx) ? anchorHead(ctx, false) : head(ctx, (o) => detect(ctx.b, ctx.name, ctx.ins, ctx.chs, o)),
   },
+  IDetect: {
+    row: (ctx) => {
+      const nc = a(ctx).int(0, 'nc', ctx.spec.nc);
+      return { out: implicitDetect(ctx.b, ctx.name, ctx.ins, anchorCount(ctx) * (nc + 5)), c: ctx.chs[0]! };
+    },
+  },
+  DDetect: { row: (ctx) => yolov9Head(ctx, false) },
+  DualDDetect: { row: (ctx) => yolov9Head(ctx, true) },
   v10Detect: {
     row: (ctx) => ({ out: detect(ctx.b, ctx.name, ctx.ins, ctx.chs, detectOptions(ctx, true)), c: ctx.chs[0]! }),
   },
