@@ -658,3 +658,27 @@ layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" }`;
     assert.equal(d.analysis.complete, false);
   }
 });
+
+test("BVLC Reduction (MobileNetV3-Caffe's squeeze: MEAN over axis 3, then 2): the trailing axes reduced, the SE block costed", () => {
+  const d = run(
+    net(`layer { name: "mean1" type: "Reduction" bottom: "pool" top: "mean1" reduction_param { operation: MEAN axis: 3 } }
+layer { name: "mean2" type: "Reduction" bottom: "mean1" top: "mean2" reduction_param { operation: MEAN axis: 2 } }
+layer { name: "fc" type: "InnerProduct" bottom: "mean2" top: "fc" inner_product_param { num_output: 16 } }
+layer { name: "view" type: "Reshape" bottom: "fc" top: "view" reshape_param { shape { dim: 0 dim: 16 dim: 1 dim: 1 } } }
+layer { name: "mul" type: "Eltwise" bottom: "pool" bottom: "view" top: "mul" eltwise_param { operation: PROD } }
+layer { name: "total" type: "Reduction" bottom: "mul" top: "total" reduction_param { operation: 2 axis: 1 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  // pool is 4 x 2 x 16.
+  assert.deepEqual(layer(d, 'mean1').output, [4, 1, 16]);
+  assert.deepEqual(layer(d, 'mean2').output, [1, 1, 16]);
+  assert.equal(layer(d, 'mean1').otherOps, 4 * 2 * 16);
+  assert.equal(layer(d, 'fc').macs, 16 * 16);
+  assert.deepEqual(layer(d, 'mul').output, [4, 2, 16]);
+  assert.deepEqual(layer(d, 'total').output, [1, 1, 1]);
+  assert.equal(d.analysis.complete, true);
+  for (const param of ['', 'reduction_param { axis: 0 }', 'reduction_param { axis: -1 }']) {
+    const bad = run(net(`layer { name: "r" type: "Reduction" bottom: "pool" top: "r" ${param} }`));
+    assert.equal(layer(bad, 'r').layer.op.kind, 'unknown', param);
+  }
+});

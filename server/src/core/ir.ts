@@ -130,9 +130,11 @@ export type LayerOp =
   | { kind: 'matmul'; transB?: boolean }
   /**
    * Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1];
-   * `k`: the k largest (Caffe ArgMax's top_k, their indices or values): [H, W, k].
+   * `k`: the k largest (Caffe ArgMax's top_k, their indices or values): [H, W, k]. `over`:
+   * instead the trailing axes of Caffe's Reduction — W ([H, 1, C]), H and W ([1, 1, C]) or
+   * C, H and W ([1, 1, 1]) — summed (also of absolute values or squares) or averaged.
    */
-  | { kind: 'reduce'; mode: 'avg' | 'max'; k?: number }
+  | { kind: 'reduce'; mode: 'avg' | 'max' | 'sum'; k?: number; over?: 'w' | 'hw' | 'chw' }
   /**
    * A learned tensor of the model, [h, w, c] per item (a class token, a position embedding):
    * added to the input (equal shapes) or joined to it along `axis`. Its elements are parameters.

@@ -349,6 +349,7 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       return [h, w, b[n]!];
     }
     case 'reduce':
+      if (op.over) return op.over === 'w' ? [h, 1, c] : op.over === 'hw' ? [1, 1, c] : [1, 1, 1];
       if (op.k === undefined) return [h, w, 1];
       if (op.k > c) return fail(layer, 'shape-mismatch', `the top ${op.k} of ${c} channels do not exist.`);
       return [h, w, op.k];

@@ -211,6 +211,7 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     tensorInputs: 1,
     build: BUILDERS.psroiPooling,
   },
+  reduction: { param: 'reduction_param', fields: ['operation', 'axis', 'coeff'], build: BUILDERS.reduction },
   reorg: { param: 'reorg_param', fields: ['stride', 'reverse'], build: BUILDERS.reorg },
   argmax: { param: 'argmax_param', fields: ['axis', 'top_k', 'out_max_val'], build: BUILDERS.argMax },
   relu6: act('relu6'),

@@ -337,6 +337,21 @@ function argMax({ d, doc, p, r }: OpInput): LayerOp {
   return { kind: 'reduce', mode: 'max', k: r.intField(p, 'top_k', 1, 1) };
 }
 
+/**
+ * BVLC Reduction: every axis from `axis` to the end reduced (ReductionLayer::Reshape keeps the
+ * shape before `axis`), so axis 3 is W, 2 is H and W (a global pooling), 1 is all of C, H, W;
+ * axis 0 (the batch, the default) and axes counted from the end (which depend on the blob's
+ * rank) are unknown.
+ */
+function reduction({ d, p, r }: OpInput): LayerOp {
+  const axis = r.intField(p, 'axis', 0, -4);
+  const over = ({ 1: 'chw', 2: 'hw', 3: 'w' } as const)[axis as 1 | 2 | 3];
+  if (!over) return unsupported(d, `axis ${axis}`);
+  // ReductionOp numbers SUM from 1: the empty name holds place 0.
+  const op = r.enumField(p, 'operation', ['', 'SUM', 'ASUM', 'SUMSQ', 'MEAN'] as const, 'SUM');
+  return { kind: 'reduce', mode: op === 'MEAN' ? 'avg' : 'sum', over };
+}
+
 /** The note on a region-of-interest pooling: what follows it runs once per region. */
 function perRegion({ d, doc, diag }: OpInput): void {
   diag(
@@ -447,6 +462,7 @@ export const BUILDERS = {
   roiPooling,
   psroiPooling,
   argMax,
+  reduction,
   reorg,
   convolution,
   innerProduct,
