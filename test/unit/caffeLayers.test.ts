@@ -682,3 +682,29 @@ layer { name: "total" type: "Reduction" bottom: "mul" top: "total" reduction_par
     assert.equal(layer(bad, 'r').layer.op.kind, 'unknown', param);
   }
 });
+
+test('A layer that computes on a second network input is named as not costed, not left without a word', () => {
+  const text = `name: "two"
+input: "a"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+input: "b"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+input: "im_info"
+input_shape { dim: 1 dim: 3 }
+layer { name: "ca" type: "Convolution" bottom: "a" top: "ca" convolution_param { num_output: 4 kernel_size: 1 } }
+layer { name: "cb" type: "Convolution" bottom: "b" top: "cb" convolution_param { num_output: 4 kernel_size: 1 } }
+layer { name: "sum" type: "Eltwise" bottom: "ca" bottom: "cb" top: "sum" }
+layer { name: "prior" type: "PriorBox" bottom: "ca" bottom: "b" top: "prior" prior_box_param { min_size: 4 } }`;
+  const d = run(text);
+  const unknown = d.diagnostics.filter((x) => x.code === 'unknown-layer');
+  assert.deepEqual(
+    unknown.map((x) => x.span.start),
+    [text.indexOf('name: "cb"')],
+  );
+  assert.match(unknown[0]!.message, /reads 'b', a second network input/);
+  assert.match(d.diagnostics.find((x) => x.code === 'incomplete-analysis')!.message, /cb/);
+  assert.equal(d.analysis.complete, false);
+  // The first input's branch is costed; a second input read for its name only (PriorBox's image) is quiet.
+  assert.equal(layer(d, 'ca').macs, 8 * 8 * 4 * 3);
+  assert.deepEqual(layer(d, 'prior').output, [8 * 8 * 1 * 4, 1, 2]);
+});

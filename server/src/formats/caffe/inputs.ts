@@ -28,7 +28,7 @@ export class InputReader {
 
   private set(input: NetworkInput, blob: string | undefined, size: number[]): void {
     if (this.found) {
-      if (blob !== undefined) this.blobs.markAux(blob);
+      if (blob !== undefined) this.blobs.markExtraInput(blob);
       return;
     }
     this.found = true;
@@ -83,7 +83,8 @@ export class InputReader {
             doc.span(f),
             `Input '${blob}' has no size: add four input_dim lines (N, C, H, W) or an input_shape { dim: ... } block.`,
           );
-        this.blobs.markAux(blob);
+        if (k === 0) this.blobs.markAux(blob);
+        else this.blobs.markExtraInput(blob);
       }
     });
   }
@@ -153,6 +154,9 @@ export class InputReader {
         typeSpan(doc, d),
         `This ${d.typeText ?? 'data'} layer does not say the input size: add transform_param { crop_size: ... } or an Input layer with input_param { shape { dim: ... } }.`,
       );
-    if (top !== undefined) this.blobs.markAux(top);
+    if (top !== undefined) {
+      if (this.found) this.blobs.markExtraInput(top);
+      else this.blobs.markAux(top);
+    }
   }
 }
