@@ -694,14 +694,17 @@ input_shape { dim: 1 dim: 3 }
 layer { name: "ca" type: "Convolution" bottom: "a" top: "ca" convolution_param { num_output: 4 kernel_size: 1 } }
 layer { name: "cb" type: "Convolution" bottom: "b" top: "cb" convolution_param { num_output: 4 kernel_size: 1 } }
 layer { name: "sum" type: "Eltwise" bottom: "ca" bottom: "cb" top: "sum" }
-layer { name: "prior" type: "PriorBox" bottom: "ca" bottom: "b" top: "prior" prior_box_param { min_size: 4 } }`;
+layer { name: "prior" type: "PriorBox" bottom: "ca" bottom: "b" top: "prior" prior_box_param { min_size: 4 } }
+layer { name: "prop" type: "Python" bottom: "ca" bottom: "im_info" top: "rois" python_param { module: "rpn.proposal_layer" layer: "ProposalLayer" } }`;
   const d = run(text);
   const unknown = d.diagnostics.filter((x) => x.code === 'unknown-layer');
   assert.deepEqual(
     unknown.map((x) => x.span.start),
-    [text.indexOf('name: "cb"')],
+    [text.indexOf('name: "cb"'), text.indexOf('name: "prop"')],
   );
   assert.match(unknown[0]!.message, /reads 'b', a second network input/);
+  // A Python layer keeps its own name: it is unknown whatever it reads.
+  assert.match(unknown[1]!.message, /rpn\.proposal_layer/);
   assert.match(d.diagnostics.find((x) => x.code === 'incomplete-analysis')!.message, /cb/);
   assert.equal(d.analysis.complete, false);
   // The first input's branch is costed; a second input read for its name only (PriorBox's image) is quiet.

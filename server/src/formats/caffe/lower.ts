@@ -228,15 +228,15 @@ export function lowerCaffe(doc: Document): Lowered {
       continue;
     }
     const p = type?.param ? doc.sub(d.field, type.param) : NONE;
-    const built: LayerOp | undefined =
-      extraInput !== undefined
+    // A known type on a second input says so; an unknown one (Python) keeps its own name.
+    const built: LayerOp | undefined = !type
+      ? unknownOp(doc, d)
+      : extraInput !== undefined
         ? {
             kind: 'unknown',
             type: `${d.typeText} (reads '${extraInput}', a second network input: LayerLint costs the first only)`,
           }
-        : type
-          ? type.build({ d, doc, p, r, diag, nInputs: inputIds.length })
-          : unknownOp(doc, d);
+        : type.build({ d, doc, p, r, diag, nInputs: inputIds.length });
     const i = add(d, base, built ?? { kind: 'identity' }, built ? inputIds : []);
     if (i === undefined) continue;
     if (built?.kind === 'dwconv') dwOut.set(i, Number(doc.value(doc.last(p, 'num_output'))));
