@@ -711,3 +711,28 @@ layer { name: "prop" type: "Python" bottom: "ca" bottom: "im_info" top: "rois" p
   assert.equal(layer(d, 'ca').macs, 8 * 8 * 4 * 3);
   assert.deepEqual(layer(d, 'prior').output, [8 * 8 * 1 * 4, 1, 2]);
 });
+
+test('BVLC Tile (attention masks in RAS and Micro-Attention): tiles copies along axis, default the channels, costed as that concatenation', () => {
+  const d = run(
+    net(`layer { name: "one" type: "Convolution" bottom: "pool" top: "one" convolution_param { num_output: 1 kernel_size: 1 } }
+layer { name: "sig" type: "Sigmoid" bottom: "one" top: "sig" }
+layer { name: "tile" type: "Tile" bottom: "sig" top: "mask" tile_param { tiles: 16 } }
+layer { name: "prod" type: "Eltwise" bottom: "pool" bottom: "mask" top: "prod" eltwise_param { operation: PROD } }
+layer { name: "wide" type: "Tile" bottom: "pool" top: "wide" tile_param { axis: 3 tiles: 3 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.equal(d.analysis.complete, true);
+  // pool is 4 x 2 x 16: the 1-channel mask tiled to 16 channels fits the product.
+  assert.deepEqual(layer(d, 'tile').output, [4, 2, 16]);
+  assert.deepEqual(layer(d, 'prod').output, [4, 2, 16]);
+  assert.equal(layer(d, 'tile').params, 0);
+  assert.deepEqual(layer(d, 'wide').output, [4, 6, 16]);
+  const text = net('layer { name: "t" type: "Tile" bottom: "pool" top: "t" tile_param { axis: 1 } }');
+  const missing = run(text);
+  assert.deepEqual(
+    missing.diagnostics.filter((x) => x.code === 'invalid-value').map((x) => x.span.start),
+    [text.indexOf('type: "Tile"')],
+  );
+  const batch = run(net('layer { name: "t" type: "Tile" bottom: "pool" top: "t" tile_param { axis: 0 tiles: 2 } }'));
+  assert.equal(layer(batch, 't').layer.op.kind, 'unknown');
+});

@@ -23,6 +23,8 @@ export const ALIAS_TYPES: Record<string, FieldSpec> = {
   slice: { param: 'slice_param', fields: ['axis', 'slice_point', 'slice_dim'] },
   /** SENet-caffe's a · x + y: a channel-wise product, then a sum (two IR layers). */
   axpy: { fields: [] },
+  /** BVLC Tile: `tiles` copies of the bottom joined along `axis`. */
+  tile: { param: 'tile_param', fields: ['axis', 'tiles'] },
 };
 
 /** The fields of an Input layer (the other input types carry loader settings of many forks, unchecked). */

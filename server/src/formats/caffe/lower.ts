@@ -55,6 +55,9 @@ function roleOf(key: string): TypeRole {
   return { input, trainingOnly, type, spec: type ?? own(ALIAS_TYPES, key) };
 }
 
+/** The most copies a Tile layer is lowered to (one input each); more is unknown rather than a huge input list. */
+const MAX_TILES = 4096;
+
 /** The op of a layer type LayerLint does not know: named after the type (and a Python layer's module). */
 function unknownOp(doc: Document, d: LayerDef): LayerOp {
   const type = d.typeText ?? '?';
@@ -142,6 +145,35 @@ export function lowerCaffe(doc: Document): Lowered {
   };
 
   /**
+   * BVLC Tile (TileLayer::Reshape: the bottom's size along `axis`, default 1, times `tiles`):
+   * a concatenation of `tiles` copies of the bottom, so the copies are its cost; up to
+   * MAX_TILES copies, past that and along the batch it is unknown.
+   */
+  const lowerTile = (d: LayerDef, base: string, inputs: number[]) => {
+    const p = doc.sub(d.field, 'tile_param');
+    const axisText = String(r.intField(p, 'axis', 1, -4));
+    const along = AXES[axisText];
+    const tilesField = doc.last(p, 'tiles');
+    const tiles = tilesField ? r.int(tilesField, 1, 'tiles') : undefined;
+    if (!tilesField) diag('invalid-value', doc.span(d.type ?? d.field), `This ${d.typeText} layer needs tiles.`);
+    let op: LayerOp;
+    let copies = inputs;
+    if (!along) op = { kind: 'unknown', type: `${d.typeText} (axis ${axisText})` };
+    else if (tiles === undefined) op = { kind: 'identity' };
+    else if (tiles > MAX_TILES) op = { kind: 'unknown', type: `${d.typeText} (${tiles} tiles)` };
+    else if (tiles === 1) op = { kind: 'identity' };
+    else {
+      op = along === 'c' ? { kind: 'merge', mode: 'concat' } : { kind: 'merge', mode: 'concat', axis: along };
+      copies = inputs.length ? new Array<number>(tiles).fill(inputs[0]!) : [];
+    }
+    const i = add(d, base, op, tiles === undefined ? [] : copies);
+    for (const t of d.tops) {
+      if (i !== undefined) blobs.write(doc.value(t), i);
+      else blobs.markAux(doc.value(t));
+    }
+  };
+
+  /**
    * SENet-caffe's Axpy, top = a · x + y (bottoms a: N x C x 1 x 1, x and y: N x C x H x W), as
    * two layers: the channel-wise product `NAME:ax`, then the sum `NAME`, which writes the top.
    */
@@ -225,6 +257,10 @@ export function lowerCaffe(doc: Document): Lowered {
     }
     if (key === 'axpy') {
       lowerAxpy(d, base, inputIds);
+      continue;
+    }
+    if (key === 'tile') {
+      lowerTile(d, base, inputIds);
       continue;
     }
     const p = type?.param ? doc.sub(d.field, type.param) : NONE;
