@@ -1,7 +1,8 @@
 // Caffe layer types beyond convolution and pooling (docs/formats/caffe.md, docs/counting.md):
 // Crop, Interp, Permute, Reshape, Flatten axes, Concat along H/W, SSD Normalize, PriorBox and
 // DetectionOutput, ROIPooling, Python, squeeze-and-excitation (two-bottom Scale, Axpy), SegNet's
-// BN, PReLU; their PyTorch export; and an unknown layer dropped into
+// BN, Upsample (pad_out, scale_h/_w, upsample_h/_w) and DenseImageData, ImageData's is_color,
+// PReLU; their PyTorch export; and an unknown layer dropped into
 // the middle of a real network, after which no figure may be presented as exact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -434,4 +435,278 @@ layer { name: "p2" type: "PReLU" bottom: "c2" top: "c2" prelu_param { channel_sh
   assert.match(spec.text, /p1: prelu\n/);
   assert.match(spec.text, /p2: prelu shared=true\n/);
   assert.equal(analyzeSource(spec.text, 'net.layers').analysis.totals.params, d.analysis.totals.params);
+});
+
+/** SegNet's encoder step: a 3 x 9 x 7 input, a 4-channel conv, a 2x2 max pooling with its mask (5 x 4 x 4), then `rest`. */
+const segnet = (rest: string) => `name: "t"
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 9 dim: 7 }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
+  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }
+layer { name: "pool" type: "Pooling" bottom: "conv" top: "pool" top: "pool_mask"
+  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+${rest}`;
+
+const up = (param: string) =>
+  segnet(`layer { name: "up" type: "Upsample" bottom: "pool" bottom: "pool_mask" top: "up" upsample_param { ${param} } }
+layer { name: "dec" type: "Convolution" bottom: "up" top: "dec" convolution_param { num_output: 2 kernel_size: 1 } }`);
+
+test("SegNet's Upsample: H x scale_h - pad_out_h, W x scale_w - pad_out_w, or upsample_h x upsample_w; the mask is not a tensor input", () => {
+  const shape = (param: string) => {
+    const d = run(up(param));
+    assert.deepEqual(problems(d), [], param);
+    assert.equal(d.analysis.complete, true);
+    return layer(d, 'up').output;
+  };
+  // pool is 5 x 4 (ceil of 9 / 2, 7 / 2).
+  assert.deepEqual(shape('scale: 2'), [10, 8, 4]);
+  // The 9 x 7 map the mask indexes into: SegNet writes pad_out to undo the ceil.
+  assert.deepEqual(shape('scale: 2 pad_out_h: true pad_out_w: true'), [9, 7, 4]);
+  assert.deepEqual(shape('scale: 2 pad_out_h: true'), [9, 8, 4]);
+  assert.deepEqual(shape('scale_h: 2 scale_w: 3'), [10, 12, 4]);
+  assert.deepEqual(shape('upsample_h: 9 upsample_w: 7'), [9, 7, 4]);
+  // The layer after it is costed on the trimmed size: 9 x 7 x 2 outputs of 4 MACs.
+  const d = run(up('scale: 2 pad_out_h: true pad_out_w: true'));
+  assert.equal(layer(d, 'dec').macs, 9 * 7 * 2 * 4);
+  assert.equal(layer(d, 'up').macs, 0);
+  // A misspelt field is still reported.
+  const typo = run(up('scale: 2 pad_out: true'));
+  assert.deepEqual(
+    typo.diagnostics.filter((x) => x.code === 'unknown-field').map((x) => x.message.split("'")[1]),
+    ['pad_out'],
+  );
+});
+
+test("SegNet's Upsample exports at the analysed size: PyTorch and ONNX by size, .layers says it has no such op", () => {
+  const d = run(up('scale: 2 pad_out_h: true'));
+  const py = exportPyTorch(d.analysis);
+  assert.deepEqual(py.problems, []);
+  assert.match(py.source, /nn\.Upsample\(size=\(9, 8\), mode='nearest'\)/);
+  const onnx = exportOnnx(d.analysis);
+  assert.deepEqual(onnx.problems, []);
+  // A nearest Resize to the output size (the ONNX reader costs only whole factors, so no round trip here).
+  assert.ok(onnx.bytes && onnx.bytes.length > 0);
+  const spec = exportLayers(d.analysis, 'net.prototxt');
+  assert.equal(spec.expressible, false);
+  assert.match(spec.text, /# up \(Upsample\): not expressible in \.layers: an upsampling to a size other than/);
+  // The plain factor stays a .layers upsample.
+  assert.match(exportLayers(run(up('scale: 2')).analysis, 'net.prototxt').text, /upsample 2/);
+});
+
+const imageInput = (type: string, param: string) => `name: "t"
+layer { name: "data" type: "${type}" top: "data" top: "label" ${param} }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 8 kernel_size: 3 } }`;
+
+test("SegNet's DenseImageData is a data layer: new_height x new_width, is_color; without a size it says so", () => {
+  const d = run(
+    imageInput(
+      'DenseImageData',
+      'dense_image_data_param { source: "x.txt" batch_size: 4 new_height: 12 new_width: 10 }',
+    ),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(d.analysis.input, [12, 10, 3]);
+  assert.equal(layer(d, 'conv').params, 8 * 3 * 9 + 8);
+  const gray = run(
+    imageInput('DenseImageData', 'dense_image_data_param { new_height: 12 new_width: 10 is_color: false }'),
+  );
+  assert.equal(layer(gray, 'conv').params, 8 * 9 + 8);
+  // The image's own size: missing-input at the type, not an unknown layer.
+  const text = imageInput('DenseImageData', 'dense_image_data_param { source: "x.txt" batch_size: 1 }');
+  const sized = run(text);
+  assert.deepEqual(
+    sized.diagnostics.filter((x) => x.code === 'missing-input').map((x) => x.span.start),
+    [text.indexOf('type: "DenseImageData"')],
+  );
+  assert.equal(sized.analysis.complete, false);
+  assert.ok(!sized.diagnostics.some((x) => x.code === 'unknown-layer'));
+});
+
+test('ImageData with is_color: false reads one channel (Caffe opens the image as grey)', () => {
+  const param = (color: string) => `image_data_param { source: "x.txt" new_height: 16 new_width: 16 ${color} }`;
+  const grey = run(imageInput('ImageData', param('is_color: false')));
+  assert.deepEqual(problems(grey), []);
+  assert.deepEqual(grey.analysis.input, [16, 16, 1]);
+  assert.equal(layer(grey, 'conv').macs, 14 * 14 * 8 * 9);
+  assert.deepEqual(run(imageInput('ImageData', param(''))).analysis.input, [16, 16, 3]);
+});
+
+test('NVCaffe: BatchNorm with scale_bias (or a scale / bias filler) holds 2 x C learned blobs; precision fields are quiet', () => {
+  const text = `name: "nv"
+default_forward_type: FLOAT16
+default_backward_type: FLOAT16
+default_forward_math: FLOAT
+default_backward_math: FLOAT
+global_grad_scale: 256
+input: "data"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" forward_type: FLOAT16 forward_math: FLOAT
+  backward_type: FLOAT16 backward_math: FLOAT convolution_param { num_output: 4 kernel_size: 3 pad: 1 bias_term: false } }
+layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_param { scale_bias: true } }
+layer { name: "filled" type: "BatchNorm" bottom: "conv" top: "conv"
+  batch_norm_param { scale_filler { type: "constant" value: 1 } bias_filler { type: "constant" value: 0 } } }
+layer { name: "plain" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_param { eps: 0.001 } }
+layer { name: "off" type: "BatchNorm" bottom: "conv" top: "conv" batch_norm_param { scale_bias: false } }`;
+  const d = run(text);
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(
+    ['bn', 'filled', 'plain', 'off'].map((n) => layer(d, n).params),
+    [8, 8, 0, 0],
+  );
+  assert.equal(d.analysis.totals.params, 4 * 27 + 16);
+});
+
+test("The forks' BN layers (PSPNet's moving_average / decay / var_eps, yjxiong's slope_filler / momentum / frozen) are 2 x C without warnings; axis 2 is unknown", () => {
+  const d = run(
+    net(`layer { name: "psp" type: "BN" bottom: "pool" top: "pool"
+  bn_param { scale_filler { type: "constant" value: 1 } shift_filler { type: "constant" value: 0 } moving_average: true decay: 0.05 var_eps: 1e-5 } }
+layer { name: "tsn" type: "BN" bottom: "pool" top: "pool"
+  bn_param { slope_filler { type: "constant" value: 1 } bias_filler { type: "constant" value: 0 } momentum: 0.9 eps: 1e-5 frozen: true } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual([layer(d, 'psp').params, layer(d, 'tsn').params], [32, 32]);
+  const axis2 = run(net('layer { name: "bn" type: "BN" bottom: "pool" top: "pool" bn_param { axis: 2 } }'));
+  assert.equal(layer(axis2, 'bn').layer.op.kind, 'unknown');
+  assert.equal(axis2.analysis.complete, false);
+});
+
+test("R-FCN's PSROIPooling: group_size² bins of output_dim channels per region, from output_dim x group_size² channels", () => {
+  const rfcn = (channels: number) =>
+    net(`input: "rois"
+input_shape { dim: 1 dim: 5 }
+layer { name: "score" type: "Convolution" bottom: "pool" top: "score" convolution_param { num_output: ${channels} kernel_size: 1 } }
+layer { name: "psroi" type: "PSROIPooling" bottom: "score" bottom: "rois" top: "psroi"
+  psroi_pooling_param { spatial_scale: 0.0625 output_dim: 3 group_size: 2 } }
+layer { name: "vote" type: "Pooling" bottom: "psroi" top: "vote" pooling_param { pool: AVE kernel_size: 2 stride: 2 } }`);
+  const d = run(rfcn(12));
+  assert.deepEqual(
+    problems(d).map((x) => x.code),
+    [],
+  );
+  assert.deepEqual(layer(d, 'psroi').output, [2, 2, 3]);
+  assert.deepEqual(layer(d, 'vote').output, [1, 1, 3]);
+  assert.equal(layer(d, 'psroi').params, 0);
+  assert.equal(d.analysis.complete, true);
+  assert.ok(d.diagnostics.some((x) => x.code === 'per-region'));
+  // 13 channels are not 3 x 2 x 2: a channel-mismatch, not a guessed shape.
+  const bad = run(rfcn(13));
+  assert.deepEqual(bad.diagnostics.filter((x) => x.code === 'channel-mismatch').length, 1);
+  assert.equal(layer(bad, 'psroi').output, null);
+  const missing = run(
+    net('layer { name: "p" type: "PSROIPooling" bottom: "pool" top: "p" psroi_pooling_param { output_dim: 3 } }'),
+  );
+  assert.match(missing.diagnostics.find((x) => x.code === 'invalid-value')!.message, /needs output_dim and group_size/);
+});
+
+test('ArgMax along the channels: [H, W, top_k], no parameters; without axis (over all of C x H x W) it is unknown', () => {
+  const argmax = (param: string) =>
+    run(net(`layer { name: "label" type: "ArgMax" bottom: "pool" top: "label" argmax_param { ${param} } }`));
+  const d = argmax('axis: 1');
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'label').output, [4, 2, 1]);
+  assert.equal(layer(d, 'label').params, 0);
+  assert.equal(layer(d, 'label').otherOps, 4 * 2 * 16);
+  assert.deepEqual(layer(argmax('axis: 1 top_k: 3 out_max_val: true'), 'label').output, [4, 2, 3]);
+  assert.equal(layer(argmax('axis: 1 top_k: 17'), 'label').output, null);
+  const flat = argmax('top_k: 1');
+  assert.equal(layer(flat, 'label').layer.op.kind, 'unknown');
+  assert.equal(flat.analysis.complete, false);
+  assert.equal(layer(argmax('axis: 2'), 'label').layer.op.kind, 'unknown');
+});
+
+test("The YOLOv2 ports' Reorg: space to depth by stride (2 by default), or back with reverse; H and W must divide", () => {
+  const reorg = (param: string) =>
+    run(
+      net(
+        `layer { name: "r" type: "Reorg" bottom: "conv" top: "r" ${param} }
+layer { name: "cat" type: "Concat" bottom: "r" bottom: "pool" top: "cat" }`,
+      ),
+    );
+  // conv is 8 x 4 x 16, pool 4 x 2 x 16.
+  const d = reorg('reorg_param { stride: 2 }');
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'r').output, [4, 2, 64]);
+  assert.deepEqual(layer(d, 'cat').output, [4, 2, 80]);
+  assert.deepEqual(layer(reorg(''), 'r').output, [4, 2, 64]);
+  assert.deepEqual(layer(reorg('reorg_param { stride: 2 reverse: true }'), 'r').output, [16, 8, 4]);
+  const odd = reorg('reorg_param { stride: 3 }');
+  assert.equal(layer(odd, 'r').output, null);
+  assert.ok(odd.diagnostics.some((x) => x.code === 'shape-mismatch'));
+});
+
+test("RefineDet's DetectionOutput: five bottoms and objectness_score, keep_top_k rows of 7 without warnings", () => {
+  const d = run(
+    net(`layer { name: "prior" type: "PriorBox" bottom: "pool" bottom: "data" top: "prior" prior_box_param { min_size: 32 } }
+layer { name: "det" type: "DetectionOutput" bottom: "pool" bottom: "conv" bottom: "prior" bottom: "conv" bottom: "pool" top: "det"
+  detection_output_param { num_classes: 21 keep_top_k: 300 confidence_threshold: 0.01 objectness_score: 0.01 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  assert.deepEqual(layer(d, 'det').output, [300, 7, 1]);
+});
+
+test('A volumetric (5-d) input is said once at its dims, and the layers that read it raise no unknown-name', () => {
+  const layers = `layer { name: "conv" type: "Convolution" bottom: "vol" top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }
+layer { name: "bn" type: "BatchNorm" bottom: "conv" top: "conv" }`;
+  for (const text of [
+    `input: "vol"\ninput_shape { dim: 1 dim: 1 dim: 40 dim: 40 dim: 40 }\n${layers}`,
+    `layer { name: "vol" type: "Input" top: "vol" input_param { shape { dim: 1 dim: 1 dim: 40 dim: 40 dim: 40 } } }\n${layers}`,
+  ]) {
+    const d = run(text);
+    assert.deepEqual(
+      d.diagnostics.map((x) => [x.code, x.span.start]),
+      [['missing-input', text.indexOf('1 dim: 1 dim: 40')]],
+    );
+    assert.match(d.diagnostics[0]!.message, /5 dims \(N, C, D, H, W/);
+    assert.equal(d.analysis.complete, false);
+  }
+});
+
+test("BVLC Reduction (MobileNetV3-Caffe's squeeze: MEAN over axis 3, then 2): the trailing axes reduced, the SE block costed", () => {
+  const d = run(
+    net(`layer { name: "mean1" type: "Reduction" bottom: "pool" top: "mean1" reduction_param { operation: MEAN axis: 3 } }
+layer { name: "mean2" type: "Reduction" bottom: "mean1" top: "mean2" reduction_param { operation: MEAN axis: 2 } }
+layer { name: "fc" type: "InnerProduct" bottom: "mean2" top: "fc" inner_product_param { num_output: 16 } }
+layer { name: "view" type: "Reshape" bottom: "fc" top: "view" reshape_param { shape { dim: 0 dim: 16 dim: 1 dim: 1 } } }
+layer { name: "mul" type: "Eltwise" bottom: "pool" bottom: "view" top: "mul" eltwise_param { operation: PROD } }
+layer { name: "total" type: "Reduction" bottom: "mul" top: "total" reduction_param { operation: 2 axis: 1 } }`),
+  );
+  assert.deepEqual(problems(d), []);
+  // pool is 4 x 2 x 16.
+  assert.deepEqual(layer(d, 'mean1').output, [4, 1, 16]);
+  assert.deepEqual(layer(d, 'mean2').output, [1, 1, 16]);
+  assert.equal(layer(d, 'mean1').otherOps, 4 * 2 * 16);
+  assert.equal(layer(d, 'fc').macs, 16 * 16);
+  assert.deepEqual(layer(d, 'mul').output, [4, 2, 16]);
+  assert.deepEqual(layer(d, 'total').output, [1, 1, 1]);
+  assert.equal(d.analysis.complete, true);
+  for (const param of ['', 'reduction_param { axis: 0 }', 'reduction_param { axis: -1 }']) {
+    const bad = run(net(`layer { name: "r" type: "Reduction" bottom: "pool" top: "r" ${param} }`));
+    assert.equal(layer(bad, 'r').layer.op.kind, 'unknown', param);
+  }
+});
+
+test('A layer that computes on a second network input is named as not costed, not left without a word', () => {
+  const text = `name: "two"
+input: "a"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+input: "b"
+input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }
+input: "im_info"
+input_shape { dim: 1 dim: 3 }
+layer { name: "ca" type: "Convolution" bottom: "a" top: "ca" convolution_param { num_output: 4 kernel_size: 1 } }
+layer { name: "cb" type: "Convolution" bottom: "b" top: "cb" convolution_param { num_output: 4 kernel_size: 1 } }
+layer { name: "sum" type: "Eltwise" bottom: "ca" bottom: "cb" top: "sum" }
+layer { name: "prior" type: "PriorBox" bottom: "ca" bottom: "b" top: "prior" prior_box_param { min_size: 4 } }`;
+  const d = run(text);
+  const unknown = d.diagnostics.filter((x) => x.code === 'unknown-layer');
+  assert.deepEqual(
+    unknown.map((x) => x.span.start),
+    [text.indexOf('name: "cb"')],
+  );
+  assert.match(unknown[0]!.message, /reads 'b', a second network input/);
+  assert.match(d.diagnostics.find((x) => x.code === 'incomplete-analysis')!.message, /cb/);
+  assert.equal(d.analysis.complete, false);
+  // The first input's branch is costed; a second input read for its name only (PriorBox's image) is quiet.
+  assert.equal(layer(d, 'ca').macs, 8 * 8 * 4 * 3);
+  assert.deepEqual(layer(d, 'prior').output, [8 * 8 * 1 * 4, 1, 2]);
 });

@@ -79,7 +79,16 @@ export type LayerOp =
   | { kind: 'act'; fn: Activation; slopes?: 'channel' | 'shared' }
   | { kind: 'dropout'; p: number }
   | { kind: 'flatten' }
-  | { kind: 'upsample'; factor: number }
+  | {
+      kind: 'upsample';
+      factor: number;
+      /** Caffe SegNet's Upsample: the width factor when it differs from the height's (`factor`). */
+      factorW?: number;
+      /** Rows and columns dropped from the end of the upsampled map (SegNet's `pad_out_h` / `pad_out_w`). */
+      trim?: [number, number];
+      /** A fixed output H and W whatever the input (SegNet's `upsample_h` / `upsample_w`). */
+      size?: [number, number];
+    }
   /** `axis` (concat only): join along H or W instead of channels (Caffe Concat axis 2 or 3). */
   | { kind: 'merge'; mode: 'add' | 'concat' | 'mul'; axis?: 'h' | 'w' }
   /**
@@ -119,8 +128,13 @@ export type LayerOp =
    * Einsum `...id,...jd->...ij`). B·M·K·N MACs, no parameters.
    */
   | { kind: 'matmul'; transB?: boolean }
-  /** Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1]. */
-  | { kind: 'reduce'; mode: 'avg' | 'max' }
+  /**
+   * Mean or max over the channels at every H x W position (a layer norm's statistics): [H, W, 1];
+   * `k`: the k largest (Caffe ArgMax's top_k, their indices or values): [H, W, k]. `over`:
+   * instead the trailing axes of Caffe's Reduction — W ([H, 1, C]), H and W ([1, 1, C]) or
+   * C, H and W ([1, 1, 1]) — summed (also of absolute values or squares) or averaged.
+   */
+  | { kind: 'reduce'; mode: 'avg' | 'max' | 'sum'; k?: number; over?: 'w' | 'hw' | 'chw' }
   /**
    * A learned tensor of the model, [h, w, c] per item (a class token, a position embedding):
    * added to the input (equal shapes) or joined to it along `axis`. Its elements are parameters.
@@ -160,7 +174,13 @@ export type LayerOp =
   /** SSD Normalize: L2 norm over channels (and H x W with `acrossSpatial`), then a learned scale per channel, or one `shared`. */
   | { kind: 'normalize'; shared: boolean; acrossSpatial: boolean }
   /** Fast R-CNN ROIPooling: each region of the first input max-pooled to h x w, so [h, w, C] per region; the layers after it run once per region. */
-  | { kind: 'roipool'; h: number; w: number }
+  | {
+      kind: 'roipool';
+      h: number;
+      w: number;
+      /** R-FCN's PSROIPooling: position-sensitive, `channels` out of an input of channels x h x w (bin (i, j) of channel k reads input channel (k·h + i)·w + j). */
+      channels?: number;
+    }
   /**
    * A layer type the front-end cannot shape or cost: never counted, always diagnosed. Its output
    * shape is unknown, and so is every shape downstream of it (no pass-through is invented).

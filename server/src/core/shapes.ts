@@ -227,7 +227,8 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'flatten':
       return [1, 1, h * w * c];
     case 'upsample':
-      return [h * op.factor, w * op.factor, c];
+      if (op.size) return [op.size[0], op.size[1], c];
+      return [h * op.factor - (op.trim?.[0] ?? 0), w * (op.factorW ?? op.factor) - (op.trim?.[1] ?? 0), c];
     case 'merge': {
       if (op.mode === 'concat') {
         // The axis joined along, as an index into [H, W, C]; the other two must agree.
@@ -314,7 +315,14 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
     case 'detections':
       return [op.keep, 7, 1];
     case 'roipool':
-      return [op.h, op.w, c];
+      if (op.channels === undefined) return [op.h, op.w, c];
+      if (c !== op.channels * op.h * op.w)
+        return fail(
+          layer,
+          'channel-mismatch',
+          `position-sensitive pooling to ${op.channels} channels of ${op.h}x${op.w} bins needs ${op.channels * op.h * op.w} input channels, not ${c}.`,
+        );
+      return [op.h, op.w, op.channels];
     case 'normalize':
       return ins[0]!;
     case 'pad':
@@ -341,7 +349,10 @@ function outputShape(layer: Layer, ins: Shape[], alpha: number, divisor: number 
       return [h, w, b[n]!];
     }
     case 'reduce':
-      return [h, w, 1];
+      if (op.over) return op.over === 'w' ? [h, 1, c] : op.over === 'hw' ? [1, 1, c] : [1, 1, 1];
+      if (op.k === undefined) return [h, w, 1];
+      if (op.k > c) return fail(layer, 'shape-mismatch', `the top ${op.k} of ${c} channels do not exist.`);
+      return [h, w, op.k];
     case 'learned':
       return learnedShape(layer, inShape, op, fail);
     case 'unknown':

@@ -57,7 +57,9 @@ function opText(op: LayerOp, inputs: string[]): { text: string } | { why: string
     case 'flatten':
       return { text: 'flatten' };
     case 'upsample':
-      return { text: `upsample ${op.factor}` };
+      return op.factorW || op.trim || op.size
+        ? { why: 'an upsampling to a size other than a whole factor of the input' }
+        : { text: `upsample ${op.factor}` };
     case 'merge':
       if (op.axis) return { why: `a concatenation along ${op.axis}` };
       return inputs.length < 2 ? { why: 'a merge of one operand' } : { text: `${op.mode} ${inputs.join(' ')}` };

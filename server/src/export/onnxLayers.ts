@@ -266,6 +266,10 @@ export function emitLayer(b: OnnxBuilder, l: LayerResult, x: string[], y: string
       normalize(b, l, x0, y);
       return undefined;
     case 'upsample': {
+      if (op.factorW || op.trim || op.size) {
+        b.node('Resize', [x0, '', '', b.ints(nchw(l.output!, batch))], [y], name, { mode: 'nearest' });
+        return undefined;
+      }
       const scales = b.weight(`${name}/scales`, [4], (i) => (i < 2 ? 1 : op.factor));
       b.node('Resize', [x0, '', scales], [y], name, { mode: 'nearest' });
       return undefined;

@@ -191,7 +191,9 @@ function emit(l: LayerResult): Emitted | string {
     case 'flatten':
       return { expr: 'torch.flatten($0, 1)[:, :, None, None]' };
     case 'upsample':
-      return { module: `nn.Upsample(scale_factor=${op.factor}, mode='nearest')`, expr: '$m($0)' };
+      return op.factorW || op.trim || op.size
+        ? { module: `nn.Upsample(size=(${out[0]}, ${out[1]}), mode='nearest')`, expr: '$m($0)' }
+        : { module: `nn.Upsample(scale_factor=${op.factor}, mode='nearest')`, expr: '$m($0)' };
     case 'merge': {
       const refs = ins.map((_, i) => `$${i}`);
       if (op.mode === 'concat')

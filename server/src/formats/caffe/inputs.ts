@@ -1,6 +1,7 @@
 // The network input of a Caffe net: legacy `input:` + `input_dim` / `input_shape` at the
 // top level, or an Input / Data-style layer (`input_param { shape }`, `transform_param
-// { crop_size }`, `image_data_param { new_height new_width }`, `memory_data_param`,
+// { crop_size }`, `image_data_param { new_height new_width is_color }` (also SegNet's
+// `dense_image_data_param`), `memory_data_param`,
 // `dummy_data_param { shape }`). The first input found is the network input; the tops of
 // any later one are auxiliary. Records which values hold H and W, for ρ edits.
 import type { Graph, NetworkInput, Span } from '../../core/ir';
@@ -27,7 +28,7 @@ export class InputReader {
 
   private set(input: NetworkInput, blob: string | undefined, size: number[]): void {
     if (this.found) {
-      if (blob !== undefined) this.blobs.markAux(blob);
+      if (blob !== undefined) this.blobs.markExtraInput(blob);
       return;
     }
     this.found = true;
@@ -42,11 +43,16 @@ export class InputReader {
     const v = dims.map((d) => this.r.int(d, 1, 'dim'));
     if (v.some((x) => x === undefined)) return;
     if (v.length !== 4 && v.length !== 2) {
+      // A volumetric net (N, C, D, H, W: Caffe's N-d convolution) or a sequence: no 2-D input
+      // size, said once here; the layers that read the blob then have no shape, quietly.
       this.diag(
-        'invalid-value',
+        'missing-input',
         dims.length ? this.doc.valueSpan(dims[0]!) : span,
-        `An input shape needs 4 dims (N, C, H, W), or 2 (N, C); found ${v.length}.`,
+        v.length === 5
+          ? 'This input has 5 dims (N, C, D, H, W: a volumetric net): LayerLint analyses 2-D nets (N, C, H, W), so nothing that depends on it is costed.'
+          : `An input shape needs 4 dims (N, C, H, W), or 2 (N, C); found ${v.length}.`,
       );
+      if (blob !== undefined) this.blobs.markAux(blob);
       return;
     }
     const [n, c, h, w] = v as number[];
@@ -77,7 +83,8 @@ export class InputReader {
             doc.span(f),
             `Input '${blob}' has no size: add four input_dim lines (N, C, H, W) or an input_shape { dim: ... } block.`,
           );
-        this.blobs.markAux(blob);
+        if (k === 0) this.blobs.markAux(blob);
+        else this.blobs.markExtraInput(blob);
       }
     });
   }
@@ -130,22 +137,26 @@ export class InputReader {
     }
     // Data layers: the crop (or resize) is the network input; 3 channels; data_param.batch_size
     // is the loader's mini-batch, not the deployed batch, so the net is analysed per image.
+    // ImageData and SegNet's DenseImageData read images from files: `is_color: false` is one channel.
+    const images = doc.sub(d.field, 'image_data_param') || doc.sub(d.field, 'dense_image_data_param');
+    const c = r.bool(images, 'is_color', true) ? 3 : 1;
     const transform = doc.sub(d.field, 'transform_param');
     const crop = doc.last(transform, 'crop_size');
     if (crop) {
       const side = r.int(crop, 1, 'crop_size');
-      if (side) return this.set({ batch: 1, c: 3, h: side, w: side, span }, top, [crop]);
+      if (side) return this.set({ batch: 1, c, h: side, w: side, span }, top, [crop]);
     }
-    const resized = crop
-      ? undefined
-      : (this.resizedTo(transform) ?? this.sizeOf(doc.sub(d.field, 'image_data_param'), 'new_height', 'new_width'));
-    if (resized) return this.set({ batch: 1, c: 3, h: resized.h, w: resized.w, span }, top, resized.values);
+    const resized = crop ? undefined : (this.resizedTo(transform) ?? this.sizeOf(images, 'new_height', 'new_width'));
+    if (resized) return this.set({ batch: 1, c, h: resized.h, w: resized.w, span }, top, resized.values);
     if (!this.found)
       this.diag(
         'missing-input',
         typeSpan(doc, d),
         `This ${d.typeText ?? 'data'} layer does not say the input size: add transform_param { crop_size: ... } or an Input layer with input_param { shape { dim: ... } }.`,
       );
-    if (top !== undefined) this.blobs.markAux(top);
+    if (top !== undefined) {
+      if (this.found) this.blobs.markExtraInput(top);
+      else this.blobs.markAux(top);
+    }
   }
 }

@@ -43,6 +43,12 @@ export const NET_FIELDS = new Set([
   'debug_info',
   'layer',
   'layers',
+  // NVCaffe's storage and math precisions for the whole net: not shapes or counts.
+  'default_forward_type',
+  'default_backward_type',
+  'default_forward_math',
+  'default_backward_math',
+  'global_grad_scale',
 ]);
 
 /** Fields of LayerParameter (and V1LayerParameter) that say nothing about shapes or costs. */
@@ -60,6 +66,11 @@ const LAYER_FIELDS = new Set([
   'exclude',
   'transform_param',
   'loss_param',
+  // NVCaffe's per-layer precisions.
+  'forward_type',
+  'backward_type',
+  'forward_math',
+  'backward_math',
   // V1 (`layers { }`) training fields.
   'blobs_lr',
   'weight_decay',

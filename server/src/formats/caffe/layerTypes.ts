@@ -34,6 +34,7 @@ export const INPUT_TYPES = new Set([
   'data',
   'imagedata',
   'imagesegdata',
+  'denseimagedata',
   'hdf5data',
   'memorydata',
   'windowdata',
@@ -92,13 +93,30 @@ export const LAYER_TYPES: Record<string, LayerType> = {
   },
   batchnorm: {
     param: 'batch_norm_param',
-    fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler'],
+    // scale_bias and the fillers are NVCaffe's: a BatchNorm that also scales and shifts.
+    fields: ['use_global_stats', 'moving_average_fraction', 'eps', 'scale_filler', 'bias_filler', 'scale_bias'],
     build: BUILDERS.batchNorm,
   },
   bn: {
     param: 'bn_param',
-    // bn_mode (SegNet's caffe: LEARN or INFERENCE) says whether batch or stored statistics are used: not the figures.
-    fields: ['scale_filler', 'shift_filler', 'bias_filler', 'engine', 'bn_mode'],
+    // How the statistics are kept or used, never the figures: bn_mode (SegNet's LEARN or
+    // INFERENCE), moving_average / decay / var_eps (PSPNet's), momentum / eps / frozen
+    // (yjxiong's and NVCaffe's, whose scale filler is slope_filler). axis is read.
+    fields: [
+      'scale_filler',
+      'shift_filler',
+      'slope_filler',
+      'bias_filler',
+      'engine',
+      'bn_mode',
+      'moving_average',
+      'decay',
+      'var_eps',
+      'momentum',
+      'eps',
+      'frozen',
+      'axis',
+    ],
     build: BUILDERS.bn,
   },
   scale: {
@@ -116,7 +134,13 @@ export const LAYER_TYPES: Record<string, LayerType> = {
   flatten: { param: 'flatten_param', fields: ['axis', 'end_axis'], build: BUILDERS.flatten },
   eltwise: { param: 'eltwise_param', fields: ['operation', 'coeff', 'stable_prod_grad'], build: BUILDERS.eltwise },
   concat: { param: 'concat_param', fields: ['axis', 'concat_dim'], build: BUILDERS.concat },
-  upsample: { param: 'upsample_param', fields: ['scale'], build: BUILDERS.upsample },
+  upsample: {
+    param: 'upsample_param',
+    fields: ['scale', 'scale_h', 'scale_w', 'pad_out_h', 'pad_out_w', 'upsample_h', 'upsample_w'],
+    // SegNet's second bottom is the pooling mask: where each value goes, not a shape.
+    tensorInputs: 1,
+    build: BUILDERS.upsample,
+  },
   shufflechannel: { param: 'shuffle_channel_param', fields: ['group'], build: BUILDERS.identity },
   reshape: { param: 'reshape_param', fields: ['shape', 'axis', 'num_axes'], build: BUILDERS.reshape },
   permute: { param: 'permute_param', fields: ['order'], build: BUILDERS.permute },
@@ -167,6 +191,8 @@ export const LAYER_TYPES: Record<string, LayerType> = {
       'visualize',
       'visualize_threshold',
       'save_file',
+      // RefineDet's: anchors the ARM scores below it are dropped (its extra bottoms are read for their names).
+      'objectness_score',
     ],
     tensorInputs: 1,
     build: BUILDERS.detectionOutput,
@@ -178,6 +204,16 @@ export const LAYER_TYPES: Record<string, LayerType> = {
     tensorInputs: 1,
     build: BUILDERS.roiPooling,
   },
+  psroipooling: {
+    param: 'psroi_pooling_param',
+    fields: ['spatial_scale', 'output_dim', 'group_size'],
+    // As ROIPooling: the second bottom holds the regions.
+    tensorInputs: 1,
+    build: BUILDERS.psroiPooling,
+  },
+  reduction: { param: 'reduction_param', fields: ['operation', 'axis', 'coeff'], build: BUILDERS.reduction },
+  reorg: { param: 'reorg_param', fields: ['stride', 'reverse'], build: BUILDERS.reorg },
+  argmax: { param: 'argmax_param', fields: ['axis', 'top_k', 'out_max_val'], build: BUILDERS.argMax },
   relu6: act('relu6'),
   prelu: { param: 'prelu_param', fields: ['filler', 'channel_shared'], build: BUILDERS.prelu },
   elu: act('leaky', 'elu_param', 'alpha'),

@@ -199,11 +199,16 @@ export function lowerCaffe(doc: Document): Lowered {
     const nTensors = type?.tensorInputs ?? d.bottoms.length;
     const inputIds: number[] = [];
     let known = true;
+    /** A second network input this layer computes on: LayerLint follows one input only. */
+    let extraInput: string | undefined;
     for (let k = 0; k < d.bottoms.length; k++) {
       const id = blobs.resolve(doc, d.bottoms[k]!);
       if (k >= nTensors) continue;
-      if (id === undefined) known = false;
-      else inputIds.push(id);
+      if (id === undefined) {
+        known = false;
+        const name = doc.value(d.bottoms[k]!);
+        if (blobs.isExtraInput(name)) extraInput ??= name;
+      } else inputIds.push(id);
     }
     if (!known) inputIds.length = 0;
     if (key === 'split') {
@@ -223,7 +228,15 @@ export function lowerCaffe(doc: Document): Lowered {
       continue;
     }
     const p = type?.param ? doc.sub(d.field, type.param) : NONE;
-    const built = type ? type.build({ d, doc, p, r, diag, nInputs: inputIds.length }) : unknownOp(doc, d);
+    const built: LayerOp | undefined =
+      extraInput !== undefined
+        ? {
+            kind: 'unknown',
+            type: `${d.typeText} (reads '${extraInput}', a second network input: LayerLint costs the first only)`,
+          }
+        : type
+          ? type.build({ d, doc, p, r, diag, nInputs: inputIds.length })
+          : unknownOp(doc, d);
     const i = add(d, base, built ?? { kind: 'identity' }, built ? inputIds : []);
     if (i === undefined) continue;
     if (built?.kind === 'dwconv') dwOut.set(i, Number(doc.value(doc.last(p, 'num_output'))));

@@ -322,21 +322,88 @@ function detectionOutput({ d, p, r }: OpInput): LayerOp {
     : unsupported(d, 'no keep_top_k: the number of detections depends on the image');
 }
 
-/** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
-function roiPooling({ d, doc, p, r, diag }: OpInput): LayerOp | undefined {
-  const h = r.intField(p, 'pooled_h', 0, 1);
-  const w = r.intField(p, 'pooled_w', 0, 1);
-  const at = typeSpan(doc, d);
-  if (!h || !w) {
-    diag('invalid-value', at, `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
-    return undefined;
-  }
+/** Reorg (the YOLOv2 ports' space-to-depth): H / stride x W / stride x C·stride², or back with `reverse`; stride 2 by default. */
+const reorg = ({ p, r }: OpInput): LayerOp => ({
+  kind: 'reorg',
+  stride: r.intField(p, 'stride', 2, 1),
+  reverse: r.bool(p, 'reverse', false),
+});
+
+/** ArgMax along the channels (axis 1): the top_k indices, or values with out_max_val, at each position; other axes are unknown. */
+function argMax({ d, doc, p, r }: OpInput): LayerOp {
+  if (!doc.last(p, 'axis')) return unsupported(d, 'no axis: the top k of all of C x H x W');
+  const { axis, ok } = channelAxis(r, p);
+  if (!ok) return unsupported(d, `axis ${axis}`);
+  return { kind: 'reduce', mode: 'max', k: r.intField(p, 'top_k', 1, 1) };
+}
+
+/**
+ * BVLC Reduction: every axis from `axis` to the end reduced (ReductionLayer::Reshape keeps the
+ * shape before `axis`), so axis 3 is W, 2 is H and W (a global pooling), 1 is all of C, H, W;
+ * axis 0 (the batch, the default) and axes counted from the end (which depend on the blob's
+ * rank) are unknown.
+ */
+function reduction({ d, p, r }: OpInput): LayerOp {
+  const axis = r.intField(p, 'axis', 0, -4);
+  const over = ({ 1: 'chw', 2: 'hw', 3: 'w' } as const)[axis as 1 | 2 | 3];
+  if (!over) return unsupported(d, `axis ${axis}`);
+  // ReductionOp numbers SUM from 1: the empty name holds place 0.
+  const op = r.enumField(p, 'operation', ['', 'SUM', 'ASUM', 'SUMSQ', 'MEAN'] as const, 'SUM');
+  return { kind: 'reduce', mode: op === 'MEAN' ? 'avg' : 'sum', over };
+}
+
+/** The note on a region-of-interest pooling: what follows it runs once per region. */
+function perRegion({ d, doc, diag }: OpInput): void {
   diag(
     'per-region',
-    at,
+    typeSpan(doc, d),
     `The layers after this ${typeOf(d)} run once per region of interest: their shapes, MACs and activations are for one region (x the number of regions at run time); their parameters are counted once.`,
   );
+}
+
+/** Fast R-CNN ROIPooling: the pooled size of each region; what follows runs once per region. */
+function roiPooling(x: OpInput): LayerOp | undefined {
+  const { d, doc, p, r, diag } = x;
+  const h = r.intField(p, 'pooled_h', 0, 1);
+  const w = r.intField(p, 'pooled_w', 0, 1);
+  if (!h || !w) {
+    diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs pooled_h and pooled_w.`);
+    return undefined;
+  }
+  perRegion(x);
   return { kind: 'roipool', h, w };
+}
+
+/**
+ * R-FCN's PSROIPooling (psroi_pooling_layer.cpp): group_size x group_size bins of output_dim
+ * channels per region, from an input of output_dim x group_size² channels.
+ */
+function psroiPooling(x: OpInput): LayerOp | undefined {
+  const { d, doc, p, r, diag } = x;
+  const channels = r.intField(p, 'output_dim', 0, 1);
+  const group = r.intField(p, 'group_size', 0, 1);
+  if (!channels || !group) {
+    diag('invalid-value', typeSpan(doc, d), `This ${typeOf(d)} layer needs output_dim and group_size.`);
+    return undefined;
+  }
+  perRegion(x);
+  return { kind: 'roipool', h: group, w: group, channels };
+}
+
+/**
+ * BatchNorm: in BVLC Caffe normalisation only (its Scale layer holds γ and β). NVCaffe's
+ * BatchNorm also scales and shifts (2 x C learned blobs) with `scale_bias: true`, or when a
+ * `scale_filler` or `bias_filler` is given (BatchNormLayer::LayerSetUp sets scale_bias then).
+ */
+function batchNorm({ doc, p, r }: OpInput): LayerOp {
+  const affine = r.bool(p, 'scale_bias', false) || !!doc.sub(p, 'scale_filler') || !!doc.sub(p, 'bias_filler');
+  return affine ? { kind: 'bn' } : { kind: 'bn', affine: false };
+}
+
+/** The "BN" layer of several forks (SegNet, PSPNet, yjxiong's, NVCaffe) normalises and scales/shifts: 2 x C; along the channels only. */
+function bn({ d, p, r }: OpInput): LayerOp {
+  const { axis, ok } = channelAxis(r, p);
+  return ok ? { kind: 'bn' } : unsupported(d, `axis ${axis}`);
 }
 
 const relu = ({ p, r }: OpInput): LayerOp =>
@@ -352,10 +419,27 @@ const lrn = ({ p, r }: OpInput): LayerOp => ({
   size: r.intField(p, 'local_size', 5, 1),
 });
 
-const upsample = ({ p, r }: OpInput): LayerOp => ({
-  kind: 'upsample',
-  factor: r.intField(p, 'scale', 2, 1),
-});
+/**
+ * Upsample: `scale` (2 by default) on both axes. SegNet's fork (its second bottom is the
+ * pooling mask, read for its name only) also has `upsample_h` + `upsample_w` (a fixed size,
+ * which wins), else `scale_h` + `scale_w`, each less one row / column with `pad_out_h` /
+ * `pad_out_w` (Caffe-SegNet's UpsampleLayer::Reshape: H x scale_h - pad_out_h).
+ */
+function upsample({ doc, p, r }: OpInput): LayerOp {
+  if (doc.last(p, 'upsample_h') && doc.last(p, 'upsample_w')) {
+    const h = r.intField(p, 'upsample_h', 0, 1);
+    const w = r.intField(p, 'upsample_w', 0, 1);
+    if (h && w) return { kind: 'upsample', factor: 1, size: [h, w] };
+  }
+  const both = doc.last(p, 'scale_h') && doc.last(p, 'scale_w');
+  const factor = r.intField(p, both ? 'scale_h' : 'scale', 2, 1);
+  const factorW = both ? r.intField(p, 'scale_w', 2, 1) : factor;
+  const trim: [number, number] = [r.bool(p, 'pad_out_h', false) ? 1 : 0, r.bool(p, 'pad_out_w', false) ? 1 : 0];
+  const op: LayerOp = { kind: 'upsample', factor };
+  if (factorW !== factor) op.factorW = factorW;
+  if (trim[0] || trim[1]) op.trim = trim;
+  return op;
+}
 
 /** PReLU: a leaky ReLU with learned slopes, one per channel (C parameters) or one `channel_shared`. */
 function prelu({ p, r }: OpInput): LayerOp {
@@ -376,6 +460,10 @@ export const BUILDERS = {
   priorBox,
   detectionOutput,
   roiPooling,
+  psroiPooling,
+  argMax,
+  reduction,
+  reorg,
   convolution,
   innerProduct,
   pooling,
@@ -389,9 +477,7 @@ export const BUILDERS = {
   upsample,
   activation,
   prelu,
-  /** Caffe BatchNorm: normalisation only; its Scale layer holds γ and β. */
-  batchNorm: (): LayerOp => ({ kind: 'bn', affine: false }),
-  /** The "BN" layer of several forks normalises and scales/shifts in one layer. */
-  bn: (): LayerOp => ({ kind: 'bn' }),
+  batchNorm,
+  bn,
   identity: (): LayerOp => ({ kind: 'identity' }),
 };
