@@ -411,7 +411,7 @@ test("SegNet's BN layer: bn_mode is read without a warning", () => {
   assert.equal(layer(d, 'bn').params, 32);
 });
 
-test('PReLU: its learned slopes are parameters (C, or 1 channel_shared), exported as PReLU, not a .layers op', () => {
+test('PReLU: its learned slopes are parameters (C, or 1 channel_shared), exported as PReLU and as .layers prelu', () => {
   const d = run(
     net(`layer { name: "p1" type: "PReLU" bottom: "pool" top: "pool" }
 layer { name: "c2" type: "Convolution" bottom: "pool" top: "c2" convolution_param { num_output: 8 kernel_size: 1 } }
@@ -429,10 +429,12 @@ layer { name: "p2" type: "PReLU" bottom: "c2" top: "c2" prelu_param { channel_sh
   const back = analyzeBytes(onnx.bytes!, 'back.onnx');
   assert.equal(back.analysis.complete, true);
   assert.equal(back.analysis.totals.params, d.analysis.totals.params);
-  // .layers has no PReLU: the import says so instead of printing a leaky ReLU without its slopes.
+  // Imported as .layers `prelu`: the spec has the same parameters.
   const spec = exportLayers(d.analysis, 'net.prototxt');
-  assert.equal(spec.expressible, false);
-  assert.match(spec.text, /# p1 \(PReLU\): not expressible in \.layers: a PReLU's learned slopes\./);
+  assert.equal(spec.expressible, true);
+  assert.match(spec.text, /p1: prelu\n/);
+  assert.match(spec.text, /p2: prelu shared=true\n/);
+  assert.equal(analyzeSource(spec.text, 'net.layers').analysis.totals.params, d.analysis.totals.params);
 });
 
 /** SegNet's encoder step: a 3 x 9 x 7 input, a 4-channel conv, a 2x2 max pooling with its mask (5 x 4 x 4), then `rest`. */

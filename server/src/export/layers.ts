@@ -51,7 +51,7 @@ function opText(op: LayerOp, inputs: string[]): { text: string } | { why: string
     case 'bn':
       return op.affine === false ? { why: 'a batch norm without scale and shift' } : { text: 'bn' };
     case 'act':
-      return op.slopes ? { why: "a PReLU's learned slopes" } : { text: op.fn };
+      return op.slopes ? { text: op.slopes === 'shared' ? 'prelu shared=true' : 'prelu' } : { text: op.fn };
     case 'dropout':
       return { text: `dropout ${op.p}` };
     case 'flatten':

@@ -1,6 +1,6 @@
 // Completion and signature help for `.layers` text: op keywords and blocks at the start of
 // a chain, directives at the start of a line, `key=` options after an op, layer names after
-// `from=` and in merges, fixed values after `padding=`, `bias=` and `fixed=`, latency targets
+// `from=` and in merges, fixed values after `padding=`, `bias=`, `fixed=` and `shared=`, latency targets
 // after `target`.
 import { own } from '../tables';
 import type { CompletionEntry, SignatureEntry, TargetChoice } from '../types';
@@ -14,6 +14,7 @@ const VALUES: Record<string, string[]> = {
   padding: ['same', 'valid'],
   bias: ['true', 'false'],
   fixed: ['true', 'false'],
+  shared: ['true', 'false'],
 };
 
 interface Cursor {

@@ -240,6 +240,15 @@ export const OPS: Record<string, OpSpec> = {
   add: merge('add'),
   concat: merge('concat'),
   mul: merge('mul'),
+  prelu: {
+    positional: [],
+    options: {
+      shared: { name: 'shared', type: 'bool', doc: 'One slope for every channel (1 parameter; default false: C).' },
+      from: FROM,
+    },
+    doc: 'PReLU: a leaky ReLU whose negative slopes are learned, one per channel (C parameters) or one shared.',
+    build: (v) => ({ kind: 'act', fn: 'leaky', slopes: v.get('shared') === true ? 'shared' : 'channel' }),
+  },
 };
 
 for (const fn of ACTIVATIONS) {
