@@ -128,4 +128,7 @@ test('the separable rewrite keeps a formatted file formatted, and leaves a hand-
     applyEdits(byHand, edits),
     'input 32x32x3\nstem:   conv 16 3x3\nconv2_dw: dwconv 3x3 | bn | relu\nconv2: conv 32 1x1 | bn\nhead: fc 10\n',
   );
+  // Whether a text is formatted is remembered for the last text only: asking for each again gives the same edits.
+  assert.equal(applyEdits(formatted, doc.frontEnd.separableEdits(doc.parsed, doc.analysis, layer, formatted)!), fixed);
+  assert.deepEqual(hand.frontEnd.separableEdits(hand.parsed, hand.analysis, layer, byHand), edits);
 });
