@@ -261,6 +261,21 @@ test('code actions match on code and data: quick fix, suppression, budget fixes'
     actions.map((a) => a.title),
     ['Make depthwise-separable (saves 4,046,848 MACs)', 'Disable separable-conv for this line'],
   );
+  // The rewrite is made once per version: clients ask again on every cursor move over the line.
+  let made = 0;
+  const original = doc.frontEnd;
+  const counting: FeatureDoc = {
+    ...doc,
+    frontEnd: { ...original, separableEdits: (...args) => (made++, original.separableEdits(...args)) },
+  };
+  const params = { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [sep] } };
+  const again = codeActions(counting, params);
+  assert.deepEqual(
+    again.map((a) => a.edit),
+    actions.map((a) => a.edit),
+  );
+  codeActions(counting, params);
+  assert.equal(made, 0, 'served from the version it was made for');
   const renamedMessage = { ...sep, message: 'anything at all' };
   assert.equal(
     codeActions(doc, { textDocument: { uri: doc.uri }, range: sep.range, context: { diagnostics: [renamedMessage] } })

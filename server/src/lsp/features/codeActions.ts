@@ -35,7 +35,11 @@ export function codeActions(doc: FeatureDoc, params: CodeActionParams): CodeActi
     const data = diag.data as DiagnosticData | undefined;
     if (wants(params, CodeActionKind.QuickFix)) {
       if (diag.code === 'separable-conv' && data?.kind === 'separable') {
-        const edits = fe.separableEdits(doc.parsed, doc.analysis, data.layer, doc.text);
+        // Kept with the version: clients ask again on every cursor move over the line.
+        const layer = data.layer;
+        const edits = doc.cached(`separableEdits:${layer}`, () =>
+          fe.separableEdits(doc.parsed, doc.analysis, layer, doc.text),
+        );
         if (edits)
           actions.push({
             title: `Make depthwise-separable (saves ${(data.macs - data.separableMacs).toLocaleString('en-US')} MACs)`,
