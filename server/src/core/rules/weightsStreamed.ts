@@ -4,7 +4,7 @@
 // from which layer on, and their share of the estimated latency (the Edge TPU compiler
 // reports the same split as "off-chip memory used for streaming uncached model parameters").
 import { compact } from '../format';
-import { makeDiagnostic, type EngineDiagnostic } from '../diagnostics';
+import { makeDiagnostic } from '../diagnostics';
 import { ms } from '../latency';
 import type { Rule } from './types';
 
@@ -27,7 +27,7 @@ export const weightsStreamed: Rule = (analysis) => {
   const t = est.target;
   const share = streamMs / est.totalMs;
   const of = est.complete ? `of the estimated ${ms(est.totalMs)}` : `of at least ${ms(est.totalMs)} estimated`;
-  const out: EngineDiagnostic[] = [
+  return [
     makeDiagnostic(
       'weights-streamed',
       analysis.graph.headerSpan,
@@ -35,5 +35,4 @@ export const weightsStreamed: Rule = (analysis) => {
       { kind: 'streamed', target: t.id, bytes, ms: streamMs, share, layers, first },
     ),
   ];
-  return out;
 };

@@ -167,7 +167,7 @@ function anchorHead(ctx: RowContext, segment: boolean): RowOutput {
   return { out: anchorDetect(ctx.b, ctx.name, ctx.ins, na * (nc + 5 + nm)), c: ctx.chs[0]! };
 }
 
-/** A block read as (c2, shortcut = True, g = 1, e = 0.5) with the row's repeats inside (C2, BottleneckCSP). */
+/** A module built from (c2, n, shortcut, g, e), the row's repeats inside (C2, C2f, C3, C3x, BottleneckCSP). */
 type CspBlock = (
   b: LayerBuilder,
   name: string,
@@ -180,7 +180,8 @@ type CspBlock = (
   e: number,
 ) => number;
 
-const cspModule = (block: CspBlock): ModuleSpec => ({
+/** A module read as (c2, n, shortcut, g, e), as C2, C2f, C3, C3x and BottleneckCSP are; `shortcut` defaults as given. */
+const cspModule = (block: CspBlock, shortcut = true): ModuleSpec => ({
   base: true,
   repeats: true,
   one: (ctx, name, x, c1, co) =>
@@ -191,7 +192,7 @@ const cspModule = (block: CspBlock): ModuleSpec => ({
       c1,
       co,
       repeatsOf(ctx),
-      a(ctx).bool(1, 'shortcut', true),
+      a(ctx).bool(1, 'shortcut', shortcut),
       a(ctx).int(2, 'groups', 1),
       a(ctx).positive(3, 'e', 0.5),
     ),
@@ -270,39 +271,17 @@ export const MODULES: Record<string, ModuleSpec> = {
       ghostBottleneck(ctx.b, name, x, c1, c2, a(ctx).kernel(1, 'kernel', 3), a(ctx).int(2, 'stride', 1)),
   },
   C2: cspModule(c2),
-  C2f: {
-    base: true,
-    repeats: true,
-    one: (ctx, name, x, c1, co) => {
-      const shortcut = a(ctx).bool(1, 'shortcut', false);
-      const g = a(ctx).int(2, 'groups', 1);
-      return c2f(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(3, 'e', 0.5), (bn, y, c) =>
-        bottleneck(ctx.b, bn, y, c, c, shortcut, g, [3, 3], 1),
-      );
-    },
-  },
-  C3: {
-    base: true,
-    repeats: true,
-    one: (ctx, name, x, c1, co) => {
-      const shortcut = a(ctx).bool(1, 'shortcut', true);
-      const g = a(ctx).int(2, 'groups', 1);
-      return c3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(3, 'e', 0.5), (bn, y, c) =>
-        bottleneck(ctx.b, bn, y, c, c, shortcut, g, [1, 3], 1),
-      );
-    },
-  },
-  C3x: {
-    base: true,
-    repeats: true,
-    one: (ctx, name, x, c1, co) => {
-      const shortcut = a(ctx).bool(1, 'shortcut', true);
-      const g = a(ctx).int(2, 'groups', 1);
-      return c3(ctx.b, name, x, c1, co, repeatsOf(ctx), a(ctx).positive(3, 'e', 0.5), (bn, y, c) =>
-        crossConv(ctx.b, bn, y, c, c, 3, 1, g, 1, shortcut),
-      );
-    },
-  },
+  C2f: cspModule(
+    (b, name, x, c1, c2, n, shortcut, g, e) =>
+      c2f(b, name, x, c1, c2, n, e, (bn, y, c) => bottleneck(b, bn, y, c, c, shortcut, g, [3, 3], 1)),
+    false,
+  ),
+  C3: cspModule((b, name, x, c1, c2, n, shortcut, g, e) =>
+    c3(b, name, x, c1, c2, n, e, (bn, y, c) => bottleneck(b, bn, y, c, c, shortcut, g, [1, 3], 1)),
+  ),
+  C3x: cspModule((b, name, x, c1, c2, n, shortcut, g, e) =>
+    c3(b, name, x, c1, c2, n, e, (bn, y, c) => crossConv(b, bn, y, c, c, 3, 1, g, 1, shortcut)),
+  ),
   C3TR: {
     base: true,
     repeats: true,
